@@ -1,0 +1,221 @@
+"""summarize(), asummarize() and Summarizer: one article in, one grounded Brief out.
+
+The flow, top to bottom::
+
+    article -> facts (domain scan) -> cache lookup -> backend.generate -> grounding -> cache store
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from .article import Article, ArticleLike, as_article
+from .backends.base import Backend, Generation, GenerationRequest
+from .cache import BriefCache, Cache, NullCache, cache_key
+from .config import Settings
+from .domain.facts import extract_facts
+from .errors import ConfigError, UngroundedBriefError
+from .grounding import SourceIndex, ground
+from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
+from .prompts import prompt_version
+
+log = logging.getLogger("mineralbrief")
+
+
+def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (read once, here) with ``overrides`` on top.
+
+    Raises:
+        ConfigError: an unknown or invalid setting.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return settings.with_overrides(**given) if settings is not None else Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def make_backend(settings: Settings) -> Backend:
+    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai)."""
+    if settings.resolved_backend == "openai":
+        from .backends.openai_compat import OpenAICompatBackend
+
+        return OpenAICompatBackend(settings)
+    from .backends.offline import OfflineBackend
+
+    return OfflineBackend()
+
+
+@lru_cache(maxsize=1)
+def _schema_hash() -> str:
+    schema = json.dumps(BriefContent.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(schema.encode()).hexdigest()[:16]
+
+
+class Summarizer:
+    """A reusable summarizer: one settings object, one backend (and its HTTP client), one cache.
+
+    Args:
+        settings: a ``Settings``; ``None`` reads the environment.
+        backend: a backend instance (e.g. ``FakeBackend`` in tests); default from settings.
+        cache: a cache instance; default ``BriefCache`` in ``settings.resolved_cache_dir``
+            (or none when ``settings.cache`` is false).
+        **overrides: any ``Settings`` field, e.g. ``model="gpt-4o-mini"``, ``cache=False``.
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, backend: Backend | None = None,
+        cache: Cache | None = None, **overrides: Any,
+    ) -> None:
+        self.settings = make_settings(settings, **overrides)
+        self.backend: Backend = backend or make_backend(self.settings)
+        if cache is not None:
+            self.cache: Cache = cache
+        elif self.settings.cache and getattr(self.backend, "cacheable", False):
+            self.cache = BriefCache(self.settings.resolved_cache_dir)
+        else:
+            self.cache = NullCache()
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    # -- the flow --------------------------------------------------------------------------
+    def _prepare(self, article: ArticleLike) -> tuple[Article, GenerationRequest, str]:
+        art = as_article(article)
+        facts = extract_facts(art.text)
+        index = SourceIndex(art.text, extra_aliases=facts.aliases)
+        request = GenerationRequest(article=art, index=index, settings=self.settings, hints=facts.hints())
+        return art, request, self._key(art)
+
+    def _key(self, art: Article) -> str:
+        s = self.settings
+        llm = getattr(self.backend, "cacheable", False)
+        return cache_key(
+            article=art.content_hash,
+            backend=self.backend.name,
+            model=s.model if llm else None,
+            endpoint=s.endpoint_host if llm else None,
+            mode=s.mode if llm else None,
+            prompt=prompt_version() if llm else None,
+            schema=_schema_hash(),
+            temperature=s.temperature if llm else None,
+            max_tokens=s.max_tokens if llm else None,
+            seed=s.seed if llm else None,
+            max_reasks=s.max_reasks if llm else None,
+        )
+
+    def _from_cache(self, key: str) -> Brief | None:
+        hit = self.cache.get(key)
+        if hit is None:
+            return None
+        log.debug("cache hit %s", key[:18])
+        return hit.model_copy(update={
+            "provenance": hit.provenance.model_copy(update={"cached": True}),
+            "usage": Usage(),
+        })
+
+    def _assemble(self, art: Article, request: GenerationRequest, gen: Generation) -> Brief:
+        content = gen.content
+        report = ground(content, request.index)  # offsets and flags never come from a model
+        llm = getattr(self.backend, "cacheable", False)
+        brief = Brief(
+            **content.model_dump(),
+            source=ArticleMeta(
+                title=art.title, url=art.url, published=art.published, content_hash=art.content_hash,
+            ),
+            provenance=Provenance(
+                backend=self.backend.name, model=gen.model,
+                prompt_version=prompt_version() if llm else None,
+            ),
+            usage=gen.usage,
+            grounding=report,
+        )
+        if not report.ok:
+            log.warning(
+                "%s: %d item(s) not found in the article: %s", art.id, len(report.unverified),
+                "; ".join(report.unverified[:3]),
+            )
+        return brief
+
+    def _checked(self, brief: Brief, art: Article) -> Brief:
+        if self.settings.strict and not brief.grounding.ok:
+            raise UngroundedBriefError(brief.grounding.unverified, brief=brief, article_id=art.id)
+        return brief
+
+    def summarize(self, article: ArticleLike) -> Brief:
+        """Brief one article.
+
+        Args:
+            article: the text (``str``), a ``Path`` to a .txt/.md/.html/.json file, or an
+                ``Article``.
+
+        Returns:
+            A ``Brief``; ``brief.grounding.ok`` is False when something in it could not be
+            found in the article (``grounding.unverified`` says what).
+
+        Raises:
+            ArticleError: the input is not an article.
+            TransportError: the endpoint kept failing past the transport retries.
+            ValidationFailedError: the answers never fit the schema within ``max_reasks``.
+            UngroundedBriefError: ``strict=True`` and the brief could not be fully grounded.
+            ConfigError: e.g. the openai backend without a key or endpoint.
+        """
+        art, request, key = self._prepare(article)
+        brief = self._from_cache(key)
+        if brief is None:
+            brief = self._assemble(art, request, self.backend.generate(request))
+            self.cache.set(key, brief)
+        return self._checked(brief, art)
+
+    async def asummarize(self, article: ArticleLike) -> Brief:
+        """``summarize`` for asyncio: the backend's ``agenerate`` when it has one."""
+        art, request, key = self._prepare(article)
+        brief = self._from_cache(key)
+        if brief is None:
+            agenerate = getattr(self.backend, "agenerate", None)
+            if agenerate is not None:
+                gen = await agenerate(request)
+            else:
+                gen = await asyncio.to_thread(self.backend.generate, request)
+            brief = self._assemble(art, request, gen)
+            self.cache.set(key, brief)
+        return self._checked(brief, art)
+
+
+def summarize(
+    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | None = None,
+    **overrides: Any,
+) -> Brief:
+    """Brief one article with a one-off ``Summarizer``. See ``Summarizer.summarize``.
+
+    Args:
+        article: text, a ``Path`` or an ``Article``.
+        settings: a ``Settings``; ``None`` reads the environment.
+        backend: a backend instance, e.g. ``FakeBackend``.
+        **overrides: ``Settings`` fields: ``model``, ``base_url``, ``api_key``, ``backend``
+            (as a name), ``cache``, ``max_reasks``, ``strict``, ``mode``, ...
+    """
+    if isinstance(backend, str):
+        overrides["backend"], backend = backend, None
+    return Summarizer(settings, backend=backend, **overrides).summarize(article)
+
+
+async def asummarize(
+    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | None = None,
+    **overrides: Any,
+) -> Brief:
+    """``summarize`` for asyncio."""
+    if isinstance(backend, str):
+        overrides["backend"], backend = backend, None
+    return await Summarizer(settings, backend=backend, **overrides).asummarize(article)

@@ -1,0 +1,1 @@
+"""Backends: each turns a ``GenerationRequest`` into a ``Generation`` (see ``base.py``)."""

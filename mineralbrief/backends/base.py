@@ -1,0 +1,61 @@
+"""The backend contract: one method.
+
+A backend turns a request (the article, the prepared source index, the domain hints and the
+settings) into a draft brief and the usage it cost. Grounding, caching and provenance are the
+API's job, not the backend's, so every backend is checked the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from ..article import Article
+from ..config import Settings
+from ..grounding import SourceIndex
+from ..models import BriefContent, Usage
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What a backend is asked to brief.
+
+    Attributes:
+        article: the article.
+        index: the article prepared for grounding (the validator in the LLM backends uses it).
+        hints: the domain layer's candidates as a compact text block, or "".
+        settings: model, sampling, re-ask limit and endpoint.
+    """
+
+    article: Article
+    index: SourceIndex
+    settings: Settings
+    hints: str = ""
+
+
+@dataclass
+class Generation:
+    """A backend's answer: the draft, what it cost, and which model wrote it."""
+
+    content: BriefContent
+    usage: Usage = field(default_factory=Usage)
+    model: str | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Anything with a ``name`` and ``generate``.
+
+    ``generate(request)`` returns a ``Generation``. It raises ``TransportError`` when the
+    endpoint kept failing, ``ValidationFailedError`` when the answers never fit the schema, and
+    ``ConfigError`` when it is not set up (no key, no model). It may return a draft that states
+    things the article does not: the API grounds every draft and flags (or, with
+    ``strict=True``, rejects) it.
+
+    A backend may also define ``async def agenerate(request)``; without one the API runs
+    ``generate`` in a worker thread.
+    """
+
+    name: str
+
+    def generate(self, request: GenerationRequest) -> Generation: ...

@@ -1,0 +1,319 @@
+"""The offline backend: a full brief from the domain layer alone. No model, no network.
+
+Everything it writes is taken from the article: key points are article sentences chosen by
+domain cues and position, deals and entities come from the extractors, the bottom line is
+composed from detected facts, and the questions come from a bank of risk patterns that the
+article's own words trigger. Every item carries the span it rests on, so the brief is grounded
+by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..domain.deals import Sentence, binding_in, status_in
+from ..domain.facts import Facts, extract_facts
+from ..errors import ArticleError
+from ..models import (
+    Amount, BriefContent, Claim, DealSummary, EntityProfile, Evidence, Party, RiskQuestion, Usage,
+)
+from .base import Generation, GenerationRequest
+
+VERSION = "offline-1"
+LABEL = {
+    "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
+    "supply_agreement": "supply agreement", "joint_venture": "joint venture",
+    "acquisition": "acquisition", "investment": "investment", "funding": "funding",
+    "framework": "framework", "partnership": "partnership", "other": "deal",
+}
+_SPECIFIC = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+             "funding", "investment", "framework", "partnership"]
+_NEEDS_MONEY = {"investment", "funding", "acquisition"}
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
+    r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
+    r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
+    r"newsletter|read more|add a public comment|no comments",
+    re.I,
+)
+_COMPANY_KINDS = {"company"}
+_STATE_KINDS = {"government", "agency", "country"}
+
+
+@dataclass
+class _Scored:
+    sentence: Sentence
+    score: float
+    index: int
+
+
+def _quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
+    """The sentence, verbatim from the original text (clipped at a word boundary)."""
+    start, end = s.start, s.end
+    if end - start > limit:
+        cut = facts.text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
+
+
+def _clean(s: str, limit: int = 300) -> str:
+    s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
+    if len(s) > limit:
+        s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"
+    return s
+
+
+def _inside(span: tuple[int, int], s: Sentence) -> bool:
+    return s.start <= span[0] < s.end
+
+
+class OfflineBackend:
+    """Briefs from deterministic extraction. ``provenance.backend == "offline"``."""
+
+    name = "offline"
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        facts = extract_facts(request.article.text)
+        return Generation(content=build_brief(facts, request.article.title), usage=Usage(), model=VERSION)
+
+
+# -- the pieces --------------------------------------------------------------------------------
+def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
+    cue_types = [(c.start, c.deal_type) for c in facts.cues]
+    out = []
+    body_index = 0
+    for i, s in enumerate(facts.sentences):
+        text = s.text
+        if title and fuzz.ratio(text.lower(), title.lower()) > 90:
+            continue
+        if _BOILERPLATE.search(text) or text.endswith("?") or len(text) < 40:
+            continue
+        words = len(text.split())
+        if words < 7:
+            continue
+        score = 0.0
+        score += 3.0 * len({t for pos, t in cue_types if s.start <= pos < s.end})
+        score += 1.5 * min(3, sum(1 for o in facts.orgs for sp in o.spans if _inside(sp, s) and o.kind == "company"))
+        score += 1.0 * min(2, sum(1 for a in facts.amounts if _inside((a.start, a.end), s)))
+        score += 0.5 * min(3, len({e.element for e in facts.elements if _inside((e.start, e.end), s)}))
+        score += 0.5 * min(2, sum(1 for o in facts.orgs for sp in o.spans if _inside(sp, s) and o.kind in _STATE_KINDS))
+        score += max(0.0, 3.0 - 0.4 * body_index)  # the lead carries the news
+        if words > 70:
+            score -= 2.0
+        out.append(_Scored(s, score, i))
+        body_index += 1
+    return out
+
+
+def _key_points(facts: Facts, title: str | None) -> list[Claim]:
+    scored = sorted(_score_sentences(facts, title), key=lambda x: (-x.score, x.index))
+    picked: list[_Scored] = []
+    for cand in scored:
+        if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
+            continue
+        picked.append(cand)
+        if len(picked) == 5:
+            break
+    if len(picked) < 3:  # a short article: take whatever sentences remain
+        for i, s in enumerate(facts.sentences):
+            if len(picked) >= 3:
+                break
+            if all(p.sentence is not s for p in picked) and len(s.text) >= 15 and not (
+                    title and s.text.strip() == title.strip()):
+                picked.append(_Scored(s, 0.0, i))
+    if len(picked) < 3:
+        raise ArticleError(
+            f"too short to brief: {len(facts.sentences)} sentence(s); a brief needs at least three"
+        )
+    picked.sort(key=lambda x: x.index)
+    return [Claim(text=_clean(p.sentence.text), evidence=[_quote(facts, p.sentence)]) for p in picked]
+
+
+def _parties(facts: Facts, sentences: list[Sentence], kinds: set[str]) -> list[Party]:
+    counts: dict[str, tuple[int, int]] = {}
+    orgs = {o.name: o for o in facts.orgs}
+    for o in facts.orgs:
+        if o.kind not in kinds:
+            continue
+        hits = [sp for sp in o.spans for s in sentences if _inside(sp, s)]
+        if hits:
+            counts[o.name] = (len(hits), min(h[0] for h in hits))
+    ranked = sorted(counts, key=lambda n: (-counts[n][0], counts[n][1]))[:4]
+    return [Party(name=n, ticker=orgs[n].ticker, role=None) for n in ranked]
+
+
+def _deals(facts: Facts) -> list[DealSummary]:
+    by_type: dict[str, list[Sentence]] = {}
+    for cue in facts.cues:
+        s = facts.sentence_at(cue.start)
+        if s is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
+            continue
+        bucket = by_type.setdefault(cue.deal_type, [])
+        if s not in bucket:
+            bucket.append(s)
+    deals: list[DealSummary] = []
+    company_sets: list[set[str]] = []
+    for deal_type in _SPECIFIC:
+        sentences = by_type.get(deal_type)
+        if not sentences:
+            continue
+        kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
+        parties = _parties(facts, sentences, kinds)
+        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)]
+        if not parties or (deal_type in _NEEDS_MONEY and not any(a.currency for a in amounts)):
+            continue
+        names = {p.name for p in parties}
+        if deal_type in ("partnership", "investment", "framework") and not amounts and any(
+                names <= prev for prev in company_sets):
+            continue  # the same deal, described in softer words
+        binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
+        if deal_type == "framework" and binding is None:
+            binding = None
+        dates = [d for d in facts.dates if any(_inside((d.start, d.end), s) for s in sentences)]
+        announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
+        places = list(dict.fromkeys(loc for loc, a, _ in facts.locations if any(_inside((a, a + 1), s) for s in sentences)))
+        commodities = list(dict.fromkeys(
+            e.element for e in facts.elements if any(_inside((e.start, e.end), s) for s in sentences)))
+        title_names = " and ".join(p.name for p in parties[:2])
+        deals.append(DealSummary(
+            title=f"{title_names}: {LABEL[deal_type]}",
+            deal_type=deal_type,  # type: ignore[arg-type]
+            binding=binding,
+            status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
+            parties=parties,
+            commodities=commodities,
+            locations=places,
+            projects=_projects(facts, sentences),
+            amounts=[Amount(text=a.text, value=a.value, currency=a.currency, unit=a.unit)
+                     for a in {a.text: a for a in amounts}.values()],
+            announced_on=announced,
+            evidence=[_quote(facts, s) for s in sentences[:2]],
+        ))
+        company_sets.append(names)
+    return deals
+
+
+_PROJECT_RE = re.compile(r"\b((?:[A-Z][\w'-]+\s+){1,3}(?:Project|Mine|Deposit|Hub|Refinery|Facility))\b")
+
+
+def _projects(facts: Facts, sentences: list[Sentence]) -> list[str]:
+    found = []
+    for s in sentences:
+        for m in _PROJECT_RE.finditer(s.text):
+            name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", m.group(1))
+            if name not in found and len(name.split()) > 1:
+                found.append(name)
+    return found[:4]
+
+
+def _entities(facts: Facts) -> list[EntityProfile]:
+    out = []
+    for o in sorted(facts.orgs, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
+        first = facts.sentence_at(o.spans[0][0]) if o.spans else None
+        out.append(EntityProfile(
+            name=o.name, kind=o.kind,  # type: ignore[arg-type]
+            ticker=o.ticker, aliases=o.aliases[:5],
+            evidence=[_quote(facts, first, 300)] if first else [],
+        ))
+    return out
+
+
+def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]) -> Claim:
+    if not deals:
+        named = ", ".join(o.name for o in facts.companies[:3]) or ", ".join(o.name for o in facts.orgs[:3])
+        els = ", ".join(facts.element_names[:4])
+        text = "No specific deal is reported"
+        text += f"; the article concerns {els}" if els else ""
+        text += f" and names {named}" if named else ""
+        return Claim(text=text + ".", evidence=key_points[0].evidence[:1])
+    d = deals[0]
+    parties = " and ".join(p.name for p in d.parties[:2])
+    kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + LABEL[d.deal_type]
+    text = f"{parties}: a {kind}"
+    if d.commodities:
+        text += f" covering {', '.join(d.commodities[:4])}"
+    if d.locations:
+        text += f" in {', '.join(d.locations[:2])}"
+    money = [a.text for a in d.amounts if a.currency]
+    if money:
+        text += f", worth {money[0]}"
+    text += "."
+    if d.binding is False:
+        text += " Nothing is committed until a binding agreement follows."
+    elif len(deals) > 1:
+        text += f" The article also reports a {LABEL[deals[1].deal_type]} ({deals[1].title.split(':')[0]})."
+    return Claim(text=text, evidence=d.evidence[:1])
+
+
+_FACILITY = re.compile(r"\b(?:plant|facility|refinery|processing hub|hub|mine|site|separation)\b", re.I)
+_CHINA = re.compile(r"\bChin(?:a|ese)\b[^.]{0,80}\b(?:export controls?|restrict\w*|ban|licen[cs]\w*)|"
+                    r"\b(?:export controls?|restrict\w*)\b[^.]{0,80}\bChin(?:a|ese)\b", re.I)
+_TIMELINE = re.compile(r"\b(?:by|in|from|until)\s+(?:early |mid-|late )?(?:19|20)\d{2}\b|\bfirst production\b|commissioning", re.I)
+
+
+def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
+    qs: list[RiskQuestion] = []
+
+    def ask(question: str, category: str, why: str, s: Sentence | None) -> None:
+        if len(qs) < 5 and all(q.question != question for q in qs):
+            qs.append(RiskQuestion(question=question, category=category, why=why,  # type: ignore[arg-type]
+                                   evidence=[_quote(facts, s, 300)] if s else []))
+
+    def sentence_of(d: DealSummary) -> Sentence | None:
+        return facts.sentence_at(d.evidence[0].start) if d.evidence and d.evidence[0].start is not None else None
+
+    for d in deals:
+        names = " and ".join(p.name for p in d.parties[:2])
+        if d.deal_type in ("mou", "loi") or d.binding is False:
+            ask(f"Will the {LABEL[d.deal_type]} between {names} become a binding agreement, and when?",
+                "execution", "The agreement is described as non-binding or preliminary.", sentence_of(d))
+        if d.deal_type in ("funding", "investment") and d.amounts:
+            ask(f"What conditions attach to the {d.amounts[0].text}, and when does it close?",
+                "funding", "Funding is announced without its terms.", sentence_of(d))
+        if d.deal_type == "offtake":
+            ask("What price and volume terms does the offtake set, and for how long?",
+                "market", "An offtake is reported without its commercial terms.", sentence_of(d))
+        if d.deal_type == "framework":
+            ask("Which projects will the framework actually fund, and on what timeline?",
+                "timeline", "A government framework is cited as support.", sentence_of(d))
+        if d.deal_type == "acquisition":
+            ask("What approvals does the acquisition still need before it completes?",
+                "regulatory", "An acquisition is announced.", sentence_of(d))
+    china = next((s for s in facts.sentences if _CHINA.search(s.text)), None)
+    if china:
+        ask("How exposed are the project's inputs and customers to Chinese export controls?",
+            "geopolitical", "The article cites Chinese restrictions on rare earths.", china)
+    plant = next((s for s in facts.sentences if _FACILITY.search(s.text) and any(
+        _inside(sp, s) for o in facts.companies for sp in o.spans)), None)
+    if plant:
+        ask("What permits, commissioning date and feedstock does the planned facility still need?",
+            "execution", "A processing facility is planned or named.", plant)
+    if not any(_TIMELINE.search(s.text) for s in facts.sentences):
+        lead = facts.sentences[0] if facts.sentences else None
+        ask("What is the timeline to first production or first revenue?",
+            "timeline", "The article gives no dates for delivery.", lead)
+    lead = next((s for s in facts.sentences if len(s.text) > 40), facts.sentences[0] if facts.sentences else None)
+    ask("How will the companies fund the next stage?", "funding",
+        "The article does not say how the work is paid for.", lead)
+    ask("What demand and prices does the plan assume for the products?", "market",
+        "Market conditions are not discussed.", lead)
+    return qs[:5]
+
+
+def build_brief(facts: Facts, title: str | None = None) -> BriefContent:
+    """A complete ``BriefContent`` from a domain scan."""
+    key_points = _key_points(facts, title)
+    deals = _deals(facts)
+    headline = _clean(title or key_points[0].text, 200)
+    return BriefContent(
+        headline=headline,
+        key_points=key_points,
+        deals=deals,
+        entities=_entities(facts),
+        elements=facts.element_names,
+        bottom_line=_bottom_line(facts, deals, key_points),
+        questions=_questions(facts, deals),
+    )

@@ -1,0 +1,282 @@
+"""Any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp, LM Studio).
+
+The only module in mineralbrief that imports ``openai`` and ``instructor`` (DESIGN rule 4).
+
+Two retry layers, kept apart:
+
+* transport: every HTTP call instructor makes goes through ``_call``, which retries 429 /
+  408 / 409 / 5xx / timeouts / dropped connections with the tenacity policy of ``retry.py``
+  (the openai client's own ``max_retries`` is 0). When retries run out it raises
+  ``TransportError``, which instructor does not treat as a validation failure, so the model
+  never sees it.
+* validation: instructor re-asks up to ``max_reasks`` times when the answer breaks the schema
+  or the grounding validator (run through instructor's validation context).
+
+Instructor renders message contents as Jinja templates whenever a validation context is given.
+The article must reach the model byte for byte (and a ``{{`` in it must not be evaluated), so
+the messages are the placeholders ``{{ mb_system }}`` / ``{{ mb_user }}`` and the real texts
+travel in the context: Jinja substitutes a value once and never evaluates what it contains.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
+
+from ..config import Settings
+from ..errors import BackendError, ConfigError, MineralBriefError, TransportError, ValidationFailedError
+from ..grounding import CONTEXT_KEY, GroundedBriefContent
+from ..models import BriefContent, Usage
+from ..prompts import render
+from ..retry import RETRY_STATUSES, Transient, async_transport_retrying, parse_retry_after, transport_retrying
+from .base import Generation, GenerationRequest
+
+MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
+_KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_*.-]{4,}|Bearer\s+\S+)")
+
+
+def classify(exc: BaseException) -> Transient | None:
+    """Transient transport errors and what they say; None for everything else."""
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status not in RETRY_STATUSES and status < 500:
+            return None
+        headers = exc.response.headers if exc.response is not None else {}
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        if retry_after is None and headers.get("retry-after-ms"):
+            retry_after = parse_retry_after(headers.get("retry-after-ms", "") + "ms")
+        return Transient(status=status, retry_after=retry_after)
+    if isinstance(exc, openai.APIConnectionError):  # timeouts included
+        return Transient(status=None)
+    if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
+        return Transient(status=200)  # a body that is not JSON: a broken proxy, worth a retry
+    return None
+
+
+def scrub(text: str, settings: Settings) -> str:
+    """Remove the API key (and anything shaped like one) from a message."""
+    if settings.api_key is not None:
+        secret = settings.api_key.get_secret_value()
+        if secret:
+            text = text.replace(secret, "***")
+    return _KEY_LIKE.sub("***", text)
+
+
+@dataclass
+class _Tally:
+    """Requests and tokens over every HTTP attempt of one generation."""
+
+    usage: Usage
+    last_status: int | None = None
+    attempts: int = 0
+
+    def count_response(self, response: Any) -> None:
+        u = getattr(response, "usage", None)
+        if u is not None:
+            self.usage = self.usage + Usage(
+                prompt_tokens=u.prompt_tokens or 0,
+                completion_tokens=u.completion_tokens or 0,
+                total_tokens=u.total_tokens or 0,
+            )
+
+
+def raw_answer(completion: Any) -> str | None:
+    """The JSON text of an answer, whatever the mode (tool call, JSON, fenced JSON)."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return calls[0].function.arguments
+    content = getattr(message, "content", None)
+    if not content:
+        return None
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", content, re.S)
+    return fenced.group(1) if fenced else content
+
+
+class OpenAICompatBackend:
+    """Briefs from an OpenAI-compatible chat-completions endpoint, through instructor.
+
+    Args:
+        settings: endpoint, key, model, mode, sampling, limits. The clients are made on first
+            use and reused for every article.
+    """
+
+    name = "openai"
+    cacheable = True
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: openai.OpenAI | None = None
+        self._aclient: openai.AsyncOpenAI | None = None
+
+    # -- clients ---------------------------------------------------------------------------
+    def _client_kwargs(self) -> dict[str, Any]:
+        s = self.settings
+        if s.api_key is not None:
+            key = s.api_key.get_secret_value()
+        elif s.base_url:
+            key = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) ignore the key
+        else:
+            raise ConfigError(
+                "no API key: set OPENAI_API_KEY (or MINERALBRIEF_API_KEY), pass api_key=..., "
+                "or point base_url at a local OpenAI-compatible server"
+            )
+        return {
+            "api_key": key,
+            "base_url": s.base_url,
+            "max_retries": 0,  # transport retries are ours (retry.py), never multiplied
+            "timeout": openai.Timeout(s.timeout, connect=s.connect_timeout),
+        }
+
+    @property
+    def client(self) -> openai.OpenAI:
+        if self._client is None:
+            self._client = openai.OpenAI(**self._client_kwargs())
+        return self._client
+
+    @property
+    def aclient(self) -> openai.AsyncOpenAI:
+        if self._aclient is None:
+            self._aclient = openai.AsyncOpenAI(**self._client_kwargs())
+        return self._aclient
+
+    # -- the request -----------------------------------------------------------------------
+    def _create_kwargs(self, request: GenerationRequest) -> dict[str, Any]:
+        s, article = request.settings, request.article
+        context = {
+            "mb_system": render("system.j2"),
+            "mb_user": render(
+                "user.j2", article=article.text, title=article.title,
+                published=article.published, hints=request.hints,
+            ),
+            CONTEXT_KEY: request.index,
+        }
+        kwargs: dict[str, Any] = {
+            "model": s.model,
+            "messages": [
+                {"role": "system", "content": "{{ mb_system }}"},
+                {"role": "user", "content": "{{ mb_user }}"},
+            ],
+            "response_model": GroundedBriefContent,
+            "context": context,
+            "max_retries": s.max_reasks,
+            "temperature": s.temperature,
+            "max_tokens": s.max_tokens,
+        }
+        if s.seed is not None:
+            kwargs["seed"] = s.seed
+        return kwargs
+
+    def _transport_error(self, exc: BaseException, tally: _Tally) -> MineralBriefError:
+        info = classify(exc)
+        if info is not None:
+            what = f"HTTP {info.status}" if info.status else type(exc).__name__
+            return TransportError(
+                f"endpoint kept failing: {what} after {tally.attempts} attempt(s): "
+                f"{scrub(str(exc), self.settings)[:200]}",
+                attempts=tally.attempts, last_status=info.status,
+            )
+        status = getattr(exc, "status_code", None)
+        return BackendError(f"endpoint refused the request (HTTP {status}): {scrub(str(exc), self.settings)[:300]}")
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        tally = _Tally(Usage())
+
+        def call(**kwargs: Any) -> Any:
+            try:
+                for attempt in transport_retrying(self.settings, classify):
+                    with attempt:
+                        tally.attempts += 1
+                        tally.usage = tally.usage + Usage(requests=1)
+                        response = self.client.chat.completions.create(**kwargs)
+            except Exception as exc:
+                raise self._transport_error(exc, tally) from exc
+            tally.count_response(response)
+            return response
+
+        create = instructor.patch(create=call, mode=MODES[self.settings.mode])
+        try:
+            content = create(**self._create_kwargs(request))
+        except (InstructorRetryException, IncompleteOutputException) as exc:
+            return self._after_failure(exc, request, tally)
+        return Generation(content=_plain(content), usage=tally.usage, model=self.settings.model)
+
+    async def agenerate(self, request: GenerationRequest) -> Generation:
+        tally = _Tally(Usage())
+
+        async def call(**kwargs: Any) -> Any:
+            try:
+                async for attempt in async_transport_retrying(self.settings, classify):
+                    with attempt:
+                        tally.attempts += 1
+                        tally.usage = tally.usage + Usage(requests=1)
+                        response = await self.aclient.chat.completions.create(**kwargs)
+            except Exception as exc:
+                raise self._transport_error(exc, tally) from exc
+            tally.count_response(response)
+            return response
+
+        create = instructor.patch(create=call, mode=MODES[self.settings.mode])
+        try:
+            content = await create(**self._create_kwargs(request))
+        except (InstructorRetryException, IncompleteOutputException) as exc:
+            return self._after_failure(exc, request, tally)
+        return Generation(content=_plain(content), usage=tally.usage, model=self.settings.model)
+
+    def _after_failure(self, exc: Exception, request: GenerationRequest, tally: _Tally) -> Generation:
+        """Re-asks ran out (or the answer was cut off): decide between a flagged draft and an error.
+
+        When the last answer fit the schema and only grounding failed, it is returned as a draft;
+        the API grounds it again and flags it (or raises with ``strict=True``). Anything else
+        is an error that says what went wrong.
+        """
+        article_id = request.article.id
+        cause = exc.__cause__
+        if isinstance(cause, MineralBriefError):
+            cause.article_id = cause.article_id or article_id
+            raise cause
+        if isinstance(exc, IncompleteOutputException):
+            raise ValidationFailedError(
+                f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise max_tokens",
+                attempts=tally.attempts, last_raw=None, errors=[], article_id=article_id,
+            ) from exc
+        last = getattr(exc, "last_completion", None)
+        raw = raw_answer(last) if last is not None else None
+        errors = cause.errors() if isinstance(cause, ValidationError) else [str(cause or exc)]
+        only_grounding = bool(errors) and all(
+            isinstance(e, dict) and e.get("type") == "ungrounded" for e in errors
+        )
+        if only_grounding and raw is not None:
+            try:
+                return Generation(
+                    content=BriefContent.model_validate_json(raw), usage=tally.usage,
+                    model=self.settings.model,
+                )
+            except ValidationError:
+                pass
+        attempts = getattr(exc, "n_attempts", None) or tally.attempts
+        summary = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" if isinstance(e, dict) else str(e)
+            for e in errors[:5]
+        )
+        raise ValidationFailedError(
+            f"the model's answer did not fit the schema after {attempts} attempt(s): "
+            f"{scrub(summary, self.settings)[:400]}",
+            attempts=attempts, last_raw=raw, errors=errors, article_id=article_id,
+        ) from exc
+
+
+def _plain(content: Any) -> BriefContent:
+    """Drop instructor's subclass (and its validator) for a plain ``BriefContent``."""
+    return BriefContent.model_validate(content.model_dump())
+

@@ -1,0 +1,149 @@
+"""The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own.
+
+Errors print as one line on stderr with a non-zero exit; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+
+from .api import Summarizer, make_settings
+from .article import Article, check_text, load_article
+from .cache import BriefCache
+from .errors import MineralBriefError
+from .schema import write_schemas
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Typed, grounded briefs of critical-minerals news.")
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the brief cache.")
+app.add_typer(cache_app, name="cache")
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+
+
+class BackendChoice(str, Enum):
+    auto = "auto"
+    openai = "openai"
+    offline = "offline"
+
+
+class ModeChoice(str, Enum):
+    tools = "tools"
+    json = "json"
+    md_json = "md_json"
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="mineralbrief: %(levelname)s %(message)s", stream=sys.stderr)
+
+
+def _read(path: str) -> Article:
+    if path == "-":
+        return Article(text=check_text(sys.stdin.read(), "stdin"), source="stdin")
+    return load_article(Path(path))
+
+
+@app.command()
+def summarize(
+    path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
+    fmt: Format = typer.Option(Format.md, "--format", "-f", help="Output format."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai or offline."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the endpoint."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
+    mode: Optional[ModeChoice] = typer.Option(None, "--mode", help="tools (default), json or md_json."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    strict: bool = typer.Option(False, "--strict", help="Fail when any statement cannot be grounded."),
+    max_reasks: Optional[int] = typer.Option(None, "--max-reasks", help="Validation re-asks (default 2)."),
+) -> None:
+    """Brief one article and print it as Markdown or JSON."""
+    settings = make_settings(
+        backend=backend.value if backend else None, model=model, base_url=base_url,
+        mode=mode.value if mode else None, cache=False if no_cache else None,
+        strict=True if strict else None, max_reasks=max_reasks,
+    )
+    article = _read(path)
+    summarizer = Summarizer(settings)
+    why = "" if settings.backend != "auto" else (
+        " (endpoint or key configured)" if settings.resolved_backend == "openai"
+        else " (no endpoint or key configured; set OPENAI_API_KEY or --base-url for an LLM)")
+    typer.echo(f"mineralbrief: backend {summarizer.backend_name}{why}", err=True)
+    brief = summarizer.summarize(article)
+    typer.echo(brief.model_dump_json(indent=2) if fmt is Format.json else brief.to_markdown())
+    if not brief.grounding.ok:
+        typer.echo(
+            f"mineralbrief: warning: {len(brief.grounding.unverified)} statement(s) not found in the article",
+            err=True,
+        )
+
+
+@app.command()
+def schema(
+    write: Optional[Path] = typer.Option(None, "--write", help="Write the JSON Schemas into this folder."),
+) -> None:
+    """Print the Brief JSON Schema, or write all schemas with --write DIR."""
+    if write is None:
+        from .models import Brief
+
+        typer.echo(json.dumps(Brief.model_json_schema(), indent=2))
+        return
+    for path in write_schemas(write):
+        typer.echo(f"wrote {path}")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is and what it holds."""
+    cache = BriefCache(make_settings().resolved_cache_dir)
+    info = cache.info()
+    typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached brief."""
+    cache = BriefCache(make_settings().resolved_cache_dir)
+    typer.echo(f"removed {cache.clear()} cached brief(s) from {cache.directory}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turn errors into one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="mineralbrief", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("mineralbrief: aborted", err=True)
+        return 130
+    except MineralBriefError as exc:
+        if debug:
+            raise
+        typer.echo(f"mineralbrief: error: {type(exc).__name__}: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        typer.echo("mineralbrief: interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

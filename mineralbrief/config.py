@@ -1,0 +1,108 @@
+"""Settings: the only code in mineralbrief that reads environment variables.
+
+``Settings()`` reads ``MINERALBRIEF_*`` once (with ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` as
+fallbacks); every field can also be given directly, and direct values win.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BackendName = Literal["auto", "openai", "offline"]
+ModeName = Literal["tools", "json", "md_json"]
+
+
+class Settings(BaseSettings):
+    """Everything that changes how a brief is made.
+
+    Attributes:
+        backend: ``auto`` uses the OpenAI-compatible backend when an endpoint or key is
+            configured, otherwise the offline backend.
+        model: model name sent to the endpoint.
+        base_url: OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1`` for Ollama.
+        api_key: the key; kept as a ``SecretStr`` so it never shows in reprs or logs.
+        mode: ``tools`` (function calling, the default), ``json`` or ``md_json`` for servers
+            without tool calling.
+        temperature, max_tokens, seed: sampling parameters (part of the cache key).
+        max_reasks: validation re-asks after the first answer (instructor).
+        strict: raise ``UngroundedBriefError`` instead of returning a flagged brief.
+        cache, cache_dir: the on-disk cache of briefs.
+        timeout, connect_timeout: seconds for one HTTP request, and for connecting.
+        max_attempts, backoff_initial, backoff_max: transport retries (tenacity).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="MINERALBRIEF_", populate_by_name=True, extra="forbid",
+        validate_default=True,
+    )
+
+    backend: BackendName = "auto"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices(
+            "base_url", "MINERALBRIEF_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices(
+            "api_key", "MINERALBRIEF_API_KEY", "OPENAI_API_KEY"),
+    )
+    mode: ModeName = "tools"
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=2048, gt=0)
+    seed: int | None = None
+    max_reasks: int = Field(default=2, ge=0, le=10)
+    strict: bool = False
+    cache: bool = True
+    cache_dir: Path | None = None
+    timeout: float = Field(default=60.0, gt=0)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=4, ge=1, le=20)
+    backoff_initial: float = Field(default=0.5, ge=0)
+    backoff_max: float = Field(default=20.0, ge=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"base_url must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @property
+    def resolved_backend(self) -> Literal["openai", "offline"]:
+        """The backend ``auto`` stands for with these settings."""
+        if self.backend != "auto":
+            return self.backend
+        return "openai" if (self.base_url or self.api_key) else "offline"
+
+    @property
+    def endpoint_host(self) -> str:
+        """Host (and port) of the endpoint, for the cache key; never the key itself."""
+        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Where the cache lives."""
+        return self.cache_dir or Path(platformdirs.user_cache_dir("mineralbrief"))
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with some fields replaced; ``None`` values are ignored."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if not given:
+            return self
+        unknown = set(given) - set(type(self).model_fields)
+        if unknown:
+            from .errors import ConfigError
+
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        data = self.model_dump()
+        data.update(given)
+        return type(self).model_validate(data)

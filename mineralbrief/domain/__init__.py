@@ -1,0 +1,1 @@
+"""Deterministic extraction for the critical-minerals field."""

@@ -1,0 +1,105 @@
+"""Sentences and deal cues: what kind of deal a sentence reports, and whether it binds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Most specific first: a sentence with "non-binding MOU" and "partnership" is an MOU.
+CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("mou", re.compile(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
+    ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
+    ("offtake", re.compile(r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b", re.I)),
+    ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
+    ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
+    ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
+    ("funding", re.compile(
+        r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
+        r"conditional commitment|awarded|non-dilutive funding)\b", re.I)),
+    ("investment", re.compile(
+        r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
+        r"(?:private )?placement|stake in|equity)\b", re.I)),
+    ("framework", re.compile(r"\bframework\b", re.I)),
+    ("partnership", re.compile(
+        r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
+        r"cooperation agreement|partnership|partner(?:s|ed)? with)\b", re.I)),
+]
+NON_BINDING = re.compile(r"\bnon-?binding\b", re.I)
+BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b|\bdefinitive agreement\b", re.I)
+STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("completed", re.compile(r"\b(?:completed|closed|finali[sz]ed)\b", re.I)),
+    ("signed", re.compile(r"\b(?:signed|signs|inks?|inked|executed|entered into|entering into)\b", re.I)),
+    ("proposed", re.compile(r"\b(?:proposed|plans? to|intends? to|in talks|negotiat\w+)\b", re.I)),
+    ("announced", re.compile(r"\b(?:announced|announces|unveiled)\b", re.I)),
+]
+
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|U\.S|D\.C|U\.K|e\.g|i\.e)\.)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or bullet, or heading line) with its span."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DealCue:
+    """A phrase that names a kind of deal, with its span."""
+
+    deal_type: str
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their spans; lines (headings, bullets) never run together."""
+    out: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        chunk, base = line.group(0), line.start()
+        pos = 0
+        for m in _SPLIT.finditer(chunk):
+            head = chunk[pos:m.start() + 1]
+            if _ABBREV.search(head.rstrip("\"”’)")):
+                continue
+            _add(out, chunk, base, pos, m.start() + 1)
+            pos = m.end()
+        _add(out, chunk, base, pos, len(chunk))
+    return out
+
+
+def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
+    piece = chunk[start:end]
+    stripped = piece.strip(" \t-•*–")
+    if len(stripped) < 3:
+        return
+    offset = piece.find(stripped)
+    out.append(Sentence(stripped, base + start + offset, base + start + offset + len(stripped)))
+
+
+def find_cues(text: str) -> list[DealCue]:
+    """Every deal cue in ``text``, in order."""
+    out = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in CUES for m in rx.finditer(text)]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def binding_in(text: str) -> bool | None:
+    """False when the text says non-binding, True when it says binding, else None."""
+    if NON_BINDING.search(text):
+        return False
+    if BINDING.search(text):
+        return True
+    return None
+
+
+def status_in(text: str) -> str | None:
+    """The first status word the text uses (completed, signed, proposed, announced)."""
+    for status, rx in STATUS_WORDS:
+        if rx.search(text):
+            return status
+    return None

@@ -1,0 +1,108 @@
+"""One deterministic scan of an article: everything the domain layer can find, with spans.
+
+``Facts`` serves three users: the offline backend builds a whole brief from it, the LLM prompt
+gets it as a compact hints block, and the grounding check takes its aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .deals import DealCue, Sentence, find_cues, split_sentences
+from .elements import ElementMention, find_elements
+from .numbers import AmountMention, DateMention, find_amounts, find_dates
+from .orgs import Org, find_locations, find_orgs
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\([^)\n]{0,300}\)")
+
+
+def _plain_markdown(text: str) -> str:
+    """Markdown links to their text, padded to keep every offset in place."""
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        return " " + inner + " " * (len(m.group(0)) - len(inner) - 1)
+    return _MARKDOWN_LINK.sub(keep, text)
+
+
+@dataclass
+class Facts:
+    """What a deterministic scan of one article found. Every item carries its span."""
+
+    text: str
+    sentences: list[Sentence]
+    elements: list[ElementMention]
+    orgs: list[Org]
+    locations: list[tuple[str, int, int]]
+    amounts: list[AmountMention]
+    dates: list[DateMention]
+    cues: list[DealCue]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def element_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for e in self.elements:
+            seen.setdefault(e.element, None)
+        return list(seen)
+
+    @property
+    def companies(self) -> list[Org]:
+        return [o for o in self.orgs if o.kind == "company"]
+
+    @property
+    def aliases(self) -> list[str]:
+        """Every name and alias of every entity found: the grounding check's alias table."""
+        return [n for o in self.orgs for n in o.names()]
+
+    @property
+    def dateline(self) -> DateMention | None:
+        """The date of the release: the first full date in its opening lines."""
+        head = min(len(self.text), 600)
+        return next((d for d in self.dates if d.start < head), None)
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    def hints(self, limit: int = 12) -> str:
+        """A compact block of candidates for an LLM prompt (hints, not orders)."""
+        lines = []
+        if self.orgs:
+            parts = []
+            for o in sorted(self.orgs, key=lambda o: -o.mentions)[:limit]:
+                extra = [f"ticker {o.ticker}"] if o.ticker else []
+                extra += [f"also {', '.join(o.aliases[:3])}"] if o.aliases else []
+                parts.append(f"{o.name} ({o.kind}{'; ' + '; '.join(extra) if extra else ''})")
+            lines.append("- entities: " + " | ".join(parts))
+        if self.element_names:
+            lines.append("- elements: " + ", ".join(self.element_names))
+        kinds = list(dict.fromkeys(c.deal_type for c in self.cues))
+        if kinds:
+            lines.append("- deal cues: " + ", ".join(kinds[:6]))
+        if self.amounts:
+            lines.append("- amounts: " + ", ".join(dict.fromkeys(a.text for a in self.amounts[:limit])))
+        if self.dates:
+            lines.append("- dates: " + ", ".join(dict.fromkeys(d.text for d in self.dates[:6])))
+        places = list(dict.fromkeys(loc for loc, _, _ in self.locations))
+        if places:
+            lines.append("- places: " + ", ".join(places[:8]))
+        return "\n".join(lines)
+
+
+def extract_facts(text: str) -> Facts:
+    """Scan ``text`` once with every extractor of the domain layer."""
+    plain = _plain_markdown(text)
+    return Facts(
+        text=text,
+        sentences=split_sentences(plain),
+        elements=find_elements(plain),
+        orgs=find_orgs(plain),
+        locations=find_locations(plain),
+        amounts=find_amounts(plain),
+        dates=find_dates(plain),
+        cues=find_cues(plain),
+    )

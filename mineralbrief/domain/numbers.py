@@ -1,0 +1,125 @@
+"""Amounts, quantities and dates as written in the article, with their spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MULT = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}
+_CURRENCY = {
+    "us$": "USD", "usd": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
+    "c$": "CAD", "ca$": "CAD", "cad": "CAD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+    "¥": "JPY", "jpy": "JPY", "nz$": "NZD", "nzd": "NZD",
+}
+_UNITS = {
+    "tonnes": "tonnes", "tonne": "tonnes", "tons": "tonnes", "ton": "tonnes", "t": "tonnes",
+    "tpa": "tpa", "ktpa": "ktpa", "mtpa": "Mtpa", "kt": "kt", "mt": "Mt",
+    "acres": "acres", "acre": "acres", "hectares": "hectares", "hectare": "hectares", "ha": "hectares",
+    "ounces": "ounces", "oz": "ounces", "mw": "MW", "gwh": "GWh", "km": "km",
+}
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY_RE = re.compile(
+    r"(?P<upto>\bup to\s+)?"
+    r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
+    r"\s?(?P<num>" + _NUM + r")"
+    r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
+    r"(?:\s*(?P<mult>trillion|billion|million|thousand|bn|mn|mm|tn|m|b|k)\b)?",
+    re.IGNORECASE,
+)
+_QTY_RE = re.compile(
+    r"(?P<upto>\bup to\s+)?(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
+    r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
+    r"ounces|oz|MW|GWh|km)\b",
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DATE_RES = [
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
+]
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    """Money or a quantity as written, parsed, with its span."""
+
+    text: str
+    value: float | None
+    currency: str | None
+    unit: str | None
+    start: int
+    end: int
+    up_to: bool = False
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A full date as written, parsed, with its span."""
+
+    text: str
+    value: date
+    start: int
+    end: int
+
+
+def _number(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Money amounts and physical quantities in ``text``, in order."""
+    out: list[AmountMention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MONEY_RE.finditer(text):
+        cur_raw = m.group("cur").replace("\\", "").strip().lower()
+        mult = (m.group("mult") or "").lower()
+        # a bare "m"/"b" after a number is only a multiplier when glued to it ("$5m")
+        if mult in ("m", "b", "k") and text[m.start("mult") - 1].isspace():
+            mult = ""
+        value = _number(m.group("num")) * _MULT.get(mult, 1.0)
+        end = m.end("mult") if mult else (m.end("num2") if m.group("num2") else m.end("num"))
+        start = m.start("upto") if m.group("upto") else m.start("cur")
+        out.append(AmountMention(
+            text=text[start:end].replace("\\", ""), value=value,
+            currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end,
+            up_to=bool(m.group("upto")),
+        ))
+        taken.append((start, end))
+    for m in _QTY_RE.finditer(text):
+        if any(s <= m.start("num") < e for s, e in taken):
+            continue
+        mult = (m.group("mult") or "").lower()
+        start = m.start("upto") if m.group("upto") else m.start("num")
+        out.append(AmountMention(
+            text=text[start:m.end()], value=_number(m.group("num")) * _MULT.get(mult, 1.0),
+            currency=None, unit=_UNITS.get(m.group("unit").lower(), m.group("unit")),
+            start=start, end=m.end(), up_to=bool(m.group("upto")),
+        ))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped."""
+    out: list[DateMention] = []
+    for rx in _DATE_RES:
+        for m in rx.finditer(text):
+            g = m.groupdict()
+            month = _MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
+            try:
+                value = date(int(g["year"]), int(month or 0), int(g["day"]))
+            except (TypeError, ValueError):
+                continue
+            if any(d.start <= m.start() < d.end for d in out):
+                continue
+            out.append(DateMention(m.group(0), value, m.start(), m.end()))
+    out.sort(key=lambda d: d.start)
+    return out

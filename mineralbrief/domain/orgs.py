@@ -1,0 +1,361 @@
+"""Companies, government bodies, countries and their tickers, with alias resolution.
+
+Companies are found from the signals press releases give: a ticker with its exchange
+(``RareX Limited (ASX: REE)``), a defined short name (``U.S. Strategic Metals ("USSM")``), a
+legal suffix (``Limited``, ``Inc.``) or an industry word at the end of a capitalised name
+(``Iluka Resources``, ``MP Materials``). Names that differ only in dots, case or a legal suffix
+("US Strategic Metals", "U.S. Strategic Metals Inc.") resolve to one entity; defined short names
+and parenthesised acronyms become its aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..grounding import name_key
+
+EXCHANGES = (
+    r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
+    r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|SGX|KRX|TSE|B3|BMV|Frankfurt|NYSEAMERICAN"
+)
+_TICKER_RE = re.compile(
+    r"(?P<ex>\b(?:" + EXCHANGES + r"))\s*(?::|,|–|-|—)?\s*(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)"
+    r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
+)
+_PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
+_NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
+_NAME_BEFORE_RE = re.compile(r"(" + _NAME + r")\s*(?:\([^()]{0,60}\)\s*)*$")
+_DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
+_ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
+LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|PLC|plc|LLC|L\.L\.C\.|LP|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)"
+INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
+                   r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
+                   r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
+_COMPANY_RE = re.compile(
+    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r"))(?![\w])"
+)
+# Capitalised words that start sentences or name things that are not companies.
+_NOT_COMPANY_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
+    "by", "as", "at", "from", "to", "of", "its", "their", "our", "his", "her", "while", "when",
+    "framework", "initiative", "program", "programme", "accelerator", "act", "order", "agreement",
+    "partnership", "strategy", "facility", "fund", "office", "department", "ministry", "agency",
+    "policy", "alliance", "dialogue", "plan", "critical", "rare", "earth", "earths", "heavy",
+    "light", "strategic", "global", "domestic", "american", "australian", "chinese", "western",
+    "allied", "national", "federal", "new", "mixed", "separated", "magnet", "minerals", "metals",
+    "materials", "resources", "mining", "energy", "group", "capital", "partners", "project",
+    "processing", "supply", "chain", "chains", "element", "elements", "oxide", "oxides", "us",
+    "u.s.", "usa", "u.s.-australia", "us-australia", "exchange", "co-founder", "ceo", "managing",
+    "director", "chairman", "executive", "chief", "president", "prime", "minister", "secretary",
+    "international", "limited", "holdings", "source", "why", "how", "what", "process", "inks",
+    "signs", "deal", "news", "update", "report", "press", "release", "company", "companies",
+})
+_SENTENCE_STARTERS = frozenset({
+    "The", "A", "An", "This", "That", "These", "Under", "Both", "With", "And", "For", "In", "On",
+    "By", "As", "At", "From", "To", "Its", "Their", "Our", "While", "When", "Together", "Welcoming",
+    "Leveraging", "Signed", "Shares", "Read", "About", "Today", "Meanwhile", "However", "Also",
+})
+
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "U.S. Department of Defense": ("Department of Defense", "DoD", "Pentagon", "Department of War", "DOW"),
+    "U.S. Department of Energy": ("Department of Energy", "DOE"),
+    "U.S. Department of State": ("Department of State", "State Department"),
+    "U.S. Department of Commerce": ("Department of Commerce", "Commerce Department"),
+    "U.S. Department of the Interior": ("Department of the Interior", "Interior Department"),
+    "Export-Import Bank of the United States": ("EXIM", "EXIM Bank", "Export-Import Bank"),
+    "U.S. International Development Finance Corporation": ("DFC", "Development Finance Corporation"),
+    "Office of Strategic Capital": ("OSC",),
+    "CHIPS Program Office": (),
+    "Defense Logistics Agency": ("DLA",),
+    "Defense Production Act": ("DPA",),
+    "National Energy Technology Laboratory": ("NETL",),
+    "U.S. Geological Survey": ("USGS",),
+    "Export Finance Australia": ("EFA",),
+    "Critical Minerals Facility": (),
+    "Geoscience Australia": (),
+    "Japan Organization for Metals and Energy Security": ("JOGMEC",),
+    "European Commission": (),
+    "European Investment Bank": ("EIB",),
+    "Minerals Security Partnership": ("MSP",),
+    "White House": (),
+    "Department of Industry, Science and Resources": (),
+}
+GOVERNMENTS: dict[str, tuple[str, ...]] = {
+    "U.S. government": ("US government", "United States government", "Trump Administration",
+                        "Trump administration", "Biden administration"),
+    "Australian Government": ("Australian government", "Albanese Government"),
+    "Canadian government": ("Government of Canada",),
+    "Chinese government": ("Beijing government",),
+    "Japanese government": ("Government of Japan",),
+}
+COUNTRIES: dict[str, tuple[str, ...]] = {
+    "United States": ("U.S.", "US", "USA", "U.S.A.", "America"),
+    "Australia": (), "Canada": (), "China": ("PRC",), "Japan": (), "India": (), "Brazil": (),
+    "Kenya": (), "Uganda": (), "United Kingdom": ("UK", "U.K.", "Britain"), "Germany": (),
+    "France": (), "South Korea": ("Korea",), "Saudi Arabia": (), "Greenland": (), "Vietnam": (),
+    "Malaysia": (), "Myanmar": (), "Indonesia": (), "Philippines": (), "Chile": (),
+    "Argentina": (), "Kazakhstan": (), "Ukraine": (), "Tanzania": (), "Malawi": (),
+    "Madagascar": (), "Namibia": (), "South Africa": (), "Norway": (), "Sweden": (),
+    "Finland": (), "Estonia": (), "Mongolia": (), "Peru": (), "Mexico": (),
+    "Democratic Republic of the Congo": ("DRC", "DR Congo"), "Angola": (), "Zambia": (),
+}
+STATES = (
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
+    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
+    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
+    "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming"
+).split() + ["New Mexico", "New York", "North Carolina", "North Dakota", "South Carolina",
+             "South Dakota", "West Virginia", "Western Australia", "Queensland", "New South Wales",
+             "Northern Territory", "South Australia", "Victoria", "Tasmania", "Quebec", "Ontario",
+             "British Columbia", "Saskatchewan"]
+
+
+_PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
+    w.lower() for name in COUNTRIES for w in [name])
+
+
+@dataclass
+class Org:
+    """One resolved entity: its canonical name, kind, ticker, aliases and mention spans."""
+
+    name: str
+    kind: str
+    ticker: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)
+
+    @property
+    def mentions(self) -> int:
+        return len(self.spans)
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def _clean_name(raw: str) -> str:
+    words = raw.strip(" ,;:-–").split()
+    # drop what precedes a possessive or a "-based" qualifier: "DOE's National ..." -> "National ..."
+    for i in range(len(words) - 1, -1, -1):
+        if re.search(r"(['’]s|-based)$", words[i]) and i < len(words) - 1:
+            words = words[i + 1:]
+            break
+    while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
+                     or re.fullmatch(LEGAL_SUFFIX, words[0])):
+        words = words[1:]
+    name = " ".join(words).strip(" ,;:-–")
+    return re.sub(r"['’]s$", "", name)
+
+
+def _generic(word: str) -> bool:
+    w = word.lower().strip(".,")
+    if w in _NOT_COMPANY_WORDS or re.fullmatch(LEGAL_SUFFIX, word):
+        return True
+    parts = [p for p in re.split(r"-", w) if p]
+    return bool(parts) and all(p in _PLACE_WORDS for p in parts)
+
+
+def _title_line(text: str, pos: int) -> bool:
+    """True when ``pos`` sits in a Title Cased line (a headline), where capitals mean nothing."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    words = re.findall(r"[A-Za-z][\w'-]*", text[start:end if end >= 0 else len(text)])
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8
+
+
+def _plausible_company(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 7:
+        return False
+    if any(w.lower().strip(".,") in {"framework", "initiative", "program", "act", "order",
+                                       "agreement", "accelerator", "department", "ministry"} for w in words):
+        return False
+    return any(not _generic(w) for w in words)
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.orgs: list[Org] = []
+        self.by_key: dict[str, Org] = {}
+
+    def find(self, name: str) -> Org | None:
+        return self.by_key.get(name_key(name))
+
+    def add(self, name: str, kind: str, span: tuple[int, int] | None, signal: str) -> Org:
+        org = self.find(name)
+        if org is None:
+            org = Org(name=name, kind=kind)
+            self.orgs.append(org)
+            self.by_key[name_key(name)] = org
+        elif len(name) > len(org.name) and kind == org.kind and name_key(name) == name_key(org.name):
+            org.name = name  # prefer the fuller written form ("Ionic Rare Earths Limited")
+        if span is not None and span not in org.spans:
+            org.spans.append(span)
+        org.signals.add(signal)
+        return org
+
+    def alias(self, org: Org, alias: str) -> None:
+        key = name_key(alias)
+        if not key or key == name_key(org.name):
+            return
+        other = self.by_key.get(key)
+        if other is not None and other is not org:
+            return
+        if alias not in org.aliases:
+            org.aliases.append(alias)
+        self.by_key[key] = org
+
+
+def _name_before(text: str, pos: int) -> tuple[str, int] | None:
+    window_start = max(0, pos - 160)
+    window = text[window_start:pos]
+    window = window.split("\n")[-1]
+    offset = pos - len(window)
+    m = _NAME_BEFORE_RE.search(window)
+    if not m:
+        return None
+    name = _clean_name(m.group(1))
+    if not name:
+        return None
+    start = offset + m.start(1) + m.group(1).find(name.split()[0])
+    return name, start
+
+
+def find_orgs(text: str) -> list[Org]:
+    """Companies, agencies, governments and countries the article names, resolved.
+
+    Returns:
+        One ``Org`` per entity, with every span where a name or alias of it occurs.
+    """
+    reg = _Registry()
+    # 1. tickers: the name right before "(ASX: REE)" is a listed company
+    for m in _TICKER_RE.finditer(text):
+        paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
+        before = _name_before(text, paren_start if paren_start >= 0 else m.start())
+        if before is None:
+            continue
+        name, start = before
+        if not _plausible_company(name) or len(m.group("sym")) < 2:
+            continue
+        org = reg.add(name, "company", (start, start + len(name)), "ticker")
+        if org.ticker is None:
+            ex = re.sub(r"\s+", " ", m.group("ex"))
+            org.ticker = f"{ex}: {m.group('sym')}"
+    # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE)
+    for m in _PAREN_RE.finditer(text):
+        inner = m.group(1).strip()
+        defined = _DEFINED_RE.match(m.group(0))
+        alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) else None)
+        if alias is None or re.fullmatch(EXCHANGES, alias):
+            continue
+        before = _name_before(text, m.start())
+        if before is None:
+            continue
+        name, start = before
+        if name_key(name) == name_key(alias):
+            continue
+        known = reg.find(name) or _lexicon_org(reg, name)
+        if known is None:
+            fits = _initials_fit(alias, name)
+            if not (_plausible_company(name) and fits if not defined else _plausible_company(name) or fits):
+                continue
+            known = reg.add(name, "company", (start, start + len(name)), "defined")
+        reg.alias(known, alias)
+    # 3. legal suffixes and industry words: "Iluka Resources", "Appian Capital"
+    for m in _COMPANY_RE.finditer(text):
+        if re.match(r"\s+with\b", text[m.end():m.end() + 6]):  # "RareX Partners with ..." is a verb
+            continue
+        picked = _best_tail(reg, text, _clean_name(m.group(1)), m.start(1))
+        if picked is None:
+            continue
+        name, start = picked
+        existing = reg.find(name)
+        if existing is not None and existing.kind != "company":
+            continue
+        reg.add(name, "company", (start, start + len(name)), "suffix")
+    # 4. lexicons: agencies, governments, countries
+    for canon, aliases in AGENCIES.items():
+        _lexicon(reg, text, canon, aliases, "agency")
+    for canon, aliases in GOVERNMENTS.items():
+        _lexicon(reg, text, canon, aliases, "government")
+    for canon, aliases in COUNTRIES.items():
+        _lexicon(reg, text, canon, aliases, "country")
+    # 5. every further mention of a known name or alias
+    for org in reg.orgs:
+        for written in org.names():
+            for m in re.finditer(r"(?<![\w.])" + re.escape(written) + r"(?![\w])", text):
+                if (m.start(), m.end()) not in org.spans:
+                    org.spans.append((m.start(), m.end()))
+        org.spans.sort()
+    return [o for o in reg.orgs if o.spans]
+
+
+def _best_tail(reg: _Registry, text: str, phrase: str, near: int) -> tuple[str, int] | None:
+    """The company name inside a capitalised phrase that ends with a company word.
+
+    A known name wins; otherwise the longest tail among those the article repeats most, so
+    "Inks Mou With Ionic Rare Earths" gives "Ionic Rare Earths" and "Argentem Creek Partners"
+    stays whole. In a Title Cased headline, a name must also appear elsewhere.
+    """
+    words = phrase.split()
+    tails = [" ".join(words[i:]) for i in range(len(words))]
+    known = [t for t in tails if reg.find(t) is not None]
+    if known:
+        name = known[0]
+    else:
+        scored = []
+        for t in tails:
+            if not _plausible_company(t) or t.split()[0][0].islower():
+                continue
+            count = len(re.findall(r"(?<![\w.])" + re.escape(t) + r"(?![\w])", text))
+            scored.append((count, len(t), t))
+        if not scored:
+            return None
+        count, _, name = max(scored)
+        if count < 2 and _title_line(text, near):
+            return None
+    pos = text.find(name, near)
+    return (name, pos) if pos >= 0 else None
+
+
+def _initials_fit(alias: str, name: str) -> bool:
+    letters = "".join(w[0] for w in re.split(r"[\s.-]+", name) if w and w[0].isupper())
+    a = alias.upper()
+    return a in letters.upper() or letters.upper().startswith(a[:2]) or name.upper().startswith(a[:3])
+
+
+def _lexicon_org(reg: _Registry, name: str) -> Org | None:
+    key = name_key(name)
+    for table, kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTRIES, "country")):
+        for canon, aliases in table.items():
+            if key in {name_key(canon), *(name_key(a) for a in aliases)}:
+                return reg.add(canon, kind, None, "lexicon")
+    return None
+
+
+def _lexicon(reg: _Registry, text: str, canon: str, aliases: tuple[str, ...], kind: str) -> None:
+    for written in (canon, *aliases):
+        flags = 0 if written.isupper() or len(written) <= 4 else re.IGNORECASE
+        pattern = r"(?<![\w.-])" + re.escape(written) + r"(?![\w])"
+        if written in ("US", "U.S."):
+            pattern += r"(?!\s*\$)"
+        m = re.search(pattern, text, flags)
+        if m:
+            org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
+            org.spans.append((m.start(), m.end()))
+            if written != canon:
+                reg.alias(org, written)
+
+
+def find_locations(text: str) -> list[tuple[str, int, int]]:
+    """US states, Australian states and Canadian provinces the article names, with spans."""
+    out = []
+    for state in STATES:
+        for m in re.finditer(r"\b" + re.escape(state) + r"\b(?!\s+(?:D\.?C|Post|Street))", text):
+            if state == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
+                continue
+            out.append((state, m.start(), m.end()))
+    out.sort(key=lambda t: t[1])
+    return out

@@ -1,0 +1,98 @@
+"""Errors raised by mineralbrief. Every one derives from ``MineralBriefError``::
+
+    MineralBriefError
+    ├── ConfigError            a setting is missing or contradicts another
+    ├── ArticleError           the input is not an article (empty, binary, undecodable)
+    ├── BackendError           the backend could not produce a brief
+    │   ├── TransportError     HTTP/connection failures outlived the transport retries
+    │   └── ValidationFailedError
+    │                          the model's answers never fit the schema within max_reasks
+    └── UngroundedBriefError   strict=True and some statements could not be found in the article
+
+Errors carry context (attempts, last HTTP status, the last raw answer, the article id) and never
+the API key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Brief
+
+
+class MineralBriefError(Exception):
+    """Base class of every error mineralbrief raises."""
+
+    def __init__(self, message: str, *, article_id: str | None = None) -> None:
+        super().__init__(message)
+        self.article_id = article_id
+
+
+class ConfigError(MineralBriefError):
+    """A setting is missing, malformed or contradicts another."""
+
+
+class ArticleError(MineralBriefError):
+    """The input cannot be read as an article."""
+
+
+class BackendError(MineralBriefError):
+    """The backend could not produce a brief."""
+
+
+class TransportError(BackendError):
+    """The endpoint kept failing (429, 5xx, timeouts, dropped connections) past the retries.
+
+    Attributes:
+        attempts: HTTP attempts made, the first one included.
+        last_status: HTTP status of the last attempt, or None when no response came back.
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, last_status: int | None,
+        article_id: str | None = None,
+    ) -> None:
+        super().__init__(message, article_id=article_id)
+        self.attempts = attempts
+        self.last_status = last_status
+
+
+class ValidationFailedError(BackendError):
+    """The model's answers did not fit the schema after every re-ask.
+
+    Attributes:
+        attempts: answers received, the first one included.
+        last_raw: the last raw answer, as text, for debugging.
+        errors: the validation messages of the last answer.
+    """
+
+    def __init__(
+        self, message: str, *, attempts: int, last_raw: str | None, errors: list[Any],
+        article_id: str | None = None,
+    ) -> None:
+        super().__init__(message, article_id=article_id)
+        self.attempts = attempts
+        self.last_raw = last_raw
+        self.errors = errors
+
+
+class UngroundedBriefError(MineralBriefError):
+    """``strict=True`` and the brief states things the article does not.
+
+    Attributes:
+        unverified: the items that could not be found in the article.
+        brief: the brief as generated, flagged, for inspection.
+    """
+
+    def __init__(
+        self, unverified: list[str], *, brief: Brief | None = None,
+        article_id: str | None = None,
+    ) -> None:
+        shown = "; ".join(unverified[:5]) + (" ..." if len(unverified) > 5 else "")
+        super().__init__(
+            f"{len(unverified)} statement(s) not found in the article: {shown}",
+            article_id=article_id,
+        )
+        self.unverified = unverified
+        self.brief = brief

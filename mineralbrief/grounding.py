@@ -1,0 +1,260 @@
+"""Grounding: every quote, name and number in a brief is checked against the article.
+
+``SourceIndex`` normalises the article once (whitespace, quotes, dashes, case, Markdown escapes)
+and keeps a map back to the original character offsets. ``ground`` checks a brief against it,
+fills in ``Evidence.start/end/verified`` and returns a ``GroundingReport``.
+
+The same check runs in two places: as an instructor validator (``GroundedBriefContent``, through
+the validation context) so a failing answer is re-asked with the list of what was not found, and
+once more after generation for every backend, so offsets never come from a model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+
+from pydantic import ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
+from rapidfuzz import fuzz
+
+from .domain.elements import elements_named
+from .models import BriefContent, Claim, Evidence, GroundingReport
+
+FUZZY_THRESHOLD = 90.0
+CONTEXT_KEY = "mineralbrief_source"
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+})
+# Markdown decoration that articles scraped from the web carry and quotes usually drop.
+_DROP = frozenset("\\*_[]")
+_LEGAL_SUFFIXES = frozenset({
+    "limited", "ltd", "inc", "incorporated", "corp", "corporation", "plc", "llc", "lp", "co",
+    "company", "pty", "ag", "sa", "nv", "gmbh", "se", "asa", "ab", "oyj", "bhd", "tbk",
+})
+
+
+def _normalise_chars(text: str) -> Iterator[tuple[str, int]]:
+    """Yield (normalised char, original offset), whitespace runs collapsed to one space."""
+    prev_space = True
+    for i, ch in enumerate(text):
+        for c in unicodedata.normalize("NFKC", ch).translate(_TRANSLATE):
+            if c in _DROP:
+                continue
+            if c.isspace():
+                if prev_space:
+                    continue
+                c, prev_space = " ", True
+            else:
+                prev_space = False
+            for folded in c.casefold():
+                yield folded, i
+
+
+def normalise(text: str) -> str:
+    """The matching form of ``text``: case-folded, quotes/dashes/whitespace unified."""
+    return "".join(c for c, _ in _normalise_chars(text)).strip()
+
+
+def name_key(name: str) -> str:
+    """The matching form of a name: no dots, no punctuation, no legal suffix."""
+    s = normalise(name).replace(".", "")
+    words = re.sub(r"[^0-9a-z]+", " ", s).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers written in ``text``, thousands separators removed (``1,800`` -> ``1800``)."""
+    out = []
+    for n in _NUMBER.findall(text):
+        n = re.sub(r",(?=\d{3}\b)", "", n)
+        out.append(n.rstrip("0").rstrip(".") if "." in n else n)
+    return out
+
+
+class SourceIndex:
+    """The article, prepared once for every check of a brief against it."""
+
+    def __init__(self, text: str, extra_aliases: Iterable[str] = ()) -> None:
+        self.text = text
+        pairs = list(_normalise_chars(text))
+        self.norm = "".join(c for c, _ in pairs)
+        self._offsets = [i for _, i in pairs]
+        self.extra_aliases = {name_key(a) for a in extra_aliases if name_key(a)}
+
+    @cached_property
+    def name_space(self) -> str:
+        return " " + name_key(self.text) + " "
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(numbers_in(self.text))
+
+    @cached_property
+    def elements(self) -> frozenset[str]:
+        return frozenset(elements_named(self.text))
+
+    def find(self, quote: str) -> tuple[int, int, float] | None:
+        """Where ``quote`` stands in the article: (start, end, score) or None.
+
+        An exact match of the normalised forms scores 100; otherwise the best fuzzy alignment
+        (rapidfuzz partial ratio) counts when it scores at least ``FUZZY_THRESHOLD``.
+        """
+        q = normalise(quote)
+        if not q or not self.norm:
+            return None
+        pos = self.norm.find(q)
+        if pos >= 0:
+            return (*self._span(pos, pos + len(q)), 100.0)
+        if len(q) < 12:  # too short for a fuzzy match to mean anything
+            return None
+        hit = fuzz.partial_ratio_alignment(q, self.norm, score_cutoff=FUZZY_THRESHOLD)
+        if hit is None or hit.dest_end <= hit.dest_start:
+            return None
+        return (*self._span(hit.dest_start, hit.dest_end), float(hit.score))
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        return self._offsets[start], self._offsets[end - 1] + 1
+
+    def has_name(self, name: str) -> bool:
+        """True when the article writes ``name`` (modulo dots, case and legal suffix)."""
+        key = name_key(name)
+        return bool(key) and (f" {key} " in self.name_space or key in self.extra_aliases)
+
+
+class _Checker:
+    def __init__(self, index: SourceIndex) -> None:
+        self.index = index
+        self.report = GroundingReport()
+
+    def fail(self, item: str) -> None:
+        self.report.unverified.append(item)
+
+    def evidence(self, where: str, evidence: list[Evidence], required: bool) -> None:
+        if required and not evidence:
+            self.report.checked += 1
+            self.fail(f"{where}: no evidence quote")
+        for ev in evidence:
+            self.report.checked += 1
+            found = self.index.find(ev.quote)
+            if found is None:
+                ev.start = ev.end = None
+                ev.verified = False
+                self.fail(f'{where}: quote not in article: "{_clip(ev.quote)}"')
+            else:
+                ev.start, ev.end, _score = found
+                ev.verified = True
+
+    def claim(self, where: str, claim: Claim) -> None:
+        self.evidence(where, claim.evidence, required=True)
+
+    def name(self, where: str, name: str, known: set[str]) -> None:
+        self.report.checked += 1
+        if not (self.index.has_name(name) or name_key(name) in known):
+            self.fail(f'{where}: name not in article: "{name}"')
+
+    def ticker(self, where: str, ticker: str | None) -> None:
+        if not ticker:
+            return
+        self.report.checked += 1
+        if not all(self.index.has_name(tok) for tok in re.split(r"[\s:,;()]+", ticker) if tok):
+            self.fail(f'{where}: ticker not in article: "{ticker}"')
+
+    def amount(self, where: str, text: str) -> None:
+        self.report.checked += 1
+        digits = numbers_in(text)
+        if not digits or any(d not in self.index.numbers for d in digits):
+            self.fail(f'{where}: amount not in article: "{text}"')
+
+
+def _clip(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
+    """Check ``brief`` against the article, fill in evidence offsets, report what failed.
+
+    Args:
+        brief: a brief or a draft; its ``Evidence`` objects are updated in place.
+        index: the article, prepared by ``SourceIndex``.
+
+    Returns:
+        A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
+        was found in the article.
+    """
+    c = _Checker(index)
+    for i, kp in enumerate(brief.key_points):
+        c.claim(f"key_points[{i}]", kp)
+    c.claim("bottom_line", brief.bottom_line)
+
+    known: set[str] = set()
+    for i, ent in enumerate(brief.entities):
+        written = [a for a in [ent.name, *ent.aliases] if index.has_name(a)]
+        c.report.checked += 1
+        if written:
+            known.update(name_key(a) for a in [ent.name, *ent.aliases])
+        else:
+            c.fail(f'entities[{i}]: name not in article: "{ent.name}"')
+        c.ticker(f"entities[{i}]", ent.ticker)
+        c.evidence(f"entities[{i}]", ent.evidence, required=False)
+
+    for i, deal in enumerate(brief.deals):
+        where = f"deals[{i}]"
+        c.evidence(where, deal.evidence, required=True)
+        for p in deal.parties:
+            c.name(f"{where}.parties", p.name, known)
+            c.ticker(f"{where}.parties", p.ticker)
+        for a in deal.amounts:
+            c.amount(f"{where}.amounts", a.text)
+
+    for el in brief.elements:
+        c.report.checked += 1
+        if el not in index.elements:
+            c.fail(f'elements: not named in article: "{el}"')
+
+    for i, q in enumerate(brief.questions):
+        c.evidence(f"questions[{i}]", q.evidence, required=False)
+
+    c.report.ok = not c.report.unverified
+    return c.report
+
+
+def reask_message(report: GroundingReport) -> str:
+    """What the model is told when its answer states things the article does not."""
+    items = "\n".join(f"- {u}" for u in report.unverified[:30])
+    return (
+        "These items could not be found in the article:\n"
+        f"{items}\n"
+        "Copy evidence quotes verbatim from the article, use names exactly as the article "
+        "writes them, and drop anything the article does not state."
+    )
+
+
+class GroundedBriefContent(BriefContent):
+    """The response model given to instructor: ``BriefContent`` plus the grounding validator.
+
+    The validator runs when the validation context carries a ``SourceIndex`` under
+    ``CONTEXT_KEY``; without one it is a no-op, so the class also parses plain answers.
+    """
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> GroundedBriefContent:
+        index = (info.context or {}).get(CONTEXT_KEY)
+        if isinstance(index, SourceIndex):
+            report = ground(self, index)
+            if not report.ok:
+                raise PydanticCustomError("ungrounded", "{message}", {"message": reask_message(report)})
+        return self

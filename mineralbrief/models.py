@@ -1,0 +1,227 @@
+"""The Pydantic contract of mineralbrief.
+
+Every other module, every backend and every tool reads these names; ``schemas/`` holds their
+JSON Schema (``mineralbrief schema --write schemas/``) and a test fails when the two drift.
+
+``BriefContent`` is what a backend produces (and what an LLM is asked for). ``Brief`` adds what
+mineralbrief itself knows: the source, the provenance, the usage and the grounding report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .domain.elements import canonical_element
+
+DealType = Literal[
+    "mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+    "investment", "funding", "framework", "partnership", "other",
+]
+EntityKind = Literal[
+    "company", "government", "agency", "person", "project", "facility", "country", "other",
+]
+RiskCategory = Literal[
+    "execution", "funding", "regulatory", "geopolitical", "market", "technology", "timeline",
+    "supply",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class Evidence(_Model):
+    """A verbatim span of the article that supports a statement."""
+
+    quote: str = Field(
+        min_length=1, max_length=800,
+        description="Words copied verbatim from the article, a clause or one sentence.",
+    )
+    start: int | None = Field(
+        default=None, description="Character offset in the article. Set by mineralbrief; leave null.",
+    )
+    end: int | None = Field(
+        default=None, description="End offset in the article. Set by mineralbrief; leave null.",
+    )
+    verified: bool = Field(
+        default=False, description="Set by mineralbrief's grounding check; leave false.",
+    )
+
+
+class Claim(_Model):
+    """A short statement and the article spans it rests on."""
+
+    text: str = Field(min_length=1, max_length=600)
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="At least one verbatim quote from the article.",
+    )
+
+
+class Party(_Model):
+    """A party to a deal."""
+
+    name: str = Field(min_length=1, description="The name as the article writes it.")
+    role: str | None = Field(default=None, description="e.g. buyer, seller, investor, processor.")
+    ticker: str | None = Field(
+        default=None, description='Ticker with its exchange as written, e.g. "ASX: REE".',
+    )
+
+
+class Amount(_Model):
+    """Money or a quantity, as written and parsed."""
+
+    text: str = Field(min_length=1, description='As written: "$1 billion", "1,800-acre".')
+    value: float | None = Field(default=None, description="Parsed number: 1e9 for $1 billion.")
+    currency: str | None = Field(default=None, description="ISO code when money: USD, AUD, EUR.")
+    unit: str | None = Field(default=None, description="For quantities: tonnes, tpa, acres, ...")
+
+
+class DealSummary(_Model):
+    """One deal, agreement or funding instrument the article reports."""
+
+    title: str = Field(min_length=1, max_length=300)
+    deal_type: DealType
+    binding: bool | None = Field(
+        default=None,
+        description="true/false only when the article says so (e.g. 'non-binding'); else null.",
+    )
+    status: str | None = Field(default=None, description="e.g. signed, announced, completed.")
+    parties: list[Party] = Field(default_factory=list)
+    commodities: list[str] = Field(default_factory=list)
+    locations: list[str] = Field(default_factory=list)
+    projects: list[str] = Field(default_factory=list)
+    amounts: list[Amount] = Field(default_factory=list)
+    announced_on: date | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class EntityProfile(_Model):
+    """A company, government body, person, project or place the article names."""
+
+    name: str = Field(min_length=1)
+    kind: EntityKind
+    ticker: str | None = None
+    aliases: list[str] = Field(
+        default_factory=list, description='Other names the article uses, e.g. "USSM".',
+    )
+    country: str | None = None
+    role: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class RiskQuestion(_Model):
+    """An open question an analyst would ask after reading the article."""
+
+    question: str = Field(min_length=1, max_length=400)
+    category: RiskCategory
+    why: str | None = Field(default=None, description="What in the article raises the question.")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ArticleMeta(_Model):
+    """Where the brief came from."""
+
+    title: str | None = None
+    url: str | None = None
+    published: date | None = None
+    content_hash: str
+
+
+class Provenance(_Model):
+    """How the brief was made."""
+
+    backend: str
+    model: str | None = None
+    prompt_version: str | None = None
+    cached: bool = False
+    created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+class Usage(_Model):
+    """Requests and tokens spent on one brief, over every attempt, failed ones included."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            requests=self.requests + other.requests,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class GroundingReport(_Model):
+    """What the grounding check found: ``ok`` only when every checked item was found."""
+
+    ok: bool = True
+    checked: int = 0
+    unverified: list[str] = Field(default_factory=list)
+
+
+class BriefContent(_Model):
+    """The part of a brief a backend writes."""
+
+    headline: str = Field(min_length=1, max_length=300)
+    key_points: list[Claim] = Field(min_length=3, max_length=6)
+    deals: list[DealSummary] = Field(default_factory=list)
+    entities: list[EntityProfile] = Field(default_factory=list)
+    elements: list[str] = Field(
+        default_factory=list,
+        description='Lower-case element names the article names; "NdPr" is neodymium and '
+        "praseodymium; iron and boron inside NdFeB do not count.",
+    )
+    bottom_line: Claim
+    questions: list[RiskQuestion] = Field(min_length=2, max_length=5)
+
+    @field_validator("elements", mode="before")
+    @classmethod
+    def _element_names(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        names: dict[str, None] = {}
+        unknown: list[str] = []
+        for token in value:
+            found = canonical_element(str(token))
+            if not found:
+                unknown.append(str(token))
+            for name in found:
+                names.setdefault(name, None)
+        if unknown:
+            raise ValueError(
+                f"not element names: {unknown}; give lower-case element names such as "
+                "'neodymium', or leave them out"
+            )
+        return list(names)
+
+
+class Brief(BriefContent):
+    """A typed, grounded brief of one article."""
+
+    source: ArticleMeta
+    provenance: Provenance
+    usage: Usage = Field(default_factory=Usage)
+    grounding: GroundingReport = Field(default_factory=GroundingReport)
+
+    def to_markdown(self) -> str:
+        """Render the brief as Markdown in the market-news style."""
+        from .render import brief_to_markdown
+
+        return brief_to_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "Brief": Brief,
+    "DealSummary": DealSummary,
+    "EntityProfile": EntityProfile,
+    "RiskQuestion": RiskQuestion,
+}
