@@ -67,20 +67,23 @@ class Summarizer:
 
     Args:
         settings: a ``Settings``; ``None`` reads the environment.
-        backend: a backend instance (e.g. ``FakeBackend`` in tests); default from settings.
-        cache: a cache instance; default ``BriefCache`` in ``settings.resolved_cache_dir``
-            (or none when ``settings.cache`` is false).
+        backend: a backend instance (e.g. ``FakeBackend`` in tests) or a backend name
+            (``"auto"``, ``"openai"``, ``"offline"``); default from settings.
+        store: a cache instance (``BriefCache``, ``NullCache`` or your own); default a
+            ``BriefCache`` in ``settings.resolved_cache_dir``, or none when ``cache=False``.
         **overrides: any ``Settings`` field, e.g. ``model="gpt-4o-mini"``, ``cache=False``.
     """
 
     def __init__(
-        self, settings: Settings | None = None, *, backend: Backend | None = None,
-        cache: Cache | None = None, **overrides: Any,
+        self, settings: Settings | None = None, *, backend: Backend | str | None = None,
+        store: Cache | None = None, **overrides: Any,
     ) -> None:
+        if isinstance(backend, str):
+            overrides["backend"], backend = backend, None
         self.settings = make_settings(settings, **overrides)
         self.backend: Backend = backend or make_backend(self.settings)
-        if cache is not None:
-            self.cache: Cache = cache
+        if store is not None:
+            self.cache: Cache = store
         elif self.settings.cache and getattr(self.backend, "cacheable", False):
             self.cache = BriefCache(self.settings.resolved_cache_dir)
         else:
@@ -194,7 +197,7 @@ class Summarizer:
 
 
 def summarize(
-    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | None = None,
+    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | str | None = None,
     **overrides: Any,
 ) -> Brief:
     """Brief one article with a one-off ``Summarizer``. See ``Summarizer.summarize``.
@@ -206,16 +209,12 @@ def summarize(
         **overrides: ``Settings`` fields: ``model``, ``base_url``, ``api_key``, ``backend``
             (as a name), ``cache``, ``max_reasks``, ``strict``, ``mode``, ...
     """
-    if isinstance(backend, str):
-        overrides["backend"], backend = backend, None
     return Summarizer(settings, backend=backend, **overrides).summarize(article)
 
 
 async def asummarize(
-    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | None = None,
+    article: ArticleLike, *, settings: Settings | None = None, backend: Backend | str | None = None,
     **overrides: Any,
 ) -> Brief:
     """``summarize`` for asyncio."""
-    if isinstance(backend, str):
-        overrides["backend"], backend = backend, None
     return await Summarizer(settings, backend=backend, **overrides).asummarize(article)

@@ -16,7 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt, wait_exponential_jitter
+import random
+
+from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
 
 from .config import Settings
 
@@ -56,9 +58,10 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def _policy(settings: Settings, classify: Classifier) -> dict:
-    backoff = wait_exponential_jitter(
-        initial=settings.backoff_initial, max=settings.backoff_max, jitter=settings.backoff_initial,
-    )
+    def backoff(state: RetryCallState) -> float:
+        """Exponential from ``backoff_initial``, full jitter on top, capped at ``backoff_max``."""
+        base = settings.backoff_initial * (2 ** (state.attempt_number - 1))
+        return min(settings.backoff_max, base + random.uniform(0, settings.backoff_initial))
 
     def should_retry(state: RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None

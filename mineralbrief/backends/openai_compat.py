@@ -55,9 +55,19 @@ def classify(exc: BaseException) -> Transient | None:
         return Transient(status=status, retry_after=retry_after)
     if isinstance(exc, openai.APIConnectionError):  # timeouts included
         return Transient(status=None)
-    if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
+    if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError, MalformedResponse)):
         return Transient(status=200)  # a body that is not JSON: a broken proxy, worth a retry
     return None
+
+
+class MalformedResponse(Exception):
+    """The endpoint answered 200 with something that is not a chat completion."""
+
+
+def _checked_response(response: Any) -> Any:
+    if not hasattr(response, "choices"):
+        raise MalformedResponse(f"expected a chat completion, got {type(response).__name__}: {str(response)[:80]!r}")
+    return response
 
 
 def scrub(text: str, settings: Settings) -> str:
@@ -180,7 +190,10 @@ class OpenAICompatBackend:
     def _transport_error(self, exc: BaseException, tally: _Tally) -> MineralBriefError:
         info = classify(exc)
         if info is not None:
-            what = f"HTTP {info.status}" if info.status else type(exc).__name__
+            what = (
+                "a malformed response body" if info.status == 200
+                else f"HTTP {info.status}" if info.status else type(exc).__name__
+            )
             return TransportError(
                 f"endpoint kept failing: {what} after {tally.attempts} attempt(s): "
                 f"{scrub(str(exc), self.settings)[:200]}",
@@ -198,7 +211,7 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = self.client.chat.completions.create(**kwargs)
+                        response = _checked_response(self.client.chat.completions.create(**kwargs))
             except Exception as exc:
                 raise self._transport_error(exc, tally) from exc
             tally.count_response(response)
@@ -220,7 +233,7 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = await self.aclient.chat.completions.create(**kwargs)
+                        response = _checked_response(await self.aclient.chat.completions.create(**kwargs))
             except Exception as exc:
                 raise self._transport_error(exc, tally) from exc
             tally.count_response(response)

@@ -1,0 +1,34 @@
+"""Shared test data. FIXTURE: the answers here are hand-written stand-ins for a model."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+REFERENCE = Path(__file__).parent / "data" / "reference"
+
+
+def reference(name: str = "rarex_ussm_mou") -> dict[str, Any]:
+    """A hand-written, fully grounded answer for seeds/<name>.txt (a fixture, not model output)."""
+    data = json.loads((REFERENCE / f"{name}.json").read_text(encoding="utf-8"))
+    data.pop("_fixture", None)
+    return data
+
+
+def invented(name: str = "rarex_ussm_mou") -> dict[str, Any]:
+    """The reference answer with an invented entity, quote and amount (what a model may do)."""
+    data = copy.deepcopy(reference(name))
+    data["key_points"][0]["evidence"][0]["quote"] = "RareX agreed to sell its Cummins Range project to USSM for $900 million"
+    data["entities"].append({"name": "Lynas Rare Earths", "kind": "company"})
+    data["deals"][0]["amounts"] = [{"text": "$900 million", "value": 9e8, "currency": "USD"}]
+    return data
+
+
+def schema_breaking(name: str = "rarex_ussm_mou") -> dict[str, Any]:
+    """The reference answer with a deal type outside the schema and too few key points."""
+    data = copy.deepcopy(reference(name))
+    data["deals"][0]["deal_type"] = "handshake"
+    data["key_points"] = data["key_points"][:1]
+    return data

@@ -1,0 +1,189 @@
+"""The OpenAI-compatible backend against a fixture server on 127.0.0.1: happy and unhappy paths."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import mineralbrief
+from conftest import FAST, SEEDS
+from helpers import invented, reference, schema_breaking
+from oai_server import Reply, answer
+
+ARTICLE = SEEDS / "rarex_ussm_mou.txt"
+
+
+def run(server, **kw):
+    kw.setdefault("cache", False)
+    return mineralbrief.summarize(ARTICLE, base_url=server.base_url, **{**FAST, **kw})
+
+
+@pytest.mark.parametrize("mode", ["tools", "json", "md_json"])
+def test_valid_answer_in_every_mode(server, mode):
+    server.push(answer(reference()))
+    brief = run(server, mode=mode)
+    assert brief.grounding.ok, brief.grounding.unverified
+    assert brief.provenance.backend == "openai" and brief.provenance.prompt_version
+    assert brief.usage.requests == 1 and brief.usage.total_tokens == 150
+    assert all(ev.verified and ev.start is not None for kp in brief.key_points for ev in kp.evidence)
+    req = server.requests[0]
+    assert ("tools" in req) == (mode == "tools")
+    # the article reaches the model byte for byte, fenced as data
+    assert ARTICLE.read_text() .strip() in req["messages"][-1]["content"]
+
+
+def test_offsets_come_from_grounding_not_the_model(server):
+    data = reference()
+    data["key_points"][0]["evidence"][0].update(start=0, end=3, verified=True)
+    server.push(answer(data))
+    brief = run(server)
+    ev = brief.key_points[0].evidence[0]
+    text = ARTICLE.read_text()
+    assert (ev.start, ev.end) != (0, 3)
+    assert text[ev.start:ev.end] == ev.quote
+
+
+def test_invalid_then_valid_is_reasked_with_the_error(server):
+    server.push(answer(schema_breaking()), answer(reference()))
+    brief = run(server)
+    assert brief.grounding.ok
+    assert len(server.requests) == 2 and brief.usage.requests == 2
+    assert brief.usage.total_tokens == 300  # both attempts counted
+    reask = json.dumps(server.requests[1]["messages"][2:])
+    assert "handshake" in reask or "deal_type" in reask
+    assert "key_points" in reask
+
+
+def test_schema_never_met_raises_typed_error_with_context(server):
+    server.push(*[answer(schema_breaking())] * 3)
+    with pytest.raises(mineralbrief.ValidationFailedError) as info:
+        run(server, max_reasks=2)
+    assert info.value.attempts == 3 and len(server.requests) == 3
+    assert "handshake" in (info.value.last_raw or "")
+
+
+def test_ungrounded_answer_is_reasked_then_flagged(server):
+    server.push(answer(invented()), answer(invented()))
+    brief = run(server, max_reasks=1)
+    assert len(server.requests) == 2
+    reask = json.dumps(server.requests[1]["messages"][2:])
+    assert "could not be found in the article" in reask and "Lynas Rare Earths" in reask
+    assert brief.grounding.ok is False
+    joined = " ".join(brief.grounding.unverified)
+    assert "Lynas Rare Earths" in joined and "$900 million" in joined and "Cummins Range project to USSM" in joined
+    assert not brief.key_points[0].evidence[0].verified
+    assert "could not be found" in brief.to_markdown()
+
+
+def test_ungrounded_answer_fixed_on_reask(server):
+    server.push(answer(invented()), answer(reference()))
+    brief = run(server)
+    assert brief.grounding.ok and brief.usage.requests == 2
+
+
+def test_ungrounded_answer_strict_raises(server):
+    server.push(answer(invented()))
+    with pytest.raises(mineralbrief.UngroundedBriefError) as info:
+        run(server, max_reasks=0, strict=True)
+    assert any("Lynas" in u for u in info.value.unverified)
+    assert info.value.brief is not None and info.value.brief.grounding.ok is False
+
+
+def test_429_honours_retry_after_and_is_not_sent_to_the_model(server):
+    server.push(Reply(status=429, body={"error": {"message": "slow down"}}, headers={"retry-after": "1"}), answer(reference()))
+    t0 = time.perf_counter()
+    brief = run(server)
+    waited = time.perf_counter() - t0
+    assert waited >= 0.9  # the server asked for one second; backoff alone would be 0.01 s
+    assert brief.grounding.ok and brief.usage.requests == 2
+    assert server.requests[0]["messages"] == server.requests[1]["messages"]  # no re-ask text
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 408, 409])
+def test_transient_status_is_retried(server, status):
+    server.push(Reply(status=status, body={"error": {"message": "boom"}}), answer(reference()))
+    brief = run(server)
+    assert brief.usage.requests == 2 and len(server.requests) == 2
+
+
+def test_transport_errors_run_out_into_typed_error(server):
+    server.push(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
+    with pytest.raises(mineralbrief.TransportError) as info:
+        run(server, max_attempts=3)
+    assert info.value.attempts == 3 and info.value.last_status == 500
+    assert len(server.requests) == 3
+
+
+def test_client_error_is_not_retried(server):
+    server.push(Reply(status=401, body={"error": {"message": "bad key"}}))
+    with pytest.raises(mineralbrief.BackendError) as info:
+        run(server, api_key="sk-test-0123456789abcdefghij")
+    assert len(server.requests) == 1
+    assert "0123456789abcdef" not in str(info.value)
+
+
+def test_timeout_is_retried_then_fails(server):
+    server.push(Reply(delay=1.5, body={}), Reply(delay=1.5, body={}))
+    t0 = time.perf_counter()
+    with pytest.raises(mineralbrief.TransportError) as info:
+        run(server, timeout=0.3, max_attempts=2)
+    assert info.value.last_status is None and info.value.attempts == 2
+    assert time.perf_counter() - t0 < 5  # never hangs on a stalled server
+
+
+def test_timeout_then_success(server):
+    server.push(Reply(delay=1.5, body={}), answer(reference()))
+    brief = run(server, timeout=0.3)
+    assert brief.grounding.ok and brief.usage.requests == 2
+
+
+def test_dropped_connection_is_retried(server):
+    server.push(Reply(kind="drop"), answer(reference()))
+    brief = run(server)
+    assert brief.grounding.ok and brief.usage.requests == 2
+
+
+@pytest.mark.parametrize("body,ctype", [(b"<html>bad gateway</html>", "text/html"),
+                                        (b'{"id": "x", "choices": [{"ind', "application/json"),
+                                        (b"not json at all", "application/json")])
+def test_body_that_is_not_json_is_retried(server, body, ctype):
+    server.push(Reply(kind="raw", body=body, headers={"content-type": ctype}), answer(reference()))
+    brief = run(server)
+    assert brief.grounding.ok and brief.usage.requests == 2
+
+
+def test_openai_client_retries_are_off(server):
+    server.push(*[Reply(status=503, body={"error": {"message": "x"}})] * 2)
+    with pytest.raises(mineralbrief.TransportError):
+        run(server, max_attempts=2)
+    assert len(server.requests) == 2  # not 2 x (1 + openai's default 2)
+
+
+def test_missing_key_without_endpoint_is_a_config_error():
+    with pytest.raises(mineralbrief.ConfigError, match="no API key"):
+        mineralbrief.summarize(ARTICLE, backend="openai", cache=False)
+
+
+def test_article_with_template_syntax_reaches_model_verbatim(server):
+    text = ARTICLE.read_text() + "\nA note: {{ mb_system }} {% if x %}y{% endif %} {# c #}\n"
+    server.push(answer(reference()))
+    mineralbrief.summarize(text, base_url=server.base_url, cache=False)
+    assert "{{ mb_system }} {% if x %}y{% endif %} {# c #}" in server.requests[0]["messages"][-1]["content"]
+
+
+async def test_asummarize(server):
+    server.push(Reply(status=500, body={"error": {"message": "x"}}), answer(reference()))
+    brief = await mineralbrief.asummarize(ARTICLE, base_url=server.base_url, cache=False, **FAST)
+    assert brief.grounding.ok and brief.usage.requests == 2
+
+
+def test_summarizer_reuses_one_client(server):
+    server.push(answer(reference()), answer(reference("mp_materials_dod")))
+    s = mineralbrief.Summarizer(base_url=server.base_url, cache=False)
+    a = s.summarize(ARTICLE)
+    b = s.summarize(SEEDS / "mp_materials_dod.txt")
+    assert a.grounding.ok and b.grounding.ok
+    assert s.backend.client is s.backend.client
+    assert len({h.get("user-agent") for h in server.headers}) == 1
