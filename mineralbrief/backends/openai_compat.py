@@ -64,6 +64,11 @@ class MalformedResponse(Exception):
     """The endpoint answered 200 with something that is not a chat completion."""
 
 
+def _is_transport(exc: BaseException) -> bool:
+    """Errors of the HTTP exchange (to be typed as ours), as opposed to bugs (to propagate)."""
+    return isinstance(exc, openai.APIError) or classify(exc) is not None
+
+
 def _checked_response(response: Any) -> Any:
     if not hasattr(response, "choices"):
         raise MalformedResponse(f"expected a chat completion, got {type(response).__name__}: {str(response)[:80]!r}")
@@ -204,6 +209,7 @@ class OpenAICompatBackend:
 
     def generate(self, request: GenerationRequest) -> Generation:
         tally = _Tally(Usage())
+        client = self.client  # a missing key is a ConfigError here, before any request
 
         def call(**kwargs: Any) -> Any:
             try:
@@ -211,8 +217,10 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = _checked_response(self.client.chat.completions.create(**kwargs))
+                        response = _checked_response(client.chat.completions.create(**kwargs))
             except Exception as exc:
+                if not _is_transport(exc):
+                    raise
                 raise self._transport_error(exc, tally) from exc
             tally.count_response(response)
             return response
@@ -226,6 +234,7 @@ class OpenAICompatBackend:
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         tally = _Tally(Usage())
+        client = self.aclient
 
         async def call(**kwargs: Any) -> Any:
             try:
@@ -233,8 +242,10 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = _checked_response(await self.aclient.chat.completions.create(**kwargs))
+                        response = _checked_response(await client.chat.completions.create(**kwargs))
             except Exception as exc:
+                if not _is_transport(exc):
+                    raise
                 raise self._transport_error(exc, tally) from exc
             tally.count_response(response)
             return response
