@@ -130,7 +130,8 @@ class Summarizer:
 
     def _assemble(self, art: Article, request: GenerationRequest, gen: Generation) -> Brief:
         content = gen.content
-        report = ground(content, request.index)  # offsets and flags never come from a model
+        # offsets and flags never come from a model: checked here, or by the backend's validator
+        report = gen.grounding or ground(content, request.index)
         llm = getattr(self.backend, "cacheable", False)
         brief = Brief(
             **content.model_dump(),

@@ -12,7 +12,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
 from .api import Summarizer, make_settings
@@ -21,7 +20,10 @@ from .cache import BriefCache
 from .errors import MineralBriefError
 from .schema import write_schemas
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Typed, grounded briefs of critical-minerals news.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Typed, grounded briefs of critical-minerals news.",
+)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the brief cache.")
 app.add_typer(cache_app, name="cache")
 
@@ -50,6 +52,8 @@ def _root(
 ) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="mineralbrief: %(levelname)s %(message)s", stream=sys.stderr)
+    # instructor logs every failed HTTP attempt at ERROR; ours are retried and reported once
+    logging.getLogger("instructor").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 def _read(path: str) -> Article:
@@ -125,15 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="mineralbrief", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        typer.echo("mineralbrief: aborted", err=True)
-        return 130
+        # standalone: usage errors print their own message and exit 2
+        app(args=args, prog_name="mineralbrief")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except MineralBriefError as exc:
         if debug:
             raise

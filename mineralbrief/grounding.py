@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from functools import cached_property
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
 
-from pydantic import ValidationInfo, model_validator
+from pydantic import PrivateAttr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 from rapidfuzz import fuzz
 
@@ -40,28 +40,58 @@ _LEGAL_SUFFIXES = frozenset({
 })
 
 
-def _normalise_chars(text: str) -> Iterator[tuple[str, int]]:
-    """Yield (normalised char, original offset), whitespace runs collapsed to one space."""
-    prev_space = True
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch).translate(_TRANSLATE):
-            if c in _DROP:
-                continue
+_DROP_TABLE = {ord(c): None for c in _DROP}
+_RUN = re.compile(r"[^\s\\*_\[\]]+|\s+")
+
+
+def _fold_chunk(chunk: str, start: int) -> tuple[str, list[int]]:
+    """Case-fold a run of visible characters, keeping a map back to original offsets."""
+    if chunk.isascii():
+        return chunk.lower(), list(range(start, start + len(chunk)))
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(chunk, start):
+        for c in unicodedata.normalize("NFKC", ch).translate(_TRANSLATE).translate(_DROP_TABLE):
             if c.isspace():
-                if prev_space:
-                    continue
-                c, prev_space = " ", True
-            else:
-                prev_space = False
+                c = " "
             for folded in c.casefold():
-                yield folded, i
+                out.append(folded)
+                offsets.append(i)
+    return "".join(out), offsets
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the offset it came from.
+
+    Quotes and dashes are unified (a one-to-one mapping, so offsets hold), Markdown
+    decoration is dropped, whitespace runs become one space, case is folded.
+    """
+    t = text.translate(_TRANSLATE)
+    parts: list[str] = []
+    offsets: list[int] = []
+    prev_space = True
+    for m in _RUN.finditer(t):
+        chunk = m.group(0)
+        if chunk[0].isspace():
+            if not prev_space:
+                parts.append(" ")
+                offsets.append(m.start())
+                prev_space = True
+            continue
+        folded, where = _fold_chunk(chunk, m.start())
+        parts.append(folded)
+        offsets.extend(where)
+        prev_space = False
+    return "".join(parts), offsets
 
 
 def normalise(text: str) -> str:
     """The matching form of ``text``: case-folded, quotes/dashes/whitespace unified."""
-    return "".join(c for c, _ in _normalise_chars(text)).strip()
+    t = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).translate(_DROP_TABLE)
+    return " ".join(t.split()).casefold()
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The matching form of a name: no dots, no punctuation, no legal suffix."""
     s = normalise(name).replace(".", "")
@@ -90,9 +120,7 @@ class SourceIndex:
 
     def __init__(self, text: str, extra_aliases: Iterable[str] = ()) -> None:
         self.text = text
-        pairs = list(_normalise_chars(text))
-        self.norm = "".join(c for c, _ in pairs)
-        self._offsets = [i for _, i in pairs]
+        self.norm, self._offsets = _normalise_with_offsets(text)
         self.extra_aliases = {name_key(a) for a in extra_aliases if name_key(a)}
 
     @cached_property
@@ -250,11 +278,14 @@ class GroundedBriefContent(BriefContent):
     ``CONTEXT_KEY``; without one it is a no-op, so the class also parses plain answers.
     """
 
+    _report: GroundingReport | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> GroundedBriefContent:
         index = (info.context or {}).get(CONTEXT_KEY)
         if isinstance(index, SourceIndex):
             report = ground(self, index)
+            self._report = report  # kept, so the API need not check the same answer twice
             if not report.ok:
                 raise PydanticCustomError("ungrounded", "{message}", {"message": reask_message(report)})
         return self

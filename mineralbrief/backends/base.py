@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 from ..article import Article
 from ..config import Settings
 from ..grounding import SourceIndex
-from ..models import BriefContent, Usage
+from ..models import BriefContent, GroundingReport, Usage
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,17 @@ class GenerationRequest:
 
 @dataclass
 class Generation:
-    """A backend's answer: the draft, what it cost, and which model wrote it."""
+    """A backend's answer: the draft, what it cost, and which model wrote it.
+
+    ``grounding`` is set when the backend already checked this very draft against
+    ``request.index`` (the LLM backends do, inside instructor's validation); the API then
+    skips its own second pass.
+    """
 
     content: BriefContent
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
+    grounding: GroundingReport | None = None
 
 
 @runtime_checkable

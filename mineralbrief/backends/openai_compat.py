@@ -27,7 +27,8 @@ from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor import response_schema
+from instructor.core.exceptions import IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import ValidationError
 
 from ..config import Settings
@@ -38,6 +39,9 @@ from ..prompts import render
 from ..retry import RETRY_STATUSES, Transient, async_transport_retrying, parse_retry_after, transport_retrying
 from .base import Generation, GenerationRequest
 
+# Wrapped once: instructor re-wraps (and re-derives the JSON schema of) a plain model on every
+# call; a ResponseSchema subclass is used as is and its schema stays in instructor's cache.
+RESPONSE_MODEL = response_schema(GroundedBriefContent)
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_*.-]{4,}|Bearer\s+\S+)")
 
@@ -182,7 +186,7 @@ class OpenAICompatBackend:
                 {"role": "system", "content": "{{ mb_system }}"},
                 {"role": "user", "content": "{{ mb_user }}"},
             ],
-            "response_model": GroundedBriefContent,
+            "response_model": RESPONSE_MODEL,
             "context": context,
             "max_retries": s.max_reasks,
             "temperature": s.temperature,
@@ -230,7 +234,10 @@ class OpenAICompatBackend:
             content = create(**self._create_kwargs(request))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._after_failure(exc, request, tally)
-        return Generation(content=_plain(content), usage=tally.usage, model=self.settings.model)
+        return Generation(
+            content=_plain(content), usage=tally.usage, model=self.settings.model,
+            grounding=getattr(content, "_report", None),
+        )
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         tally = _Tally(Usage())
@@ -255,7 +262,10 @@ class OpenAICompatBackend:
             content = await create(**self._create_kwargs(request))
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._after_failure(exc, request, tally)
-        return Generation(content=_plain(content), usage=tally.usage, model=self.settings.model)
+        return Generation(
+            content=_plain(content), usage=tally.usage, model=self.settings.model,
+            grounding=getattr(content, "_report", None),
+        )
 
     def _after_failure(self, exc: Exception, request: GenerationRequest, tally: _Tally) -> Generation:
         """Re-asks ran out (or the answer was cut off): decide between a flagged draft and an error.
@@ -274,6 +284,8 @@ class OpenAICompatBackend:
                 f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise max_tokens",
                 attempts=tally.attempts, last_raw=None, errors=[], article_id=article_id,
             ) from exc
+        if cause is not None and not isinstance(cause, (ValidationError, json.JSONDecodeError, InstructorError)):
+            raise cause  # not a validation failure: a bug or an unexpected error, shown as is
         last = getattr(exc, "last_completion", None)
         raw = raw_answer(last) if last is not None else None
         errors = cause.errors() if isinstance(cause, ValidationError) else [str(cause or exc)]

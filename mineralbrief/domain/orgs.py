@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..grounding import name_key
 
@@ -259,7 +260,9 @@ def find_orgs(text: str) -> list[Org]:
         known = reg.find(name) or _lexicon_org(reg, name)
         if known is None:
             fits = _initials_fit(alias, name)
-            if not (_plausible_company(name) and fits if not defined else _plausible_company(name) or fits):
+            companyish = _plausible_company(name) or bool(re.search(
+                r"\b(?:" + LEGAL_SUFFIX + "|" + INDUSTRY_SUFFIX + r")$", name))
+            if not (companyish and (fits or defined)):
                 continue
             known = reg.add(name, "company", (start, start + len(name)), "defined")
         reg.alias(known, alias)
@@ -275,13 +278,18 @@ def find_orgs(text: str) -> list[Org]:
         if existing is not None and existing.kind != "company":
             continue
         reg.add(name, "company", (start, start + len(name)), "suffix")
-    # 4. lexicons: agencies, governments, countries
-    for canon, aliases in AGENCIES.items():
-        _lexicon(reg, text, canon, aliases, "agency")
-    for canon, aliases in GOVERNMENTS.items():
-        _lexicon(reg, text, canon, aliases, "government")
-    for canon, aliases in COUNTRIES.items():
-        _lexicon(reg, text, canon, aliases, "country")
+    # 4. lexicons: agencies, governments, countries (one pass over the text)
+    for m in _lexicon_regex().finditer(text):
+        written = m.group(0)
+        canon, kind = _LEXICON_INDEX[written.lower()]
+        if written in ("US", "U.S.") and re.match(r"\s*\$", text[m.end():m.end() + 3]):
+            continue
+        if written.islower() and canon[0].isupper():
+            continue  # "washington" as a common word is not the city or the state
+        org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
+        org.spans.append((m.start(), m.end()))
+        if written != canon:
+            reg.alias(org, _LEXICON_FORMS.get(written.lower(), written))
     # 5. every further mention of a known name or alias
     for org in reg.orgs:
         for written in org.names():
@@ -335,27 +343,34 @@ def _lexicon_org(reg: _Registry, name: str) -> Org | None:
     return None
 
 
-def _lexicon(reg: _Registry, text: str, canon: str, aliases: tuple[str, ...], kind: str) -> None:
-    for written in (canon, *aliases):
-        flags = 0 if written.isupper() or len(written) <= 4 else re.IGNORECASE
-        pattern = r"(?<![\w.-])" + re.escape(written) + r"(?![\w])"
-        if written in ("US", "U.S."):
-            pattern += r"(?!\s*\$)"
-        m = re.search(pattern, text, flags)
-        if m:
-            org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
-            org.spans.append((m.start(), m.end()))
-            if written != canon:
-                reg.alias(org, written)
+_LEXICON_INDEX: dict[str, tuple[str, str]] = {}
+_LEXICON_FORMS: dict[str, str] = {}
+for _table, _kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTRIES, "country")):
+    for _canon, _aliases in _table.items():
+        for _written in (_canon, *_aliases):
+            _LEXICON_INDEX.setdefault(_written.lower(), (_canon, _kind))
+            _LEXICON_FORMS.setdefault(_written.lower(), _written)
+
+
+@lru_cache(maxsize=1)
+def _lexicon_regex() -> re.Pattern[str]:
+    # short or upper-case forms (US, DOE, UK) must match their case; names match any case
+    forms = sorted(_LEXICON_FORMS.values(), key=len, reverse=True)
+    alts = [re.escape(f) if (f.isupper() or len(f) <= 4) else "(?i:" + re.escape(f) + ")" for f in forms]
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def _states_regex() -> re.Pattern[str]:
+    names = sorted(STATES, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
 def find_locations(text: str) -> list[tuple[str, int, int]]:
     """US states, Australian states and Canadian provinces the article names, with spans."""
     out = []
-    for state in STATES:
-        for m in re.finditer(r"\b" + re.escape(state) + r"\b(?!\s+(?:D\.?C|Post|Street))", text):
-            if state == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
-                continue
-            out.append((state, m.start(), m.end()))
-    out.sort(key=lambda t: t[1])
+    for m in _states_regex().finditer(text):
+        if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
+            continue  # the capital, not the state
+        out.append((m.group(1), m.start(), m.end()))
     return out

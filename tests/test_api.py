@@ -1,0 +1,80 @@
+"""The public API with the shipped fakes and the offline backend; bad input gives typed errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mineralbrief
+from conftest import SEEDS
+from helpers import invented, reference
+
+ARTICLE = SEEDS / "rarex_ussm_mou.txt"
+
+
+def test_fake_backend_answers_in_order_and_is_grounded():
+    fake = mineralbrief.FakeBackend([reference(), invented()])
+    ok = mineralbrief.summarize(ARTICLE, backend=fake)
+    flagged = mineralbrief.summarize(ARTICLE, backend=fake)
+    assert ok.grounding.ok and not flagged.grounding.ok
+    assert ok.provenance.backend == "fake" and len(fake.requests) == 2
+    assert fake.requests[0].hints  # the domain layer's candidates reach the backend
+
+
+def test_function_backend_and_strict():
+    fn = mineralbrief.FunctionBackend(lambda request: invented())
+    with pytest.raises(mineralbrief.UngroundedBriefError):
+        mineralbrief.summarize(ARTICLE, backend=fn, strict=True)
+
+
+def test_fake_backend_raises_queued_errors():
+    fake = mineralbrief.FakeBackend([mineralbrief.BackendError("scripted failure")])
+    with pytest.raises(mineralbrief.BackendError, match="scripted"):
+        mineralbrief.summarize(ARTICLE, backend=fake)
+
+
+def test_auto_without_key_is_offline_and_says_so():
+    brief = mineralbrief.summarize(ARTICLE.read_text())
+    assert brief.provenance.backend == "offline" and brief.grounding.ok
+    assert "offline backend" in brief.to_markdown()
+
+
+def test_accepts_text_path_and_article():
+    a = mineralbrief.summarize(ARTICLE.read_text())
+    b = mineralbrief.summarize(ARTICLE)
+    c = mineralbrief.summarize(mineralbrief.Article(text=ARTICLE.read_text(), url="https://example.test/a"))
+    assert a.source.content_hash == b.source.content_hash == c.source.content_hash
+    assert c.source.url == "https://example.test/a"
+
+
+async def test_asummarize_offline():
+    brief = await mineralbrief.asummarize(ARTICLE)
+    assert brief.grounding.ok
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "abc\x00def"])
+def test_bad_text_is_an_article_error(bad):
+    with pytest.raises(mineralbrief.ArticleError):
+        mineralbrief.summarize(bad)
+
+
+def test_bad_files_are_article_errors(tmp_path: Path):
+    (tmp_path / "bin.txt").write_bytes(b"\x89PNG\x00\x00\x01")
+    (tmp_path / "latin1.txt").write_bytes("Minérals caf\xe9".encode("latin-1"))
+    (tmp_path / "bad.json").write_text("{not json")
+    for name in ("bin.txt", "latin1.txt", "bad.json", "missing.txt"):
+        with pytest.raises(mineralbrief.ArticleError):
+            mineralbrief.summarize(tmp_path / name)
+
+
+def test_markdown_has_the_brief_sections():
+    md = mineralbrief.summarize(ARTICLE).to_markdown()
+    for section in ("## Bottom Line?", "## Questions in the middle?", "*Source:"):
+        assert section in md
+    assert md.startswith("# ")
+
+
+def test_unknown_argument_type_is_an_article_error():
+    with pytest.raises(mineralbrief.ArticleError):
+        mineralbrief.summarize(42)  # type: ignore[arg-type]
