@@ -109,6 +109,30 @@ def schema(
         typer.echo(f"wrote {path}")
 
 
+@app.command("eval")
+def eval_cmd(
+    articles: Path = typer.Argument(..., help="Folder of articles."),
+    gold: Path = typer.Option(..., "--gold", help="Folder of gold label files (foo.txt -> foo.json)."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai or offline."),
+    model: Optional[str] = typer.Option(None, "--model", "-m"),
+    base_url: Optional[str] = typer.Option(None, "--base-url"),
+    as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
+) -> None:
+    """Score briefs against gold labels: precision, recall and F1 per field."""
+    from .evaluate import evaluate
+
+    for folder in (articles, gold):
+        if not folder.is_dir():
+            raise typer.BadParameter(f"{folder} is not a folder")
+    summarizer = Summarizer(make_settings(backend=backend.value if backend else None, model=model, base_url=base_url))
+    typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
+    report = evaluate(articles, gold, summarizer.summarize)
+    if not as_json:
+        typer.echo(report.table())
+        typer.echo("")
+    typer.echo(json.dumps(report.as_dict(), indent=2))
+
+
 @cache_app.command("info")
 def cache_info() -> None:
     """Where the cache is and what it holds."""

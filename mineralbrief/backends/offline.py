@@ -29,8 +29,9 @@ LABEL = {
     "acquisition": "acquisition", "investment": "investment", "funding": "funding",
     "framework": "framework", "partnership": "partnership", "other": "deal",
 }
-_SPECIFIC = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
-             "funding", "investment", "framework", "partnership"]
+# When one sentence has several cues, the most specific names the deal.
+_PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+             "framework", "investment", "funding", "partnership"]
 _NEEDS_MONEY = {"investment", "funding", "acquisition"}
 _BOILERPLATE = re.compile(
     r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
@@ -40,6 +41,8 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _COMPANY_KINDS = {"company"}
+_COST = re.compile(r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
+_STRONG_MONEY = re.compile(r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
 
 
@@ -59,7 +62,14 @@ def _quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
 
 
+_DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’ -]*,\s*){1,3}(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})"
+    r"\s*(?:/[^/]{1,40}/)?\s*(?:--|—|–|-)\s*"
+)
+
+
 def _clean(s: str, limit: int = 300) -> str:
+    s = _DATELINE.sub("", s)
     s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
         s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"
@@ -141,49 +151,100 @@ def _parties(facts: Facts, sentences: list[Sentence], kinds: set[str]) -> list[P
         hits = [sp for sp in o.spans for s in sentences if _inside(sp, s)]
         if hits:
             counts[o.name] = (len(hits), min(h[0] for h in hits))
-    ranked = sorted(counts, key=lambda n: (-counts[n][0], counts[n][1]))[:4]
+    # companies first, then the bodies that fund or regulate them; at most four
+    ranked = sorted(counts, key=lambda n: (orgs[n].kind != "company", counts[n][1]))[:4]
     return [Party(name=n, ticker=orgs[n].ticker, role=None) for n in ranked]
 
 
-def _deals(facts: Facts) -> list[DealSummary]:
-    by_type: dict[str, list[Sentence]] = {}
-    for cue in facts.cues:
-        s = facts.sentence_at(cue.start)
-        if s is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
+@dataclass
+class _Candidate:
+    deal_type: str
+    sentences: list[Sentence]
+    parties: list[Party]
+    money: float | None
+
+
+def _sentence_type(facts: Facts, s: Sentence) -> str | None:
+    kinds = {c.deal_type for c in facts.cues if s.start <= c.start < s.end}
+    return next((t for t in _PRIORITY if t in kinds), None)
+
+
+def _main_company(facts: Facts) -> Party | None:
+    companies = sorted(facts.companies, key=lambda o: (-o.mentions, o.spans[0][0] if o.spans else 0))
+    return Party(name=companies[0].name, ticker=companies[0].ticker) if companies else None
+
+
+def _candidates(facts: Facts) -> list[_Candidate]:
+    main = _main_company(facts)
+    out: list[_Candidate] = []
+    for s in facts.sentences:
+        if _BOILERPLATE.search(s.text) or s.text.endswith("?"):
             continue
-        bucket = by_type.setdefault(cue.deal_type, [])
-        if s not in bucket:
-            bucket.append(s)
-    deals: list[DealSummary] = []
-    company_sets: list[set[str]] = []
-    for deal_type in _SPECIFIC:
-        sentences = by_type.get(deal_type)
-        if not sentences:
+        deal_type = _sentence_type(facts, s)
+        if deal_type is None:
             continue
+        money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
         kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
-        parties = _parties(facts, sentences, kinds)
-        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)]
-        if not parties or (deal_type in _NEEDS_MONEY and not any(a.currency for a in amounts)):
+        parties = _parties(facts, [s], kinds)
+        companies = [p for p in parties if p.name in {o.name for o in facts.companies}]
+        if deal_type in _NEEDS_MONEY and not money and not (deal_type == "acquisition" and len(companies) >= 2):
             continue
-        names = {p.name for p in parties}
-        if deal_type in ("partnership", "investment", "framework") and not amounts and any(
-                names <= prev for prev in company_sets):
-            continue  # the same deal, described in softer words
+        if deal_type in ("funding", "investment") and _COST.search(s.text) and not _STRONG_MONEY.search(s.text):
+            continue  # "will cost A$1.7 billion": a price tag, not a deal
+        if deal_type != "framework" and main is not None and not companies and (parties or money):
+            parties.insert(0, main)  # "secured a $620 million loan": the article's company is a party
+        elif deal_type != "framework" and main is not None and len(parties) == 1 and parties[0].name != main.name:
+            parties.insert(0, main)
+        out.append(_Candidate(deal_type, [s], parties, money[0].value if money else None))
+    return out
+
+
+def _merge(cands: list[_Candidate]) -> list[_Candidate]:
+    """One deal per instrument: same type and same sum, or the same parties described again."""
+    deals: list[_Candidate] = []
+    for c in cands:
+        names = {p.name for p in c.parties}
+        home = None
+        for d in deals:
+            if d.deal_type != c.deal_type:
+                continue
+            dnames = {p.name for p in d.parties}
+            if c.deal_type in _NEEDS_MONEY or c.money is not None:
+                if c.money is not None and d.money == c.money:
+                    home = d
+                    break
+            elif not names or names <= dnames or dnames <= names:
+                home = d
+                break
+        if home is None:
+            deals.append(c)
+        else:
+            home.sentences += c.sentences
+            home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
+    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in ("partnership", "framework")]
+    return [d for d in deals if d.deal_type not in ("partnership", "framework") or d.money is not None
+            or not any({p.name for p in d.parties} <= names for names in specific)]
+
+
+def _deals(facts: Facts) -> list[DealSummary]:
+    deals: list[DealSummary] = []
+    for c in _merge(_candidates(facts))[:6]:
+        sentences = c.sentences
+        if not c.parties:
+            continue
+        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)]
         binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
-        if deal_type == "framework" and binding is None:
-            binding = None
         dates = [d for d in facts.dates if any(_inside((d.start, d.end), s) for s in sentences)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
         places = list(dict.fromkeys(loc for loc, a, _ in facts.locations if any(_inside((a, a + 1), s) for s in sentences)))
         commodities = list(dict.fromkeys(
             e.element for e in facts.elements if any(_inside((e.start, e.end), s) for s in sentences)))
-        title_names = " and ".join(p.name for p in parties[:2])
         deals.append(DealSummary(
-            title=f"{title_names}: {LABEL[deal_type]}",
-            deal_type=deal_type,  # type: ignore[arg-type]
+            title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
+            deal_type=c.deal_type,  # type: ignore[arg-type]
             binding=binding,
             status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
-            parties=parties,
+            parties=c.parties[:5],
             commodities=commodities,
             locations=places,
             projects=_projects(facts, sentences),
@@ -192,7 +253,6 @@ def _deals(facts: Facts) -> list[DealSummary]:
             announced_on=announced,
             evidence=[_quote(facts, s) for s in sentences[:2]],
         ))
-        company_sets.append(names)
     return deals
 
 

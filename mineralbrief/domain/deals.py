@@ -9,16 +9,19 @@ from dataclasses import dataclass
 CUES: list[tuple[str, re.Pattern[str]]] = [
     ("mou", re.compile(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
     ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
-    ("offtake", re.compile(r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b", re.I)),
+    ("offtake", re.compile(
+        r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
+        r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all|100%|the entire)\b", re.I)),
     ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
     ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
     ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
     ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
-        r"conditional commitment|awarded|non-dilutive funding)\b", re.I)),
+        r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|funding)\b", re.I)),
     ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
-        r"(?:private )?placement|stake in|equity)\b", re.I)),
+        r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
+        r"warrants|shareholder)\b", re.I)),
     ("framework", re.compile(r"\bframework\b", re.I)),
     ("partnership", re.compile(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
@@ -63,8 +66,8 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk, base = line.group(0), line.start()
         pos = 0
         for m in _SPLIT.finditer(chunk):
-            head = chunk[pos:m.start() + 1]
-            if _ABBREV.search(head.rstrip("\"”’)")):
+            head = chunk[pos:m.start()]
+            if _ABBREV.search(head.rstrip("\"”’)")) or re.search(r"\b[A-Z]\.$", head):
                 continue
             _add(out, chunk, base, pos, m.start() + 1)
             pos = m.end()

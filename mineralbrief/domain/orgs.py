@@ -29,12 +29,12 @@ _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
 _NAME_BEFORE_RE = re.compile(r"(" + _NAME + r")\s*(?:\([^()]{0,60}\)\s*)*$")
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
-LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|PLC|plc|LLC|L\.L\.C\.|LP|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)"
+LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LP|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)"
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
 _COMPANY_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r"))(?![\w])"
+    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r"))(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
@@ -57,6 +57,18 @@ _SENTENCE_STARTERS = frozenset({
     "By", "As", "At", "From", "To", "Its", "Their", "Our", "While", "When", "Together", "Welcoming",
     "Leveraging", "Signed", "Shares", "Read", "About", "Today", "Meanwhile", "However", "Also",
 })
+
+_ROLE_RE = re.compile(
+    r"\b(?:maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|"
+    r"manufacturer|recycler|explorer|subsidiary|investor)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+)
+_SAID_RE = re.compile(
+    r"((?:[A-Z][\w&'.-]*\s+){1,3}[A-Z][\w&'.-]*)\s+(?:said|says|announced|announces|agreed|expects|plans)\b"
+)
+_TITLE_RE = re.compile(
+    r"\b(?:Director|CEO|Chief|Chairman|Chairwoman|Chair|President|Minister|Secretary|Officer|Founder|"
+    r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*\s*)*$"
+)
 
 AGENCIES: dict[str, tuple[str, ...]] = {
     "U.S. Department of Defense": ("Department of Defense", "DoD", "Pentagon", "Department of War", "DOW"),
@@ -278,6 +290,20 @@ def find_orgs(text: str) -> list[Org]:
         if existing is not None and existing.kind != "company":
             continue
         reg.add(name, "company", (start, start + len(name)), "suffix")
+    # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
+    #     ("Vulcan Elements said"): companies without a suffix or ticker
+    for rx, need in ((_ROLE_RE, 1), (_SAID_RE, 2)):
+        for m in rx.finditer(text):
+            name = _clean_name(m.group(1))
+            if (not _plausible_company(name) or len(name.split()) < 2 or reg.find(name) is not None
+                    or _TITLE_RE.search(text[max(0, m.start(1) - 40):m.start(1)] + " " + name)):
+                continue
+            if len(re.findall(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text)) < need:
+                continue
+            if _lexicon_org(_Registry(), name) is not None:
+                continue
+            start = m.start(1) + m.group(1).find(name.split()[0])
+            reg.add(name, "company", (start, start + len(name)), "role")
     # 4. lexicons: agencies, governments, countries (one pass over the text)
     for m in _lexicon_regex().finditer(text):
         written = m.group(0)

@@ -1,0 +1,203 @@
+"""Evaluation against gold labels: per-field precision, recall and F1.
+
+Gold files follow the project's gold format (one JSON per article, named like it). Fields:
+
+* ``deals``: a predicted deal matches a gold deal when their parties overlap (names resolved
+  through the article's alias table) and the deal types agree.
+* ``deal_type`` and ``binding``: accuracy over gold deals whose parties a predicted deal shares.
+* ``elements``, ``companies`` (company entities), ``tickers``, ``amounts`` (by parsed value).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .article import load_article
+from .domain.facts import extract_facts
+from .domain.numbers import find_amounts
+from .errors import ArticleError
+from .grounding import name_key
+from .models import Brief
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json")
+
+
+@dataclass
+class Score:
+    """Counts for one field, summed over articles."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: set[str], gold: set[str]) -> None:
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Accuracy:
+    """Right answers out of the items judged."""
+
+    right: int = 0
+    total: int = 0
+
+    @property
+    def value(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+
+@dataclass
+class Report:
+    """What ``evaluate`` measured."""
+
+    articles: int = 0
+    fields: dict[str, Score] = field(default_factory=dict)
+    accuracy: dict[str, Accuracy] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "fields": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4),
+                           "f1": round(v.f1, 4), "tp": v.tp, "fp": v.fp, "fn": v.fn}
+                       for k, v in self.fields.items()},
+            "accuracy": {k: {"value": round(v.value, 4), "right": v.right, "total": v.total}
+                         for k, v in self.accuracy.items()},
+            "failures": self.failures,
+        }
+
+    def table(self) -> str:
+        lines = [f"{'field':<12} {'P':>6} {'R':>6} {'F1':>6}   (tp/fp/fn)"]
+        for k, v in self.fields.items():
+            lines.append(f"{k:<12} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f}   ({v.tp}/{v.fp}/{v.fn})")
+        for k, a in self.accuracy.items():
+            lines.append(f"{k + ' acc':<12} {a.value:6.3f}   ({a.right}/{a.total} matched gold deals)")
+        lines.append(f"articles: {self.articles}" + (f", failed: {len(self.failures)}" if self.failures else ""))
+        return "\n".join(lines)
+
+
+def _ticker_key(t: str | None) -> str | None:
+    if not t:
+        return None
+    m = re.match(r"\s*\(?\s*([A-Za-z][A-Za-z .-]*?)\s*[:,–-]\s*([A-Z0-9.]+)", t)
+    if not m:
+        return t.strip().upper()
+    exchange = re.sub(r"[^A-Z]", "", m.group(1).upper())
+    return f"{exchange}:{m.group(2).upper()}"
+
+
+def _amount_keys(texts: Iterable[str]) -> set[str]:
+    out = set()
+    for t in texts:
+        found = find_amounts(t)
+        out.add(f"{found[0].value:.4g}" if found and found[0].value is not None else t.strip().lower())
+    return out
+
+
+class _Names:
+    """Resolves a name to one key per entity, through the article's alias table."""
+
+    def __init__(self, text: str, brief: Brief | None) -> None:
+        self.key_of: dict[str, str] = {}
+        groups = [o.names() for o in extract_facts(text).orgs]
+        if brief is not None:
+            groups += [[e.name, *e.aliases] for e in brief.entities]
+        for names in groups:
+            keys = [name_key(n) for n in names if name_key(n)]
+            if not keys:
+                continue
+            canon = next((self.key_of[k] for k in keys if k in self.key_of), keys[0])
+            for k in keys:
+                self.key_of.setdefault(k, canon)
+
+    def __call__(self, name: str) -> str:
+        key = name_key(name)
+        return self.key_of.get(key, key)
+
+
+def score_article(brief: Brief, gold: dict[str, Any], text: str, report: Report) -> None:
+    """Add one article's comparison to ``report``."""
+    resolve = _Names(text, brief)
+    f, acc = report.fields, report.accuracy
+    for name in ("deals", "elements", "companies", "tickers", "amounts"):
+        f.setdefault(name, Score())
+    for name in ("deal_type", "binding"):
+        acc.setdefault(name, Accuracy())
+
+    f["elements"].add({e.lower() for e in brief.elements}, {e.lower() for e in gold.get("elements", [])})
+    gold_companies = [e for e in gold.get("entities", []) if e.get("kind") == "company"]
+    f["companies"].add({resolve(e.name) for e in brief.entities if e.kind == "company"},
+                       {resolve(e["name"]) for e in gold_companies})
+    f["tickers"].add({k for k in (_ticker_key(e.ticker) for e in brief.entities) if k},
+                     {k for k in (_ticker_key(e.get("ticker")) for e in gold.get("entities", [])) if k})
+    f["amounts"].add(_amount_keys(a.text for d in brief.deals for a in d.amounts),
+                     _amount_keys(a for d in gold.get("deals", []) for a in d.get("amounts", [])))
+
+    predicted = [({resolve(p.name) for p in d.parties}, d) for d in brief.deals]
+    used: set[int] = set()
+    deals = f["deals"]
+    for g in gold.get("deals", []):
+        gparties = {resolve(p) for p in g.get("parties", [])}
+        overlap = [(len(gparties & pp), i) for i, (pp, _) in enumerate(predicted) if gparties & pp]
+        same_type = [(n, i) for n, i in overlap if predicted[i][1].deal_type == g.get("deal_type") and i not in used]
+        if same_type:
+            _, i = max(same_type)
+            used.add(i)
+            deals.tp += 1
+        else:
+            deals.fn += 1
+        if overlap:
+            _, j = max(same_type or overlap)
+            d = predicted[j][1]
+            acc["deal_type"].total += 1
+            acc["deal_type"].right += d.deal_type == g.get("deal_type")
+            acc["binding"].total += 1
+            acc["binding"].right += d.binding == g.get("binding")
+    deals.fp += len(predicted) - len(used)
+
+
+def evaluate(
+    articles_dir: Path, gold_dir: Path, summarize: Callable[[Path], Brief],
+) -> Report:
+    """Brief every article in ``articles_dir`` that has a gold file, and score the briefs.
+
+    Args:
+        articles_dir: folder of articles (``.txt``, ``.md``, ``.html``, ``.json``).
+        gold_dir: folder of gold files named like the articles (``foo.txt`` -> ``foo.json``).
+        summarize: turns a path into a ``Brief`` (e.g. a ``Summarizer``'s ``summarize``).
+    """
+    report = Report()
+    for path in sorted(p for p in Path(articles_dir).iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES):
+        gold_path = Path(gold_dir) / (path.stem + ".json")
+        if not gold_path.exists() or gold_path == path:
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        try:
+            text = load_article(path).text
+            brief = summarize(path)
+        except (ArticleError, Exception) as exc:  # one bad article never stops the evaluation
+            report.failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            continue
+        score_article(brief, gold, text, report)
+        report.articles += 1
+    return report
