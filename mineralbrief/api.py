@@ -97,8 +97,10 @@ class Summarizer:
     def _prepare(self, article: ArticleLike) -> tuple[Article, GenerationRequest, str]:
         art = as_article(article)
         facts = extract_facts(art.text)
-        index = SourceIndex(art.text, extra_aliases=facts.aliases)
-        request = GenerationRequest(article=art, index=index, settings=self.settings, hints=facts.hints())
+        index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names)
+        request = GenerationRequest(
+            article=art, index=index, settings=self.settings, hints=facts.hints(), facts=facts,
+        )
         return art, request, self._key(art)
 
     def _key(self, art: Article) -> str:

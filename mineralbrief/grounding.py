@@ -41,7 +41,6 @@ _LEGAL_SUFFIXES = frozenset({
 
 
 _DROP_TABLE = {ord(c): None for c in _DROP}
-_RUN = re.compile(r"[^\s\\*_\[\]]+|\s+")
 
 
 def _fold_chunk(chunk: str, start: int) -> tuple[str, list[int]]:
@@ -60,6 +59,10 @@ def _fold_chunk(chunk: str, start: int) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+_WORD = re.compile(r"[^\s\\*_\[\]]+")
+_SPACE = re.compile(r"\s")
+
+
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the offset it came from.
 
@@ -69,19 +72,16 @@ def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     t = text.translate(_TRANSLATE)
     parts: list[str] = []
     offsets: list[int] = []
-    prev_space = True
-    for m in _RUN.finditer(t):
-        chunk = m.group(0)
-        if chunk[0].isspace():
-            if not prev_space:
-                parts.append(" ")
-                offsets.append(m.start())
-                prev_space = True
-            continue
-        folded, where = _fold_chunk(chunk, m.start())
+    last_end = 0
+    for m in _WORD.finditer(t):
+        start = m.start()
+        if parts and _SPACE.search(t, last_end, start):
+            parts.append(" ")
+            offsets.append(last_end)
+        folded, where = _fold_chunk(m.group(0), start)
         parts.append(folded)
         offsets.extend(where)
-        prev_space = False
+        last_end = m.end()
     return "".join(parts), offsets
 
 
@@ -118,10 +118,26 @@ def numbers_in(text: str) -> list[str]:
 class SourceIndex:
     """The article, prepared once for every check of a brief against it."""
 
-    def __init__(self, text: str, extra_aliases: Iterable[str] = ()) -> None:
+    def __init__(
+        self, text: str, extra_aliases: Iterable[str] = (), elements: Iterable[str] | None = None,
+    ) -> None:
         self.text = text
-        self.norm, self._offsets = _normalise_with_offsets(text)
+        if elements is not None:  # already scanned by the domain layer
+            self.__dict__["elements"] = frozenset(elements)
         self.extra_aliases = {name_key(a) for a in extra_aliases if name_key(a)}
+
+    @cached_property
+    def _normalised(self) -> tuple[str, list[int]]:
+        return _normalise_with_offsets(self.text)
+
+    @property
+    def norm(self) -> str:
+        return self._normalised[0]
+
+    def at(self, quote: str, start: int | None, end: int | None) -> bool:
+        """True when ``quote`` stands verbatim at ``text[start:end]`` (offsets verified, not trusted)."""
+        return start is not None and end is not None and 0 <= start < end <= len(self.text) and (
+            self.text[start:end] == quote)
 
     @cached_property
     def name_space(self) -> str:
@@ -155,7 +171,8 @@ class SourceIndex:
         return (*self._span(hit.dest_start, hit.dest_end), float(hit.score))
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
-        return self._offsets[start], self._offsets[end - 1] + 1
+        offsets = self._normalised[1]
+        return offsets[start], offsets[end - 1] + 1
 
     def has_name(self, name: str) -> bool:
         """True when the article writes ``name`` (modulo dots, case and legal suffix)."""
@@ -177,6 +194,9 @@ class _Checker:
             self.fail(f"{where}: no evidence quote")
         for ev in evidence:
             self.report.checked += 1
+            if self.index.at(ev.quote, ev.start, ev.end):
+                ev.verified = True  # the quote is at the offsets given: checked, not trusted
+                continue
             found = self.index.find(ev.quote)
             if found is None:
                 ev.start = ev.end = None

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from ..article import Article
 from ..config import Settings
+from ..domain.facts import Facts
 from ..grounding import SourceIndex
 from ..models import BriefContent, GroundingReport, Usage
 
@@ -25,12 +26,14 @@ class GenerationRequest:
         index: the article prepared for grounding (the validator in the LLM backends uses it).
         hints: the domain layer's candidates as a compact text block, or "".
         settings: model, sampling, re-ask limit and endpoint.
+        facts: the domain scan itself, so no backend scans the article twice.
     """
 
     article: Article
     index: SourceIndex
     settings: Settings
     hints: str = ""
+    facts: Facts | None = None
 
 
 @dataclass

@@ -41,6 +41,7 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _COMPANY_KINDS = {"company"}
+_AREA_UNITS = {"acres", "hectares", "km"}
 _COST = re.compile(r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
 _STRONG_MONEY = re.compile(r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
@@ -86,13 +87,34 @@ class OfflineBackend:
     name = "offline"
 
     def generate(self, request: GenerationRequest) -> Generation:
-        facts = extract_facts(request.article.text)
+        facts = request.facts or extract_facts(request.article.text)
         return Generation(content=build_brief(facts, request.article.title), usage=Usage(), model=VERSION)
 
 
 # -- the pieces --------------------------------------------------------------------------------
 def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
-    cue_types = [(c.start, c.deal_type) for c in facts.cues]
+    n = len(facts.sentences)
+    cue_types: list[set[str]] = [set() for _ in range(n)]
+    companies, states, amounts = [0] * n, [0] * n, [0] * n
+    elements: list[set[str]] = [set() for _ in range(n)]
+    for c in facts.cues:
+        i = facts.sentence_index(c.start)
+        if i is not None:
+            cue_types[i].add(c.deal_type)
+    for o in facts.orgs:
+        counter = companies if o.kind == "company" else states if o.kind in _STATE_KINDS else None
+        for sp in o.spans if counter is not None else ():
+            i = facts.sentence_index(sp[0])
+            if i is not None:
+                counter[i] += 1
+    for a in facts.amounts:
+        i = facts.sentence_index(a.start)
+        if i is not None:
+            amounts[i] += 1
+    for e in facts.elements:
+        i = facts.sentence_index(e.start)
+        if i is not None:
+            elements[i].add(e.element)
     out = []
     body_index = 0
     for i, s in enumerate(facts.sentences):
@@ -104,12 +126,8 @@ def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
         words = len(text.split())
         if words < 7:
             continue
-        score = 0.0
-        score += 3.0 * len({t for pos, t in cue_types if s.start <= pos < s.end})
-        score += 1.5 * min(3, sum(1 for o in facts.orgs for sp in o.spans if _inside(sp, s) and o.kind == "company"))
-        score += 1.0 * min(2, sum(1 for a in facts.amounts if _inside((a.start, a.end), s)))
-        score += 0.5 * min(3, len({e.element for e in facts.elements if _inside((e.start, e.end), s)}))
-        score += 0.5 * min(2, sum(1 for o in facts.orgs for sp in o.spans if _inside(sp, s) and o.kind in _STATE_KINDS))
+        score = 3.0 * len(cue_types[i]) + 1.5 * min(3, companies[i]) + 1.0 * min(2, amounts[i])
+        score += 0.5 * min(3, len(elements[i])) + 0.5 * min(2, states[i])
         score += max(0.0, 3.0 - 0.4 * body_index)  # the lead carries the news
         if words > 70:
             score -= 2.0
@@ -162,6 +180,13 @@ class _Candidate:
     sentences: list[Sentence]
     parties: list[Party]
     money: float | None
+    refers_back: bool = False
+
+
+# "this MOU", "the partnership", "under the agreement": a deal already introduced
+_BACKREF = re.compile(
+    r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+)?"
+    r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement)\b", re.I)
 
 
 def _sentence_type(facts: Facts, s: Sentence) -> str | None:
@@ -195,25 +220,30 @@ def _candidates(facts: Facts) -> list[_Candidate]:
             parties.insert(0, main)  # "secured a $620 million loan": the article's company is a party
         elif deal_type != "framework" and main is not None and len(parties) == 1 and parties[0].name != main.name:
             parties.insert(0, main)
-        out.append(_Candidate(deal_type, [s], parties, money[0].value if money else None))
+        back = _BACKREF.search(s.text)
+        out.append(_Candidate(deal_type, [s], parties, money[0].value if money else None, back is not None))
     return out
 
 
 def _merge(cands: list[_Candidate]) -> list[_Candidate]:
-    """One deal per instrument: same type and same sum, or the same parties described again."""
+    """One deal per instrument: same type and same sum, or the same deal described again."""
     deals: list[_Candidate] = []
     for c in cands:
         names = {p.name for p in c.parties}
         home = None
         for d in deals:
-            if d.deal_type != c.deal_type:
-                continue
             dnames = {p.name for p in d.parties}
-            if c.deal_type in _NEEDS_MONEY or c.money is not None:
+            if d.deal_type != c.deal_type:
+                # "this partnership" after an MOU is the MOU again
+                if c.refers_back and c.money is None and c.deal_type == "partnership" and names & dnames:
+                    home = d
+                    break
+                continue
+            if c.deal_type in _NEEDS_MONEY:
                 if c.money is not None and d.money == c.money:
                     home = d
                     break
-            elif not names or names <= dnames or dnames <= names:
+            elif not names or names <= dnames or dnames <= names or (c.refers_back and names & dnames):
                 home = d
                 break
         if home is None:
@@ -221,9 +251,20 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
         else:
             home.sentences += c.sentences
             home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
+            home.money = home.money if home.money is not None else c.money
+    # a partnership (or framework) with no terms of its own, between parties of a more specific
+    # deal, is that deal in softer words
     specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in ("partnership", "framework")]
+
+    def echoed(d: _Candidate) -> bool:
+        names = {p.name for p in d.parties}
+        if d.deal_type == "partnership":
+            names = {p.name for p in d.parties if p.ticker or p.name in companies} or names
+        return any(names <= other for other in specific)
+
+    companies = {p.name for d in deals for p in d.parties if d.deal_type not in ("partnership", "framework")}
     return [d for d in deals if d.deal_type not in ("partnership", "framework") or d.money is not None
-            or not any({p.name for p in d.parties} <= names for names in specific)]
+            or not echoed(d)]
 
 
 def _deals(facts: Facts) -> list[DealSummary]:
@@ -232,7 +273,8 @@ def _deals(facts: Facts) -> list[DealSummary]:
         sentences = c.sentences
         if not c.parties:
             continue
-        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)]
+        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)
+                   and a.unit not in _AREA_UNITS]  # a site's size is not a term of the deal
         binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
         dates = [d for d in facts.dates if any(_inside((d.start, d.end), s) for s in sentences)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)

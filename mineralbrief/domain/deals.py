@@ -84,9 +84,23 @@ def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> No
     out.append(Sentence(stripped, base + start + offset, base + start + offset + len(stripped)))
 
 
+# Cheap lower-case triggers: a cue's regex runs only when one of its words is in the text.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase"),
+    "supply_agreement": ("supply",), "joint_venture": ("joint", "jv"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout"),
+    "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment",
+                "award", "incentive", "subsid"),
+    "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
+    "framework": ("framework",), "partnership": ("partner", "alliance", "collaborat", "cooperat"),
+}
+
+
 def find_cues(text: str) -> list[DealCue]:
     """Every deal cue in ``text``, in order."""
-    out = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in CUES for m in rx.finditer(text)]
+    lowered = text.lower()
+    out = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in CUES
+           if any(t in lowered for t in _TRIGGERS[kind]) for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out
 

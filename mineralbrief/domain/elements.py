@@ -91,7 +91,6 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
 _NAME_RE = re.compile(
     r"\b(" + "|".join(sorted(ELEMENT_NAMES | set(NAME_VARIANTS), key=len, reverse=True))
     + r")\b",
-    re.IGNORECASE,
 )
 _COMPOUND_RE = re.compile(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
@@ -143,9 +142,13 @@ def canonical_element(token: str) -> list[str]:
 def find_elements(text: str) -> list[ElementMention]:
     """Every mention of an element in ``text``, with its character span."""
     out: list[ElementMention] = []
-    for m in _NAME_RE.finditer(text):
+    # names match in any case: search the lower-cased text (same length, same offsets)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare letters whose lower case is longer: keep offsets exact
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for m in _NAME_RE.finditer(lowered):
         name = m.group(1).lower()
-        out.append(ElementMention(NAME_VARIANTS.get(name, name), m.group(0), m.start(), m.end()))
+        out.append(ElementMention(NAME_VARIANTS.get(name, name), text[m.start():m.end()], m.start(), m.end()))
     for m in _COMPOUND_RE.finditer(text):
         for name in COMPOUNDS[m.group(1)]:
             out.append(ElementMention(name, m.group(0), m.start(), m.end()))

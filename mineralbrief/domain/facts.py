@@ -7,6 +7,7 @@ gets it as a compact hints block, and the grounding check takes its aliases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -62,11 +63,18 @@ class Facts:
         head = min(len(self.text), 600)
         return next((d for d in self.dates if d.start < head), None)
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentence_index(self, pos: int) -> int | None:
+        """Index of the sentence that holds offset ``pos``, or None."""
+        i = bisect_right(self._starts, pos) - 1
+        return i if i >= 0 and pos < self.sentences[i].end else None
+
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        i = self.sentence_index(pos)
+        return self.sentences[i] if i is not None else None
 
     def hints(self, limit: int = 12) -> str:
         """A compact block of candidates for an LLM prompt (hints, not orders)."""

@@ -22,8 +22,8 @@ _UNITS = {
     "ounces": "ounces", "oz": "ounces", "mw": "MW", "gwh": "GWh", "km": "km",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UP_TO = re.compile(r"\bup to\s+$", re.IGNORECASE)
 _MONEY_RE = re.compile(
-    r"(?P<upto>\bup to\s+)?"
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
     r"\s?(?P<num>" + _NUM + r")"
     r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
@@ -31,7 +31,7 @@ _MONEY_RE = re.compile(
     re.IGNORECASE,
 )
 _QTY_RE = re.compile(
-    r"(?P<upto>\bup to\s+)?(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
+    r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
     r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
     r"ounces|oz|MW|GWh|km)\b",
 )
@@ -74,6 +74,12 @@ def _number(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
+    """Extend a match back over a preceding "up to"."""
+    m = _UP_TO.search(text, max(0, start - 8), start)
+    return (m.start(), True) if m else (start, False)
+
+
 def find_amounts(text: str) -> list[AmountMention]:
     """Money amounts and physical quantities in ``text``, in order."""
     out: list[AmountMention] = []
@@ -86,22 +92,21 @@ def find_amounts(text: str) -> list[AmountMention]:
             mult = ""
         value = _number(m.group("num")) * _MULT.get(mult, 1.0)
         end = m.end("mult") if mult else (m.end("num2") if m.group("num2") else m.end("num"))
-        start = m.start("upto") if m.group("upto") else m.start("cur")
+        start, up_to = _start_with_up_to(text, m.start("cur"))
         out.append(AmountMention(
             text=text[start:end].replace("\\", ""), value=value,
-            currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end,
-            up_to=bool(m.group("upto")),
+            currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
     for m in _QTY_RE.finditer(text):
         if any(s <= m.start("num") < e for s, e in taken):
             continue
         mult = (m.group("mult") or "").lower()
-        start = m.start("upto") if m.group("upto") else m.start("num")
+        start, up_to = _start_with_up_to(text, m.start("num"))
         out.append(AmountMention(
             text=text[start:m.end()], value=_number(m.group("num")) * _MULT.get(mult, 1.0),
             currency=None, unit=_UNITS.get(m.group("unit").lower(), m.group("unit")),
-            start=start, end=m.end(), up_to=bool(m.group("upto")),
+            start=start, end=m.end(), up_to=up_to,
         ))
     out.sort(key=lambda a: a.start)
     return out

@@ -26,7 +26,6 @@ _TICKER_RE = re.compile(
 )
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
-_NAME_BEFORE_RE = re.compile(r"(" + _NAME + r")\s*(?:\([^()]{0,60}\)\s*)*$")
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
 LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LP|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)"
@@ -221,18 +220,46 @@ class _Registry:
         self.by_key[key] = org
 
 
+_CONNECTORS = frozenset({"of", "and", "&", "de", "du", "la", "for", "the"})
+
+
 def _name_before(text: str, pos: int) -> tuple[str, int] | None:
+    """The capitalised name that ends right before ``pos`` (skipping parentheticals)."""
     window_start = max(0, pos - 160)
-    window = text[window_start:pos]
-    window = window.split("\n")[-1]
-    offset = pos - len(window)
-    m = _NAME_BEFORE_RE.search(window)
-    if not m:
+    line_start = text.rfind("\n", window_start, pos) + 1
+    end = pos
+    while True:  # skip "(...)" groups and spaces between the name and pos
+        while end > line_start and text[end - 1].isspace():
+            end -= 1
+        if end > line_start and text[end - 1] == ")":
+            open_at = text.rfind("(", line_start, end)
+            if open_at < 0 or end - open_at > 62:
+                return None
+            end = open_at
+            continue
+        break
+    words = list(re.finditer(r"\S+", text[line_start:end]))
+    taken: list[re.Match[str]] = []
+    for w in reversed(words):
+        token = w.group(0)
+        if token[0].isupper() or token[0].isdigit() and taken:
+            taken.append(w)
+        elif token in _CONNECTORS and taken:
+            taken.append(w)
+        else:
+            break
+    while taken and taken[-1].group(0) in _CONNECTORS:
+        taken.pop()
+    if not taken:
         return None
-    name = _clean_name(m.group(1))
+    first, last = taken[-1], taken[0]
+    raw = text[line_start + first.start():line_start + last.end()]
+    if not re.fullmatch(_NAME, raw):
+        return None
+    name = _clean_name(raw)
     if not name:
         return None
-    start = offset + m.start(1) + m.group(1).find(name.split()[0])
+    start = text.find(name.split()[0], line_start + first.start())
     return name, start
 
 
@@ -316,14 +343,39 @@ def find_orgs(text: str) -> list[Org]:
         org.spans.append((m.start(), m.end()))
         if written != canon:
             reg.alias(org, _LEXICON_FORMS.get(written.lower(), written))
-    # 5. every further mention of a known name or alias
+    # 5. every further mention of a known name or alias, in one pass
+    owner = {written: org for org in reg.orgs for written in org.names()}
+    if owner:
+        names = sorted(owner, key=len, reverse=True)
+        rx = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+        for m in rx.finditer(text):
+            org = owner[m.group(0)]
+            if (m.start(), m.end()) not in org.spans:
+                org.spans.append((m.start(), m.end()))
     for org in reg.orgs:
-        for written in org.names():
-            for m in re.finditer(r"(?<![\w.])" + re.escape(written) + r"(?![\w])", text):
-                if (m.start(), m.end()) not in org.spans:
-                    org.spans.append((m.start(), m.end()))
         org.spans.sort()
+    _fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
+
+
+def _fold_prefixes(reg: _Registry) -> None:
+    """"Virgin Mining" beside "Virgin Mining & Minerals Ltd.": the short form is an alias."""
+    companies = [o for o in reg.orgs if o.kind == "company"]
+    for short in companies:
+        skey = name_key(short.name)
+        for long in companies:
+            lkey = name_key(long.name)
+            if long is short or not short.spans or not lkey.startswith(skey + " "):
+                continue
+            if len(skey.split()) < 2 or not (long.ticker or re.search(LEGAL_SUFFIX + r"$", long.name)):
+                continue
+            long.spans = sorted(set(long.spans) | set(short.spans))
+            long.ticker = long.ticker or short.ticker
+            if short.name not in long.aliases:
+                long.aliases.append(short.name)
+            long.aliases += [a for a in short.aliases if a not in long.aliases]
+            short.spans = []
+            break
 
 
 def _best_tail(reg: _Registry, text: str, phrase: str, near: int) -> tuple[str, int] | None:
