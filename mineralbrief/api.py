@@ -135,8 +135,9 @@ class Summarizer:
         # offsets and flags never come from a model: checked here, or by the backend's validator
         report = gen.grounding or ground(content, request.index)
         llm = getattr(self.backend, "cacheable", False)
-        brief = Brief(
-            **content.model_dump(),
+        # content is a validated BriefContent already: construct, do not validate it again
+        brief = Brief.model_construct(
+            **{name: getattr(content, name) for name in BriefContent.model_fields},
             source=ArticleMeta(
                 title=art.title, url=art.url, published=art.published, content_hash=art.content_hash,
             ),

@@ -332,15 +332,15 @@ def find_orgs(text: str) -> list[Org]:
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
     # 4. lexicons: agencies, governments, countries (one pass over the text)
-    for m in _lexicon_regex().finditer(text):
-        written = m.group(0)
+    for start, end in _lexicon_matches(text):
+        written = text[start:end]
         canon, kind = _LEXICON_INDEX[written.lower()]
-        if written in ("US", "U.S.") and re.match(r"\s*\$", text[m.end():m.end() + 3]):
+        if written in ("US", "U.S.") and re.match(r"\s*\$", text[end:end + 3]):
             continue
         if written.islower() and canon[0].isupper():
             continue  # "washington" as a common word is not the city or the state
         org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
-        org.spans.append((m.start(), m.end()))
+        org.spans.append((start, end))
         if written != canon:
             reg.alias(org, _LEXICON_FORMS.get(written.lower(), written))
     # 5. every further mention of a known name or alias, in one pass
@@ -431,11 +431,24 @@ for _table, _kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTR
 
 
 @lru_cache(maxsize=1)
-def _lexicon_regex() -> re.Pattern[str]:
-    # short or upper-case forms (US, DOE, UK) must match their case; names match any case
+def _lexicon_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Short or upper-case forms (US, DOE, UK) match their case; names match any case (they
+    are searched in the lower-cased text, which keeps every offset)."""
     forms = sorted(_LEXICON_FORMS.values(), key=len, reverse=True)
-    alts = [re.escape(f) if (f.isupper() or len(f) <= 4) else "(?i:" + re.escape(f) + ")" for f in forms]
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(alts) + r")(?![\w])")
+    exact = [re.escape(f) for f in forms if f.isupper() or len(f) <= 4]
+    folded = [re.escape(f.lower()) for f in forms if not (f.isupper() or len(f) <= 4)]
+    edge_l, edge_r = r"(?<![\w.-])(?:", r")(?![\w])"
+    return re.compile(edge_l + "|".join(exact) + edge_r), re.compile(edge_l + "|".join(folded) + edge_r)
+
+
+def _lexicon_matches(text: str) -> list[tuple[int, int]]:
+    exact, folded = _lexicon_regexes()
+    lowered = text.lower()
+    spans = [m.span() for m in exact.finditer(text)]
+    if len(lowered) == len(text):
+        spans += [m.span() for m in folded.finditer(lowered)]
+    spans.sort()
+    return spans
 
 
 @lru_cache(maxsize=1)
