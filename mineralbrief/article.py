@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, Union
@@ -200,3 +202,58 @@ def as_article(obj: ArticleLike) -> Article:
     if isinstance(obj, str):
         return Article(text=check_text(obj), title=_title_from_text(obj))
     raise ArticleError(f"expected article text, a Path or an Article, got {type(obj).__name__}")
+
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+
+
+def iter_articles(path: str | Path) -> Iterator[Article | ArticleError]:
+    """Every article under ``path``, lazily: a file, a folder (recursively, in sorted order),
+    or ``-`` for stdin. A ``.jsonl`` file gives one article per line.
+
+    Files that cannot be read as articles are yielded as ``ArticleError`` (never raised), so a
+    batch reports them as failures and goes on.
+    """
+    if str(path) == "-":
+        try:
+            yield Article(text=check_text(sys.stdin.read(), "stdin"), source="stdin")
+        except ArticleError as exc:
+            yield exc
+        return
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+    elif p.exists():
+        files = [p]
+    else:
+        yield ArticleError(f"{p}: no such file or folder", article_id=str(p))
+        return
+    for f in files:
+        if f.suffix.lower() == ".jsonl":
+            yield from _iter_jsonl(f)
+        else:
+            try:
+                yield load_article(f)
+            except ArticleError as exc:
+                yield exc
+
+
+def _iter_jsonl(path: Path) -> Iterator[Article | ArticleError]:
+    try:
+        lines = _decode(path.read_bytes(), str(path)).splitlines()
+    except (OSError, ArticleError) as exc:
+        yield exc if isinstance(exc, ArticleError) else ArticleError(f"{path}: {exc}", article_id=str(path))
+        return
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        source = f"{path}:{n}"
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ArticleError(f"{source}: expected a JSON object with 'text'", article_id=source)
+            yield _from_record(record, source)
+        except json.JSONDecodeError as exc:
+            yield ArticleError(f"{source}: invalid JSON: {exc.msg}", article_id=source)
+        except ArticleError as exc:
+            yield exc

@@ -109,6 +109,47 @@ def schema(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def daily(
+    inbox: Path = typer.Argument(..., help="Folder (or file, or - for stdin) of the day's articles."),
+    day: str = typer.Option(..., "--date", help="The day, YYYY-MM-DD."),
+    out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, max=256),
+    budget_tokens: Optional[int] = typer.Option(None, "--budget-tokens", min=1, help="Stop starting LLM calls past this."),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend"),
+    model: Optional[str] = typer.Option(None, "--model", "-m"),
+    base_url: Optional[str] = typer.Option(None, "--base-url"),
+    no_cache: bool = typer.Option(False, "--no-cache"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line."),
+) -> None:
+    """Brief a folder of articles and write the day's brief (resumable)."""
+    from datetime import date as _date
+
+    from .runner import run_daily
+
+    try:
+        the_day = _date.fromisoformat(day)
+    except ValueError:
+        raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
+    settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
+                             cache=False if no_cache else None)
+    summarizer = Summarizer(settings)
+    typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
+    tty = sys.stderr.isatty()
+
+    def show(p) -> None:  # noqa: ANN001
+        if not quiet and (tty or p.finished == p.total):
+            sys.stderr.write(("\r" if tty else "") + p.line() + ("\n" if p.finished == p.total or not tty else ""))
+            sys.stderr.flush()
+
+    result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
+                                 budget_tokens=budget_tokens, previous=previous, on_progress=show)
+    typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
+               f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
+               f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+
+
 @app.command("eval")
 def eval_cmd(
     articles: Path = typer.Argument(..., help="Folder of articles."),

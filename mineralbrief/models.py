@@ -219,9 +219,63 @@ class Brief(BriefContent):
         return self.to_markdown()
 
 
+class DailyDeal(_Model):
+    """One deal of the day; the same deal reported by several sources is one entry."""
+
+    key: str = Field(description="Stable identity: deal family and resolved parties.")
+    deal: DealSummary
+    sources: list[str] = Field(default_factory=list, description="Every article that reports it.")
+    status: Literal["new", "updated", "unchanged"] | None = Field(
+        default=None, description="Against the previous day's brief, when one was given.",
+    )
+
+
+class EntityCount(_Model):
+    """An entity of the day with how often it was mentioned."""
+
+    name: str
+    kind: EntityKind
+    ticker: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    articles: int = 0
+
+
+class DailyQuestion(_Model):
+    """An open question, de-duplicated across articles."""
+
+    question: str
+    category: RiskCategory
+    count: int = 1
+    sources: list[str] = Field(default_factory=list)
+
+
+class DailyBrief(_Model):
+    """The day's brief over many articles."""
+
+    date: date
+    articles: list[ArticleMeta] = Field(default_factory=list)
+    deals: list[DailyDeal] = Field(default_factory=list)
+    entities: list[EntityCount] = Field(default_factory=list)
+    elements: dict[str, int] = Field(default_factory=dict)
+    questions: list[DailyQuestion] = Field(default_factory=list)
+    bottom_line: str = ""
+    failed: int = 0
+    ungrounded: int = 0
+
+    def to_markdown(self) -> str:
+        """Render the day as Markdown."""
+        from .daily import daily_to_markdown
+
+        return daily_to_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "Brief": Brief,
     "DealSummary": DealSummary,
     "EntityProfile": EntityProfile,
     "RiskQuestion": RiskQuestion,
+    "DailyBrief": DailyBrief,
 }

@@ -1,0 +1,239 @@
+"""The daily brief: many briefs become one, with the same deal from several sources merged.
+
+Entities are resolved across articles through their names and aliases ("US Strategic Metals",
+"U.S. Strategic Metals" and "USSM" are one). Two deals are one when they share resolved parties
+(two, or all of them when a deal names fewer) and their types are compatible (an MOU reported by
+one source and a "partnership" by another is the same agreement).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from .grounding import name_key
+from .models import Brief, DailyBrief, DailyDeal, DailyQuestion, DealSummary, EntityCount
+
+_FAMILY = {
+    "mou": "agreement", "loi": "agreement", "partnership": "agreement", "joint_venture": "agreement",
+    "offtake": "offtake", "supply_agreement": "offtake",
+    "investment": "money", "funding": "money", "acquisition": "acquisition",
+    "framework": "framework", "other": "other",
+}
+_SPECIFICITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+                "investment", "funding", "framework", "partnership", "other"]
+
+
+class _Resolver:
+    """Union-find over name keys: every name and alias of an entity lands on one key."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, names: Iterable[str]) -> None:
+        keys = [k for k in (name_key(n) for n in names) if k]
+        for k in keys[1:]:
+            a, b = self.find(keys[0]), self.find(k)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
+
+    def __call__(self, name: str) -> str:
+        key = name_key(name)
+        return self.find(key) if key else ""
+
+
+def _source(brief: Brief) -> str:
+    return brief.source.url or brief.source.title or brief.source.content_hash[:12]
+
+
+def _deal_key(deal: DealSummary, resolve: _Resolver) -> tuple[str, frozenset[str]]:
+    return _FAMILY.get(deal.deal_type, "other"), frozenset(k for k in (resolve(p.name) for p in deal.parties) if k)
+
+
+def _same(a: frozenset[str], b: frozenset[str]) -> bool:
+    shared = len(a & b)
+    return shared >= 2 or (shared >= 1 and min(len(a), len(b)) == 1)
+
+
+def _same_money(a: DealSummary, b: DealSummary) -> bool:
+    """Two money deals are one only when their sums agree (a loan and a stake are two deals)."""
+    if _FAMILY.get(a.deal_type) != "money":
+        return True
+    va = {x.value for x in a.amounts if x.currency}
+    vb = {x.value for x in b.amounts if x.currency}
+    return not va or not vb or bool(va & vb)
+
+
+def _matches(old: DailyDeal, family: str, parties: frozenset[str], deal: DealSummary) -> bool:
+    """The same deal in an earlier day's brief: same family, shared parties, agreeing sums."""
+    old_family, _, rest = old.key.partition(":")
+    old_parties = frozenset(rest.split("@", 1)[0].split("|"))
+    return old_family == family and _same(old_parties, parties) and _same_money(old.deal, deal)
+
+
+def _richer(a: DealSummary, b: DealSummary) -> DealSummary:
+    """The more informative of two reports of one deal (specific type, known binding, amounts)."""
+    def rank(d: DealSummary) -> tuple[int, int, int, int]:
+        return (-_SPECIFICITY.index(d.deal_type), d.binding is not None, len(d.amounts), len(d.parties))
+    return a if rank(a) >= rank(b) else b
+
+
+def daily_brief(
+    briefs: Iterable[Brief], *, date: date, previous: DailyBrief | None = None, failed: int = 0,
+) -> DailyBrief:
+    """Build the ``DailyBrief`` of ``date`` from the day's briefs.
+
+    Args:
+        briefs: the day's briefs (any order).
+        date: the day.
+        previous: the previous day's brief, to mark deals new, updated or unchanged.
+        failed: how many articles could not be briefed (reported in the Markdown).
+    """
+    briefs = list(briefs)
+    resolve = _Resolver()
+    for b in briefs:
+        for e in b.entities:
+            resolve.union([e.name, *e.aliases])
+
+    # deals: merge reports of one deal, indexed by party so 2,000 briefs stay fast
+    groups: list[tuple[str, frozenset[str], DealSummary, list[str]]] = []
+    by_party: dict[str, list[int]] = {}
+    for b in briefs:
+        src = _source(b)
+        for d in b.deals:
+            family, parties = _deal_key(d, resolve)
+            if not parties:
+                continue
+            home = next((i for p in parties for i in by_party.get(p, [])
+                         if groups[i][0] == family and _same(groups[i][1], parties)
+                         and _same_money(groups[i][2], d)), None)
+            if home is None:
+                groups.append((family, parties, d, [src]))
+                for p in parties:
+                    by_party.setdefault(p, []).append(len(groups) - 1)
+            else:
+                fam, ps, best, sources = groups[home]
+                if src not in sources:
+                    sources.append(src)
+                groups[home] = (fam, ps | parties, _richer(best, d), sources)
+
+    deals = []
+    for family, parties, d, sources in groups:
+        money = sorted(a.value for a in d.amounts if a.currency and a.value is not None)
+        key = family + ":" + "|".join(sorted(parties)) + (f"@{money[0]:.6g}" if family == "money" and money else "")
+        status = None
+        if previous is not None:
+            old = next((o for o in previous.deals if o.key == key), None) or next(
+                (o for o in previous.deals if _matches(o, family, parties, d)), None)
+            if old is None:
+                status = "new"
+            elif (old.deal.binding, old.deal.status, [a.text for a in old.deal.amounts]) != (
+                    d.binding, d.status, [a.text for a in d.amounts]):
+                status = "updated"
+            else:
+                status = "unchanged"
+        deals.append(DailyDeal(key=key, deal=d, sources=sources, status=status))
+    deals.sort(key=lambda x: (-len(x.sources), _SPECIFICITY.index(x.deal.deal_type)))
+
+    # entities with the number of articles that name them
+    seen: dict[str, EntityCount] = {}
+    for b in briefs:
+        for e in b.entities:
+            key = resolve(e.name)
+            ec = seen.get(key)
+            if ec is None:
+                seen[key] = EntityCount(name=e.name, kind=e.kind, ticker=e.ticker, aliases=list(e.aliases), articles=1)
+            else:
+                ec.articles += 1
+                ec.ticker = ec.ticker or e.ticker
+                ec.aliases += [a for a in [e.name, *e.aliases] if a not in ec.aliases and a != ec.name]
+    entities = sorted(seen.values(), key=lambda e: (-e.articles, e.kind != "company", e.name))
+
+    elements = Counter(el for b in briefs for el in b.elements)
+
+    questions: list[DailyQuestion] = []
+    for b in briefs:
+        for q in b.questions:
+            same = next((x for x in questions if x.category == q.category
+                         and fuzz.token_sort_ratio(x.question, q.question) >= 90), None)
+            if same is None:
+                questions.append(DailyQuestion(question=q.question, category=q.category, sources=[_source(b)]))
+            elif _source(b) not in same.sources:
+                same.count += 1
+                same.sources.append(_source(b))
+    questions.sort(key=lambda q: -q.count)
+
+    day = DailyBrief(
+        date=date, articles=[b.source for b in briefs], deals=deals, entities=entities[:40],
+        elements=dict(elements.most_common()), questions=questions[:8], failed=failed,
+        ungrounded=sum(not b.grounding.ok for b in briefs),
+    )
+    day.bottom_line = _bottom_line(day)
+    return day
+
+
+def _bottom_line(day: DailyBrief) -> str:
+    if not day.articles:
+        return "No articles were briefed."
+    parts = [f"{len(day.articles)} article(s), {len(day.deals)} distinct deal(s)"]
+    new = sum(d.status == "new" for d in day.deals)
+    if new:
+        parts[-1] += f" ({new} new)"
+    companies = [e for e in day.entities if e.kind == "company"]
+    if companies:
+        parts.append(f"most covered: {companies[0].name} ({companies[0].articles} article(s))")
+    if day.elements:
+        parts.append("elements in focus: " + ", ".join(list(day.elements)[:4]))
+    multi = [d for d in day.deals if len(d.sources) > 1]
+    if multi:
+        parts.append(f"{len(multi)} deal(s) reported by more than one source")
+    return "; ".join(parts) + "."
+
+
+def load_daily(path: Path) -> DailyBrief:
+    """Read a daily brief written as JSON."""
+    return DailyBrief.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+def daily_to_markdown(day: DailyBrief) -> str:
+    """The day in the market-brief style."""
+    out = [f"# Critical minerals daily brief: {day.date.isoformat()}", ""]
+    out.append(f"  • {day.bottom_line}")
+    if day.failed or day.ungrounded:
+        out.append(f"  • {day.failed} article(s) could not be briefed; {day.ungrounded} brief(s) hold "
+                   "statements that could not be verified against their article.")
+    if day.deals:
+        out += ["", "## Deals of the day", ""]
+        for d in day.deals:
+            parties = ", ".join(f"{p.name} ({p.ticker})" if p.ticker else p.name for p in d.deal.parties)
+            binding = {True: "binding ", False: "non-binding "}.get(d.deal.binding, "")  # type: ignore[arg-type]
+            amounts = f"; {', '.join(a.text for a in d.deal.amounts)}" if d.deal.amounts else ""
+            tag = f" **[{d.status}]**" if d.status else ""
+            srcs = f" ({len(d.sources)} sources)" if len(d.sources) > 1 else ""
+            out.append(f"  • {binding}{d.deal.deal_type.replace('_', ' ')}: {parties}{amounts}{srcs}{tag}")
+    if day.entities:
+        out += ["", "## Who is in the news", ""]
+        for e in [e for e in day.entities if e.kind in ("company", "agency", "government")][:12]:
+            ticker = f", {e.ticker}" if e.ticker else ""
+            out.append(f"  • {e.name} ({e.kind}{ticker}): {e.articles} article(s)")
+    if day.elements:
+        out += ["", "## Elements", "", ", ".join(f"{k} ({v})" for k, v in list(day.elements.items())[:12])]
+    out += ["", "## Bottom Line?", "", day.bottom_line]
+    if day.questions:
+        out += ["", "## Questions in the middle?", ""]
+        out += [f"  • {q.question}" + (f" ({q.count} articles)" if q.count > 1 else "") for q in day.questions]
+    out += ["", "---", f"*{len(day.articles)} article(s) briefed by mineralbrief.*", ""]
+    return "\n".join(out)

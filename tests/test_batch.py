@@ -1,0 +1,169 @@
+"""Batches and the daily brief: every article accounted for, resumable, merged across sources."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import mineralbrief
+from conftest import FAST, SEEDS
+from fixture_model import article_bucket, fixture_reply
+from mineralbrief.batch import summarize_many
+from mineralbrief.daily import daily_brief
+from mineralbrief.runner import run_daily
+from oai_server import FakeOpenAIServer, Reply
+
+DAY = date(2026, 11, 21)
+
+
+def make_inbox(root: Path, copies: int = 4) -> Path:
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        for i in range(copies):
+            (inbox / f"{seed.stem}-{i}.txt").write_text(seed.read_text() + f"\nUpdate {i}.\n")
+    (inbox / "empty.txt").write_text("   \n")
+    (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (inbox / "latin1.txt").write_bytes("Prix du n\xe9odyme".encode("latin-1"))
+    (inbox / "records.jsonl").write_text(
+        json.dumps({"text": (SEEDS / "ucore_dod_award.txt").read_text(), "title": "Ucore", "url": "https://example.test/u"})
+        + "\n{not json\n")
+    return inbox
+
+
+def flaky_server() -> FakeOpenAIServer:
+    """FIXTURE server: a fifth of the articles always get 500; the rest get one 429 first."""
+    seen: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def answer(request: dict) -> Reply:
+        key = hash(json.dumps(request["messages"][-1]))
+        with lock:
+            seen[key] = seen.get(key, 0) + 1
+            first = seen[key] == 1
+        if article_bucket(request, 5) == 0:
+            return Reply(status=500, body={"error": {"message": "fixture: permanent failure"}})
+        if first:
+            return Reply(status=429, body={"error": {"message": "slow down"}}, headers={"retry-after": "0"})
+        return fixture_reply(request)
+
+    return FakeOpenAIServer(default=answer)
+
+
+def test_summarize_many_accounts_for_every_article(tmp_path):
+    inbox = make_inbox(tmp_path)
+    items = list(mineralbrief.article.iter_articles(inbox))
+    with flaky_server() as srv:
+        results = list(summarize_many(items, concurrency=6, base_url=srv.base_url, cache=False,
+                                      max_attempts=3, **FAST))
+    assert sorted(r.index for r in results) == list(range(len(items)))  # nothing lost, nothing twice
+    by = {r.status for r in results}
+    assert by <= {"done", "failed"} and "done" in by and "failed" in by
+    for r in results:
+        assert (r.brief is not None) == (r.status == "done")
+        if r.status == "failed":
+            assert r.error and ("TransportError" in r.error or "ArticleError" in r.error)
+    bad = [r for r in results if r.error and "ArticleError" in r.error]
+    assert len(bad) == 4  # empty, binary, latin-1, bad jsonl line
+
+
+def test_budget_skips_instead_of_losing(tmp_path):
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(12)]
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        results = list(summarize_many(texts, concurrency=2, budget_tokens=400, base_url=srv.base_url,
+                                      cache=False, **FAST))
+    assert sorted(r.index for r in results) == list(range(12))
+    skipped = [r for r in results if r.status == "skipped_budget"]
+    done = [r for r in results if r.status == "done"]
+    assert skipped and done and len(srv.requests) == len(done)
+    assert all("budget" in r.error for r in skipped)
+
+
+def test_cached_second_batch_makes_no_requests(tmp_path):
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(5)]
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        first = list(summarize_many(texts, concurrency=3, base_url=srv.base_url))
+        second = list(summarize_many(texts, concurrency=3, base_url=srv.base_url))
+    assert {r.status for r in first} == {"done"} and {r.status for r in second} == {"cached"}
+    assert len(srv.requests) == 5
+
+
+async def test_asummarize_many_offline():
+    results = [r async for r in mineralbrief.batch.asummarize_many(sorted(SEEDS.glob("*.txt")), concurrency=3,
+                                                                    backend="offline")]
+    assert len(results) == 7 and all(r.ok for r in results)
+
+
+def _outputs(out: Path) -> dict[str, object]:
+    files = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file():
+            text = p.read_text()
+            if p.suffix == ".json":
+                data = json.loads(text)
+                data.get("provenance", {}).pop("created_at", None)
+                text = json.dumps(data, sort_keys=True)
+            files[str(p.relative_to(out))] = text
+    return files
+
+
+def test_interrupted_run_resumes_to_the_same_outputs(tmp_path):
+    inbox = make_inbox(tmp_path, copies=2)
+    whole = tmp_path / "whole"
+    run_daily(inbox, DAY, whole, summarizer=mineralbrief.Summarizer(backend="offline"), concurrency=2)
+
+    calls = {"n": 0}
+    real = mineralbrief.backends.offline.OfflineBackend()
+
+    class Dies:
+        name = "offline"
+
+        def generate(self, request):
+            calls["n"] += 1
+            if calls["n"] == 6:
+                raise KeyboardInterrupt  # Ctrl-C in the middle of the batch
+            return real.generate(request)
+
+    resumed = tmp_path / "resumed"
+    with pytest.raises(KeyboardInterrupt):
+        run_daily(inbox, DAY, resumed, summarizer=mineralbrief.Summarizer(backend=Dies()), concurrency=1)
+    partial = [p for p in (resumed / DAY.isoformat()).glob("*.json")]
+    assert 0 < len(partial) < 14 and not list(resumed.rglob("*.tmp"))
+    _, progress = run_daily(inbox, DAY, resumed, summarizer=mineralbrief.Summarizer(backend="offline"), concurrency=2)
+    assert progress.counts["kept"] == len(partial)
+    assert _outputs(resumed) == _outputs(whole)
+
+
+def test_daily_merges_one_deal_from_two_sources():
+    a = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text().replace("PERTH, Western Australia", "SYDNEY")
+    b = mineralbrief.summarize(mineralbrief.Article(text=text, url="https://example.test/wire"), backend="offline")
+    c = mineralbrief.summarize(SEEDS / "mp_materials_dod.txt", backend="offline")
+    day = daily_brief([a, b, c], date=DAY)
+    mous = [d for d in day.deals if d.deal.deal_type == "mou"]
+    assert len(mous) == 1 and len(mous[0].sources) == 2
+    money = [d for d in day.deals if d.deal.deal_type in ("investment", "funding")]
+    assert len(money) >= 2  # MP's stake and loan stay two deals
+    assert "## Bottom Line?" in day.to_markdown()
+    again = daily_brief([a, c], date=DAY, previous=day)
+    assert {d.status for d in again.deals} == {"unchanged"}
+    fresh = daily_brief([a, c, mineralbrief.summarize(SEEDS / "iluka_eneabba_loan.txt", backend="offline")],
+                        date=DAY, previous=daily_brief([a], date=DAY))
+    assert {d.status for d in fresh.deals} >= {"new", "unchanged"}
+
+
+def test_daily_cli(tmp_path, capsys):
+    from mineralbrief.cli import main
+
+    inbox = make_inbox(tmp_path, copies=1)
+    out = tmp_path / "briefs"
+    assert main(["daily", str(inbox), "--date", "2026-11-21", "--out", str(out), "--backend", "offline"]) == 0
+    assert (out / "2026-11-21.md").exists() and (out / "2026-11-21.json").exists()
+    failures = (out / "2026-11-21" / "failures.jsonl").read_text().splitlines()
+    assert len(failures) == 4 and all(json.loads(f)["error"] for f in failures)
+    err = capsys.readouterr().err
+    assert "done" in err and "failed 4" in err
