@@ -94,14 +94,12 @@ class Summarizer:
         return self.backend.name
 
     # -- the flow --------------------------------------------------------------------------
-    def _prepare(self, article: ArticleLike) -> tuple[Article, GenerationRequest, str]:
-        art = as_article(article)
+    def _request(self, art: Article) -> GenerationRequest:
         facts = extract_facts(art.text)
         index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names)
-        request = GenerationRequest(
+        return GenerationRequest(
             article=art, index=index, settings=self.settings, hints=facts.hints(), facts=facts,
         )
-        return art, request, self._key(art)
 
     def _key(self, art: Article) -> str:
         s = self.settings
@@ -178,18 +176,22 @@ class Summarizer:
             UngroundedBriefError: ``strict=True`` and the brief could not be fully grounded.
             ConfigError: e.g. the openai backend without a key or endpoint.
         """
-        art, request, key = self._prepare(article)
-        brief = self._from_cache(key)
+        art = as_article(article)
+        key = self._key(art)
+        brief = self._from_cache(key)  # a hit costs a hash and a read: no scan, no request
         if brief is None:
+            request = self._request(art)
             brief = self._assemble(art, request, self.backend.generate(request))
             self.cache.set(key, brief)
         return self._checked(brief, art)
 
     async def asummarize(self, article: ArticleLike) -> Brief:
         """``summarize`` for asyncio: the backend's ``agenerate`` when it has one."""
-        art, request, key = self._prepare(article)
+        art = as_article(article)
+        key = self._key(art)
         brief = self._from_cache(key)
         if brief is None:
+            request = self._request(art)
             agenerate = getattr(self.backend, "agenerate", None)
             if agenerate is not None:
                 gen = await agenerate(request)

@@ -25,6 +25,11 @@ from typing import Any
 REFERENCE_DIR = Path(__file__).parent / "data" / "reference"
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default of 5 resets connections under 32-way concurrency
+    daemon_threads = True
+
+
 @dataclass
 class Reply:
     """One scripted answer. ``kind``: json | raw | drop | stall."""
@@ -99,7 +104,7 @@ class FakeOpenAIServer:
         self.headers: list[dict[str, str]] = []
         self.default = default
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 

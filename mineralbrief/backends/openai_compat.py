@@ -39,6 +39,36 @@ from ..prompts import render
 from ..retry import RETRY_STATUSES, Transient, async_transport_retrying, parse_retry_after, transport_retrying
 from .base import Generation, GenerationRequest
 
+def _memoise_async_validator_check() -> None:
+    """Instructor walks the whole response-model type tree on every call (six times per
+    create) to refuse models with async validators; the answer depends only on the class, and
+    the walk was a third of the client's CPU in a 32-way batch. Cache it per class. Guarded:
+    if instructor's internals move, this does nothing and instructor behaves as shipped."""
+    try:
+        import instructor.v2.core.patch as patch_module
+        import instructor.v2.validation.async_validators as module
+    except ImportError:  # pragma: no cover - other instructor layouts
+        return
+    original = getattr(module, "reject_async_validators", None)
+    if original is None or getattr(original, "_mineralbrief_memo", False):
+        return
+    checked: set[int] = set()
+    keep: list[Any] = []  # hold the classes so their ids stay theirs
+
+    def reject_async_validators(response_model: Any) -> None:
+        key = id(response_model)
+        if key in checked:
+            return
+        original(response_model)  # raises for a model with async validators: never cached
+        checked.add(key)
+        keep.append(response_model)
+
+    reject_async_validators._mineralbrief_memo = True  # type: ignore[attr-defined]
+    module.reject_async_validators = reject_async_validators
+    if getattr(patch_module, "reject_async_validators", None) is original:
+        patch_module.reject_async_validators = reject_async_validators
+
+
 # Wrapped once: instructor re-wraps (and re-derives the JSON schema of) a plain model on every
 # call; a ResponseSchema subclass is used as is and its schema stays in instructor's cache.
 RESPONSE_MODEL = response_schema(GroundedBriefContent)
@@ -134,6 +164,7 @@ class OpenAICompatBackend:
     cacheable = True
 
     def __init__(self, settings: Settings) -> None:
+        _memoise_async_validator_check()
         self.settings = settings
         self._client: openai.OpenAI | None = None
         self._aclient: openai.AsyncOpenAI | None = None

@@ -1,0 +1,110 @@
+"""Batch figures: wall time against a 200 ms server, the warm re-run, daily_brief at scale, and
+peak memory while streaming 10,000 articles.
+
+1. 500 articles through summarize_many at concurrency 32 against a local OpenAI-compatible
+   FIXTURE server (tests/oai_server.py in a separate process, answering after 200 ms with the
+   offline backend's brief of the article). Printed as a ratio to the ideal ceil(500/32) x 0.2 s
+   (target <= 1.10x).
+2. The same 500 again, all cached: summarizing work per article (target < 0.5 s in all).
+3. daily_brief over 2,000 briefs (target < 2 s).
+4. 10,000 articles streamed through summarize_many (offline backend): peak RSS (target < 300 MB).
+
+    .venv/bin/python bench/batch.py [--quick]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from functools import lru_cache
+from oai_server import FakeOpenAIServer, Reply, completion, article_of
+from fixture_model import offline_answer
+cache = {{}}
+def answer(req):
+    text = article_of(req)
+    if text not in cache:
+        cache[text] = offline_answer(req)
+    return Reply(body=completion(req, cache[text]), delay={delay})
+with FakeOpenAIServer(default=answer) as srv:
+    print(srv.base_url, flush=True)
+    sys.stdin.read()
+"""
+
+
+def articles(n: int) -> list[str]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    return [seeds[i % len(seeds)] + f"\nItem {i}.\n" for i in range(n)]
+
+
+def main(quick: bool = False) -> None:
+    import mineralbrief
+    from mineralbrief.batch import summarize_many
+    from mineralbrief.daily import daily_brief
+
+    n, conc, delay = (100, 32, 0.2) if quick else (500, 32, 0.2)
+    texts = articles(n)
+    proc = subprocess.Popen([sys.executable, "-c", SERVER.format(tests=str(ROOT / "tests"), delay=delay)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = proc.stdout.readline().strip()
+        with tempfile.TemporaryDirectory() as cache_dir:
+            s = mineralbrief.Summarizer(base_url=base_url, cache_dir=Path(cache_dir), timeout=30)
+            t0 = time.perf_counter()
+            cold = list(summarize_many(texts, concurrency=conc, summarizer=s))
+            wall = time.perf_counter() - t0
+            ideal = math.ceil(n / conc) * delay
+            ok = sum(r.status == "done" for r in cold)
+            print(f"1. {n} articles, concurrency {conc}, server latency {delay * 1000:.0f} ms: "
+                  f"{wall:.2f} s wall, ideal {ideal:.2f} s, ratio {wall / ideal:.2f}x (target <= 1.10x); done {ok}/{n}")
+            t0 = time.perf_counter()
+            warm = list(summarize_many(texts, concurrency=conc, summarizer=s))
+            warm_wall = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for t in texts:
+                s.summarize(t)
+            per = (time.perf_counter() - t0) / n
+            print(f"2. warm re-run of the same {n} (all cached: {sum(r.status == 'cached' for r in warm)}): "
+                  f"{warm_wall:.3f} s through summarize_many; {per * 1000:.3f} ms/article in summarize "
+                  f"(target < 0.5 s in all, <= 1 ms/article)")
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+    offline = mineralbrief.Summarizer(backend="offline", cache=False)
+    base = [offline.summarize(t) for t in articles(14)]
+    many = [base[i % len(base)].model_copy(update={"source": base[i % len(base)].source.model_copy(
+        update={"url": f"https://example.test/{i}"})}) for i in range(2000)]
+    t0 = time.perf_counter()
+    day = daily_brief(many, date=date(2026, 11, 21))
+    print(f"3. daily_brief over {len(many)} briefs: {time.perf_counter() - t0:.3f} s "
+          f"({len(day.deals)} merged deals) (target < 2 s)")
+
+    stream_n = 2000 if quick else 10_000
+    seeds = articles(7)
+
+    def stream():
+        for i in range(stream_n):
+            yield seeds[i % 7] + f"\nStream item {i}.\n"
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    count = sum(1 for r in summarize_many(stream(), concurrency=16, summarizer=offline) if r.ok)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"4. {count}/{stream_n} articles streamed through summarize_many (offline) in "
+          f"{time.perf_counter() - t0:.1f} s: peak RSS {peak:.0f} MB (was {before:.0f} MB before) (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)
