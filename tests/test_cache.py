@@ -60,18 +60,11 @@ def test_changed_endpoint_host_is_a_miss(server):
     assert brief.provenance.cached is False and len(other.requests) == 1
 
 
-def test_changed_prompt_version_is_a_miss(server, monkeypatch):
+@pytest.mark.parametrize("component", ["mineralbrief.api.prompt_version", "mineralbrief.api._schema_hash"])
+def test_changed_prompt_or_schema_is_a_miss(server, monkeypatch, component):
     server.push(answer(reference()), answer(reference()))
     call(server)
-    monkeypatch.setattr("mineralbrief.api.prompt_version", lambda: "changed-prompt")
-    call(server)
-    assert len(server.requests) == 2
-
-
-def test_changed_schema_is_a_miss(server, monkeypatch):
-    server.push(answer(reference()), answer(reference()))
-    call(server)
-    monkeypatch.setattr("mineralbrief.api._schema_hash", lambda: "changed-schema")
+    monkeypatch.setattr(component, lambda: "changed")
     call(server)
     assert len(server.requests) == 2
 
