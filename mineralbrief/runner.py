@@ -87,6 +87,8 @@ def run_daily(
 ) -> tuple[DailyBrief, Progress]:
     """Brief every article under ``inbox`` and write the day's outputs under ``out``."""
     folder = out / day.isoformat()
+    for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
+        stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
     briefs: dict[str, Brief] = {}
     failures: list[dict[str, Any]] = []
     todo: list[Article | ArticleError] = []

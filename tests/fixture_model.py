@@ -22,4 +22,6 @@ def article_bucket(request: dict[str, Any], buckets: int) -> int:
 
 
 def fixture_reply(request: dict[str, Any]) -> Reply:
+    if not article_of(request):  # e.g. a body cut short by a client killed mid-send
+        return Reply(status=400, body={"error": {"message": "fixture: no article in the request"}})
     return Reply(body=completion(request, offline_answer(request)))
