@@ -96,7 +96,8 @@ class Summarizer:
     # -- the flow --------------------------------------------------------------------------
     def _request(self, art: Article) -> GenerationRequest:
         facts = extract_facts(art.text)
-        index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names)
+        index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
+                            blocked=facts.injections)
         return GenerationRequest(
             article=art, index=index, settings=self.settings, hints=facts.hints(), facts=facts,
         )

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from rapidfuzz import fuzz
 
 from .domain.elements import elements_named
+from .domain.injection import blank
 from .models import BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
@@ -120,8 +121,12 @@ class SourceIndex:
 
     def __init__(
         self, text: str, extra_aliases: Iterable[str] = (), elements: Iterable[str] | None = None,
+        blocked: Iterable[tuple[int, int]] = (),
     ) -> None:
         self.text = text
+        # passages addressed to a model: never evidence, their names and numbers never facts
+        self.blocked = sorted(blocked)
+        self._facts_text = blank(text, self.blocked) if self.blocked else text
         if elements is not None:  # already scanned by the domain layer
             self.__dict__["elements"] = frozenset(elements)
         self.extra_aliases = {name_key(a) for a in extra_aliases if name_key(a)}
@@ -141,15 +146,19 @@ class SourceIndex:
 
     @cached_property
     def name_space(self) -> str:
-        return " " + name_key(self.text) + " "
+        return " " + name_key(self._facts_text) + " "
 
     @cached_property
     def numbers(self) -> frozenset[str]:
-        return frozenset(numbers_in(self.text))
+        return frozenset(numbers_in(self._facts_text))
 
     @cached_property
     def elements(self) -> frozenset[str]:
-        return frozenset(elements_named(self.text))
+        return frozenset(elements_named(self._facts_text))
+
+    def in_blocked(self, start: int, end: int) -> bool:
+        """True when [start, end) overlaps a passage addressed to a model."""
+        return any(s < end and start < e for s, e in self.blocked)
 
     def find(self, quote: str) -> tuple[int, int, float] | None:
         """Where ``quote`` stands in the article: (start, end, score) or None.
@@ -194,11 +203,15 @@ class _Checker:
             self.fail(f"{where}: no evidence quote")
         for ev in evidence:
             self.report.checked += 1
-            if self.index.at(ev.quote, ev.start, ev.end):
+            if self.index.at(ev.quote, ev.start, ev.end) and not self.index.in_blocked(ev.start, ev.end):
                 ev.verified = True  # the quote is at the offsets given: checked, not trusted
                 continue
             found = self.index.find(ev.quote)
-            if found is None:
+            if found is not None and self.index.in_blocked(found[0], found[1]):
+                ev.start, ev.end = found[0], found[1]
+                ev.verified = False
+                self.fail(f'{where}: quote comes from a passage addressed to a model, not a fact: "{_clip(ev.quote)}"')
+            elif found is None:
                 ev.start = ev.end = None
                 ev.verified = False
                 self.fail(f'{where}: quote not in article: "{_clip(ev.quote)}"')

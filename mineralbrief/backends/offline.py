@@ -88,7 +88,11 @@ class OfflineBackend:
 
     def generate(self, request: GenerationRequest) -> Generation:
         facts = request.facts or extract_facts(request.article.text)
-        return Generation(content=build_brief(facts, request.article.title), usage=Usage(), model=VERSION)
+        try:
+            content = build_brief(facts, request.article.title)
+        except ArticleError as exc:
+            raise ArticleError(f"{request.article.id}: {exc}", article_id=request.article.id) from None
+        return Generation(content=content, usage=Usage(), model=VERSION)
 
 
 # -- the pieces --------------------------------------------------------------------------------

@@ -75,7 +75,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_FORCED = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
+    piece = chunk[start:end]
+    if len(piece) > 1000:  # abbreviations hid every boundary: split at any full stop instead
+        pos = 0
+        for m in _FORCED.finditer(piece):
+            _add_one(out, piece, base + start, pos, m.start())
+            pos = m.end()
+        _add_one(out, piece, base + start, pos, len(piece))
+        return
+    _add_one(out, chunk, base, start, end)
+
+
+def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
     piece = chunk[start:end]
     stripped = piece.strip(" \t-•*–")
     if len(stripped) < 3:
