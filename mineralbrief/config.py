@@ -34,6 +34,8 @@ class Settings(BaseSettings):
         strict: raise ``UngroundedBriefError`` instead of returning a flagged brief.
         cache, cache_dir: the on-disk cache of briefs.
         timeout, connect_timeout: seconds for one HTTP request, and for connecting.
+        max_input_chars: the model's input budget for one article; longer articles are split
+            into overlapping chunks, briefed one by one and merged (never truncated).
         max_attempts, backoff_initial, backoff_max: transport retries (tenacity).
     """
 
@@ -62,6 +64,7 @@ class Settings(BaseSettings):
     cache_dir: Path | None = None
     timeout: float = Field(default=60.0, gt=0)
     connect_timeout: float = Field(default=10.0, gt=0)
+    max_input_chars: int = Field(default=60_000, ge=2_000)
     max_attempts: int = Field(default=4, ge=1, le=20)
     backoff_initial: float = Field(default=0.5, ge=0)
     backoff_max: float = Field(default=20.0, ge=0)

@@ -97,9 +97,12 @@ def run_daily(
 
     for item in items:  # keep what an earlier run finished
         if isinstance(item, Article):
-            kept = _read_brief(folder / f"{brief_name(item)}.json")
+            name = brief_name(item)
+            kept = _read_brief(folder / f"{name}.json")
             if kept is not None:
-                briefs[brief_name(item)] = kept
+                if not (folder / f"{name}.md").exists():  # killed between the two writes
+                    atomic_write(folder / f"{name}.md", kept.to_markdown())
+                briefs[name] = kept
                 progress.counts["kept"] += 1
                 continue
         todo.append(item)
@@ -113,8 +116,9 @@ def run_daily(
         item = todo[r.index]
         if r.brief is not None and isinstance(item, Article):
             name = names[id(item)]
-            atomic_write(folder / f"{name}.json", r.brief.model_dump_json(indent=2))
+            # the JSON last: it is what a re-run checks to keep an article
             atomic_write(folder / f"{name}.md", r.brief.to_markdown())
+            atomic_write(folder / f"{name}.json", r.brief.model_dump_json(indent=2))
             briefs[name] = r.brief
         else:
             failures.append({"source": r.source, "status": r.status, "error": r.error})

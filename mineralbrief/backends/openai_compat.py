@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import instructor
@@ -31,6 +31,7 @@ from instructor import response_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import ValidationError
 
+from ..chunking import merge_contents, split_text
 from ..config import Settings
 from ..errors import BackendError, ConfigError, MineralBriefError, TransportError, ValidationFailedError
 from ..grounding import CONTEXT_KEY, GroundedBriefContent
@@ -243,6 +244,28 @@ class OpenAICompatBackend:
         return BackendError(f"endpoint refused the request (HTTP {status}): {scrub(str(exc), self.settings)[:300]}")
 
     def generate(self, request: GenerationRequest) -> Generation:
+        chunks = self._chunks(request)
+        if chunks is None:
+            return self._generate_one(request)
+        return _merged([self._generate_one(c) for c in chunks], self.settings.model)
+
+    async def agenerate(self, request: GenerationRequest) -> Generation:
+        chunks = self._chunks(request)
+        if chunks is None:
+            return await self._agenerate_one(request)
+        return _merged([await self._agenerate_one(c) for c in chunks], self.settings.model)
+
+    def _chunks(self, request: GenerationRequest) -> list[GenerationRequest] | None:
+        """Requests for the chunks of an article over the input budget, or None when it fits.
+
+        Each chunk is grounded against the whole article (its index), so quotes keep their
+        true offsets."""
+        texts = split_text(request.article.text, self.settings.max_input_chars)
+        if len(texts) == 1:
+            return None
+        return [replace(request, article=request.article.model_copy(update={"text": t})) for t in texts]
+
+    def _generate_one(self, request: GenerationRequest) -> Generation:
         tally = _Tally(Usage())
         client = self.client  # a missing key is a ConfigError here, before any request
 
@@ -270,7 +293,7 @@ class OpenAICompatBackend:
             grounding=getattr(content, "_report", None),
         )
 
-    async def agenerate(self, request: GenerationRequest) -> Generation:
+    async def _agenerate_one(self, request: GenerationRequest) -> Generation:
         tally = _Tally(Usage())
         client = self.aclient
 
@@ -341,6 +364,13 @@ class OpenAICompatBackend:
             f"{scrub(summary, self.settings)[:400]}",
             attempts=attempts, last_raw=raw, errors=errors, article_id=article_id,
         ) from exc
+
+
+def _merged(gens: list[Generation], model: str) -> Generation:
+    usage = Usage()
+    for g in gens:
+        usage = usage + g.usage
+    return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model)
 
 
 def _plain(content: Any) -> BriefContent:

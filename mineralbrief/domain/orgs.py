@@ -33,7 +33,8 @@ INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|R
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
 _COMPANY_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r"))(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
+    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r")"
+    r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
