@@ -98,13 +98,9 @@ class OfflineBackend:
 # -- the pieces --------------------------------------------------------------------------------
 def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
     n = len(facts.sentences)
-    cue_types: list[set[str]] = [set() for _ in range(n)]
+    cue_types = _cue_types(facts)
     companies, states, amounts = [0] * n, [0] * n, [0] * n
     elements: list[set[str]] = [set() for _ in range(n)]
-    for c in facts.cues:
-        i = facts.sentence_index(c.start)
-        if i is not None:
-            cue_types[i].add(c.deal_type)
     for o in facts.orgs:
         counter = companies if o.kind == "company" else states if o.kind in _STATE_KINDS else None
         for sp in o.spans if counter is not None else ():
@@ -193,9 +189,14 @@ _BACKREF = re.compile(
     r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement)\b", re.I)
 
 
-def _sentence_type(facts: Facts, s: Sentence) -> str | None:
-    kinds = {c.deal_type for c in facts.cues if s.start <= c.start < s.end}
-    return next((t for t in _PRIORITY if t in kinds), None)
+def _cue_types(facts: Facts) -> list[set[str]]:
+    """For each sentence, the deal cues it holds."""
+    types: list[set[str]] = [set() for _ in facts.sentences]
+    for c in facts.cues:
+        i = facts.sentence_index(c.start)
+        if i is not None:
+            types[i].add(c.deal_type)
+    return types
 
 
 def _main_company(facts: Facts) -> Party | None:
@@ -206,16 +207,15 @@ def _main_company(facts: Facts) -> Party | None:
 def _candidates(facts: Facts) -> list[_Candidate]:
     main = _main_company(facts)
     out: list[_Candidate] = []
-    for s in facts.sentences:
-        if _BOILERPLATE.search(s.text) or s.text.endswith("?"):
-            continue
-        deal_type = _sentence_type(facts, s)
-        if deal_type is None:
+    company_names = {o.name for o in facts.companies}
+    for s, kinds_here in zip(facts.sentences, _cue_types(facts)):
+        deal_type = next((t for t in _PRIORITY if t in kinds_here), None)
+        if deal_type is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
             continue
         money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
         kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
         parties = _parties(facts, [s], kinds)
-        companies = [p for p in parties if p.name in {o.name for o in facts.companies}]
+        companies = [p for p in parties if p.name in company_names]
         if deal_type in _NEEDS_MONEY and not money and not (deal_type == "acquisition" and len(companies) >= 2):
             continue
         if deal_type in ("funding", "investment") and _COST.search(s.text) and not _STRONG_MONEY.search(s.text):

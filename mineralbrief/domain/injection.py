@@ -22,8 +22,18 @@ _CUES = re.compile(
 )
 
 
+# Words every cue contains; the (slow, case-blind) regex runs only when one of them is present.
+_TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "system", "assistant", "user",
+             "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "you are now", "instruction",
+             "as an ai", "as a language", "as an assistant", "only with", "output", '"headline"',
+             '"key_points"', '"deals"', '"entities"', '"bottom_line"', '"questions"')
+
+
 def find_injections(text: str) -> list[tuple[int, int]]:
     """Spans of the paragraphs that hold text addressed to a model, merged and sorted."""
+    lowered = text.lower()
+    if not any(t in lowered for t in _TRIGGERS):
+        return []
     spans: list[tuple[int, int]] = []
     for m in _CUES.finditer(text):
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # skip the newline a cue may start with
