@@ -15,7 +15,6 @@ peak memory while streaming 10,000 articles.
 from __future__ import annotations
 
 import math
-import os
 import resource
 import subprocess
 import sys

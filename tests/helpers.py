@@ -32,3 +32,22 @@ def schema_breaking(name: str = "rarex_ussm_mou") -> dict[str, Any]:
     data["deals"][0]["deal_type"] = "handshake"
     data["key_points"] = data["key_points"][:1]
     return data
+
+
+def outputs(out: Path) -> dict[str, str]:
+    """Every file a daily run wrote, with what legitimately differs between runs removed
+    (timestamps, usage, whether a brief came from the cache). Every JSON file must parse."""
+    files = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file():
+            text = p.read_text()
+            if p.suffix == ".json":
+                data = json.loads(text)
+                data.get("provenance", {}).pop("created_at", None)
+                data.get("provenance", {}).pop("cached", None)
+                data.pop("usage", None)
+                text = json.dumps(data, sort_keys=True)
+            else:
+                text = text.replace(", from cache;", ";")
+            files[str(p.relative_to(out))] = text
+    return files

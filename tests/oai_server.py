@@ -29,6 +29,14 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256  # the default of 5 resets connections under 32-way concurrency
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # a client that timed out, dropped or was killed: expected in these tests
+        super().handle_error(request, client_address)
+
 
 @dataclass
 class Reply:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+from helpers import outputs
 from conftest import FAST, SEEDS
 from fixture_model import article_bucket, fixture_reply
 from mineralbrief.batch import summarize_many
@@ -102,19 +103,6 @@ async def test_asummarize_many_offline():
     assert len(results) == 7 and all(r.ok for r in results)
 
 
-def _outputs(out: Path) -> dict[str, object]:
-    files = {}
-    for p in sorted(out.rglob("*")):
-        if p.is_file():
-            text = p.read_text()
-            if p.suffix == ".json":
-                data = json.loads(text)
-                data.get("provenance", {}).pop("created_at", None)
-                text = json.dumps(data, sort_keys=True)
-            files[str(p.relative_to(out))] = text
-    return files
-
-
 def test_interrupted_run_resumes_to_the_same_outputs(tmp_path):
     inbox = make_inbox(tmp_path, copies=2)
     whole = tmp_path / "whole"
@@ -139,7 +127,7 @@ def test_interrupted_run_resumes_to_the_same_outputs(tmp_path):
     assert 0 < len(partial) < 14 and not list(resumed.rglob("*.tmp"))
     _, progress = run_daily(inbox, DAY, resumed, summarizer=mineralbrief.Summarizer(backend="offline"), concurrency=2)
     assert progress.counts["kept"] == len(partial)
-    assert _outputs(resumed) == _outputs(whole)
+    assert outputs(resumed) == outputs(whole)
 
 
 def test_daily_merges_one_deal_from_two_sources():

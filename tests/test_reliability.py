@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+from helpers import outputs
 from conftest import FAST, ROOT, SEEDS
 from faults import FaultPlan
 from fixture_model import fixture_reply
@@ -61,23 +62,6 @@ def test_soak_500_articles_30_percent_faults(tmp_path, capsys):
               f"run 1: {dict(c1)} (flagged ungrounded {flagged}); run 2: {dict(c2)}; lost 0; {elapsed:.1f} s")
 
 
-def _outputs(out: Path) -> dict[str, str]:
-    files = {}
-    for p in sorted(out.rglob("*")):
-        if p.is_file():
-            text = p.read_text()
-            if p.suffix == ".json":
-                data = json.loads(text)  # every file parses: nothing half-written
-                data.get("provenance", {}).pop("created_at", None)
-                data.get("provenance", {}).pop("cached", None)
-                data.pop("usage", None)
-                text = json.dumps(data, sort_keys=True)
-            else:  # a brief finished before the kill comes back from the cache, and says so
-                text = text.replace(", from cache;", ";")
-            files[str(p.relative_to(out))] = text
-    return files
-
-
 @pytest.mark.soak
 def test_sigkill_midway_loses_nothing(tmp_path):
     inbox = tmp_path / "inbox"
@@ -114,7 +98,7 @@ def test_sigkill_midway_loses_nothing(tmp_path):
 
         subprocess.run(cmd(out), check=True, env=run_env, capture_output=True, cwd=ROOT, timeout=300)
     assert not list(out.rglob(".*.tmp"))
-    got, want = _outputs(out), _outputs(whole)
+    got, want = outputs(out), outputs(whole)
     assert sorted(got) == sorted(want)
     for name in want:
         assert got[name] == want[name], name
