@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(n: int = 1000) -> None:
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})  # one core
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     articles = [mineralbrief.Article(text=texts[i % len(texts)], source=f"a{i}") for i in range(n)]
     s = mineralbrief.Summarizer(backend="offline", cache=False)

@@ -42,6 +42,7 @@ _BOILERPLATE = re.compile(
 )
 _COMPANY_KINDS = {"company"}
 _AREA_UNITS = {"acres", "hectares", "km"}
+_EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _COST = re.compile(r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
 _STRONG_MONEY = re.compile(r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
@@ -208,6 +209,7 @@ def _candidates(facts: Facts) -> list[_Candidate]:
     main = _main_company(facts)
     out: list[_Candidate] = []
     company_names = {o.name for o in facts.companies}
+    public_bodies = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
     for s, kinds_here in zip(facts.sentences, _cue_types(facts)):
         deal_type = next((t for t in _PRIORITY if t in kinds_here), None)
         if deal_type is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
@@ -215,6 +217,9 @@ def _candidates(facts: Facts) -> list[_Candidate]:
         money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
         kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
         parties = _parties(facts, [s], kinds)
+        if deal_type == "investment" and not _EQUITY.search(s.text) and any(
+                p.name in public_bodies for p in parties):
+            deal_type = "funding"  # "the department invests $1 billion": a grant, not a stake
         companies = [p for p in parties if p.name in company_names]
         if deal_type in _NEEDS_MONEY and not money and not (deal_type == "acquisition" and len(companies) >= 2):
             continue

@@ -11,7 +11,8 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
     ("offtake", re.compile(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
-        r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all|100%|the entire)\b", re.I)),
+        r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
+        r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
     ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
     ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
     ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
@@ -25,7 +26,8 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("framework", re.compile(r"\bframework\b", re.I)),
     ("partnership", re.compile(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
-        r"cooperation agreement|partnership|partner(?:s|ed)? with)\b", re.I)),
+        r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
+        r"partnership|partner(?:s|ed)? with)\b", re.I)),
 ]
 NON_BINDING = re.compile(r"\bnon-?binding\b", re.I)
 BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b|\bdefinitive agreement\b", re.I)
@@ -107,7 +109,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment",
                 "award", "incentive", "subsid"),
     "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
-    "framework": ("framework",), "partnership": ("partner", "alliance", "collaborat", "cooperat"),
+    "framework": ("framework",),
+    "partnership": ("partner", "alliance", "collaborat", "cooperat", "crada", "development agreement"),
 }
 
 
