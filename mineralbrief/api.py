@@ -2,7 +2,10 @@
 
 The flow, top to bottom::
 
-    article -> facts (domain scan) -> cache lookup -> backend.generate -> grounding -> cache store
+    article -> cache lookup -> facts (domain scan) -> backend.generate -> grounding -> cache store
+
+The cache is looked up before the domain scan (the key needs only the article's hash and the
+settings), so a warm re-run costs a hash and a read per article.
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class Summarizer:
             max_tokens=s.max_tokens if llm else None,
             seed=s.seed if llm else None,
             max_reasks=s.max_reasks if llm else None,
+            max_input_chars=s.max_input_chars if llm else None,
         )
 
     def _from_cache(self, key: str) -> Brief | None:
