@@ -26,7 +26,7 @@ VERSION = "offline-1"
 LABEL = {
     "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
     "supply_agreement": "supply agreement", "joint_venture": "joint venture",
-    "acquisition": "acquisition", "investment": "investment", "funding": "funding",
+    "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
     "framework": "framework", "partnership": "partnership", "other": "deal",
 }
 # When one sentence has several cues, the most specific names the deal.
@@ -343,7 +343,7 @@ def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]
     d = deals[0]
     parties = " and ".join(p.name for p in d.parties[:2])
     kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + LABEL[d.deal_type]
-    text = f"{parties}: a {kind}"
+    text = f"{parties}: {_article(kind)} {kind}"
     if d.commodities:
         text += f" covering {', '.join(d.commodities[:4])}"
     if d.locations:
@@ -352,11 +352,16 @@ def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]
     if money:
         text += f", worth {money[0]}"
     text += "."
+    others = [f"{LABEL[o.deal_type]}" + (f" ({o.amounts[0].text})" if o.amounts else "") for o in deals[1:4]]
+    if others:
+        text += f" Also reported: {', '.join(others)}."
     if d.binding is False:
         text += " Nothing is committed until a binding agreement follows."
-    elif len(deals) > 1:
-        text += f" The article also reports a {LABEL[deals[1].deal_type]} ({deals[1].title.split(':')[0]})."
     return Claim(text=text, evidence=d.evidence[:1])
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 _FACILITY = re.compile(r"\b(?:plant|facility|refinery|processing hub|hub|mine|site|separation)\b", re.I)
@@ -376,14 +381,17 @@ def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
     def sentence_of(d: DealSummary) -> Sentence | None:
         return facts.sentence_at(d.evidence[0].start) if d.evidence and d.evidence[0].start is not None else None
 
+    sums = [d for d in deals if d.deal_type in ("funding", "investment") and d.amounts]
+    if sums:  # one question for all the money, not one per sum
+        texts = [d.amounts[0].text for d in sums[:3]]
+        listed = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+        ask(f"What conditions attach to the {listed}, and when {'does it' if len(sums) == 1 else 'do they'} close?",
+            "funding", "Funding is announced without its terms.", sentence_of(sums[0]))
     for d in deals:
         names = " and ".join(p.name for p in d.parties[:2])
         if d.deal_type in ("mou", "loi") or d.binding is False:
             ask(f"Will the {LABEL[d.deal_type]} between {names} become a binding agreement, and when?",
                 "execution", "The agreement is described as non-binding or preliminary.", sentence_of(d))
-        if d.deal_type in ("funding", "investment") and d.amounts:
-            ask(f"What conditions attach to the {d.amounts[0].text}, and when does it close?",
-                "funding", "Funding is announced without its terms.", sentence_of(d))
         if d.deal_type == "offtake":
             ask("What price and volume terms does the offtake set, and for how long?",
                 "market", "An offtake is reported without its commercial terms.", sentence_of(d))
@@ -407,8 +415,9 @@ def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
         ask("What is the timeline to first production or first revenue?",
             "timeline", "The article gives no dates for delivery.", lead)
     lead = next((s for s in facts.sentences if len(s.text) > 40), facts.sentences[0] if facts.sentences else None)
-    ask("How will the companies fund the next stage?", "funding",
-        "The article does not say how the work is paid for.", lead)
+    if not sums:
+        ask("How will the companies fund the next stage?", "funding",
+            "The article does not say how the work is paid for.", lead)
     ask("What demand and prices does the plan assume for the products?", "market",
         "Market conditions are not discussed.", lead)
     return qs[:5]
