@@ -85,9 +85,11 @@ class Summarizer:
             overrides["backend"], backend = backend, None
         self.settings = make_settings(settings, **overrides)
         self.backend: Backend = backend or make_backend(self.settings)
+        # an LLM backend: its answers depend on model, endpoint, prompt and sampling, and are cached
+        self._llm = bool(getattr(self.backend, "cacheable", False))
         if store is not None:
             self.cache: Cache = store
-        elif self.settings.cache and getattr(self.backend, "cacheable", False):
+        elif self.settings.cache and self._llm:
             self.cache = BriefCache(self.settings.resolved_cache_dir)
         else:
             self.cache = NullCache()
@@ -102,12 +104,11 @@ class Summarizer:
         index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
                             blocked=facts.injections)
         return GenerationRequest(
-            article=art, index=index, settings=self.settings, hints=facts.hints(), facts=facts,
+            article=art, index=index, settings=self.settings, facts=facts,
         )
 
     def _key(self, art: Article) -> str:
-        s = self.settings
-        llm = getattr(self.backend, "cacheable", False)
+        s, llm = self.settings, self._llm
         return cache_key(
             article=art.content_hash,
             backend=self.backend.name,
@@ -137,7 +138,6 @@ class Summarizer:
         content = gen.content
         # offsets and flags never come from a model: checked here, or by the backend's validator
         report = gen.grounding or ground(content, request.index)
-        llm = getattr(self.backend, "cacheable", False)
         # content is a validated BriefContent already: construct, do not validate it again
         brief = Brief.model_construct(
             **{name: getattr(content, name) for name in BriefContent.model_fields},
@@ -146,7 +146,7 @@ class Summarizer:
             ),
             provenance=Provenance(
                 backend=self.backend.name, model=gen.model,
-                prompt_version=prompt_version() if llm else None,
+                prompt_version=prompt_version() if self._llm else None,
             ),
             usage=gen.usage,
             grounding=report,

@@ -82,12 +82,9 @@ def _policy(settings: Settings, classify: Classifier) -> dict:
     }
 
 
-def transport_retrying(settings: Settings, classify: Classifier, sleep: Callable[[float], None] | None = None) -> Retrying:
+def transport_retrying(settings: Settings, classify: Classifier) -> Retrying:
     """A ``tenacity.Retrying`` for one synchronous HTTP call."""
-    kwargs = _policy(settings, classify)
-    if sleep is not None:
-        kwargs["sleep"] = sleep
-    return Retrying(**kwargs)
+    return Retrying(**_policy(settings, classify))
 
 
 def async_transport_retrying(settings: Settings, classify: Classifier) -> AsyncRetrying:

@@ -24,7 +24,6 @@ class GenerationRequest:
     Attributes:
         article: the article.
         index: the article prepared for grounding (the validator in the LLM backends uses it).
-        hints: the domain layer's candidates as a compact text block, or "".
         settings: model, sampling, re-ask limit and endpoint.
         facts: the domain scan itself, so no backend scans the article twice.
     """
@@ -32,8 +31,12 @@ class GenerationRequest:
     article: Article
     index: SourceIndex
     settings: Settings
-    hints: str = ""
     facts: Facts | None = None
+
+    @property
+    def hints(self) -> str:
+        """The domain layer's candidates as a compact text block for a prompt, or ""."""
+        return self.facts.hints() if self.facts is not None else ""
 
 
 @dataclass

@@ -328,7 +328,7 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             if len(re.findall(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text)) < need:
                 continue
-            if _lexicon_org(_Registry(), name) is not None:
+            if _lexicon_entry(name) is not None:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
@@ -413,21 +413,24 @@ def _initials_fit(alias: str, name: str) -> bool:
     return a in letters.upper() or letters.upper().startswith(a[:2]) or name.upper().startswith(a[:3])
 
 
+def _lexicon_entry(name: str) -> tuple[str, str] | None:
+    """(canonical name, kind) when ``name`` is a known agency, government or country."""
+    return _LEXICON_BY_KEY.get(name_key(name))
+
+
 def _lexicon_org(reg: _Registry, name: str) -> Org | None:
-    key = name_key(name)
-    for table, kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTRIES, "country")):
-        for canon, aliases in table.items():
-            if key in {name_key(canon), *(name_key(a) for a in aliases)}:
-                return reg.add(canon, kind, None, "lexicon")
-    return None
+    entry = _lexicon_entry(name)
+    return reg.add(entry[0], entry[1], None, "lexicon") if entry else None
 
 
 _LEXICON_INDEX: dict[str, tuple[str, str]] = {}
 _LEXICON_FORMS: dict[str, str] = {}
+_LEXICON_BY_KEY: dict[str, tuple[str, str]] = {}
 for _table, _kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTRIES, "country")):
     for _canon, _aliases in _table.items():
         for _written in (_canon, *_aliases):
             _LEXICON_INDEX.setdefault(_written.lower(), (_canon, _kind))
+            _LEXICON_BY_KEY.setdefault(name_key(_written), (_canon, _kind))
             _LEXICON_FORMS.setdefault(_written.lower(), _written)
 
 
