@@ -27,7 +27,6 @@ from .domain.facts import extract_facts
 from .errors import ConfigError, UngroundedBriefError
 from .grounding import SourceIndex, ground
 from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
-from .prompts import prompt_version
 
 log = logging.getLogger("mineralbrief")
 
@@ -54,6 +53,10 @@ def make_backend(settings: Settings) -> Backend:
         from .backends.openai_compat import OpenAICompatBackend
 
         return OpenAICompatBackend(settings)
+    if settings.resolved_backend == "local":
+        from .backends.local import LocalBackend
+
+        return LocalBackend(settings)
     from .backends.offline import OfflineBackend
 
     return OfflineBackend()
@@ -87,6 +90,8 @@ class Summarizer:
         self.backend: Backend = backend or make_backend(self.settings)
         # an LLM backend: its answers depend on model, endpoint, prompt and sampling, and are cached
         self._llm = bool(getattr(self.backend, "cacheable", False))
+        # what identifies the model behind an LLM backend: model, endpoint, mode, prompt version
+        self._identity: dict[str, str | None] = self.backend.identity() if self._llm else {}
         if store is not None:
             self.cache: Cache = store
         elif self.settings.cache and self._llm:
@@ -109,13 +114,14 @@ class Summarizer:
 
     def _key(self, art: Article) -> str:
         s, llm = self.settings, self._llm
+        ident = self._identity
         return cache_key(
             article=art.content_hash,
             backend=self.backend.name,
-            model=s.model if llm else None,
-            endpoint=s.endpoint_host if llm else None,
-            mode=s.mode if llm else None,
-            prompt=prompt_version() if llm else None,
+            model=ident.get("model"),
+            endpoint=ident.get("endpoint"),
+            mode=ident.get("mode"),
+            prompt=ident.get("prompt"),
             schema=_schema_hash(),
             temperature=s.temperature if llm else None,
             max_tokens=s.max_tokens if llm else None,
@@ -146,7 +152,7 @@ class Summarizer:
             ),
             provenance=Provenance(
                 backend=self.backend.name, model=gen.model,
-                prompt_version=prompt_version() if self._llm else None,
+                prompt_version=self._identity.get("prompt"),
             ),
             usage=gen.usage,
             grounding=report,

