@@ -31,19 +31,21 @@ def run(paths: list[Path], candidates: bool, reasks: int, threads: int | None) -
                                 local_candidates=candidates, local_threads=threads)
     rows = []
     for path in paths:
+        attempts = 0
         t0 = time.perf_counter()
         try:
             brief = s.summarize(path)
             usage, outcome = brief.usage, "grounded" if brief.grounding.ok else \
                 f"flagged ({len(brief.grounding.unverified)})"
-        except MineralBriefError as exc:
+        except MineralBriefError as exc:  # no brief, so no usage: the attempts are all it reports
             usage, outcome = None, f"error: {type(exc).__name__}"
+            attempts = getattr(exc, "attempts", 0)
         dt = time.perf_counter() - t0
         done = usage.completion_tokens if usage else 0
-        rows.append({"article": path.stem, "seconds": dt, "requests": usage.requests if usage else 0,
+        rows.append({"article": path.stem, "seconds": dt, "requests": usage.requests if usage else attempts,
                      "prompt": usage.prompt_tokens if usage else 0, "generated": done, "outcome": outcome})
-        print(f"  {path.stem:28} {dt:6.1f} s  {rows[-1]['requests']} req  {done:5d} tok  "
-              f"{done / dt if dt else 0:5.1f} tok/s  {outcome}", flush=True)
+        tokens = f"{done:5d} tok  {done / dt:5.1f} tok/s" if usage else "  tokens not reported"
+        print(f"  {path.stem:28} {dt:6.1f} s  {rows[-1]['requests']} req  {tokens}  {outcome}", flush=True)
     return rows
 
 
@@ -79,12 +81,14 @@ def main() -> None:
         print(f"\ncandidates={'on' if candidates else 'off'}:")
         rows = run(paths, candidates, args.reasks, args.threads)
         secs = [r["seconds"] for r in rows]
-        tokens = sum(r["generated"] for r in rows)
-        rate = tokens / sum(secs)
+        counted = [r for r in rows if r["generated"]]
+        tokens = sum(r["generated"] for r in counted)
+        rate = tokens / sum(r["seconds"] for r in counted) if counted else 0.0
         print(f"  total {sum(secs):.1f} s; {statistics.mean(secs):.1f} s/article (median "
               f"{statistics.median(secs):.1f}); {rate:.1f} generated tok/s overall = "
-              f"{rate / free_rate:.2f}x the no-grammar baseline; "
-              f"{sum(r['requests'] for r in rows) / len(rows):.2f} requests/article")
+              f"{rate / free_rate:.2f}x the no-grammar baseline (end to end, prompt processing included); "
+              f"{sum(r['requests'] for r in rows) / len(rows):.2f} requests/article; "
+              f"briefs {sum(not r['outcome'].startswith('error') for r in rows)}/{len(rows)}")
 
 
 if __name__ == "__main__":

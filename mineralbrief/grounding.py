@@ -262,7 +262,8 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     Returns:
         A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
-        was found in the article.
+        was found in the article, and every number written in the brief's own words (headline,
+        key points, bottom line, questions) is a number the article writes.
     """
     c = _Checker(index)
     c.numbers("headline", brief.headline)

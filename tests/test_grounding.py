@@ -56,3 +56,17 @@ def test_key_point_without_evidence_is_unverified():
     data["key_points"][1]["evidence"] = []
     report = ground(BriefContent.model_validate(data), SourceIndex(text))
     assert report.unverified == ["key_points[1]: no evidence quote"]
+
+
+def test_numbers_in_the_briefs_own_words_must_be_the_articles():
+    text = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+    data = reference()
+    ok = ground(BriefContent.model_validate(data), SourceIndex(text))
+    assert ok.ok, ok.unverified
+    data["bottom_line"]["text"] = "RareX and USSM signed a 2025 MOU worth $900 million."
+    data["headline"] = "RareX signs 3 deals"
+    report = ground(BriefContent.model_validate(data), SourceIndex(text))
+    assert not report.ok
+    # 900 is flagged; 2025, which the article writes, is not
+    assert any(u.startswith("bottom_line: number not in article: 900 in") for u in report.unverified)
+    assert any(u.startswith("headline: number not in article: 3 in") for u in report.unverified)

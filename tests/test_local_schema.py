@@ -158,3 +158,14 @@ def test_cache_key_names_the_local_model_and_its_mode(monkeypatch, tmp_path):
     art = mineralbrief.Article(text=TEXT)
     assert with_candidates._key(art) != without._key(art)
     assert with_candidates._identity["model"] == "m.gguf:68"
+
+
+def test_cache_key_follows_the_grammar_code(monkeypatch, tmp_path):
+    from mineralbrief.backends import local
+
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"GGUF" + b"\0" * 64)
+    art = mineralbrief.Article(text=TEXT)
+    before = mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art)
+    monkeypatch.setattr(local, "_grammar_version", lambda: "changed")
+    assert mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art) != before

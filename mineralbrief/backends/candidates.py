@@ -259,9 +259,13 @@ def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
                                        if (a.currency or a.unit) and inside(a.start, a.end)))[:4],
             binding=["null"] if said is None else [json.dumps(said), "null"],
         )
+    from .offline import PRIORITY
+
     for option in options.values():
         option.types += [t for base in list(option.types) for t in _RELATED_TYPES.get(base, [])
                          if t not in option.types]
+        # the most specific first, as the offline backend ranks them
+        option.types.sort(key=lambda t: PRIORITY.index(t) if t in PRIORITY else len(PRIORITY))
         option.types.append("other")
     return list(options.values())
 

@@ -135,8 +135,10 @@ def draft_grammar(
             _kv("deal_type", g.choice(f"type{i}", d.types)),
             _kv("binding", g.add(f"binding{i}", " | ".join(f'"{b}"' for b in d.binding))),
             _kv("parties", g.subsequence(f"parties{i}", parties, 1, 4)),
-            _kv("commodities", g.subsequence(f"commodities{i}", [element_rule[e] for e in d.elements], 0, 6)),
-            _kv("amounts", g.subsequence(f"amounts{i}", amounts, 0, 3)),
+            # the sentence names these: a deal drawn from it keeps at least one (a small model
+            # otherwise closes every list at once)
+            _kv("commodities", g.subsequence(f"commodities{i}", [element_rule[e] for e in d.elements], 1, 6)),
+            _kv("amounts", g.subsequence(f"amounts{i}", amounts, 1, 3)),
         )))
     g.subsequence("deals", deals, 0, max_deals)
     ents = [g.add(f"ent{i}", _object(_kv("name", n), _kv("kind", "kind"))) for i, n in enumerate(name_rule.values())]

@@ -21,11 +21,14 @@ generation on it, because a llama.cpp context is not thread-safe.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import importlib.util
 import json
 import os
 import threading
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +104,31 @@ def load_model(path: Path, n_ctx: int, n_threads: int | None = None) -> tuple[An
                 model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
             except (ValueError, RuntimeError) as exc:
                 raise ConfigError(f"llama.cpp could not load {path.name}: {exc}") from None
+            if not _MODELS:
+                atexit.register(_close_all)
             loaded = _MODELS[key] = (model, threading.Lock())
     return loaded
+
+
+def _close_all() -> None:
+    """Free the models while llama.cpp is still loaded (at interpreter teardown its bindings
+    are gone first, and a model freed then raises in ``__del__``)."""
+    with _LOCK:
+        for model, lock in _MODELS.values():
+            with lock:
+                model.close()
+        _MODELS.clear()
+
+
+@lru_cache(maxsize=1)
+def _grammar_version() -> str:
+    """A hash of the modules that turn an article into a grammar and a draft into a brief."""
+    from . import candidates, grammar
+
+    digest = hashlib.sha256()
+    for module in (candidates, grammar):
+        digest.update(Path(module.__file__).read_bytes())  # type: ignore[arg-type]
+    return digest.hexdigest()[:12]
 
 
 class LocalBackend:
@@ -127,10 +153,11 @@ class LocalBackend:
         return f"{self.path.name}:{self.path.stat().st_size}"
 
     def identity(self) -> dict[str, str | None]:
-        """What the cache key needs besides the settings it reads itself."""
+        """What the cache key needs besides the settings it reads itself. The grammar is code,
+        not a template, so the mode carries a hash of the code that builds it."""
+        mode = "grammar+candidates" if self.settings.local_candidates else "grammar"
         return {
-            "model": self.model_id, "endpoint": "in-process",
-            "mode": "grammar+candidates" if self.settings.local_candidates else "grammar",
+            "model": self.model_id, "endpoint": "in-process", "mode": f"{mode}:{_grammar_version()}",
             "prompt": prompt_version(LOCAL_NAMES),
         }
 

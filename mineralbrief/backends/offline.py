@@ -30,7 +30,7 @@ LABEL = {
     "framework": "framework", "partnership": "partnership", "other": "deal",
 }
 # When one sentence has several cues, the most specific names the deal.
-_PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
              "framework", "investment", "funding", "partnership"]
 _NEEDS_MONEY = {"investment", "funding", "acquisition"}
 _BOILERPLATE = re.compile(
@@ -213,7 +213,7 @@ def _candidates(facts: Facts) -> list[_Candidate]:
     company_names = {o.name for o in facts.companies}
     public_bodies = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
     for s, kinds_here in zip(facts.sentences, _cue_types(facts)):
-        deal_type = next((t for t in _PRIORITY if t in kinds_here), None)
+        deal_type = next((t for t in PRIORITY if t in kinds_here), None)
         if deal_type is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
             continue
         money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
