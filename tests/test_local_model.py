@@ -74,3 +74,71 @@ def test_model_is_loaded_once_per_process(llama_cpp):
     first, lock = load_model(path, 2048)
     again, same_lock = load_model(path, 2048)
     assert first is again and lock is same_lock
+
+
+class _ScriptedModel:
+    """FIXTURE: stands in for the llama.cpp model and answers from a script, recording what it
+    was sent, so the re-ask path can be checked exactly (the grammar is still llama.cpp's)."""
+
+    def __init__(self, answers):
+        self.answers, self.calls = list(answers), []
+
+    def create_chat_completion_openai_v1(self, **params):
+        from openai.types.chat import ChatCompletion
+
+        self.calls.append(params)
+        content = json.dumps(self.answers.pop(0))
+        return ChatCompletion.model_validate({
+            "id": "fixture", "object": "chat.completion", "created": 0, "model": "fixture",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+        })
+
+
+def _fixture_draft(**changes):
+    """FIXTURE: a draft made of the seed's real candidate sentences and names."""
+    cands = Candidates.of(extract_facts(TEXT), None)
+    data = {
+        "headline": "RareX and USSM sign a non-binding MOU",
+        "key_points": cands.sentences[:3],
+        "deals": [], "entities": [{"name": "RareX Limited", "kind": "company"}],
+        "elements": ["dysprosium"], "bottom_line": cands.sentences[0],
+        "questions": [{"question": q, "category": c} for q, c in cands.questions[:2]],
+    }
+    data.update(changes)
+    return data
+
+
+def test_reasks_go_through_instructor_with_the_grounding_message(llama_cpp, monkeypatch):
+    import threading
+
+    from mineralbrief.backends import local
+
+    scripted = _ScriptedModel([
+        _fixture_draft(headline="RareX signs 3 deals worth $900 million"),  # numbers not in the article
+        _fixture_draft(),
+    ])
+    monkeypatch.setattr(local, "load_model", lambda *a, **k: (scripted, threading.Lock()))
+    brief = mineralbrief.summarize(TEXT, backend="local", cache=False, max_reasks=2)
+    assert len(scripted.calls) == 2 and brief.usage.requests == 2
+    reask = scripted.calls[1]["messages"][-1]["content"]
+    assert "could not be found in the article" in reask and "900" in reask
+    assert brief.grounding.ok and brief.headline == "RareX and USSM sign a non-binding MOU"
+    assert isinstance(scripted.calls[0]["grammar"], llama_cpp.LlamaGrammar)
+
+
+def test_a_draft_that_never_grounds_comes_back_flagged(llama_cpp, monkeypatch):
+    import threading
+
+    from mineralbrief.backends import local
+
+    bad = _fixture_draft(headline="RareX signs 3 deals worth $900 million")
+    scripted = _ScriptedModel([bad, bad])
+    monkeypatch.setattr(local, "load_model", lambda *a, **k: (scripted, threading.Lock()))
+    brief = mineralbrief.summarize(TEXT, backend="local", cache=False, max_reasks=1)
+    assert len(scripted.calls) == 2
+    assert not brief.grounding.ok and any("900" in u for u in brief.grounding.unverified)
+    scripted.answers.append(bad)
+    with pytest.raises(mineralbrief.UngroundedBriefError):
+        mineralbrief.summarize(TEXT, backend="local", cache=False, max_reasks=0, strict=True)
