@@ -187,3 +187,16 @@ def test_summarizer_reuses_one_client(server):
     assert a.grounding.ok and b.grounding.ok
     assert s.backend.client is s.backend.client
     assert len({h.get("user-agent") for h in server.headers}) == 1
+
+
+def test_instructor_templates_are_compiled_once_and_render_the_same():
+    import instructor.v2.core.templating as templating
+
+    from mineralbrief.backends.openai_compat import OpenAICompatBackend
+
+    OpenAICompatBackend(mineralbrief.Settings(base_url="http://127.0.0.1:9/v1"))
+    render = templating.apply_template
+    assert getattr(render, "_mineralbrief_memo", False)
+    context = {"mb_user": "an article with {{ braces }} and\n  indented lines"}
+    assert render("{{ mb_user }}", context) == context["mb_user"]  # substituted once, never evaluated
+    assert render("  {{ mb_user }}\n  x", {"mb_user": "a"}) == "a\nx"  # instructor's dedent kept

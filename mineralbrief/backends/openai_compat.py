@@ -70,6 +70,33 @@ def _memoise_async_validator_check() -> None:
         patch_module.reject_async_validators = reject_async_validators
 
 
+def _memoise_templates() -> None:
+    """Instructor renders each message as a Jinja template when a context is given, building a
+    new sandboxed environment and compiling the template on every call (about a millisecond per
+    request, all on the event loop in a batch). Our messages are two fixed placeholders, so the
+    compiled templates are kept. Same rendering, same sandbox; guarded like the memo above."""
+    try:
+        import instructor.v2.core.templating as module
+    except ImportError:  # pragma: no cover - other instructor layouts
+        return
+    original = getattr(module, "apply_template", None)
+    if original is None or getattr(original, "_mineralbrief_memo", False):
+        return
+    from functools import lru_cache
+    from textwrap import dedent
+
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment()
+    compiled = lru_cache(maxsize=64)(environment.from_string)
+
+    def apply_template(text: str, context: dict[str, Any]) -> str:
+        return dedent(compiled(text).render(**context))
+
+    apply_template._mineralbrief_memo = True  # type: ignore[attr-defined]
+    module.apply_template = apply_template
+
+
 # Wrapped once: instructor re-wraps (and re-derives the JSON schema of) a plain model on every
 # call; a ResponseSchema subclass is used as is and its schema stays in instructor's cache.
 RESPONSE_MODEL = response_schema(GroundedBriefContent)
@@ -166,6 +193,7 @@ class OpenAICompatBackend:
 
     def __init__(self, settings: Settings) -> None:
         _memoise_async_validator_check()
+        _memoise_templates()
         self.settings = settings
         self._client: openai.OpenAI | None = None
         self._aclient: openai.AsyncOpenAI | None = None
