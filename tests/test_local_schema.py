@@ -169,3 +169,11 @@ def test_cache_key_follows_the_grammar_code(monkeypatch, tmp_path):
     before = mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art)
     monkeypatch.setattr(local, "_grammar_version", lambda: "changed")
     assert mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art) != before
+
+
+def test_without_a_model_the_error_says_how_to_get_one(monkeypatch):
+    from mineralbrief.backends import local
+
+    monkeypatch.setattr(local, "default_gguf", lambda: None)
+    with pytest.raises(ConfigError, match=r'mineralbrief\[local\]'):
+        mineralbrief.Summarizer(backend="local")

@@ -239,7 +239,10 @@ def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
         if s is None:
             continue
         quote = _verbatim(facts, s.start, s.end)
-        inside = lambda a, b: s.start <= a < s.end  # noqa: E731
+
+        def inside(a: int, _end: int = 0, lo: int = s.start, hi: int = s.end) -> bool:
+            return lo <= a < hi
+
         if quote in options:
             if cue.deal_type not in options[quote].types:
                 options[quote].types.append(cue.deal_type)
