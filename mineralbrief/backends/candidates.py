@@ -252,6 +252,8 @@ def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
         # countries are parties to frameworks between states, not to company deals
         here = [o.name for o in facts.orgs if o.name in names and any(inside(*sp) for sp in o.spans)
                 and (o.kind != "country" or cue.deal_type == "framework")]
+        if not here:
+            continue  # the sentence names no party: not a deal a small model can state
         if main is not None and main.name not in here:
             here.insert(0, main.name)  # "the company signed...": the article's own company is a party
         said = binding_in(s.text)
@@ -262,11 +264,14 @@ def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
                                        if (a.currency or a.unit) and inside(a.start, a.end)))[:4],
             binding=["null"] if said is None else [json.dumps(said), "null"],
         )
-    from .offline import PRIORITY
+    from .offline import _EQUITY, PRIORITY
 
+    public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
     for option in options.values():
         option.types += [t for base in list(option.types) for t in _RELATED_TYPES.get(base, [])
                          if t not in option.types]
+        if "investment" in option.types and any(n in public for n in option.names) and not _EQUITY.search(option.quote):
+            option.types.remove("investment")  # public money without a stake is funding, as offline rules it
         # the most specific first, as the offline backend ranks them
         option.types.sort(key=lambda t: PRIORITY.index(t) if t in PRIORITY else len(PRIORITY))
         option.types.append("other")

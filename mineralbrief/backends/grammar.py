@@ -134,13 +134,14 @@ def draft_grammar(
             _kv("quote", literal(d.quote)),
             _kv("deal_type", g.choice(f"type{i}", d.types)),
             _kv("binding", g.add(f"binding{i}", " | ".join(f'"{b}"' for b in d.binding))),
-            _kv("parties", g.subsequence(f"parties{i}", parties, 1, 4)),
+            # a deal is between two parties when the sentence names two
+            _kv("parties", g.subsequence(f"parties{i}", parties, 2, 4)),
             # the sentence names these: a deal drawn from it keeps at least one (a small model
             # otherwise closes every list at once)
             _kv("commodities", g.subsequence(f"commodities{i}", [element_rule[e] for e in d.elements], 1, 6)),
             _kv("amounts", g.subsequence(f"amounts{i}", amounts, 1, 3)),
         )))
-    g.subsequence("deals", deals, 0, max_deals)
+    g.subsequence("deals", deals, 1, max_deals)  # a sentence with a deal cue and parties: at least one
     ents = [g.add(f"ent{i}", _object(_kv("name", n), _kv("kind", "kind"))) for i, n in enumerate(name_rule.values())]
     g.subsequence("entities", ents, 0, max_entities)
     qs = [g.add(f"q{i}", _object(_kv("question", literal(q)), _kv("category", literal(c))))
