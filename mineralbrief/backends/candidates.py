@@ -5,11 +5,12 @@ left to an unbounded JSON grammar it repeats one sentence until ``max_tokens``. 
 backend asks for a *compact draft* (``LocalDraft``): choices more than prose. Two grammars
 describe it:
 
-* with candidates (the default): ``Candidates.of(facts).grammar()``. Key points and deal
-  evidence are article sentences, party and entity names are the organisations the domain
-  layer found, elements and amounts are the ones it found, and questions come from the offline
-  risk bank the article triggers. Each list is an ordered subsequence of its candidates (no
-  repeats). Only the headline and the bottom line are free text, and both are bounded.
+* with candidates (the default): ``Candidates.of(facts).grammar()``. Key points, the bottom
+  line and deal evidence are article sentences; each deal may only name what its sentence
+  names (see ``DealOption``); entities are the organisations the domain layer found, with the
+  kind it gave them; elements are the ones it found; questions come from the offline risk bank
+  the article triggers. Each list is an ordered subsequence of its candidates (no repeats).
+  Only the headline is free text, and it is bounded.
 * without: ``free_schema()``, the same shape with bounded free strings, compiled by llama.cpp's
   JSON-Schema converter: the comparison's baseline.
 
@@ -21,7 +22,7 @@ quote becomes ``Evidence``. Grounding then checks the result like any other back
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
@@ -201,6 +202,7 @@ class Candidates:
     names: list[str]
     elements: list[str]
     questions: list[tuple[str, str]]  # (question, category) from the offline risk bank
+    kinds: dict[str, str] = field(default_factory=dict)  # name -> the kind the domain layer gave it
 
     @classmethod
     def of(cls, facts: Facts, title: str | None) -> Candidates:
@@ -217,6 +219,7 @@ class Candidates:
             names=names,
             elements=list(facts.element_names),
             questions=[(q.question, q.category) for q in candidate_questions(facts)],
+            kinds={o.name: o.kind for o in facts.orgs if o.name in names},
         )
 
     def grammar(self) -> str:

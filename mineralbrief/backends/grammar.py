@@ -142,7 +142,10 @@ def draft_grammar(
             _kv("amounts", g.subsequence(f"amounts{i}", amounts, 1, 3)),
         )))
     g.subsequence("deals", deals, 1, max_deals)  # a sentence with a deal cue and parties: at least one
-    ents = [g.add(f"ent{i}", _object(_kv("name", n), _kv("kind", "kind"))) for i, n in enumerate(name_rule.values())]
+    # an entity's kind is the one the domain layer gave it (a small model calls China a company)
+    ents = [g.add(f"ent{i}", _object(_kv("name", rule), _kv("kind", literal(cands.kinds[name])
+                                                        if name in cands.kinds else "kind")))
+            for i, (name, rule) in enumerate(name_rule.items())]
     g.subsequence("entities", ents, 0, max_entities)
     qs = [g.add(f"q{i}", _object(_kv("question", literal(q)), _kv("category", literal(c))))
           for i, (q, c) in enumerate(cands.questions)]
