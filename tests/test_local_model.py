@@ -142,3 +142,21 @@ def test_a_draft_that_never_grounds_comes_back_flagged(llama_cpp, monkeypatch):
     scripted.answers.append(bad)
     with pytest.raises(mineralbrief.UngroundedBriefError):
         mineralbrief.summarize(TEXT, backend="local", cache=False, max_reasks=0, strict=True)
+
+
+def test_long_article_is_chunked_and_grounded_against_the_whole(llama_cpp):
+    """Two seeds back to back with a 2,048-token context: the article is over the backend's input
+    budget (half the context), so it is briefed in chunks and merged; every quote's offsets point
+    into the whole article."""
+    text = (SEEDS / "mp_materials_dod.txt").read_text(encoding="utf-8") + "\n\n" + (
+        SEEDS / "vulcan_osc_wire.txt").read_text(encoding="utf-8")
+    s = mineralbrief.Summarizer(backend="local", local_ctx=2048, cache=False, max_reasks=1)
+    assert len(text) > s.backend.input_chars
+    brief = s.summarize(text)
+    assert brief.usage.requests >= 2  # one answer per chunk at least
+    quotes = [ev for kp in brief.key_points for ev in kp.evidence] + [ev for d in brief.deals for ev in d.evidence]
+    assert quotes and all(text[ev.start:ev.end] == ev.quote for ev in quotes if ev.verified)
+    from mineralbrief.chunking import split_text
+
+    first = split_text(text, s.backend.input_chars)[0]
+    assert any(ev.start is not None and ev.start >= len(first) for ev in quotes)  # the later chunk contributed
