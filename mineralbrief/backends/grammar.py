@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from ..models import EntityKind
