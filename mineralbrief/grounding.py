@@ -326,10 +326,22 @@ class GroundedBriefContent(BriefContent):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> GroundedBriefContent:
-        index = (info.context or {}).get(CONTEXT_KEY)
-        if isinstance(index, SourceIndex):
-            report = ground(self, index)
-            self._report = report  # kept, so the API need not check the same answer twice
-            if not report.ok:
-                raise PydanticCustomError("ungrounded", "{message}", {"message": reask_message(report)})
+        # kept, so the API need not check the same answer twice
+        self._report = check_in_context(self, info.context)
         return self
+
+
+def check_in_context(content: BriefContent, context: dict | None) -> GroundingReport | None:
+    """Ground ``content`` against the ``SourceIndex`` a validation context holds under
+    ``CONTEXT_KEY`` (None when it holds none). The response models' validators call this.
+
+    Raises:
+        PydanticCustomError: of type ``ungrounded``, carrying the re-ask message.
+    """
+    index = (context or {}).get(CONTEXT_KEY)
+    if not isinstance(index, SourceIndex):
+        return None
+    report = ground(content, index)
+    if not report.ok:
+        raise PydanticCustomError("ungrounded", "{message}", {"message": reask_message(report)})
+    return report

@@ -7,12 +7,13 @@ API's job, not the backend's, so every backend is checked the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 from ..article import Article
+from ..chunking import merge_contents, split_text
 from ..config import Settings
-from ..domain.facts import Facts
+from ..domain.facts import Facts, extract_facts
 from ..grounding import SourceIndex
 from ..models import BriefContent, GroundingReport, Usage
 
@@ -52,6 +53,27 @@ class Generation:
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     grounding: GroundingReport | None = None
+
+
+def chunk_requests(request: GenerationRequest, limit: int, *, rescan: bool = False) -> list[GenerationRequest] | None:
+    """Requests for the chunks of an article over ``limit`` characters, or None when it fits.
+
+    Each chunk keeps the whole article's index, so its quotes are grounded at their true
+    offsets. ``rescan`` gives each chunk the domain scan of its own text (for a backend that
+    draws choices from it)."""
+    texts = split_text(request.article.text, limit)
+    if len(texts) == 1:
+        return None
+    return [replace(request, article=request.article.model_copy(update={"text": t}),
+                    facts=extract_facts(t) if rescan else request.facts) for t in texts]
+
+
+def merge_generations(gens: list[Generation], model: str | None) -> Generation:
+    """One generation of a chunked article: the drafts merged, the usage summed."""
+    usage = Usage()
+    for g in gens:
+        usage = usage + g.usage
+    return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model)
 
 
 @runtime_checkable

@@ -28,14 +28,16 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..domain.deals import Sentence, binding_in
 from ..domain.facts import Facts
 from ..domain.numbers import find_amounts
-from ..grounding import CONTEXT_KEY, SourceIndex, ground, name_key, reask_message
+from ..grounding import check_in_context, name_key
 from ..models import (
     Amount, BriefContent, Claim, DealSummary, DealType, EntityKind, EntityProfile, Evidence, Party,
     RiskCategory, RiskQuestion,
 )
 from .grammar import draft_grammar
+from .offline import PRIORITY, _quote, candidate_questions, public_funding, score_sentences
 
 ROLES = ["buyer", "seller", "investor", "lender", "funder", "partner", "supplier", "offtaker",
          "developer", "acquirer", "target", "regulator", "other"]
@@ -101,12 +103,7 @@ class LocalDraft(_Draft):
             content = self.to_content(context.get(FACTS_KEY))
         except ValueError as exc:  # pydantic's ValidationError included: the answer breaks the contract
             raise PydanticCustomError("contract", "{message}", {"message": str(exc)[:600]}) from None
-        index = context.get(CONTEXT_KEY)
-        if isinstance(index, SourceIndex):
-            report = ground(content, index)
-            self._report = report
-            if not report.ok:
-                raise PydanticCustomError("ungrounded", "{message}", {"message": reask_message(report)})
+        self._report = check_in_context(content, context)
         self._content = content
         return self
 
@@ -206,15 +203,13 @@ class Candidates:
 
     @classmethod
     def of(cls, facts: Facts, title: str | None) -> Candidates:
-        from .offline import candidate_questions, score_sentences
-
         scored = sorted(score_sentences(facts, title), key=lambda s: (-s.score, s.index))[:MAX_SENTENCES]
         chosen = [s.sentence for s in sorted(scored, key=lambda s: s.index)]
         if len(chosen) < 3:  # a short article: every sentence is a candidate
             chosen = [s for s in facts.sentences if len(s.text) >= 15][:MAX_SENTENCES]
         names = list(dict.fromkeys(o.name for o in facts.orgs))[:15]
         return cls(
-            sentences=[q for q in dict.fromkeys(_verbatim(facts, s.start, s.end) for s in chosen) if q],
+            sentences=[q for q in dict.fromkeys(_verbatim(facts, s) for s in chosen) if q],
             deals=_deal_options(facts, names),
             names=names,
             elements=list(facts.element_names),
@@ -233,15 +228,13 @@ _RELATED_TYPES = {"investment": ["funding"], "funding": ["investment"], "mou": [
 
 
 def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
-    from ..domain.deals import binding_in
-
     main = max(facts.companies, key=lambda o: o.mentions, default=None)
     options: dict[str, DealOption] = {}
     for cue in facts.cues:
         s = facts.sentence_at(cue.start)
         if s is None:
             continue
-        quote = _verbatim(facts, s.start, s.end)
+        quote = _verbatim(facts, s)
 
         def inside(a: int, _end: int = 0, lo: int = s.start, hi: int = s.end) -> bool:
             return lo <= a < hi
@@ -267,26 +260,21 @@ def _deal_options(facts: Facts, names: list[str]) -> list[DealOption]:
                                        if (a.currency or a.unit) and inside(a.start, a.end)))[:4],
             binding=["null"] if said is None else [json.dumps(said), "null"],
         )
-    from .offline import _EQUITY, PRIORITY
-
     public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
     for option in options.values():
         option.types += [t for base in list(option.types) for t in _RELATED_TYPES.get(base, [])
                          if t not in option.types]
-        if "investment" in option.types and any(n in public for n in option.names) and not _EQUITY.search(option.quote):
-            option.types.remove("investment")  # public money without a stake is funding, as offline rules it
+        if "investment" in option.types and public_funding(option.quote, option.names, public):
+            option.types.remove("investment")
         # the most specific first, as the offline backend ranks them
         option.types.sort(key=lambda t: PRIORITY.index(t) if t in PRIORITY else len(PRIORITY))
         option.types.append("other")
     return list(options.values())
 
 
-def _verbatim(facts: Facts, start: int, end: int) -> str:
+def _verbatim(facts: Facts, s: Sentence) -> str:
     """The original text of a sentence (never the blanked scan text), clipped at a word."""
-    if end - start > QUOTE_CHARS:
-        cut = facts.text.rfind(" ", start, start + QUOTE_CHARS)
-        end = cut if cut > start else start + QUOTE_CHARS
-    return facts.text[start:end].strip()
+    return _quote(facts, s, QUOTE_CHARS).quote
 
 
 def _string(limit: int, min_chars: int = 1) -> dict[str, Any]:

@@ -31,7 +31,7 @@ _CHAR = r'[^"\\\x00-\x1f] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})'
 def literal(text: str) -> str:
     """A GBNF literal matching ``text`` exactly as JSON writes it (a JSON string, quotes included)."""
     as_json = json.dumps(text, ensure_ascii=False)
-    escaped = as_json.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    escaped = as_json.replace("\\", "\\\\").replace('"', '\\"')  # JSON never holds a raw newline
     return f'"{escaped}"'
 
 

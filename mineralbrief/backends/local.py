@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import threading
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,16 +34,15 @@ from typing import Any
 import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from ..chunking import merge_contents, split_text
 from ..config import Settings
 from ..domain.facts import extract_facts
 from ..errors import ArticleError, BackendError, ConfigError
 from ..grounding import CONTEXT_KEY
 from ..models import BriefContent, Usage
 from ..prompts import LOCAL_NAMES, prompt_version, render
-from .base import Generation, GenerationRequest
+from .base import Generation, GenerationRequest, chunk_requests, merge_generations
 from .candidates import FACTS_KEY, Candidates, LocalDraft, free_schema
-from .openai_compat import after_failure
+from .openai_compat import Tally, after_failure
 
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
@@ -146,11 +144,8 @@ class LocalBackend:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.path = resolve_gguf(settings)
-
-    @property
-    def model_id(self) -> str:
-        """The file name and size: what identifies the model in provenance and the cache key."""
-        return f"{self.path.name}:{self.path.stat().st_size}"
+        # the file name and size: what identifies the model in provenance and the cache key
+        self.model_id = f"{self.path.name}:{self.path.stat().st_size}"
 
     def identity(self) -> dict[str, str | None]:
         """What the cache key needs besides the settings it reads itself. The grammar is code,
@@ -168,16 +163,10 @@ class LocalBackend:
         return min(self.settings.max_input_chars, max(2000, self.settings.local_ctx // 2 * 3))
 
     def generate(self, request: GenerationRequest) -> Generation:
-        texts = split_text(request.article.text, self.input_chars)
-        if len(texts) == 1:
+        chunks = chunk_requests(request, self.input_chars, rescan=True)  # choices come from each chunk
+        if chunks is None:
             return self._generate_one(request)
-        gens = [self._generate_one(replace(
-            request, article=request.article.model_copy(update={"text": t}), facts=extract_facts(t),
-        )) for t in texts]
-        usage = Usage()
-        for g in gens:
-            usage = usage + g.usage
-        return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=self.model_id)
+        return merge_generations([self._generate_one(c) for c in chunks], self.model_id)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         s, article = self.settings, request.article
@@ -194,12 +183,11 @@ class LocalBackend:
             grammar = LlamaGrammar.from_string(choices.grammar(), verbose=False)
         else:
             grammar = LlamaGrammar.from_json_schema(json.dumps(free_schema()), verbose=False)
-        usage = Usage()
-        attempts = 0
+        tally = Tally(Usage())
 
         def call(**kwargs: Any) -> Any:
-            nonlocal usage, attempts
-            attempts += 1
+            tally.attempts += 1
+            tally.usage = tally.usage + Usage(requests=1)
             params: dict[str, Any] = {
                 "messages": kwargs["messages"], "grammar": grammar, "temperature": s.temperature,
                 "max_tokens": s.max_tokens,
@@ -213,9 +201,7 @@ class LocalBackend:
                 raise BackendError(
                     f"{article.id}: {exc}; lower max_input_chars or raise local_ctx", article_id=article.id,
                 ) from None
-            u = response.usage
-            usage = usage + Usage(requests=1, prompt_tokens=u.prompt_tokens, completion_tokens=u.completion_tokens,
-                                  total_tokens=u.total_tokens)
+            tally.count_response(response)
             return response
 
         context = {
@@ -233,11 +219,9 @@ class LocalBackend:
                 response_model=LocalDraft, context=context, max_retries=s.max_reasks,
             )
         except (InstructorRetryException, IncompleteOutputException) as exc:
-            gen = after_failure(exc, request, s, attempts, usage,
-                                lambda raw: _content_of(raw, facts))
-            gen.model = self.model_id
-            return gen
-        return Generation(content=draft._content, usage=usage, model=self.model_id, grounding=draft._report)
+            return after_failure(exc, request, s, tally.attempts, tally.usage,
+                                 lambda raw: _content_of(raw, facts), model=self.model_id)
+        return Generation(content=draft._content, usage=tally.usage, model=self.model_id, grounding=draft._report)
 
 
 def _content_of(raw: str, facts: Any) -> BriefContent:

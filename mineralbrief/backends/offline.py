@@ -207,6 +207,12 @@ def _main_company(facts: Facts) -> Party | None:
     return Party(name=companies[0].name, ticker=companies[0].ticker) if companies else None
 
 
+def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
+    """An "investment" by a public body with no equity words is funding: "the department invests
+    $1 billion" is a grant, not a stake."""
+    return not _EQUITY.search(text) and any(n in public_bodies for n in names)
+
+
 def _candidates(facts: Facts) -> list[_Candidate]:
     main = _main_company(facts)
     out: list[_Candidate] = []
@@ -219,9 +225,8 @@ def _candidates(facts: Facts) -> list[_Candidate]:
         money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
         kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
         parties = _parties(facts, [s], kinds)
-        if deal_type == "investment" and not _EQUITY.search(s.text) and any(
-                p.name in public_bodies for p in parties):
-            deal_type = "funding"  # "the department invests $1 billion": a grant, not a stake
+        if deal_type == "investment" and public_funding(s.text, [p.name for p in parties], public_bodies):
+            deal_type = "funding"
         companies = [p for p in parties if p.name in company_names]
         if deal_type in _NEEDS_MONEY and not money and not (deal_type == "acquisition" and len(companies) >= 2):
             continue

@@ -22,28 +22,37 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import instructor
 import openai
-import openai.resources.chat  # noqa: F401  # see below
+# the client imports its resources on the first ``client.chat`` (0.32 s here), which a batch
+# would pay on its event loop while every request waits: pay it when the backend is made
+import openai.resources.chat  # noqa: F401
 from instructor import response_schema
 from instructor.core.exceptions import IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import ValidationError
 
-from ..chunking import merge_contents, split_text
 from ..config import Settings
 from ..errors import BackendError, ConfigError, MineralBriefError, TransportError, ValidationFailedError
 from ..grounding import CONTEXT_KEY, GroundedBriefContent
 from ..models import BriefContent, Usage
 from ..prompts import prompt_version, render
 from ..retry import RETRY_STATUSES, Transient, async_transport_retrying, parse_retry_after, transport_retrying
-from .base import Generation, GenerationRequest
+from .base import Generation, GenerationRequest, chunk_requests, merge_generations
 
-# The openai client imports its resources on the first ``client.chat`` (0.32 s on this machine),
-# which a batch would pay on its event loop while every request waits; importing them here pays
-# it when the backend is made.
+
+def _replace_once(module: Any, name: str, build: Callable[[Any], Any]) -> Any:
+    """Replace ``module.name`` with ``build(original)`` once, marked so a second call does
+    nothing; returns the original, or None when the name is missing (instructor moved it)."""
+    original = getattr(module, name, None)
+    if original is None or getattr(original, "_mineralbrief_memo", False):
+        return None
+    replacement = build(original)
+    replacement._mineralbrief_memo = True
+    setattr(module, name, replacement)
+    return original
 
 
 def _memoise_async_validator_check() -> None:
@@ -56,24 +65,24 @@ def _memoise_async_validator_check() -> None:
         import instructor.v2.validation.async_validators as module
     except ImportError:  # pragma: no cover - other instructor layouts
         return
-    original = getattr(module, "reject_async_validators", None)
-    if original is None or getattr(original, "_mineralbrief_memo", False):
-        return
-    checked: set[int] = set()
-    keep: list[Any] = []  # hold the classes so their ids stay theirs
 
-    def reject_async_validators(response_model: Any) -> None:
-        key = id(response_model)
-        if key in checked:
-            return
-        original(response_model)  # raises for a model with async validators: never cached
-        checked.add(key)
-        keep.append(response_model)
+    def build(original: Any) -> Any:
+        checked: set[int] = set()
+        keep: list[Any] = []  # hold the classes so their ids stay theirs
 
-    reject_async_validators._mineralbrief_memo = True  # type: ignore[attr-defined]
-    module.reject_async_validators = reject_async_validators
-    if getattr(patch_module, "reject_async_validators", None) is original:
-        patch_module.reject_async_validators = reject_async_validators
+        def reject_async_validators(response_model: Any) -> None:
+            key = id(response_model)
+            if key in checked:
+                return
+            original(response_model)  # raises for a model with async validators: never cached
+            checked.add(key)
+            keep.append(response_model)
+
+        return reject_async_validators
+
+    original = _replace_once(module, "reject_async_validators", build)
+    if original is not None and getattr(patch_module, "reject_async_validators", None) is original:
+        patch_module.reject_async_validators = module.reject_async_validators
 
 
 def _memoise_templates() -> None:
@@ -85,22 +94,20 @@ def _memoise_templates() -> None:
         import instructor.v2.core.templating as module
     except ImportError:  # pragma: no cover - other instructor layouts
         return
-    original = getattr(module, "apply_template", None)
-    if original is None or getattr(original, "_mineralbrief_memo", False):
-        return
     from functools import lru_cache
     from textwrap import dedent
 
     from jinja2.sandbox import SandboxedEnvironment
 
-    environment = SandboxedEnvironment()
-    compiled = lru_cache(maxsize=64)(environment.from_string)
+    def build(_original: Any) -> Any:
+        compiled = lru_cache(maxsize=64)(SandboxedEnvironment().from_string)
 
-    def apply_template(text: str, context: dict[str, Any]) -> str:
-        return dedent(compiled(text).render(**context))
+        def apply_template(text: str, context: dict[str, Any]) -> str:
+            return dedent(compiled(text).render(**context))
 
-    apply_template._mineralbrief_memo = True  # type: ignore[attr-defined]
-    module.apply_template = apply_template
+        return apply_template
+
+    _replace_once(module, "apply_template", build)
 
 
 # Wrapped once: instructor re-wraps (and re-derives the JSON schema of) a plain model on every
@@ -153,7 +160,7 @@ def scrub(text: str, settings: Settings) -> str:
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Requests and tokens over every HTTP attempt of one generation."""
 
     usage: Usage
@@ -267,7 +274,7 @@ class OpenAICompatBackend:
             kwargs["seed"] = s.seed
         return kwargs
 
-    def _transport_error(self, exc: BaseException, tally: _Tally) -> MineralBriefError:
+    def _transport_error(self, exc: BaseException, tally: Tally) -> MineralBriefError:
         info = classify(exc)
         if info is not None:
             what = (
@@ -286,26 +293,23 @@ class OpenAICompatBackend:
         chunks = self._chunks(request)
         if chunks is None:
             return self._generate_one(request)
-        return _merged([self._generate_one(c) for c in chunks], self.settings.model)
+        return merge_generations([self._generate_one(c) for c in chunks], self.settings.model)
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         chunks = self._chunks(request)
         if chunks is None:
             return await self._agenerate_one(request)
-        return _merged([await self._agenerate_one(c) for c in chunks], self.settings.model)
+        return merge_generations([await self._agenerate_one(c) for c in chunks], self.settings.model)
 
     def _chunks(self, request: GenerationRequest) -> list[GenerationRequest] | None:
         """Requests for the chunks of an article over the input budget, or None when it fits.
 
         Each chunk is grounded against the whole article (its index), so quotes keep their
         true offsets."""
-        texts = split_text(request.article.text, self.settings.max_input_chars)
-        if len(texts) == 1:
-            return None
-        return [replace(request, article=request.article.model_copy(update={"text": t})) for t in texts]
+        return chunk_requests(request, self.settings.max_input_chars)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
-        tally = _Tally(Usage())
+        tally = Tally(Usage())
         client = self.client  # a missing key is a ConfigError here, before any request
 
         def call(**kwargs: Any) -> Any:
@@ -333,7 +337,7 @@ class OpenAICompatBackend:
         )
 
     async def _agenerate_one(self, request: GenerationRequest) -> Generation:
-        tally = _Tally(Usage())
+        tally = Tally(Usage())
         client = self.aclient
 
         async def call(**kwargs: Any) -> Any:
@@ -360,14 +364,14 @@ class OpenAICompatBackend:
             grounding=getattr(content, "_report", None),
         )
 
-    def _after_failure(self, exc: Exception, request: GenerationRequest, tally: _Tally) -> Generation:
+    def _after_failure(self, exc: Exception, request: GenerationRequest, tally: Tally) -> Generation:
         return after_failure(exc, request, self.settings, tally.attempts, tally.usage,
                              BriefContent.model_validate_json)
 
 
 def after_failure(
     exc: Exception, request: GenerationRequest, settings: Settings, attempts_made: int, usage: Usage,
-    parse: Callable[[str], BriefContent],
+    parse: Callable[[str], BriefContent], model: str | None = None,
 ) -> Generation:
     """Re-asks ran out (or the answer was cut off): decide between a flagged draft and an error.
 
@@ -396,7 +400,7 @@ def after_failure(
     )
     if only_grounding and raw is not None:
         try:
-            return Generation(content=parse(raw), usage=usage, model=settings.model)
+            return Generation(content=parse(raw), usage=usage, model=model or settings.model)
         except ValidationError:
             pass
     attempts = getattr(exc, "n_attempts", None) or attempts_made
@@ -409,13 +413,6 @@ def after_failure(
         f"{scrub(summary, settings)[:400]}",
         attempts=attempts, last_raw=raw, errors=errors, article_id=article_id,
     ) from exc
-
-
-def _merged(gens: list[Generation], model: str) -> Generation:
-    usage = Usage()
-    for g in gens:
-        usage = usage + g.usage
-    return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model)
 
 
 def _plain(content: Any) -> BriefContent:
