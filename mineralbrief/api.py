@@ -196,6 +196,13 @@ class Summarizer:
             self.cache.set(key, brief)
         return self._checked(brief, art)
 
+    async def aclose(self) -> None:
+        """Close the connections the backend opened in the running event loop (a later call
+        opens new ones). ``summarize_many`` calls this before its loop ends."""
+        close = getattr(self.backend, "aclose", None)
+        if close is not None:
+            await close()
+
     async def asummarize(self, article: ArticleLike) -> Brief:
         """``summarize`` for asyncio: the backend's ``agenerate`` when it has one."""
         art = as_article(article)

@@ -132,15 +132,23 @@ def summarize_many(
     stop = threading.Event()
     done = object()
 
+    s = summarizer or Summarizer(**settings)
+
     async def pump() -> None:
+        try:
+            await deliver()
+        finally:
+            await s.aclose()  # this loop's connections, closed while it still runs
+
+    async def deliver() -> None:
         async for result in asummarize_many(articles, concurrency=concurrency, budget_tokens=budget_tokens,
-                                            summarizer=summarizer, **settings):
+                                            summarizer=s):
             while not stop.is_set():
                 try:
-                    out.put(result, timeout=0.1)
+                    out.put_nowait(result)
                     break
-                except queue.Full:
-                    await asyncio.sleep(0)
+                except queue.Full:  # a slow consumer: wait without blocking the loop's other requests
+                    await asyncio.sleep(0.005)
             if stop.is_set():
                 return
 

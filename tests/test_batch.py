@@ -97,6 +97,20 @@ def test_cached_second_batch_makes_no_requests(tmp_path):
     assert len(srv.requests) == 5
 
 
+def test_second_batch_with_the_same_summarizer_sends_one_request_per_article(tmp_path):
+    """Each summarize_many runs its own event loop; a client (and its pooled connections) left
+    from the last loop must not be reused: that cost a failed attempt and a retry per stale
+    connection."""
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(12)]
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        s = mineralbrief.Summarizer(base_url=srv.base_url, cache=False, **FAST)
+        for part in (texts[:6], texts[6:]):
+            results = list(summarize_many(part, concurrency=6, summarizer=s))
+            assert {r.status for r in results} == {"done"}
+            assert [r.brief.usage.requests for r in results] == [1] * 6
+    assert len(srv.requests) == 12
+
+
 async def test_asummarize_many_offline():
     results = [r async for r in mineralbrief.batch.asummarize_many(sorted(SEEDS.glob("*.txt")), concurrency=3,
                                                                     backend="offline")]

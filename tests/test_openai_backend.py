@@ -200,3 +200,43 @@ def test_instructor_templates_are_compiled_once_and_render_the_same():
     context = {"mb_user": "an article with {{ braces }} and\n  indented lines"}
     assert render("{{ mb_user }}", context) == context["mb_user"]  # substituted once, never evaluated
     assert render("  {{ mb_user }}\n  x", {"mb_user": "a"}) == "a\nx"  # instructor's dedent kept
+
+
+@pytest.mark.parametrize("mode", ["tools", "json"])
+def test_parameters_sent_as_is_give_the_same_json_body(mode):
+    """``_as_is`` moves the messages and the tool schema past openai's parameter walk; the body
+    on the wire must be the one openai would have built from the plain keyword arguments."""
+    import openai
+
+    from mineralbrief.backends.openai_compat import _as_is
+
+    try:
+        import httpx2 as httpx  # what openai 3.x is built on
+    except ImportError:  # pragma: no cover - openai 1.x/2.x
+        import httpx
+
+    bodies = []
+
+    def handler(request):
+        bodies.append(json.loads(request.content))
+        return httpx.Response(400, json={"error": {"message": "fixture: body captured"}})
+
+    client = openai.OpenAI(api_key="sk-test", base_url="http://fixture.test/v1", max_retries=0,
+                           http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    kwargs = {
+        "model": "m", "temperature": 0.0, "max_tokens": 100,
+        "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "<article>\n\"x\" {y}\n</article>"}],
+    }
+    if mode == "tools":
+        kwargs["tools"] = [{"type": "function", "function": {"name": "BriefContent", "description": "d",
+                                                              "parameters": {"type": "object", "properties": {}}}}]
+        kwargs["tool_choice"] = {"type": "function", "function": {"name": "BriefContent"}}
+    else:
+        kwargs["response_format"] = {"type": "json_object"}
+    for kw in (kwargs, _as_is(dict(kwargs))):
+        with pytest.raises(openai.BadRequestError):
+            client.chat.completions.create(**kw)
+    plain, moved = bodies
+    assert moved == plain
+    assert moved["messages"] == kwargs["messages"]  # extra_body's messages won over the placeholder
+    assert _as_is({"model": "m"}) == {"model": "m"}  # nothing to move: untouched

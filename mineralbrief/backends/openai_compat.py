@@ -20,9 +20,11 @@ travel in the context: Jinja substitutes a value once and never evaluates what i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import instructor
@@ -94,7 +96,6 @@ def _memoise_templates() -> None:
         import instructor.v2.core.templating as module
     except ImportError:  # pragma: no cover - other instructor layouts
         return
-    from functools import lru_cache
     from textwrap import dedent
 
     from jinja2.sandbox import SandboxedEnvironment
@@ -142,6 +143,36 @@ class MalformedResponse(Exception):
 def _is_transport(exc: BaseException) -> bool:
     """Errors of the HTTP exchange (to be typed as ours), as opposed to bugs (to propagate)."""
     return isinstance(exc, openai.APIError) or classify(exc) is not None
+
+
+# Sent as they are: openai walks every request parameter against its TypedDicts before sending
+# (for aliases, dates and files, which these never hold); for the article and the tool schema
+# that walk cost about 0.7 ms per request, all of it on the event loop in a batch. Through
+# ``extra_body`` they reach the same JSON body untouched (a test compares the bodies).
+_AS_IS = ("messages", "tools", "tool_choice", "response_format")
+
+
+def _as_is(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with the parameters openai need not walk moved into ``extra_body``."""
+    moved = {k: kwargs[k] for k in _AS_IS if k in kwargs}
+    if not moved:
+        return kwargs
+    rest = {k: v for k, v in kwargs.items() if k not in moved}
+    rest["messages"] = []  # required by the signature; extra_body's messages replace it
+    rest["extra_body"] = {**moved, **(kwargs.get("extra_body") or {})}
+    return rest
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # outside a loop (a test inspecting the client)
+        return None
+
+
+@lru_cache(maxsize=1)
+def _system_prompt() -> str:
+    return render("system.j2")  # takes no variables
 
 
 def _checked_response(response: Any) -> Any:
@@ -210,6 +241,7 @@ class OpenAICompatBackend:
         self.settings = settings
         self._client: openai.OpenAI | None = None
         self._aclient: openai.AsyncOpenAI | None = None
+        self._aclient_loop: asyncio.AbstractEventLoop | None = None
 
     def identity(self) -> dict[str, str | None]:
         """What the cache key needs besides the settings it reads itself."""
@@ -243,15 +275,28 @@ class OpenAICompatBackend:
 
     @property
     def aclient(self) -> openai.AsyncOpenAI:
-        if self._aclient is None:
+        """The async client of the running event loop.
+
+        Its pooled connections belong to that loop: a client left from a loop that has ended
+        (``summarize_many`` runs one per call) would fail once per stale connection and retry,
+        so each loop gets its own client."""
+        loop = _running_loop()
+        if self._aclient is None or self._aclient_loop is not loop:
             self._aclient = openai.AsyncOpenAI(**self._client_kwargs())
+            self._aclient_loop = loop
         return self._aclient
+
+    async def aclose(self) -> None:
+        """Close the running loop's async client (and its connections) before the loop ends."""
+        if self._aclient is not None and self._aclient_loop is _running_loop():
+            client, self._aclient, self._aclient_loop = self._aclient, None, None
+            await client.close()
 
     # -- the request -----------------------------------------------------------------------
     def _create_kwargs(self, request: GenerationRequest) -> dict[str, Any]:
         s, article = request.settings, request.article
         context = {
-            "mb_system": render("system.j2"),
+            "mb_system": _system_prompt(),
             "mb_user": render(
                 "user.j2", article=article.text, title=article.title,
                 published=article.published, hints=request.hints,
@@ -318,7 +363,7 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = _checked_response(client.chat.completions.create(**kwargs))
+                        response = _checked_response(client.chat.completions.create(**_as_is(kwargs)))
             except Exception as exc:
                 if not _is_transport(exc):
                     raise
@@ -346,7 +391,7 @@ class OpenAICompatBackend:
                     with attempt:
                         tally.attempts += 1
                         tally.usage = tally.usage + Usage(requests=1)
-                        response = _checked_response(await client.chat.completions.create(**kwargs))
+                        response = _checked_response(await client.chat.completions.create(**_as_is(kwargs)))
             except Exception as exc:
                 if not _is_transport(exc):
                     raise
@@ -416,6 +461,10 @@ def after_failure(
 
 
 def _plain(content: Any) -> BriefContent:
-    """Drop instructor's subclass (and its validator) for a plain ``BriefContent``."""
-    return BriefContent.model_validate(content.model_dump())
+    """Drop instructor's subclass (and its validator) for a plain ``BriefContent``.
+
+    The fields were validated as the subclass, which adds none of its own, so they are taken
+    as they are (validating them again cost 0.4 ms per article)."""
+    fields = {name: getattr(content, name) for name in BriefContent.model_fields}
+    return BriefContent.model_construct(_fields_set=set(content.model_fields_set), **fields)
 
