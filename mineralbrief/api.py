@@ -144,7 +144,8 @@ class Summarizer:
         content = gen.content
         # offsets and flags never come from a model: checked here, or by the backend's validator
         report = gen.grounding or ground(content, request.index)
-        # content is a validated BriefContent already: construct, do not validate it again
+        # content is a validated BriefContent already (or instructor's subclass of it): its fields
+        # make the Brief, constructed, not validated again
         brief = Brief.model_construct(
             **{name: getattr(content, name) for name in BriefContent.model_fields},
             source=ArticleMeta(

@@ -87,7 +87,8 @@ class Backend(Protocol):
     ``strict=True``, rejects) it.
 
     A backend may also define ``async def agenerate(request)``; without one the API runs
-    ``generate`` in a worker thread.
+    ``generate`` in a worker thread. One that opens connections per event loop also defines
+    ``async def aclose()`` (``Summarizer.aclose`` calls it).
 
     An LLM backend sets ``cacheable = True`` and defines ``identity()``: a dict with
     ``model``, ``endpoint``, ``mode`` and ``prompt`` (version) that, with the settings'
