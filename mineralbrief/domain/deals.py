@@ -5,26 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .fastre import FastPattern
+
 # Most specific first: a sentence with "non-binding MOU" and "partnership" is an MOU.
-CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("mou", re.compile(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
-    ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
-    ("offtake", re.compile(
+CUES: list[tuple[str, FastPattern]] = [
+    ("mou", FastPattern(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
+    ("loi", FastPattern(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
+    ("offtake", FastPattern(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
         r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
         r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
-    ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
-    ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
-    ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
-    ("funding", re.compile(
+    ("supply_agreement", FastPattern(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
+    ("joint_venture", FastPattern(r"\bjoint[- ]venture\b|\bJV\b")),
+    ("acquisition", FastPattern(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
+    ("funding", FastPattern(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|funding)\b", re.I)),
-    ("investment", re.compile(
+    ("investment", FastPattern(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
         r"warrants|shareholder)\b", re.I)),
-    ("framework", re.compile(r"\bframework\b", re.I)),
-    ("partnership", re.compile(
+    ("framework", FastPattern(r"\bframework\b", re.I)),
+    ("partnership", FastPattern(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
         r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
         r"partnership|partner(?:s|ed)? with)\b", re.I)),
@@ -117,8 +119,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 def find_cues(text: str) -> list[DealCue]:
     """Every deal cue in ``text``, in order."""
     lowered = text.lower()
-    out = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in CUES
-           if any(t in lowered for t in _TRIGGERS[kind]) for m in rx.finditer(text)]
+    out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
+           if any(t in lowered for t in _TRIGGERS[kind]) for m in rx.finditer(text, lowered)]
     out.sort(key=lambda c: c.start)
     return out
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .fastre import FastPattern
+
 RARE_EARTHS: dict[str, str] = {
     "La": "lanthanum",
     "Ce": "cerium",
@@ -88,15 +90,15 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "LFP": ("lithium",),
 }
 
-_NAME_RE = re.compile(
+_NAME_RE = FastPattern(
     r"\b(" + "|".join(sorted(ELEMENT_NAMES | set(NAME_VARIANTS), key=len, reverse=True))
     + r")\b",
 )
-_COMPOUND_RE = re.compile(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
+_COMPOUND_RE = FastPattern(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
 _PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)")
 # Two or more symbols joined by "/" or "-": "Dy/Tb", "Nd-Pr".
-_SYMBOL_GROUP_RE = re.compile(r"\b([A-Z][a-z]?)(?:\s*[/-]\s*([A-Z][a-z]?))+\b")
+_SYMBOL_GROUP_RE = FastPattern(r"\b([A-Z][a-z]?)(?:\s*[/-]\s*([A-Z][a-z]?))+\b")
 
 
 @dataclass(frozen=True)

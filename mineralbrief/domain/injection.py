@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_CUES = re.compile(
+from .fastre import FastPattern
+
+_CUES = FastPattern(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
     r"(?:instructions?|rules|prompts?|directions|guidelines|context)\b"
     r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
@@ -35,7 +37,7 @@ def find_injections(text: str) -> list[tuple[int, int]]:
     if not any(t in lowered for t in _TRIGGERS):
         return []
     spans: list[tuple[int, int]] = []
-    for m in _CUES.finditer(text):
+    for m in _CUES.finditer(text, lowered):
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # skip the newline a cue may start with
         start = text.rfind("\n\n", 0, at)
         start = 0 if start < 0 else start + 2

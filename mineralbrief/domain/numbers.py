@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .fastre import FastPattern
+
 _MULT = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
@@ -23,14 +25,14 @@ _UNITS = {
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UP_TO = re.compile(r"\bup to\s+$", re.IGNORECASE)
-_MONEY_RE = re.compile(
+_MONEY_RE = FastPattern(
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
     r"\s?(?P<num>" + _NUM + r")"
     r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
     r"(?:\s*(?P<mult>trillion|billion|million|thousand|bn|mn|mm|tn|m|b|k)\b)?",
     re.IGNORECASE,
 )
-_QTY_RE = re.compile(
+_QTY_RE = FastPattern(
     r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
     r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
     r"ounces|oz|MW|GWh|km)\b",
@@ -40,10 +42,10 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DATE_RES = [
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
+    FastPattern(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+    FastPattern(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+    FastPattern(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    FastPattern(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
 ]
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..grounding import name_key
+from .fastre import FastPattern
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
     r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|SGX|KRX|TSE|B3|BMV|Frankfurt|NYSEAMERICAN"
 )
-_TICKER_RE = re.compile(
+_TICKER_RE = FastPattern(
     r"(?P<ex>\b(?:" + EXCHANGES + r"))\s*(?::|,|–|-|—)?\s*(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
@@ -32,7 +33,7 @@ LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Compa
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
-_COMPANY_RE = re.compile(
+_COMPANY_RE = FastPattern(
     r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r")"
     r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
@@ -62,7 +63,7 @@ _ROLE_RE = re.compile(
     r"\b(?:maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|"
     r"manufacturer|recycler|explorer|subsidiary|investor)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
-_SAID_RE = re.compile(
+_SAID_RE = FastPattern(
     r"((?:[A-Z][\w&'.-]*\s+){1,3}[A-Z][\w&'.-]*)\s+(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
 _TITLE_RE = re.compile(
@@ -348,7 +349,9 @@ def find_orgs(text: str) -> list[Org]:
     owner = {written: org for org in reg.orgs for written in org.names()}
     if owner:
         names = sorted(owner, key=len, reverse=True)
-        rx = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+        # the lookahead on first letters lets the engine skip most positions (same matches)
+        first = "".join(sorted({re.escape(n[0]) for n in names}))
+        rx = re.compile(r"(?=[" + first + r"])(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
         for m in rx.finditer(text):
             org = owner[m.group(0)]
             if (m.start(), m.end()) not in org.spans:
@@ -435,14 +438,14 @@ for _table, _kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTR
 
 
 @lru_cache(maxsize=1)
-def _lexicon_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _lexicon_regexes() -> tuple[FastPattern, re.Pattern[str]]:
     """Short or upper-case forms (US, DOE, UK) match their case; names match any case (they
     are searched in the lower-cased text, which keeps every offset)."""
     forms = sorted(_LEXICON_FORMS.values(), key=len, reverse=True)
     exact = [re.escape(f) for f in forms if f.isupper() or len(f) <= 4]
     folded = [re.escape(f.lower()) for f in forms if not (f.isupper() or len(f) <= 4)]
     edge_l, edge_r = r"(?<![\w.-])(?:", r")(?![\w])"
-    return re.compile(edge_l + "|".join(exact) + edge_r), re.compile(edge_l + "|".join(folded) + edge_r)
+    return FastPattern(edge_l + "|".join(exact) + edge_r), re.compile(edge_l + "|".join(folded) + edge_r)
 
 
 def _lexicon_matches(text: str) -> list[tuple[int, int]]:
@@ -456,9 +459,9 @@ def _lexicon_matches(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _states_regex() -> re.Pattern[str]:
+def _states_regex() -> FastPattern:
     names = sorted(STATES, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    return FastPattern(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
 
 
 def find_locations(text: str) -> list[tuple[str, int, int]]:
