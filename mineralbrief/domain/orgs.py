@@ -38,6 +38,12 @@ _COMPANY_RE = FastPattern(
     r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # Capitalised words that start sentences or name things that are not companies.
+# compiled once: these run per word of every candidate name
+_LEGAL_RE = re.compile(LEGAL_SUFFIX)
+_POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_NAME_WHOLE = re.compile(_NAME)
+_TOKEN = re.compile(r"\S+")
 _NOT_COMPANY_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
     "by", "as", "at", "from", "to", "of", "its", "their", "our", "his", "her", "while", "when",
@@ -152,21 +158,21 @@ def _clean_name(raw: str) -> str:
     words = raw.strip(" ,;:-–").split()
     # drop what precedes a possessive or a "-based" qualifier: "DOE's National ..." -> "National ..."
     for i in range(len(words) - 1, -1, -1):
-        if re.search(r"(['’]s|-based)$", words[i]) and i < len(words) - 1:
+        if _POSSESSIVE_WORD.search(words[i]) and i < len(words) - 1:
             words = words[i + 1:]
             break
     while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
-                     or re.fullmatch(LEGAL_SUFFIX, words[0])):
+                     or _LEGAL_RE.fullmatch(words[0])):
         words = words[1:]
     name = " ".join(words).strip(" ,;:-–")
-    return re.sub(r"['’]s$", "", name)
+    return _POSSESSIVE_END.sub("", name)
 
 
 def _generic(word: str) -> bool:
     w = word.lower().strip(".,")
-    if w in _NOT_COMPANY_WORDS or re.fullmatch(LEGAL_SUFFIX, word):
+    if w in _NOT_COMPANY_WORDS or _LEGAL_RE.fullmatch(word):
         return True
-    parts = [p for p in re.split(r"-", w) if p]
+    parts = [p for p in w.split("-") if p]
     return bool(parts) and all(p in _PLACE_WORDS for p in parts)
 
 
@@ -240,7 +246,7 @@ def _name_before(text: str, pos: int) -> tuple[str, int] | None:
             end = open_at
             continue
         break
-    words = list(re.finditer(r"\S+", text[line_start:end]))
+    words = list(_TOKEN.finditer(text[line_start:end]))
     taken: list[re.Match[str]] = []
     for w in reversed(words):
         token = w.group(0)
@@ -256,7 +262,7 @@ def _name_before(text: str, pos: int) -> tuple[str, int] | None:
         return None
     first, last = taken[-1], taken[0]
     raw = text[line_start + first.start():line_start + last.end()]
-    if not re.fullmatch(_NAME, raw):
+    if not _NAME_WHOLE.fullmatch(raw):
         return None
     name = _clean_name(raw)
     if not name:
