@@ -98,7 +98,7 @@ _COMPOUND_RE = FastPattern(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
 _PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)")
 # Two or more symbols joined by "/" or "-": "Dy/Tb", "Nd-Pr".
-_SYMBOL_GROUP_RE = FastPattern(r"\b([A-Z][a-z]?)(?:\s*[/-]\s*([A-Z][a-z]?))+\b")
+_SYMBOL_GROUP_RE = re.compile(r"\b([A-Z][a-z]?)(?:\s*[/-]\s*([A-Z][a-z]?))+\b")
 
 
 @dataclass(frozen=True)

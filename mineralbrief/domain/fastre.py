@@ -146,7 +146,7 @@ def lower_source(pattern: str) -> str:
 
 
 class FastPattern:
-    """A pattern and its faster twin; ``finditer`` and ``search`` find what ``re`` would.
+    """A pattern and its faster twin; ``finditer`` finds what ``re`` would.
 
     Matches of a case-blind pattern may be made on the lower-cased text: read what they
     matched from the original text by their spans, not from ``group()``.
@@ -173,7 +173,3 @@ class FastPattern:
         """Every match in ``text`` (``lowered``: its ``str.lower()``, if already made)."""
         rx, target = self._target(text, lowered)
         return rx.finditer(target)
-
-    def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
-        rx, target = self._target(text, lowered)
-        return rx.search(target)
