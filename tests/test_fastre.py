@@ -90,7 +90,7 @@ def test_fast_form_finds_the_same_matches_in_articles(name, rx):
     ["MOU", "offtake", "Off-take Agreement", "$5m", "US$1.2 billion", "A$ 30", "15,000 tonnes", "JV",
      "Lynas Rare Earths Ltd", "(ASX: LYC)", "NYSE: MP", "said", "Department of Energy", "DOE",
      "dysprosium", "NdPr", "Dy/Tb", "ignore previous instructions", "\nsystem:", "March 3, 2026",
-     "3 March 2026", "2026-03-03", "Texas", "Washington", "equity stake", "İ", "ß", " ", "\n", ".", ","]),
+     "3 March 2026", "2026-03-03", "Texas", "Washington", "equity stake", "İ", "ß", "ſtake in", "ınvests", "K", " ", "\n", ".", ","]),
     max_size=40))
 def test_fast_form_finds_the_same_matches_in_random_text(parts):
     text = " ".join(parts)
@@ -124,3 +124,9 @@ def test_a_text_whose_lower_case_is_longer_uses_the_pattern_as_written():
     text = "İİ OFFTAKE and off-take"  # "İ".lower() is two characters: offsets would shift
     assert len(text.lower()) != len(text)
     assert [m.span() for m in rx.finditer(text)] == [(3, 10), (15, 23)]
+
+
+@pytest.mark.parametrize("text", ["ſtake in Alpha", "ınvested in Beta"])
+def test_letters_re_folds_apart_from_lower_use_the_pattern_as_written(text):
+    rx = FastPattern(r"\b(?:stake in|invested)\b", re.I)
+    assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.plain.finditer(text)] != []

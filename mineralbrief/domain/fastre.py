@@ -9,7 +9,8 @@ Two rewrites keep every match and cut that cost:
   parsed pattern, so most positions fail on one class test;
 * a case-blind pattern (``re.I``) runs case-sensitively, lower-cased, on the lower-cased text
   (same length, so the same offsets); when lower-casing changes the text's length (rare
-  letters such as "İ") the original pattern runs on the original text.
+  letters such as "İ"), or the text holds one of the two letters re.I folds differently from
+  ``str.lower()`` ("ı", "ſ"), the original pattern runs on the original text.
 
 When the first characters cannot be worked out (an anchor, a back-reference, a pattern that can
 match nothing), the pattern is used as written. ``tests/test_fastre.py`` checks that both forms
@@ -43,6 +44,11 @@ _CATEGORIES = {
     "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
     "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
 }
+
+
+# the two letters that re.I matches to an ASCII letter although str.lower() keeps them apart
+# (dotless i, long s): a text holding one runs the pattern as written
+_FOLDS_APART = ("\u0131", "\u017f")
 
 
 class _Unknown(Exception):
@@ -165,7 +171,7 @@ class FastPattern:
         if not self.folded:
             return self.fast, text
         lowered = text.lower() if lowered is None else lowered
-        if len(lowered) != len(text):
+        if len(lowered) != len(text) or any(c in lowered for c in _FOLDS_APART):
             return self.plain, text
         return self.fast, lowered
 
