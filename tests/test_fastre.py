@@ -130,3 +130,29 @@ def test_a_text_whose_lower_case_is_longer_uses_the_pattern_as_written():
 def test_letters_re_folds_apart_from_lower_use_the_pattern_as_written(text):
     rx = FastPattern(r"\b(?:stake in|invested)\b", re.I)
     assert [m.span() for m in rx.finditer(text)] == [m.span() for m in rx.plain.finditer(text)] != []
+
+
+# -- name mentions without a regex per name (orgs.count_mentions, orgs.mention_spans) --------
+SMALL = st.text(alphabet="ab .-_1é\n", max_size=60)
+NAMES = st.lists(st.text(alphabet="ab .-1é", min_size=1, max_size=6), min_size=1, max_size=5)
+
+
+def _regex_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    ordered = sorted(names, key=len, reverse=True)
+    rx = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w])")
+    return [m.span() for m in rx.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(SMALL, NAMES)
+def test_mentions_are_what_the_regex_finds(text, names):
+    assert orgs.mention_spans(text, names) == _regex_spans(text, names)
+    for name in names:
+        expected = len(re.findall(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text))
+        assert orgs.count_mentions(text, name) == expected
+
+
+def test_mentions_pick_the_longest_name_and_respect_word_edges():
+    text = "Lynas Rare Earths and Lynas. xLynas Lynas_1 .Lynas Lynas"
+    assert orgs.mention_spans(text, ["Lynas", "Lynas Rare Earths"]) == [(0, 17), (22, 27), (56 - 5, 56)]
+    assert orgs.count_mentions(text, "Lynas") == 3
