@@ -333,24 +333,19 @@ class OpenAICompatBackend:
         status = getattr(exc, "status_code", None)
         return BackendError(f"endpoint refused the request (HTTP {status}): {scrub(str(exc), self.settings)[:300]}")
 
+    # An article over the input budget goes in chunks, each grounded against the whole article
+    # (its index), so quotes keep their true offsets.
     def generate(self, request: GenerationRequest) -> Generation:
-        chunks = self._chunks(request)
+        chunks = chunk_requests(request, self.settings.max_input_chars)
         if chunks is None:
             return self._generate_one(request)
         return merge_generations([self._generate_one(c) for c in chunks], self.settings.model)
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
-        chunks = self._chunks(request)
+        chunks = chunk_requests(request, self.settings.max_input_chars)
         if chunks is None:
             return await self._agenerate_one(request)
         return merge_generations([await self._agenerate_one(c) for c in chunks], self.settings.model)
-
-    def _chunks(self, request: GenerationRequest) -> list[GenerationRequest] | None:
-        """Requests for the chunks of an article over the input budget, or None when it fits.
-
-        Each chunk is grounded against the whole article (its index), so quotes keep their
-        true offsets."""
-        return chunk_requests(request, self.settings.max_input_chars)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         tally = Tally(Usage())

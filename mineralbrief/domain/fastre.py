@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 try:  # the parser moved in 3.11; without it the patterns run as written
@@ -159,13 +160,17 @@ class FastPattern:
     """
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.plain = re.compile(pattern, flags)
-        self.pattern = pattern
+        self.pattern, self.flags = pattern, flags
         self.folded = bool(flags & re.I)
         source = lower_source(pattern) if self.folded else pattern
         twin_flags = flags & ~re.I if self.folded else flags
         first = first_class(source, twin_flags)
         self.fast = re.compile(f"(?={first})(?:{source})" if first else source, twin_flags)
+
+    @cached_property
+    def plain(self) -> re.Pattern[str]:
+        """The pattern as written: compiled only when a text needs it (or a test compares)."""
+        return re.compile(self.pattern, self.flags)
 
     def _target(self, text: str, lowered: str | None) -> tuple[re.Pattern[str], str]:
         if not self.folded:

@@ -37,13 +37,13 @@ _COMPANY_RE = FastPattern(
     r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r")"
     r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
-# Capitalised words that start sentences or name things that are not companies.
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
 _POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAME_WHOLE = re.compile(_NAME)
 _TOKEN = re.compile(r"\S+")
+# Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
     "by", "as", "at", "from", "to", "of", "its", "their", "our", "his", "her", "while", "when",
