@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def answer(req):
     # the articles are 7 seeds, each with an "Item N." line appended: one answer per seed,
     # so the stand-in for a remote endpoint spends little of this machine's CPU (a real
     # endpoint spends none of it)
-    key = re.sub(r"\n(Item|Floor item|Second batch item) \d+\.\n", "", article_of(req))
+    key = re.sub(r"\n[A-Z][a-z ]*item \d+\.\n|\nItem \d+\.\n", "", article_of(req))
     if key not in cache:
         cache[key] = offline_answer(req)
     return Reply(body=completion(req, cache[key]), delay={delay})
@@ -79,6 +80,12 @@ def transport_floor(base_url: str, texts: list[str], concurrency: int) -> float:
     return asyncio.run(run())
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(quick: bool = False) -> None:
     import mineralbrief
     from mineralbrief.batch import summarize_many
@@ -96,19 +103,34 @@ def main(quick: bool = False) -> None:
               f"(target <= 1.10x):")
         print(f"   floor: a bare HTTP client sending the same requests, no summarizing: {floor:.2f} s, "
               f"ratio {floor / ideal:.2f}x")
+        def timed(label: str, batch: list[str], s: mineralbrief.Summarizer) -> None:
+            pids = s._pool.pids if s._pool is not None else []
+            watched = [proc.pid, *pids]  # the stand-in server, then the workers
+            c0, t0, w0 = time.process_time(), time.perf_counter(), [cpu_seconds(p) for p in watched]
+            counts = Counter(r.status for r in summarize_many(batch, concurrency=conc, summarizer=s))
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            server, *workers = (cpu_seconds(p) - c for p, c in zip(watched, w0))
+            where = f" (this process {cpu / n * 1000:.1f}, {len(pids)} workers {sum(workers) / n * 1000:.1f})" if pids else ""
+            print(f"   {label}: {wall:.2f} s, ratio {wall / ideal:.2f}x; client CPU "
+                  f"{(cpu + sum(workers)) / n * 1000:.1f} ms/article{where}; server CPU {server:.2f} s; "
+                  f"done {counts['done']}/{n}")
+
         with tempfile.TemporaryDirectory() as cache_dir:
             s = mineralbrief.Summarizer(base_url=base_url, cache_dir=Path(cache_dir), timeout=30)
-            def timed(label: str, batch: list[str]) -> None:
-                c0, t0 = time.process_time(), time.perf_counter()
-                counts = Counter(r.status for r in summarize_many(batch, concurrency=conc, summarizer=s))
-                wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-                print(f"   {label}: {wall:.2f} s, ratio {wall / ideal:.2f}x; client CPU {cpu / n * 1000:.1f} "
-                      f"ms/article; done {counts['done']}/{n}")
-
-            timed("cold process (the first batch: its first requests pay instructor's and httpx's lazy imports)",
-                  texts)
-            timed(f"warm process (a second batch of {n} new articles, same Summarizer)",
-                  articles(n, "Second batch item"))
+            timed("workers=1, cold process (the first batch: its first requests pay instructor's and httpx's "
+                  "lazy imports)", texts, s)
+            timed(f"workers=1, warm process (a second batch of {n} new articles, same Summarizer)",
+                  articles(n, "Second batch item"), s)
+            with tempfile.TemporaryDirectory() as cache_dir2:
+                t0 = time.perf_counter()
+                w = mineralbrief.Summarizer(base_url=base_url, cache_dir=Path(cache_dir2), timeout=30, workers=2)
+                w.start_workers()
+                print(f"   workers=2: the two worker processes started and ready in {time.perf_counter() - t0:.2f} s "
+                      "(not in the figures below)")
+                timed("workers=2, first batch (the workers' first requests pay the lazy imports)",
+                      articles(n, "Workers item"), w)
+                timed(f"workers=2, second batch of {n} new articles", articles(n, "Workers second item"), w)
+                w.close()
             t0 = time.perf_counter()
             warm = list(summarize_many(texts, concurrency=conc, summarizer=s))
             warm_wall = time.perf_counter() - t0

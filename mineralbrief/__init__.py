@@ -8,11 +8,13 @@ from .config import Settings
 from .errors import (
     ArticleError,
     BackendError,
+    BudgetExhaustedError,
     ConfigError,
     MineralBriefError,
     TransportError,
     UngroundedBriefError,
     ValidationFailedError,
+    WorkerError,
 )
 from .models import (
     Amount,
@@ -41,6 +43,7 @@ __all__ = [
     "BackendError",
     "Brief",
     "BriefContent",
+    "BudgetExhaustedError",
     "Claim",
     "ConfigError",
     "DealSummary",
@@ -61,6 +64,7 @@ __all__ = [
     "UngroundedBriefError",
     "Usage",
     "ValidationFailedError",
+    "WorkerError",
     "__version__",
     "as_article",
     "asummarize",

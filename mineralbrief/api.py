@@ -5,7 +5,8 @@ The flow, top to bottom::
     article -> cache lookup -> facts (domain scan) -> backend.generate -> grounding -> cache store
 
 The cache is looked up before the domain scan (the key needs only the article's hash and the
-settings), so a warm re-run costs a hash and a read per article.
+settings), so a warm re-run costs a hash and a read per article. With ``workers=N`` the steps
+after a miss run in worker processes (``workers.py``); the lookup and the strict check stay here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -25,8 +27,10 @@ from .cache import BriefCache, Cache, NullCache, cache_key
 from .config import Settings
 from .domain.facts import extract_facts
 from .errors import ConfigError, UngroundedBriefError
+from .gate import current_gate
 from .grounding import SourceIndex, ground
 from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
+from .workers import WorkerPool
 
 log = logging.getLogger("mineralbrief")
 
@@ -98,6 +102,22 @@ class Summarizer:
             self.cache = BriefCache(self.settings.resolved_cache_dir)
         else:
             self.cache = NullCache()
+        self._pool: WorkerPool | None = None
+        self._pool_lock = threading.Lock()
+        self._worker_settings = self._for_workers(backend) if self.settings.workers > 1 else None
+
+    def _for_workers(self, backend: Backend | None) -> Settings:
+        """The settings a worker process rebuilds this summarizer from: it must be the same one."""
+        if backend is not None:
+            raise ConfigError(
+                f"workers={self.settings.workers} needs a backend chosen by name (backend=\"openai\", "
+                "\"offline\" or \"local\"): a backend object cannot be rebuilt in another process")
+        if isinstance(self.cache, BriefCache):
+            return self.settings.with_overrides(cache=True, cache_dir=self.cache.directory)
+        if isinstance(self.cache, NullCache):
+            return self.settings.with_overrides(cache=False)
+        raise ConfigError(f"workers={self.settings.workers} needs a BriefCache or no cache, "
+                          f"not {type(self.cache).__name__}: worker processes write the cache themselves")
 
     @property
     def backend_name(self) -> str:
@@ -197,6 +217,36 @@ class Summarizer:
             self.cache.set(key, brief)
         return self._checked(brief, art)
 
+    def start_workers(self) -> WorkerPool | None:
+        """Start the worker processes now (``workers=N``), rather than at the first cache miss,
+        and wait until they are ready; None with ``workers=1``.
+
+        Raises:
+            WorkerError: a worker could not start (its error is on stderr).
+        """
+        if self._worker_settings is None:
+            return None
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self._worker_settings, self.settings.workers)
+            pool = self._pool
+        pool.wait_ready()
+        return pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (they also stop at exit). The summarizer stays
+        usable: a later batch starts new ones."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     async def aclose(self) -> None:
         """Close the connections the backend opened in the running event loop (a later call
         opens new ones). ``summarize_many`` calls this before its loop ends."""
@@ -205,20 +255,31 @@ class Summarizer:
             await close()
 
     async def asummarize(self, article: ArticleLike) -> Brief:
-        """``summarize`` for asyncio: the backend's ``agenerate`` when it has one."""
+        """``summarize`` for asyncio: the backend's ``agenerate`` when it has one; with
+        ``workers=N``, a cache miss is briefed in a worker process (``WorkerError`` if that
+        process dies twice on it)."""
         art = as_article(article)
         key = self._key(art)
         brief = self._from_cache(key)
         if brief is None:
-            request = self._request(art)
-            agenerate = getattr(self.backend, "agenerate", None)
-            if agenerate is not None:
-                gen = await agenerate(request)
+            if self._worker_settings is not None:
+                pool = self._pool or await asyncio.to_thread(self.start_workers)
+                brief = await asyncio.wrap_future(pool.submit(art, current_gate.get()))  # type: ignore[union-attr]
             else:
-                gen = await asyncio.to_thread(self.backend.generate, request)
-            brief = self._assemble(art, request, gen)
-            self.cache.set(key, brief)
+                brief = await self._afresh(art, key)
         return self._checked(brief, art)
+
+    async def _afresh(self, art: Article, key: str | None = None) -> Brief:
+        """A cache miss, in this process: scan, generate, ground, store (what a worker runs)."""
+        request = self._request(art)
+        agenerate = getattr(self.backend, "agenerate", None)
+        if agenerate is not None:
+            gen = await agenerate(request)
+        else:
+            gen = await asyncio.to_thread(self.backend.generate, request)
+        brief = self._assemble(art, request, gen)
+        self.cache.set(key or self._key(art), brief)
+        return brief
 
 
 def summarize(

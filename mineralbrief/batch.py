@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
-from .errors import MineralBriefError
+from .errors import BudgetExhaustedError, MineralBriefError
+from .gate import CallGate, current_gate
 from .models import Brief
 
 Status = Literal["done", "cached", "failed", "skipped_budget"]
@@ -66,25 +67,47 @@ async def asummarize_many(
     Args:
         articles: texts, paths, ``Article`` objects, or errors a loader produced (reported as
             failures, so nothing is silently dropped).
-        concurrency: articles in flight at once (>= 1).
+        concurrency: LLM calls in flight at once (>= 1); for the offline and local backends,
+            articles in flight at once.
         budget_tokens: stop starting new LLM calls once the batch has used this many tokens;
-            the articles not started are reported as ``skipped_budget``.
+            the articles whose call had not started are reported as ``skipped_budget``.
         summarizer: a ``Summarizer`` to share; default one built from ``**settings``
-            (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ...).
+            (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ``workers``, ...) and
+            closed when the batch ends.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    s = summarizer or Summarizer(**settings)
+    if summarizer is None:
+        with Summarizer(**settings) as own:
+            async for result in _run(articles, concurrency, budget_tokens, own):
+                yield result
+            await own.aclose()
+    else:
+        async for result in _run(articles, concurrency, budget_tokens, summarizer):
+            yield result
+
+
+async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int,
+               budget_tokens: int | None, s: Summarizer) -> AsyncIterator[BatchResult]:
     used = 0
     it = iter(enumerate(articles))
     pending: set[asyncio.Task[BatchResult]] = set()
+    budget_note = f"token budget of {budget_tokens or 0:,} reached"
+    gate = CallGate(concurrency, reason=budget_note)
+    # A backend that takes the gate's slots per LLM call gets as many articles again being
+    # prepared or finished, so a freed slot never waits for a domain scan. Any other backend
+    # (offline, local, your own) has ``concurrency`` articles in flight, as many as calls.
+    in_flight = concurrency * (2 if getattr(s.backend, "uses_call_gate", False) else 1)
 
     async def one(index: int, item: Any) -> BatchResult:
+        current_gate.set(gate)  # this task's own context: what the backend's calls wait on
         source = _source_of(item, index)
         if isinstance(item, MineralBriefError):
             return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}")
         try:
             brief = await s.asummarize(as_article(item))
+        except BudgetExhaustedError:
+            return BatchResult(index, source, "skipped_budget", error=budget_note)
         except MineralBriefError as exc:
             return BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # a bug must not lose the rest of the batch
@@ -93,14 +116,13 @@ async def asummarize_many(
 
     def start_more() -> list[BatchResult]:
         skipped = []
-        while len(pending) < concurrency:
+        while len(pending) < in_flight:
             try:
                 index, item = next(it)
             except StopIteration:
                 break
-            if budget_tokens is not None and used >= budget_tokens:
-                skipped.append(BatchResult(index, _source_of(item, index), "skipped_budget",
-                                           error=f"token budget of {budget_tokens:,} reached"))
+            if gate.closed:
+                skipped.append(BatchResult(index, _source_of(item, index), "skipped_budget", error=budget_note))
                 continue
             pending.add(asyncio.ensure_future(one(index, item)))
         return skipped
@@ -114,6 +136,8 @@ async def asummarize_many(
             result = task.result()
             if result.brief is not None:
                 used += result.brief.usage.total_tokens
+                if budget_tokens is not None and used >= budget_tokens:
+                    gate.close()  # no new LLM call from here on, in this process or a worker
             yield result
         for r in start_more():
             yield r
@@ -139,6 +163,8 @@ def summarize_many(
             await deliver()
         finally:
             await s.aclose()  # this loop's connections, closed while it still runs
+            if summarizer is None:
+                s.close()  # its worker processes, if any
 
     async def deliver() -> None:
         async for result in asummarize_many(articles, concurrency=concurrency, budget_tokens=budget_tokens,

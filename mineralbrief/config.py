@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         local_ctx, local_threads: llama.cpp context size (tokens) and CPU threads (default all).
         local_candidates: constrain the local model's choices to the domain layer's candidates
             (names, elements, amounts, sentences found in the article).
+        workers: processes that brief a batch's articles (``asummarize``, ``summarize_many``,
+            ``daily``); 1 keeps everything in the caller's process. More helps when the client's
+            own CPU (about 5-9 ms an article) is what limits a batch: a fast local endpoint at
+            high concurrency. Not part of the cache key: it changes where, not what.
     """
 
     model_config = SettingsConfigDict(
@@ -77,6 +81,7 @@ class Settings(BaseSettings):
     local_ctx: int = Field(default=8192, ge=1024, le=131072)
     local_threads: int | None = Field(default=None, ge=1)
     local_candidates: bool = True
+    workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("base_url")
     @classmethod

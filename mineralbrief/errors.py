@@ -5,8 +5,10 @@
     ├── ArticleError           the input is not an article (empty, binary, undecodable)
     ├── BackendError           the backend could not produce a brief
     │   ├── TransportError     HTTP/connection failures outlived the transport retries
-    │   └── ValidationFailedError
-    │                          the model's answers never fit the schema within max_reasks
+    │   ├── ValidationFailedError
+    │   │                      the model's answers never fit the schema within max_reasks
+    │   └── WorkerError        a worker process (workers=N) died while briefing the article
+    ├── BudgetExhaustedError   a batch's token budget was reached before this article's LLM call
     └── UngroundedBriefError   strict=True and some statements could not be found in the article
 
 Errors carry context (attempts, last HTTP status, the last raw answer, the article id) and never
@@ -75,6 +77,16 @@ class ValidationFailedError(BackendError):
         self.attempts = attempts
         self.last_raw = last_raw
         self.errors = errors
+
+
+class WorkerError(BackendError):
+    """A worker process (``workers=N``) could not start, or died while briefing the article
+    (it was tried on a second worker first)."""
+
+
+class BudgetExhaustedError(MineralBriefError):
+    """A batch's token budget was reached before this article's LLM call; batches report the
+    article as ``skipped_budget``."""
 
 
 class UngroundedBriefError(MineralBriefError):

@@ -33,13 +33,13 @@ def variants(n: int) -> list[str]:
 
 
 @pytest.mark.soak
-def test_soak_500_articles_30_percent_faults(tmp_path, capsys):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_soak_500_articles_30_percent_faults(tmp_path, capsys, workers):
     texts = variants(500)
     plan = FaultPlan(RATES, seed=7, stall=1.0)
-    settings = dict(cache_dir=tmp_path / "cache", timeout=0.5, max_attempts=3, max_reasks=1, **FAST)
+    settings = dict(cache_dir=tmp_path / "cache", timeout=0.5, max_attempts=3, max_reasks=1, workers=workers, **FAST)
     t0 = time.perf_counter()
-    with FakeOpenAIServer(default=plan) as srv:
-        s = mineralbrief.Summarizer(base_url=srv.base_url, **settings)
+    with FakeOpenAIServer(default=plan) as srv, mineralbrief.Summarizer(base_url=srv.base_url, **settings) as s:
         first = list(summarize_many(texts, concurrency=16, summarizer=s))
         requests_first = len(srv.requests)
         second = list(summarize_many(texts, concurrency=16, summarizer=s))
@@ -58,12 +58,29 @@ def test_soak_500_articles_30_percent_faults(tmp_path, capsys):
         if r.ok:
             assert all("Invented Holdings" not in e.name for e in r.brief.entities) or not r.brief.grounding.ok
     with capsys.disabled():
-        print(f"\nsoak: {requests_first + requests_second} requests, faults {dict(sorted(plan.counts.items()))}; "
+        print(f"\nsoak (workers={workers}): {requests_first + requests_second} requests, faults {dict(sorted(plan.counts.items()))}; "
               f"run 1: {dict(c1)} (flagged ungrounded {flagged}); run 2: {dict(c2)}; lost 0; {elapsed:.1f} s")
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # exited, waiting to be reaped by its new parent
+
+
 @pytest.mark.soak
-def test_sigkill_midway_loses_nothing(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_midway_loses_nothing(tmp_path, workers):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for i, text in enumerate(variants(240)):
@@ -73,7 +90,8 @@ def test_sigkill_midway_loses_nothing(tmp_path):
     with FakeOpenAIServer(default=fixture_reply) as srv:
         def cmd(out: Path) -> list[str]:
             return [sys.executable, "-m", "mineralbrief.cli", "daily", str(inbox), "--date", "2026-11-21",
-                    "--out", str(out), "--base-url", srv.base_url, "--concurrency", "4", "--quiet"]
+                    "--out", str(out), "--base-url", srv.base_url, "--concurrency", "4", "--quiet",
+                    "--workers", str(workers)]
 
         whole = tmp_path / "whole"
         subprocess.run(cmd(whole), check=True, env={**env, "MINERALBRIEF_CACHE_DIR": str(tmp_path / "c1")},
@@ -86,8 +104,14 @@ def test_sigkill_midway_loses_nothing(tmp_path):
         folder = out / "2026-11-21"
         while time.monotonic() < deadline and len(list(folder.glob("*.json"))) < 40:
             time.sleep(0.02)
+        helpers = children(proc.pid)
+        assert len(helpers) == (workers if workers > 1 else 0)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+        deadline = time.monotonic() + 10  # the workers see their stdin close and exit: no orphans
+        while time.monotonic() < deadline and not all(gone(p) for p in helpers):
+            time.sleep(0.05)
+        assert all(gone(p) for p in helpers)
         written = list(folder.glob("*.json"))
         assert 0 < len(written) < 240, "the kill must land midway"
         for p in written:
