@@ -217,9 +217,13 @@ class Summarizer:
             self.cache.set(key, brief)
         return self._checked(brief, art)
 
-    def start_workers(self) -> WorkerPool | None:
-        """Start the worker processes now (``workers=N``), rather than at the first cache miss,
-        and wait until they are ready; None with ``workers=1``.
+    def start_workers(self, wait: bool = True) -> WorkerPool | None:
+        """Start the worker processes now (``workers=N``), rather than at the first cache miss;
+        None with ``workers=1``.
+
+        Args:
+            wait: block until they are ready (about a second: they import mineralbrief). With
+                False they get ready while you do something else; articles sent before then wait.
 
         Raises:
             WorkerError: a worker could not start (its error is on stderr).
@@ -230,7 +234,8 @@ class Summarizer:
             if self._pool is None:
                 self._pool = WorkerPool(self._worker_settings, self.settings.workers)
             pool = self._pool
-        pool.wait_ready()
+        if wait:
+            pool.wait_ready()
         return pool
 
     def close(self) -> None:

@@ -75,8 +75,7 @@ async def asummarize_many(
             (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ``workers``, ...) and
             closed when the batch ends.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    _check(concurrency, summarizer, settings)
     if summarizer is None:
         with Summarizer(**settings) as own:
             async for result in _run(articles, concurrency, budget_tokens, own):
@@ -143,6 +142,14 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             yield r
 
 
+def _check(concurrency: int, summarizer: Summarizer | None, settings: dict[str, Any]) -> None:
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    if summarizer is not None and settings:
+        raise TypeError(f"settings ({', '.join(sorted(settings))}) are ignored when a summarizer is given: "
+                        "pass them to Summarizer(...) instead")
+
+
 def summarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
     budget_tokens: int | None = None, summarizer: Summarizer | None = None, **settings: Any,
@@ -152,6 +159,7 @@ def summarize_many(
     The event loop runs in a worker thread; results cross over through a small queue, so the
     caller can stop early (results not yet consumed are then discarded).
     """
+    _check(concurrency, summarizer, settings)
     out: queue.Queue[Any] = queue.Queue(maxsize=max(2, concurrency * 2))
     stop = threading.Event()
     done = object()

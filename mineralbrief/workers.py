@@ -34,6 +34,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from pathlib import Path
@@ -147,7 +148,10 @@ class _Worker:
         self._lock = threading.Lock()
         self._on_exit = on_exit
         levels = {name: logging.getLogger(name).getEffectiveLevel() for name in ("mineralbrief", "instructor")}
-        _write(self.proc.stdin, (settings, levels))  # type: ignore[arg-type]
+        try:
+            _write(self.proc.stdin, (settings, levels))  # type: ignore[arg-type]
+        except OSError:  # it died at once: the reader thread sees the exit before ready
+            pass
         threading.Thread(target=self._read_answers, daemon=True, name=f"mineralbrief-worker-{self.proc.pid}").start()
 
     @property
@@ -303,6 +307,7 @@ class WorkerPool:
             share = limit // len(self._workers) + (1 if i < limit % len(self._workers) else 0)
             if worker.send(next(self._ids), task, share):
                 return
+            time.sleep(0.01)  # it has just died: its reader thread is putting a new one in its place
 
     def _exited(self, worker: _Worker, orphans: list[_Task], code: int) -> None:
         """A worker's reader thread saw it exit: retry or fail what it held."""
@@ -318,9 +323,9 @@ class WorkerPool:
             if task.tries < MAX_TRIES and not self._closed and not self._broken:
                 self._dispatch(task)
             else:
-                _settle(task.future, error=WorkerError(
-                    f"the worker process briefing this article exited with code {code}"
-                    f"{'' if task.tries < MAX_TRIES else f' ({task.tries} tries)'}", article_id=task.article.id))
+                why = ("the worker pool was closed" if self._closed else self._broken
+                       or f"the worker process briefing this article exited with code {code} ({task.tries} tries)")
+                _settle(task.future, error=WorkerError(why, article_id=task.article.id))
 
     def close(self) -> None:
         """Stop every worker. Articles still in flight fail with ``WorkerError``."""

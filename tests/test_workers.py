@@ -189,3 +189,9 @@ def test_articles_sent_before_the_workers_are_ready_are_not_lost():
     finally:
         pool.close()
     assert all(isinstance(b, mineralbrief.Brief) and b.headline for b in briefs)
+
+
+def test_settings_beside_a_summarizer_are_an_error_not_ignored():
+    s = mineralbrief.Summarizer(backend="offline")
+    with pytest.raises(TypeError, match="workers"):
+        list(summarize_many(texts(1), summarizer=s, workers=2))
