@@ -248,10 +248,6 @@ class WorkerPool:
         return _Worker(self._settings, self._exited)
 
     @property
-    def size(self) -> int:
-        return len(self._workers)
-
-    @property
     def pids(self) -> list[int]:
         """The worker processes' ids (for monitoring)."""
         return [w.proc.pid for w in self._workers]
@@ -401,21 +397,21 @@ def main() -> int:
 
     try:
         summarizer = Summarizer(settings)
+        # answers are read on a thread of their own (see OpenAICompatBackend.use_http_thread);
+        # a shorter switch interval hands it the GIL within a millisecond of an answer arriving
+        backend = summarizer.backend
+        if hasattr(backend, "use_http_thread"):
+            backend.use_http_thread()
+            sys.setswitchinterval(0.001)
+        # first-use costs paid before the first article: the backend's (its client: a missing
+        # key shows here), the cache key's schema hash, the domain layer's compiled patterns
+        if hasattr(backend, "warm_up"):
+            backend.warm_up()
+        summarizer._key(Article(text="warm-up"))
+        extract_facts("Warm-up Ltd signed an MOU on neodymium worth $1 million.")
     except MineralBriefError as exc:
         print(f"mineralbrief worker: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    # answers are read on a thread of their own (see OpenAICompatBackend.use_http_thread); a
-    # shorter switch interval hands it the GIL within a millisecond of an answer arriving
-    backend = summarizer.backend
-    if hasattr(backend, "use_http_thread"):
-        backend.use_http_thread()
-        sys.setswitchinterval(0.001)
-    # first-use costs paid before the first article: the backend's, the cache key's schema
-    # hash, the domain layer's compiled patterns
-    if hasattr(backend, "warm_up"):
-        backend.warm_up()
-    summarizer._key(Article(text="warm-up"))
-    extract_facts("Warm-up Ltd signed an MOU on neodymium worth $1 million.")
     _write(out, _READY)
     try:
         asyncio.run(_serve(summarizer, inp, out))

@@ -195,3 +195,16 @@ def test_settings_beside_a_summarizer_are_an_error_not_ignored():
     s = mineralbrief.Summarizer(backend="offline")
     with pytest.raises(TypeError, match="workers"):
         list(summarize_many(texts(1), summarizer=s, workers=2))
+
+
+def test_a_worker_that_cannot_start_says_so(capfd):
+    """No key and no endpoint: the worker stops before it is ready, with one line on stderr,
+    and every article fails with a WorkerError that points to it (no hang, no traceback)."""
+    with mineralbrief.Summarizer(backend="openai", cache=False, workers=2) as s:
+        with pytest.raises(mineralbrief.WorkerError, match="before it was ready"):
+            s.start_workers()
+        results = list(summarize_many(texts(3), summarizer=s))
+    assert [r.status for r in results] == ["failed"] * 3
+    assert all("WorkerError" in r.error for r in results)
+    err = capfd.readouterr().err
+    assert "mineralbrief worker: ConfigError: no API key" in err and "Traceback" not in err
