@@ -3,8 +3,9 @@
 ``asummarize_many`` / ``summarize_many`` take any iterable of articles (text, paths,
 ``Article`` objects, or ``ArticleError`` placeholders from a loader) and yield one
 ``BatchResult`` per article *as it completes*. They read the input lazily, keeping at most
-``concurrency`` articles in flight, so a stream of 10,000 articles never sits in memory.
-One article's failure never stops the others.
+twice ``concurrency`` articles in flight (``concurrency`` LLM calls, ``gate.py``), so a stream
+of 10,000 articles never sits in memory. One article's failure never stops the others. With
+``workers=N`` the articles are briefed in worker processes (``workers.py``).
 """
 
 from __future__ import annotations
