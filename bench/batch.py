@@ -104,7 +104,7 @@ def main(quick: bool = False) -> None:
         print(f"1. {n} articles, concurrency {conc}, server latency {delay * 1000:.0f} ms, ideal {ideal:.2f} s "
               f"(target <= 1.10x):")
         print(f"   floor: a bare HTTP client sending the same requests, no summarizing: {floor:.2f} s, "
-              f"ratio {floor / ideal:.2f}x")
+              f"ratio {floor / ideal:.3f}x")
         def timed(label: str, batch: list[str], s: mineralbrief.Summarizer) -> None:
             pids = s._pool.pids if s._pool is not None else []
             watched = [proc.pid, *pids]  # the stand-in server, then the workers
@@ -113,7 +113,7 @@ def main(quick: bool = False) -> None:
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             server, *workers = (cpu_seconds(p) - c for p, c in zip(watched, w0))
             where = f" (this process {cpu / n * 1000:.1f}, {len(pids)} workers {sum(workers) / n * 1000:.1f})" if pids else ""
-            print(f"   {label}: {wall:.2f} s, ratio {wall / ideal:.2f}x; client CPU "
+            print(f"   {label}: {wall:.2f} s, ratio {wall / ideal:.3f}x; client CPU "
                   f"{(cpu + sum(workers)) / n * 1000:.1f} ms/article{where}; server CPU {server:.2f} s; "
                   f"done {counts['done']}/{n}")
 
