@@ -106,7 +106,8 @@ def main(quick: bool = False) -> None:
         print(f"   floor: a bare HTTP client sending the same requests, no summarizing: {floor:.2f} s, "
               f"ratio {floor / ideal:.3f}x")
         def timed(label: str, batch: list[str], s: mineralbrief.Summarizer) -> None:
-            pids = s._pool.pids if s._pool is not None else []
+            pool = s.start_workers(wait=False)  # the running pool, None with workers=1
+            pids = pool.pids if pool is not None else []
             watched = [proc.pid, *pids]  # the stand-in server, then the workers
             c0, t0, w0 = time.process_time(), time.perf_counter(), [cpu_seconds(p) for p in watched]
             counts = Counter(r.status for r in summarize_many(batch, concurrency=conc, summarizer=s))

@@ -59,19 +59,10 @@ def _write(stream: IO[bytes], obj: Any) -> None:
     stream.flush()
 
 
-def _read(stream: IO[bytes]) -> Any:
-    """The next frame, or None at the end of the stream (the other end closed or died)."""
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack(header)
-    blob = stream.read(size)
-    return pickle.loads(blob) if len(blob) == size else None
-
-
-def _read_fd(fd: int) -> Any:
-    """The next frame from a file descriptor, reading not one byte past it: what follows
-    (articles sent before the worker was ready) is left in the pipe for the event loop."""
+def _read(fd: int) -> Any:
+    """The next frame from a file descriptor, or None at the end of the stream (the other end
+    closed or died). Unbuffered, never one byte past the frame: in a worker, what follows the
+    settings (articles sent before it was ready) is left in the pipe for the event loop."""
 
     def exactly(n: int) -> bytes:
         chunks, left = [], n
@@ -162,29 +153,30 @@ class _Worker:
         """Hand the worker an article, with its batch's gate and this worker's share of the
         gate's slots; False when the worker has died (the caller picks another)."""
         gate = task.gate
-        frame = ("brief", task_id, task.article, gate and (gate.id, share, gate.closed))
         with self._lock:
-            if not self.alive:
-                return False
             self.tasks[task_id] = task
-            try:
-                _write(self.proc.stdin, frame)  # type: ignore[arg-type]
-            except (OSError, ValueError):  # the pipe broke: the reader thread sees the exit
-                self.tasks.pop(task_id, None)
-                return False
-        return True
+            if self._post(("brief", task_id, task.article, gate and (gate.id, share, gate.closed))):
+                return True
+            del self.tasks[task_id]
+            return False
 
     def notify(self, frame: tuple[Any, ...]) -> None:
         with self._lock:
-            if self.alive:
-                try:
-                    _write(self.proc.stdin, frame)  # type: ignore[arg-type]
-                except (OSError, ValueError):
-                    pass
+            self._post(frame)
+
+    def _post(self, frame: tuple[Any, ...]) -> bool:
+        """Write a frame, the lock held; False when the worker has died."""
+        if not self.alive:
+            return False
+        try:
+            _write(self.proc.stdin, frame)  # type: ignore[arg-type]
+        except (OSError, ValueError):  # the pipe broke: the reader thread sees the exit
+            return False
+        return True
 
     def _read_answers(self) -> None:
         try:
-            while (frame := _read(self.proc.stdout)) is not None:  # type: ignore[arg-type]
+            while (frame := _read(self.proc.stdout.fileno())) is not None:  # type: ignore[union-attr]
                 if frame == _READY:
                     self.ready.set()
                     continue
@@ -239,7 +231,7 @@ class WorkerPool:
         self._ids = itertools.count()
         self._broken: str | None = None
         self._closed = False
-        self._gates: set[int] = set()
+        self._gates: weakref.WeakSet[CallGate] = weakref.WeakSet()  # those whose close we pass on
         self._workers: list[_Worker] = [self._start() for _ in range(size)]
         # workers are stopped when the pool is closed, collected, or the interpreter exits
         self._finalizer = weakref.finalize(self, _stop_all, self._workers)
@@ -276,8 +268,8 @@ class WorkerPool:
             A future of the (unchecked) ``Brief``, or of the error the worker raised (the same
             mineralbrief class), or of a ``WorkerError`` when the article's worker died twice.
         """
-        if gate is not None and gate.id not in self._gates:
-            self._gates.add(gate.id)
+        if gate is not None and gate not in self._gates:
+            self._gates.add(gate)
             gate.on_close.append(lambda: self._broadcast(("close_gate", gate.id)))
         task = _Task(article, concurrent.futures.Future(), gate)
         self._dispatch(task)
@@ -387,7 +379,7 @@ def main() -> int:
     os.dup2(2, 1)  # anything else printed goes to stderr
     inp = sys.stdin.buffer
     # not through the buffered reader: it could read ahead into articles already queued behind
-    frame = _read_fd(inp.fileno())
+    frame = _read(inp.fileno())
     if frame is None:
         return 0
     settings, log_levels = frame

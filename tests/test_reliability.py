@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from helpers import outputs
+from helpers import children, gone, outputs
 from conftest import FAST, ROOT, SEEDS
 from faults import FaultPlan
 from fixture_model import fixture_reply
@@ -60,22 +60,6 @@ def test_soak_500_articles_30_percent_faults(tmp_path, capsys, workers):
     with capsys.disabled():
         print(f"\nsoak (workers={workers}): {requests_first + requests_second} requests, faults {dict(sorted(plan.counts.items()))}; "
               f"run 1: {dict(c1)} (flagged ungrounded {flagged}); run 2: {dict(c2)}; lost 0; {elapsed:.1f} s")
-
-
-def children(pid: int) -> list[int]:
-    """The child processes of ``pid`` (Linux /proc)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return True
-    return state == "Z"  # exited, waiting to be reaped by its new parent
 
 
 @pytest.mark.soak

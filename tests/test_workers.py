@@ -13,6 +13,7 @@ import pytest
 
 import mineralbrief
 from conftest import FAST, SEEDS
+from helpers import gone
 from fixture_model import fixture_reply, offline_answer
 from mineralbrief.batch import asummarize_many, summarize_many
 from mineralbrief.gate import CallGate
@@ -165,18 +166,10 @@ def test_closed_summarizer_starts_new_workers_when_used_again():
     s = mineralbrief.Summarizer(backend="offline", workers=2)
     first = s.start_workers().pids
     s.close()
-    assert all(_gone(p) for p in first)
+    assert all(gone(p) for p in first)
     assert len(list(summarize_many(texts(4), summarizer=s))) == 4
     assert s.start_workers().pids != first
     s.close()
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def test_articles_sent_before_the_workers_are_ready_are_not_lost():

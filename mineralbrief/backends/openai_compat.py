@@ -46,8 +46,9 @@ try:  # instructor loads its OpenAI handlers (requests and urllib3 with them, 0.
     # requests: pay it when this module is imported
     import instructor.v2.providers.openai  # noqa: F401
     import instructor.v2.providers.openai.templating  # noqa: F401
+    from instructor.v2.providers.openai.schema import generate_openai_schema
 except ImportError:  # pragma: no cover - other instructor layouts
-    pass
+    generate_openai_schema = None
 
 from ..config import Settings
 from ..errors import BackendError, ConfigError, MineralBriefError, TransportError, ValidationFailedError
@@ -335,11 +336,8 @@ class OpenAICompatBackend:
         if self._http is not None:
             asyncio.run_coroutine_threadsafe(self._make_client(), self._http.loop).result()
         _system_prompt()
-        try:
-            from instructor.v2.providers.openai.schema import generate_openai_schema
-        except ImportError:  # pragma: no cover - other instructor layouts
-            return
-        generate_openai_schema(RESPONSE_MODEL)  # cached by instructor per class
+        if generate_openai_schema is not None:
+            generate_openai_schema(RESPONSE_MODEL)  # cached by instructor per class
 
     async def _make_client(self) -> None:
         self.aclient  # noqa: B018 - made for the running loop
@@ -444,8 +442,7 @@ class OpenAICompatBackend:
 
     async def _agenerate_one(self, request: GenerationRequest) -> Generation:
         tally = Tally(Usage())
-        if self._http is None:
-            self.aclient  # noqa: B018 - a missing key is a ConfigError here, before any request
+        self._client_kwargs()  # a missing key is a ConfigError here, before any request
 
         gate = current_gate.get()
 
