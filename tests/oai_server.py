@@ -104,12 +104,18 @@ def reference_answers(seeds_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 class FakeOpenAIServer:
-    """Start with ``with FakeOpenAIServer() as srv:``; ``srv.base_url`` ends with ``/v1``."""
+    """Start with ``with FakeOpenAIServer() as srv:``; ``srv.base_url`` ends with ``/v1``.
 
-    def __init__(self, default: Callable[[dict[str, Any]], Reply] | None = None) -> None:
+    ``srv.requests`` and ``srv.headers`` keep every request for the tests to inspect; with
+    ``record=False`` only the last one is kept, for long runs (a benchmark), where a list
+    growing by a parsed request (its tool schema included) per call makes the server's
+    garbage collector stall every answer in flight for tens to hundreds of milliseconds.
+    """
+
+    def __init__(self, default: Callable[[dict[str, Any]], Reply] | None = None, *, record: bool = True) -> None:
         self.queue: deque[Reply] = deque()
-        self.requests: list[dict[str, Any]] = []
-        self.headers: list[dict[str, str]] = []
+        self.requests: deque[dict[str, Any]] = deque(maxlen=None if record else 1)
+        self.headers: deque[dict[str, str]] = deque(maxlen=None if record else 1)
         self.default = default
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), self._handler())
