@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import itertools
 import logging
 import os
@@ -401,6 +402,10 @@ def main() -> int:
             backend.warm_up()
         summarizer._key(Article(text="warm-up"))
         extract_facts("Warm-up Ltd signed an MOU on neodymium worth $1 million.")
+        # what the imports and the warm-up made lives as long as the process: frozen, it is
+        # left out of the collector's full passes, each of which would otherwise stall every
+        # answer in flight (measured: 115-120 ms a pass, a few passes per 2,000 articles)
+        gc.freeze()
     except MineralBriefError as exc:
         print(f"mineralbrief worker: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
