@@ -79,6 +79,35 @@ def test_gate_refuses_calls_once_closed():
     asyncio.run(run())
 
 
+def test_http_thread_hands_over_and_says_when_idle():
+    from mineralbrief.backends.openai_compat import HttpThread
+
+    http = HttpThread()
+    assert http._selector.idle.wait(2)  # a loop with nothing to run says so
+    seen: list[bool] = []
+
+    async def exchange() -> str:
+        seen.append(http._selector.idle.is_set())  # running: not idle
+        await asyncio.sleep(0.05)
+        return "answer"
+
+    async def caller() -> str:
+        return await http.run(exchange())
+
+    assert asyncio.run(caller()) == "answer"
+    assert seen == [False]
+
+    async def failing() -> None:
+        raise ValueError("fixture: the exchange failed")
+
+    async def caller_of_failing() -> None:
+        await http.run(failing())
+
+    with pytest.raises(ValueError, match="fixture: the exchange failed"):
+        asyncio.run(caller_of_failing())
+    http.loop.call_soon_threadsafe(http.loop.stop)
+
+
 def test_budget_with_workers_skips_instead_of_losing():
     articles = texts(16)
     with FakeOpenAIServer(default=fixture_reply) as srv:

