@@ -6,8 +6,8 @@ peak memory while streaming 10,000 articles.
    offline backend's brief of the article). Printed as a ratio to the ideal ceil(500/32) x 0.2 s
    (target <= 1.10x): a bare HTTP client sending the same requests (the floor the server and
    transport set); workers=1 (everything in this process), its first batch and a second batch
-   of new articles; workers=2, the same two batches after the workers are started (the start
-   is timed and printed apart). Each line gives the client's CPU per article (this process and
+   of new articles; workers=2, five batches of new articles after the workers are started (the
+   start is timed and printed apart), then their median and worst. Each line gives the client's CPU per article (this process and
    its workers, from /proc) and the stand-in server's CPU, since all share this machine's cores.
 2. The same 500 again, all cached: summarizing work per article (target < 0.5 s in all).
 3. daily_brief over 2,000 briefs (target < 2 s).
@@ -23,6 +23,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,7 +111,7 @@ def main(quick: bool = False) -> None:
               f"(target <= 1.10x):")
         print(f"   floor: a bare HTTP client sending the same requests, no summarizing: {floor:.2f} s, "
               f"ratio {floor / ideal:.3f}x")
-        def timed(label: str, batch: list[str], s: mineralbrief.Summarizer) -> None:
+        def timed(label: str, batch: list[str], s: mineralbrief.Summarizer) -> float:
             pool = s.start_workers(wait=False)  # the running pool, None with workers=1
             pids = pool.pids if pool is not None else []
             watched = [proc.pid, *pids]  # the stand-in server, then the workers
@@ -122,6 +123,7 @@ def main(quick: bool = False) -> None:
             print(f"   {label}: {wall:.2f} s, ratio {wall / ideal:.3f}x; client CPU "
                   f"{(cpu + sum(workers)) / n * 1000:.1f} ms/article{where}; server CPU {server:.2f} s; "
                   f"done {counts['done']}/{n}")
+            return wall / ideal
 
         with tempfile.TemporaryDirectory() as cache_dir:
             s = mineralbrief.Summarizer(base_url=base_url, cache_dir=Path(cache_dir), timeout=30)
@@ -134,10 +136,13 @@ def main(quick: bool = False) -> None:
                 w.start_workers()
                 print(f"   workers=2: the two worker processes started and ready in {time.perf_counter() - t0:.2f} s "
                       "(not in the figures below)")
-                timed("workers=2, first batch of the workers",
-                      articles(n, "Workers item"), w)
-                timed(f"workers=2, second batch of {n} new articles", articles(n, "Workers second item"), w)
+                ratios = [timed("workers=2, first batch of the workers", articles(n, "Workers item"), w)]
+                for k in "second third fourth fifth".split():
+                    ratios.append(timed(f"workers=2, {k} batch of {n} new articles",
+                                        articles(n, f"Workers {k} item"), w))
                 w.close()
+                print(f"   workers=2 over {len(ratios)} batches: median {statistics.median(ratios):.3f}x, "
+                      f"worst {max(ratios):.3f}x, over 1.10x: {sum(r > 1.10 for r in ratios)}")
             t0 = time.perf_counter()
             warm = list(summarize_many(texts, concurrency=conc, summarizer=s))
             warm_wall = time.perf_counter() - t0
