@@ -269,7 +269,7 @@ class Summarizer:
         if brief is None:
             if self._worker_settings is not None:
                 pool = self._pool or await asyncio.to_thread(self.start_workers)
-                brief = await asyncio.wrap_future(pool.submit(art, current_gate.get()))  # type: ignore[union-attr]
+                brief = await asyncio.wrap_future(pool.submit(art, current_gate.get(), key))  # type: ignore[union-attr]
             else:
                 brief = await self._afresh(art, key)
         return self._checked(brief, art)

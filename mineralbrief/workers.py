@@ -104,10 +104,11 @@ def _rebuild_error(name: str, message: str, state: dict[str, Any]) -> MineralBri
 
 
 class _Task:
-    __slots__ = ("article", "future", "gate", "tries")
+    __slots__ = ("article", "future", "gate", "key", "tries")
 
-    def __init__(self, article: Article, future: concurrent.futures.Future[Brief], gate: CallGate | None) -> None:
-        self.article, self.future, self.gate, self.tries = article, future, gate, 0
+    def __init__(self, article: Article, future: concurrent.futures.Future[Brief], gate: CallGate | None,
+                 key: str | None) -> None:
+        self.article, self.future, self.gate, self.key, self.tries = article, future, gate, key, 0
 
 
 def _settle(future: concurrent.futures.Future[Brief], result: Brief | None = None,
@@ -156,7 +157,7 @@ class _Worker:
         gate = task.gate
         with self._lock:
             self.tasks[task_id] = task
-            if self._post(("brief", task_id, task.article, gate and (gate.id, share, gate.closed))):
+            if self._post(("brief", task_id, task.article, task.key, gate and (gate.id, share, gate.closed))):
                 return True
             del self.tasks[task_id]
             return False
@@ -257,13 +258,16 @@ class WorkerPool:
             if self._broken:
                 raise WorkerError(self._broken)
 
-    def submit(self, article: Article, gate: CallGate | None = None) -> concurrent.futures.Future[Brief]:
+    def submit(self, article: Article, gate: CallGate | None = None,
+               key: str | None = None) -> concurrent.futures.Future[Brief]:
         """Brief ``article`` in a worker (no cache lookup: the caller did that).
 
         Args:
             article: the article.
             gate: the batch's gate: its limit is split between the workers, and closing it
                 closes their copies.
+            key: the cache key the caller looked up, which the worker stores the brief under
+                (computed there when None).
 
         Returns:
             A future of the (unchecked) ``Brief``, or of the error the worker raised (the same
@@ -272,7 +276,7 @@ class WorkerPool:
         if gate is not None and gate not in self._gates:
             self._gates.add(gate)
             gate.on_close.append(lambda: self._broadcast(("close_gate", gate.id)))
-        task = _Task(article, concurrent.futures.Future(), gate)
+        task = _Task(article, concurrent.futures.Future(), gate, key)
         self._dispatch(task)
         return task.future
 
@@ -331,11 +335,11 @@ async def _serve(summarizer: Any, inp: IO[bytes], out: IO[bytes]) -> None:
     running: set[asyncio.Task[None]] = set()
     gates: OrderedDict[int, CallGate] = OrderedDict()  # this worker's share of recent batches' gates
 
-    async def one(task_id: int, article: Article, gate: CallGate | None) -> None:
+    async def one(task_id: int, article: Article, key: str | None, gate: CallGate | None) -> None:
         current_gate.set(gate)  # this task's own context
         try:
             # as JSON: cheaper than a pickle of the model on both sides, and validated there
-            answer: tuple[Any, ...] = (task_id, True, (await summarizer._afresh(article)).model_dump_json())
+            answer: tuple[Any, ...] = (task_id, True, (await summarizer._afresh(article, key)).model_dump_json())
         except Exception as exc:  # every error goes back to the parent, typed
             answer = (task_id, False, _error_state(exc))
         _write(out, answer)
@@ -360,8 +364,8 @@ async def _serve(summarizer: Any, inp: IO[bytes], out: IO[bytes]) -> None:
                 if frame[1] in gates:
                     gates[frame[1]].close()
                 continue
-            _, task_id, article, spec = frame
-            task = asyncio.ensure_future(one(task_id, article, gate_of(spec)))
+            _, task_id, article, key, spec = frame
+            task = asyncio.ensure_future(one(task_id, article, key, gate_of(spec)))
             running.add(task)
             task.add_done_callback(running.discard)
     except asyncio.IncompleteReadError:  # stdin closed: the pool is closing or the parent died
@@ -397,10 +401,10 @@ def main() -> int:
             backend.use_http_thread()
             sys.setswitchinterval(0.001)
         # first-use costs paid before the first article: the backend's (its client: a missing
-        # key shows here), the cache key's schema hash, the domain layer's compiled patterns
+        # key shows here) and the domain layer's compiled patterns (the cache key comes from
+        # the caller, who looked it up)
         if hasattr(backend, "warm_up"):
             backend.warm_up()
-        summarizer._key(Article(text="warm-up"))
         extract_facts("Warm-up Ltd signed an MOU on neodymium worth $1 million.")
         # what the imports and the warm-up made lives as long as the process: frozen, it is
         # left out of the collector's full passes, each of which would otherwise stall every
