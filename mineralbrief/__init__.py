@@ -2,19 +2,20 @@
 
 from .api import Summarizer, asummarize, summarize
 from .article import Article, as_article, load_article
-from .backends.base import Backend, Generation, GenerationRequest
+from .backends.base import Backend, BaseBackend, Generation, GenerationRequest
 from .backends.fake import FakeBackend, FunctionBackend
+from .batch import BatchResult, asummarize_many, summarize_many
+from .cache import BriefCache, Cache, NullCache
 from .config import Settings
+from .daily import daily_brief
 from .errors import (
     ArticleError,
     BackendError,
-    BudgetExhaustedError,
     ConfigError,
     MineralBriefError,
     TransportError,
     UngroundedBriefError,
     ValidationFailedError,
-    WorkerError,
 )
 from .models import (
     Amount,
@@ -22,6 +23,7 @@ from .models import (
     Brief,
     BriefContent,
     Claim,
+    DailyBrief,
     DealSummary,
     EntityProfile,
     Evidence,
@@ -41,11 +43,15 @@ __all__ = [
     "ArticleMeta",
     "Backend",
     "BackendError",
+    "BaseBackend",
+    "BatchResult",
     "Brief",
+    "BriefCache",
     "BriefContent",
-    "BudgetExhaustedError",
+    "Cache",
     "Claim",
     "ConfigError",
+    "DailyBrief",
     "DealSummary",
     "EntityProfile",
     "Evidence",
@@ -55,6 +61,7 @@ __all__ = [
     "GenerationRequest",
     "GroundingReport",
     "MineralBriefError",
+    "NullCache",
     "Party",
     "Provenance",
     "RiskQuestion",
@@ -64,10 +71,12 @@ __all__ = [
     "UngroundedBriefError",
     "Usage",
     "ValidationFailedError",
-    "WorkerError",
     "__version__",
     "as_article",
     "asummarize",
+    "asummarize_many",
+    "daily_brief",
     "load_article",
     "summarize",
+    "summarize_many",
 ]

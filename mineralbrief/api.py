@@ -1,21 +1,22 @@
 """summarize(), asummarize() and Summarizer: one article in, one grounded Brief out.
 
-The flow, top to bottom::
+The flow of one article, top to bottom (``Summarizer.summarize``)::
 
-    article -> cache lookup -> facts (domain scan) -> backend.generate -> grounding -> cache store
+    article -> cache lookup -> facts (domain scan) + grounding index -> backend.generate
+            -> grounding -> cache store -> Brief
 
-The cache is looked up before the domain scan (the key needs only the article's hash and the
-settings), so a warm re-run costs a hash and a read per article. With ``workers=N`` the steps
-after a miss run in worker processes (``workers.py``); the lookup and the strict check stay here.
+The cache is looked up first (the key needs only the article's hash and the backend's
+identity), so a warm re-run costs a hash and a read per article.
 """
 
 from __future__ import annotations
 
-import asyncio
+import atexit
 import hashlib
 import json
 import logging
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -23,16 +24,17 @@ from pydantic import ValidationError
 
 from .article import Article, ArticleLike, as_article
 from .backends.base import Backend, Generation, GenerationRequest
-from .cache import BriefCache, Cache, NullCache, cache_key
+from .cache import Cache, NullCache, open_cache
 from .config import Settings
 from .domain.facts import extract_facts
 from .errors import ConfigError, UngroundedBriefError
-from .gate import current_gate
 from .grounding import SourceIndex, ground
 from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
-from .workers import WorkerPool
 
 log = logging.getLogger("mineralbrief")
+
+# What a Summarizer itself uses; every other setting is the backend's.
+_SUMMARIZER_FIELDS = frozenset({"backend", "strict", "cache", "cache_dir"})
 
 
 def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
@@ -53,11 +55,12 @@ def make_settings(settings: Settings | None = None, **overrides: Any) -> Setting
 
 def make_backend(settings: Settings) -> Backend:
     """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai)."""
-    if settings.resolved_backend == "openai":
+    name = settings.resolved_backend
+    if name == "openai":
         from .backends.openai_compat import OpenAICompatBackend
 
         return OpenAICompatBackend(settings)
-    if settings.resolved_backend == "local":
+    if name == "local":
         from .backends.local import LocalBackend
 
         return LocalBackend(settings)
@@ -77,11 +80,15 @@ class Summarizer:
 
     Args:
         settings: a ``Settings``; ``None`` reads the environment.
-        backend: a backend instance (e.g. ``FakeBackend`` in tests) or a backend name
-            (``"auto"``, ``"openai"``, ``"offline"``); default from settings.
+        backend: a backend instance (``FakeBackend`` in tests, a backend you built) or a backend
+            name (``"auto"``, ``"openai"``, ``"offline"``, ``"local"``); default from settings.
+            A backend instance carries its own model and sampling settings.
         store: a cache instance (``BriefCache``, ``NullCache`` or your own); default a
             ``BriefCache`` in ``settings.resolved_cache_dir``, or none when ``cache=False``.
         **overrides: any ``Settings`` field, e.g. ``model="gpt-4o-mini"``, ``cache=False``.
+
+    Raises:
+        ConfigError: an invalid setting, or model settings given beside a backend instance.
     """
 
     def __init__(
@@ -90,105 +97,34 @@ class Summarizer:
     ) -> None:
         if isinstance(backend, str):
             overrides["backend"], backend = backend, None
+        if backend is not None:
+            if not isinstance(backend, Backend):
+                raise ConfigError(f"{type(backend).__name__} lacks members of the Backend contract "
+                                  "(identity, generate, agenerate, close, aclose): subclass mineralbrief.BaseBackend")
+            misplaced = sorted(k for k, v in overrides.items() if v is not None and k not in _SUMMARIZER_FIELDS)
+            if misplaced:
+                raise ConfigError(
+                    f"{', '.join(misplaced)} belong to the backend, which is already built: build it "
+                    f"with them (e.g. OpenAICompatBackend(Settings({misplaced[0]}=...))) or pass no backend")
         self.settings = make_settings(settings, **overrides)
-        self.backend: Backend = backend or make_backend(self.settings)
-        # an LLM backend: its answers depend on model, endpoint, prompt and sampling, and are cached
-        self._llm = bool(getattr(self.backend, "cacheable", False))
-        # what identifies the model behind an LLM backend: model, endpoint, mode, prompt version
-        self._identity: dict[str, str | None] = self.backend.identity() if self._llm else {}
+        self.backend: Backend = backend if backend is not None else make_backend(self.settings)
+        identity = self.backend.identity()
+        # everything but the article that changes an answer, hashed into each article's key
+        self._key_prefix = None if identity is None else json.dumps(
+            {"backend": self.backend.name, "schema": _schema_hash(), **identity},
+            sort_keys=True, default=str)
+        self._prompt_version = None if identity is None else identity.get("prompt")
         if store is not None:
             self.cache: Cache = store
-        elif self.settings.cache and self._llm:
-            self.cache = BriefCache(self.settings.resolved_cache_dir)
+        elif self.settings.cache and identity is not None:
+            self.cache = open_cache(self.settings.resolved_cache_dir)
         else:
             self.cache = NullCache()
-        self._pool: WorkerPool | None = None
-        self._pool_lock = threading.Lock()
-        self._worker_settings = self._for_workers(backend) if self.settings.workers > 1 else None
-
-    def _for_workers(self, backend: Backend | None) -> Settings:
-        """The settings a worker process rebuilds this summarizer from: it must be the same one."""
-        if backend is not None:
-            raise ConfigError(
-                f"workers={self.settings.workers} needs a backend chosen by name (backend=\"openai\", "
-                "\"offline\" or \"local\"): a backend object cannot be rebuilt in another process")
-        if isinstance(self.cache, BriefCache):
-            return self.settings.with_overrides(cache=True, cache_dir=self.cache.directory)
-        if isinstance(self.cache, NullCache):
-            return self.settings.with_overrides(cache=False)
-        raise ConfigError(f"workers={self.settings.workers} needs a BriefCache or no cache, "
-                          f"not {type(self.cache).__name__}: worker processes write the cache themselves")
+        self._cache_warned = False
 
     @property
     def backend_name(self) -> str:
         return self.backend.name
-
-    # -- the flow --------------------------------------------------------------------------
-    def _request(self, art: Article) -> GenerationRequest:
-        facts = extract_facts(art.text)
-        index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
-                            blocked=facts.injections)
-        return GenerationRequest(
-            article=art, index=index, settings=self.settings, facts=facts,
-        )
-
-    def _key(self, art: Article) -> str:
-        s, llm = self.settings, self._llm
-        ident = self._identity
-        return cache_key(
-            article=art.content_hash,
-            backend=self.backend.name,
-            model=ident.get("model"),
-            endpoint=ident.get("endpoint"),
-            mode=ident.get("mode"),
-            prompt=ident.get("prompt"),
-            schema=_schema_hash(),
-            temperature=s.temperature if llm else None,
-            max_tokens=s.max_tokens if llm else None,
-            seed=s.seed if llm else None,
-            max_reasks=s.max_reasks if llm else None,
-            max_input_chars=s.max_input_chars if llm else None,
-        )
-
-    def _from_cache(self, key: str) -> Brief | None:
-        hit = self.cache.get(key)
-        if hit is None:
-            return None
-        log.debug("cache hit %s", key[:18])
-        return hit.model_copy(update={
-            "provenance": hit.provenance.model_copy(update={"cached": True}),
-            "usage": Usage(),
-        })
-
-    def _assemble(self, art: Article, request: GenerationRequest, gen: Generation) -> Brief:
-        content = gen.content
-        # offsets and flags never come from a model: checked here, or by the backend's validator
-        report = gen.grounding or ground(content, request.index)
-        # content is a validated BriefContent already (or instructor's subclass of it): its fields
-        # make the Brief, constructed, not validated again
-        brief = Brief.model_construct(
-            **{name: getattr(content, name) for name in BriefContent.model_fields},
-            source=ArticleMeta(
-                title=art.title, url=art.url, published=art.published, content_hash=art.content_hash,
-            ),
-            provenance=Provenance(
-                backend=self.backend.name, model=gen.model,
-                prompt_version=self._identity.get("prompt"),
-            ),
-            usage=gen.usage,
-            grounding=report,
-        )
-        if not report.ok:
-            log.warning(
-                "%s: %d item(s) not found in the article: %s", art.id, len(report.unverified),
-                "; ".join(report.unverified[:3]),
-            )
-        return brief
-
-    def _checked(self, brief: Brief, art: Article) -> Brief:
-        if self.settings.strict and not brief.grounding.ok:
-            raise UngroundedBriefError(brief.grounding.unverified, brief=brief, article_id=art.id)
-        return brief
 
     def summarize(self, article: ArticleLike) -> Brief:
         """Brief one article.
@@ -209,42 +145,94 @@ class Summarizer:
             ConfigError: e.g. the openai backend without a key or endpoint.
         """
         art = as_article(article)
-        key = self._key(art)
-        brief = self._from_cache(key)  # a hit costs a hash and a read: no scan, no request
-        if brief is None:
-            request = self._request(art)
-            brief = self._assemble(art, request, self.backend.generate(request))
-            self.cache.set(key, brief)
+        key = self.cache_key(art)
+        cached = self._lookup(key, art)
+        if cached is not None:
+            return self._checked(cached, art)
+        request = self._request(art)
+        return self._finish(art, key, request, self.backend.generate(request))
+
+    async def asummarize(self, article: ArticleLike) -> Brief:
+        """``summarize`` for asyncio (the backend's ``agenerate``)."""
+        art = as_article(article)
+        key = self.cache_key(art)
+        cached = self._lookup(key, art)
+        if cached is not None:
+            return self._checked(cached, art)
+        request = self._request(art)
+        return self._finish(art, key, request, await self.backend.agenerate(request))
+
+    # -- the steps, in the order they run ----------------------------------------------------
+    def cache_key(self, art: Article) -> str | None:
+        """The article's cache key, or None when this backend's answers are not cached."""
+        if self._key_prefix is None:
+            return None
+        return "brief:" + hashlib.sha256(f"{self._key_prefix}|{art.content_hash}".encode()).hexdigest()
+
+    def _lookup(self, key: str | None, art: Article) -> Brief | None:
+        if key is None:
+            return None
+        try:
+            hit = self.cache.get(key)
+        except Exception as exc:  # a cache is an optimisation: its failure is a miss
+            self._warn_cache("read", exc)
+            return None
+        if hit is None:
+            return None
+        # the same text from another outlet: the answer is shared, the source is this article's
+        return hit.model_copy(update={
+            "source": _meta(art), "usage": Usage(),
+            "provenance": hit.provenance.model_copy(update={"cached": True}),
+        })
+
+    def _request(self, art: Article) -> GenerationRequest:
+        facts = extract_facts(art.text)
+        index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
+                            blocked=facts.injections)
+        return GenerationRequest(article=art, facts=facts, index=index)
+
+    def _finish(self, art: Article, key: str | None, request: GenerationRequest, gen: Generation) -> Brief:
+        # offsets and flags never come from a model: checked here, or by the backend's re-ask loop
+        report = gen.grounding or ground(gen.content, request.index)
+        brief = Brief.model_construct(  # fields of a validated BriefContent: not validated again
+            **{name: getattr(gen.content, name) for name in BriefContent.model_fields},
+            source=_meta(art),
+            provenance=Provenance(backend=self.backend.name, model=gen.model,
+                                  prompt_version=self._prompt_version),
+            usage=gen.usage,
+            grounding=report,
+        )
+        if not report.ok:
+            log.warning("%s: %d item(s) not found in the article: %s", art.id,
+                        len(report.unverified), "; ".join(report.unverified[:3]))
+        if key is not None:
+            try:
+                self.cache.set(key, brief)
+            except Exception as exc:  # the brief is paid for: keep it, whatever the disk says
+                self._warn_cache("write", exc)
         return self._checked(brief, art)
 
-    def start_workers(self, wait: bool = True) -> WorkerPool | None:
-        """Start the worker processes now (``workers=N``), rather than at the first cache miss;
-        None with ``workers=1``.
+    def _checked(self, brief: Brief, art: Article) -> Brief:
+        if self.settings.strict and not brief.grounding.ok:
+            raise UngroundedBriefError(brief.grounding.unverified, brief=brief, article_id=art.id)
+        return brief
 
-        Args:
-            wait: block until they are ready (about a second: they import mineralbrief). With
-                False they get ready while you do something else; articles sent before then wait.
+    def _warn_cache(self, what: str, exc: Exception) -> None:
+        if not self._cache_warned:
+            self._cache_warned = True
+            log.warning("cache %s failed (%s: %s); going on without it", what, type(exc).__name__, exc)
 
-        Raises:
-            WorkerError: a worker could not start (its error is on stderr).
-        """
-        if self._worker_settings is None:
-            return None
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = WorkerPool(self._worker_settings, self.settings.workers)
-            pool = self._pool
-        if wait:
-            pool.wait_ready()
-        return pool
-
+    # -- lifetime ----------------------------------------------------------------------------
     def close(self) -> None:
-        """Stop the worker processes, if any (they also stop at exit). The summarizer stays
-        usable: a later batch starts new ones."""
-        with self._pool_lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
+        """Close the backend's clients and the cache. A later call opens them again."""
+        self.backend.close()
+        close = getattr(self.cache, "close", None)  # the Cache protocol does not require it
+        if close is not None:
+            close()
+
+    async def aclose(self) -> None:
+        """Close the connections the backend opened in the running event loop."""
+        await self.backend.aclose()
 
     def __enter__(self) -> Summarizer:
         return self
@@ -252,55 +240,68 @@ class Summarizer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    async def aclose(self) -> None:
-        """Close the connections the backend opened in the running event loop (a later call
-        opens new ones). ``summarize_many`` calls this before its loop ends."""
-        close = getattr(self.backend, "aclose", None)
-        if close is not None:
-            await close()
 
-    async def asummarize(self, article: ArticleLike) -> Brief:
-        """``summarize`` for asyncio: the backend's ``agenerate`` when it has one; with
-        ``workers=N``, a cache miss is briefed in a worker process (``WorkerError`` if that
-        process dies twice on it)."""
-        art = as_article(article)
-        key = self._key(art)
-        brief = self._from_cache(key)
-        if brief is None:
-            if self._worker_settings is not None:
-                pool = self._pool or await asyncio.to_thread(self.start_workers)
-                brief = await asyncio.wrap_future(pool.submit(art, current_gate.get(), key))  # type: ignore[union-attr]
-            else:
-                brief = await self._afresh(art, key)
-        return self._checked(brief, art)
+def _meta(art: Article) -> ArticleMeta:
+    return ArticleMeta(title=art.title, url=art.url, published=art.published, content_hash=art.content_hash)
 
-    async def _afresh(self, art: Article, key: str | None = None) -> Brief:
-        """A cache miss, in this process: scan, generate, ground, store (what a worker runs)."""
-        request = self._request(art)
-        agenerate = getattr(self.backend, "agenerate", None)
-        if agenerate is not None:
-            gen = await agenerate(request)
-        else:
-            gen = await asyncio.to_thread(self.backend.generate, request)
-        brief = self._assemble(art, request, gen)
-        self.cache.set(key or self._key(art), brief)
-        return brief
+
+# -- module-level functions: one Summarizer per distinct settings, reused -----------------------
+_shared: OrderedDict[str, Summarizer] = OrderedDict()
+_shared_lock = threading.Lock()
+_SHARED_MAX = 32
+
+
+def _fingerprint(s: Settings) -> str:
+    secret = s.api_key.get_secret_value() if s.api_key is not None else ""
+    return s.model_dump_json() + "|" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def shared_summarizer(settings: Settings | None = None, **overrides: Any) -> Summarizer:
+    """The ``Summarizer`` that ``summarize()`` uses for these settings: made once (with its
+    client, connection pool and cache) and reused by every call with the same settings."""
+    s = make_settings(settings, **overrides)
+    key = _fingerprint(s)
+    with _shared_lock:
+        found = _shared.get(key)
+        if found is None:
+            found = _shared[key] = Summarizer(s)
+            if len(_shared) > _SHARED_MAX:  # dropped, not closed: another thread may be using it
+                _shared.popitem(last=False)
+        _shared.move_to_end(key)
+        return found
+
+
+@atexit.register
+def close_shared() -> None:
+    """Close the summarizers that ``summarize()`` keeps (done at exit; later calls make new ones)."""
+    with _shared_lock:
+        summarizers = list(_shared.values())
+        _shared.clear()
+    for s in summarizers:
+        try:
+            s.close()
+        except Exception:  # noqa: S110 - exiting; nothing left to tell
+            pass
 
 
 def summarize(
     article: ArticleLike, *, settings: Settings | None = None, backend: Backend | str | None = None,
     **overrides: Any,
 ) -> Brief:
-    """Brief one article with a one-off ``Summarizer``. See ``Summarizer.summarize``.
+    """Brief one article. See ``Summarizer.summarize`` for what it returns and raises.
+
+    Calls with the same settings share one ``Summarizer`` (client, connections, cache).
 
     Args:
         article: text, a ``Path`` or an ``Article``.
         settings: a ``Settings``; ``None`` reads the environment.
-        backend: a backend instance, e.g. ``FakeBackend``.
-        **overrides: ``Settings`` fields: ``model``, ``base_url``, ``api_key``, ``backend``
-            (as a name), ``cache``, ``max_reasks``, ``strict``, ``mode``, ...
+        backend: a backend name, or a backend instance (e.g. ``FakeBackend``).
+        **overrides: ``Settings`` fields: ``model``, ``base_url``, ``api_key``, ``cache``,
+            ``max_reasks``, ``strict``, ``mode``, ...
     """
-    return Summarizer(settings, backend=backend, **overrides).summarize(article)
+    if backend is not None and not isinstance(backend, str):
+        return Summarizer(settings, backend=backend, **overrides).summarize(article)
+    return shared_summarizer(settings, backend=backend, **overrides).summarize(article)
 
 
 async def asummarize(
@@ -308,4 +309,6 @@ async def asummarize(
     **overrides: Any,
 ) -> Brief:
     """``summarize`` for asyncio."""
-    return await Summarizer(settings, backend=backend, **overrides).asummarize(article)
+    if backend is not None and not isinstance(backend, str):
+        return await Summarizer(settings, backend=backend, **overrides).asummarize(article)
+    return await shared_summarizer(settings, backend=backend, **overrides).asummarize(article)

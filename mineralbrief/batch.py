@@ -3,9 +3,8 @@
 ``asummarize_many`` / ``summarize_many`` take any iterable of articles (text, paths,
 ``Article`` objects, or ``ArticleError`` placeholders from a loader) and yield one
 ``BatchResult`` per article *as it completes*. They read the input lazily, keeping at most
-twice ``concurrency`` articles in flight (``concurrency`` LLM calls, ``gate.py``), so a stream
-of 10,000 articles never sits in memory. One article's failure never stops the others. With
-``workers=N`` the articles are briefed in worker processes (``workers.py``).
+``concurrency`` articles in flight, so a stream of 10,000 articles never sits in memory. One
+article's failure never stops the others.
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ from typing import Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
-from .errors import BudgetExhaustedError, MineralBriefError
-from .gate import CallGate, current_gate
+from .errors import BackendError, ConfigError, MineralBriefError
 from .models import Brief
 
 Status = Literal["done", "cached", "failed", "skipped_budget"]
@@ -68,87 +66,84 @@ async def asummarize_many(
     Args:
         articles: texts, paths, ``Article`` objects, or errors a loader produced (reported as
             failures, so nothing is silently dropped).
-        concurrency: LLM calls in flight at once (>= 1); for the offline and local backends,
-            articles in flight at once.
-        budget_tokens: stop starting new LLM calls once the batch has used this many tokens;
-            the articles whose call had not started are reported as ``skipped_budget``.
+        concurrency: articles in flight at once (>= 1), hence LLM calls in flight at most.
+        budget_tokens: start no new article once the batch has used this many tokens (every
+            attempt counts, failed ones included); the articles not started are reported as
+            ``skipped_budget``. The articles already in flight finish, so a batch can go over
+            by what they use.
         summarizer: a ``Summarizer`` to share; default one built from ``**settings``
-            (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ``workers``, ...) and
-            closed when the batch ends.
+            (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ...) and closed when
+            the batch ends.
+
+    Raises:
+        ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer.
     """
-    _check(concurrency, summarizer, settings)
-    if summarizer is None:
-        with Summarizer(**settings) as own:
-            async for result in _run(articles, concurrency, budget_tokens, own):
-                yield result
-            await own.aclose()
-    else:
-        async for result in _run(articles, concurrency, budget_tokens, summarizer):
+    _check(concurrency, budget_tokens, summarizer, settings)
+    s = summarizer or Summarizer(**settings)
+    try:
+        async for result in _run(articles, concurrency, budget_tokens, s):
             yield result
+    finally:
+        await s.aclose()  # this loop's connections, closed while it still runs
+        if summarizer is None:
+            s.close()
+
+
+async def _one(s: Summarizer, index: int, item: Any) -> tuple[BatchResult, int]:
+    """One article's result and the tokens it cost, whatever happened."""
+    source = _source_of(item, index)
+    if isinstance(item, MineralBriefError):
+        return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}"), 0
+    try:
+        brief = await s.asummarize(as_article(item))
+    except Exception as exc:  # one article's failure, even a bug, must not lose the batch
+        usage = exc.usage if isinstance(exc, BackendError) else None
+        return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),
+                usage.total_tokens if usage is not None else 0)
+    status: Status = "cached" if brief.provenance.cached else "done"
+    return BatchResult(index, source, status, brief=brief), brief.usage.total_tokens
 
 
 async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int,
                budget_tokens: int | None, s: Summarizer) -> AsyncIterator[BatchResult]:
     used = 0
-    it = iter(enumerate(articles))
-    pending: set[asyncio.Task[BatchResult]] = set()
-    budget_note = f"token budget of {budget_tokens or 0:,} reached"
-    gate = CallGate(concurrency, reason=budget_note)
-    # A backend that takes the gate's slots per LLM call gets as many articles again being
-    # prepared or finished, so a freed slot never waits for a domain scan. Any other backend
-    # (offline, local, your own) has ``concurrency`` articles in flight, as many as calls.
-    in_flight = concurrency * (2 if getattr(s.backend, "uses_call_gate", False) else 1)
-
-    async def one(index: int, item: Any) -> BatchResult:
-        current_gate.set(gate)  # this task's own context: what the backend's calls wait on
-        source = _source_of(item, index)
-        if isinstance(item, MineralBriefError):
-            return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}")
-        try:
-            brief = await s.asummarize(as_article(item))
-        except BudgetExhaustedError:
-            return BatchResult(index, source, "skipped_budget", error=budget_note)
-        except MineralBriefError as exc:
-            return BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}")
-        except Exception as exc:  # a bug must not lose the rest of the batch
-            return BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}")
-        return BatchResult(index, source, "cached" if brief.provenance.cached else "done", brief=brief)
-
-    def start_more() -> list[BatchResult]:
-        skipped = []
-        while len(pending) < in_flight:
-            try:
-                index, item = next(it)
-            except StopIteration:
-                break
-            if gate.closed:
-                skipped.append(BatchResult(index, _source_of(item, index), "skipped_budget", error=budget_note))
-                continue
-            pending.add(asyncio.ensure_future(one(index, item)))
-        return skipped
-
-    for r in start_more():
-        yield r
-    while pending:
-        done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            pending.discard(task)
-            result = task.result()
-            if result.brief is not None:
-                used += result.brief.usage.total_tokens
+    note = f"token budget of {budget_tokens or 0:,} reached"
+    items = iter(enumerate(articles))
+    pending: set[asyncio.Task[tuple[BatchResult, int]]] = set()
+    try:
+        while True:
+            while len(pending) < concurrency:
+                nxt = next(items, None)
+                if nxt is None:
+                    break
+                index, item = nxt
                 if budget_tokens is not None and used >= budget_tokens:
-                    gate.close()  # no new LLM call from here on, in this process or a worker
-            yield result
-        for r in start_more():
-            yield r
+                    yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
+                else:
+                    pending.add(asyncio.ensure_future(_one(s, index, item)))
+            if not pending:
+                return
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                result, tokens = task.result()
+                used += tokens
+                yield result
+    finally:  # the caller stopped early: what is in flight is cancelled, not left running
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _check(concurrency: int, summarizer: Summarizer | None, settings: dict[str, Any]) -> None:
+def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer | None,
+           settings: dict[str, Any]) -> None:
     if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+        raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
+    if budget_tokens is not None and budget_tokens < 0:
+        raise ConfigError(f"budget_tokens must be 0 or more, got {budget_tokens}")
     if summarizer is not None and settings:
-        raise TypeError(f"settings ({', '.join(sorted(settings))}) are ignored when a summarizer is given: "
-                        "pass them to Summarizer(...) instead")
+        raise ConfigError(f"settings ({', '.join(sorted(settings))}) are ignored when a summarizer is given: "
+                          "pass them to Summarizer(...) instead")
 
 
 def summarize_many(
@@ -160,24 +155,15 @@ def summarize_many(
     The event loop runs in a worker thread; results cross over through a small queue, so the
     caller can stop early (results not yet consumed are then discarded).
     """
-    _check(concurrency, summarizer, settings)
+    _check(concurrency, budget_tokens, summarizer, settings)
     out: queue.Queue[Any] = queue.Queue(maxsize=max(2, concurrency * 2))
     stop = threading.Event()
     done = object()
 
-    s = summarizer or Summarizer(**settings)
-
-    async def pump() -> None:
-        try:
-            await deliver()
-        finally:
-            await s.aclose()  # this loop's connections, closed while it still runs
-            if summarizer is None:
-                s.close()  # its worker processes, if any
-
     async def deliver() -> None:
-        async for result in asummarize_many(articles, concurrency=concurrency, budget_tokens=budget_tokens,
-                                            summarizer=s):
+        batch = asummarize_many(articles, concurrency=concurrency, budget_tokens=budget_tokens,
+                                summarizer=summarizer, **settings)
+        async for result in batch:
             while not stop.is_set():
                 try:
                     out.put_nowait(result)
@@ -185,6 +171,7 @@ def summarize_many(
                 except queue.Full:  # a slow consumer: wait without blocking the loop's other requests
                     await asyncio.sleep(0.005)
             if stop.is_set():
+                await batch.aclose()  # cancels what is in flight, closes the connections
                 return
 
     def put(item: Any) -> None:
@@ -197,7 +184,7 @@ def summarize_many(
 
     def run() -> None:
         try:
-            asyncio.run(pump())
+            asyncio.run(deliver())
         except BaseException as exc:  # surfaced to the caller below
             put(exc)
         finally:

@@ -96,3 +96,14 @@ class BriefCache:
 
     def close(self) -> None:
         self._cache.close()
+
+
+def open_cache(directory: Path) -> Cache:
+    """The disk cache in ``directory``; when it cannot be opened (read-only, corrupt, no
+    space), a warning and no cache: a run never fails for its cache."""
+    try:
+        return BriefCache(directory)
+    except Exception as exc:
+        log.warning("cache at %s cannot be opened (%s: %s); going on without it",
+                    directory, type(exc).__name__, exc)
+        return NullCache()

@@ -118,10 +118,8 @@ def daily(
     inbox: Path = typer.Argument(..., help="Folder (or file, or - for stdin) of the day's articles."),
     day: str = typer.Option(..., "--date", help="The day, YYYY-MM-DD."),
     out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
-    concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="LLM calls in flight at once."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64,
-                                          help="Processes that brief the articles (default 1: this one)."),
-    budget_tokens: Optional[int] = typer.Option(None, "--budget-tokens", min=1, help="Stop starting LLM calls past this."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Articles (LLM calls) in flight at once."),
+    budget_tokens: Optional[int] = typer.Option(None, "--budget-tokens", min=1, help="Start no new article once the run has used this many tokens."),
     previous: Optional[Path] = typer.Option(None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
     backend: Optional[BackendChoice] = typer.Option(None, "--backend"),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
@@ -140,7 +138,7 @@ def daily(
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if no_cache else None, gguf=gguf, workers=workers)
+                             cache=False if no_cache else None, gguf=gguf)
     summarizer = Summarizer(settings)
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
     tty = sys.stderr.isatty()
@@ -150,7 +148,7 @@ def daily(
             sys.stderr.write(("\r" if tty else "") + p.line() + ("\n" if p.finished == p.total or not tty else ""))
             sys.stderr.flush()
 
-    with summarizer:  # its worker processes, if any, stop with the run
+    with summarizer:  # its clients and cache close with the run
         result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show)
     typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "

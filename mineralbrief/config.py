@@ -34,7 +34,9 @@ class Settings(BaseSettings):
         max_reasks: validation re-asks after the first answer (instructor).
         strict: raise ``UngroundedBriefError`` instead of returning a flagged brief.
         cache, cache_dir: the on-disk cache of briefs.
-        timeout, connect_timeout: seconds for one HTTP request, and for connecting.
+        timeout, connect_timeout: seconds one read (or the connection) may stall.
+        deadline: seconds one call may take in all, its transport retries and waits included,
+            however slowly a server trickles its answer.
         max_input_chars: the model's input budget for one article; longer articles are split
             into overlapping chunks, briefed one by one and merged (never truncated).
         max_attempts, backoff_initial, backoff_max: transport retries (tenacity).
@@ -42,15 +44,11 @@ class Settings(BaseSettings):
         local_ctx, local_threads: llama.cpp context size (tokens) and CPU threads (default all).
         local_candidates: constrain the local model's choices to the domain layer's candidates
             (names, elements, amounts, sentences found in the article).
-        workers: processes that brief a batch's articles (``asummarize``, ``summarize_many``,
-            ``daily``); 1 keeps everything in the caller's process. More helps when the client's
-            own CPU (about 5-9 ms an article) is what limits a batch: a fast local endpoint at
-            high concurrency. Not part of the cache key: it changes where, not what.
     """
 
     model_config = SettingsConfigDict(
         env_prefix="MINERALBRIEF_", populate_by_name=True, extra="forbid",
-        validate_default=True,
+        validate_default=True, hide_input_in_errors=True,  # an error must never echo a key
     )
 
     backend: BackendName = "auto"
@@ -73,6 +71,7 @@ class Settings(BaseSettings):
     cache_dir: Path | None = None
     timeout: float = Field(default=60.0, gt=0)
     connect_timeout: float = Field(default=10.0, gt=0)
+    deadline: float = Field(default=300.0, gt=0)
     max_input_chars: int = Field(default=60_000, ge=2_000)
     max_attempts: int = Field(default=4, ge=1, le=20)
     backoff_initial: float = Field(default=0.5, ge=0)
@@ -81,7 +80,18 @@ class Settings(BaseSettings):
     local_ctx: int = Field(default=8192, ge=1024, le=131072)
     local_threads: int | None = Field(default=None, ge=1)
     local_candidates: bool = True
-    workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("api_key")
+    @classmethod
+    def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        key = value.get_secret_value().strip()  # a newline from a file or a shell is common
+        if not key:
+            return None
+        if any(c.isspace() or not c.isprintable() for c in key):
+            raise ValueError("api_key holds a space or a control character inside it (the key itself is not shown)")
+        return SecretStr(key)
 
     @field_validator("base_url")
     @classmethod

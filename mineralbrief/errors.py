@@ -5,14 +5,12 @@
     ├── ArticleError           the input is not an article (empty, binary, undecodable)
     ├── BackendError           the backend could not produce a brief
     │   ├── TransportError     HTTP/connection failures outlived the transport retries
-    │   ├── ValidationFailedError
-    │   │                      the model's answers never fit the schema within max_reasks
-    │   └── WorkerError        a worker process (workers=N) died while briefing the article
-    ├── BudgetExhaustedError   a batch's token budget was reached before this article's LLM call
+    │   └── ValidationFailedError
+    │                          the model's answers never fit the schema within max_reasks
     └── UngroundedBriefError   strict=True and some statements could not be found in the article
 
-Errors carry context (attempts, last HTTP status, the last raw answer, the article id) and never
-the API key.
+Errors carry context (attempts, last HTTP status, the last raw answer, the article id, the
+tokens the failed attempts cost) and never the API key.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Brief
+    from .models import Brief, Usage
 
 
 class MineralBriefError(Exception):
@@ -40,7 +38,15 @@ class ArticleError(MineralBriefError):
 
 
 class BackendError(MineralBriefError):
-    """The backend could not produce a brief."""
+    """The backend could not produce a brief.
+
+    Attributes:
+        usage: requests and tokens the failed attempts cost (a batch's budget counts them).
+    """
+
+    def __init__(self, message: str, *, article_id: str | None = None, usage: Usage | None = None) -> None:
+        super().__init__(message, article_id=article_id)
+        self.usage = usage
 
 
 class TransportError(BackendError):
@@ -53,9 +59,9 @@ class TransportError(BackendError):
 
     def __init__(
         self, message: str, *, attempts: int, last_status: int | None,
-        article_id: str | None = None,
+        article_id: str | None = None, usage: Usage | None = None,
     ) -> None:
-        super().__init__(message, article_id=article_id)
+        super().__init__(message, article_id=article_id, usage=usage)
         self.attempts = attempts
         self.last_status = last_status
 
@@ -71,22 +77,12 @@ class ValidationFailedError(BackendError):
 
     def __init__(
         self, message: str, *, attempts: int, last_raw: str | None, errors: list[Any],
-        article_id: str | None = None,
+        article_id: str | None = None, usage: Usage | None = None,
     ) -> None:
-        super().__init__(message, article_id=article_id)
+        super().__init__(message, article_id=article_id, usage=usage)
         self.attempts = attempts
         self.last_raw = last_raw
         self.errors = errors
-
-
-class WorkerError(BackendError):
-    """A worker process (``workers=N``) could not start, or died while briefing the article
-    (it was tried on a second worker first)."""
-
-
-class BudgetExhaustedError(MineralBriefError):
-    """A batch's token budget was reached before this article's LLM call; batches report the
-    article as ``skipped_budget``."""
 
 
 class UngroundedBriefError(MineralBriefError):

@@ -1,4 +1,4 @@
-"""The tenacity policy for transport errors.
+"""The tenacity policy for transport errors, with a total deadline per call.
 
 This is the outer of two separate retry layers (DESIGN rule 11): it retries the *HTTP call*
 on 429 (honouring Retry-After), 408, 409, 5xx, timeouts and dropped connections, with
@@ -7,34 +7,23 @@ different layer with its own limit: a transport error is never shown to the mode
 answer is never retried here. The openai client's own retries are off, so the layers never
 multiply.
 
-This module does not know the openai exception types: the backend passes a classifier.
+This module knows no HTTP library: ``backends/transport.py`` runs the policy under the openai
+client, and says which errors are transient.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import random
 
-from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
+from tenacity import RetryCallState
 
 from .config import Settings
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_AFTER_CAP = 120.0
-
-
-@dataclass(frozen=True)
-class Transient:
-    """What the classifier says of a retryable error."""
-
-    status: int | None
-    retry_after: float | None = None
-
-
-Classifier = Callable[[BaseException], "Transient | None"]
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -57,36 +46,41 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _policy(settings: Settings, classify: Classifier) -> dict:
+def transport_policy(settings: Settings, deadline: float, is_transient: Callable[[BaseException], bool]) -> dict:
+    """Keyword arguments for a ``tenacity.Retrying`` (or ``AsyncRetrying``) of one call.
+
+    Args:
+        settings: ``max_attempts``, ``backoff_initial``, ``backoff_max``.
+        deadline: ``time.monotonic()`` past which no attempt starts and no wait is begun.
+        is_transient: which errors are worth another attempt; an error may carry the
+            server's ``retry_after`` (seconds).
+
+    A ``Retry-After`` longer than ``RETRY_AFTER_CAP`` or than the time left stops at once: a
+    server that says "come back in an hour" fails the call now instead of after the cap.
+    """
     def backoff(state: RetryCallState) -> float:
         """Exponential from ``backoff_initial``, full jitter on top, capped at ``backoff_max``."""
         base = settings.backoff_initial * (2 ** (state.attempt_number - 1))
         return min(settings.backoff_max, base + random.uniform(0, settings.backoff_initial))
 
+    def asked(state: RetryCallState) -> float | None:
+        exc = state.outcome.exception() if state.outcome else None
+        return getattr(exc, "retry_after", None)
+
     def should_retry(state: RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
-        return exc is not None and classify(exc) is not None
+        return exc is not None and is_transient(exc)
 
     def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        info = classify(exc) if exc is not None else None
-        if info is not None and info.retry_after is not None:
-            return min(info.retry_after, RETRY_AFTER_CAP)
-        return backoff(state)
+        server = asked(state)
+        planned = server if server is not None else backoff(state)
+        return max(0.0, min(planned, deadline - time.monotonic()))
 
-    return {
-        "retry": should_retry,
-        "wait": wait,
-        "stop": stop_after_attempt(settings.max_attempts),
-        "reraise": True,
-    }
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number >= settings.max_attempts:
+            return True
+        left = deadline - time.monotonic()
+        server = asked(state)
+        return left <= 0 or (server is not None and server > min(left, RETRY_AFTER_CAP))
 
-
-def transport_retrying(settings: Settings, classify: Classifier) -> Retrying:
-    """A ``tenacity.Retrying`` for one synchronous HTTP call."""
-    return Retrying(**_policy(settings, classify))
-
-
-def async_transport_retrying(settings: Settings, classify: Classifier) -> AsyncRetrying:
-    """A ``tenacity.AsyncRetrying`` for one asynchronous HTTP call."""
-    return AsyncRetrying(**_policy(settings, classify))
+    return {"retry": should_retry, "wait": wait, "stop": stop, "reraise": True}

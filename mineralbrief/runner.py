@@ -86,7 +86,6 @@ def run_daily(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> tuple[DailyBrief, Progress]:
     """Brief every article under ``inbox`` and write the day's outputs under ``out``."""
-    summarizer.start_workers(wait=False)  # workers=N: they import while the inbox is read
     folder = out / day.isoformat()
     for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
         stale.unlink(missing_ok=True)  # a temp file a killed run never renamed

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from mineralbrief.api import close_shared
 from oai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,11 +31,13 @@ REQUIRE_LOCAL = os.environ.get("MINERALBRIEF_REQUIRE_LOCAL") == "1"
 
 
 @pytest.fixture(autouse=True)
-def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for name in list(os.environ):
         if name.startswith(("MINERALBRIEF_", "OPENAI_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MINERALBRIEF_CACHE_DIR", str(tmp_path / "cache"))
+    yield
+    close_shared()  # what summarize() kept for this test's settings
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -77,12 +78,17 @@ def completion(request: dict[str, Any], answer: dict[str, Any] | str, *, tokens:
     }
 
 
+_FENCED = re.compile(r"^<(article-[0-9a-f]+)>\n(.*)\n</\1>$", re.S | re.M)
+
+
 def article_of(request: dict[str, Any]) -> str:
-    """The article text fenced in the request's user message."""
+    """The article text fenced in the request's first user message."""
     for m in request.get("messages", []):
         content = m.get("content") or ""
-        if m.get("role") == "user" and isinstance(content, str) and "<article>\n" in content:
-            return content.split("<article>\n", 1)[1].rsplit("\n</article>", 1)[0]
+        if m.get("role") == "user" and isinstance(content, str):
+            found = _FENCED.search(content)
+            if found:
+                return found.group(2)
     return ""
 
 
@@ -120,7 +126,7 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:

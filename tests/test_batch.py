@@ -125,7 +125,7 @@ def test_interrupted_run_resumes_to_the_same_outputs(tmp_path):
     calls = {"n": 0}
     real = mineralbrief.backends.offline.OfflineBackend()
 
-    class Dies:
+    class Dies(mineralbrief.BaseBackend):
         name = "offline"
 
         def generate(self, request):

@@ -65,6 +65,7 @@ def test_changed_prompt_or_schema_is_a_miss(server, monkeypatch, component):
     server.push(answer(reference()), answer(reference()))
     call(server)
     monkeypatch.setattr(component, lambda *names: "changed")
+    mineralbrief.api.close_shared()  # a new version of the prompts or models comes with a new process
     call(server)
     assert len(server.requests) == 2
 

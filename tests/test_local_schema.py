@@ -156,8 +156,8 @@ def test_cache_key_names_the_local_model_and_its_mode(monkeypatch, tmp_path):
     with_candidates = mineralbrief.Summarizer(backend="local", gguf=gguf)
     without = mineralbrief.Summarizer(backend="local", gguf=gguf, local_candidates=False)
     art = mineralbrief.Article(text=TEXT)
-    assert with_candidates._key(art) != without._key(art)
-    assert with_candidates._identity["model"] == "m.gguf:68"
+    assert with_candidates.cache_key(art) != without.cache_key(art)
+    assert with_candidates.backend.identity()["model"] == "m.gguf:68"
 
 
 def test_cache_key_follows_the_grammar_code(monkeypatch, tmp_path):
@@ -166,9 +166,9 @@ def test_cache_key_follows_the_grammar_code(monkeypatch, tmp_path):
     gguf = tmp_path / "m.gguf"
     gguf.write_bytes(b"GGUF" + b"\0" * 64)
     art = mineralbrief.Article(text=TEXT)
-    before = mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art)
+    before = mineralbrief.Summarizer(backend="local", gguf=gguf).cache_key(art)
     monkeypatch.setattr(local, "_grammar_version", lambda: "changed")
-    assert mineralbrief.Summarizer(backend="local", gguf=gguf)._key(art) != before
+    assert mineralbrief.Summarizer(backend="local", gguf=gguf).cache_key(art) != before
 
 
 def test_without_a_model_the_error_says_how_to_get_one(monkeypatch):

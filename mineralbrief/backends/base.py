@@ -1,18 +1,22 @@
-"""The backend contract: one method.
+"""The backend contract: what the API asks of every backend, and nothing more.
 
-A backend turns a request (the article, the prepared source index, the domain hints and the
-settings) into a draft brief and the usage it cost. Grounding, caching and provenance are the
-API's job, not the backend's, so every backend is checked the same way.
+A backend turns a request (the article, its domain scan and its grounding index, all computed
+once by the API) into a draft brief and the usage it cost. Caching, provenance and the strict
+check are the API's job; grounding of the final draft is checked by the API for every backend,
+so no backend can pass off what the article does not say.
+
+A backend is built from its settings once; the API never sends settings again with a request,
+so what the backend calls is what its ``identity()`` reports (and the cache key records).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 from ..article import Article
 from ..chunking import merge_contents, split_text
-from ..config import Settings
 from ..domain.facts import Facts, extract_facts
 from ..grounding import SourceIndex
 from ..models import BriefContent, GroundingReport, Usage
@@ -24,35 +28,98 @@ class GenerationRequest:
 
     Attributes:
         article: the article.
-        index: the article prepared for grounding (the validator in the LLM backends uses it).
-        settings: model, sampling, re-ask limit and endpoint.
-        facts: the domain scan itself, so no backend scans the article twice.
+        facts: the domain scan of the article (hints for a prompt, choices for a grammar).
+        index: the article prepared for grounding, built once, used by every check.
     """
 
     article: Article
+    facts: Facts
     index: SourceIndex
-    settings: Settings
-    facts: Facts | None = None
 
     @property
     def hints(self) -> str:
         """The domain layer's candidates as a compact text block for a prompt, or ""."""
-        return self.facts.hints() if self.facts is not None else ""
+        return self.facts.hints()
 
 
 @dataclass
 class Generation:
     """A backend's answer: the draft, what it cost, and which model wrote it.
 
-    ``grounding`` is set when the backend already checked this very draft against
-    ``request.index`` (the LLM backends do, inside instructor's validation); the API then
-    skips its own second pass.
+    ``grounding`` is the report of the check the backend already ran on this very draft
+    against ``request.index`` (the LLM backends do, to re-ask); None lets the API check it.
     """
 
     content: BriefContent
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     grounding: GroundingReport | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Every member the API uses. ``BaseBackend`` gives the optional ones a default.
+
+    Attributes:
+        name: short name shown in provenance (``openai``, ``offline``, ``local``, ...).
+    """
+
+    name: str
+
+    def identity(self) -> dict[str, object] | None:
+        """What identifies the answers: model, endpoint, mode, prompt version, sampling and
+        re-ask limits, as plain values. The API hashes it into the cache key. ``None`` means
+        the backend's answers are not cached (deterministic or cheap backends, fakes)."""
+        ...
+
+    def generate(self, request: GenerationRequest) -> Generation:
+        """Brief one article.
+
+        Returns:
+            The draft and its usage. The draft may state things the article does not: the
+            API grounds it and flags (or, with ``strict=True``, rejects) it.
+
+        Raises:
+            TransportError: the endpoint kept failing past the transport retries.
+            ValidationFailedError: the answers never fit the schema within the re-asks.
+            ConfigError: the backend is not set up (no key, no model).
+            ArticleError: the article cannot be briefed (too short, no sentences).
+        """
+        ...
+
+    async def agenerate(self, request: GenerationRequest) -> Generation:
+        """``generate`` for asyncio, with the same results and errors."""
+        ...
+
+    def close(self) -> None:
+        """Release what the backend holds (clients, connections). It may be used again after."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the connections opened in the running event loop, before that loop ends."""
+        ...
+
+
+class BaseBackend:
+    """Defaults for the optional members of ``Backend``: not cached, ``agenerate`` runs
+    ``generate`` in a worker thread, nothing to close. Subclass it and write ``generate``."""
+
+    name = "custom"
+
+    def identity(self) -> dict[str, object] | None:
+        return None
+
+    def generate(self, request: GenerationRequest) -> Generation:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def agenerate(self, request: GenerationRequest) -> Generation:
+        return await asyncio.to_thread(self.generate, request)
+
+    def close(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
 
 
 def chunk_requests(request: GenerationRequest, limit: int, *, rescan: bool = False) -> list[GenerationRequest] | None:
@@ -69,32 +136,9 @@ def chunk_requests(request: GenerationRequest, limit: int, *, rescan: bool = Fal
 
 
 def merge_generations(gens: list[Generation], model: str | None) -> Generation:
-    """One generation of a chunked article: the drafts merged, the usage summed."""
+    """One generation of a chunked article: the drafts merged, the usage summed. The merged
+    draft is grounded again by the API (``grounding`` None)."""
     usage = Usage()
     for g in gens:
         usage = usage + g.usage
     return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model)
-
-
-@runtime_checkable
-class Backend(Protocol):
-    """Anything with a ``name`` and ``generate``.
-
-    ``generate(request)`` returns a ``Generation``. It raises ``TransportError`` when the
-    endpoint kept failing, ``ValidationFailedError`` when the answers never fit the schema, and
-    ``ConfigError`` when it is not set up (no key, no model). It may return a draft that states
-    things the article does not: the API grounds every draft and flags (or, with
-    ``strict=True``, rejects) it.
-
-    A backend may also define ``async def agenerate(request)``; without one the API runs
-    ``generate`` in a worker thread. One that opens connections per event loop also defines
-    ``async def aclose()`` (``Summarizer.aclose`` calls it).
-
-    An LLM backend sets ``cacheable = True`` and defines ``identity()``: a dict with
-    ``model``, ``endpoint``, ``mode`` and ``prompt`` (version) that, with the settings'
-    sampling parameters, goes into the cache key. Other backends are not cached.
-    """
-
-    name: str
-
-    def generate(self, request: GenerationRequest) -> Generation: ...

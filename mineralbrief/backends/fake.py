@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from ..errors import BackendError
 from ..models import BriefContent, Usage
-from .base import Generation, GenerationRequest
+from .base import BaseBackend, Generation, GenerationRequest
 
 Answer = Union[BriefContent, dict, Exception]
 
@@ -23,7 +23,7 @@ def _content(answer: Any) -> BriefContent:
     return BriefContent.model_validate(answer)
 
 
-class FakeBackend:
+class FakeBackend(BaseBackend):
     """Answers from a queue, in order; an ``Exception`` in the queue is raised.
 
     Args:
@@ -51,7 +51,7 @@ class FakeBackend:
         return Generation(content=_content(answer), usage=Usage(requests=1), model=self.model)
 
 
-class FunctionBackend:
+class FunctionBackend(BaseBackend):
     """Answers with ``fn(request)``, which returns a brief (or dict) or raises.
 
     Args:

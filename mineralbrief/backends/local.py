@@ -27,22 +27,23 @@ import importlib.util
 import json
 import os
 import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
 
 from ..config import Settings
-from ..domain.facts import extract_facts
-from ..errors import ArticleError, BackendError, ConfigError
+from ..errors import ArticleError, BackendError, ConfigError, MineralBriefError, ValidationFailedError
 from ..grounding import CONTEXT_KEY
 from ..models import BriefContent, Usage
 from ..prompts import LOCAL_NAMES, prompt_version, render
-from .base import Generation, GenerationRequest, chunk_requests, merge_generations
+from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
 from .candidates import FACTS_KEY, Candidates, LocalDraft, free_schema
-from .openai_compat import Tally, after_failure
+from .openai_compat import raw_answer
 
 _LOCK = threading.Lock()
 _MODELS: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
@@ -129,7 +130,7 @@ def _grammar_version() -> str:
     return digest.hexdigest()[:12]
 
 
-class LocalBackend:
+class LocalBackend(BaseBackend):
     """Briefs from a GGUF model run in process by llama.cpp, under a grammar.
 
     Args:
@@ -139,7 +140,6 @@ class LocalBackend:
     """
 
     name = "local"
-    cacheable = True
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -147,13 +147,16 @@ class LocalBackend:
         # the file name and size: what identifies the model in provenance and the cache key
         self.model_id = f"{self.path.name}:{self.path.stat().st_size}"
 
-    def identity(self) -> dict[str, str | None]:
-        """What the cache key needs besides the settings it reads itself. The grammar is code,
-        not a template, so the mode carries a hash of the code that builds it."""
-        mode = "grammar+candidates" if self.settings.local_candidates else "grammar"
+    def identity(self) -> dict[str, object]:
+        """What identifies the answers. The grammar is code, not a template, so the mode
+        carries a hash of the code that builds it."""
+        s = self.settings
+        mode = "grammar+candidates" if s.local_candidates else "grammar"
         return {
             "model": self.model_id, "endpoint": "in-process", "mode": f"{mode}:{_grammar_version()}",
-            "prompt": prompt_version(LOCAL_NAMES),
+            "prompt": prompt_version(LOCAL_NAMES), "temperature": s.temperature,
+            "max_tokens": s.max_tokens, "seed": s.seed, "max_reasks": s.max_reasks,
+            "input_chars": self.input_chars, "local_ctx": s.local_ctx,
         }
 
     @property
@@ -170,7 +173,7 @@ class LocalBackend:
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         s, article = self.settings, request.article
-        facts = request.facts or extract_facts(article.text)
+        facts = request.facts
         candidates = s.local_candidates
         model, lock = load_model(self.path, s.local_ctx, s.local_threads)
         from llama_cpp import LlamaGrammar
@@ -183,7 +186,7 @@ class LocalBackend:
             grammar = LlamaGrammar.from_string(choices.grammar(), verbose=False)
         else:
             grammar = LlamaGrammar.from_json_schema(json.dumps(free_schema()), verbose=False)
-        tally = Tally(Usage())
+        tally = _Tally()
 
         def call(**kwargs: Any) -> Any:
             tally.attempts += 1
@@ -201,7 +204,12 @@ class LocalBackend:
                 raise BackendError(
                     f"{article.id}: {exc}; lower max_input_chars or raise local_ctx", article_id=article.id,
                 ) from None
-            tally.count_response(response)
+            u = response.usage
+            if u is not None:
+                tally.usage = tally.usage + Usage(prompt_tokens=u.prompt_tokens or 0,
+                                                  completion_tokens=u.completion_tokens or 0,
+                                                  total_tokens=u.total_tokens or 0)
+            tally.last = response
             return response
 
         context = {
@@ -219,9 +227,41 @@ class LocalBackend:
                 response_model=LocalDraft, context=context, max_retries=s.max_reasks,
             )
         except (InstructorRetryException, IncompleteOutputException) as exc:
-            return after_failure(exc, request, s, tally.attempts, tally.usage,
-                                 lambda raw: _content_of(raw, facts), model=self.model_id)
+            return self._after_failure(exc, request, tally, facts)
         return Generation(content=draft._content, usage=tally.usage, model=self.model_id, grounding=draft._report)
+
+
+    def _after_failure(self, exc: Exception, request: GenerationRequest, tally: _Tally, facts: Any) -> Generation:
+        """Re-asks ran out: a draft that fit the contract and only failed grounding comes back
+        (the API flags it); anything else is an error that says what went wrong."""
+        article_id = request.article.id
+        cause = exc.__cause__
+        if isinstance(cause, MineralBriefError):
+            cause.article_id = cause.article_id or article_id
+            raise cause
+        cut = isinstance(exc, IncompleteOutputException)
+        errors = cause.errors() if isinstance(cause, ValidationError) else [str(cause or exc)]
+        raw = raw_answer(tally.last) if tally.last is not None else None
+        if not cut and raw is not None and errors and all(
+                isinstance(e, dict) and e.get("type") == "ungrounded" for e in errors):
+            try:
+                return Generation(content=_content_of(raw, facts), usage=tally.usage, model=self.model_id)
+            except ValidationError:
+                pass
+        what = (f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise max_tokens" if cut
+                else f"the model's answer did not fit the schema after {tally.attempts} attempt(s): "
+                     + "; ".join(str(e.get("msg") if isinstance(e, dict) else e) for e in errors[:5])[:400])
+        raise ValidationFailedError(what, attempts=tally.attempts, last_raw=raw, errors=errors,
+                                    article_id=article_id, usage=tally.usage) from exc
+
+
+@dataclass
+class _Tally:
+    """Requests, tokens and the last answer over every attempt of one generation."""
+
+    usage: Usage = field(default_factory=Usage)
+    attempts: int = 0
+    last: Any = None
 
 
 def _content_of(raw: str, facts: Any) -> BriefContent:

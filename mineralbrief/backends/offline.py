@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..domain.deals import Sentence, binding_in, status_in
-from ..domain.facts import Facts, extract_facts
+from ..domain.facts import Facts
 from ..errors import ArticleError
 from ..models import (
     Amount, BriefContent, Claim, DealSummary, EntityProfile, Evidence, Party, RiskQuestion, Usage,
 )
-from .base import Generation, GenerationRequest
+from .base import BaseBackend, Generation, GenerationRequest
 
 VERSION = "offline-1"
 LABEL = {
@@ -82,18 +82,21 @@ def _inside(span: tuple[int, int], s: Sentence) -> bool:
     return s.start <= span[0] < s.end
 
 
-class OfflineBackend:
-    """Briefs from deterministic extraction. ``provenance.backend == "offline"``."""
+class OfflineBackend(BaseBackend):
+    """Briefs from deterministic extraction. ``provenance.backend == "offline"``. Not cached:
+    briefing again costs about what reading a cache entry does."""
 
     name = "offline"
 
     def generate(self, request: GenerationRequest) -> Generation:
-        facts = request.facts or extract_facts(request.article.text)
         try:
-            content = build_brief(facts, request.article.title)
+            content = build_brief(request.facts, request.article.title)
         except ArticleError as exc:
             raise ArticleError(f"{request.article.id}: {exc}", article_id=request.article.id) from None
         return Generation(content=content, usage=Usage(), model=VERSION)
+
+    async def agenerate(self, request: GenerationRequest) -> Generation:
+        return self.generate(request)  # a few milliseconds of CPU: a thread would only add to it
 
 
 # -- the pieces --------------------------------------------------------------------------------

@@ -1,0 +1,196 @@
+"""Transport retries as an HTTP transport: every request the openai client sends goes through it.
+
+This is the outer of the two retry layers (DESIGN rule 11). It sits under the openai client, as
+an ``httpx`` transport (the openai client's own retries are off), so instructor and openai are
+used exactly as published, and a re-ask by instructor is one call here however many HTTP
+attempts it took:
+
+* 408, 409, 429 and 5xx answers, dropped connections, timeouts, and 200 answers that are not a
+  chat completion (an empty body, ``{}``, ``choices: []``, JSON nested past reason) are tried
+  again with the policy of ``retry.py`` (backoff with jitter, ``Retry-After`` honoured);
+* each call has a total deadline (``Settings.deadline``), however slowly a server trickles its
+  bytes; a ``Retry-After`` longer than the time left fails at once instead of sleeping;
+* when the attempts run out, the last answer is handed to the openai client as it came (it
+  raises its status error) with the attempt count in a header, or, when there was none, an
+  ``ExchangeFailed`` says what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2 as httpx
+from tenacity import AsyncRetrying, RetryCallState, Retrying
+
+from ..config import Settings
+from ..retry import RETRY_STATUSES, parse_retry_after, transport_policy
+
+ATTEMPTS_HEADER = "x-mineralbrief-attempts"
+MAX_BODY = 32 * 1024 * 1024  # bytes: no chat completion is this large
+
+
+class ExchangeFailed(Exception):
+    """No usable answer came back within the attempts and the deadline.
+
+    Attributes:
+        attempts: HTTP attempts made.
+        last_status: the last HTTP status seen, or None.
+    """
+
+    def __init__(self, message: str, *, attempts: int, last_status: int | None) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.last_status = last_status
+
+
+@dataclass
+class _Retry(Exception):
+    """One failed attempt that may be tried again."""
+
+    reason: str
+    status: int | None = None
+    retry_after: float | None = None
+    response: httpx.Response | None = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _judge(request: httpx.Request, response: httpx.Response) -> None:
+    """Raise ``_Retry`` when a read answer is worth another attempt."""
+    status = response.status_code
+    if status in RETRY_STATUSES or status >= 500:
+        headers = response.headers
+        wait = parse_retry_after(headers.get("retry-after"))
+        if wait is None and headers.get("retry-after-ms"):
+            wait = parse_retry_after(headers["retry-after-ms"] + "ms")
+        raise _Retry(f"HTTP {status}", status=status, retry_after=wait, response=response)
+    if status == 200 and request.url.path.endswith("/chat/completions"):
+        problem = _not_a_completion(response.content)
+        if problem:
+            raise _Retry(f"a 200 answer that is not a chat completion ({problem})", status=200)
+
+
+def _not_a_completion(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return "not JSON" if body.strip() else "empty body"
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}"
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return "no choices"
+    first = choices[0]
+    if not isinstance(first, dict) or not isinstance(first.get("message"), dict):
+        return "a choice without a message"
+    return None
+
+
+def _deadline_check(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise httpx.ReadTimeout("the call's deadline passed while the answer was arriving")
+
+
+def _rebuilt(response: httpx.Response, raw: bytes) -> httpx.Response:
+    """The answer with its whole body read (and decoded by its content-encoding)."""
+    answer = httpx.Response(response.status_code, headers=response.headers, content=raw,
+                            extensions=response.extensions)
+    answer.read()
+    return answer
+
+
+class _Attempts:
+    """What both transports share: the policy, the deadline, and what to do when it ends."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def retrying(self, deadline: float, cls: type[Retrying] | type[AsyncRetrying]) -> Any:
+        return cls(**transport_policy(self.settings, deadline, _is_transient))
+
+    @staticmethod
+    def give_up(exc: BaseException, attempts: int) -> httpx.Response:
+        """The last answer, for the openai client to raise on, or ``ExchangeFailed``."""
+        if isinstance(exc, _Retry) and exc.response is not None:
+            exc.response.headers[ATTEMPTS_HEADER] = str(attempts)
+            return exc.response
+        status = exc.status if isinstance(exc, _Retry) else None
+        raise ExchangeFailed(f"{exc} after {attempts} attempt(s)", attempts=attempts, last_status=status) from exc
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, (_Retry, httpx.TransportError))
+
+
+class RetryingTransport(httpx.BaseTransport):
+    """A synchronous transport that retries, reads within a deadline and checks answers."""
+
+    def __init__(self, settings: Settings, inner: httpx.BaseTransport | None = None) -> None:
+        self._inner = inner or httpx.HTTPTransport()
+        self._attempts = _Attempts(settings)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = time.monotonic() + self._attempts.settings.deadline
+        state: RetryCallState | None = None
+        try:
+            for attempt in self._attempts.retrying(deadline, Retrying):
+                state = attempt.retry_state
+                with attempt:
+                    response = self._inner.handle_request(request)
+                    try:
+                        body = bytearray()
+                        for chunk in response.stream:
+                            body += chunk
+                            _deadline_check(deadline)
+                            if len(body) > MAX_BODY:
+                                raise _Retry("an answer over 32 MiB")
+                    finally:
+                        response.close()
+                    answer = _rebuilt(response, bytes(body))
+                    _judge(request, answer)
+                    return answer
+        except (_Retry, httpx.TransportError) as exc:
+            return self._attempts.give_up(exc, state.attempt_number if state else 1)
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncRetryingTransport(httpx.AsyncBaseTransport):
+    """``RetryingTransport`` for the async client."""
+
+    def __init__(self, settings: Settings, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._inner = inner or httpx.AsyncHTTPTransport()
+        self._attempts = _Attempts(settings)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = time.monotonic() + self._attempts.settings.deadline
+        state: RetryCallState | None = None
+        try:
+            async for attempt in self._attempts.retrying(deadline, AsyncRetrying):
+                state = attempt.retry_state
+                with attempt:
+                    response = await self._inner.handle_async_request(request)
+                    try:
+                        body = bytearray()
+                        async for chunk in response.stream:  # type: ignore[union-attr]
+                            body += chunk
+                            _deadline_check(deadline)
+                            if len(body) > MAX_BODY:
+                                raise _Retry("an answer over 32 MiB")
+                    finally:
+                        await response.aclose()
+                    answer = _rebuilt(response, bytes(body))
+                    _judge(request, answer)
+                    return answer
+        except (_Retry, httpx.TransportError) as exc:
+            return self._attempts.give_up(exc, state.attempt_number if state else 1)
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
