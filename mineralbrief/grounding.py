@@ -1,7 +1,8 @@
 """Grounding: every quote, name and number in a brief is checked against the article.
 
-``SourceIndex`` normalises the article once (whitespace, quotes, dashes, case, Markdown escapes)
-and keeps a map back to the original character offsets. ``ground`` checks a brief against it,
+``SourceIndex`` prepares the article once: a quote is looked for verbatim, then with its quotes
+and dashes unified, then in the article's normalised form (whitespace, quotes, dashes, case,
+Markdown escapes; ``domain.matching``), whose map gives offsets in the original text. ``ground`` checks a brief against it,
 fills in ``Evidence.start/end/verified`` and returns a ``GroundingReport``.
 
 The same check runs in two places: as an instructor validator (``GroundedBriefContent``, through
@@ -12,9 +13,8 @@ once more after generation for every backend, so offsets never come from a model
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
@@ -22,102 +22,32 @@ from rapidfuzz import fuzz
 
 from .domain.elements import elements_named
 from .domain.injection import blank
+from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .models import BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
 CONTEXT_KEY = "mineralbrief_source"
 
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-})
-# Markdown decoration that articles scraped from the web carry and quotes usually drop.
-_DROP = frozenset("\\*_[]")
-_LEGAL_SUFFIXES = frozenset({
-    "limited", "ltd", "inc", "incorporated", "corp", "corporation", "plc", "llc", "lp", "co",
-    "company", "pty", "ag", "sa", "nv", "gmbh", "se", "asa", "ab", "oyj", "bhd", "tbk",
-})
-
-
-_DROP_TABLE = {ord(c): None for c in _DROP}
-
-
-def _fold_chunk(chunk: str, start: int) -> tuple[str, list[int]]:
-    """Case-fold a run of visible characters, keeping a map back to original offsets."""
-    if chunk.isascii():
-        return chunk.lower(), list(range(start, start + len(chunk)))
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(chunk, start):
-        for c in unicodedata.normalize("NFKC", ch).translate(_TRANSLATE).translate(_DROP_TABLE):
-            if c.isspace():
-                c = " "
-            for folded in c.casefold():
-                out.append(folded)
-                offsets.append(i)
-    return "".join(out), offsets
-
-
-_WORD = re.compile(r"[^\s\\*_\[\]]+")
-_SPACE = re.compile(r"\s")
-
-
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the offset it came from.
-
-    Quotes and dashes are unified (a one-to-one mapping, so offsets hold), Markdown
-    decoration is dropped, whitespace runs become one space, case is folded.
-    """
-    t = text.translate(_TRANSLATE)
-    parts: list[str] = []
-    offsets: list[int] = []
-    last_end = 0
-    for m in _WORD.finditer(t):
-        start = m.start()
-        if parts and _SPACE.search(t, last_end, start):
-            parts.append(" ")
-            offsets.append(last_end)
-        folded, where = _fold_chunk(m.group(0), start)
-        parts.append(folded)
-        offsets.extend(where)
-        last_end = m.end()
-    return "".join(parts), offsets
-
-
-def normalise(text: str) -> str:
-    """The matching form of ``text``: case-folded, quotes/dashes/whitespace unified."""
-    t = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).translate(_DROP_TABLE)
-    return " ".join(t.split()).casefold()
-
-
-@lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """The matching form of a name: no dots, no punctuation, no legal suffix."""
-    s = normalise(name).replace(".", "")
-    words = re.sub(r"[^0-9a-z]+", " ", s).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
-
-
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_THOUSANDS = re.compile(r",(?=\d{3}\b)")
 
 
 def numbers_in(text: str) -> list[str]:
     """The numbers written in ``text``, thousands separators removed (``1,800`` -> ``1800``)."""
     out = []
     for n in _NUMBER.findall(text):
-        n = re.sub(r",(?=\d{3}\b)", "", n)
+        if "," in n:
+            n = _THOUSANDS.sub("", n)
         out.append(n.rstrip("0").rstrip(".") if "." in n else n)
     return out
 
 
 class SourceIndex:
-    """The article, prepared once for every check of a brief against it."""
+    """The article, prepared once for every check of a brief against it.
+
+    Each part is built on first use and kept: the normalised text with its offset map (only
+    when a quote is not found verbatim), the article's names, its numbers.
+    """
 
     def __init__(
         self, text: str, extra_aliases: Iterable[str] = (), elements: Iterable[str] | None = None,
@@ -129,15 +59,22 @@ class SourceIndex:
         self._facts_text = blank(text, self.blocked) if self.blocked else text
         if elements is not None:  # already scanned by the domain layer
             self.__dict__["elements"] = frozenset(elements)
-        self.extra_aliases = {name_key(a) for a in extra_aliases if name_key(a)}
+        self.extra_aliases = {key for key in map(name_key, extra_aliases) if key}
 
     @cached_property
-    def _normalised(self) -> tuple[str, list[int]]:
-        return _normalise_with_offsets(self.text)
+    def _normalised(self) -> Normalised:
+        return Normalised(self.text)
 
     @property
     def norm(self) -> str:
-        return self._normalised[0]
+        """The article in its matching form (``normalise(text)``)."""
+        return self._normalised.norm
+
+    @cached_property
+    def _unified(self) -> str:
+        """The article with its quotes, dashes and no-break spaces unified: same length, same
+        offsets, so a quote that differs only in those is found by ``str.find``."""
+        return unify_quotes(self.text)
 
     def at(self, quote: str, start: int | None, end: int | None) -> bool:
         """True when ``quote`` stands verbatim at ``text[start:end]`` (offsets verified, not trusted)."""
@@ -146,7 +83,7 @@ class SourceIndex:
 
     @cached_property
     def name_space(self) -> str:
-        return " " + name_key(self._facts_text) + " "
+        return " " + name_form(self._facts_text) + " "
 
     @cached_property
     def numbers(self) -> frozenset[str]:
@@ -163,25 +100,28 @@ class SourceIndex:
     def find(self, quote: str) -> tuple[int, int, float] | None:
         """Where ``quote`` stands in the article: (start, end, score) or None.
 
-        An exact match of the normalised forms scores 100; otherwise the best fuzzy alignment
-        (rapidfuzz partial ratio) counts when it scores at least ``FUZZY_THRESHOLD``.
+        Tried in order, cheapest first: the quote verbatim; with its quotes, dashes and spaces
+        unified; its normalised form in the normalised article (all three score 100); the best
+        fuzzy alignment (rapidfuzz partial ratio), when it scores at least ``FUZZY_THRESHOLD``.
         """
         q = normalise(quote)
-        if not q or not self.norm:
+        if not q:
             return None
-        pos = self.norm.find(q)
+        written = quote.strip()
+        for text, needle in ((self.text, written), (self._unified, unify_quotes(written))):
+            pos = text.find(needle)
+            if pos >= 0:
+                return pos, pos + len(needle), 100.0
+        norm = self.norm
+        pos = self._normalised.find(q)
         if pos >= 0:
-            return (*self._span(pos, pos + len(q)), 100.0)
-        if len(q) < 12:  # too short for a fuzzy match to mean anything
+            return (*self._normalised.span(pos, pos + len(q)), 100.0)
+        if len(q) < 12 or not norm:  # too short for a fuzzy match to mean anything
             return None
-        hit = fuzz.partial_ratio_alignment(q, self.norm, score_cutoff=FUZZY_THRESHOLD)
+        hit = fuzz.partial_ratio_alignment(q, norm, score_cutoff=FUZZY_THRESHOLD)
         if hit is None or hit.dest_end <= hit.dest_start:
             return None
-        return (*self._span(hit.dest_start, hit.dest_end), float(hit.score))
-
-    def _span(self, start: int, end: int) -> tuple[int, int]:
-        offsets = self._normalised[1]
-        return offsets[start], offsets[end - 1] + 1
+        return (*self._normalised.span(hit.dest_start, hit.dest_end), float(hit.score))
 
     def has_name(self, name: str) -> bool:
         """True when the article writes ``name`` (modulo dots, case and legal suffix)."""
@@ -203,7 +143,9 @@ class _Checker:
             self.fail(f"{where}: no evidence quote")
         for ev in evidence:
             self.report.checked += 1
-            if self.index.at(ev.quote, ev.start, ev.end) and not self.index.in_blocked(ev.start, ev.end):
+            start, end = ev.start, ev.end
+            if start is not None and end is not None and self.index.at(ev.quote, start, end) and (
+                    not self.index.in_blocked(start, end)):
                 ev.verified = True  # the quote is at the offsets given: checked, not trusted
                 continue
             found = self.index.find(ev.quote)

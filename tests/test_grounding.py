@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
+
 from helpers import reference
-from mineralbrief.grounding import SourceIndex, ground, name_key, numbers_in
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from mineralbrief.domain.matching import _DROP, _PRE, _UNIFY, Normalised
+from mineralbrief.grounding import SourceIndex, ground, name_key, normalise, numbers_in
 from mineralbrief.models import BriefContent
 
 TEXT = ("RareX Limited (ASX: REE) signed a non\u2011binding MOU with U.S. Strategic Metals (\u201cUSSM\u201d).\n"
@@ -70,3 +77,111 @@ def test_numbers_in_the_briefs_own_words_must_be_the_articles():
     # 900 is flagged; 2025, which the article writes, is not
     assert any(u.startswith("bottom_line: number not in article: 900 in") for u in report.unverified)
     assert any(u.startswith("headline: number not in article: 3 in") for u in report.unverified)
+
+
+# -- the normalised index and its offsets ---------------------------------------------------------
+# A reference for SourceIndex's normalisation, one character at a time: the index builds the same
+# text and map run by run (ASCII runs in bulk, regex-found gaps), so the two must agree exactly.
+
+
+def slow_normalise(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """normalise(text) and, for each of its characters, the span of ``text`` it comes from."""
+    t = "".join(_PRE.get(c, c) for c in text)
+    cuts = [i for i, c in enumerate(t) if i == 0 or not unicodedata.combining(c)] + [len(t)]
+    folded: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for a, b in itertools.pairwise(cuts):  # a character and the combining marks on it
+        cluster = t[a:b]
+        out = "".join(_UNIFY.get(c, c) for c in unicodedata.normalize("NFKC", cluster)).casefold()
+        one_to_one = unicodedata.is_normalized("NFKC", cluster) and len(out) == len(cluster)
+        folded += out
+        spans += [(a + i, a + i + 1) for i in range(len(out))] if one_to_one else [(a, b)] * len(out)
+    norm: list[str] = []
+    norm_spans: list[tuple[int, int]] = []
+    gap, gap_has_space = None, False
+    for i, c in enumerate(folded):
+        if c.isspace() or c in _DROP:
+            gap, gap_has_space = (i if gap is None else gap), gap_has_space or c.isspace()
+            continue
+        if norm and gap is not None and gap_has_space:  # one space, at the gap's first character
+            norm.append(" ")
+            norm_spans.append(spans[gap])
+        norm.append(c)
+        norm_spans.append(spans[i])
+        gap, gap_has_space = None, False
+    return "".join(norm), norm_spans
+
+
+# What press releases and scraped pages hold: ASCII, curly quotes, dashes, no-break and thin
+# spaces, CRLF, Markdown escapes, zero-width characters, emoji (with joiners, skin tones and
+# variation selectors), CJK, combining accents, ligatures and letters whose case folds long.
+PIECES = [*"abcdeXYZ0189 .,;:$%()-'\"", "\n", "\r\n", "\t", "  ", "\n\n", "\u00a0", "\u2009", "\u202f",
+          "\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2011", "\u2212", "\u2033", "`",
+          "\\$", "\\*", "**", "_", "[", "]", "\u200b", "\u200d", "\ufeff", "\U0001f600",
+          "\U0001f468\u200d\U0001f469", "\U0001f44d\U0001f3fd", "\u2764\ufe0f", "\u4e2d\u6587", "\u65e5\u672c",
+          "e\u0301", "E\u0301\u0327", "\u0301", "\u00e9", "\u00df", "\ufb01", "\u0130", "\u0131", "\u017f",
+          "\u2122", "\u2026", "\uff21", "\u3000", "\u00bd", "\u03a3", "\u00a8", "\u212a", "\u0085", "\u2028"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=400)
+@given(TEXTS)
+@example("RareX  Limited\r\n\u201cUSSM\u201d \u2014 caf\u00e9 e\u0301 **bold** \\$5")
+@example(" \u00a0lead and trail* \n")
+def test_index_matches_the_reference_character_by_character(text):
+    fast = Normalised(text)
+    ref_norm, ref_spans = slow_normalise(text)
+    assert fast.norm == ref_norm == normalise(text)
+    assert [fast.span(i, i + 1) for i in range(len(fast.norm))] == ref_spans
+    if fast.norm:  # a whole range: from its first character's source to its last's
+        assert fast.span(0, len(fast.norm)) == (ref_spans[0][0], ref_spans[-1][1])
+
+
+WORDS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join).filter(lambda w: w.strip())
+SEPARATORS = st.sampled_from([" ", "  ", "\n", "\r\n", "\u00a0", " \n\n", "\t"])
+
+
+def _variant(quote: str, how: int) -> str:
+    """The quote as a model might give it back: other case, quotes, dashes or whitespace."""
+    if how == 0:
+        return quote.upper()
+    if how == 1:
+        return " ".join(quote.split())
+    if how == 2:
+        return quote.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2014", "-")
+    return quote.replace("\\", "").replace("*", "").replace("_", "")
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(WORDS, SEPARATORS), min_size=2, max_size=40), st.data())
+def test_a_quote_taken_from_the_article_is_found_where_it_normalises_to_itself(words, data):
+    text = "".join(w + sep for w, sep in words)
+    starts = [0]
+    for w, sep in words:
+        starts.append(starts[-1] + len(w) + len(sep))
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i, len(words) - 1))
+    quote = text[starts[i]:starts[j] + len(words[j][0])]  # whole words i..j, as written
+    variant = _variant(quote, data.draw(st.integers(0, 3)))
+    assume(normalise(variant) and normalise(variant) == normalise(quote))
+    found = SourceIndex(text).find(variant)
+    assert found is not None and found[2] == 100
+    start, end, _ = found
+    assert normalise(text[start:end]) == normalise(variant)
+
+
+def test_a_verbatim_quote_is_found_by_plain_search_without_the_normalised_index():
+    index = SourceIndex(TEXT)
+    quote = "signed a non\u2011binding MOU"
+    assert index.find(quote) == (TEXT.index(quote), TEXT.index(quote) + len(quote), 100.0)
+    assert "_normalised" not in index.__dict__  # str.find sufficed
+    unified = index.find('Strategic Metals ("USSM")')  # straight quotes where the article curls them
+    assert unified is not None and TEXT[unified[0]:unified[1]] == "Strategic Metals (\u201cUSSM\u201d)"
+    assert "_normalised" not in index.__dict__
+
+
+def test_offsets_point_into_the_original_text_across_crlf_markdown_and_accents():
+    text = "Intro\r\n\r\n**Caf\u00e9  Minerals** (\u201cCM\u201d) signed\u00a0a deal with Ma\u0301rquez \\$5m"
+    index = SourceIndex(text)
+    start, end, score = index.find('cafe\u0301 minerals ("cm") signed a deal with m\u00e1rquez $5m')
+    assert score == 100 and text[start:end] == text[text.index("Caf"):]

@@ -5,28 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fastre import FastPattern
+from .anchored import Starts
 
 # Most specific first: a sentence with "non-binding MOU" and "partnership" is an MOU.
-CUES: list[tuple[str, FastPattern]] = [
-    ("mou", FastPattern(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
-    ("loi", FastPattern(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
-    ("offtake", FastPattern(
+CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("mou", re.compile(r"\b(?:MOUs?|MoUs?|memorand(?:um|a) of understanding)\b", re.I)),
+    ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
+    ("offtake", re.compile(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
         r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
         r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
-    ("supply_agreement", FastPattern(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
-    ("joint_venture", FastPattern(r"\bjoint[- ]venture\b|\bJV\b")),
-    ("acquisition", FastPattern(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
-    ("funding", FastPattern(
+    ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
+    ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
+    ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
+    ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|funding)\b", re.I)),
-    ("investment", FastPattern(
+    ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
         r"warrants|shareholder)\b", re.I)),
-    ("framework", FastPattern(r"\bframework\b", re.I)),
-    ("partnership", FastPattern(
+    ("framework", re.compile(r"\bframework\b", re.I)),
+    ("partnership", re.compile(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
         r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
         r"partnership|partner(?:s|ed)? with)\b", re.I)),
@@ -42,6 +42,11 @@ STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
 
 _SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|U\.S|D\.C|U\.K|e\.g|i\.e)\.)$")
+_INITIAL = re.compile(r"\b[A-Z]\.$")
+# Both end in "$" and match at most 6 characters: they are run on the last few characters
+# before a break (the text before a break ends with its full stop), not on the whole run
+# since the last break, which grows across every abbreviation skipped.
+_TAIL = 12
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,8 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk, base = line.group(0), line.start()
         pos = 0
         for m in _SPLIT.finditer(chunk):
-            head = chunk[pos:m.start()]
-            if _ABBREV.search(head.rstrip("\"”’)")) or re.search(r"\b[A-Z]\.$", head):
+            tail = max(pos, m.start() - _TAIL)
+            if _ABBREV.search(chunk, tail, m.start()) or _INITIAL.search(chunk, tail, m.start()):
                 continue
             _add(out, chunk, base, pos, m.start() + 1)
             pos = m.end()
@@ -116,11 +121,27 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The words each cue's matches start with (lower-case where the cue ignores case): its regex is
+# tried only there (``Starts``).
+_STARTS: dict[str, tuple[str, ...]] = {
+    "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase"), "supply_agreement": ("supply",),
+    "joint_venture": ("joint", "JV"), "acquisition": ("acqui", "takeover", "merger", "buyout"),
+    "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
+                "awarded", "non-dilutive", "incentives", "subsid"),
+    "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
+                   "preferred", "common", "warrants", "shareholder"),
+    "framework": ("framework",),
+    "partnership": ("strategic", "partner", "collaboration", "cooperat", "research", "crada"),
+}
+
+
 def find_cues(text: str) -> list[DealCue]:
     """Every deal cue in ``text``, in order."""
+    starts = Starts(text)
     lowered = text.lower()
     out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
-           if any(t in lowered for t in _TRIGGERS[kind]) for m in rx.finditer(text, lowered)]
+           if any(t in lowered for t in _TRIGGERS[kind]) for m in starts.finditer(rx, _STARTS[kind])]
     out.sort(key=lambda c: c.start)
     return out
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fastre import FastPattern
+from .anchored import Starts
 
 RARE_EARTHS: dict[str, str] = {
     "La": "lanthanum",
@@ -90,11 +90,9 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "LFP": ("lithium",),
 }
 
-_NAME_RE = FastPattern(
-    r"\b(" + "|".join(sorted(ELEMENT_NAMES | set(NAME_VARIANTS), key=len, reverse=True))
-    + r")\b",
-)
-_COMPOUND_RE = FastPattern(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
+_NAMES = sorted(ELEMENT_NAMES | set(NAME_VARIANTS), key=len, reverse=True)
+_NAME_RE = re.compile(r"\b(" + "|".join(_NAMES) + r")\b")
+_COMPOUND_RE = re.compile(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
 _PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)")
 # Two or more symbols joined by "/" or "-": "Dy/Tb", "Nd-Pr".
@@ -148,10 +146,10 @@ def find_elements(text: str) -> list[ElementMention]:
     lowered = text.lower()
     if len(lowered) != len(text):  # rare letters whose lower case is longer: keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    for m in _NAME_RE.finditer(lowered):
+    for m in Starts(lowered).finditer(_NAME_RE, _NAMES):
         name = m.group(1).lower()
         out.append(ElementMention(NAME_VARIANTS.get(name, name), text[m.start():m.end()], m.start(), m.end()))
-    for m in _COMPOUND_RE.finditer(text):
+    for m in Starts(text).finditer(_COMPOUND_RE, COMPOUNDS):
         for name in COMPOUNDS[m.group(1)]:
             out.append(ElementMention(name, m.group(0), m.start(), m.end()))
     for m in _PAREN_SYMBOL_RE.finditer(text):

@@ -14,8 +14,9 @@ from functools import cached_property
 from .deals import DealCue, Sentence, find_cues, split_sentences
 from .elements import ElementMention, find_elements
 from .injection import blank, find_injections
+from .lexicon import find_locations
 from .numbers import AmountMention, DateMention, find_amounts, find_dates
-from .orgs import Org, find_locations, find_orgs
+from .orgs import Org, find_orgs
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\([^)\n]{0,300}\)")
 

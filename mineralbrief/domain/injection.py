@@ -8,10 +8,11 @@ can never become a verified deal.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from .fastre import FastPattern
+from .anchored import Starts
 
-_CUES = FastPattern(
+_CUES = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
     r"(?:instructions?|rules|prompts?|directions|guidelines|context)\b"
     r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
@@ -24,11 +25,18 @@ _CUES = FastPattern(
 )
 
 
+_BREAK = re.compile(r"(?=\n\n)")
+
 # Words every cue contains; the (slow, case-blind) regex runs only when one of them is present.
 _TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "system", "assistant", "user",
              "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "you are now", "instruction",
              "as an ai", "as a language", "as an assistant", "only with", "output", '"headline"',
              '"key_points"', '"deals"', '"entities"', '"bottom_line"', '"questions"')
+
+
+# The words a cue starts with, lower-case (a cue at the very start of the text is tried too).
+_STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "assistant", "user",
+           "\n", "<|im_", "[", "<<", "###", "you", "new", "as", "respond", "reply", "answer", "output", "{")
 
 
 def find_injections(text: str) -> list[tuple[int, int]]:
@@ -37,12 +45,17 @@ def find_injections(text: str) -> list[tuple[int, int]]:
     if not any(t in lowered for t in _TRIGGERS):
         return []
     spans: list[tuple[int, int]] = []
-    for m in _CUES.finditer(text, lowered):
+    breaks: list[int] | None = None  # every "\n\n" (overlapping too), found once, on the first cue
+    for m in Starts(text).finditer(_CUES, _STARTS):
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # skip the newline a cue may start with
-        start = text.rfind("\n\n", 0, at)
-        start = 0 if start < 0 else start + 2
-        end = text.find("\n\n", max(m.end(), at))
-        end = len(text) if end < 0 else end
+        if breaks is None:
+            breaks = [b.start() for b in _BREAK.finditer(text)]
+        # the paragraph around the cue: after the last break that ends by ``at``, up to the
+        # first break from the cue's end (searching the text for each cue was quadratic)
+        k = bisect_left(breaks, at - 1) - 1
+        start = breaks[k] + 2 if k >= 0 else 0
+        k = bisect_left(breaks, max(m.end(), at))
+        end = breaks[k] if k < len(breaks) else len(text)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -50,13 +63,19 @@ def find_injections(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_VISIBLE = re.compile(r"[^\n]+")
+
+
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with the spans replaced by spaces (newlines kept), so offsets stay valid."""
     if not spans:
         return text
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    parts, done = [], 0
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if end <= start:
+            continue
+        parts += [text[done:start], _VISIBLE.sub(lambda r: " " * len(r.group()), text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)

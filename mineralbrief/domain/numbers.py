@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-from .fastre import FastPattern
+from .anchored import Starts
 
 _MULT = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6,
@@ -25,14 +26,16 @@ _UNITS = {
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UP_TO = re.compile(r"\bup to\s+$", re.IGNORECASE)
-_MONEY_RE = FastPattern(
+_MONEY_RE = re.compile(
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
     r"\s?(?P<num>" + _NUM + r")"
     r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
     r"(?:\s*(?P<mult>trillion|billion|million|thousand|bn|mn|mm|tn|m|b|k)\b)?",
     re.IGNORECASE,
 )
-_QTY_RE = FastPattern(
+# What a sum starts with, or (reach 3) follows within three characters: "US\\$" starts 3 before "$".
+_MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
+_QTY_RE = re.compile(
     r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
     r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
     r"ounces|oz|MW|GWh|km)\b",
@@ -41,11 +44,13 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_DATE_RES = [
-    FastPattern(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-    FastPattern(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-    FastPattern(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    FastPattern(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
+# Each with the words its dates start with, where they are plain (``\\d`` is any Unicode digit).
+_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
+    (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
+    (re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), ("19", "20")),
+    (re.compile(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
 ]
 
 
@@ -76,6 +81,22 @@ def _number(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+class _Covered:
+    """Whether an offset falls inside any of some spans, answered by bisection (asking every
+    span for every match made the amount and date scans quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        for _, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.reach[i]
+
+
 def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
     """Extend a match back over a preceding "up to"."""
     m = _UP_TO.search(text, max(0, start - 8), start)
@@ -86,7 +107,7 @@ def find_amounts(text: str) -> list[AmountMention]:
     """Money amounts and physical quantities in ``text``, in order."""
     out: list[AmountMention] = []
     taken: list[tuple[int, int]] = []
-    for m in _MONEY_RE.finditer(text):
+    for m in Starts(text).finditer(_MONEY_RE, _MONEY_STARTS, reach=3):
         cur_raw = m.group("cur").replace("\\", "").strip().lower()
         mult = (m.group("mult") or "").lower()
         # a bare "m"/"b" after a number is only a multiplier when glued to it ("$5m")
@@ -100,8 +121,9 @@ def find_amounts(text: str) -> list[AmountMention]:
             currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
+    covered = _Covered(taken)
     for m in _QTY_RE.finditer(text):
-        if any(s <= m.start("num") < e for s, e in taken):
+        if m.start("num") in covered:
             continue
         mult = (m.group("mult") or "").lower()
         start, up_to = _start_with_up_to(text, m.start("num"))
@@ -117,15 +139,18 @@ def find_amounts(text: str) -> list[AmountMention]:
 def find_dates(text: str) -> list[DateMention]:
     """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped."""
     out: list[DateMention] = []
-    for rx in _DATE_RES:
-        for m in rx.finditer(text):
+    starts = Starts(text)
+    for rx, words in _DATE_RES:
+        # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
+        covered = _Covered([(d.start, d.end) for d in out])
+        for m in (rx.finditer(text) if words is None else starts.finditer(rx, words)):
             g = m.groupdict()
             month = _MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
             try:
                 value = date(int(g["year"]), int(month or 0), int(g["day"]))
             except (TypeError, ValueError):
                 continue
-            if any(d.start <= m.start() < d.end for d in out):
+            if m.start() in covered:
                 continue
             out.append(DateMention(m.group(0), value, m.start(), m.end()))
     out.sort(key=lambda d: d.start)

@@ -11,20 +11,31 @@ and parenthesised acronyms become its aliases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from ..grounding import name_key
-from .fastre import FastPattern
+from .anchored import Starts
+from .lexicon import (
+    COUNTRIES,
+    LEXICON_FORMS,
+    LEXICON_INDEX,
+    lexicon_entry,
+    lexicon_matches,
+)
+from .matching import name_key
+from .mentions import Mentions
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
     r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|SGX|KRX|TSE|B3|BMV|Frankfurt|NYSEAMERICAN"
 )
-_TICKER_RE = FastPattern(
+_TICKER_RE = re.compile(
     r"(?P<ex>\b(?:" + EXCHANGES + r"))\s*(?::|,|–|-|—)?\s*(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
+# the first words of the exchanges above, where a ticker match starts
+_EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE", "AIM", "FSE", "FRA", "ETR",
+                   "XETRA", "JSE", "NZX", "HKEX", "SGX", "KRX", "TSE", "B3", "BMV", "Frankfurt")
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
@@ -33,7 +44,7 @@ LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Compa
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
-_COMPANY_RE = FastPattern(
+_COMPANY_RE = re.compile(
     r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r")"
     r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
@@ -42,7 +53,6 @@ _LEGAL_RE = re.compile(LEGAL_SUFFIX)
 _POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAME_WHOLE = re.compile(_NAME)
-_TOKEN = re.compile(r"\S+")
 # Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
@@ -69,66 +79,21 @@ _ROLE_RE = re.compile(
     r"\b(?:maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|"
     r"manufacturer|recycler|explorer|subsidiary|investor)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
-_SAID_RE = FastPattern(
+_ROLE_WORDS = ("maker", "producer", "miner", "developer", "start", "firm", "processor", "refiner", "supplier",
+               "automaker", "manufacturer", "recycler", "explorer", "subsidiary", "investor")
+_SAID_RE = re.compile(
     r"((?:[A-Z][\w&'.-]*\s+){1,3}[A-Z][\w&'.-]*)\s+(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
+# A title, then only capitalised words to the end. Each word runs to a space or the end (the
+# lookahead): written as (?:[A-Z][\w'-]*\s*)*$ the engine tried every split of a long capitalised
+# word before failing, in time exponential in its capitals; this form accepts the same strings.
 _TITLE_RE = re.compile(
     r"\b(?:Director|CEO|Chief|Chairman|Chairwoman|Chair|President|Minister|Secretary|Officer|Founder|"
-    r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*\s*)*$"
+    r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*(?=\s|$)\s*)*$"
 )
-
-AGENCIES: dict[str, tuple[str, ...]] = {
-    "U.S. Department of Defense": ("Department of Defense", "DoD", "Pentagon", "Department of War", "DOW"),
-    "U.S. Department of Energy": ("Department of Energy", "DOE"),
-    "U.S. Department of State": ("Department of State", "State Department"),
-    "U.S. Department of Commerce": ("Department of Commerce", "Commerce Department"),
-    "U.S. Department of the Interior": ("Department of the Interior", "Interior Department"),
-    "Export-Import Bank of the United States": ("EXIM", "EXIM Bank", "Export-Import Bank"),
-    "U.S. International Development Finance Corporation": ("DFC", "Development Finance Corporation"),
-    "Office of Strategic Capital": ("OSC",),
-    "CHIPS Program Office": (),
-    "Defense Logistics Agency": ("DLA",),
-    "Defense Production Act": ("DPA",),
-    "National Energy Technology Laboratory": ("NETL",),
-    "U.S. Geological Survey": ("USGS",),
-    "Export Finance Australia": ("EFA",),
-    "Critical Minerals Facility": (),
-    "Geoscience Australia": (),
-    "Japan Organization for Metals and Energy Security": ("JOGMEC",),
-    "European Commission": (),
-    "European Investment Bank": ("EIB",),
-    "Minerals Security Partnership": ("MSP",),
-    "White House": (),
-    "Department of Industry, Science and Resources": (),
-}
-GOVERNMENTS: dict[str, tuple[str, ...]] = {
-    "U.S. government": ("US government", "United States government", "Trump Administration",
-                        "Trump administration", "Biden administration"),
-    "Australian Government": ("Australian government", "Albanese Government"),
-    "Canadian government": ("Government of Canada",),
-    "Chinese government": ("Beijing government",),
-    "Japanese government": ("Government of Japan",),
-}
-COUNTRIES: dict[str, tuple[str, ...]] = {
-    "United States": ("U.S.", "US", "USA", "U.S.A.", "America"),
-    "Australia": (), "Canada": (), "China": ("PRC",), "Japan": (), "India": (), "Brazil": (),
-    "Kenya": (), "Uganda": (), "United Kingdom": ("UK", "U.K.", "Britain"), "Germany": (),
-    "France": (), "South Korea": ("Korea",), "Saudi Arabia": (), "Greenland": (), "Vietnam": (),
-    "Malaysia": (), "Myanmar": (), "Indonesia": (), "Philippines": (), "Chile": (),
-    "Argentina": (), "Kazakhstan": (), "Ukraine": (), "Tanzania": (), "Malawi": (),
-    "Madagascar": (), "Namibia": (), "South Africa": (), "Norway": (), "Sweden": (),
-    "Finland": (), "Estonia": (), "Mongolia": (), "Peru": (), "Mexico": (),
-    "Democratic Republic of the Congo": ("DRC", "DR Congo"), "Angola": (), "Zambia": (),
-}
-STATES = (
-    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
-    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
-    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
-    "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming"
-).split() + ["New Mexico", "New York", "North Carolina", "North Dakota", "South Carolina",
-             "South Dakota", "West Virginia", "Western Australia", "Queensland", "New South Wales",
-             "Northern Territory", "South Australia", "Victoria", "Tasmania", "Quebec", "Ontario",
-             "British Columbia", "Saskatchewan"]
+_LEGAL_END = re.compile(LEGAL_SUFFIX + r"$")
+_COMPANY_WORD_END = re.compile(r"\b(?:" + LEGAL_SUFFIX + "|" + INDUSTRY_SUFFIX + r")$")
+_EXCHANGE = re.compile(EXCHANGES)
 
 
 _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
@@ -176,15 +141,6 @@ def _generic(word: str) -> bool:
     return bool(parts) and all(p in _PLACE_WORDS for p in parts)
 
 
-def _title_line(text: str, pos: int) -> bool:
-    """True when ``pos`` sits in a Title Cased line (a headline), where capitals mean nothing."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    words = re.findall(r"[A-Za-z][\w'-]*", text[start:end if end >= 0 else len(text)])
-    long_words = [w for w in words if len(w) > 3]
-    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8
-
-
 def _plausible_company(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 7:
@@ -195,10 +151,37 @@ def _plausible_company(name: str) -> bool:
     return any(not _generic(w) for w in words)
 
 
+class _Scan:
+    """The article and what the company scan looks up in it, each found once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions = Mentions(text)
+        self._newlines: list[int] | None = None
+        self._title_lines: dict[int, bool] = {}
+
+    def title_line(self, pos: int) -> bool:
+        """True when ``pos`` sits in a Title Cased line (a headline), where capitals mean nothing."""
+        text = self.text
+        if self._newlines is None:  # found once: a search back to the line start per call was quadratic
+            self._newlines = [m.start() for m in re.finditer("\n", text)]
+        k = bisect_left(self._newlines, pos)
+        start = self._newlines[k - 1] + 1 if k else 0
+        verdict = self._title_lines.get(start)
+        if verdict is None:
+            end = self._newlines[k] if k < len(self._newlines) else len(text)
+            words = re.findall(r"[A-Za-z][\w'-]*", text[start:end])
+            long_words = [w for w in words if len(w) > 3]
+            verdict = self._title_lines[start] = len(long_words) >= 4 and (
+                sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8)
+        return verdict
+
+
 class _Registry:
     def __init__(self) -> None:
         self.orgs: list[Org] = []
         self.by_key: dict[str, Org] = {}
+        self._seen: dict[int, set[tuple[int, int]]] = {}  # per org: its spans, for O(1) membership
 
     def find(self, name: str) -> Org | None:
         return self.by_key.get(name_key(name))
@@ -211,10 +194,17 @@ class _Registry:
             self.by_key[name_key(name)] = org
         elif len(name) > len(org.name) and kind == org.kind and name_key(name) == name_key(org.name):
             org.name = name  # prefer the fuller written form ("Ionic Rare Earths Limited")
-        if span is not None and span not in org.spans:
-            org.spans.append(span)
+        if span is not None:
+            self.add_span(org, span)
         org.signals.add(signal)
         return org
+
+    def add_span(self, org: Org, span: tuple[int, int], unique: bool = True) -> None:
+        seen = self._seen.setdefault(id(org), set())
+        if unique and span in seen:
+            return
+        seen.add(span)
+        org.spans.append(span)
 
     def alias(self, org: Org, alias: str) -> None:
         key = name_key(alias)
@@ -229,12 +219,18 @@ class _Registry:
 
 
 _CONNECTORS = frozenset({"of", "and", "&", "de", "du", "la", "for", "the"})
+_LOOK_BACK = 160  # a name, with the parentheticals after it, ends within this many characters
 
 
 def _name_before(text: str, pos: int) -> tuple[str, int] | None:
-    """The capitalised name that ends right before ``pos`` (skipping parentheticals)."""
-    window_start = max(0, pos - 160)
-    line_start = text.rfind("\n", window_start, pos) + 1
+    """The capitalised name that ends right before ``pos`` (skipping parentheticals).
+
+    The name lies on the line of ``pos`` and within ``_LOOK_BACK`` characters of it: a run of
+    capitalised words that goes on past that window is no name. (On a text without line breaks
+    the search once ran back to the start of the text for every ticker and acronym: quadratic.)
+    """
+    window_start = max(0, pos - _LOOK_BACK)
+    line_start = text.rfind("\n", window_start, pos) + 1 or window_start
     end = pos
     while True:  # skip "(...)" groups and spaces between the name and pos
         while end > line_start and text[end - 1].isspace():
@@ -246,28 +242,35 @@ def _name_before(text: str, pos: int) -> tuple[str, int] | None:
             end = open_at
             continue
         break
-    words = list(_TOKEN.finditer(text[line_start:end]))
-    taken: list[re.Match[str]] = []
-    for w in reversed(words):
-        token = w.group(0)
-        if token[0].isupper() or token[0].isdigit() and taken:
-            taken.append(w)
-        elif token in _CONNECTORS and taken:
-            taken.append(w)
+    # the window cuts a line: its first word may be cut, and a name running into it is too long
+    cut = line_start > 0 and text[line_start - 1] != "\n"
+    words = text[line_start:end].split()
+    if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
+        words = words[1:]
+    taken = 0  # how many words, from the last, belong to the name
+    for token in reversed(words):
+        if token[0].isupper() or token[0].isdigit() and taken or token in _CONNECTORS and taken:
+            taken += 1
         else:
             break
-    while taken and taken[-1].group(0) in _CONNECTORS:
-        taken.pop()
+    if cut and taken == len(words) and taken:
+        return None
+    while taken and words[len(words) - taken] in _CONNECTORS:
+        taken -= 1
     if not taken:
         return None
-    first, last = taken[-1], taken[0]
-    raw = text[line_start + first.start():line_start + last.end()]
+    first = end  # walk back over the taken words (and the spaces between them) to the first
+    for i, token in enumerate(reversed(words[len(words) - taken:])):
+        while i and text[first - 1].isspace():
+            first -= 1
+        first -= len(token)
+    raw = text[first:end]
     if not _NAME_WHOLE.fullmatch(raw):
         return None
     name = _clean_name(raw)
     if not name:
         return None
-    start = text.find(name.split()[0], line_start + first.start())
+    start = text.find(name.split()[0], first)
     return name, start
 
 
@@ -277,9 +280,10 @@ def find_orgs(text: str) -> list[Org]:
     Returns:
         One ``Org`` per entity, with every span where a name or alias of it occurs.
     """
-    reg = _Registry()
+    reg, scan = _Registry(), _Scan(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
-    for m in _TICKER_RE.finditer(text):
+    starts = Starts(text)
+    for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
         before = _name_before(text, paren_start if paren_start >= 0 else m.start())
         if before is None:
@@ -296,7 +300,7 @@ def find_orgs(text: str) -> list[Org]:
         inner = m.group(1).strip()
         defined = _DEFINED_RE.match(m.group(0))
         alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) else None)
-        if alias is None or re.fullmatch(EXCHANGES, alias):
+        if alias is None or _EXCHANGE.fullmatch(alias):
             continue
         before = _name_before(text, m.start())
         if before is None:
@@ -307,8 +311,7 @@ def find_orgs(text: str) -> list[Org]:
         known = reg.find(name) or _lexicon_org(reg, name)
         if known is None:
             fits = _initials_fit(alias, name)
-            companyish = _plausible_company(name) or bool(re.search(
-                r"\b(?:" + LEGAL_SUFFIX + "|" + INDUSTRY_SUFFIX + r")$", name))
+            companyish = _plausible_company(name) or bool(_COMPANY_WORD_END.search(name))
             if not (companyish and (fits or defined)):
                 continue
             known = reg.add(name, "company", (start, start + len(name)), "defined")
@@ -317,7 +320,7 @@ def find_orgs(text: str) -> list[Org]:
     for m in _COMPANY_RE.finditer(text):
         if re.match(r"\s+with\b", text[m.end():m.end() + 6]):  # "RareX Partners with ..." is a verb
             continue
-        picked = _best_tail(reg, text, _clean_name(m.group(1)), m.start(1))
+        picked = _best_tail(reg, scan, _clean_name(m.group(1)), m.start(1), m.end(1))
         if picked is None:
             continue
         name, start = picked
@@ -327,102 +330,62 @@ def find_orgs(text: str) -> list[Org]:
         reg.add(name, "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
-    for rx, need in ((_ROLE_RE, 1), (_SAID_RE, 2)):
-        for m in rx.finditer(text):
+    for rx, need, words in ((_ROLE_RE, 1, _ROLE_WORDS), (_SAID_RE, 2, None)):
+        for m in rx.finditer(text) if words is None else starts.finditer(rx, words):
             name = _clean_name(m.group(1))
             if (not _plausible_company(name) or len(name.split()) < 2 or reg.find(name) is not None
                     or _TITLE_RE.search(text[max(0, m.start(1) - 40):m.start(1)] + " " + name)):
                 continue
-            if count_mentions(text, name) < need:
+            if scan.mentions.count(name) < need:
                 continue
-            if _lexicon_entry(name) is not None:
+            if lexicon_entry(name) is not None:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
     # 4. lexicons: agencies, governments, countries (one pass over the text)
-    for start, end in _lexicon_matches(text):
+    for start, end in lexicon_matches(text, scan.mentions):
         written = text[start:end]
-        canon, kind = _LEXICON_INDEX[written.lower()]
+        canon, kind = LEXICON_INDEX[written.lower()]
         if written in ("US", "U.S.") and re.match(r"\s*\$", text[end:end + 3]):
             continue
         if written.islower() and canon[0].isupper():
             continue  # "washington" as a common word is not the city or the state
         org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
-        org.spans.append((start, end))
+        reg.add_span(org, (start, end), unique=False)
         if written != canon:
-            reg.alias(org, _LEXICON_FORMS.get(written.lower(), written))
+            reg.alias(org, LEXICON_FORMS.get(written.lower(), written))
     # 5. every further mention of a known name or alias, in one pass
     owner = {written: org for org in reg.orgs for written in org.names()}
-    if owner:
-        for start, end in mention_spans(text, list(owner)):
-            org = owner[text[start:end]]
-            if (start, end) not in org.spans:
-                org.spans.append((start, end))
+    for start, end in scan.mentions.spans(owner):
+        reg.add_span(owner[text[start:end]], (start, end))
     for org in reg.orgs:
         org.spans.sort()
     _fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
 
 
-# Mentions of a name found with str.find, not a regex per name: the names differ from article
-# to article, so each regex would be compiled anew (about a third of the scan's time on
-# articles whose names the process had not seen). Same rule as the regex
-# (?<![\w.])name(?![\w]); tests/test_fastre.py compares the two.
-def _whole(text: str, start: int, end: int) -> bool:
-    """No word character or dot right before ``start``, no word character at ``end``."""
-    if start > 0:
-        c = text[start - 1]
-        if c.isalnum() or c in "_.":
-            return False
-    return end == len(text) or not (text[end].isalnum() or text[end] == "_")
-
-
-def _starts(text: str, name: str) -> list[int]:
-    """Every start of ``name`` in ``text`` standing as a whole name (overlapping included)."""
-    out, i = [], text.find(name)
-    while i >= 0:
-        if _whole(text, i, i + len(name)):
-            out.append(i)
-        i = text.find(name, i + 1)
-    return out
-
-
-def count_mentions(text: str, name: str) -> int:
-    """How many times ``name`` stands in ``text`` as a whole name (non-overlapping, as
-    ``len(re.findall(...))`` counts)."""
-    count, free_from = 0, 0
-    for i in _starts(text, name):
-        if i >= free_from:
-            count, free_from = count + 1, i + len(name)
-    return count
-
-
-def mention_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
-    """Spans of the names in ``text``, left to right, the longest name winning where several
-    start at one place, none overlapping (what one regex alternation of the names, longest
-    first, finds)."""
-    longest: dict[int, int] = {}
-    for name in names:
-        for i in _starts(text, name) if name else ():
-            longest[i] = max(longest.get(i, 0), len(name))
-    spans, free_from = [], 0
-    for i in sorted(longest):
-        if i >= free_from:
-            spans.append((i, i + longest[i]))
-            free_from = i + longest[i]
-    return spans
-
-
 def _fold_prefixes(reg: _Registry) -> None:
-    """"Virgin Mining" beside "Virgin Mining & Minerals Ltd.": the short form is an alias."""
+    """"Virgin Mining" beside "Virgin Mining & Minerals Ltd.": the short form is an alias.
+
+    Each short name folds into the first company (in order of finding) whose key extends its
+    key by whole words; the keys are sorted once so those companies are found by bisection,
+    not by comparing every pair of companies.
+    """
     companies = [o for o in reg.orgs if o.kind == "company"]
-    for short in companies:
-        skey = name_key(short.name)
-        for long in companies:
-            lkey = name_key(long.name)
-            if long is short or not short.spans or not lkey.startswith(skey + " "):
-                continue
-            if len(skey.split()) < 2 or not (long.ticker or re.search(LEGAL_SUFFIX + r"$", long.name)):
+    keys = [name_key(o.name) for o in companies]
+    order = sorted(range(len(companies)), key=keys.__getitem__)
+    sorted_keys = [keys[i] for i in order]
+    for short, skey in zip(companies, keys):
+        if not short.spans or len(skey.split()) < 2:
+            continue
+        prefix, k = skey + " ", bisect_left(sorted_keys, skey + " ")
+        longer = []
+        while k < len(sorted_keys) and sorted_keys[k].startswith(prefix):
+            longer.append(order[k])
+            k += 1
+        for i in sorted(longer):
+            long = companies[i]
+            if not (long.ticker or _LEGAL_END.search(long.name)):
                 continue
             long.spans = sorted(set(long.spans) | set(short.spans))
             long.ticker = long.ticker or short.ticker
@@ -433,12 +396,14 @@ def _fold_prefixes(reg: _Registry) -> None:
             break
 
 
-def _best_tail(reg: _Registry, text: str, phrase: str, near: int) -> tuple[str, int] | None:
+def _best_tail(reg: _Registry, scan: _Scan, phrase: str, near: int, limit: int) -> tuple[str, int] | None:
     """The company name inside a capitalised phrase that ends with a company word.
 
     A known name wins; otherwise the longest tail among those the article repeats most, so
     "Inks Mou With Ionic Rare Earths" gives "Ionic Rare Earths" and "Argentem Creek Partners"
-    stays whole. In a Title Cased headline, a name must also appear elsewhere.
+    stays whole. In a Title Cased headline, a name must also appear elsewhere. The name's
+    position is where the phrase (``text[near:limit]``) writes it, else (the phrase broke a line
+    or spaced its words otherwise) its next mention.
     """
     words = phrase.split()
     tails = [" ".join(words[i:]) for i in range(len(words))]
@@ -450,14 +415,18 @@ def _best_tail(reg: _Registry, text: str, phrase: str, near: int) -> tuple[str, 
         for t in tails:
             if not _plausible_company(t) or t.split()[0][0].islower():
                 continue
-            count = count_mentions(text, t)
+            count = scan.mentions.count(t)
             scored.append((count, len(t), t))
         if not scored:
             return None
         count, _, name = max(scored)
-        if count < 2 and _title_line(text, near):
+        if count < 2 and scan.title_line(near):
             return None
-    pos = text.find(name, near)
+    pos = scan.text.find(name, near, limit)
+    if pos < 0:
+        later = scan.mentions.starts(name)
+        k = bisect_left(later, near)
+        pos = later[k] if k < len(later) else -1
     return (name, pos) if pos >= 0 else None
 
 
@@ -467,59 +436,8 @@ def _initials_fit(alias: str, name: str) -> bool:
     return a in letters.upper() or letters.upper().startswith(a[:2]) or name.upper().startswith(a[:3])
 
 
-def _lexicon_entry(name: str) -> tuple[str, str] | None:
-    """(canonical name, kind) when ``name`` is a known agency, government or country."""
-    return _LEXICON_BY_KEY.get(name_key(name))
-
-
 def _lexicon_org(reg: _Registry, name: str) -> Org | None:
-    entry = _lexicon_entry(name)
+    entry = lexicon_entry(name)
     return reg.add(entry[0], entry[1], None, "lexicon") if entry else None
 
 
-_LEXICON_INDEX: dict[str, tuple[str, str]] = {}
-_LEXICON_FORMS: dict[str, str] = {}
-_LEXICON_BY_KEY: dict[str, tuple[str, str]] = {}
-for _table, _kind in ((AGENCIES, "agency"), (GOVERNMENTS, "government"), (COUNTRIES, "country")):
-    for _canon, _aliases in _table.items():
-        for _written in (_canon, *_aliases):
-            _LEXICON_INDEX.setdefault(_written.lower(), (_canon, _kind))
-            _LEXICON_BY_KEY.setdefault(name_key(_written), (_canon, _kind))
-            _LEXICON_FORMS.setdefault(_written.lower(), _written)
-
-
-@lru_cache(maxsize=1)
-def _lexicon_regexes() -> tuple[FastPattern, re.Pattern[str]]:
-    """Short or upper-case forms (US, DOE, UK) match their case; names match any case (they
-    are searched in the lower-cased text, which keeps every offset)."""
-    forms = sorted(_LEXICON_FORMS.values(), key=len, reverse=True)
-    exact = [re.escape(f) for f in forms if f.isupper() or len(f) <= 4]
-    folded = [re.escape(f.lower()) for f in forms if not (f.isupper() or len(f) <= 4)]
-    edge_l, edge_r = r"(?<![\w.-])(?:", r")(?![\w])"
-    return FastPattern(edge_l + "|".join(exact) + edge_r), re.compile(edge_l + "|".join(folded) + edge_r)
-
-
-def _lexicon_matches(text: str) -> list[tuple[int, int]]:
-    exact, folded = _lexicon_regexes()
-    lowered = text.lower()
-    spans = [m.span() for m in exact.finditer(text)]
-    if len(lowered) == len(text):
-        spans += [m.span() for m in folded.finditer(lowered)]
-    spans.sort()
-    return spans
-
-
-@lru_cache(maxsize=1)
-def _states_regex() -> FastPattern:
-    names = sorted(STATES, key=len, reverse=True)
-    return FastPattern(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
-
-
-def find_locations(text: str) -> list[tuple[str, int, int]]:
-    """US states, Australian states and Canadian provinces the article names, with spans."""
-    out = []
-    for m in _states_regex().finditer(text):
-        if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
-            continue  # the capital, not the state
-        out.append((m.group(1), m.start(), m.end()))
-    return out
