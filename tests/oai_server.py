@@ -172,7 +172,9 @@ class FakeOpenAIServer:
                     request = {}
                 with server._lock:
                     server.requests.append(request)
-                    server.headers.append({k.lower(): v for k, v in self.headers.items()})
+                    # the client's port: the same port twice means one connection, reused
+                    server.headers.append({**{k.lower(): v for k, v in self.headers.items()},
+                                           "x-fixture-peer-port": str(self.client_address[1])})
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, b'{"error": {"message": "not found"}}', {})
                 reply = server._next(request)

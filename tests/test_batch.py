@@ -173,3 +173,25 @@ def test_daily_cli(tmp_path, capsys):
     assert len(failures) == 4 and all(json.loads(f)["error"] for f in failures)
     err = capsys.readouterr().err
     assert "done" in err and "failed 4" in err
+
+
+def test_budget_counts_the_tokens_of_failed_attempts():
+    """Ten articles whose answers never fit the schema: the first spends 3 x 150 tokens (two
+    re-asks), which is past a 400-token budget, so the other nine are never sent."""
+    from helpers import schema_breaking
+    from oai_server import answer
+
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(10)]
+    with FakeOpenAIServer(default=lambda req: answer(schema_breaking()).body and Reply(
+            body=answer(schema_breaking()).body)) as srv:
+        results = list(summarize_many(texts, concurrency=1, budget_tokens=400, base_url=srv.base_url,
+                                      cache=False, max_reasks=2, **FAST))
+    assert [r.status for r in results].count("failed") == 1
+    assert [r.status for r in results].count("skipped_budget") == 9
+    assert len(srv.requests) == 3  # 450 tokens, not 4,500
+
+
+@pytest.mark.parametrize("bad", [{"budget_tokens": -1}, {"concurrency": 0}])
+def test_negative_budget_or_no_concurrency_is_a_clear_error(bad):
+    with pytest.raises(mineralbrief.ConfigError, match="budget_tokens|concurrency"):
+        list(summarize_many(["text"], backend="offline", **{"concurrency": 1, **bad}))
