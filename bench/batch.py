@@ -63,7 +63,8 @@ def ours(base_url: str, texts: list[str], concurrency: int, cache_dir: Path) -> 
     with mineralbrief.Summarizer(base_url=base_url, cache_dir=cache_dir) as s:
         s.summarize(texts[0])  # the same warm-up as instructor's
         t0 = time.perf_counter()
-        ok = sum(r.ok and r.brief.grounding.ok for r in summarize_many(texts[1:], concurrency=concurrency, summarizer=s))
+        results = summarize_many(texts[1:], concurrency=concurrency, summarizer=s)
+        ok = sum(r.ok and r.brief.grounding.ok for r in results)
         return time.perf_counter() - t0, ok
 
 

@@ -25,7 +25,8 @@ import mineralbrief
 from mineralbrief.models import BriefContent
 text = open({release!r}, encoding="utf-8").read()
 brief = mineralbrief.summarize(text, backend="offline")
-answer = json.loads(BriefContent.model_validate(brief.model_dump(include=set(BriefContent.model_fields))).model_dump_json())
+content = BriefContent.model_validate(brief.model_dump(include=set(BriefContent.model_fields)))
+answer = json.loads(content.model_dump_json())
 # record=False and gc.freeze(): a long run keeps no request, and the collector does not stall
 # the answers in flight (a real endpoint's pauses are not this machine's to measure)
 gc.freeze()

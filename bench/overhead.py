@@ -36,7 +36,8 @@ def main(n: int = 60) -> None:
         plain = instructor.from_openai(openai.OpenAI(base_url=base_url, api_key="x", max_retries=0))
         messages = [{"role": "system", "content": "Brief this article."},
                     {"role": "user", "content": f"<article>\n{text}\n</article>"}]
-        tools = [{"type": "function", "function": {"name": "BriefContent", "parameters": BriefContent.model_json_schema()}}]
+        tools = [{"type": "function",
+                  "function": {"name": "BriefContent", "parameters": BriefContent.model_json_schema()}}]
         reused = mineralbrief.Summarizer(base_url=base_url, cache=False)
 
         def check(brief: mineralbrief.Brief) -> None:

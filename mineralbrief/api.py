@@ -113,7 +113,8 @@ class Summarizer:
         self._key_prefix = None if identity is None else json.dumps(
             {"backend": self.backend.name, "schema": _schema_hash(), **identity},
             sort_keys=True, default=str)
-        self._prompt_version = None if identity is None else identity.get("prompt")
+        prompt = None if identity is None else identity.get("prompt")
+        self._prompt_version = prompt if isinstance(prompt, str) else None
         if store is not None:
             self.cache: Cache = store
         elif self.settings.cache and identity is not None:
@@ -280,7 +281,7 @@ def close_shared() -> None:
     for s in summarizers:
         try:
             s.close()
-        except Exception:  # noqa: S110 - exiting; nothing left to tell
+        except Exception:
             pass
 
 

@@ -67,10 +67,12 @@ def _read(path: str) -> Article:
 def summarize(
     path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
     fmt: Format = typer.Option(Format.md, "--format", "-f", help="Output format."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
+    backend: Optional[BackendChoice] = typer.Option(
+        None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the endpoint."),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
+    no_candidates: bool = typer.Option(
+        False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
     mode: Optional[ModeChoice] = typer.Option(None, "--mode", help="tools (default), json or md_json."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
@@ -119,8 +121,10 @@ def daily(
     day: str = typer.Option(..., "--date", help="The day, YYYY-MM-DD."),
     out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
     concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Articles (LLM calls) in flight at once."),
-    budget_tokens: Optional[int] = typer.Option(None, "--budget-tokens", min=1, help="Start no new article once the run has used this many tokens."),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
+    budget_tokens: Optional[int] = typer.Option(
+        None, "--budget-tokens", min=0, help="Start no new article once the run has used this many tokens."),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
     backend: Optional[BackendChoice] = typer.Option(None, "--backend"),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
@@ -143,7 +147,7 @@ def daily(
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
     tty = sys.stderr.isatty()
 
-    def show(p) -> None:  # noqa: ANN001
+    def show(p) -> None:
         if not quiet and (tty or p.finished == p.total):
             sys.stderr.write(("\r" if tty else "") + p.line() + ("\n" if p.finished == p.total or not tty else ""))
             sys.stderr.flush()
@@ -160,11 +164,13 @@ def daily(
 def eval_cmd(
     articles: Path = typer.Argument(..., help="Folder of articles."),
     gold: Path = typer.Option(..., "--gold", help="Folder of gold label files (foo.txt -> foo.json)."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
+    backend: Optional[BackendChoice] = typer.Option(
+        None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
+    no_candidates: bool = typer.Option(
+        False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
     as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
 ) -> None:
     """Score briefs against gold labels: precision, recall and F1 per field."""

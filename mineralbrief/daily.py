@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from rapidfuzz import fuzz
 
@@ -134,7 +135,7 @@ def daily_brief(
     for family, parties, d, sources in groups:
         money = sorted(a.value for a in d.amounts if a.currency and a.value is not None)
         key = family + ":" + "|".join(sorted(parties)) + (f"@{money[0]:.6g}" if family == "money" and money else "")
-        status = None
+        status: Literal["new", "updated", "unchanged"] | None = None
         if previous is not None:
             old = next((o for o in previous.deals if o.key == key), None) or next(
                 (o for o in previous.deals if _matches(o, family, parties, d)), None)

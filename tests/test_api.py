@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+
 from conftest import SEEDS
 from helpers import invented, reference
 
@@ -84,6 +85,7 @@ def test_the_model_called_is_the_model_cached_and_reported(server, tmp_path):
     """Settings reach a backend once: a summarizer built around a backend reports, and caches
     under, the model that backend calls; model settings beside it are refused, not half-used."""
     from mineralbrief.backends.openai_compat import OpenAICompatBackend
+
     from oai_server import answer
 
     backend = OpenAICompatBackend(mineralbrief.Settings(model="model-a", base_url=server.base_url))

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from helpers import outputs
-from conftest import FAST, SEEDS
-from fixture_model import article_bucket, fixture_reply
 from mineralbrief.batch import summarize_many
 from mineralbrief.daily import daily_brief
 from mineralbrief.runner import run_daily
+
+from conftest import FAST, SEEDS
+from fixture_model import article_bucket, fixture_reply
+from helpers import outputs
 from oai_server import FakeOpenAIServer, Reply
 
 DAY = date(2026, 11, 21)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 import mineralbrief
+from mineralbrief.cache import BriefCache, cache_key
+
 from conftest import FAST, SEEDS
 from helpers import reference
-from mineralbrief.cache import BriefCache, cache_key
 from oai_server import answer
 
 ARTICLE = SEEDS / "rarex_ussm_mou.txt"

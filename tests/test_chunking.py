@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import mineralbrief
+from mineralbrief.chunking import split_text
+
 from conftest import FAST
 from fixture_model import fixture_reply
-from mineralbrief.chunking import split_text
 from oai_server import FakeOpenAIServer, article_of
 
 FILLER = ("Rare earth markets were quiet this week as buyers in Europe waited for new export licence "

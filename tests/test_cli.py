@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SEEDS
 from mineralbrief.cli import main
+
+from conftest import ROOT, SEEDS
 
 ARTICLE = str(SEEDS / "rarex_ussm_mou.txt")
 

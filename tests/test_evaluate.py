@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import mineralbrief
-from conftest import SEEDS
 from mineralbrief.cli import main
 from mineralbrief.evaluate import Report, evaluate, score_article
+
+from conftest import SEEDS
 
 
 def test_gold_files_are_in_the_format_and_name_only_article_text():

@@ -9,6 +9,7 @@ import time
 import pytest
 
 import mineralbrief
+
 from conftest import FAST, SEEDS
 from helpers import invented, reference, schema_breaking
 from oai_server import Reply, answer

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from helpers import children, outputs
+from mineralbrief.batch import summarize_many
+from mineralbrief.cache import BriefCache
+
 from conftest import FAST, ROOT, SEEDS
 from faults import FaultPlan
 from fixture_model import fixture_reply
-from mineralbrief.batch import summarize_many
-from mineralbrief.cache import BriefCache
+from helpers import children, outputs
 from oai_server import FakeOpenAIServer
 
 RATES = {"429": 0.04, "500": 0.04, "502": 0.03, "503": 0.03, "not_json": 0.03, "truncated_json": 0.03,

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 import mineralbrief
+
 from conftest import FAST, SEEDS
 from helpers import reference
 from oai_server import Reply, answer

@@ -228,6 +228,8 @@ class LocalBackend(BaseBackend):
             )
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._after_failure(exc, request, tally, facts)
+        if draft._content is None:  # pragma: no cover - set by LocalDraft's validator whenever it passes
+            raise BackendError(f"{article.id}: the local draft was not converted", article_id=article.id)
         return Generation(content=draft._content, usage=tally.usage, model=self.model_id, grounding=draft._report)
 
 

@@ -136,7 +136,7 @@ class _Dialogue:
         ]
         return None
 
-    def failure(self, exc: Exception) -> Exception:
+    def failure(self, exc: Exception) -> BaseException:
         """What a failed call raises: one of ours, with the attempts and usage so far."""
         article_id = self.request.article.id
         if isinstance(exc, MineralBriefError):
@@ -174,11 +174,12 @@ class _Dialogue:
         root: BaseException = exc  # "Connection error." says nothing: name what went wrong below it
         while root.__cause__ is not None and not isinstance(root, ExchangeFailed):
             root = root.__cause__
-        attempts = root.attempts if isinstance(root, ExchangeFailed) else 1
-        status = root.last_status if isinstance(root, ExchangeFailed) else None
-        what = str(root) if isinstance(root, ExchangeFailed) else f"{type(root).__name__}: {root}"
+        if isinstance(root, ExchangeFailed):
+            attempts, last, what = root.attempts, root.last_status, str(root)
+        else:
+            attempts, last, what = 1, None, f"{type(root).__name__}: {root}"
         return TransportError(f"endpoint kept failing: {scrub(what, s)[:200]}", attempts=attempts,
-                              last_status=status, article_id=article_id, usage=self.usage)
+                              last_status=last, article_id=article_id, usage=self.usage)
 
 
 class OpenAICompatBackend(BaseBackend):
