@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from .article import Article, ArticleLike, as_article
 from .backends.base import Backend, Generation, GenerationRequest
-from .cache import Cache, NullCache, open_cache
+from .cache import Cache, NullCache, cache_key, key_prefix, open_cache
 from .config import Settings
 from .domain.facts import extract_facts
 from .errors import ConfigError, UngroundedBriefError
@@ -54,8 +54,18 @@ def make_settings(settings: Settings | None = None, **overrides: Any) -> Setting
 
 
 def make_backend(settings: Settings) -> Backend:
-    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai)."""
+    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai).
+
+    Raises:
+        ConfigError: a model was asked for (``model=``, ``--model``, ``MINERALBRIEF_MODEL``)
+            but there is no key or endpoint to ask it: no silent offline brief instead.
+    """
     name = settings.resolved_backend
+    if settings.backend == "auto" and name == "offline" and "model" in settings.model_fields_set:
+        raise ConfigError(
+            f"model {settings.model!r} was asked for, but no API key or endpoint is set: set OPENAI_API_KEY "
+            "(or MINERALBRIEF_API_KEY), pass api_key= or base_url=, or choose backend='offline' "
+            "(--backend offline) to brief without a model")
     if name == "openai":
         from .backends.openai_compat import OpenAICompatBackend
 
@@ -110,9 +120,8 @@ class Summarizer:
         self.backend: Backend = backend if backend is not None else make_backend(self.settings)
         identity = self.backend.identity()
         # everything but the article that changes an answer, hashed into each article's key
-        self._key_prefix = None if identity is None else json.dumps(
-            {"backend": self.backend.name, "schema": _schema_hash(), **identity},
-            sort_keys=True, default=str)
+        self._key_prefix = None if identity is None else key_prefix(
+            backend=self.backend.name, schema=_schema_hash(), **identity)
         prompt = None if identity is None else identity.get("prompt")
         self._prompt_version = prompt if isinstance(prompt, str) else None
         if store is not None:
@@ -168,7 +177,7 @@ class Summarizer:
         """The article's cache key, or None when this backend's answers are not cached."""
         if self._key_prefix is None:
             return None
-        return "brief:" + hashlib.sha256(f"{self._key_prefix}|{art.content_hash}".encode()).hexdigest()
+        return cache_key(self._key_prefix, art.content_hash)
 
     def _lookup(self, key: str | None, art: Article) -> Brief | None:
         if key is None:

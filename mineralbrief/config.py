@@ -112,8 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def endpoint_host(self) -> str:
-        """Host (and port) of the endpoint, for the cache key; never the key itself."""
-        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+        """Host (and port) of the endpoint, for the cache key; never a key or URL credentials."""
+        if not self.base_url:
+            return "api.openai.com"
+        parsed = urlparse(self.base_url)
+        return f"{parsed.hostname}:{parsed.port}" if parsed.port else str(parsed.hostname)
 
     @property
     def resolved_cache_dir(self) -> Path:

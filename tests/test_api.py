@@ -125,3 +125,16 @@ def test_a_backend_without_the_contract_is_refused_with_a_pointer():
 
     with pytest.raises(mineralbrief.ConfigError, match="BaseBackend"):
         mineralbrief.Summarizer(backend=Half())
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_asking_for_a_model_without_a_key_is_an_error_not_an_offline_brief(how, monkeypatch):
+    if how == "environment":
+        monkeypatch.setenv("MINERALBRIEF_MODEL", "gpt-4o-mini")
+        kwargs = {}
+    else:
+        kwargs = {"model": "gpt-4o-mini"}
+    with pytest.raises(mineralbrief.ConfigError, match="OPENAI_API_KEY.*offline"):
+        mineralbrief.summarize(ARTICLE, **kwargs)
+    # asking for offline explicitly is fine, with or without a model name around
+    assert mineralbrief.summarize(ARTICLE, backend="offline", **kwargs).provenance.backend == "offline"
