@@ -27,6 +27,7 @@ from .backends.base import Backend, Generation, GenerationRequest
 from .cache import Cache, NullCache, cache_key, key_prefix, open_cache
 from .config import Settings
 from .domain.facts import extract_facts
+from .domain.language import language_of
 from .errors import ConfigError, UngroundedBriefError
 from .grounding import SourceIndex, ground
 from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
@@ -199,7 +200,7 @@ class Summarizer:
         facts = extract_facts(art.text)
         index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
                             blocked=facts.injections)
-        return GenerationRequest(article=art, facts=facts, index=index)
+        return GenerationRequest(article=art, facts=facts, index=index, language=language_of(art.text))
 
     def _finish(self, art: Article, key: str | None, request: GenerationRequest, gen: Generation) -> Brief:
         # offsets and flags never come from a model: checked here, or by the backend's re-ask loop
@@ -211,6 +212,8 @@ class Summarizer:
                                   prompt_version=self._prompt_version),
             usage=gen.usage,
             grounding=report,
+            language=request.language,
+            notes=gen.notes,
         )
         if not report.ok:
             log.warning("%s: %d item(s) not found in the article: %s", art.id,

@@ -208,6 +208,9 @@ class Brief(BriefContent):
     provenance: Provenance
     usage: Usage = Field(default_factory=Usage)
     grounding: GroundingReport = Field(default_factory=GroundingReport)
+    language: str = Field(default="en", description='"en", or "other" / "other:SCRIPT" (e.g. "other:CJK").')
+    notes: list[str] = Field(default_factory=list, description="What a reader must know about this brief "
+                             "(e.g. a language the backend could not read).")
 
     def to_markdown(self) -> str:
         """Render the brief as Markdown in the market-news style."""

@@ -48,6 +48,8 @@ def _deal_line(d: DealSummary) -> str:
 def brief_to_markdown(brief: Brief) -> str:
     """Render ``brief`` as Markdown."""
     out: list[str] = [f"# {_md(brief.headline)}", ""]
+    for note in brief.notes:
+        out += [f"> **Note:** {_md(note)}", ""]
     if not brief.grounding.ok:
         n = len(brief.grounding.unverified)
         out += [

@@ -24,8 +24,9 @@ from fixture_model import fixture_reply
 from helpers import children, outputs
 from oai_server import FakeOpenAIServer
 
-RATES = {"429": 0.04, "500": 0.04, "502": 0.03, "503": 0.03, "not_json": 0.03, "truncated_json": 0.03,
-         "schema_break": 0.03, "invented": 0.03, "stall": 0.02, "drop": 0.02}  # 30% in all
+RATES = {"429": 0.03, "500": 0.02, "502": 0.02, "503": 0.02, "not_json": 0.02, "truncated_json": 0.02,
+         "schema_break": 0.03, "invented": 0.03, "stall": 0.02, "drop": 0.02, "trickle": 0.01,
+         "empty_200": 0.02, "no_choices": 0.02, "huge_body": 0.01, "deep_json": 0.01}  # 30% in all
 
 
 def variants(n: int) -> list[str]:
@@ -37,7 +38,7 @@ def variants(n: int) -> list[str]:
 def test_soak_500_articles_30_percent_faults(tmp_path, capsys):
     texts = variants(500)
     plan = FaultPlan(RATES, seed=7, stall=1.0)
-    settings = dict(cache_dir=tmp_path / "cache", timeout=0.5, max_attempts=3, max_reasks=1, **FAST)
+    settings = dict(cache_dir=tmp_path / "cache", timeout=0.5, deadline=2.0, max_attempts=3, max_reasks=1, **FAST)
     t0 = time.perf_counter()
     with FakeOpenAIServer(default=plan) as srv, mineralbrief.Summarizer(base_url=srv.base_url, **settings) as s:
         first = list(summarize_many(texts, concurrency=16, summarizer=s))

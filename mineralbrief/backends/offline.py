@@ -28,7 +28,7 @@ from ..models import (
     RiskQuestion,
     Usage,
 )
-from .base import BaseBackend, Generation, GenerationRequest
+from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
 
 VERSION = "offline-1"
 LABEL = {
@@ -102,8 +102,16 @@ class OfflineBackend(BaseBackend):
         try:
             content = build_brief(request.facts, request.article.title)
         except ArticleError as exc:
-            raise ArticleError(f"{request.article.id}: {exc}", article_id=request.article.id) from None
-        return Generation(content=content, usage=Usage(), model=VERSION)
+            why = str(exc) if request.language == "en" else unread_language_note("offline", request.language)
+            raise ArticleError(f"{request.article.id}: {why}", article_id=request.article.id) from None
+        if request.language == "en":
+            return Generation(content=content, usage=Usage(), model=VERSION)
+        if not content.deals:  # "no deal is reported" would claim what this backend cannot know
+            content.bottom_line = Claim(
+                text="No deal could be read: the article is not in English and this backend reads English only.",
+                evidence=content.bottom_line.evidence)
+        return Generation(content=content, usage=Usage(), model=VERSION,
+                          notes=[unread_language_note("offline", request.language)])
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         return self.generate(request)  # a few milliseconds of CPU: a thread would only add to it
