@@ -20,12 +20,11 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
 from .article import Article, ArticleLike, as_article
+from .backends import make_backend
 from .backends.base import Backend, Generation, GenerationRequest
 from .cache import Cache, NullCache, cache_key, key_prefix, open_cache
-from .config import Settings
+from .config import Settings, make_settings
 from .domain.facts import extract_facts
 from .domain.language import language_of
 from .errors import ConfigError, UngroundedBriefError
@@ -36,48 +35,6 @@ log = logging.getLogger("mineralbrief")
 
 # What a Summarizer itself uses; every other setting is the backend's.
 _SUMMARIZER_FIELDS = frozenset({"backend", "strict", "cache", "cache_dir"})
-
-
-def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
-    """Settings from the environment (read once, here) with ``overrides`` on top.
-
-    Raises:
-        ConfigError: an unknown or invalid setting.
-    """
-    given = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        return settings.with_overrides(**given) if settings is not None else Settings(**given)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigError(f"invalid settings: {problems}") from None
-
-
-def make_backend(settings: Settings) -> Backend:
-    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai).
-
-    Raises:
-        ConfigError: a model was asked for (``model=``, ``--model``, ``MINERALBRIEF_MODEL``)
-            but there is no key or endpoint to ask it: no silent offline brief instead.
-    """
-    name = settings.resolved_backend
-    if settings.backend == "auto" and name == "offline" and "model" in settings.model_fields_set:
-        raise ConfigError(
-            f"model {settings.model!r} was asked for, but no API key or endpoint is set: set OPENAI_API_KEY "
-            "(or MINERALBRIEF_API_KEY), pass api_key= or base_url=, or choose backend='offline' "
-            "(--backend offline) to brief without a model")
-    if name == "openai":
-        from .backends.openai_compat import OpenAICompatBackend
-
-        return OpenAICompatBackend(settings)
-    if name == "local":
-        from .backends.local import LocalBackend
-
-        return LocalBackend(settings)
-    from .backends.offline import OfflineBackend
-
-    return OfflineBackend()
 
 
 @lru_cache(maxsize=1)

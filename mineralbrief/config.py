@@ -7,11 +7,11 @@ fallbacks); every field can also be given directly, and direct values win.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BackendName = Literal["auto", "openai", "offline", "local"]
@@ -136,3 +136,21 @@ class Settings(BaseSettings):
         data = self.model_dump()
         data.update(given)
         return type(self).model_validate(data)
+
+
+def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (read once, here) with ``overrides`` on top.
+
+    Raises:
+        ConfigError: an unknown or invalid setting.
+    """
+    from .errors import ConfigError
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return settings.with_overrides(**given) if settings is not None else Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None
