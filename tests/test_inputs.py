@@ -1,0 +1,124 @@
+"""Inputs from the real world: JSONL with a bad line, records with odd fields, links out of the
+inbox, names that sanitise alike. Every input ends as an article or a typed error, never a crash,
+and nothing is lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mineralbrief
+from mineralbrief.article import iter_articles, load_article
+
+from conftest import SEEDS
+
+TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")
+
+
+def kinds(items: list) -> list[str]:
+    return ["error" if isinstance(i, mineralbrief.ArticleError) else "article" for i in items]
+
+
+# -- JSONL: one bad record is one failure ----------------------------------------------------
+def test_one_bad_byte_in_a_thousand_jsonl_lines_fails_one_line(tmp_path: Path):
+    lines = [json.dumps({"text": TEXT + f"\nNote {i}.\n", "title": f"t{i}"}).encode() for i in range(1000)]
+    lines[500] = lines[500].replace(b"Note", b"N\xe9te")  # one Latin-1 byte
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    items = list(iter_articles(path))
+    assert kinds(items).count("article") == 999
+    errors = [i for i in items if isinstance(i, mineralbrief.ArticleError)]
+    assert len(errors) == 1 and "feed.jsonl:501" in str(errors[0]) and "UTF-8" in str(errors[0])
+    assert errors[0].article_id.endswith("feed.jsonl:501")
+
+
+@pytest.mark.parametrize("sep", [b"\r\n", b"\r", b"\n"], ids=["crlf", "cr", "lf"])
+def test_jsonl_line_endings_and_bom(tmp_path: Path, sep: bytes):
+    records = [json.dumps({"text": TEXT + f"\n{i}\n"}).encode() for i in range(3)]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + sep.join([records[0], b"", records[1], b"   ", records[2]]) + sep)
+    items = list(iter_articles(path))
+    assert kinds(items) == ["article"] * 3
+    assert [i.source for i in items] == [f"{path}:1", f"{path}:3", f"{path}:5"]
+
+
+def test_jsonl_line_separator_inside_a_string_is_not_a_line_break(tmp_path: Path):
+    # U+2028 and U+0085 are legal inside JSON strings; str.splitlines() used to cut records there
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": TEXT + "\u2028and\u0085more"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert kinds(list(iter_articles(path))) == ["article"]
+
+
+def test_binary_file_named_jsonl_is_one_failure(tmp_path: Path):
+    path = tmp_path / "image.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40)
+    assert kinds(list(iter_articles(path))) == ["error"]
+
+
+def test_utf16_jsonl(tmp_path: Path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps({"text": TEXT + f"{i}"}) for i in range(2)), encoding="utf-16")
+    assert kinds(list(iter_articles(path))) == ["article", "article"]
+
+
+# -- JSON records: a bad field is dropped, the article kept ------------------------------------
+@pytest.mark.parametrize("field,value", [
+    ("title", 123), ("title", ["a", "b"]), ("title", {"x": 1}), ("title", None), ("title", True),
+    ("url", 5), ("url", ["https://a.test"]), ("url", "javascript:alert(1)"), ("url", "not a url"),
+    ("published", 20261121), ("published", 1.5e9), ("published", ["2026-11-21"]), ("published", "yesterday"),
+    ("published", {"date": "2026-11-21"}), ("published", "2026-13-45"),
+])
+def test_a_non_string_or_invalid_field_is_dropped_and_the_article_kept(tmp_path: Path, field, value):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": TEXT, field: value}) + "\n")
+    [article] = list(iter_articles(path))
+    assert isinstance(article, mineralbrief.Article)
+    if field == "title":
+        assert article.title == TEXT.strip().splitlines()[0].strip()  # from the text instead
+    else:
+        assert getattr(article, field) is None
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"text": TEXT, field: value}))
+    assert isinstance(load_article(one), mineralbrief.Article)
+
+
+def test_fields_are_cleaned(tmp_path: Path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"text": TEXT, "title": "  Two\nlines\x00 " + "x" * 1000,
+                                "url": " https://example.test/a ", "published": "2026-11-21T08:00:00Z"}))
+    a = load_article(path)
+    assert a.title.startswith("Two lines") and len(a.title) <= 300 and "\n" not in a.title
+    assert a.url == "https://example.test/a" and a.published.isoformat() == "2026-11-21"
+
+
+@pytest.mark.parametrize("body,expected", [
+    (b"", "error"), (b"   \n", "error"), (b"[]", "error"), (b"null", "error"), (b'"text"', "error"),
+    (b"[" * 100_000 + b"]" * 100_000, "error"), (b'{"text": "x", "n": ' + b"9" * 5000 + b"}", "error"),
+    (b'{"text": 42}', "error"), (b'{"text": "x", "text": "y"}', "error"),
+])
+def test_malformed_json_is_a_typed_error(tmp_path: Path, body: bytes, expected: str):
+    path = tmp_path / "a.json"
+    path.write_bytes(body)
+    assert kinds(list(iter_articles(path))) == [expected]
+    with pytest.raises(mineralbrief.ArticleError):
+        load_article(path)
+
+
+def test_a_json_list_of_records_is_one_article_per_record(tmp_path: Path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([{"text": TEXT}, {"title": "no text"}, "oops", {"text": TEXT + "2"}]))
+    items = list(iter_articles(path))
+    assert kinds(items) == ["article", "error", "error", "article"]
+    assert [getattr(i, "source", None) or i.article_id for i in items] == [f"{path}#{n}" for n in range(4)]
+    with pytest.raises(mineralbrief.ArticleError, match="4 records"):
+        load_article(path)
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_path: Path):
+    path = tmp_path / "a.json"
+    path.write_text('{"text": ' + json.dumps(TEXT)[:-1] + '\\ud800", "title": "T\\udfff"}')
+    a = load_article(path)
+    assert a.text.endswith("\ufffd") and a.title == "T\ufffd"
+    a.text.encode("utf-8")  # no surrogate left to break a write
