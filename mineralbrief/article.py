@@ -14,7 +14,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, Union
@@ -324,7 +325,7 @@ def as_article(obj: ArticleLike) -> Article:
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 
 
-def iter_articles(path: str | Path) -> Iterator[Article | ArticleError]:
+def iter_articles(path: str | Path, *, follow_links: bool = False) -> Iterator[Article | ArticleError]:
     """Every article under ``path``, lazily: a file, a folder (recursively, in sorted order,
     hidden names skipped), or ``-`` for stdin. A ``.jsonl`` file gives one article per line, a
     ``.json`` list one per record.
@@ -332,6 +333,12 @@ def iter_articles(path: str | Path) -> Iterator[Article | ArticleError]:
     Inputs that cannot be read as articles are yielded as ``ArticleError`` (never raised), so a
     batch reports them as failures and goes on: a bad file, a bad line of a JSONL file, a bad
     record. A title, URL or date that is not usable is dropped and the article kept.
+
+    Args:
+        path: the inbox.
+        follow_links: read links that lead out of the folder. By default such a link is an
+            ``ArticleError`` (a link in an inbox must not read ``/etc/passwd``). Links that stay
+            inside are read, each file once; a link back to a folder that holds it is an error.
     """
     if str(path) == "-":
         try:
@@ -343,9 +350,10 @@ def iter_articles(path: str | Path) -> Iterator[Article | ArticleError]:
     if not p.exists():
         yield ArticleError(f"{display_path(p)}: no such file or folder", article_id=display_path(p))
         return
-    files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")) if p.is_dir() else [p]
-    for item in files:
-        if item.suffix.lower() == ".jsonl":
+    for item in _walk(p, follow_links=follow_links) if p.is_dir() else [p]:
+        if isinstance(item, ArticleError):
+            yield item
+        elif item.suffix.lower() == ".jsonl":
             yield from _iter_jsonl(item)
         else:
             yield from _load_safely(item)
@@ -428,3 +436,94 @@ def _jsonl_record(raw: bytes | None, source: str) -> list[Article | ArticleError
         return _records(_parse_json(line, source), source)
     except ArticleError as exc:
         return [exc]
+
+
+# -- folders: links that leave the inbox are not followed unless asked ---------------------------
+@dataclass
+class _Found:
+    path: Path  # as seen under the inbox
+    real: Path | None  # the file it reads
+    linked: bool  # reached through a link
+    error: ArticleError | None = None
+
+
+def _error(path: Path, why: str) -> _Found:
+    source = display_path(path)
+    return _Found(path, None, True, ArticleError(f"{source}: {why}", article_id=source))
+
+
+def _walk(root: Path, *, follow_links: bool = False) -> Iterator[Path | ArticleError]:
+    """The files under ``root`` in sorted order (hidden names skipped), each real file once.
+
+    A link is read when it stays inside ``root`` (or with ``follow_links``); otherwise, and when
+    it is broken, loops, or names a FIFO, socket or device (reading one could hang), it is an
+    ``ArticleError``, so the run reports it. A file reached both by its own path and through a
+    link is read by its own path.
+    """
+    top = root.resolve()
+    found: list[_Found] = []
+    links: list[tuple[Path, Path]] = []  # (the link, the real folder that holds it)
+    walked: set[Path] = set()
+
+    def scan(start: Path, real_start: Path, linked: bool) -> None:
+        stack = [(start, real_start)]
+        while stack:
+            shown, real = stack.pop()
+            walked.add(real)
+            try:
+                with os.scandir(shown) as entries:
+                    listed = list(entries)
+            except OSError as exc:
+                found.append(_error(shown, f"cannot read the folder: {exc.strerror or exc}"))
+                continue
+            for e in listed:
+                if e.name.startswith("."):
+                    continue
+                path = shown / e.name
+                try:
+                    if e.is_symlink():
+                        links.append((path, real))
+                    elif e.is_dir(follow_symlinks=False):
+                        stack.append((path, real / e.name))
+                    elif e.is_file(follow_symlinks=False):
+                        found.append(_Found(path, real / e.name, linked))
+                    else:
+                        found.append(_error(path, "not a regular file (a FIFO, socket or device); not read"))
+                except OSError as exc:
+                    found.append(_error(path, f"cannot read: {exc.strerror or exc}"))
+
+    scan(root, top, linked=False)
+    for path, holder in links:  # grows while linked folders are scanned
+        found.extend(_follow(path, holder, top, follow_links, walked, scan))
+
+    direct = {f.real for f in found if not f.linked}
+    seen: set[Path] = set()
+    for f in sorted(found, key=lambda f: f.path):
+        if f.error is not None:
+            yield f.error
+        elif f.real is not None and f.real not in seen and not (f.linked and f.real in direct):
+            seen.add(f.real)
+            yield f.path
+
+
+def _follow(path: Path, holder: Path, top: Path, follow_links: bool, walked: set[Path],
+            scan: Callable[[Path, Path, bool], None]) -> list[_Found]:
+    """What one link adds: a file, a folder's files (through ``scan``), or an error."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return [_error(path, "a broken link; not read")]
+    except (OSError, RuntimeError):  # ELOOP (Python 3.13) or RuntimeError (before)
+        return [_error(path, "a link loop; not read")]
+    if not follow_links and not target.is_relative_to(top):
+        return [_error(path, f"a link to {display_path(target)}, outside the inbox; not followed "
+                             "(follow_links=True or --follow-links reads it)")]
+    if target.is_dir():
+        if target == holder or target in holder.parents:
+            return [_error(path, f"a link to {display_path(target)}, a folder that holds it (a loop); not followed")]
+        if target not in walked:  # a folder already read is not read twice
+            scan(path, target, True)
+        return []
+    if target.is_file():
+        return [_Found(path, target, True)]
+    return [_error(path, "a link to something that is not a regular file (a FIFO, socket or device); not read")]

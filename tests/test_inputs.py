@@ -122,3 +122,82 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_pat
     a = load_article(path)
     assert a.text.endswith("\ufffd") and a.title == "T\ufffd"
     a.text.encode("utf-8")  # no surrogate left to break a write
+
+
+# -- links: never out of the inbox unless asked; loops and FIFOs are failures, not hangs -----------
+def inbox_with_links(tmp_path: Path) -> tuple[Path, Path]:
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / ".hidden").mkdir()
+    outside.mkdir()
+    (inbox / "a.txt").write_text(TEXT)
+    (inbox / "sub" / "b.txt").write_text(TEXT + "\nb\n")
+    (inbox / ".hidden" / "c.txt").write_text(TEXT + "\nc\n")
+    (outside / "secret.txt").write_text(TEXT + "\nsecret\n")
+    (inbox / "passwd.txt").symlink_to("/etc/passwd")
+    (inbox / "secret.txt").symlink_to(outside / "secret.txt")
+    (inbox / "outdir").symlink_to(outside)
+    (inbox / "sub" / "up").symlink_to(inbox)  # a loop
+    (inbox / "same.txt").symlink_to("a.txt")  # inside: read once, by its own path
+    (inbox / "sub2").symlink_to("sub")  # inside: already read
+    (inbox / "c.txt").symlink_to(".hidden/c.txt")  # inside, to a hidden file: read
+    (inbox / "broken.txt").symlink_to("nowhere.txt")
+    (inbox / "loop1.txt").symlink_to("loop2.txt")
+    (inbox / "loop2.txt").symlink_to("loop1.txt")
+    return inbox, outside
+
+
+def sources(items: list) -> dict[str, str]:
+    return {Path(getattr(i, "source", None) or i.article_id).name: k for i, k in zip(items, kinds(items))}
+
+
+def test_links_out_of_the_inbox_are_failures_not_reads(tmp_path: Path):
+    inbox, _ = inbox_with_links(tmp_path)
+    items = list(iter_articles(inbox))
+    assert sources(items) == {
+        "a.txt": "article", "b.txt": "article", "c.txt": "article", "broken.txt": "error", "loop1.txt": "error",
+        "loop2.txt": "error", "outdir": "error", "passwd.txt": "error", "secret.txt": "error", "up": "error",
+    }
+    errors = {Path(e.article_id).name: str(e) for e in items if isinstance(e, mineralbrief.ArticleError)}
+    assert "outside the inbox" in errors["passwd.txt"] and "--follow-links" in errors["passwd.txt"]
+    assert "outside the inbox" in errors["outdir"] and "loop" in errors["up"] and "broken" in errors["broken.txt"]
+    assert not any("root:" in a.text for a in items if isinstance(a, mineralbrief.Article))
+
+
+def test_follow_links_reads_them_and_still_stops_loops(tmp_path: Path):
+    inbox, outside = inbox_with_links(tmp_path)
+    (outside / "back").symlink_to(outside)  # a loop outside the inbox
+    (inbox / "passwd.txt").unlink()
+    items = list(iter_articles(inbox, follow_links=True))
+    got = sources(items)
+    assert got["secret.txt"] == "article" and got["up"] == "error" and got["back"] == "error"
+    texts = [a.text for a in items if isinstance(a, mineralbrief.Article)]
+    assert len(texts) == 4 and sum(t.endswith("secret\n") for t in texts) == 1  # outside/secret.txt once
+
+
+def test_a_fifo_in_the_inbox_is_a_failure_not_a_hang(tmp_path: Path):
+    import os
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    os.mkfifo(inbox / "pipe.txt")
+    (inbox / "a.txt").write_text(TEXT)
+    assert kinds(list(iter_articles(inbox))) == ["article", "error"]
+
+
+def test_an_unreadable_folder_is_a_failure(tmp_path: Path, monkeypatch):
+    import os
+
+    inbox = tmp_path / "inbox"
+    (inbox / "locked").mkdir(parents=True)
+    (inbox / "a.txt").write_text(TEXT)
+    real = os.scandir
+
+    def scandir(path):  # root ignores permissions: refuse one folder the way EACCES would
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr("mineralbrief.article.os.scandir", scandir)
+    items = list(iter_articles(inbox))
+    assert kinds(items) == ["article", "error"] and "Permission denied" in str(items[1])
