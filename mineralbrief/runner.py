@@ -13,23 +13,26 @@ next run, so re-running after a crash or Ctrl-C redoes only what is missing.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
 import tempfile
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import ValidationError
 
 from .api import Summarizer
 from .article import Article, iter_articles
-from .batch import BatchResult, summarize_many
+from .batch import summarize_many
 from .daily import daily_brief, load_daily
 from .errors import ArticleError
 from .models import Brief, DailyBrief
@@ -50,12 +53,26 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def brief_name(article: Article) -> str:
-    """A stable file stem: the source's name (made safe) and the content hash prefix."""
-    stem = Path(article.source or "article").name
-    stem = re.sub(r"\.(txt|md|markdown|html?|jsonl?)$", "", stem, flags=re.I)
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60] or "article"
-    return f"{stem}-{article.content_hash[:10]}"
+def brief_name(article: Article, root: str | Path | None = None) -> str:
+    """A file stem for the article's brief, stable across runs: the source's name (letters and
+    digits of any script kept, the rest ``_``) and a hash of the source and the content.
+
+    The hash covers where the article came from (relative to ``root``, so the same inbox given
+    as a relative or absolute path keeps its names) and what it says, so two inputs never share
+    a name: the same text in two files, ``a b.txt`` and ``a_b.txt``, ``x/1.txt`` and ``y/1.txt``.
+    """
+    source = article.source or ""
+    where = source
+    if root is not None and source and source != "stdin":
+        with contextlib.suppress(ValueError):  # another drive on Windows: keep the source as is
+            where = os.path.relpath(source, root)
+    name = unicodedata.normalize("NFC", PurePath(source).name)
+    name = re.sub(r"\.(txt|md|markdown|html?|jsonl?)(?=$|[:#])", "", name, flags=re.I)
+    stem = re.sub(r"[^\w-]+", "_", name).strip("_-")
+    # file names are limited in bytes (255), and CJK takes 3 bytes a character
+    stem = stem.encode("utf-8")[:80].decode("utf-8", "ignore").rstrip("_-") or "article"
+    digest = hashlib.sha256(f"{where}\n{article.content_hash}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{stem}-{digest[:12]}"
 
 
 @dataclass
@@ -91,13 +108,14 @@ def run_daily(
         stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
     briefs: dict[str, Brief] = {}
     failures: list[dict[str, Any]] = []
-    todo: list[Article | ArticleError] = []
+    todo: list[tuple[int, Article | ArticleError]] = []
     items = list(iter_articles(inbox))
     progress = Progress(total=len(items))
 
-    for item in items:  # keep what an earlier run finished
-        if isinstance(item, Article):
-            name = brief_name(item)
+    names = _names(items, inbox)
+    for i, item in enumerate(items):  # keep what an earlier run finished
+        if i in names:
+            name = names[i]
             kept = _read_brief(folder / f"{name}.json")
             if kept is not None:
                 if not (folder / f"{name}.md").exists():  # killed between the two writes
@@ -105,17 +123,15 @@ def run_daily(
                 briefs[name] = kept
                 progress.counts["kept"] += 1
                 continue
-        todo.append(item)
+        todo.append((i, item))
     if on_progress:
         on_progress(progress)
 
-    names = {id(a): brief_name(a) for a in todo if isinstance(a, Article)}
-    results: list[BatchResult] = []
-    for r in summarize_many(todo, concurrency=concurrency, budget_tokens=budget_tokens, summarizer=summarizer):
-        results.append(r)
-        item = todo[r.index]
-        if r.brief is not None and isinstance(item, Article):
-            name = names[id(item)]
+    for r in summarize_many([item for _, item in todo], concurrency=concurrency, budget_tokens=budget_tokens,
+                            summarizer=summarizer):
+        i = todo[r.index][0]
+        if r.brief is not None and i in names:
+            name = names[i]
             # the JSON last: it is what a re-run checks to keep an article
             atomic_write(folder / f"{name}.md", r.brief.to_markdown())
             atomic_write(folder / f"{name}.json", r.brief.model_dump_json(indent=2))
@@ -134,6 +150,21 @@ def run_daily(
     atomic_write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
     atomic_write(out / f"{day.isoformat()}.md", result.to_markdown())
     return result, progress
+
+
+def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
+    """Each article's brief name, by its position in ``items``; every name used once."""
+    root = None if str(inbox) == "-" else Path(inbox) if Path(inbox).is_dir() else Path(inbox).parent
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Article):
+            name = brief_name(item, root)
+            if name in used:  # two inputs with the same source and text: still two briefs
+                name = f"{name}-{i}"
+            used.add(name)
+            names[i] = name
+    return names
 
 
 def _read_brief(path: Path) -> Brief | None:

@@ -1,0 +1,68 @@
+"""The daily runner against the real world: names that collide."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import mineralbrief
+from mineralbrief.article import iter_articles
+from mineralbrief.runner import brief_name, run_daily
+
+from conftest import SEEDS
+
+DAY = date(2026, 11, 21)
+TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")
+# names that sanitise alike, or that are hard for a file system: every one must get its own brief
+NAMES = ["a b.txt", "a_b.txt", "a-b.txt", "a.b.txt", "x/1.txt", "y/1.txt", "路透.json", "新华.json", "رويترز.txt",
+         "وكالة.txt", "🚀.txt", "🔥.txt", "é.txt", "e\u0301.txt", "a..b.txt", "a..txt", "-rf.txt", "line\nbreak.txt",
+         "CON.txt", "con.txt", "漢" * 80 + ".txt", "x" * 240 + ".txt", "caf\udce9.txt"]
+
+
+def offline() -> mineralbrief.Summarizer:
+    return mineralbrief.Summarizer(backend="offline")
+
+
+def write_inbox(root: Path, names: list[str], text: str = TEXT) -> Path:
+    inbox = root / "inbox"
+    for name in names:
+        path = inbox / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"text": text}) if name.endswith(".json") else text
+        path.write_bytes(body.encode())
+    return inbox
+
+
+def brief_files(out: Path) -> list[Path]:
+    return sorted(p for p in (out / DAY.isoformat()).glob("*.json"))
+
+
+def test_names_that_sanitise_alike_each_get_their_own_brief(tmp_path: Path):
+    inbox = write_inbox(tmp_path, NAMES)
+    result, progress = run_daily(inbox, DAY, tmp_path / "out", summarizer=offline())
+    assert progress.counts["done"] == len(NAMES) and len(result.articles) == len(NAMES)
+    files = brief_files(tmp_path / "out")
+    assert len(files) == len(NAMES)
+    for p in files:
+        assert len(os.fsencode(p.name)) <= 255 and not p.name.startswith((".", "-"))
+    assert any(p.name.startswith("路透-") for p in files) and any(p.name.startswith("رويترز-") for p in files)
+
+
+def test_brief_names_are_stable_and_do_not_depend_on_how_the_inbox_is_named(tmp_path: Path, monkeypatch):
+    inbox = write_inbox(tmp_path, ["x/1.txt", "y/1.txt"])
+    absolute = {brief_name(a, inbox) for a in iter_articles(inbox)}
+    monkeypatch.chdir(tmp_path)
+    relative = {brief_name(a, Path("inbox")) for a in iter_articles(Path("inbox"))}
+    assert absolute == relative and len(absolute) == 2
+    a = next(iter(iter_articles(inbox)))
+    assert brief_name(a, inbox) == brief_name(a, inbox) and brief_name(a, inbox).startswith("1-")
+
+
+def test_one_jsonl_file_gives_a_brief_per_line(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "feed.jsonl").write_text("".join(json.dumps({"text": TEXT}) + "\n" for _ in range(3)))
+    _, progress = run_daily(inbox, DAY, tmp_path / "out", summarizer=offline())
+    assert progress.counts["done"] == 3 and len(brief_files(tmp_path / "out")) == 3
