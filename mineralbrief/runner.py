@@ -5,10 +5,13 @@ Layout under ``out``::
     2026-11-21.md, 2026-11-21.json          the day's brief
     2026-11-21/<name>-<hash>.json / .md     one brief per article
     2026-11-21/failures.jsonl               one line per article not briefed, and why
+    2026-11-21/.manifest                    the backend and settings the briefs were made with
 
 Every file is written atomically (a temp file in the same folder, then a rename), so a killed
 run leaves no half-written file. A per-article JSON that exists and validates is kept on the
-next run, so re-running after a crash or Ctrl-C redoes only what is missing.
+next run, so re-running after a crash or Ctrl-C redoes only what is missing, as long as the
+backend and its settings are the ones in the manifest; when they changed, every article is
+briefed again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -31,11 +35,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from .api import Summarizer
-from .article import Article, iter_articles
+from .article import Article, display_path, iter_articles
 from .batch import summarize_many
 from .daily import daily_brief, load_daily
 from .errors import ArticleError
 from .models import Brief, DailyBrief
+
+log = logging.getLogger("mineralbrief")
+
+MANIFEST = ".manifest"
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -110,6 +118,7 @@ def run_daily(
     failures: list[dict[str, Any]] = []
     todo: list[tuple[int, Article | ArticleError]] = []
     items = list(iter_articles(inbox))
+    _match_settings(folder, summarizer)
     progress = Progress(total=len(items))
 
     names = _names(items, inbox)
@@ -165,6 +174,51 @@ def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
             used.add(name)
             names[i] = name
     return names
+
+
+def _settings(summarizer: Summarizer) -> dict[str, Any]:
+    made_with = {"backend": summarizer.backend_name, "identity": summarizer.backend.identity()}
+    return dict(json.loads(json.dumps(made_with, sort_keys=True, default=str)))  # as it reads back
+
+
+# our brief files: a re-run with other settings removes them, and nothing else
+_BRIEF_FILE = re.compile(r".+-[0-9a-f]{10,16}(-\d+)?\.(json|md)")
+
+
+def _match_settings(folder: Path, summarizer: Summarizer) -> None:
+    """Resume only briefs made with the same backend and settings: when the manifest differs
+    (or is missing beside briefs), the briefs in ``folder`` are removed, so every article is
+    briefed again, and the manifest is written before any new brief."""
+    current = _settings(summarizer)
+    try:
+        made_with: Any = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made_with = None
+    if made_with == current:
+        return
+    old = [p for p in folder.glob("*") if _BRIEF_FILE.fullmatch(p.name)] if folder.is_dir() else []
+    if old:
+        log.warning("%s: its briefs were made with other settings (%s); briefing every article again",
+                    display_path(folder), _changes(made_with, current))
+        for p in old:
+            p.unlink(missing_ok=True)
+    atomic_write(folder / MANIFEST, json.dumps(current, sort_keys=True, indent=1) + "\n")
+
+
+def _changes(made_with: Any, current: dict[str, Any]) -> str:
+    """What differs, in a few words: the backend and model with their values, other settings by name."""
+    if not isinstance(made_with, dict):
+        return "no manifest says how they were made"
+    old: dict[str, Any] = made_with.get("identity") or {} if isinstance(made_with.get("identity"), dict) else {}
+    new: dict[str, Any] = current["identity"] or {}
+    parts = [f"backend {made_with.get('backend')} -> {current['backend']}"] if made_with.get(
+        "backend") != current["backend"] else []
+    if old.get("model") != new.get("model"):
+        parts.append(f"model {old.get('model')} -> {new.get('model')}")
+    others = sorted(k for k in set(old) | set(new) if k != "model" and old.get(k) != new.get(k))
+    if others:
+        parts.append(f"{', '.join(others)} changed")
+    return "; ".join(parts) or "settings changed"
 
 
 def _read_brief(path: Path) -> Brief | None:

@@ -1,8 +1,9 @@
-"""The daily runner against the real world: names that collide."""
+"""The daily runner against the real world: names that collide, settings that change between runs."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,8 @@ from mineralbrief.article import iter_articles
 from mineralbrief.runner import brief_name, run_daily
 
 from conftest import SEEDS
+from fixture_model import fixture_reply
+from oai_server import FakeOpenAIServer
 
 DAY = date(2026, 11, 21)
 TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")
@@ -66,3 +69,46 @@ def test_one_jsonl_file_gives_a_brief_per_line(tmp_path: Path):
     (inbox / "feed.jsonl").write_text("".join(json.dumps({"text": TEXT}) + "\n" for _ in range(3)))
     _, progress = run_daily(inbox, DAY, tmp_path / "out", summarizer=offline())
     assert progress.counts["done"] == 3 and len(brief_files(tmp_path / "out")) == 3
+
+
+# -- settings change: resume only what was made the same way -------------------------------------
+def test_a_rerun_with_another_backend_briefs_everything_again(tmp_path: Path, caplog):
+    inbox = write_inbox(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    inbox.joinpath("b.txt").write_text(TEXT + "\nb\n")
+    inbox.joinpath("c.txt").write_text(TEXT + "\nc\n")
+    out = tmp_path / "out"
+    _, first = run_daily(inbox, DAY, out, summarizer=offline())
+    assert first.counts["done"] == 3
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        with caplog.at_level(logging.WARNING, logger="mineralbrief"):
+            _, second = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(base_url=srv.base_url))
+        assert second.counts["done"] == 3 and second.counts["kept"] == 0 and len(srv.requests) == 3
+        warned = [r.getMessage() for r in caplog.records if "briefing every article again" in r.getMessage()]
+        assert len(warned) == 1 and "backend offline -> openai" in warned[0] and "\n" not in warned[0]
+        assert all(json.loads(p.read_text())["provenance"]["backend"] == "openai" for p in brief_files(out))
+        caplog.clear()
+        _, third = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(base_url=srv.base_url))
+        assert third.counts["kept"] == 3 and len(srv.requests) == 3 and not caplog.records
+        _, fourth = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(base_url=srv.base_url, temperature=0.7))
+        assert fourth.counts["kept"] == 0 and len(srv.requests) == 6  # a sampling setting changed
+
+
+def test_briefs_without_a_manifest_are_made_again(tmp_path: Path):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    run_daily(inbox, DAY, out, summarizer=offline())
+    (out / DAY.isoformat() / ".manifest").unlink()  # as an older mineralbrief left it
+    _, again = run_daily(inbox, DAY, out, summarizer=offline())
+    assert again.counts == {"done": 1}
+
+
+def test_a_failed_rerun_with_new_settings_never_leaves_old_briefs_to_be_kept(tmp_path: Path):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    run_daily(inbox, DAY, out, summarizer=offline())
+
+    def broken(request):
+        raise mineralbrief.TransportError("fixture: down", attempts=1, last_status=500)
+
+    _, failed = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(backend=mineralbrief.FunctionBackend(broken)))
+    assert failed.counts == {"failed": 1} and brief_files(out) == []
