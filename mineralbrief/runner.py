@@ -6,17 +6,19 @@ Layout under ``out``::
     2026-11-21/<name>-<hash>.json / .md     one brief per article
     2026-11-21/failures.jsonl               one line per article not briefed, and why
     2026-11-21/.manifest                    the backend and settings the briefs were made with
+    .mineralbrief.lock                      held while a run writes here
 
 Every file is written atomically (a temp file in the same folder, then a rename), so a killed
 run leaves no half-written file. A per-article JSON that exists and validates is kept on the
 next run, so re-running after a crash or Ctrl-C redoes only what is missing, as long as the
 backend and its settings are the ones in the manifest; when they changed, every article is
-briefed again.
+briefed again. One run at a time writes to a folder: a second one stops with ``OutputBusyError``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -26,24 +28,42 @@ import tempfile
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from .api import Summarizer
 from .article import Article, display_path, iter_articles
-from .batch import summarize_many
+from .batch import BatchResult, summarize_many
 from .daily import daily_brief, load_daily
-from .errors import ArticleError
+from .errors import ArticleError, ConfigError, MineralBriefError
 from .models import Brief, DailyBrief
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not locked
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("mineralbrief")
 
 MANIFEST = ".manifest"
+LOCK = ".mineralbrief.lock"
+
+
+class OutputError(MineralBriefError):
+    """The outputs cannot be written: the folder is a file, the disk is full, no permission."""
+
+
+class OutputBusyError(OutputError):
+    """Another run is writing to the same output folder."""
+
+
+class NothingToBriefError(ArticleError):
+    """The inbox does not exist or holds nothing to brief."""
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -59,6 +79,15 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write(path: Path, text: str) -> None:
+    # a full disk or a read-only folder stops the run with one clear error: nothing after it
+    # could be written either
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror or exc}") from exc
 
 
 def brief_name(article: Article, root: str | Path | None = None) -> str:
@@ -95,6 +124,12 @@ class Progress:
     def finished(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def briefed(self) -> int:
+        """Articles with a brief: made now, from the cache, or kept from an earlier run."""
+        c = self.counts
+        return c["done"] + c["cached"] + c["kept"]
+
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         rate = self.finished / elapsed
@@ -108,56 +143,82 @@ class Progress:
 def run_daily(
     inbox: Path, day: date, out: Path, *, summarizer: Summarizer, concurrency: int = 8,
     budget_tokens: int | None = None, previous: Path | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None, follow_links: bool = False,
 ) -> tuple[DailyBrief, Progress]:
-    """Brief every article under ``inbox`` and write the day's outputs under ``out``."""
+    """Brief every article under ``inbox`` and write the day's outputs under ``out``.
+
+    Everything that can be checked before the work is checked first: the previous day's brief,
+    the inbox, the output folder and its lock.
+
+    Raises:
+        ConfigError: ``previous`` is missing or not a daily brief.
+        NothingToBriefError: the inbox does not exist or holds nothing (nothing is written).
+        OutputBusyError: another run is writing to ``out``.
+        OutputError: ``out`` is not a folder, or a write failed (disk full, permissions).
+    """
+    prev = _load_previous(previous)
+    if str(inbox) != "-" and not Path(inbox).exists():
+        raise NothingToBriefError(f"{display_path(inbox)}: no such file or folder", article_id=str(inbox))
     folder = out / day.isoformat()
-    for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
-        stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
+    for path in (out, folder):
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{display_path(path)} is a file; the briefs need a folder there")
+    with _locked(out):
+        for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
+            stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
+        items = list(iter_articles(inbox, follow_links=follow_links))
+        if not items:
+            raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
+        _match_settings(folder, summarizer)
+        return _run(items, _names(items, inbox), day, out, folder, summarizer, concurrency, budget_tokens,
+                    prev, on_progress)
+
+
+def _run(
+    items: list[Article | ArticleError], names: dict[int, str], day: date, out: Path, folder: Path,
+    summarizer: Summarizer, concurrency: int, budget_tokens: int | None, prev: DailyBrief | None,
+    on_progress: Callable[[Progress], None] | None,
+) -> tuple[DailyBrief, Progress]:
     briefs: dict[str, Brief] = {}
     failures: list[dict[str, Any]] = []
     todo: list[tuple[int, Article | ArticleError]] = []
-    items = list(iter_articles(inbox))
-    _match_settings(folder, summarizer)
     progress = Progress(total=len(items))
-
-    names = _names(items, inbox)
     for i, item in enumerate(items):  # keep what an earlier run finished
         if i in names:
-            name = names[i]
-            kept = _read_brief(folder / f"{name}.json")
+            kept = _read_brief(folder / f"{names[i]}.json")
             if kept is not None:
-                if not (folder / f"{name}.md").exists():  # killed between the two writes
-                    atomic_write(folder / f"{name}.md", kept.to_markdown())
-                briefs[name] = kept
+                if not (folder / f"{names[i]}.md").exists():  # killed between the two writes
+                    _write(folder / f"{names[i]}.md", kept.to_markdown())
+                briefs[names[i]] = kept
                 progress.counts["kept"] += 1
                 continue
         todo.append((i, item))
     if on_progress:
         on_progress(progress)
 
-    for r in summarize_many([item for _, item in todo], concurrency=concurrency, budget_tokens=budget_tokens,
-                            summarizer=summarizer):
-        i = todo[r.index][0]
-        if r.brief is not None and i in names:
-            name = names[i]
-            # the JSON last: it is what a re-run checks to keep an article
-            atomic_write(folder / f"{name}.md", r.brief.to_markdown())
-            atomic_write(folder / f"{name}.json", r.brief.model_dump_json(indent=2))
-            briefs[name] = r.brief
-        else:
-            failures.append({"source": r.source, "status": r.status, "error": r.error})
-        progress.counts[r.status] += 1
-        if on_progress:
-            on_progress(progress)
+    # a generator (typed as an Iterator): closing it stops the batch's thread at once
+    results = cast(Generator[BatchResult, None, None], summarize_many(
+        [item for _, item in todo], concurrency=concurrency, budget_tokens=budget_tokens, summarizer=summarizer))
+    with contextlib.closing(results):  # on an OutputError below too
+        for r in results:
+            i = todo[r.index][0]
+            if r.brief is not None and i in names:
+                # the JSON last: it is what a re-run checks to keep an article
+                _write(folder / f"{names[i]}.md", r.brief.to_markdown())
+                _write(folder / f"{names[i]}.json", r.brief.model_dump_json(indent=2))
+                briefs[names[i]] = r.brief
+            else:
+                failures.append({"source": r.source, "status": r.status, "error": r.error})
+            progress.counts[r.status] += 1
+            if on_progress:
+                on_progress(progress)
 
     failures.sort(key=lambda f: f["source"])
-    atomic_write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
-    prev = load_daily(previous) if previous is not None else None
+    _write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
     ordered = [briefs[k] for k in sorted(briefs)]
     result = daily_brief(ordered, date=day, previous=prev, failed=len(failures))
-    atomic_write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
-    atomic_write(out / f"{day.isoformat()}.md", result.to_markdown())
+    _write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
+    _write(out / f"{day.isoformat()}.md", result.to_markdown())
     return result, progress
 
 
@@ -174,6 +235,48 @@ def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
             used.add(name)
             names[i] = name
     return names
+
+
+def _load_previous(previous: Path | None) -> DailyBrief | None:
+    # checked before any article is briefed: a typo here used to cost the whole run's work
+    if previous is None:
+        return None
+    where = f"--previous {display_path(previous)}"
+    try:
+        return load_daily(previous)
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{where}: not a daily brief ({exc.error_count()} problem(s); first: "
+                          f"{'.'.join(str(p) for p in first['loc']) or 'file'}: {first['msg']})") from None
+    except ValueError as exc:  # not UTF-8
+        raise ConfigError(f"{where}: not a daily brief ({exc})") from None
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock file for the run. The kernel drops the lock when the process ends,
+    killed or not, so a crash never leaves the folder locked. The file is never removed: a
+    run that opened it just before would lock a file no other run sees."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {display_path(out)}: {exc.strerror or exc}") from exc
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    log.warning("cannot lock %s (%s); going on without a lock", display_path(out), exc.strerror)
+                else:
+                    raise OutputBusyError(f"{display_path(out)} is in use by another mineralbrief daily run; "
+                                          "wait for it to finish or write elsewhere (--out)") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _settings(summarizer: Summarizer) -> dict[str, Any]:
@@ -201,8 +304,11 @@ def _match_settings(folder: Path, summarizer: Summarizer) -> None:
         log.warning("%s: its briefs were made with other settings (%s); briefing every article again",
                     display_path(folder), _changes(made_with, current))
         for p in old:
-            p.unlink(missing_ok=True)
-    atomic_write(folder / MANIFEST, json.dumps(current, sort_keys=True, indent=1) + "\n")
+            try:
+                p.unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot remove {display_path(p)}: {exc.strerror or exc}") from exc
+    _write(folder / MANIFEST, json.dumps(current, sort_keys=True, indent=1) + "\n")
 
 
 def _changes(made_with: Any, current: dict[str, Any]) -> str:

@@ -1,18 +1,32 @@
-"""The daily runner against the real world: names that collide, settings that change between runs."""
+"""The daily runner against the real world: names that collide, settings that change between
+runs, two runs at once, a bad --previous, a full disk, a missing inbox."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import subprocess
+import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import mineralbrief
 from mineralbrief.article import iter_articles
-from mineralbrief.runner import brief_name, run_daily
+from mineralbrief.runner import (
+    LOCK,
+    NothingToBriefError,
+    OutputBusyError,
+    OutputError,
+    brief_name,
+    run_daily,
+)
 
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from fixture_model import fixture_reply
 from oai_server import FakeOpenAIServer
 
@@ -112,3 +126,97 @@ def test_a_failed_rerun_with_new_settings_never_leaves_old_briefs_to_be_kept(tmp
 
     _, failed = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(backend=mineralbrief.FunctionBackend(broken)))
     assert failed.counts == {"failed": 1} and brief_files(out) == []
+
+
+# -- one run at a time -------------------------------------------------------------------------
+def hold_lock(out: Path) -> subprocess.Popen:
+    """Another process holding the output folder, the way a running `daily` does."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from mineralbrief.runner import _locked
+        with _locked(Path({str(out)!r})):
+            print("locked", flush=True)
+            sys.stdin.readline()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_a_second_run_on_a_locked_folder_stops_before_any_work(tmp_path: Path):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    proc = hold_lock(out)
+    try:
+        with pytest.raises(OutputBusyError, match="in use by another"):
+            run_daily(inbox, DAY, out, summarizer=offline())
+        assert sorted(p.name for p in out.iterdir()) == [LOCK]
+    finally:
+        proc.communicate("\n", timeout=10)
+    _, progress = run_daily(inbox, DAY, out, summarizer=offline())  # released when that process ended
+    assert progress.counts == {"done": 1}
+
+
+# -- checked first: --previous, the inbox, the output folder ---------------------------------------
+@pytest.mark.parametrize("content", [None, "", "{not json", '{"date": "yesterday"}', "\xff\xfe", "[]"])
+def test_a_bad_previous_day_fails_before_any_article_is_briefed(tmp_path: Path, content):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    previous = tmp_path / "2026-11-20.json"
+    if content is not None:
+        previous.write_bytes(content.encode("latin-1"))
+    calls = []
+    s = mineralbrief.Summarizer(backend=mineralbrief.FunctionBackend(lambda r: calls.append(r)))
+    with pytest.raises(mineralbrief.ConfigError, match="--previous"):
+        run_daily(inbox, DAY, tmp_path / "out", summarizer=s, previous=previous)
+    assert calls == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("inbox_kind", ["missing", "empty", "hidden_only"])
+def test_nothing_to_brief_writes_nothing(tmp_path: Path, inbox_kind):
+    inbox = tmp_path / "inbox"
+    if inbox_kind != "missing":
+        inbox.mkdir()
+    if inbox_kind == "hidden_only":
+        (inbox / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(NothingToBriefError):
+        run_daily(inbox, DAY, tmp_path / "out", summarizer=offline())
+    assert not (tmp_path / "out" / f"{DAY.isoformat()}.json").exists()
+
+
+@pytest.mark.parametrize("where", ["out", "day"])
+def test_an_output_folder_that_is_a_file_is_one_clear_error(tmp_path: Path, where):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    if where == "out":
+        out.write_text("a file")
+    else:
+        out.mkdir()
+        (out / DAY.isoformat()).write_text("a file")
+    with pytest.raises(OutputError, match="is a file"):
+        run_daily(inbox, DAY, out, summarizer=offline())
+
+
+@pytest.mark.parametrize("fail_at", [1, 3, 100])
+def test_a_full_disk_stops_the_run_with_one_output_error(tmp_path: Path, monkeypatch, fail_at):
+    import mineralbrief.runner as runner
+
+    inbox = write_inbox(tmp_path, ["a.txt", "b.txt"])
+    inbox.joinpath("b.txt").write_text(TEXT + "\nb\n")
+    real, writes = runner.atomic_write, []
+
+    def full(path: Path, text: str) -> None:
+        writes.append(path)
+        if len(writes) >= fail_at and not path.name.startswith("."):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(path, text)
+
+    monkeypatch.setattr(runner, "atomic_write", full)
+    out = tmp_path / "out"
+    if fail_at == 100:
+        run_daily(inbox, DAY, out, summarizer=offline())
+        return
+    with pytest.raises(OutputError, match="No space left on device"):
+        run_daily(inbox, DAY, out, summarizer=offline())
+    assert not list(out.rglob("*.tmp"))
