@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -22,7 +25,7 @@ import typer
 from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
 from .cache import BriefCache
-from .errors import MineralBriefError
+from .errors import ConfigError, MineralBriefError
 from .schema import write_schemas
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
@@ -208,16 +211,80 @@ def eval_cmd(
 @cache_app.command("info")
 def cache_info() -> None:
     """Where the cache is and what it holds."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    info = cache.info()
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():  # nothing cached yet: say so without creating it
+        typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            info = cache.info()
+        finally:
+            cache.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise _cache_error(directory, exc) from exc
     typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
 
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cached brief."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    typer.echo(f"removed {cache.clear()} cached brief(s) from {cache.directory}")
+    """Remove every cached brief; a corrupt cache is removed and made again."""
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():
+        typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            removed = cache.clear()
+        finally:
+            cache.close()
+    except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
+        raise _cache_error(directory, exc) from exc
+    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
+        _remake_cache(directory, exc)
+        return
+    except OSError as exc:
+        raise _cache_error(directory, exc) from exc
+    typer.echo(f"removed {removed} cached brief(s) from {directory}")
+
+
+def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:
+    corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+    hint = "; `mineralbrief cache clear` removes and recreates it" if corrupt else ""
+    return ConfigError(f"the cache at {directory} cannot be used ({type(exc).__name__}: {exc}){hint}")
+
+
+# what diskcache writes in its folder: the SQLite file (and its journals), and values too big
+# for it as xx/yy/<hex>.val files; `cache clear` removes a corrupt cache only if that is all
+_DISKCACHE_FILE = re.compile(r"cache\.db(-wal|-shm|-journal)?")
+_DISKCACHE_DIR = re.compile(r"[0-9a-f]{2}")
+
+
+def _foreign(directory: Path) -> list[Path]:
+    """What in ``directory`` diskcache did not write."""
+    found = []
+    for parent, dirs, files in os.walk(directory):
+        depth = len(Path(parent).relative_to(directory).parts)
+        for name in dirs:
+            if depth >= 2 or not _DISKCACHE_DIR.fullmatch(name) or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+        for name in files:
+            ok = _DISKCACHE_FILE.fullmatch(name) if depth == 0 else depth == 2 and name.endswith(".val")
+            if not ok or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+    return found
+
+
+def _remake_cache(directory: Path, exc: Exception) -> None:
+    foreign = _foreign(directory)
+    if foreign:
+        raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
+                          f"write ({foreign[0]}{' ...' if len(foreign) > 1 else ''}): not removing it; "
+                          "remove it yourself, or point MINERALBRIEF_CACHE_DIR elsewhere")
+    shutil.rmtree(directory)
+    BriefCache(directory).close()
+    typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
 
 
 def main(argv: list[str] | None = None) -> int:

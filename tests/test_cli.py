@@ -255,3 +255,76 @@ def test_two_daily_processes_on_one_folder(tmp_path: Path):
         assert first.wait(timeout=60) == 0
     assert len(srv.requests) == 12  # nothing briefed twice
     assert len(list((out / "2026-11-21").glob("*.json"))) == 12
+
+
+# -- cache info / clear on a damaged cache ---------------------------------------------------------
+def cache_dir() -> Path:
+    return Path(os.environ["MINERALBRIEF_CACHE_DIR"])
+
+
+def filled_cache() -> Path:
+    """A cache with one brief and one value big enough for diskcache's own xx/yy/*.val files."""
+    import mineralbrief
+    from mineralbrief.cache import BriefCache
+
+    cache = BriefCache(cache_dir())
+    brief = mineralbrief.summarize(Path(ARTICLE), backend="offline")
+    cache.set("brief:small", brief)
+    cache._cache.set("big", "x" * 100_000)
+    cache.close()
+    assert list(cache_dir().rglob("*.val"))
+    return cache_dir()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_corrupt_cache_is_one_line_for_info_and_clear_remakes_it(capsys, damage):
+    db = filled_cache() / "cache.db"
+    data = db.read_bytes()
+    db.write_bytes(b"not a database " * 100 if damage == "garbage" else data[: len(data) // 2])
+    capsys.readouterr()
+    assert main(["cache", "info"]) == 1
+    one_error_line(capsys.readouterr().err, "cannot be used", "cache clear")
+    assert main(["cache", "clear"]) == 0
+    assert "removed it and created an empty one" in capsys.readouterr().out
+    assert main(["cache", "info"]) == 0 and "entries: 0" in capsys.readouterr().out
+
+
+def test_clear_refuses_to_remove_a_corrupt_cache_folder_that_holds_other_files(capsys):
+    directory = filled_cache()
+    (directory / "cache.db").write_bytes(b"not a database " * 100)
+    (directory / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert main(["cache", "clear"]) == 1
+    one_error_line(capsys.readouterr().err, "notes.txt", "not removing")
+    assert (directory / "notes.txt").read_text() == "mine" and (directory / "cache.db").exists()
+
+
+def test_a_read_only_cache_is_one_line(capsys, monkeypatch):
+    import sqlite3
+
+    filled_cache()
+
+    class ReadOnly:
+        def __init__(self, directory):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("mineralbrief.cli.BriefCache", ReadOnly)
+    capsys.readouterr()
+    for command in ("info", "clear"):
+        assert main(["cache", command]) == 1
+        line = one_error_line(capsys.readouterr().err, "readonly database")
+        assert "cache clear" not in line  # clearing cannot mend a read-only cache
+    assert (cache_dir() / "cache.db").exists()
+
+
+def test_a_cache_path_that_is_a_file_is_one_line(capsys):
+    cache_dir().parent.mkdir(parents=True, exist_ok=True)
+    cache_dir().write_text("a file")
+    for command in ("info", "clear"):
+        assert main(["cache", command]) == 1
+        one_error_line(capsys.readouterr().err)
+
+
+def test_info_and_clear_without_a_cache_do_not_create_one(capsys):
+    assert main(["cache", "info"]) == 0 and "entries: 0" in capsys.readouterr().out
+    assert main(["cache", "clear"]) == 0 and not cache_dir().exists()
