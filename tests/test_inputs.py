@@ -201,3 +201,15 @@ def test_an_unreadable_folder_is_a_failure(tmp_path: Path, monkeypatch):
     monkeypatch.setattr("mineralbrief.article.os.scandir", scandir)
     items = list(iter_articles(inbox))
     assert kinds(items) == ["article", "error"] and "Permission denied" in str(items[1])
+
+
+def test_the_html_extra_declares_lxml_html_clean():
+    """trafilatura imports lxml.html.clean, a separate package since lxml 5.2; a fresh
+    `pip install -e ".[html]"` did not get it (checked by hand in a fresh venv, see the commit)."""
+    import re
+
+    from conftest import ROOT
+
+    extra = re.search(r"^html = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
+    assert extra and "trafilatura" in extra.group(1) and "lxml_html_clean" in extra.group(1)
+    import trafilatura  # noqa: F401  - and it imports here
