@@ -157,7 +157,7 @@ def _clean_date(value: object) -> date | None:
 def _title_from_text(text: str) -> str | None:
     for line in text.splitlines():
         title = _clean_line(line.strip().lstrip("#"), 300)
-        if title:
+        if title and re.search(r"\w", title):  # not a rule such as --- or ***
             return title
     return None
 

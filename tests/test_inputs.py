@@ -213,3 +213,9 @@ def test_the_html_extra_declares_lxml_html_clean():
     extra = re.search(r"^html = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
     assert extra and "trafilatura" in extra.group(1) and "lxml_html_clean" in extra.group(1)
     import trafilatura  # noqa: F401  - and it imports here
+
+
+def test_a_title_is_never_a_rule_line(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_text("---\n***\n\n" + TEXT)
+    assert load_article(path).title == TEXT.strip().splitlines()[0].strip()
