@@ -188,7 +188,11 @@ def _run(
             kept = _read_brief(folder / f"{names[i]}.json")
             if kept is not None:
                 if not (folder / f"{names[i]}.md").exists():  # killed between the two writes
-                    _write(folder / f"{names[i]}.md", kept.to_markdown())
+                    markdown = _render(kept)
+                    if not isinstance(markdown, tuple):
+                        todo.append((i, item))
+                        continue
+                    _write(folder / f"{names[i]}.md", markdown[0])
                 briefs[names[i]] = kept
                 progress.counts["kept"] += 1
                 continue
@@ -202,14 +206,18 @@ def _run(
     with contextlib.closing(results):  # on an OutputError below too
         for r in results:
             i = todo[r.index][0]
-            if r.brief is not None and i in names:
+            status, error = r.status, r.error
+            rendered = _render(r.brief) if r.brief is not None and i in names else None
+            if isinstance(rendered, tuple):
                 # the JSON last: it is what a re-run checks to keep an article
-                _write(folder / f"{names[i]}.md", r.brief.to_markdown())
-                _write(folder / f"{names[i]}.json", r.brief.model_dump_json(indent=2))
-                briefs[names[i]] = r.brief
+                _write(folder / f"{names[i]}.md", rendered[0])
+                _write(folder / f"{names[i]}.json", rendered[1])
+                briefs[names[i]] = cast(Brief, r.brief)
             else:
-                failures.append({"source": r.source, "status": r.status, "error": r.error})
-            progress.counts[r.status] += 1
+                if rendered is not None:
+                    status, error = "failed", rendered
+                failures.append({"source": r.source, "status": status, "error": error})
+            progress.counts[status] += 1
             if on_progress:
                 on_progress(progress)
 
@@ -220,6 +228,15 @@ def _run(
     _write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
     _write(out / f"{day.isoformat()}.md", result.to_markdown())
     return result, progress
+
+
+def _render(brief: Brief) -> tuple[str, str] | str:
+    """The brief's Markdown and JSON, or why they could not be made: a rendering bug on one odd
+    article costs that article (a failure line), never the run."""
+    try:
+        return brief.to_markdown(), brief.model_dump_json(indent=2)
+    except Exception as exc:
+        return f"cannot render the brief: {type(exc).__name__}: {exc}"
 
 
 def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
@@ -280,7 +297,9 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def _settings(summarizer: Summarizer) -> dict[str, Any]:
-    made_with = {"backend": summarizer.backend_name, "identity": summarizer.backend.identity()}
+    # strict decides whether an ungrounded brief is kept at all, so it is part of how briefs were made
+    made_with = {"backend": summarizer.backend_name, "identity": summarizer.backend.identity(),
+                 "strict": summarizer.settings.strict}
     return dict(json.loads(json.dumps(made_with, sort_keys=True, default=str)))  # as it reads back
 
 
@@ -321,6 +340,8 @@ def _changes(made_with: Any, current: dict[str, Any]) -> str:
         "backend") != current["backend"] else []
     if old.get("model") != new.get("model"):
         parts.append(f"model {old.get('model')} -> {new.get('model')}")
+    if made_with.get("strict") != current["strict"]:
+        parts.append(f"strict {made_with.get('strict')} -> {current['strict']}")
     others = sorted(k for k in set(old) | set(new) if k != "model" and old.get(k) != new.get(k))
     if others:
         parts.append(f"{', '.join(others)} changed")

@@ -220,3 +220,29 @@ def test_a_full_disk_stops_the_run_with_one_output_error(tmp_path: Path, monkeyp
     with pytest.raises(OutputError, match="No space left on device"):
         run_daily(inbox, DAY, out, summarizer=offline())
     assert not list(out.rglob("*.tmp"))
+
+
+def test_a_rerun_with_strict_turned_on_briefs_everything_again(tmp_path: Path, caplog):
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    run_daily(inbox, DAY, out, summarizer=offline())
+    with caplog.at_level(logging.WARNING, logger="mineralbrief"):
+        _, strict = run_daily(inbox, DAY, out, summarizer=mineralbrief.Summarizer(backend="offline", strict=True))
+    assert strict.counts == {"done": 1} and "strict False -> True" in caplog.text
+
+
+def test_a_brief_that_cannot_be_rendered_is_one_failure(tmp_path: Path, monkeypatch):
+    inbox = write_inbox(tmp_path, ["a.txt", "b.txt"])
+    inbox.joinpath("b.txt").write_text(TEXT + "\nb\n")
+    real = mineralbrief.Brief.to_markdown
+
+    def render(self):  # FIXTURE: a rendering bug that one odd article triggers
+        if self.source.title and self.source.content_hash == mineralbrief.Article(text=TEXT + "\nb\n").content_hash:
+            raise ValueError("fixture: cannot render")
+        return real(self)
+
+    monkeypatch.setattr(mineralbrief.Brief, "to_markdown", render)
+    result, progress = run_daily(inbox, DAY, tmp_path / "out", summarizer=offline())
+    assert progress.counts == {"done": 1, "failed": 1} and len(result.articles) == 1
+    [failure] = [json.loads(line) for line in (tmp_path / "out" / DAY.isoformat() / "failures.jsonl").read_text().splitlines()]
+    assert failure["source"].endswith("b.txt") and "cannot render" in failure["error"]
