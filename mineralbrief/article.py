@@ -8,11 +8,14 @@ one bad file, line or record is that input's failure, never the batch's.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -255,14 +258,37 @@ def _from_html(html: str, source: str) -> Article:
     return _article(text, source, meta.title, meta.url, meta.date)
 
 
-def _load(p: Path) -> list[Article | ArticleError]:
+def _open(path: Path, real: Path | None) -> io.BufferedReader:
+    """The file to read. One found by a folder walk (``real`` given) is opened at the real path
+    the walk checked, never through a link put there since (O_NOFOLLOW), and only when it is
+    still a regular file (O_NONBLOCK: a FIFO put there since must not hang the open)."""
+    if real is None:
+        return path.open("rb")
+    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device); not read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _cannot_read(source: str, exc: OSError) -> ArticleError:
+    why = ("it became a link after the folder was read; not followed" if exc.errno == errno.ELOOP
+           else f"cannot read: {exc.strerror or exc}")
+    return ArticleError(f"{source}: {why}", article_id=source)
+
+
+def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
     """Every article in one file: one, or one per record of a JSON list."""
     source = display_path(p)
     try:
-        with p.open("rb") as f:
+        with _open(p, real) as f:
             data = _read_capped(f, source)
     except OSError as exc:
-        raise ArticleError(f"{source}: cannot read: {exc.strerror or exc}", article_id=source) from exc
+        raise _cannot_read(source, exc) from exc
     text = _decode(data, source)
     suffix = p.suffix.lower()
     if suffix in (".html", ".htm"):
@@ -350,18 +376,18 @@ def iter_articles(path: str | Path, *, follow_links: bool = False) -> Iterator[A
     if not p.exists():
         yield ArticleError(f"{display_path(p)}: no such file or folder", article_id=display_path(p))
         return
-    for item in _walk(p, follow_links=follow_links) if p.is_dir() else [p]:
+    for item in _walk(p, follow_links=follow_links) if p.is_dir() else [(p, None)]:
         if isinstance(item, ArticleError):
             yield item
-        elif item.suffix.lower() == ".jsonl":
-            yield from _iter_jsonl(item)
+        elif item[0].suffix.lower() == ".jsonl":
+            yield from _iter_jsonl(*item)
         else:
-            yield from _load_safely(item)
+            yield from _load_safely(*item)
 
 
-def _load_safely(f: Path) -> list[Article | ArticleError]:
+def _load_safely(f: Path, real: Path | None) -> list[Article | ArticleError]:
     try:
-        return _load(f)
+        return _load(f, real)
     except ArticleError as exc:
         return [exc]
     except Exception as exc:  # a loader bug must cost one input, not the whole inbox
@@ -373,10 +399,10 @@ def _load_safely(f: Path) -> list[Article | ArticleError]:
 MAX_LINE_BYTES = MAX_FILE_BYTES
 
 
-def _iter_jsonl(path: Path) -> Iterator[Article | ArticleError]:
+def _iter_jsonl(path: Path, real: Path | None = None) -> Iterator[Article | ArticleError]:
     source = display_path(path)
     try:
-        with path.open("rb") as f:
+        with _open(path, real) as f:
             head = f.peek(8192)[:8192]
             if head[:2] in _UTF16_BOMS:  # rare: decode the whole file, then split
                 text = _decode(_read_capped(f, source), source)
@@ -390,7 +416,7 @@ def _iter_jsonl(path: Path) -> Iterator[Article | ArticleError]:
     except ArticleError as exc:
         yield exc
     except OSError as exc:
-        yield ArticleError(f"{source}: cannot read: {exc.strerror or exc}", article_id=source)
+        yield _cannot_read(source, exc)
 
 
 def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
@@ -452,8 +478,9 @@ def _error(path: Path, why: str) -> _Found:
     return _Found(path, None, True, ArticleError(f"{source}: {why}", article_id=source))
 
 
-def _walk(root: Path, *, follow_links: bool = False) -> Iterator[Path | ArticleError]:
-    """The files under ``root`` in sorted order (hidden names skipped), each real file once.
+def _walk(root: Path, *, follow_links: bool = False) -> Iterator[tuple[Path, Path] | ArticleError]:
+    """The files under ``root`` in sorted order (hidden names skipped), each real file once, as
+    ``(path as seen, real path)``.
 
     A link is read when it stays inside ``root`` (or with ``follow_links``); otherwise, and when
     it is broken, loops, or names a FIFO, socket or device (reading one could hang), it is an
@@ -503,7 +530,7 @@ def _walk(root: Path, *, follow_links: bool = False) -> Iterator[Path | ArticleE
             yield f.error
         elif f.real is not None and f.real not in seen and not (f.linked and f.real in direct):
             seen.add(f.real)
-            yield f.path
+            yield f.path, f.real
 
 
 def _follow(path: Path, holder: Path, top: Path, follow_links: bool, walked: set[Path],

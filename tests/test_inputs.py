@@ -219,3 +219,28 @@ def test_a_title_is_never_a_rule_line(tmp_path: Path):
     path = tmp_path / "a.md"
     path.write_text("---\n***\n\n" + TEXT)
     assert load_article(path).title == TEXT.strip().splitlines()[0].strip()
+
+
+@pytest.mark.parametrize("swap", ["link_out", "fifo"])
+def test_a_file_swapped_after_the_folder_was_read_is_not_followed(tmp_path: Path, swap):
+    """The walk lists the inbox first and reads lazily: a file replaced in between by a link out
+    of the inbox (or a FIFO) must not be read through it (or hang)."""
+    import os
+
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text(TEXT + "\nsecret\n")
+    for name in ("a.txt", "b.txt", "c.jsonl"):
+        (inbox / name).write_text(TEXT if name.endswith(".txt") else json.dumps({"text": TEXT}) + "\n")
+    items = iter_articles(inbox)
+    assert isinstance(next(items), mineralbrief.Article)  # the walk is done; b and c are not read yet
+    for name in ("b.txt", "c.jsonl"):
+        (inbox / name).unlink()
+        if swap == "link_out":
+            (inbox / name).symlink_to(outside / "secret.txt")
+        else:
+            os.mkfifo(inbox / name)
+    rest = list(items)
+    assert kinds(rest) == ["error", "error"]
+    assert all(("became a link" if swap == "link_out" else "not a regular file") in str(e) for e in rest)
