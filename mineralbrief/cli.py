@@ -1,7 +1,8 @@
 """The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own.
 
 Every error prints as one line on stderr (``--debug`` shows the traceback). Exit codes: 0 all
-briefed; 2 some articles failed (``daily``: the day is still written); 3 nothing could be
+briefed; 2 some articles failed or were skipped by the budget (``daily``: the day is still
+written); 3 nothing could be
 briefed (``daily``: the inbox is missing or empty, or every article failed); 1 anything else
 that stopped the command (usage, configuration, an unreadable article for ``summarize``, an
 output folder in use or a full disk); 130 interrupted.

@@ -328,3 +328,11 @@ def test_a_cache_path_that_is_a_file_is_one_line(capsys):
 def test_info_and_clear_without_a_cache_do_not_create_one(capsys):
     assert main(["cache", "info"]) == 0 and "entries: 0" in capsys.readouterr().out
     assert main(["cache", "clear"]) == 0 and not cache_dir().exists()
+
+
+def test_daily_from_stdin_that_is_not_utf8_is_a_failure_line(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", StdinBytes(b"Prix du n\xe9odyme " * 40))
+    out = tmp_path / "out"
+    assert main(["daily", "-", *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 3
+    [failure] = (out / "2026-11-21" / "failures.jsonl").read_text().splitlines()
+    assert json.loads(failure)["source"] == "stdin" and "not valid UTF-8" in failure
