@@ -1,24 +1,35 @@
 """The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own.
 
-Errors print as one line on stderr with a non-zero exit; ``--debug`` shows the traceback.
+Every error prints as one line on stderr (``--debug`` shows the traceback). Exit codes: 0 all
+briefed; 2 some articles failed or were skipped by the budget (``daily``: the day is still
+written); 3 nothing could be
+briefed (``daily``: the inbox is missing or empty, or every article failed); 1 anything else
+that stopped the command (usage, configuration, an unreadable article for ``summarize``, an
+output folder in use or a full disk); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import shutil
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from .api import Summarizer, make_settings
-from .article import Article, check_text, load_article
+from .article import Article, load_article, read_stdin
 from .cache import BriefCache
-from .errors import MineralBriefError
+from .errors import ConfigError, MineralBriefError
 from .schema import write_schemas
+
+EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -58,9 +69,7 @@ def _root(
 
 
 def _read(path: str) -> Article:
-    if path == "-":
-        return Article(text=check_text(sys.stdin.read(), "stdin"), source="stdin")
-    return load_article(Path(path))
+    return read_stdin() if path == "-" else load_article(Path(path))
 
 
 @app.command()
@@ -130,9 +139,15 @@ def daily(
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
     no_cache: bool = typer.Option(False, "--no-cache"),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="Read links that lead out of the inbox (by default each is a failure)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line."),
 ) -> None:
-    """Brief a folder of articles and write the day's brief (resumable)."""
+    """Brief a folder of articles and write the day's brief (resumable).
+
+    Exit code 0 when every article was briefed, 2 when some failed (the day is still written),
+    3 when nothing could be briefed, 1 when the run could not go on.
+    """
     from datetime import date as _date
 
     from .runner import run_daily
@@ -154,10 +169,13 @@ def daily(
 
     with summarizer:  # its clients and cache close with the run
         result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
-                                     budget_tokens=budget_tokens, previous=previous, on_progress=show)
+                                     budget_tokens=budget_tokens, previous=previous, on_progress=show,
+                                     follow_links=follow_links)
     typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
                f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
                f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+    if progress.briefed < progress.total:
+        raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
 
 
 @app.command("eval")
@@ -194,36 +212,137 @@ def eval_cmd(
 @cache_app.command("info")
 def cache_info() -> None:
     """Where the cache is and what it holds."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    info = cache.info()
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():  # nothing cached yet: say so without creating it
+        typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            info = cache.info()
+        finally:
+            cache.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise _cache_error(directory, exc) from exc
     typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
 
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cached brief."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    typer.echo(f"removed {cache.clear()} cached brief(s) from {cache.directory}")
+    """Remove every cached brief; a corrupt cache is removed and made again."""
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():
+        typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            removed = cache.clear()
+        finally:
+            cache.close()
+    except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
+        raise _cache_error(directory, exc) from exc
+    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
+        _remake_cache(directory, exc)
+        return
+    except OSError as exc:
+        raise _cache_error(directory, exc) from exc
+    typer.echo(f"removed {removed} cached brief(s) from {directory}")
+
+
+def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:
+    corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+    hint = "; `mineralbrief cache clear` removes and recreates it" if corrupt else ""
+    return ConfigError(f"the cache at {directory} cannot be used ({type(exc).__name__}: {exc}){hint}")
+
+
+# what diskcache writes in its folder: the SQLite file (and its journals), and values too big
+# for it as xx/yy/<hex>.val files; `cache clear` removes a corrupt cache only if that is all
+_DISKCACHE_FILE = re.compile(r"cache\.db(-wal|-shm|-journal)?")
+_DISKCACHE_DIR = re.compile(r"[0-9a-f]{2}")
+
+
+def _foreign(directory: Path) -> list[Path]:
+    """What in ``directory`` diskcache did not write."""
+    found = []
+    for parent, dirs, files in os.walk(directory):
+        depth = len(Path(parent).relative_to(directory).parts)
+        for name in dirs:
+            if depth >= 2 or not _DISKCACHE_DIR.fullmatch(name) or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+        for name in files:
+            ok = _DISKCACHE_FILE.fullmatch(name) if depth == 0 else depth == 2 and name.endswith(".val")
+            if not ok or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+    return found
+
+
+def _remake_cache(directory: Path, exc: Exception) -> None:
+    foreign = _foreign(directory)
+    if foreign:
+        raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
+                          f"write ({foreign[0]}{' ...' if len(foreign) > 1 else ''}): not removing it; "
+                          "remove it yourself, or point MINERALBRIEF_CACHE_DIR elsewhere")
+    shutil.rmtree(directory)
+    BriefCache(directory).close()
+    typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turn errors into one line and an exit code."""
+    """Entry point: run the app, turn every error into one line on stderr and an exit code."""
+    from .runner import NothingToBriefError
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        # standalone: usage errors print their own message and exit 2
-        app(args=args, prog_name="mineralbrief")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        # not standalone: usage errors come here, to print as one line and exit 1 (click's 2
+        # would read as "some articles failed")
+        code = app(args=args, prog_name="mineralbrief", standalone_mode=False)
+    except typer.Abort:
+        return _fail("aborted")
     except MineralBriefError as exc:
         if debug:
             raise
-        typer.echo(f"mineralbrief: error: {type(exc).__name__}: {exc}", err=True)
-        return 1
-    except KeyboardInterrupt:
+        return _fail(f"{type(exc).__name__}: {exc}",
+                     EXIT_NOTHING_BRIEFED if isinstance(exc, NothingToBriefError) else EXIT_ERROR)
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except OSError as exc:  # e.g. no space left for stdout redirected to a file
+        if debug:
+            raise
+        return _fail(f"{type(exc).__name__}: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+    except Exception as exc:
+        if _is_usage_error(exc):
+            return _usage(exc)
+        if debug:
+            raise
+        # a bug: still one line, and the way to see more
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+    code = code if isinstance(code, int) else EXIT_OK
+    if code == 130:  # typer turns Ctrl-C into exit code 130
         typer.echo("mineralbrief: interrupted", err=True)
-        return 130
-    return 0
+    return code
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # typer's usage errors are click's ClickException family, which typer vendors without a
+    # public base class: known by the members every one has
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _usage(exc: Any) -> int:
+    if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: the help, as usual
+        typer.echo(exc.format_message(), err=True)
+        return EXIT_ERROR
+    ctx = getattr(exc, "ctx", None)
+    return _fail(exc.format_message() + (f" (see {ctx.command_path} --help)" if ctx is not None else ""))
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
+    # one line, whatever the message holds (a file name with a newline, a multi-line error)
+    typer.echo(f"mineralbrief: error: {' '.join(message.split())}", err=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
