@@ -214,12 +214,20 @@ class Brief(BriefContent):
 
     def to_markdown(self) -> str:
         """Render the brief as Markdown in the market-news style."""
-        from .render import brief_to_markdown
+        from .render.markdown import brief_to_markdown
 
         return brief_to_markdown(self)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def __repr__(self) -> str:
+        headline = self.headline if len(self.headline) <= 80 else self.headline[:77] + "..."
+        return (f"Brief({headline!r}, key_points={len(self.key_points)}, deals={len(self.deals)}, "
+                f"entities={len(self.entities)}, questions={len(self.questions)}, "
+                f"grounding={'ok' if self.grounding.ok else f'{len(self.grounding.unverified)} unverified'})")
+
+    __str__ = __repr__
 
 
 class DailyDeal(_Model):
@@ -267,12 +275,19 @@ class DailyBrief(_Model):
 
     def to_markdown(self) -> str:
         """Render the day as Markdown."""
-        from .daily import daily_to_markdown
+        from .render.markdown import daily_to_markdown
 
         return daily_to_markdown(self)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return (f"DailyBrief({self.date.isoformat()}, articles={len(self.articles)}, deals={len(self.deals)}, "
+                f"entities={len(self.entities)}, questions={len(self.questions)}, failed={self.failed}, "
+                f"ungrounded={self.ungrounded})")
+
+    __str__ = __repr__
 
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {

@@ -155,7 +155,7 @@ def test_daily_merges_one_deal_from_two_sources():
     assert len(mous) == 1 and len(mous[0].sources) == 2
     money = [d for d in day.deals if d.deal.deal_type in ("investment", "funding")]
     assert len(money) >= 2  # MP's stake and loan stay two deals
-    assert "## Bottom Line?" in day.to_markdown()
+    assert "## Bottom line" in day.to_markdown()
     again = daily_brief([a, c], date=DAY, previous=day)
     assert {d.status for d in again.deals} == {"unchanged"}
     fresh = daily_brief([a, c, mineralbrief.summarize(SEEDS / "iluka_eneabba_loan.txt", backend="offline")],

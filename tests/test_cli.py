@@ -17,7 +17,7 @@ ARTICLE = str(SEEDS / "rarex_ussm_mou.txt")
 def test_summarize_markdown(capsys):
     assert main(["summarize", ARTICLE]) == 0
     out, err = capsys.readouterr()
-    assert "## Bottom Line?" in out and "backend offline" in err
+    assert "## Bottom line" in out and "backend offline" in err
 
 
 def test_summarize_json(capsys):
@@ -64,4 +64,4 @@ def test_stdin(monkeypatch, capsys):
 
     monkeypatch.setattr("sys.stdin", io.StringIO(Path(ARTICLE).read_text()))
     assert main(["summarize", "-"]) == 0
-    assert "## Bottom Line?" in capsys.readouterr().out
+    assert "## Bottom line" in capsys.readouterr().out
