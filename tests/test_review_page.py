@@ -17,8 +17,11 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+from mineralbrief.errors import ArticleError
 from mineralbrief.models import Brief, Claim, DailyBrief, Evidence
 from mineralbrief.render.html import brief_fragment, brief_page, daily_page, safe_url
+from mineralbrief.runner import run_daily
+from mineralbrief.view import default_output, review_page, write_page
 
 from cdp import Chromium, find_chromium
 
@@ -232,6 +235,28 @@ def test_day_page_lists_every_source(day_briefs: tuple[DailyBrief, list[Brief], 
     assert any(len(d.sources) == 2 for d in day.deals)
     assert 'href="https://wire.example/rarex?a=1&amp;b=2"' in daily_page(day, briefs, texts)
     assert len([t for t, a in page.tags if "mb-article" in (a.get("class") or "")]) == len(briefs)
+
+
+def test_view_a_day_written_by_the_daily_run(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "briefs"
+    inbox.mkdir()
+    for p in sorted(SEEDS.glob("*.txt"))[:3]:
+        (inbox / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    run_daily(inbox, date(2026, 11, 21), out, summarizer=mineralbrief.Summarizer(backend="offline"))
+    day_json = out / "2026-11-21.json"
+    page = Page(review_page(day_json, articles=inbox))
+    assert len([a for _, a in page.tags if "mb-article" in (a.get("class") or "")]) == 3
+    assert page.spans() and default_output(day_json) == out / "2026-11-21.html"
+    no_texts = Page(review_page(day_json))  # without the articles: the briefs with their quotes
+    assert not no_texts.spans() and len([a for _, a in no_texts.tags if a.get("class") == "mb-brief"]) == 3
+    one = next((out / "2026-11-21").glob("*.json"))
+    assert Page(review_page(one, articles=inbox)).spans() and default_output(one) == one.with_suffix(".html")
+    article = inbox / "mp_materials_dod.txt"
+    assert Page(review_page(article)).spans() and default_output(article).parent != inbox
+    written = write_page(review_page(article), tmp_path / "pages" / "x.html")
+    assert written.read_text(encoding="utf-8").startswith("<!doctype html>")
+    with pytest.raises(ArticleError):
+        review_page(tmp_path / "missing.json")
 
 
 # --- in a real browser ------------------------------------------------------------------------
