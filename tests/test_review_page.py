@@ -127,7 +127,7 @@ def test_every_span_is_its_verified_offsets(rarex: tuple[Brief, str]) -> None:
     spans = page.spans()
     for i, kp in enumerate(brief.key_points):
         ids = (page.items[f"key_points[{i}]"]["data-ev"] or "").split()
-        assert [spans[s] for s in ids] == [text[e.start:e.end] for e in kp.evidence]  # type: ignore[misc]
+        assert [spans[s] for s in ids] == [text[e.start:e.end] for e in kp.evidence]
     party = page.items["deals[0].parties[1]"]["data-ev"] or ""
     assert spans[party] == "RareX Limited"  # found inside the deal's own verified span
 

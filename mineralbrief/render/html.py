@@ -143,7 +143,7 @@ class _BriefView:
         b = self.brief
         src, prov = b.source, b.provenance
         title = src.title if src.title and src.title != b.headline else None  # often the headline itself
-        bits = [link(src.url, title or src.url) if src.url else esc(title or "source article")]
+        bits = [link(src.url, title or src.url)] if src.url else [esc(title)] if title else []
         if src.published:
             bits.append(f"published {src.published.isoformat()}")
         bits.append(f"{esc(prov.backend)} backend" + (f" ({esc(prov.model)})" if prov.model else "")
@@ -265,7 +265,7 @@ def daily_fragment(day: DailyBrief, briefs: Sequence[Brief] = ()) -> str:
         day: the day's brief.
         briefs: the briefs on the same page; sources that are one of them link to it.
     """
-    anchors = {_source_key(b): (f"b{i}", b.source.title or b.headline) for i, b in enumerate(briefs)}
+    anchors = {_source_key(b): (f"b{i}", b.source.title or b.source.url or b.headline) for i, b in enumerate(briefs)}
     out = [f"<h1>Critical minerals daily brief: {day.date.isoformat()}</h1>", f"<p>{esc(day.bottom_line)}</p>"]
     if day.failed or day.ungrounded:
         out.append(f'<p class="mb-count">{day.failed} article(s) could not be briefed; {day.ungrounded} brief(s) '
