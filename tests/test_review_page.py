@@ -310,6 +310,31 @@ def test_overlapping_spans_in_the_browser(browser: Chromium, rarex: tuple[Brief,
         assert browser.eval(SELECTED) == text[a:b] == brief.key_points[i].evidence[0].quote
 
 
+def crlf(brief: Brief, text: str) -> tuple[Brief, str, tuple[int, int]]:
+    """The article with Windows line ends and a key point whose span crosses a paragraph break."""
+    text = text.replace("\n", "\r\n")
+    a = text.index("PERTH") + 100
+    b = text.index("They will also") + 10
+    return with_points(brief, text, [Claim(text="across", evidence=[span(text, a, b)]), *brief.key_points[1:]]), text, (a, b)
+
+
+def test_carriage_returns_survive(rarex: tuple[Brief, str]) -> None:
+    brief, text, (a, b) = crlf(*rarex)
+    page = Page(brief.to_html(text))
+    assert "".join(page.article) == text
+    assert page.spans()[page.items["key_points[0]"]["data-ev"] or ""] == text[a:b]
+
+
+@pytest.mark.browser
+def test_carriage_returns_in_the_browser(browser: Chromium, rarex: tuple[Brief, str], tmp_path: Path) -> None:
+    brief, text, (a, b) = crlf(*rarex)
+    (tmp_path / "page.html").write_text(brief.to_html(text), encoding="utf-8", newline="")
+    browser.open(tmp_path / "page.html")
+    browser.click('[data-item="key_points[0]"]')
+    assert browser.eval(SELECTED) == text[a:b] and "\r\n" in text[a:b]
+    assert browser.eval("document.querySelector('.mb-article').textContent") == text
+
+
 @pytest.mark.browser
 def test_hostile_page_runs_nothing(browser: Chromium, rarex: tuple[Brief, str], tmp_path: Path) -> None:
     brief, text = hostile(*rarex)

@@ -82,7 +82,9 @@ class ArticleSpans:
                 active.pop(sid, None)
             for sid in starts.get(a, ()):
                 active[sid] = None
-            piece = escape(text[a:b], quote=False)
+            # a browser reads a raw CR as LF; a character reference keeps it, so the page's text
+            # (and every highlighted span) is the article's text to the character
+            piece = escape(text[a:b], quote=False).replace("\r", "&#13;")
             if not active:
                 out.append(piece)
                 continue
