@@ -71,7 +71,7 @@ def test_bad_files_are_article_errors(tmp_path: Path):
 
 def test_markdown_has_the_brief_sections():
     md = mineralbrief.summarize(ARTICLE).to_markdown()
-    for section in ("## Bottom Line?", "## Questions in the middle?", "*Source:"):
+    for section in ("## Bottom line", "## Open questions", "*Source:"):
         assert section in md
     assert md.startswith("# ")
 

@@ -44,7 +44,7 @@ def inbox_of(tmp_path: Path, **files: str | bytes) -> Path:
 def test_summarize_markdown(capsys):
     assert main(["summarize", ARTICLE]) == 0
     out, err = capsys.readouterr()
-    assert "## Bottom Line?" in out and "backend offline" in err
+    assert "## Bottom line" in out and "backend offline" in err
 
 
 def test_summarize_json(capsys):
@@ -91,7 +91,7 @@ def test_stdin(monkeypatch, capsys):
 
     monkeypatch.setattr("sys.stdin", io.StringIO(Path(ARTICLE).read_text()))
     assert main(["summarize", "-"]) == 0
-    assert "## Bottom Line?" in capsys.readouterr().out
+    assert "## Bottom line" in capsys.readouterr().out
 
 
 class StdinBytes(io.TextIOWrapper):
