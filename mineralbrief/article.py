@@ -315,9 +315,10 @@ def load_article(path: str | Path) -> Article:
     return items[0]
 
 
-def read_stdin() -> Article:
+def read_stdin(title: str | None = None) -> Article:
     """The article on standard input, as bytes decoded like a file (a bad byte is an
-    ``ArticleError``, not a traceback); a ``.md``-style front matter is read.
+    ``ArticleError``, not a traceback); a ``.md``-style front matter is read. The title is
+    ``title``, else the front matter's, else the first line, as for a ``.txt`` file.
 
     Raises:
         ArticleError: stdin is closed, binary, empty or not UTF-8/UTF-16.
@@ -327,16 +328,20 @@ def read_stdin() -> Article:
         raise ArticleError("stdin: not available", article_id="stdin")
     buffer = getattr(stream, "buffer", None)  # absent on a text stream put in place of stdin
     text = _decode(_read_capped(buffer, "stdin"), "stdin") if buffer is not None else stream.read()
-    return _from_markdown(text, "stdin")
+    article = _from_markdown(text, "stdin")
+    chosen = _clean_line(title, 300) if title else article.title or _title_from_text(article.text)
+    return article if chosen == article.title else article.model_copy(update={"title": chosen})
 
 
 def as_article(obj: ArticleLike) -> Article:
     """Turn what the user passed into an ``Article``.
 
-    A ``str`` is always the article's text (never a path: pass a ``Path`` to read a file).
+    A ``str`` is always the article's text, never a path: reading a file because some text
+    happens to name one would let any caller's text open files. A short one-line ``str`` that
+    names an existing file is refused with a pointer to ``Path``.
 
     Raises:
-        ArticleError: the input is empty, binary or not an article.
+        ArticleError: the input is empty, binary or not an article, or a ``str`` naming a file.
     """
     if isinstance(obj, Article):
         text = check_text(obj.text, obj.source)
@@ -344,8 +349,18 @@ def as_article(obj: ArticleLike) -> Article:
     if isinstance(obj, Path):
         return load_article(obj)
     if isinstance(obj, str):
+        if len(obj) < 1024 and "\n" not in obj and _names_a_file(obj):
+            raise ArticleError(f"{obj!r} names a file, and a str is read as the article's text: "
+                               f"pass Path({obj!r}) to read the file")
         return Article(text=check_text(obj), title=_title_from_text(obj))
     raise ArticleError(f"expected article text, a Path or an Article, got {type(obj).__name__}")
+
+
+def _names_a_file(text: str) -> bool:
+    try:
+        return Path(text.strip()).is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL: not a file
+        return False
 
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")

@@ -31,17 +31,19 @@ from .schema import write_schemas
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
 
+# plain click help: typer's rich panels print "<bool>" beside every flag
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
     help="Typed, grounded briefs of critical-minerals news.",
 )
-cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the brief cache.")
+cache_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Inspect or clear the brief cache.")
 app.add_typer(cache_app, name="cache")
 
 
 class Format(str, Enum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 class BackendChoice(str, Enum):
@@ -68,41 +70,66 @@ def _root(
     logging.getLogger("instructor").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
-def _read(path: str) -> Article:
-    return read_stdin() if path == "-" else load_article(Path(path))
+def _read(path: str, title: str | None = None) -> Article:
+    if path == "-":
+        return read_stdin(title)
+    article = load_article(Path(path))
+    return article.model_copy(update={"title": title}) if title else article
+
+
+def _write_out(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` (atomically: never a half-written file)."""
+    if out is None:
+        typer.echo(text)
+        return
+    from .runner import atomic_write
+
+    try:
+        atomic_write(out, text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise MineralBriefError(f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()
 def summarize(
     path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
-    fmt: Format = typer.Option(Format.md, "--format", "-f", help="Output format."),
+    fmt: Format = typer.Option(Format.md, "--format", "-f", help="md, json, or html (the review page)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    title: Optional[str] = typer.Option(None, "--title", help="The article's title (default: its first line)."),
     backend: Optional[BackendChoice] = typer.Option(
         None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the endpoint."),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(
-        False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
+    candidates: bool = typer.Option(
+        True, "--candidates/--no-candidates", help="Local backend: hold the model to the domain layer's choices."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
     mode: Optional[ModeChoice] = typer.Option(None, "--mode", help="tools (default), json or md_json."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    strict: bool = typer.Option(False, "--strict", help="Fail when any statement cannot be grounded."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Read and write the brief cache."),
+    strict: bool = typer.Option(False, "--strict/--no-strict", help="Fail when any statement cannot be grounded."),
     max_reasks: Optional[int] = typer.Option(None, "--max-reasks", help="Validation re-asks (default 2)."),
 ) -> None:
-    """Brief one article and print it as Markdown or JSON."""
+    """Brief one article and print it as Markdown, JSON or an HTML review page."""
     settings = make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url,
-        mode=mode.value if mode else None, cache=False if no_cache else None,
+        mode=mode.value if mode else None, cache=False if not cache else None,
         strict=True if strict else None, max_reasks=max_reasks, gguf=gguf,
-        local_candidates=False if no_candidates else None,
+        local_candidates=False if not candidates else None,
     )
-    article = _read(path)
+    article = _read(path, title)
     summarizer = Summarizer(settings)
     why = "" if settings.backend != "auto" else (
         " (endpoint or key configured)" if settings.resolved_backend == "openai"
         else " (no endpoint or key configured; set OPENAI_API_KEY or --base-url for an LLM)")
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}{why}", err=True)
-    brief = summarizer.summarize(article)
-    typer.echo(brief.model_dump_json(indent=2) if fmt is Format.json else brief.to_markdown())
+    with summarizer:
+        brief = summarizer.summarize(article)
+    if fmt is Format.json:
+        _write_out(brief.model_dump_json(indent=2), output)
+    elif fmt is Format.html:
+        _write_out(brief.to_html(article.text), output)
+    else:
+        _write_out(brief.to_markdown(), output)
     if not brief.grounding.ok:
         typer.echo(
             f"mineralbrief: warning: {len(brief.grounding.unverified)} statement(s) not found in the article",
@@ -127,7 +154,7 @@ def schema(
 @app.command()
 def daily(
     inbox: Path = typer.Argument(..., help="Folder (or file, or - for stdin) of the day's articles."),
-    day: str = typer.Option(..., "--date", help="The day, YYYY-MM-DD."),
+    day: Optional[str] = typer.Option(None, "--date", help="The day, YYYY-MM-DD (default: today)."),
     out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
     concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Articles (LLM calls) in flight at once."),
     budget_tokens: Optional[int] = typer.Option(
@@ -138,10 +165,10 @@ def daily(
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_cache: bool = typer.Option(False, "--no-cache"),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Read and write the brief cache."),
     follow_links: bool = typer.Option(
         False, "--follow-links", help="Read links that lead out of the inbox (by default each is a failure)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """Brief a folder of articles and write the day's brief (resumable).
 
@@ -153,21 +180,16 @@ def daily(
     from .runner import run_daily
 
     try:
-        the_day = _date.fromisoformat(day)
+        the_day = _date.fromisoformat(day) if day else _date.today()
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if no_cache else None, gguf=gguf)
+                             cache=False if not cache else None, gguf=gguf)
     summarizer = Summarizer(settings)
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
-    tty = sys.stderr.isatty()
+    from .progress import progress_display
 
-    def show(p) -> None:
-        if not quiet and (tty or p.finished == p.total):
-            sys.stderr.write(("\r" if tty else "") + p.line() + ("\n" if p.finished == p.total or not tty else ""))
-            sys.stderr.flush()
-
-    with summarizer:  # its clients and cache close with the run
+    with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
         result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
                                      follow_links=follow_links)
@@ -176,6 +198,28 @@ def daily(
                f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
     if progress.briefed < progress.total:
         raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
+
+
+@app.command()
+def view(
+    path: Path = typer.Argument(..., help="A day's JSON from `daily`, a brief's JSON, or an article."),
+    articles: Optional[Path] = typer.Option(
+        None, "--articles", help="File or folder of the source articles (matched by content hash)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the page (default: beside PATH)."),
+    open_it: bool = typer.Option(True, "--open/--no-open", help="Open the page in a browser."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="Used only when PATH is an article."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Used only when PATH is an article."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Used only when PATH is an article."),
+) -> None:
+    """Write the HTML review page of a day, a brief or an article, and open it."""
+    from .view import default_output, open_page, review_page, write_page
+
+    settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
+    with Summarizer(settings) as summarizer:
+        page = write_page(review_page(path, articles=articles, summarizer=summarizer), out or default_output(path))
+    typer.echo(str(page))
+    if open_it:
+        open_page(page)
 
 
 @app.command("eval")
@@ -187,9 +231,9 @@ def eval_cmd(
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(
-        False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
-    as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
+    candidates: bool = typer.Option(
+        True, "--candidates/--no-candidates", help="Local backend: hold the model to the domain layer's choices."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
 ) -> None:
     """Score briefs against gold labels: precision, recall and F1 per field."""
     from .evaluate import evaluate
@@ -199,14 +243,12 @@ def eval_cmd(
             raise typer.BadParameter(f"{folder} is not a folder")
     summarizer = Summarizer(make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url, gguf=gguf,
-        local_candidates=False if no_candidates else None,
+        local_candidates=False if not candidates else None,
     ))
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
-    report = evaluate(articles, gold, summarizer.summarize)
-    if not as_json:
-        typer.echo(report.table())
-        typer.echo("")
-    typer.echo(json.dumps(report.as_dict(), indent=2))
+    with summarizer:
+        report = evaluate(articles, gold, summarizer.summarize)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
 
 
 @cache_app.command("info")

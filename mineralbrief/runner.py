@@ -130,9 +130,13 @@ class Progress:
         c = self.counts
         return c["done"] + c["cached"] + c["kept"]
 
+    @property
+    def rate(self) -> float:
+        """Articles finished per second so far."""
+        return self.finished / max(time.monotonic() - self.started, 1e-6)
+
     def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.finished / elapsed
+        rate = self.rate
         left = self.total - self.finished
         eta = f"{left / rate:,.0f}s" if rate > 0 and left else "-"
         c = self.counts

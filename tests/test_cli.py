@@ -103,7 +103,7 @@ class StdinBytes(io.TextIOWrapper):
 
 # -- every error is one line; usage errors exit 1 ------------------------------------------------
 @pytest.mark.parametrize("args", [
-    ["summarize"], ["summarize", ARTICLE, "--nope"], ["daily", "x"], ["daily", "x", "--date", "21/11/2026"],
+    ["summarize"], ["summarize", ARTICLE, "--nope"], ["daily"], ["daily", "x", "--date", "21/11/2026"],
     ["daily", "x", *DAY, "--concurrency", "0"], ["nope"], ["cache", "nope"],
 ])
 def test_usage_errors_are_one_line_and_exit_1(args, capsys):
@@ -336,3 +336,49 @@ def test_daily_from_stdin_that_is_not_utf8_is_a_failure_line(tmp_path: Path, mon
     assert main(["daily", "-", *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 3
     [failure] = (out / "2026-11-21" / "failures.jsonl").read_text().splitlines()
     assert json.loads(failure)["source"] == "stdin" and "not valid UTF-8" in failure
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run([sys.executable, "-m", "mineralbrief", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "summarize" in proc.stdout
+
+
+def test_help_shows_flag_pairs_not_types(capsys):
+    assert main(["summarize", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--cache / --no-cache" in out and "<bool>" not in out
+
+
+def test_daily_date_defaults_to_today(tmp_path, capsys):
+    from datetime import date
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(Path(ARTICLE).read_text())
+    assert main(["daily", str(inbox), "--out", str(tmp_path / "out"), "--backend", "offline", "-q"]) == 0
+    assert (tmp_path / "out" / f"{date.today().isoformat()}.json").exists()
+
+
+def test_summarize_writes_html_to_a_file(tmp_path, capsys):
+    page = tmp_path / "brief.html"
+    assert main(["summarize", str(ARTICLE), "--backend", "offline", "-f", "html", "-o", str(page)]) == 0
+    html = page.read_text()
+    assert html.lower().startswith("<!doctype html>") and 'data-ev="' in html  # claims linked to spans
+    assert "RareX" in html
+
+
+def test_stdin_keeps_a_title(monkeypatch, capsys):
+    text = Path(ARTICLE).read_text().encode()
+    monkeypatch.setattr("sys.stdin", StdinBytes(b"Wire: RareX signs an MOU\n\n" + text))
+    assert main(["summarize", "-", "--backend", "offline", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["title"] == "Wire: RareX signs an MOU"
+    monkeypatch.setattr("sys.stdin", StdinBytes(text))
+    assert main(["summarize", "-", "--backend", "offline", "-f", "json", "--title", "Given"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["title"] == "Given"
+
+
+def test_a_string_that_names_a_file_is_refused_with_a_pointer_to_path():
+    import mineralbrief
+
+    with pytest.raises(mineralbrief.ArticleError, match=r"pass Path\("):
+        mineralbrief.summarize(str(ARTICLE), backend="offline")
