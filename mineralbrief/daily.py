@@ -56,7 +56,8 @@ class _Resolver:
         return self.find(key) if key else ""
 
 
-def _source(brief: Brief) -> str:
+def source_of(brief: Brief) -> str:
+    """How the day names the article a brief came from: its URL, else its title, else its hash."""
     return brief.source.url or brief.source.title or brief.source.content_hash[:12]
 
 
@@ -113,7 +114,7 @@ def daily_brief(
     groups: list[tuple[str, frozenset[str], DealSummary, list[str]]] = []
     by_party: dict[str, list[int]] = {}
     for b in briefs:
-        src = _source(b)
+        src = source_of(b)
         for d in b.deals:
             family, parties = _deal_key(d, resolve)
             if not parties:
@@ -171,10 +172,10 @@ def daily_brief(
             same = next((x for x in questions if x.category == q.category
                          and fuzz.token_sort_ratio(x.question, q.question) >= 90), None)
             if same is None:
-                questions.append(DailyQuestion(question=q.question, category=q.category, sources=[_source(b)]))
-            elif _source(b) not in same.sources:
+                questions.append(DailyQuestion(question=q.question, category=q.category, sources=[source_of(b)]))
+            elif source_of(b) not in same.sources:
                 same.count += 1
-                same.sources.append(_source(b))
+                same.sources.append(source_of(b))
     questions.sort(key=lambda q: -q.count)
 
     day = DailyBrief(
