@@ -113,10 +113,12 @@ class Report:
             for e in self.events:
                 mark = "ok " if e["ok"] else "NO "
                 lines.append(f"{mark}{e['kind']:<9} {e['what'][:70]}: {e['detail']}")
-            groups = [e for e in self.events if e["kind"] == "event"]
-            pairs = [e for e in self.events if e["kind"] == "distinct"]
-            lines.append(f"events merged into one entry: {sum(e['ok'] for e in groups)}/{len(groups)}; "
-                         f"distinct deals kept apart: {sum(e['ok'] for e in pairs)}/{len(pairs)}")
+            for prefix, what in (("", "from these briefs"), ("gold-", "from the gold labels' deals (the merge alone)")):
+                groups = [e for e in self.events if e["kind"] == prefix + "event"]
+                pairs = [e for e in self.events if e["kind"] == prefix + "distinct"]
+                if groups or pairs:
+                    lines.append(f"{what}: events merged into one entry {sum(e['ok'] for e in groups)}/{len(groups)}, "
+                                 f"distinct deals kept apart {sum(e['ok'] for e in pairs)}/{len(pairs)}")
         return "\n".join(lines)
 
 
@@ -231,11 +233,45 @@ def evaluate(
         briefs[path.name], golds[path.name] = brief, gold
     events = Path(gold_dir) / "events.json"
     if events.exists():
-        report.events = score_events(json.loads(events.read_text(encoding="utf-8")), briefs, golds)
+        spec = json.loads(events.read_text(encoding="utf-8"))
+        report.events = score_events(spec, briefs, golds)
+        # the merge alone: the same groups from the gold labels' own deals, as each outlet wrote them
+        oracle = {name: gold_brief(gold, name) for name, gold in golds.items()}
+        report.events += [{**e, "kind": "gold-" + e["kind"]} for e in score_events(spec, oracle, golds)]
     return report
 
 
-def score_events(spec: dict[str, Any], briefs: dict[str, Brief], golds: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def gold_brief(gold: dict[str, Any], name: str) -> Brief:
+    """A brief holding only what a gold label states (deals, entities), to score the daily
+    merge apart from extraction. Built without validation: it has no key points."""
+    from datetime import date as _date
+
+    from .models import Amount, ArticleMeta, DealSummary, EntityProfile, Party, Provenance
+
+    def amount(text: str) -> Amount:
+        found = find_amounts(text)
+        first = found[0] if found else None
+        return Amount(text=text, value=first.value if first else None, currency=first.currency if first else None)
+
+    deals = [DealSummary.model_construct(
+        title=" and ".join(d.get("parties", [])) or "deal", deal_type=d.get("deal_type", "other"),
+        binding=d.get("binding"), status=None, parties=[Party(name=p) for p in d.get("parties", [])],
+        commodities=d.get("commodities", []), locations=d.get("locations", []), projects=[],
+        amounts=[amount(a) for a in d.get("amounts", [])],
+        announced_on=_date.fromisoformat(d["date"]) if d.get("date") else None, evidence=[])
+        for d in gold.get("deals", [])]
+    entities = [EntityProfile.model_construct(name=e["name"], kind=e.get("kind", "other"), ticker=e.get("ticker"),
+                                              aliases=[], country=None, role=None, evidence=[])
+                for e in gold.get("entities", [])]
+    return Brief.model_construct(
+        headline=name, key_points=[], deals=deals, entities=entities, elements=gold.get("elements", []),
+        bottom_line=None, questions=[], source=ArticleMeta(title=name, content_hash=name),
+        provenance=Provenance(backend="gold"), language="en", notes=[])
+
+
+def score_events(
+    spec: dict[str, Any], briefs: dict[str, Brief], golds: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
     """The daily merge on the same-event groups and the distinct deals of ``events.json``."""
     from datetime import date
 

@@ -256,6 +256,8 @@ class DailyDeal(_Model):
     status: Literal["new", "updated", "unchanged"] | None = Field(
         default=None, description="Against the previous day's brief, when one was given.",
     )
+    merged: list[str] = Field(default_factory=list, description="The merge report: why each source after "
+                              "the first was taken as the same deal.")
 
 
 class EntityCount(_Model):
@@ -289,6 +291,8 @@ class DailyBrief(_Model):
     bottom_line: str = ""
     failed: int = 0
     ungrounded: int = 0
+    name_links: list[str] = Field(default_factory=list, description="Names taken as one organisation across "
+                                  "the day's articles, and why (short form, initials, a byname).")
 
     def to_markdown(self) -> str:
         """Render the day as Markdown."""
