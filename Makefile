@@ -28,9 +28,15 @@ $(LOCAL): $(STAMP)
 demo: $(STAMP)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend offline
 
-# the whole suite, the real-model tests (marked local) included: they fail rather than skip here
+# lint, types, the fast suite, then the slow markers (soak; local: the real model, which fails
+# rather than skips here; browser: the HTML review page in Debian's headless chromium)
 test: $(LOCAL)
-	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest
+	$(BIN)/ruff check mineralbrief tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -m "soak or local"
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	$(BIN)/python -m pytest -m browser
 
 demo-local: $(LOCAL)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend local

@@ -1,10 +1,15 @@
-"""Per-call cost of summarize(..., cache=False) beside plain instructor, same schema, same server.
+"""Per-call cost on a real-length input, beside plain instructor and the raw openai floor.
 
-Both talk to the fixture server in tests/oai_server.py on 127.0.0.1 (zero added latency), which
-answers with the hand-written reference answer for the sample article. Plain instructor does
-the same request with the same response model and nothing else; mineralbrief adds the domain
-scan, prompt rendering, grounding (as validator and after), the transport-retry wrapper and
-provenance. Prints both means and their ratio (target <= 1.1x).
+All three talk to the same stand-in endpoint (bench/common.py: a process on 127.0.0.1 answering
+at once with a grounded FIXTURE answer for a 13 KB press release), with clients made once:
+
+* raw openai: ``chat.completions.create`` with the brief's tool schema (the floor);
+* plain instructor: ``from_openai(...).chat.completions.create(response_model=BriefContent)``;
+* ``mineralbrief.summarize(text, cache=False)``, the module-level call a service makes;
+* ``Summarizer(cache=False).summarize(text)``, reused.
+
+Calls are interleaved so drift hits every path alike; medians are printed with the ratios to
+plain instructor (target <= 1.10x).
 
     .venv/bin/python bench/overhead.py [N]
 """
@@ -14,64 +19,56 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-import instructor  # noqa: E402
-import openai  # noqa: E402
-
-import mineralbrief  # noqa: E402
-from mineralbrief.models import BriefContent  # noqa: E402
-from oai_server import FakeOpenAIServer, Reply, completion, reference_answers  # noqa: E402
-
-ARTICLE = ROOT / "seeds" / "mp_materials_dod.txt"
+from common import endpoint, release
 
 
-def main(n: int = 200) -> None:
-    text = ARTICLE.read_text(encoding="utf-8")
-    ref = next(iter(v for k, v in reference_answers(ROOT / "seeds").items() if v["headline"].startswith("Pentagon")))
-    with FakeOpenAIServer(default=lambda req: Reply(body=completion(req, ref))) as srv:
-        summarizer = mineralbrief.Summarizer(base_url=srv.base_url, cache=False)
-        plain = instructor.from_openai(openai.OpenAI(base_url=srv.base_url, api_key="x", max_retries=0))
+def main(n: int = 60) -> None:
+    import instructor
+    import openai
+
+    import mineralbrief
+    from mineralbrief.models import BriefContent
+
+    text = release()
+    with endpoint(delay=0.0) as base_url:
+        raw = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0)
+        plain = instructor.from_openai(openai.OpenAI(base_url=base_url, api_key="x", max_retries=0))
         messages = [{"role": "system", "content": "Brief this article."},
                     {"role": "user", "content": f"<article>\n{text}\n</article>"}]
+        tools = [{"type": "function",
+                  "function": {"name": "BriefContent", "parameters": BriefContent.model_json_schema()}}]
+        reused = mineralbrief.Summarizer(base_url=base_url, cache=False)
 
-        def ours() -> None:
-            brief = summarizer.summarize(text)
-            assert brief.grounding.ok
+        def check(brief: mineralbrief.Brief) -> None:
+            if not brief.grounding.ok:
+                raise SystemExit(f"the stand-in's answer did not ground: {brief.grounding.unverified[:3]}")
 
-        def theirs() -> None:
-            plain.chat.completions.create(model="gpt-4o-mini", response_model=BriefContent,
-                                          messages=messages, max_retries=0)
-
-        wrapped = instructor.response_schema(BriefContent)
-
-        def theirs_wrapped() -> None:
-            plain.chat.completions.create(model="gpt-4o-mini", response_model=wrapped,
-                                          messages=messages, max_retries=0)
-
-        fns = {"mineralbrief": ours, "plain": theirs, "plain_wrapped": theirs_wrapped}
-        for fn in fns.values():  # warm up every path
-            for _ in range(10):
+        paths = {
+            "raw openai (floor)": lambda: raw.chat.completions.create(
+                model="m", messages=messages, tools=tools,
+                tool_choice={"type": "function", "function": {"name": "BriefContent"}}),
+            "plain instructor": lambda: plain.chat.completions.create(
+                model="m", response_model=BriefContent, messages=messages, max_retries=0),
+            "mineralbrief.summarize()": lambda: check(mineralbrief.summarize(text, base_url=base_url, cache=False)),
+            "Summarizer, reused": lambda: check(reused.summarize(text)),
+        }
+        for fn in paths.values():  # warm up every path (imports, connections, schema caches)
+            for _ in range(5):
                 fn()
-        times: dict[str, list[float]] = {k: [] for k in fns}
-        for _ in range(n):  # interleave so drift hits every path equally
-            for name, fn in fns.items():
+        times: dict[str, list[float]] = {k: [] for k in paths}
+        for _ in range(n):
+            for name, fn in paths.items():
                 t = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - t)
-    ms = {k: statistics.mean(v) * 1000 for k, v in times.items()}
     med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-    print(f"article: {ARTICLE.name} ({len(text):,} chars), {n} calls each, zero-latency local server")
-    print(f"plain instructor, plain model:          {ms['plain']:7.2f} ms/call (median {med['plain']:.2f})")
-    print(f"plain instructor, pre-wrapped schema:   {ms['plain_wrapped']:7.2f} ms/call (median {med['plain_wrapped']:.2f})")
-    print(f"mineralbrief summarize(cache=False):    {ms['mineralbrief']:7.2f} ms/call (median {med['mineralbrief']:.2f})")
-    print(f"ratio vs plain instructor:              {ms['mineralbrief'] / ms['plain']:.2f}x (target <= 1.10x)")
-    print(f"ratio vs plain with pre-wrapped schema: {ms['mineralbrief'] / ms['plain_wrapped']:.2f}x "
-          "(what the domain scan and grounding cost on their own)")
+    base = med["plain instructor"]
+    print(f"article: {len(text):,} characters; {n} interleaved calls per path; zero-latency local endpoint")
+    for name, ms in med.items():
+        print(f"  {name:28s} {ms:7.2f} ms/call (median)   {ms / base:5.2f}x plain instructor")
+    print("  target: mineralbrief.summarize() and a reused Summarizer <= 1.10x plain instructor")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)

@@ -20,13 +20,13 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
 from .article import Article, ArticleLike, as_article
+from .backends import make_backend
 from .backends.base import Backend, Generation, GenerationRequest
-from .cache import Cache, NullCache, open_cache
-from .config import Settings
+from .cache import Cache, NullCache, cache_key, key_prefix, open_cache
+from .config import Settings, make_settings
 from .domain.facts import extract_facts
+from .domain.language import language_of
 from .errors import ConfigError, UngroundedBriefError
 from .grounding import SourceIndex, ground
 from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
@@ -35,38 +35,6 @@ log = logging.getLogger("mineralbrief")
 
 # What a Summarizer itself uses; every other setting is the backend's.
 _SUMMARIZER_FIELDS = frozenset({"backend", "strict", "cache", "cache_dir"})
-
-
-def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
-    """Settings from the environment (read once, here) with ``overrides`` on top.
-
-    Raises:
-        ConfigError: an unknown or invalid setting.
-    """
-    given = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        return settings.with_overrides(**given) if settings is not None else Settings(**given)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigError(f"invalid settings: {problems}") from None
-
-
-def make_backend(settings: Settings) -> Backend:
-    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai)."""
-    name = settings.resolved_backend
-    if name == "openai":
-        from .backends.openai_compat import OpenAICompatBackend
-
-        return OpenAICompatBackend(settings)
-    if name == "local":
-        from .backends.local import LocalBackend
-
-        return LocalBackend(settings)
-    from .backends.offline import OfflineBackend
-
-    return OfflineBackend()
 
 
 @lru_cache(maxsize=1)
@@ -110,10 +78,10 @@ class Summarizer:
         self.backend: Backend = backend if backend is not None else make_backend(self.settings)
         identity = self.backend.identity()
         # everything but the article that changes an answer, hashed into each article's key
-        self._key_prefix = None if identity is None else json.dumps(
-            {"backend": self.backend.name, "schema": _schema_hash(), **identity},
-            sort_keys=True, default=str)
-        self._prompt_version = None if identity is None else identity.get("prompt")
+        self._key_prefix = None if identity is None else key_prefix(
+            backend=self.backend.name, schema=_schema_hash(), **identity)
+        prompt = None if identity is None else identity.get("prompt")
+        self._prompt_version = prompt if isinstance(prompt, str) else None
         if store is not None:
             self.cache: Cache = store
         elif self.settings.cache and identity is not None:
@@ -167,7 +135,7 @@ class Summarizer:
         """The article's cache key, or None when this backend's answers are not cached."""
         if self._key_prefix is None:
             return None
-        return "brief:" + hashlib.sha256(f"{self._key_prefix}|{art.content_hash}".encode()).hexdigest()
+        return cache_key(self._key_prefix, art.content_hash)
 
     def _lookup(self, key: str | None, art: Article) -> Brief | None:
         if key is None:
@@ -189,7 +157,7 @@ class Summarizer:
         facts = extract_facts(art.text)
         index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
                             blocked=facts.injections)
-        return GenerationRequest(article=art, facts=facts, index=index)
+        return GenerationRequest(article=art, facts=facts, index=index, language=language_of(art.text))
 
     def _finish(self, art: Article, key: str | None, request: GenerationRequest, gen: Generation) -> Brief:
         # offsets and flags never come from a model: checked here, or by the backend's re-ask loop
@@ -201,6 +169,8 @@ class Summarizer:
                                   prompt_version=self._prompt_version),
             usage=gen.usage,
             grounding=report,
+            language=request.language,
+            notes=gen.notes,
         )
         if not report.ok:
             log.warning("%s: %d item(s) not found in the article: %s", art.id,
@@ -280,7 +250,7 @@ def close_shared() -> None:
     for s in summarizers:
         try:
             s.close()
-        except Exception:  # noqa: S110 - exiting; nothing left to tell
+        except Exception:
             pass
 
 

@@ -1,25 +1,39 @@
 """Articles and their loaders.
 
 An ``Article`` is the text to brief plus what is known about it. ``as_article`` accepts what a
-user has at hand: the text itself, a path, or an ``Article``.
+user has at hand: the text itself, a path, or an ``Article``. ``iter_articles`` reads a whole
+inbox (a folder, a file, or stdin) and turns every input into an article or an ``ArticleError``:
+one bad file, line or record is that input's failure, never the batch's.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
+import logging
+import os
 import re
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Union
+from typing import IO, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ArticleError
 
+log = logging.getLogger(__name__)
+
 MAX_CHARS = 2_000_000
+# a file is not read past this: 8 bytes per character leaves room for HTML markup and UTF-16
+MAX_FILE_BYTES = 8 * MAX_CHARS
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class Article(BaseModel):
@@ -44,7 +58,7 @@ class Article(BaseModel):
     @property
     def content_hash(self) -> str:
         """SHA-256 of the text: the article's identity in the cache and in reports."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def id(self) -> str:
@@ -55,13 +69,26 @@ class Article(BaseModel):
 ArticleLike = Union[str, Path, Article]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    # a JSON "\\ud800" escape gives a lone surrogate, which no UTF-8 file can hold: writing the
+    # brief would fail after the work was done
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def check_text(text: str, source: str | None = None) -> str:
-    """Reject what is not an article: empty, binary or oversized text.
+    """Reject what is not an article: empty, binary or oversized text. Returns the text, with
+    any lone surrogate (which no UTF-8 file can hold) replaced by U+FFFD.
 
     Raises:
         ArticleError: with a message that says what is wrong.
     """
     where = f"{source}: " if source else ""
+    text = _no_surrogates(text)
     if "\x00" in text:
         raise ArticleError(f"{where}looks binary (contains NUL bytes), not an article", article_id=source)
     if not text.strip():
@@ -74,8 +101,15 @@ def check_text(text: str, source: str | None = None) -> str:
     return text
 
 
+def display_path(path: str | Path) -> str:
+    """A path as one printable line: bytes that are not UTF-8 as ``\\xNN`` and control
+    characters (a newline in a file name) escaped, so messages stay one line and JSON-safe."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _decode(data: bytes, source: str) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if data[:2] in _UTF16_BOMS:
         encoding = "utf-16"
     elif b"\x00" in data[:8192]:
         raise ArticleError(f"{source}: looks binary (contains NUL bytes), not an article", article_id=source)
@@ -90,15 +124,63 @@ def _decode(data: bytes, source: str) -> str:
         ) from exc
 
 
+def _read_capped(stream: IO[bytes], source: str) -> bytes:
+    # read one byte past the cap rather than trusting st_size (pipes and /proc files have none)
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleError(f"{source}: the file is over the limit of {MAX_FILE_BYTES:,} bytes", article_id=source)
+    return data
+
+
+# -- metadata: a title, URL or date that is not usable is dropped and the article kept ----------
+def _clean_line(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = _no_surrogates(value)
+    # one line without control characters: a title is shown in Markdown headings and messages
+    text = " ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", value).split())
+    return text[:limit] or None
+
+
+def _clean_url(value: object) -> str | None:
+    url = _clean_line(value, 2000)
+    # only web links: a javascript: or file: URL from an article must never become a link
+    return url if url and " " not in url and re.match(r"https?://[^/]", url, re.I) else None
+
+
+def _clean_date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
 def _title_from_text(text: str) -> str | None:
     for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:300]
+        title = _clean_line(line.strip().lstrip("#"), 300)
+        if title and re.search(r"\w", title):  # not a rule such as --- or ***
+            return title
     return None
 
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+def _article(text: str, source: str, title: object = None, url: object = None, published: object = None) -> Article:
+    """An ``Article`` from loaded parts; fields that are not usable are dropped (logged)."""
+    text = check_text(text, source)
+    clean_title, clean_url, day = _clean_line(title, 300), _clean_url(url), _clean_date(published)
+    checked = (("title", title, clean_title), ("url", url, clean_url), ("published", published, day))
+    dropped = [name for name, given, kept in checked if given not in (None, "") and kept is None]
+    if dropped:
+        log.info("%s: ignored %s (not usable)", source, ", ".join(dropped))
+    try:
+        return Article(text=text, title=clean_title or _title_from_text(text), url=clean_url, published=day,
+                       source=source)
+    except ValidationError as exc:  # a guard: the fields were cleaned above
+        raise ArticleError(f"{source}: not an article: {exc.errors()[0]['msg']}", article_id=source) from None
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 def _from_markdown(text: str, source: str) -> Article:
@@ -110,150 +192,380 @@ def _from_markdown(text: str, source: str) -> Article:
             if sep:
                 meta[key.strip().lower()] = value.strip().strip("'\"")
         text = text[m.end():]
-    published = None
-    if meta.get("date") or meta.get("published"):
-        try:
-            published = date.fromisoformat((meta.get("published") or meta["date"])[:10])
-        except ValueError:
-            published = None
-    return Article(
-        text=check_text(text, source), title=meta.get("title") or _title_from_text(text),
-        url=meta.get("url"), published=published, source=source,
-    )
+    return _article(text, source, meta.get("title"), meta.get("url"), meta.get("published") or meta.get("date"))
 
 
-def _from_record(record: dict[str, Any], source: str) -> Article:
+def _from_record(record: object, source: str) -> Article:
+    if not isinstance(record, dict):
+        raise ArticleError(f"{source}: expected a JSON object with 'text', got {type(record).__name__}",
+                           article_id=source)
     text = record.get("text")
     if not isinstance(text, str):
         raise ArticleError(f"{source}: JSON record has no 'text' string", article_id=source)
-    published = record.get("published")
+    return _article(text, source, record.get("title"), record.get("url"), record.get("published"))
+
+
+def _parse_json(text: str, source: str) -> Any:
+    if not text.strip():
+        raise ArticleError(f"{source}: the file is empty", article_id=source)
     try:
-        published = date.fromisoformat(str(published)[:10]) if published else None
-    except ValueError:
-        published = None
-    return Article(
-        text=check_text(text, source), title=record.get("title") or _title_from_text(text),
-        url=record.get("url"), published=published, source=source,
-    )
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ArticleError(f"{source}: JSON nested too deeply", article_id=source) from None
+    except ValueError as exc:  # JSONDecodeError, and ints past Python's digit limit
+        raise ArticleError(f"{source}: invalid JSON: {getattr(exc, 'msg', exc)}", article_id=source) from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # {"text": "a", "text": "b"} is ambiguous: which text did the sender mean?
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a key appears twice ({sorted({k for k in keys if keys.count(k) > 1})[0]!r})")
+    return dict(pairs)
+
+
+def _records(value: Any, source: str) -> list[Article | ArticleError]:
+    """One article per record: a JSON object, or each object of a JSON list (``source#i``)."""
+    if not isinstance(value, list):
+        return [_from_record(value, source)]
+    if not value:
+        raise ArticleError(f"{source}: an empty JSON list", article_id=source)
+    out: list[Article | ArticleError] = []
+    for i, record in enumerate(value):
+        try:
+            out.append(_from_record(record, f"{source}#{i}"))
+        except ArticleError as exc:
+            out.append(exc)
+    return out
 
 
 def _from_html(html: str, source: str) -> Article:
     try:
         import trafilatura
-    except ImportError as exc:  # pragma: no cover - depends on the extra
+    except ImportError as exc:  # the extra is missing, or one of its parts (lxml_html_clean)
         raise ArticleError(
-            f"{source}: reading HTML needs the 'html' extra: pip install 'mineralbrief[html]'",
+            f"{source}: reading HTML needs the 'html' extra: pip install 'mineralbrief[html]' ({exc})",
             article_id=source,
         ) from exc
-    text = trafilatura.extract(html) or ""
-    meta = trafilatura.extract_metadata(html)
-    published = None
-    if meta is not None and meta.date:
-        try:
-            published = date.fromisoformat(meta.date[:10])
-        except ValueError:
-            published = None
-    return Article(
-        text=check_text(text, source), title=(meta.title if meta else None) or _title_from_text(text),
-        url=meta.url if meta else None, published=published, source=source,
-    )
+    try:
+        text = trafilatura.extract(html) or ""
+        meta = trafilatura.extract_metadata(html)
+    except Exception as exc:  # lxml and trafilatura raise many types on hostile markup
+        raise ArticleError(f"{source}: cannot read the HTML ({type(exc).__name__}: {exc})",
+                           article_id=source) from exc
+    if meta is None:
+        return _article(text, source)
+    return _article(text, source, meta.title, meta.url, meta.date)
+
+
+def _open(path: Path, real: Path | None) -> io.BufferedReader:
+    """The file to read. One found by a folder walk (``real`` given) is opened at the real path
+    the walk checked, never through a link put there since (O_NOFOLLOW), and only when it is
+    still a regular file (O_NONBLOCK: a FIFO put there since must not hang the open)."""
+    if real is None:
+        return path.open("rb")
+    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device); not read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _cannot_read(source: str, exc: OSError) -> ArticleError:
+    why = ("it became a link after the folder was read; not followed" if exc.errno == errno.ELOOP
+           else f"cannot read: {exc.strerror or exc}")
+    return ArticleError(f"{source}: {why}", article_id=source)
+
+
+def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
+    """Every article in one file: one, or one per record of a JSON list."""
+    source = display_path(p)
+    try:
+        with _open(p, real) as f:
+            data = _read_capped(f, source)
+    except OSError as exc:
+        raise _cannot_read(source, exc) from exc
+    text = _decode(data, source)
+    suffix = p.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return [_from_html(text, source)]
+    if suffix == ".json":
+        return _records(_parse_json(text, source), source)
+    return [_from_markdown(text, source)]
 
 
 def load_article(path: str | Path) -> Article:
     """Read one article from a ``.txt``, ``.md``, ``.html`` or ``.json`` file.
 
     Raises:
-        ArticleError: the file is missing, binary, empty, undecodable or malformed.
+        ArticleError: the file is missing, binary, empty, undecodable or malformed, or holds
+            several records (read those with ``iter_articles``).
     """
-    p = Path(path)
-    source = str(p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{source}: cannot read: {exc.strerror or exc}", article_id=source) from exc
-    text = _decode(data, source)
-    suffix = p.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return _from_html(text, source)
-    if suffix == ".json":
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ArticleError(f"{source}: invalid JSON: {exc.msg}", article_id=source) from exc
-        if not isinstance(record, dict):
-            raise ArticleError(f"{source}: expected a JSON object with 'text'", article_id=source)
-        return _from_record(record, source)
-    return _from_markdown(text, source)
+    items = _load(Path(path))
+    if len(items) > 1:
+        source = display_path(path)
+        raise ArticleError(f"{source}: holds {len(items)} records; read them with iter_articles "
+                           "or `mineralbrief daily`", article_id=source)
+    if isinstance(items[0], ArticleError):
+        raise items[0]
+    return items[0]
+
+
+def read_stdin(title: str | None = None) -> Article:
+    """The article on standard input, as bytes decoded like a file (a bad byte is an
+    ``ArticleError``, not a traceback); a ``.md``-style front matter is read. The title is
+    ``title``, else the front matter's, else the first line, as for a ``.txt`` file.
+
+    Raises:
+        ArticleError: stdin is closed, binary, empty or not UTF-8/UTF-16.
+    """
+    stream = sys.stdin
+    if stream is None:
+        raise ArticleError("stdin: not available", article_id="stdin")
+    buffer = getattr(stream, "buffer", None)  # absent on a text stream put in place of stdin
+    text = _decode(_read_capped(buffer, "stdin"), "stdin") if buffer is not None else stream.read()
+    article = _from_markdown(text, "stdin")
+    chosen = _clean_line(title, 300) if title else article.title or _title_from_text(article.text)
+    return article if chosen == article.title else article.model_copy(update={"title": chosen})
 
 
 def as_article(obj: ArticleLike) -> Article:
     """Turn what the user passed into an ``Article``.
 
-    A ``str`` is always the article's text (never a path: pass a ``Path`` to read a file).
+    A ``str`` is always the article's text, never a path: reading a file because some text
+    happens to name one would let any caller's text open files. A short one-line ``str`` that
+    names an existing file is refused with a pointer to ``Path``.
 
     Raises:
-        ArticleError: the input is empty, binary or not an article.
+        ArticleError: the input is empty, binary or not an article, or a ``str`` naming a file.
     """
     if isinstance(obj, Article):
-        check_text(obj.text, obj.source)
-        return obj
+        text = check_text(obj.text, obj.source)
+        return obj if text is obj.text else obj.model_copy(update={"text": text})
     if isinstance(obj, Path):
         return load_article(obj)
     if isinstance(obj, str):
+        if len(obj) < 1024 and "\n" not in obj and _names_a_file(obj):
+            raise ArticleError(f"{obj!r} names a file, and a str is read as the article's text: "
+                               f"pass Path({obj!r}) to read the file")
         return Article(text=check_text(obj), title=_title_from_text(obj))
     raise ArticleError(f"expected article text, a Path or an Article, got {type(obj).__name__}")
+
+
+def _names_a_file(text: str) -> bool:
+    try:
+        return Path(text.strip()).is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL: not a file
+        return False
 
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 
 
-def iter_articles(path: str | Path) -> Iterator[Article | ArticleError]:
-    """Every article under ``path``, lazily: a file, a folder (recursively, in sorted order),
-    or ``-`` for stdin. A ``.jsonl`` file gives one article per line.
+def iter_articles(path: str | Path, *, follow_links: bool = False) -> Iterator[Article | ArticleError]:
+    """Every article under ``path``, lazily: a file, a folder (recursively, in sorted order,
+    hidden names skipped), or ``-`` for stdin. A ``.jsonl`` file gives one article per line, a
+    ``.json`` list one per record.
 
-    Files that cannot be read as articles are yielded as ``ArticleError`` (never raised), so a
-    batch reports them as failures and goes on.
+    Inputs that cannot be read as articles are yielded as ``ArticleError`` (never raised), so a
+    batch reports them as failures and goes on: a bad file, a bad line of a JSONL file, a bad
+    record. A title, URL or date that is not usable is dropped and the article kept.
+
+    Args:
+        path: the inbox.
+        follow_links: read links that lead out of the folder. By default such a link is an
+            ``ArticleError`` (a link in an inbox must not read ``/etc/passwd``). Links that stay
+            inside are read, each file once; a link back to a folder that holds it is an error.
     """
     if str(path) == "-":
         try:
-            yield Article(text=check_text(sys.stdin.read(), "stdin"), source="stdin")
+            yield read_stdin()
         except ArticleError as exc:
             yield exc
         return
     p = Path(path)
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-    elif p.exists():
-        files = [p]
-    else:
-        yield ArticleError(f"{p}: no such file or folder", article_id=str(p))
+    if not p.exists():
+        yield ArticleError(f"{display_path(p)}: no such file or folder", article_id=display_path(p))
         return
-    for f in files:
-        if f.suffix.lower() == ".jsonl":
-            yield from _iter_jsonl(f)
+    for item in _walk(p, follow_links=follow_links) if p.is_dir() else [(p, None)]:
+        if isinstance(item, ArticleError):
+            yield item
+        elif item[0].suffix.lower() == ".jsonl":
+            yield from _iter_jsonl(*item)
         else:
-            try:
-                yield load_article(f)
-            except ArticleError as exc:
-                yield exc
+            yield from _load_safely(*item)
 
 
-def _iter_jsonl(path: Path) -> Iterator[Article | ArticleError]:
+def _load_safely(f: Path, real: Path | None) -> list[Article | ArticleError]:
     try:
-        lines = _decode(path.read_bytes(), str(path)).splitlines()
-    except (OSError, ArticleError) as exc:
-        yield exc if isinstance(exc, ArticleError) else ArticleError(f"{path}: {exc}", article_id=str(path))
-        return
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
+        return _load(f, real)
+    except ArticleError as exc:
+        return [exc]
+    except Exception as exc:  # a loader bug must cost one input, not the whole inbox
+        source = display_path(f)
+        return [ArticleError(f"{source}: cannot read ({type(exc).__name__}: {exc})", article_id=source)]
+
+
+# -- JSONL: read line by line, so one bad line or byte costs that line only -----------------------
+MAX_LINE_BYTES = MAX_FILE_BYTES
+
+
+def _iter_jsonl(path: Path, real: Path | None = None) -> Iterator[Article | ArticleError]:
+    source = display_path(path)
+    try:
+        with _open(path, real) as f:
+            head = f.peek(8192)[:8192]
+            if head[:2] in _UTF16_BOMS:  # rare: decode the whole file, then split
+                text = _decode(_read_capped(f, source), source)
+                lines: Iterator[tuple[int, bytes | None]] = _split_lines(text.encode("utf-8"))
+            elif b"\x00" in head:
+                raise ArticleError(f"{source}: looks binary (contains NUL bytes), not JSON lines", article_id=source)
+            else:
+                lines = _lines(f)
+            for n, raw in lines:
+                yield from _jsonl_record(raw, f"{source}:{n}")
+    except ArticleError as exc:
+        yield exc
+    except OSError as exc:
+        yield _cannot_read(source, exc)
+
+
+def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` of a binary stream; ``None`` for a line over the size limit."""
+    n = 0
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of that line
+                raw = f.readline(MAX_LINE_BYTES)
+            n += 1
+            yield n, None
             continue
-        source = f"{path}:{n}"
+        for number, part in _split_lines(raw, n):
+            n = number
+            yield number, part
+
+
+def _split_lines(data: bytes, n: int = 0) -> Iterator[tuple[int, bytes]]:
+    # a JSON text holds no raw CR or LF (both are escaped inside strings), so LF, CRLF and a lone
+    # CR all end a record; U+2028 and U+0085 may appear inside strings and are not line ends
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # what follows the last line end is no line
+    for line in lines:
+        n += 1
+        yield n, line
+
+
+def _jsonl_record(raw: bytes | None, source: str) -> list[Article | ArticleError]:
+    try:
+        if raw is None:
+            raise ArticleError(f"{source}: the line is over the limit of {MAX_LINE_BYTES:,} bytes", article_id=source)
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ArticleError(f"{source}: expected a JSON object with 'text'", article_id=source)
-            yield _from_record(record, source)
-        except json.JSONDecodeError as exc:
-            yield ArticleError(f"{source}: invalid JSON: {exc.msg}", article_id=source)
-        except ArticleError as exc:
-            yield exc
+            line = raw.removeprefix(_UTF8_BOM).decode("utf-8")  # a BOM on any line: files joined with cat
+        except UnicodeDecodeError as exc:
+            raise ArticleError(f"{source}: not valid UTF-8 text (bad byte at offset {exc.start})",
+                               article_id=source) from None
+        if not line.strip():
+            return []  # a blank line is no record
+        return _records(_parse_json(line, source), source)
+    except ArticleError as exc:
+        return [exc]
+
+
+# -- folders: links that leave the inbox are not followed unless asked ---------------------------
+@dataclass
+class _Found:
+    path: Path  # as seen under the inbox
+    real: Path | None  # the file it reads
+    linked: bool  # reached through a link
+    error: ArticleError | None = None
+
+
+def _error(path: Path, why: str) -> _Found:
+    source = display_path(path)
+    return _Found(path, None, True, ArticleError(f"{source}: {why}", article_id=source))
+
+
+def _walk(root: Path, *, follow_links: bool = False) -> Iterator[tuple[Path, Path] | ArticleError]:
+    """The files under ``root`` in sorted order (hidden names skipped), each real file once, as
+    ``(path as seen, real path)``.
+
+    A link is read when it stays inside ``root`` (or with ``follow_links``); otherwise, and when
+    it is broken, loops, or names a FIFO, socket or device (reading one could hang), it is an
+    ``ArticleError``, so the run reports it. A file reached both by its own path and through a
+    link is read by its own path.
+    """
+    top = root.resolve()
+    found: list[_Found] = []
+    links: list[tuple[Path, Path]] = []  # (the link, the real folder that holds it)
+    walked: set[Path] = set()
+
+    def scan(start: Path, real_start: Path, linked: bool) -> None:
+        stack = [(start, real_start)]
+        while stack:
+            shown, real = stack.pop()
+            walked.add(real)
+            try:
+                with os.scandir(shown) as entries:
+                    listed = list(entries)
+            except OSError as exc:
+                found.append(_error(shown, f"cannot read the folder: {exc.strerror or exc}"))
+                continue
+            for e in listed:
+                if e.name.startswith("."):
+                    continue
+                path = shown / e.name
+                try:
+                    if e.is_symlink():
+                        links.append((path, real))
+                    elif e.is_dir(follow_symlinks=False):
+                        stack.append((path, real / e.name))
+                    elif e.is_file(follow_symlinks=False):
+                        found.append(_Found(path, real / e.name, linked))
+                    else:
+                        found.append(_error(path, "not a regular file (a FIFO, socket or device); not read"))
+                except OSError as exc:
+                    found.append(_error(path, f"cannot read: {exc.strerror or exc}"))
+
+    scan(root, top, linked=False)
+    for path, holder in links:  # grows while linked folders are scanned
+        found.extend(_follow(path, holder, top, follow_links, walked, scan))
+
+    direct = {f.real for f in found if not f.linked}
+    seen: set[Path] = set()
+    for f in sorted(found, key=lambda f: f.path):
+        if f.error is not None:
+            yield f.error
+        elif f.real is not None and f.real not in seen and not (f.linked and f.real in direct):
+            seen.add(f.real)
+            yield f.path, f.real
+
+
+def _follow(path: Path, holder: Path, top: Path, follow_links: bool, walked: set[Path],
+            scan: Callable[[Path, Path, bool], None]) -> list[_Found]:
+    """What one link adds: a file, a folder's files (through ``scan``), or an error."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return [_error(path, "a broken link; not read")]
+    except (OSError, RuntimeError):  # ELOOP (Python 3.13) or RuntimeError (before)
+        return [_error(path, "a link loop; not read")]
+    if not follow_links and not target.is_relative_to(top):
+        return [_error(path, f"a link to {display_path(target)}, outside the inbox; not followed "
+                             "(follow_links=True or --follow-links reads it)")]
+    if target.is_dir():
+        if target == holder or target in holder.parents:
+            return [_error(path, f"a link to {display_path(target)}, a folder that holds it (a loop); not followed")]
+        if target not in walked:  # a folder already read is not read twice
+            scan(path, target, True)
+        return []
+    if target.is_file():
+        return [_Found(path, target, True)]
+    return [_error(path, "a link to something that is not a regular file (a FIFO, socket or device); not read")]

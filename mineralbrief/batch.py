@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -60,7 +60,7 @@ def _source_of(item: Any, index: int) -> str:
 async def asummarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
     budget_tokens: int | None = None, summarizer: Summarizer | None = None, **settings: Any,
-) -> AsyncIterator[BatchResult]:
+) -> AsyncGenerator[BatchResult, None]:
     """Brief many articles concurrently; yield each result as it completes.
 
     Args:

@@ -1,7 +1,14 @@
 """The brief cache: diskcache on disk, a key that covers every input, corrupt entries are misses.
 
-Values are stored as the brief's JSON text, not pickles, so an entry written by another version
-of mineralbrief either validates or is treated as a miss.
+Values are stored as the brief's JSON text, never as pickles, and nothing pickled is ever read:
+diskcache unpickles by default (CVE-2025-69872: whoever can write the cache directory could run
+code in every process that reads it), so the cache uses ``TextDisk``, which stores and reads
+text only and refuses anything else as a corrupt entry (a miss). The directory is made
+owner-only (0700). An entry written by another version either validates or is a miss.
+
+The maintained fork ``diskcache-community`` installs under the same module name as diskcache
+(which other packages pull in), so two would clash in one environment; the text-only disk
+closes the hole with the released diskcache instead.
 """
 
 from __future__ import annotations
@@ -9,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
 import diskcache
+from diskcache.core import MODE_RAW, MODE_TEXT, UNKNOWN
 from pydantic import ValidationError
 
 from .models import Brief
@@ -20,16 +29,19 @@ from .models import Brief
 log = logging.getLogger(__name__)
 
 
-def cache_key(**components: Any) -> str:
-    """A stable key from named components (article hash, backend, model, host, ...).
-
-    The caller passes everything that changes the answer; this function only hashes it. The
-    API key is never a component.
+def key_prefix(**components: Any) -> str:
+    """What every key of one summarizer shares: the named components that change an answer
+    besides the article (backend, model, endpoint host, prompt version, schema, sampling),
+    as canonical JSON. Computed once per summarizer. The API key is never a component.
     """
     if any("key" in name and "api" in name for name in components):
         raise ValueError("the API key must never be part of a cache key")
-    blob = json.dumps(components, sort_keys=True, default=str, separators=(",", ":"))
-    return "brief:" + hashlib.sha256(blob.encode()).hexdigest()
+    return json.dumps(components, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def cache_key(prefix: str, content_hash: str) -> str:
+    """One article's key: the summarizer's ``key_prefix`` and the article's content hash."""
+    return "brief:" + hashlib.sha256(f"{prefix}|{content_hash}".encode()).hexdigest()
 
 
 class Cache(Protocol):
@@ -49,12 +61,52 @@ class NullCache:
         return None
 
 
+class UnsafeEntry(ValueError):
+    """A cache row that is not text (a pickle, or a file outside the cache): never loaded."""
+
+
+class TextDisk(diskcache.Disk):
+    """A diskcache ``Disk`` for text keys and text values only: it never pickles, and it
+    refuses to unpickle what someone else may have written into the cache directory."""
+
+    def put(self, key: Any) -> tuple[Any, bool]:
+        if type(key) is not str:
+            raise TypeError(f"cache keys are text, not {type(key).__name__}")
+        return super().put(key)
+
+    def get(self, key: Any, raw: bool) -> Any:
+        if not raw:
+            raise UnsafeEntry("a pickled key in the cache: refused")
+        return super().get(key, raw)
+
+    def store(self, value: Any, read: bool, key: Any = UNKNOWN) -> tuple[Any, ...]:
+        if type(value) is not str:
+            raise TypeError(f"cache values are text, not {type(value).__name__}")
+        return super().store(value, read, key)
+
+    def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
+        if mode not in (MODE_RAW, MODE_TEXT):
+            raise UnsafeEntry(f"a cache entry in mode {mode} (not text): refused")
+        if filename is not None and (os.path.isabs(filename) or ".." in Path(filename).parts):
+            raise UnsafeEntry("a cache entry pointing outside the cache: refused")
+        return super().fetch(mode, filename, value, read)
+
+
+def _private_dir(directory: Path) -> None:
+    """Create ``directory`` (and missing parents) for the owner only; tighten one we own."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_uid == os.getuid() and directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)
+
+
 class BriefCache:
-    """Briefs on disk, in a ``diskcache.Cache`` (SQLite + files, safe across processes)."""
+    """Briefs on disk, in a ``diskcache.Cache`` (SQLite + files, safe across processes), as
+    JSON text only (``TextDisk``), in an owner-only directory."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
-        self._cache = diskcache.Cache(str(self.directory))
+        _private_dir(self.directory)
+        self._cache = diskcache.Cache(str(self.directory), disk=TextDisk)
 
     def get(self, key: str) -> Brief | None:
         """The cached brief, or None on a miss or an unreadable entry (which is dropped)."""
@@ -67,6 +119,8 @@ class BriefCache:
         if raw is None:
             return None
         try:
+            if not isinstance(raw, str):
+                raise UnsafeEntry(f"a {type(raw).__name__} where a brief's JSON was expected")
             return Brief.model_validate_json(raw)
         except (ValidationError, ValueError, TypeError) as exc:
             log.warning("cache entry %s corrupt (%s); treating as a miss", key[:18], type(exc).__name__)

@@ -9,6 +9,8 @@ through their names and aliases. Nothing is truncated silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -39,10 +41,18 @@ def split_text(text: str, limit: int, overlap: int = 800) -> list[str]:
     return chunks
 
 
-def _dedupe(items: list, key, limit: int, threshold: int = 90) -> list:  # noqa: ANN001
+def _dedupe(items: list, key: Callable[[Any], str], limit: int, minimum: int, threshold: int = 90) -> list:
+    """Items without near-repeats, at most ``limit``. When the drafts repeat themselves so much
+    that fewer than ``minimum`` distinct items are left (the schema's floor), repeats fill the
+    gap: a brief with a repeated point beats no brief."""
     kept: list = []
     for item in items:
         if all(fuzz.token_sort_ratio(key(item), key(k)) < threshold for k in kept):
+            kept.append(item)
+    for item in items:
+        if len(kept) >= minimum:
+            break
+        if not any(item is k for k in kept):
             kept.append(item)
     return kept[:limit]
 
@@ -78,12 +88,12 @@ def merge_contents(parts: list[BriefContent]) -> BriefContent:
             if same is None:
                 deals[key] = d
             else:
-                kept = deals[same]
-                kept.amounts += [a for a in d.amounts if a.text not in {x.text for x in kept.amounts}]
-                kept.evidence += [ev for ev in d.evidence if ev.quote not in {x.quote for x in kept.evidence}]
-                kept.binding = kept.binding if kept.binding is not None else d.binding
-    key_points: list[Claim] = _dedupe([kp for p in parts for kp in p.key_points], lambda c: c.text, 6)
-    questions: list[RiskQuestion] = _dedupe([q for p in parts for q in p.questions], lambda q: q.question, 5)
+                merged = deals[same]
+                merged.amounts += [a for a in d.amounts if a.text not in {x.text for x in merged.amounts}]
+                merged.evidence += [ev for ev in d.evidence if ev.quote not in {x.quote for x in merged.evidence}]
+                merged.binding = merged.binding if merged.binding is not None else d.binding
+    key_points: list[Claim] = _dedupe([kp for p in parts for kp in p.key_points], lambda c: c.text, 6, 3)
+    questions: list[RiskQuestion] = _dedupe([q for p in parts for q in p.questions], lambda q: q.question, 5, 2)
     elements = list(dict.fromkeys(el for p in parts for el in p.elements))
     return BriefContent(
         headline=parts[0].headline, key_points=key_points, deals=list(deals.values()),

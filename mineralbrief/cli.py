@@ -1,36 +1,49 @@
 """The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own.
 
-Errors print as one line on stderr with a non-zero exit; ``--debug`` shows the traceback.
+Every error prints as one line on stderr (``--debug`` shows the traceback). Exit codes: 0 all
+briefed; 2 some articles failed or were skipped by the budget (``daily``: the day is still
+written); 3 nothing could be
+briefed (``daily``: the inbox is missing or empty, or every article failed); 1 anything else
+that stopped the command (usage, configuration, an unreadable article for ``summarize``, an
+output folder in use or a full disk); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
+import shutil
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from .api import Summarizer, make_settings
-from .article import Article, check_text, load_article
+from .article import Article, load_article, read_stdin
 from .cache import BriefCache
-from .errors import MineralBriefError
+from .errors import ConfigError, MineralBriefError
 from .schema import write_schemas
 
+EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
+
+# plain click help: typer's rich panels print "<bool>" beside every flag
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
     help="Typed, grounded briefs of critical-minerals news.",
 )
-cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the brief cache.")
+cache_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Inspect or clear the brief cache.")
 app.add_typer(cache_app, name="cache")
 
 
 class Format(str, Enum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 class BackendChoice(str, Enum):
@@ -57,41 +70,66 @@ def _root(
     logging.getLogger("instructor").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
-def _read(path: str) -> Article:
+def _read(path: str, title: str | None = None) -> Article:
     if path == "-":
-        return Article(text=check_text(sys.stdin.read(), "stdin"), source="stdin")
-    return load_article(Path(path))
+        return read_stdin(title)
+    article = load_article(Path(path))
+    return article.model_copy(update={"title": title}) if title else article
+
+
+def _write_out(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` (atomically: never a half-written file)."""
+    if out is None:
+        typer.echo(text)
+        return
+    from .runner import atomic_write
+
+    try:
+        atomic_write(out, text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise MineralBriefError(f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()
 def summarize(
     path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
-    fmt: Format = typer.Option(Format.md, "--format", "-f", help="Output format."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
+    fmt: Format = typer.Option(Format.md, "--format", "-f", help="md, json, or html (the review page)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    title: Optional[str] = typer.Option(None, "--title", help="The article's title (default: its first line)."),
+    backend: Optional[BackendChoice] = typer.Option(
+        None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name for the endpoint."),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
+    candidates: bool = typer.Option(
+        True, "--candidates/--no-candidates", help="Local backend: hold the model to the domain layer's choices."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint URL."),
     mode: Optional[ModeChoice] = typer.Option(None, "--mode", help="tools (default), json or md_json."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    strict: bool = typer.Option(False, "--strict", help="Fail when any statement cannot be grounded."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Read and write the brief cache."),
+    strict: bool = typer.Option(False, "--strict/--no-strict", help="Fail when any statement cannot be grounded."),
     max_reasks: Optional[int] = typer.Option(None, "--max-reasks", help="Validation re-asks (default 2)."),
 ) -> None:
-    """Brief one article and print it as Markdown or JSON."""
+    """Brief one article and print it as Markdown, JSON or an HTML review page."""
     settings = make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url,
-        mode=mode.value if mode else None, cache=False if no_cache else None,
+        mode=mode.value if mode else None, cache=False if not cache else None,
         strict=True if strict else None, max_reasks=max_reasks, gguf=gguf,
-        local_candidates=False if no_candidates else None,
+        local_candidates=False if not candidates else None,
     )
-    article = _read(path)
+    article = _read(path, title)
     summarizer = Summarizer(settings)
     why = "" if settings.backend != "auto" else (
         " (endpoint or key configured)" if settings.resolved_backend == "openai"
         else " (no endpoint or key configured; set OPENAI_API_KEY or --base-url for an LLM)")
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}{why}", err=True)
-    brief = summarizer.summarize(article)
-    typer.echo(brief.model_dump_json(indent=2) if fmt is Format.json else brief.to_markdown())
+    with summarizer:
+        brief = summarizer.summarize(article)
+    if fmt is Format.json:
+        _write_out(brief.model_dump_json(indent=2), output)
+    elif fmt is Format.html:
+        _write_out(brief.to_html(article.text), output)
+    else:
+        _write_out(brief.to_markdown(), output)
     if not brief.grounding.ok:
         typer.echo(
             f"mineralbrief: warning: {len(brief.grounding.unverified)} statement(s) not found in the article",
@@ -116,56 +154,86 @@ def schema(
 @app.command()
 def daily(
     inbox: Path = typer.Argument(..., help="Folder (or file, or - for stdin) of the day's articles."),
-    day: str = typer.Option(..., "--date", help="The day, YYYY-MM-DD."),
+    day: Optional[str] = typer.Option(None, "--date", help="The day, YYYY-MM-DD (default: today)."),
     out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
     concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Articles (LLM calls) in flight at once."),
-    budget_tokens: Optional[int] = typer.Option(None, "--budget-tokens", min=1, help="Start no new article once the run has used this many tokens."),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
+    budget_tokens: Optional[int] = typer.Option(
+        None, "--budget-tokens", min=0, help="Start no new article once the run has used this many tokens."),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", help="The previous day's JSON, to mark deals new/updated."),
     backend: Optional[BackendChoice] = typer.Option(None, "--backend"),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_cache: bool = typer.Option(False, "--no-cache"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Read and write the brief cache."),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="Read links that lead out of the inbox (by default each is a failure)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
-    """Brief a folder of articles and write the day's brief (resumable)."""
+    """Brief a folder of articles and write the day's brief (resumable).
+
+    Exit code 0 when every article was briefed, 2 when some failed (the day is still written),
+    3 when nothing could be briefed, 1 when the run could not go on.
+    """
     from datetime import date as _date
 
     from .runner import run_daily
 
     try:
-        the_day = _date.fromisoformat(day)
+        the_day = _date.fromisoformat(day) if day else _date.today()
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if no_cache else None, gguf=gguf)
+                             cache=False if not cache else None, gguf=gguf)
     summarizer = Summarizer(settings)
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
-    tty = sys.stderr.isatty()
+    from .progress import progress_display
 
-    def show(p) -> None:  # noqa: ANN001
-        if not quiet and (tty or p.finished == p.total):
-            sys.stderr.write(("\r" if tty else "") + p.line() + ("\n" if p.finished == p.total or not tty else ""))
-            sys.stderr.flush()
-
-    with summarizer:  # its clients and cache close with the run
+    with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
         result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
-                                     budget_tokens=budget_tokens, previous=previous, on_progress=show)
+                                     budget_tokens=budget_tokens, previous=previous, on_progress=show,
+                                     follow_links=follow_links)
     typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
                f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
                f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+    if progress.briefed < progress.total:
+        raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
+
+
+@app.command()
+def view(
+    path: Path = typer.Argument(..., help="A day's JSON from `daily`, a brief's JSON, or an article."),
+    articles: Optional[Path] = typer.Option(
+        None, "--articles", help="File or folder of the source articles (matched by content hash)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the page (default: beside PATH)."),
+    open_it: bool = typer.Option(True, "--open/--no-open", help="Open the page in a browser."),
+    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="Used only when PATH is an article."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Used only when PATH is an article."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Used only when PATH is an article."),
+) -> None:
+    """Write the HTML review page of a day, a brief or an article, and open it."""
+    from .view import default_output, open_page, review_page, write_page
+
+    settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
+    with Summarizer(settings) as summarizer:
+        page = write_page(review_page(path, articles=articles, summarizer=summarizer), out or default_output(path))
+    typer.echo(str(page))
+    if open_it:
+        open_page(page)
 
 
 @app.command("eval")
 def eval_cmd(
     articles: Path = typer.Argument(..., help="Folder of articles."),
     gold: Path = typer.Option(..., "--gold", help="Folder of gold label files (foo.txt -> foo.json)."),
-    backend: Optional[BackendChoice] = typer.Option(None, "--backend", help="auto (default), openai, offline or local."),
+    backend: Optional[BackendChoice] = typer.Option(
+        None, "--backend", help="auto (default), openai, offline or local."),
     model: Optional[str] = typer.Option(None, "--model", "-m"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
     gguf: Optional[Path] = typer.Option(None, "--gguf", help="GGUF model for --backend local."),
-    no_candidates: bool = typer.Option(False, "--no-candidates", help="Local backend: free strings, no candidate enums."),
-    as_json: bool = typer.Option(False, "--json", help="Print only the JSON report."),
+    candidates: bool = typer.Option(
+        True, "--candidates/--no-candidates", help="Local backend: hold the model to the domain layer's choices."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
 ) -> None:
     """Score briefs against gold labels: precision, recall and F1 per field."""
     from .evaluate import evaluate
@@ -175,49 +243,148 @@ def eval_cmd(
             raise typer.BadParameter(f"{folder} is not a folder")
     summarizer = Summarizer(make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url, gguf=gguf,
-        local_candidates=False if no_candidates else None,
+        local_candidates=False if not candidates else None,
     ))
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
-    report = evaluate(articles, gold, summarizer.summarize)
-    if not as_json:
-        typer.echo(report.table())
-        typer.echo("")
-    typer.echo(json.dumps(report.as_dict(), indent=2))
+    with summarizer:
+        report = evaluate(articles, gold, summarizer.summarize)
+    typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
 
 
 @cache_app.command("info")
 def cache_info() -> None:
     """Where the cache is and what it holds."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    info = cache.info()
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():  # nothing cached yet: say so without creating it
+        typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            info = cache.info()
+        finally:
+            cache.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise _cache_error(directory, exc) from exc
     typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
 
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cached brief."""
-    cache = BriefCache(make_settings().resolved_cache_dir)
-    typer.echo(f"removed {cache.clear()} cached brief(s) from {cache.directory}")
+    """Remove every cached brief; a corrupt cache is removed and made again."""
+    directory = make_settings().resolved_cache_dir
+    if not directory.exists():
+        typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")
+        return
+    try:
+        cache = BriefCache(directory)
+        try:
+            removed = cache.clear()
+        finally:
+            cache.close()
+    except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
+        raise _cache_error(directory, exc) from exc
+    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
+        _remake_cache(directory, exc)
+        return
+    except OSError as exc:
+        raise _cache_error(directory, exc) from exc
+    typer.echo(f"removed {removed} cached brief(s) from {directory}")
+
+
+def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:
+    corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+    hint = "; `mineralbrief cache clear` removes and recreates it" if corrupt else ""
+    return ConfigError(f"the cache at {directory} cannot be used ({type(exc).__name__}: {exc}){hint}")
+
+
+# what diskcache writes in its folder: the SQLite file (and its journals), and values too big
+# for it as xx/yy/<hex>.val files; `cache clear` removes a corrupt cache only if that is all
+_DISKCACHE_FILE = re.compile(r"cache\.db(-wal|-shm|-journal)?")
+_DISKCACHE_DIR = re.compile(r"[0-9a-f]{2}")
+
+
+def _foreign(directory: Path) -> list[Path]:
+    """What in ``directory`` diskcache did not write."""
+    found = []
+    for parent, dirs, files in os.walk(directory):
+        depth = len(Path(parent).relative_to(directory).parts)
+        for name in dirs:
+            if depth >= 2 or not _DISKCACHE_DIR.fullmatch(name) or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+        for name in files:
+            ok = _DISKCACHE_FILE.fullmatch(name) if depth == 0 else depth == 2 and name.endswith(".val")
+            if not ok or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+    return found
+
+
+def _remake_cache(directory: Path, exc: Exception) -> None:
+    foreign = _foreign(directory)
+    if foreign:
+        raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
+                          f"write ({foreign[0]}{' ...' if len(foreign) > 1 else ''}): not removing it; "
+                          "remove it yourself, or point MINERALBRIEF_CACHE_DIR elsewhere")
+    shutil.rmtree(directory)
+    BriefCache(directory).close()
+    typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turn errors into one line and an exit code."""
+    """Entry point: run the app, turn every error into one line on stderr and an exit code."""
+    from .runner import NothingToBriefError
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        # standalone: usage errors print their own message and exit 2
-        app(args=args, prog_name="mineralbrief")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        # not standalone: usage errors come here, to print as one line and exit 1 (click's 2
+        # would read as "some articles failed")
+        code = app(args=args, prog_name="mineralbrief", standalone_mode=False)
+    except typer.Abort:
+        return _fail("aborted")
     except MineralBriefError as exc:
         if debug:
             raise
-        typer.echo(f"mineralbrief: error: {type(exc).__name__}: {exc}", err=True)
-        return 1
-    except KeyboardInterrupt:
+        return _fail(f"{type(exc).__name__}: {exc}",
+                     EXIT_NOTHING_BRIEFED if isinstance(exc, NothingToBriefError) else EXIT_ERROR)
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except OSError as exc:  # e.g. no space left for stdout redirected to a file
+        if debug:
+            raise
+        return _fail(f"{type(exc).__name__}: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+    except Exception as exc:
+        if _is_usage_error(exc):
+            return _usage(exc)
+        if debug:
+            raise
+        # a bug: still one line, and the way to see more
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+    code = code if isinstance(code, int) else EXIT_OK
+    if code == 130:  # typer turns Ctrl-C into exit code 130
         typer.echo("mineralbrief: interrupted", err=True)
-        return 130
-    return 0
+    return code
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # typer's usage errors are click's ClickException family, which typer vendors without a
+    # public base class: known by the members every one has
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _usage(exc: Any) -> int:
+    if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: the help, as usual
+        typer.echo(exc.format_message(), err=True)
+        return EXIT_ERROR
+    ctx = getattr(exc, "ctx", None)
+    return _fail(exc.format_message() + (f" (see {ctx.command_path} --help)" if ctx is not None else ""))
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
+    # one line, whatever the message holds (a file name with a newline, a multi-line error)
+    typer.echo(f"mineralbrief: error: {' '.join(message.split())}", err=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,11 +7,11 @@ fallbacks); every field can also be given directly, and direct values win.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BackendName = Literal["auto", "openai", "offline", "local"]
@@ -112,8 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def endpoint_host(self) -> str:
-        """Host (and port) of the endpoint, for the cache key; never the key itself."""
-        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+        """Host (and port) of the endpoint, for the cache key; never a key or URL credentials."""
+        if not self.base_url:
+            return "api.openai.com"
+        parsed = urlparse(self.base_url)
+        return f"{parsed.hostname}:{parsed.port}" if parsed.port else str(parsed.hostname)
 
     @property
     def resolved_cache_dir(self) -> Path:
@@ -133,3 +136,21 @@ class Settings(BaseSettings):
         data = self.model_dump()
         data.update(given)
         return type(self).model_validate(data)
+
+
+def make_settings(settings: Settings | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (read once, here) with ``overrides`` on top.
+
+    Raises:
+        ConfigError: an unknown or invalid setting.
+    """
+    from .errors import ConfigError
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return settings.with_overrides(**given) if settings is not None else Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

@@ -12,9 +12,11 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from rapidfuzz import fuzz
 
+from .domain.aliases import link_variants
 from .grounding import name_key
 from .models import Brief, DailyBrief, DailyDeal, DailyQuestion, DealSummary, EntityCount
 
@@ -50,12 +52,18 @@ class _Resolver:
             if a != b:
                 self.parent[max(a, b)] = min(a, b)
 
+    def union_keys(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
     def __call__(self, name: str) -> str:
         key = name_key(name)
         return self.find(key) if key else ""
 
 
-def _source(brief: Brief) -> str:
+def source_of(brief: Brief) -> str:
+    """How the day names the article a brief came from: its URL, else its title, else its hash."""
     return brief.source.url or brief.source.title or brief.source.content_hash[:12]
 
 
@@ -68,13 +76,20 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
     return shared >= 2 or (shared >= 1 and min(len(a), len(b)) == 1)
 
 
+ROUNDING = 0.05  # "$2.3bn" and "US$2.26 billion" are one sum; a loan and a stake usually are not
+
+
 def _same_money(a: DealSummary, b: DealSummary) -> bool:
-    """Two money deals are one only when their sums agree (a loan and a stake are two deals)."""
+    """Two money deals are one only when their sums agree within rounding, in one currency (a
+    loan and a stake are two deals); sums in different or unknown currencies do not decide."""
     if _FAMILY.get(a.deal_type) != "money":
         return True
-    va = {x.value for x in a.amounts if x.currency}
-    vb = {x.value for x in b.amounts if x.currency}
-    return not va or not vb or bool(va & vb)
+    va = [(x.currency, x.value) for x in a.amounts if x.currency and x.value]
+    vb = [(x.currency, x.value) for x in b.amounts if x.currency and x.value]
+    shared = {c for c, _ in va} & {c for c, _ in vb}
+    if not shared:
+        return True
+    return any(ca == cb and ca in shared and abs(x - y) <= ROUNDING * max(x, y) for ca, x in va for cb, y in vb)
 
 
 def _matches(old: DailyDeal, family: str, parties: frozenset[str], deal: DealSummary) -> bool:
@@ -107,12 +122,19 @@ def daily_brief(
     for b in briefs:
         for e in b.entities:
             resolve.union([e.name, *e.aliases])
+    # outlets name one party differently: short forms, parents, initials, agencies' word order
+    names = {name_key(n) for b in briefs for e in b.entities for n in (e.name, *e.aliases)}
+    names |= {name_key(p.name) for b in briefs for d in b.deals for p in d.parties}
+    links = link_variants(names)
+    for a, b_, _why in links:
+        resolve.union_keys(a, b_)
 
     # deals: merge reports of one deal, indexed by party so 2,000 briefs stay fast
     groups: list[tuple[str, frozenset[str], DealSummary, list[str]]] = []
+    why: dict[int, list[str]] = {}  # the merge report: for each entry, why each later source joined it
     by_party: dict[str, list[int]] = {}
     for b in briefs:
-        src = _source(b)
+        src = source_of(b)
         for d in b.deals:
             family, parties = _deal_key(d, resolve)
             if not parties:
@@ -128,13 +150,16 @@ def daily_brief(
                 fam, ps, best, sources = groups[home]
                 if src not in sources:
                     sources.append(src)
+                    why.setdefault(home, []).append(
+                        f"{src}: its {d.deal_type} shares {', '.join(sorted(ps & parties))} in the {fam} family"
+                        + ("; sums agree within rounding" if fam == "money" and d.amounts else ""))
                 groups[home] = (fam, ps | parties, _richer(best, d), sources)
 
     deals = []
-    for family, parties, d, sources in groups:
+    for i, (family, parties, d, sources) in enumerate(groups):
         money = sorted(a.value for a in d.amounts if a.currency and a.value is not None)
         key = family + ":" + "|".join(sorted(parties)) + (f"@{money[0]:.6g}" if family == "money" and money else "")
-        status = None
+        status: Literal["new", "updated", "unchanged"] | None = None
         if previous is not None:
             old = next((o for o in previous.deals if o.key == key), None) or next(
                 (o for o in previous.deals if _matches(o, family, parties, d)), None)
@@ -145,7 +170,7 @@ def daily_brief(
                 status = "updated"
             else:
                 status = "unchanged"
-        deals.append(DailyDeal(key=key, deal=d, sources=sources, status=status))
+        deals.append(DailyDeal(key=key, deal=d, sources=sources, status=status, merged=why.get(i, [])))
     deals.sort(key=lambda x: (-len(x.sources), _SPECIFICITY.index(x.deal.deal_type)))
 
     # entities with the number of articles that name them
@@ -170,15 +195,16 @@ def daily_brief(
             same = next((x for x in questions if x.category == q.category
                          and fuzz.token_sort_ratio(x.question, q.question) >= 90), None)
             if same is None:
-                questions.append(DailyQuestion(question=q.question, category=q.category, sources=[_source(b)]))
-            elif _source(b) not in same.sources:
+                questions.append(DailyQuestion(question=q.question, category=q.category, sources=[source_of(b)]))
+            elif source_of(b) not in same.sources:
                 same.count += 1
-                same.sources.append(_source(b))
+                same.sources.append(source_of(b))
     questions.sort(key=lambda q: -q.count)
 
     day = DailyBrief(
         date=date, articles=[b.source for b in briefs], deals=deals, entities=entities[:40],
         elements=dict(elements.most_common()), questions=questions[:8], failed=failed,
+        name_links=[f"{a} = {b_} ({reason})" for a, b_, reason in links if resolve.find(a) == resolve.find(b_)][:50],
         ungrounded=sum(not b.grounding.ok for b in briefs),
     )
     day.bottom_line = _bottom_line(day)

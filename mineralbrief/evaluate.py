@@ -6,6 +6,12 @@ Gold files follow the project's gold format (one JSON per article, named like it
   through the article's alias table) and the deal types agree.
 * ``deal_type`` and ``binding``: accuracy over gold deals whose parties a predicted deal shares.
 * ``elements``, ``companies`` (company entities), ``tickers``, ``amounts`` (by parsed value).
+
+Every figure is also kept per style of article (the file name's first word: ``wire``, ``pr``,
+``trade``, ``policy``...). When the gold folder holds an ``events.json``, the daily merge is
+scored too: each same-event group must become one daily entry listing every source, and the
+deals of one company in different articles must never merge unless their gold labels say they
+are one deal.
 """
 
 from __future__ import annotations
@@ -71,6 +77,8 @@ class Report:
     fields: dict[str, Score] = field(default_factory=dict)
     accuracy: dict[str, Accuracy] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    styles: dict[str, Report] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +89,8 @@ class Report:
             "accuracy": {k: {"value": round(v.value, 4), "right": v.right, "total": v.total}
                          for k, v in self.accuracy.items()},
             "failures": self.failures,
+            "styles": {k: v.as_dict() for k, v in self.styles.items()},
+            "events": self.events,
         }
 
     def table(self) -> str:
@@ -90,6 +100,25 @@ class Report:
         for k, a in self.accuracy.items():
             lines.append(f"{k + ' acc':<12} {a.value:6.3f}   ({a.right}/{a.total} matched gold deals)")
         lines.append(f"articles: {self.articles}" + (f", failed: {len(self.failures)}" if self.failures else ""))
+        if len(self.styles) > 1:
+            lines += ["", f"{'style':<12} {'n':>3} {'deals':>6} {'compan':>6} {'elems':>6} {'amount':>6} "
+                          f"{'type':>6} {'bind':>6}"]
+            for name, r in sorted(self.styles.items()):
+                fs, acc = r.fields, r.accuracy
+                lines.append(f"{name:<12} {r.articles:>3} {fs['deals'].f1:6.3f} {fs['companies'].f1:6.3f} "
+                             f"{fs['elements'].f1:6.3f} {fs['amounts'].f1:6.3f} {acc['deal_type'].value:6.3f} "
+                             f"{acc['binding'].value:6.3f}")
+        if self.events:
+            lines.append("")
+            for e in self.events:
+                mark = "ok " if e["ok"] else "NO "
+                lines.append(f"{mark}{e['kind']:<9} {e['what'][:70]}: {e['detail']}")
+            for prefix, what in (("", "from these briefs"), ("gold-", "from the gold labels' deals (the merge alone)")):
+                groups = [e for e in self.events if e["kind"] == prefix + "event"]
+                pairs = [e for e in self.events if e["kind"] == prefix + "distinct"]
+                if groups or pairs:
+                    lines.append(f"{what}: events merged into one entry {sum(e['ok'] for e in groups)}/{len(groups)}, "
+                                 f"distinct deals kept apart {sum(e['ok'] for e in pairs)}/{len(pairs)}")
         return "\n".join(lines)
 
 
@@ -184,6 +213,8 @@ def evaluate(
         summarize: turns a path into a ``Brief`` (e.g. a ``Summarizer``'s ``summarize``).
     """
     report = Report()
+    briefs: dict[str, Brief] = {}
+    golds: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in Path(articles_dir).iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES):
         gold_path = Path(gold_dir) / (path.stem + ".json")
         if not gold_path.exists() or gold_path == path:
@@ -195,6 +226,83 @@ def evaluate(
         except Exception as exc:  # one bad article (or a failing backend) never stops the evaluation
             report.failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
             continue
-        score_article(brief, gold, text, report)
-        report.articles += 1
+        style = report.styles.setdefault(path.name.split("_", 1)[0], Report())
+        for r in (report, style):
+            score_article(brief, gold, text, r)
+            r.articles += 1
+        briefs[path.name], golds[path.name] = brief, gold
+    events = Path(gold_dir) / "events.json"
+    if events.exists():
+        spec = json.loads(events.read_text(encoding="utf-8"))
+        report.events = score_events(spec, briefs, golds)
+        # the merge alone: the same groups from the gold labels' own deals, as each outlet wrote them
+        oracle = {name: gold_brief(gold, name) for name, gold in golds.items()}
+        report.events += [{**e, "kind": "gold-" + e["kind"]} for e in score_events(spec, oracle, golds)]
     return report
+
+
+def gold_brief(gold: dict[str, Any], name: str) -> Brief:
+    """A brief holding only what a gold label states (deals, entities), to score the daily
+    merge apart from extraction. Built without validation: it has no key points."""
+    from datetime import date as _date
+
+    from .models import Amount, ArticleMeta, DealSummary, EntityProfile, Party, Provenance
+
+    def amount(text: str) -> Amount:
+        found = find_amounts(text)
+        first = found[0] if found else None
+        return Amount(text=text, value=first.value if first else None, currency=first.currency if first else None)
+
+    deals = [DealSummary.model_construct(
+        title=" and ".join(d.get("parties", [])) or "deal", deal_type=d.get("deal_type", "other"),
+        binding=d.get("binding"), status=None, parties=[Party(name=p) for p in d.get("parties", [])],
+        commodities=d.get("commodities", []), locations=d.get("locations", []), projects=[],
+        amounts=[amount(a) for a in d.get("amounts", [])],
+        announced_on=_date.fromisoformat(d["date"]) if d.get("date") else None, evidence=[])
+        for d in gold.get("deals", [])]
+    entities = [EntityProfile.model_construct(name=e["name"], kind=e.get("kind", "other"), ticker=e.get("ticker"),
+                                              aliases=[], country=None, role=None, evidence=[])
+                for e in gold.get("entities", [])]
+    return Brief.model_construct(
+        headline=name, key_points=[], deals=deals, entities=entities, elements=gold.get("elements", []),
+        bottom_line=None, questions=[], source=ArticleMeta(title=name, content_hash=name),
+        provenance=Provenance(backend="gold"), language="en", notes=[])
+
+
+def score_events(
+    spec: dict[str, Any], briefs: dict[str, Brief], golds: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The daily merge on the same-event groups and the distinct deals of ``events.json``."""
+    from datetime import date
+
+    from .daily import daily_brief, source_of
+
+    out: list[dict[str, Any]] = []
+    for group in spec.get("groups", []):
+        have = [f for f in group["files"] if f in briefs]
+        day = daily_brief([briefs[f] for f in have], date=date(2000, 1, 1))
+        wanted = {source_of(briefs[f]) for f in have}
+        best = max((len(wanted & set(d.sources)) for d in day.deals), default=0)
+        out.append({"kind": "event", "what": group["event"], "ok": best == len(wanted) and len(wanted) > 1,
+                    "detail": f"the largest entry holds {best} of {len(wanted)} sources"})
+    for pair in spec.get("distinct_same_company", []):
+        have = [f for f in pair["files"] if f in briefs]
+        day = daily_brief([briefs[f] for f in have], date=date(2000, 1, 1))
+        src = {source_of(briefs[f]): f for f in have}
+        wrong = []
+        for d in day.deals:
+            files = sorted({src[s] for s in d.sources if s in src})
+            if len(files) > 1 and not _gold_share_a_deal([golds[f] for f in files]):
+                wrong.append(d.key)
+        out.append({"kind": "distinct", "what": pair["company"], "ok": not wrong,
+                    "detail": f"wrongly merged: {', '.join(wrong)}" if wrong else "kept apart"})
+    return out
+
+
+def _gold_share_a_deal(golds: list[dict[str, Any]]) -> bool:
+    """True when the gold labels of these articles hold one deal in common (the same type and a
+    shared party): a deal one article reports and another mentions as background."""
+    def keys(g: dict[str, Any]) -> set[tuple[str, str]]:
+        return {(d.get("deal_type", ""), name_key(p)) for d in g.get("deals", []) for p in d.get("parties", [])}
+    first, *rest = [keys(g) for g in golds]
+    return all(first & k for k in rest)

@@ -208,15 +208,43 @@ class Brief(BriefContent):
     provenance: Provenance
     usage: Usage = Field(default_factory=Usage)
     grounding: GroundingReport = Field(default_factory=GroundingReport)
+    language: str = Field(default="en", description='"en", or "other" / "other:SCRIPT" (e.g. "other:CJK").')
+    notes: list[str] = Field(default_factory=list, description="What a reader must know about this brief "
+                             "(e.g. a language the backend could not read).")
 
     def to_markdown(self) -> str:
         """Render the brief as Markdown in the market-news style."""
-        from .render import brief_to_markdown
+        from .render.markdown import brief_to_markdown
 
         return brief_to_markdown(self)
 
+    def to_html(self, article_text: str | None = None) -> str:
+        """Render the brief as a self-contained HTML review page.
+
+        Args:
+            article_text: the text the brief was made from. With it, the page shows the article
+                beside the brief and each claim highlights its evidence; without it, the quotes
+                are shown under each claim.
+        """
+        from .render.html import brief_page
+
+        return brief_page(self, article_text)
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        from .render.html import brief_fragment, notebook_style
+
+        return notebook_style() + brief_fragment(self)
+
+    def __repr__(self) -> str:
+        headline = self.headline if len(self.headline) <= 80 else self.headline[:77] + "..."
+        return (f"Brief({headline!r}, key_points={len(self.key_points)}, deals={len(self.deals)}, "
+                f"entities={len(self.entities)}, questions={len(self.questions)}, "
+                f"grounding={'ok' if self.grounding.ok else f'{len(self.grounding.unverified)} unverified'})")
+
+    __str__ = __repr__
 
 
 class DailyDeal(_Model):
@@ -228,6 +256,8 @@ class DailyDeal(_Model):
     status: Literal["new", "updated", "unchanged"] | None = Field(
         default=None, description="Against the previous day's brief, when one was given.",
     )
+    merged: list[str] = Field(default_factory=list, description="The merge report: why each source after "
+                              "the first was taken as the same deal.")
 
 
 class EntityCount(_Model):
@@ -261,15 +291,41 @@ class DailyBrief(_Model):
     bottom_line: str = ""
     failed: int = 0
     ungrounded: int = 0
+    name_links: list[str] = Field(default_factory=list, description="Names taken as one organisation across "
+                                  "the day's articles, and why (short form, initials, a byname).")
 
     def to_markdown(self) -> str:
         """Render the day as Markdown."""
-        from .daily import daily_to_markdown
+        from .render.markdown import daily_to_markdown
 
         return daily_to_markdown(self)
 
+    def to_html(self, briefs: list[Brief] | None = None, articles: dict[str, str] | None = None) -> str:
+        """Render the day as a self-contained HTML page.
+
+        Args:
+            briefs: the day's briefs, shown below the day's deals (each deal's sources link to them).
+            articles: article texts by content hash (``brief.source.content_hash``); a brief whose
+                text is given is shown beside its article, with its evidence highlighted.
+        """
+        from .render.html import daily_page
+
+        return daily_page(self, briefs or [], articles)
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        from .render.html import daily_fragment, notebook_style
+
+        return notebook_style() + daily_fragment(self)
+
+    def __repr__(self) -> str:
+        return (f"DailyBrief({self.date.isoformat()}, articles={len(self.articles)}, deals={len(self.deals)}, "
+                f"entities={len(self.entities)}, questions={len(self.questions)}, failed={self.failed}, "
+                f"ungrounded={self.ungrounded})")
+
+    __str__ = __repr__
 
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {

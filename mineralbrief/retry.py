@@ -13,10 +13,9 @@ client, and says which errors are transient.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
-
-import random
 
 from tenacity import RetryCallState
 

@@ -5,34 +5,65 @@ Layout under ``out``::
     2026-11-21.md, 2026-11-21.json          the day's brief
     2026-11-21/<name>-<hash>.json / .md     one brief per article
     2026-11-21/failures.jsonl               one line per article not briefed, and why
+    2026-11-21/.manifest                    the backend and settings the briefs were made with
+    .mineralbrief.lock                      held while a run writes here
 
 Every file is written atomically (a temp file in the same folder, then a rename), so a killed
 run leaves no half-written file. A per-article JSON that exists and validates is kept on the
-next run, so re-running after a crash or Ctrl-C redoes only what is missing.
+next run, so re-running after a crash or Ctrl-C redoes only what is missing, as long as the
+backend and its settings are the ones in the manifest; when they changed, every article is
+briefed again. One run at a time writes to a folder: a second one stops with ``OutputBusyError``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
 import time
+import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from .api import Summarizer
-from .article import Article, iter_articles
+from .article import Article, display_path, iter_articles
 from .batch import BatchResult, summarize_many
 from .daily import daily_brief, load_daily
-from .errors import ArticleError
+from .errors import ArticleError, ConfigError, MineralBriefError
 from .models import Brief, DailyBrief
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not locked
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("mineralbrief")
+
+MANIFEST = ".manifest"
+LOCK = ".mineralbrief.lock"
+
+
+class OutputError(MineralBriefError):
+    """The outputs cannot be written: the folder is a file, the disk is full, no permission."""
+
+
+class OutputBusyError(OutputError):
+    """Another run is writing to the same output folder."""
+
+
+class NothingToBriefError(ArticleError):
+    """The inbox does not exist or holds nothing to brief."""
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -50,12 +81,35 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def brief_name(article: Article) -> str:
-    """A stable file stem: the source's name (made safe) and the content hash prefix."""
-    stem = Path(article.source or "article").name
-    stem = re.sub(r"\.(txt|md|markdown|html?|jsonl?)$", "", stem, flags=re.I)
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60] or "article"
-    return f"{stem}-{article.content_hash[:10]}"
+def _write(path: Path, text: str) -> None:
+    # a full disk or a read-only folder stops the run with one clear error: nothing after it
+    # could be written either
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror or exc}") from exc
+
+
+def brief_name(article: Article, root: str | Path | None = None) -> str:
+    """A file stem for the article's brief, stable across runs: the source's name (letters and
+    digits of any script kept, the rest ``_``) and a hash of the source and the content.
+
+    The hash covers where the article came from (relative to ``root``, so the same inbox given
+    as a relative or absolute path keeps its names) and what it says, so two inputs never share
+    a name: the same text in two files, ``a b.txt`` and ``a_b.txt``, ``x/1.txt`` and ``y/1.txt``.
+    """
+    source = article.source or ""
+    where = source
+    if root is not None and source and source != "stdin":
+        with contextlib.suppress(ValueError):  # another drive on Windows: keep the source as is
+            where = os.path.relpath(source, root)
+    name = unicodedata.normalize("NFC", PurePath(source).name)
+    name = re.sub(r"\.(txt|md|markdown|html?|jsonl?)(?=$|[:#])", "", name, flags=re.I)
+    stem = re.sub(r"[^\w-]+", "_", name).strip("_-")
+    # file names are limited in bytes (255), and CJK takes 3 bytes a character
+    stem = stem.encode("utf-8")[:80].decode("utf-8", "ignore").rstrip("_-") or "article"
+    digest = hashlib.sha256(f"{where}\n{article.content_hash}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{stem}-{digest[:12]}"
 
 
 @dataclass
@@ -70,9 +124,19 @@ class Progress:
     def finished(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def briefed(self) -> int:
+        """Articles with a brief: made now, from the cache, or kept from an earlier run."""
+        c = self.counts
+        return c["done"] + c["cached"] + c["kept"]
+
+    @property
+    def rate(self) -> float:
+        """Articles finished per second so far."""
+        return self.finished / max(time.monotonic() - self.started, 1e-6)
+
     def line(self) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = self.finished / elapsed
+        rate = self.rate
         left = self.total - self.finished
         eta = f"{left / rate:,.0f}s" if rate > 0 and left else "-"
         c = self.counts
@@ -83,57 +147,209 @@ class Progress:
 def run_daily(
     inbox: Path, day: date, out: Path, *, summarizer: Summarizer, concurrency: int = 8,
     budget_tokens: int | None = None, previous: Path | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None, follow_links: bool = False,
 ) -> tuple[DailyBrief, Progress]:
-    """Brief every article under ``inbox`` and write the day's outputs under ``out``."""
+    """Brief every article under ``inbox`` and write the day's outputs under ``out``.
+
+    Everything that can be checked before the work is checked first: the previous day's brief,
+    the inbox, the output folder and its lock.
+
+    Raises:
+        ConfigError: ``previous`` is missing or not a daily brief.
+        NothingToBriefError: the inbox does not exist or holds nothing (nothing is written).
+        OutputBusyError: another run is writing to ``out``.
+        OutputError: ``out`` is not a folder, or a write failed (disk full, permissions).
+    """
+    prev = _load_previous(previous)
+    if str(inbox) != "-" and not Path(inbox).exists():
+        raise NothingToBriefError(f"{display_path(inbox)}: no such file or folder", article_id=str(inbox))
     folder = out / day.isoformat()
-    for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
-        stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
+    for path in (out, folder):
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{display_path(path)} is a file; the briefs need a folder there")
+    with _locked(out):
+        for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
+            stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
+        items = list(iter_articles(inbox, follow_links=follow_links))
+        if not items:
+            raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
+        _match_settings(folder, summarizer)
+        return _run(items, _names(items, inbox), day, out, folder, summarizer, concurrency, budget_tokens,
+                    prev, on_progress)
+
+
+def _run(
+    items: list[Article | ArticleError], names: dict[int, str], day: date, out: Path, folder: Path,
+    summarizer: Summarizer, concurrency: int, budget_tokens: int | None, prev: DailyBrief | None,
+    on_progress: Callable[[Progress], None] | None,
+) -> tuple[DailyBrief, Progress]:
     briefs: dict[str, Brief] = {}
     failures: list[dict[str, Any]] = []
-    todo: list[Article | ArticleError] = []
-    items = list(iter_articles(inbox))
+    todo: list[tuple[int, Article | ArticleError]] = []
     progress = Progress(total=len(items))
-
-    for item in items:  # keep what an earlier run finished
-        if isinstance(item, Article):
-            name = brief_name(item)
-            kept = _read_brief(folder / f"{name}.json")
+    for i, item in enumerate(items):  # keep what an earlier run finished
+        if i in names:
+            kept = _read_brief(folder / f"{names[i]}.json")
             if kept is not None:
-                if not (folder / f"{name}.md").exists():  # killed between the two writes
-                    atomic_write(folder / f"{name}.md", kept.to_markdown())
-                briefs[name] = kept
+                if not (folder / f"{names[i]}.md").exists():  # killed between the two writes
+                    markdown = _render(kept)
+                    if not isinstance(markdown, tuple):
+                        todo.append((i, item))
+                        continue
+                    _write(folder / f"{names[i]}.md", markdown[0])
+                briefs[names[i]] = kept
                 progress.counts["kept"] += 1
                 continue
-        todo.append(item)
+        todo.append((i, item))
     if on_progress:
         on_progress(progress)
 
-    names = {id(a): brief_name(a) for a in todo if isinstance(a, Article)}
-    results: list[BatchResult] = []
-    for r in summarize_many(todo, concurrency=concurrency, budget_tokens=budget_tokens, summarizer=summarizer):
-        results.append(r)
-        item = todo[r.index]
-        if r.brief is not None and isinstance(item, Article):
-            name = names[id(item)]
-            # the JSON last: it is what a re-run checks to keep an article
-            atomic_write(folder / f"{name}.md", r.brief.to_markdown())
-            atomic_write(folder / f"{name}.json", r.brief.model_dump_json(indent=2))
-            briefs[name] = r.brief
-        else:
-            failures.append({"source": r.source, "status": r.status, "error": r.error})
-        progress.counts[r.status] += 1
-        if on_progress:
-            on_progress(progress)
+    # a generator (typed as an Iterator): closing it stops the batch's thread at once
+    results = cast(Generator[BatchResult, None, None], summarize_many(
+        [item for _, item in todo], concurrency=concurrency, budget_tokens=budget_tokens, summarizer=summarizer))
+    with contextlib.closing(results):  # on an OutputError below too
+        for r in results:
+            i = todo[r.index][0]
+            status, error = r.status, r.error
+            rendered = _render(r.brief) if r.brief is not None and i in names else None
+            if isinstance(rendered, tuple):
+                # the JSON last: it is what a re-run checks to keep an article
+                _write(folder / f"{names[i]}.md", rendered[0])
+                _write(folder / f"{names[i]}.json", rendered[1])
+                briefs[names[i]] = cast(Brief, r.brief)
+            else:
+                if rendered is not None:
+                    status, error = "failed", rendered
+                failures.append({"source": r.source, "status": status, "error": error})
+            progress.counts[status] += 1
+            if on_progress:
+                on_progress(progress)
 
     failures.sort(key=lambda f: f["source"])
-    atomic_write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
-    prev = load_daily(previous) if previous is not None else None
+    _write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
     ordered = [briefs[k] for k in sorted(briefs)]
     result = daily_brief(ordered, date=day, previous=prev, failed=len(failures))
-    atomic_write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
-    atomic_write(out / f"{day.isoformat()}.md", result.to_markdown())
+    _write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
+    _write(out / f"{day.isoformat()}.md", result.to_markdown())
     return result, progress
+
+
+def _render(brief: Brief) -> tuple[str, str] | str:
+    """The brief's Markdown and JSON, or why they could not be made: a rendering bug on one odd
+    article costs that article (a failure line), never the run."""
+    try:
+        return brief.to_markdown(), brief.model_dump_json(indent=2)
+    except Exception as exc:
+        return f"cannot render the brief: {type(exc).__name__}: {exc}"
+
+
+def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
+    """Each article's brief name, by its position in ``items``; every name used once."""
+    root = None if str(inbox) == "-" else Path(inbox) if Path(inbox).is_dir() else Path(inbox).parent
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Article):
+            name = brief_name(item, root)
+            if name in used:  # two inputs with the same source and text: still two briefs
+                name = f"{name}-{i}"
+            used.add(name)
+            names[i] = name
+    return names
+
+
+def _load_previous(previous: Path | None) -> DailyBrief | None:
+    # checked before any article is briefed: a typo here used to cost the whole run's work
+    if previous is None:
+        return None
+    where = f"--previous {display_path(previous)}"
+    try:
+        return load_daily(previous)
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{where}: not a daily brief ({exc.error_count()} problem(s); first: "
+                          f"{'.'.join(str(p) for p in first['loc']) or 'file'}: {first['msg']})") from None
+    except ValueError as exc:  # not UTF-8
+        raise ConfigError(f"{where}: not a daily brief ({exc})") from None
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock file for the run. The kernel drops the lock when the process ends,
+    killed or not, so a crash never leaves the folder locked. The file is never removed: a
+    run that opened it just before would lock a file no other run sees."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {display_path(out)}: {exc.strerror or exc}") from exc
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    log.warning("cannot lock %s (%s); going on without a lock", display_path(out), exc.strerror)
+                else:
+                    raise OutputBusyError(f"{display_path(out)} is in use by another mineralbrief daily run; "
+                                          "wait for it to finish or write elsewhere (--out)") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _settings(summarizer: Summarizer) -> dict[str, Any]:
+    # strict decides whether an ungrounded brief is kept at all, so it is part of how briefs were made
+    made_with = {"backend": summarizer.backend_name, "identity": summarizer.backend.identity(),
+                 "strict": summarizer.settings.strict}
+    return dict(json.loads(json.dumps(made_with, sort_keys=True, default=str)))  # as it reads back
+
+
+# our brief files: a re-run with other settings removes them, and nothing else
+_BRIEF_FILE = re.compile(r".+-[0-9a-f]{10,16}(-\d+)?\.(json|md)")
+
+
+def _match_settings(folder: Path, summarizer: Summarizer) -> None:
+    """Resume only briefs made with the same backend and settings: when the manifest differs
+    (or is missing beside briefs), the briefs in ``folder`` are removed, so every article is
+    briefed again, and the manifest is written before any new brief."""
+    current = _settings(summarizer)
+    try:
+        made_with: Any = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made_with = None
+    if made_with == current:
+        return
+    old = [p for p in folder.glob("*") if _BRIEF_FILE.fullmatch(p.name)] if folder.is_dir() else []
+    if old:
+        log.warning("%s: its briefs were made with other settings (%s); briefing every article again",
+                    display_path(folder), _changes(made_with, current))
+        for p in old:
+            try:
+                p.unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot remove {display_path(p)}: {exc.strerror or exc}") from exc
+    _write(folder / MANIFEST, json.dumps(current, sort_keys=True, indent=1) + "\n")
+
+
+def _changes(made_with: Any, current: dict[str, Any]) -> str:
+    """What differs, in a few words: the backend and model with their values, other settings by name."""
+    if not isinstance(made_with, dict):
+        return "no manifest says how they were made"
+    old: dict[str, Any] = made_with.get("identity") or {} if isinstance(made_with.get("identity"), dict) else {}
+    new: dict[str, Any] = current["identity"] or {}
+    parts = [f"backend {made_with.get('backend')} -> {current['backend']}"] if made_with.get(
+        "backend") != current["backend"] else []
+    if old.get("model") != new.get("model"):
+        parts.append(f"model {old.get('model')} -> {new.get('model')}")
+    if made_with.get("strict") != current["strict"]:
+        parts.append(f"strict {made_with.get('strict')} -> {current['strict']}")
+    others = sorted(k for k in set(old) | set(new) if k != "model" and old.get(k) != new.get(k))
+    if others:
+        parts.append(f"{', '.join(others)} changed")
+    return "; ".join(parts) or "settings changed"
 
 
 def _read_brief(path: Path) -> Brief | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from mineralbrief.api import close_shared
+
 from oai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def _scrub_response(response: dict) -> dict:
     return response
 
 
-def _json_body(r1, r2) -> None:  # noqa: ANN001 - vcrpy matcher signature
+def _json_body(r1, r2) -> None:
     def load(body: bytes | str | None) -> object:
         if not body:
             return None
@@ -81,7 +82,7 @@ def vcr_config() -> dict:
     }
 
 
-def pytest_recording_configure(config: pytest.Config, vcr) -> None:  # noqa: ANN001
+def pytest_recording_configure(config: pytest.Config, vcr) -> None:
     vcr.register_matcher("json_body", _json_body)
 
 
@@ -91,7 +92,7 @@ def vcr_cassette_dir() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _all_cassette_interactions_played(request: pytest.FixtureRequest, vcr, record_mode: str) -> Iterator[None]:  # noqa: ANN001
+def _all_cassette_interactions_played(request: pytest.FixtureRequest, vcr, record_mode: str) -> Iterator[None]:
     yield
     if vcr is not None and record_mode == "none" and not getattr(request.node, "rep_call_failed", True):
         assert vcr.all_played, f"cassette {vcr._path} has unplayed interactions"
@@ -108,7 +109,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._-]{8,}|api[-_]key\"?\s*[:=]\s*\"?[A-Za-z0-9]{16,})", re.I)
 
 
-def require_local():  # noqa: ANN201 - returns the llama_cpp module
+def require_local():
     """llama_cpp and the bundled SmolLM2 model, or a skip (a failure under MINERALBRIEF_REQUIRE_LOCAL=1)."""
     from mineralbrief.backends.local import default_gguf
 

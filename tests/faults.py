@@ -16,7 +16,8 @@ from typing import Any
 from fixture_model import offline_answer
 from oai_server import Reply, completion
 
-KINDS = ("429", "500", "502", "503", "not_json", "truncated_json", "schema_break", "invented", "stall", "drop")
+KINDS = ("429", "500", "502", "503", "not_json", "truncated_json", "schema_break", "invented", "stall", "drop",
+         "trickle", "empty_200", "no_choices", "huge_body", "deep_json")
 
 
 class FaultPlan:
@@ -69,6 +70,16 @@ class FaultPlan:
             return Reply(body=completion(request, answer))
         if kind == "stall":
             return Reply(body=good, delay=self.stall)
+        if kind == "trickle":  # a byte every 20 ms: never a read timeout, always past the deadline
+            return Reply(kind="trickle", trickle=0.02, body=good)
+        if kind == "empty_200":
+            return Reply(kind="raw", body=b"")
+        if kind == "no_choices":
+            return Reply(body={"id": "x", "object": "chat.completion", "choices": []})
+        if kind == "huge_body":  # 40 MB of one string: over the transport's cap
+            return Reply(kind="raw", body=b'{"choices": [{"message": {"content": "' + b"x" * 40_000_000 + b'"}}]}')
+        if kind == "deep_json":
+            return Reply(kind="raw", body=b"[" * 200_000 + b"]" * 200_000)
         if kind == "drop":
             return Reply(kind="drop")
         return Reply(body=good)

@@ -9,6 +9,7 @@ from typing import Any
 
 from mineralbrief.backends.offline import build_brief
 from mineralbrief.domain.facts import extract_facts
+
 from oai_server import Reply, article_of, completion
 
 

@@ -41,13 +41,15 @@ class _Server(ThreadingHTTPServer):
 
 @dataclass
 class Reply:
-    """One scripted answer. ``kind``: json | raw | drop | stall."""
+    """One scripted answer. ``kind``: json | raw | drop | trickle (the body one byte at a time,
+    ``trickle`` seconds apart, as a server that never quite stalls)."""
 
     kind: str = "json"
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0
 
 
 def completion(request: dict[str, Any], answer: dict[str, Any] | str, *, tokens: tuple[int, int] = (100, 50)) -> dict[str, Any]:
@@ -163,7 +165,7 @@ class FakeOpenAIServer:
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 try:
@@ -172,7 +174,9 @@ class FakeOpenAIServer:
                     request = {}
                 with server._lock:
                     server.requests.append(request)
-                    server.headers.append({k.lower(): v for k, v in self.headers.items()})
+                    # the client's port: the same port twice means one connection, reused
+                    server.headers.append({**{k.lower(): v for k, v in self.headers.items()},
+                                           "x-fixture-peer-port": str(self.client_address[1])})
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, b'{"error": {"message": "not found"}}', {})
                 reply = server._next(request)
@@ -186,7 +190,23 @@ class FakeOpenAIServer:
                     body = reply.body if isinstance(reply.body, bytes) else str(reply.body).encode()
                     return self._send(reply.status, body, reply.headers)
                 body_obj = reply.body(request) if callable(reply.body) else reply.body
-                return self._send(reply.status, json.dumps(body_obj).encode(), reply.headers)
+                body = json.dumps(body_obj).encode()
+                if reply.kind == "trickle":
+                    return self._trickle(body, reply.trickle)
+                return self._send(reply.status, body, reply.headers)
+
+            def _trickle(self, body: bytes, gap: float) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(gap)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 try:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+
 from conftest import SEEDS
 from helpers import invented, reference
 
@@ -70,7 +71,7 @@ def test_bad_files_are_article_errors(tmp_path: Path):
 
 def test_markdown_has_the_brief_sections():
     md = mineralbrief.summarize(ARTICLE).to_markdown()
-    for section in ("## Bottom Line?", "## Questions in the middle?", "*Source:"):
+    for section in ("## Bottom line", "## Open questions", "*Source:"):
         assert section in md
     assert md.startswith("# ")
 
@@ -78,3 +79,62 @@ def test_markdown_has_the_brief_sections():
 def test_unknown_argument_type_is_an_article_error():
     with pytest.raises(mineralbrief.ArticleError):
         mineralbrief.summarize(42)  # type: ignore[arg-type]
+
+
+def test_the_model_called_is_the_model_cached_and_reported(server, tmp_path):
+    """Settings reach a backend once: a summarizer built around a backend reports, and caches
+    under, the model that backend calls; model settings beside it are refused, not half-used."""
+    from mineralbrief.backends.openai_compat import OpenAICompatBackend
+
+    from oai_server import answer
+
+    backend = OpenAICompatBackend(mineralbrief.Settings(model="model-a", base_url=server.base_url))
+    with pytest.raises(mineralbrief.ConfigError, match="model"):
+        mineralbrief.Summarizer(backend=backend, model="model-b")
+    server.push(answer(reference()))
+    s = mineralbrief.Summarizer(backend=backend, cache_dir=tmp_path / "c")
+    brief = s.summarize(ARTICLE)
+    assert server.requests[0]["model"] == "model-a" == brief.provenance.model
+    other = mineralbrief.Summarizer(
+        backend=OpenAICompatBackend(mineralbrief.Settings(model="model-b", base_url=server.base_url)),
+        cache_dir=tmp_path / "c")
+    art = mineralbrief.Article(text=ARTICLE.read_text())
+    assert other.cache_key(art) != s.cache_key(art)
+
+
+def test_module_level_summarize_reuses_one_summarizer_per_settings(server):
+    from oai_server import answer
+
+    server.push(answer(reference()), answer(reference("mp_materials_dod")))
+    mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False)
+    mineralbrief.summarize(SEEDS / "mp_materials_dod.txt", base_url=server.base_url, cache=False)
+    first = mineralbrief.api.shared_summarizer(base_url=server.base_url, cache=False)
+    assert first is mineralbrief.api.shared_summarizer(base_url=server.base_url, cache=False)
+    assert first is not mineralbrief.api.shared_summarizer(base_url=server.base_url, cache=False, model="x")
+    assert first is not mineralbrief.api.shared_summarizer(base_url=server.base_url, cache=False, api_key="sk-other")
+    # one connection served both calls: the second reused the first's
+    assert len(server.headers) == 2 and len({h["x-fixture-peer-port"] for h in server.headers}) == 1
+
+
+def test_a_backend_without_the_contract_is_refused_with_a_pointer():
+    class Half:
+        name = "half"
+
+        def generate(self, request):  # pragma: no cover - never called
+            raise AssertionError
+
+    with pytest.raises(mineralbrief.ConfigError, match="BaseBackend"):
+        mineralbrief.Summarizer(backend=Half())
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_asking_for_a_model_without_a_key_is_an_error_not_an_offline_brief(how, monkeypatch):
+    if how == "environment":
+        monkeypatch.setenv("MINERALBRIEF_MODEL", "gpt-4o-mini")
+        kwargs = {}
+    else:
+        kwargs = {"model": "gpt-4o-mini"}
+    with pytest.raises(mineralbrief.ConfigError, match="OPENAI_API_KEY.*offline"):
+        mineralbrief.summarize(ARTICLE, **kwargs)
+    # asking for offline explicitly is fine, with or without a model name around
+    assert mineralbrief.summarize(ARTICLE, backend="offline", **kwargs).provenance.backend == "offline"

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from helpers import outputs
-from conftest import FAST, SEEDS
-from fixture_model import article_bucket, fixture_reply
 from mineralbrief.batch import summarize_many
 from mineralbrief.daily import daily_brief
 from mineralbrief.runner import run_daily
+
+from conftest import FAST, SEEDS
+from fixture_model import article_bucket, fixture_reply
+from helpers import outputs
 from oai_server import FakeOpenAIServer, Reply
 
 DAY = date(2026, 11, 21)
@@ -154,7 +155,7 @@ def test_daily_merges_one_deal_from_two_sources():
     assert len(mous) == 1 and len(mous[0].sources) == 2
     money = [d for d in day.deals if d.deal.deal_type in ("investment", "funding")]
     assert len(money) >= 2  # MP's stake and loan stay two deals
-    assert "## Bottom Line?" in day.to_markdown()
+    assert "## Bottom line" in day.to_markdown()
     again = daily_brief([a, c], date=DAY, previous=day)
     assert {d.status for d in again.deals} == {"unchanged"}
     fresh = daily_brief([a, c, mineralbrief.summarize(SEEDS / "iluka_eneabba_loan.txt", backend="offline")],
@@ -167,9 +168,31 @@ def test_daily_cli(tmp_path, capsys):
 
     inbox = make_inbox(tmp_path, copies=1)
     out = tmp_path / "briefs"
-    assert main(["daily", str(inbox), "--date", "2026-11-21", "--out", str(out), "--backend", "offline"]) == 0
+    assert main(["daily", str(inbox), "--date", "2026-11-21", "--out", str(out), "--backend", "offline"]) == 2  # some inputs failed
     assert (out / "2026-11-21.md").exists() and (out / "2026-11-21.json").exists()
     failures = (out / "2026-11-21" / "failures.jsonl").read_text().splitlines()
     assert len(failures) == 4 and all(json.loads(f)["error"] for f in failures)
     err = capsys.readouterr().err
     assert "done" in err and "failed 4" in err
+
+
+def test_budget_counts_the_tokens_of_failed_attempts():
+    """Ten articles whose answers never fit the schema: the first spends 3 x 150 tokens (two
+    re-asks), which is past a 400-token budget, so the other nine are never sent."""
+    from helpers import schema_breaking
+    from oai_server import answer
+
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(10)]
+    with FakeOpenAIServer(default=lambda req: answer(schema_breaking()).body and Reply(
+            body=answer(schema_breaking()).body)) as srv:
+        results = list(summarize_many(texts, concurrency=1, budget_tokens=400, base_url=srv.base_url,
+                                      cache=False, max_reasks=2, **FAST))
+    assert [r.status for r in results].count("failed") == 1
+    assert [r.status for r in results].count("skipped_budget") == 9
+    assert len(srv.requests) == 3  # 450 tokens, not 4,500
+
+
+@pytest.mark.parametrize("bad", [{"budget_tokens": -1}, {"concurrency": 0}])
+def test_negative_budget_or_no_concurrency_is_a_clear_error(bad):
+    with pytest.raises(mineralbrief.ConfigError, match="budget_tokens|concurrency"):
+        list(summarize_many(["text"], backend="offline", **{"concurrency": 1, **bad}))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 import mineralbrief
+from mineralbrief.cache import BriefCache, key_prefix
+
 from conftest import FAST, SEEDS
 from helpers import reference
-from mineralbrief.cache import BriefCache, cache_key
 from oai_server import answer
 
 ARTICLE = SEEDS / "rarex_ussm_mou.txt"
@@ -98,4 +99,84 @@ def test_corrupt_entry_is_a_miss(server, tmp_path):
 
 def test_cache_key_refuses_an_api_key():
     with pytest.raises(ValueError):
-        cache_key(article="x", api_key="sk-123")
+        key_prefix(model="x", api_key="sk-123")
+
+
+class _Planted:
+    """A pickle that, if ever loaded, writes a marker file: the attack of CVE-2025-69872."""
+
+    marker = ""
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_planted_pickle_is_never_loaded(server, tmp_path):
+    import diskcache
+
+    server.push(answer(reference()), answer(reference()))
+    s = mineralbrief.Summarizer(base_url=server.base_url, **FAST)
+    s.summarize(ARTICLE)
+    (key,) = list(s.cache._cache.iterkeys())  # type: ignore[attr-defined]
+    s.close()
+    _Planted.marker = str(tmp_path / "pwned")
+    attacker = diskcache.Cache(str(s.settings.resolved_cache_dir))  # the default disk pickles
+    attacker.set(key, _Planted())
+    attacker.set(("a", "tuple", "key"), "x")  # a pickled key too
+    attacker.close()
+    again = mineralbrief.Summarizer(base_url=server.base_url, **FAST)
+    brief = again.summarize(ARTICLE)
+    assert not (tmp_path / "pwned").exists()
+    assert brief.provenance.cached is False and len(server.requests) == 2  # refused: a miss
+    with pytest.raises(Exception, match="refused"):
+        list(again.cache._cache.iterkeys())  # type: ignore[attr-defined]
+
+
+def test_the_cache_directory_is_owner_only(tmp_path):
+    BriefCache(tmp_path / "new" / "cache").close()
+    assert (tmp_path / "new" / "cache").stat().st_mode & 0o777 == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir(mode=0o777)
+    loose.chmod(0o777)
+    BriefCache(loose).close()
+    assert loose.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_failed_cache_write_keeps_the_paid_answer(server, caplog):
+    class FullDisk(mineralbrief.NullCache):
+        def set(self, key, brief):
+            raise OSError(28, "No space left on device")
+
+    server.push(answer(reference()), answer(reference("mp_materials_dod")))
+    s = mineralbrief.Summarizer(base_url=server.base_url, store=FullDisk(), **FAST)
+    a = s.summarize(ARTICLE)
+    b = s.summarize(SEEDS / "mp_materials_dod.txt")
+    assert a.grounding.ok and b.grounding.ok
+    warnings = [r for r in caplog.records if "cache write failed" in r.getMessage()]
+    assert len(warnings) == 1  # warned once, not per article
+
+
+def test_a_cache_hit_carries_the_metadata_of_the_article_at_hand(server):
+    server.push(answer(reference()))
+    text = ARTICLE.read_text()
+    s = mineralbrief.Summarizer(base_url=server.base_url, **FAST)
+    first = s.summarize(mineralbrief.Article(text=text, url="https://one.test/a", title="One"))
+    second = s.summarize(mineralbrief.Article(text=text, url="https://two.test/b", title="Two"))
+    assert second.provenance.cached and len(server.requests) == 1
+    assert (first.source.url, second.source.url) == ("https://one.test/a", "https://two.test/b")
+    assert second.source.title == "Two"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "unwritable"])
+def test_a_corrupt_or_unwritable_cache_is_a_warning_not_a_crash(server, tmp_path, damage, caplog):
+    where = tmp_path / "c"
+    if damage == "garbage":
+        BriefCache(where).close()
+        (where / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
+    else:  # a path no one can create (its parent is a file), whoever runs the test
+        (tmp_path / "file").write_text("x")
+        where = tmp_path / "file" / "cache"
+    server.push(answer(reference()))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache_dir=where, **FAST)
+    assert brief.grounding.ok
+    assert any("cache" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 import mineralbrief
+
 from conftest import KEY_PATTERN, ROOT, SEEDS
 from oai_server import FakeOpenAIServer, Reply, article_key, article_of, completion, reference_answers
 

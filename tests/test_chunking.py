@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import mineralbrief
+from mineralbrief.chunking import split_text
+
 from conftest import FAST
 from fixture_model import fixture_reply
-from mineralbrief.chunking import split_text
 from oai_server import FakeOpenAIServer, article_of
 
 FILLER = ("Rare earth markets were quiet this week as buyers in Europe waited for new export licence "
@@ -45,3 +46,19 @@ def test_key_fact_near_the_end_survives(tmp_path):
     assert brief.usage.requests == len(asked)
     ev = offtakes[0].evidence[0]
     assert text[ev.start:ev.end] == ev.quote  # offsets point into the whole article
+
+
+def test_merging_drafts_that_repeat_one_key_point_gives_a_brief_not_a_crash():
+    """Two chunks whose drafts both say the same thing three times: fewer than three distinct
+    key points survive de-duplication, and the merge still returns a valid draft."""
+    from mineralbrief.chunking import merge_contents
+    from mineralbrief.models import BriefContent
+
+    point = {"text": "Kestrel signed an offtake.", "evidence": [{"quote": "Kestrel Minerals Limited (ASX: KES) signed"}]}
+    draft = BriefContent.model_validate({
+        "headline": "Kestrel offtake", "key_points": [point] * 3, "bottom_line": point,
+        "questions": [{"question": "Is it funded?", "category": "funding"}] * 2,
+    })
+    merged = merge_contents([draft, draft.model_copy(deep=True)])
+    BriefContent.model_validate(merged.model_dump())  # the contract holds
+    assert len(merged.key_points) == 3 and len(merged.questions) == 2

@@ -1,22 +1,50 @@
-"""The command line: the main job, schemas, cache, and one-line errors."""
+"""The command line: the main job, schemas, cache, one-line errors and exit codes."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
+import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
-from conftest import ROOT, SEEDS
+import pytest
+
 from mineralbrief.cli import main
 
+from conftest import ROOT, SEEDS
+from fixture_model import fixture_reply
+from oai_server import FakeOpenAIServer, Reply
+
 ARTICLE = str(SEEDS / "rarex_ussm_mou.txt")
+TEXT = Path(ARTICLE).read_text(encoding="utf-8")
+DAY = ["--date", "2026-11-21"]
+
+
+def one_error_line(err: str, *words: str) -> str:
+    """The one error line (the backend line printed before it aside)."""
+    lines = [line for line in err.strip().splitlines() if not line.startswith("mineralbrief: backend ")]
+    assert len(lines) == 1 and lines[0].startswith("mineralbrief: error: "), err
+    assert "Traceback" not in err and all(w in lines[0] for w in words), err
+    return lines[0]
+
+
+def inbox_of(tmp_path: Path, **files: str | bytes) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, body in files.items():
+        (inbox / name).write_bytes(body.encode() if isinstance(body, str) else body)
+    return inbox
 
 
 def test_summarize_markdown(capsys):
     assert main(["summarize", ARTICLE]) == 0
     out, err = capsys.readouterr()
-    assert "## Bottom Line?" in out and "backend offline" in err
+    assert "## Bottom line" in out and "backend offline" in err
 
 
 def test_summarize_json(capsys):
@@ -47,7 +75,7 @@ def test_error_is_one_line_and_nonzero(tmp_path: Path, capsys):
 
 def test_missing_file_and_bad_option(capsys):
     assert main(["summarize", "/nonexistent/file.txt"]) == 1
-    assert main(["summarize", ARTICLE, "--format", "pdf"]) == 2
+    assert main(["summarize", ARTICLE, "--format", "pdf"]) == 1  # a usage error: 2 means "some failed"
 
 
 def test_debug_shows_traceback(tmp_path: Path):
@@ -63,4 +91,294 @@ def test_stdin(monkeypatch, capsys):
 
     monkeypatch.setattr("sys.stdin", io.StringIO(Path(ARTICLE).read_text()))
     assert main(["summarize", "-"]) == 0
-    assert "## Bottom Line?" in capsys.readouterr().out
+    assert "## Bottom line" in capsys.readouterr().out
+
+
+class StdinBytes(io.TextIOWrapper):
+    """A stdin whose bytes are given: sys.stdin.buffer is what the CLI reads."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8")
+
+
+# -- every error is one line; usage errors exit 1 ------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ["summarize"], ["summarize", ARTICLE, "--nope"], ["daily"], ["daily", "x", "--date", "21/11/2026"],
+    ["daily", "x", *DAY, "--concurrency", "0"], ["nope"], ["cache", "nope"],
+])
+def test_usage_errors_are_one_line_and_exit_1(args, capsys):
+    assert main(args) == 1
+    one_error_line(capsys.readouterr().err, "--help")
+
+
+@pytest.mark.parametrize("data,word", [(b"Prix du n\xe9odyme", "UTF-8"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+                                       (b"", "empty"), (b"\xff\xfeK\x00\x00\xd8", "UTF-16")])
+def test_stdin_that_is_not_text_is_one_line(monkeypatch, capsys, data, word):
+    monkeypatch.setattr("sys.stdin", StdinBytes(data))
+    assert main(["summarize", "-"]) == 1
+    one_error_line(capsys.readouterr().err, "ArticleError", "stdin", word)
+
+
+def test_stdin_bytes_in_a_real_process():
+    proc = subprocess.run([sys.executable, "-m", "mineralbrief.cli", "summarize", "-"], input=b"caf\xe9 " * 50,
+                          capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1
+    one_error_line(proc.stderr.decode(), "not valid UTF-8")
+
+
+def test_stdin_as_utf16_is_read(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", StdinBytes(TEXT.encode("utf-16")))
+    assert main(["summarize", "-"]) == 0
+
+
+def test_out_naming_a_file_is_one_line(tmp_path: Path, capsys):
+    inbox = inbox_of(tmp_path, **{"a.txt": TEXT})
+    (tmp_path / "out.txt").write_text("not a folder")
+    assert main(["daily", str(inbox), *DAY, "--out", str(tmp_path / "out.txt"), "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "OutputError", "out.txt", "is a file")
+    assert main(["daily", str(inbox), *DAY, "--out", str(tmp_path / "out.txt" / "sub"), "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "OutputError")
+
+
+@pytest.mark.parametrize("content", [None, "{broken", '{"date": "2026-11-20", "deals": 5}'])
+def test_a_bad_previous_is_checked_before_any_work(tmp_path: Path, capsys, content):
+    inbox = inbox_of(tmp_path, **{"a.txt": TEXT})
+    previous = tmp_path / "prev.json"
+    if content is not None:
+        previous.write_text(content)
+    out = tmp_path / "out"
+    t0 = time.perf_counter()
+    assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "--previous", str(previous)]) == 1
+    one_error_line(capsys.readouterr().err, "ConfigError", "--previous", "prev.json")
+    assert not out.exists() and time.perf_counter() - t0 < 5
+
+
+def test_a_full_disk_under_out_is_one_line(tmp_path: Path, capsys, monkeypatch):
+    def full(path: Path, text: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("mineralbrief.runner.atomic_write", full)
+    inbox = inbox_of(tmp_path, **{"a.txt": TEXT})
+    assert main(["daily", str(inbox), *DAY, "--out", str(tmp_path / "out"), "--backend", "offline", "-q"]) == 1
+    one_error_line(capsys.readouterr().err, "OutputError", "No space left on device")
+
+
+class FullStdout(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_under_stdout_is_one_line(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdout", FullStdout())
+    assert main(["summarize", ARTICLE]) == 1
+    one_error_line(capsys.readouterr().err, "No space left on device")
+
+
+def test_a_bug_is_one_line_and_the_traceback_comes_with_debug(tmp_path: Path, capsys, monkeypatch):
+    def bug(*args, **kwargs):
+        raise TypeError("fixture: a bug")
+
+    monkeypatch.setattr("mineralbrief.runner.run_daily", bug)
+    inbox = inbox_of(tmp_path, **{"a.txt": TEXT})
+    assert main(["daily", str(inbox), *DAY, "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "internal error", "TypeError", "--debug")
+    with pytest.raises(TypeError):
+        main(["--debug", "daily", str(inbox), *DAY, "--backend", "offline"])
+
+
+# -- exit codes: 0 all briefed, 2 some failed, 3 nothing briefed --------------------------------------
+@pytest.mark.parametrize("files,code", [
+    ({"a.txt": TEXT, "b.txt": TEXT + "\nb\n"}, 0),
+    ({"a.txt": TEXT, "empty.txt": " \n"}, 2),
+    ({"empty.txt": "", "binary.txt": b"\x00\x01\x02"}, 3),
+    ({}, 3),
+    ({"feed.jsonl": json.dumps({"text": TEXT}) + "\n{bad\n"}, 2),
+])
+def test_daily_exit_codes(tmp_path: Path, capsys, files, code):
+    inbox = inbox_of(tmp_path, **files)
+    out = tmp_path / "out"
+    assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q"]) == code
+    if files:
+        assert (out / "2026-11-21.json").exists()  # the day is written, even when every article failed
+    else:
+        one_error_line(capsys.readouterr().err, "NothingToBriefError", "holds no articles")
+
+
+def test_daily_on_a_missing_inbox_exits_3_and_writes_nothing(tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert main(["daily", str(tmp_path / "nope"), *DAY, "--out", str(out), "--backend", "offline"]) == 3
+    one_error_line(capsys.readouterr().err, "no such file or folder")
+    assert not out.exists()
+
+
+def test_daily_follow_links(tmp_path: Path, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(TEXT)
+    inbox = inbox_of(tmp_path, **{"a.txt": TEXT + "\na\n"})
+    (inbox / "link.txt").symlink_to(outside)
+    out = tmp_path / "out"
+    assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 2
+    failure = json.loads((out / "2026-11-21" / "failures.jsonl").read_text())
+    assert "outside the inbox" in failure["error"] and "--follow-links" in failure["error"]
+    assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q", "--follow-links"]) == 0
+
+
+def test_two_daily_processes_on_one_folder(tmp_path: Path):
+    """The second run stops at once with one line naming the folder; the first briefs every
+    article exactly once."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(12):
+        (inbox / f"a{i:02d}.txt").write_text(TEXT + f"\nDesk note {i}.\n")
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MINERALBRIEF_", "OPENAI_"))}
+    env.update(PYTHONPATH=str(ROOT), MINERALBRIEF_CACHE_DIR=str(tmp_path / "cache"))
+
+    release = threading.Event()
+
+    def held(request: dict) -> Reply:  # the first run's answers wait until the second run is over
+        release.wait(timeout=60)
+        return fixture_reply(request)
+
+    with FakeOpenAIServer(default=held) as srv:
+        cmd = [sys.executable, "-m", "mineralbrief.cli", "daily", str(inbox), *DAY, "--out", str(out),
+               "--base-url", srv.base_url, "--concurrency", "2", "--quiet"]
+        first = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not srv.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert first.poll() is None, "the first run must still be working"
+        release.set()
+        assert second.returncode == 1
+        one_error_line(second.stderr, "OutputBusyError", str(out), "in use")
+        assert first.wait(timeout=60) == 0
+    assert len(srv.requests) == 12  # nothing briefed twice
+    assert len(list((out / "2026-11-21").glob("*.json"))) == 12
+
+
+# -- cache info / clear on a damaged cache ---------------------------------------------------------
+def cache_dir() -> Path:
+    return Path(os.environ["MINERALBRIEF_CACHE_DIR"])
+
+
+def filled_cache() -> Path:
+    """A cache with one brief and one value big enough for diskcache's own xx/yy/*.val files."""
+    import mineralbrief
+    from mineralbrief.cache import BriefCache
+
+    cache = BriefCache(cache_dir())
+    brief = mineralbrief.summarize(Path(ARTICLE), backend="offline")
+    cache.set("brief:small", brief)
+    cache._cache.set("big", "x" * 100_000)
+    cache.close()
+    assert list(cache_dir().rglob("*.val"))
+    return cache_dir()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_corrupt_cache_is_one_line_for_info_and_clear_remakes_it(capsys, damage):
+    db = filled_cache() / "cache.db"
+    data = db.read_bytes()
+    db.write_bytes(b"not a database " * 100 if damage == "garbage" else data[: len(data) // 2])
+    capsys.readouterr()
+    assert main(["cache", "info"]) == 1
+    one_error_line(capsys.readouterr().err, "cannot be used", "cache clear")
+    assert main(["cache", "clear"]) == 0
+    assert "removed it and created an empty one" in capsys.readouterr().out
+    assert main(["cache", "info"]) == 0 and "entries: 0" in capsys.readouterr().out
+
+
+def test_clear_refuses_to_remove_a_corrupt_cache_folder_that_holds_other_files(capsys):
+    directory = filled_cache()
+    (directory / "cache.db").write_bytes(b"not a database " * 100)
+    (directory / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert main(["cache", "clear"]) == 1
+    one_error_line(capsys.readouterr().err, "notes.txt", "not removing")
+    assert (directory / "notes.txt").read_text() == "mine" and (directory / "cache.db").exists()
+
+
+def test_a_read_only_cache_is_one_line(capsys, monkeypatch):
+    import sqlite3
+
+    filled_cache()
+
+    class ReadOnly:
+        def __init__(self, directory):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("mineralbrief.cli.BriefCache", ReadOnly)
+    capsys.readouterr()
+    for command in ("info", "clear"):
+        assert main(["cache", command]) == 1
+        line = one_error_line(capsys.readouterr().err, "readonly database")
+        assert "cache clear" not in line  # clearing cannot mend a read-only cache
+    assert (cache_dir() / "cache.db").exists()
+
+
+def test_a_cache_path_that_is_a_file_is_one_line(capsys):
+    cache_dir().parent.mkdir(parents=True, exist_ok=True)
+    cache_dir().write_text("a file")
+    for command in ("info", "clear"):
+        assert main(["cache", command]) == 1
+        one_error_line(capsys.readouterr().err)
+
+
+def test_info_and_clear_without_a_cache_do_not_create_one(capsys):
+    assert main(["cache", "info"]) == 0 and "entries: 0" in capsys.readouterr().out
+    assert main(["cache", "clear"]) == 0 and not cache_dir().exists()
+
+
+def test_daily_from_stdin_that_is_not_utf8_is_a_failure_line(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", StdinBytes(b"Prix du n\xe9odyme " * 40))
+    out = tmp_path / "out"
+    assert main(["daily", "-", *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 3
+    [failure] = (out / "2026-11-21" / "failures.jsonl").read_text().splitlines()
+    assert json.loads(failure)["source"] == "stdin" and "not valid UTF-8" in failure
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run([sys.executable, "-m", "mineralbrief", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "summarize" in proc.stdout
+
+
+def test_help_shows_flag_pairs_not_types(capsys):
+    assert main(["summarize", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--cache / --no-cache" in out and "<bool>" not in out
+
+
+def test_daily_date_defaults_to_today(tmp_path, capsys):
+    from datetime import date
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(Path(ARTICLE).read_text())
+    assert main(["daily", str(inbox), "--out", str(tmp_path / "out"), "--backend", "offline", "-q"]) == 0
+    assert (tmp_path / "out" / f"{date.today().isoformat()}.json").exists()
+
+
+def test_summarize_writes_html_to_a_file(tmp_path, capsys):
+    page = tmp_path / "brief.html"
+    assert main(["summarize", str(ARTICLE), "--backend", "offline", "-f", "html", "-o", str(page)]) == 0
+    html = page.read_text()
+    assert html.lower().startswith("<!doctype html>") and 'data-ev="' in html  # claims linked to spans
+    assert "RareX" in html
+
+
+def test_stdin_keeps_a_title(monkeypatch, capsys):
+    text = Path(ARTICLE).read_text().encode()
+    monkeypatch.setattr("sys.stdin", StdinBytes(b"Wire: RareX signs an MOU\n\n" + text))
+    assert main(["summarize", "-", "--backend", "offline", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["title"] == "Wire: RareX signs an MOU"
+    monkeypatch.setattr("sys.stdin", StdinBytes(text))
+    assert main(["summarize", "-", "--backend", "offline", "-f", "json", "--title", "Given"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["title"] == "Given"
+
+
+def test_a_string_that_names_a_file_is_refused_with_a_pointer_to_path():
+    import mineralbrief
+
+    with pytest.raises(mineralbrief.ArticleError, match=r"pass Path\("):
+        mineralbrief.summarize(str(ARTICLE), backend="offline")

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 import pytest
 
 import mineralbrief
+
 from conftest import SEEDS, require_local
 
 SEED = "rarex_ussm_mou"

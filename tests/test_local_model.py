@@ -13,9 +13,10 @@ import json
 import pytest
 
 import mineralbrief
-from conftest import SEEDS, require_local
 from mineralbrief.backends.candidates import Candidates, free_schema
 from mineralbrief.domain.facts import extract_facts
+
+from conftest import SEEDS, require_local
 
 pytestmark = [pytest.mark.local]
 TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")

@@ -11,12 +11,13 @@ import re
 import pytest
 
 import mineralbrief
-from conftest import SEEDS
 from mineralbrief.backends.candidates import FACTS_KEY, Candidates, LocalDraft, free_schema
 from mineralbrief.backends.grammar import Grammar, _unquoted, literal
 from mineralbrief.domain.facts import extract_facts
 from mineralbrief.errors import ConfigError
 from mineralbrief.grounding import CONTEXT_KEY, SourceIndex
+
+from conftest import SEEDS
 
 TEXT = (SEEDS / "rarex_ussm_mou.txt").read_text(encoding="utf-8")
 

@@ -9,9 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 import mineralbrief
-from helpers import reference
 from mineralbrief.models import BriefContent
 from mineralbrief.schema import schemas
+
+from helpers import reference
 
 ROOT = Path(__file__).resolve().parent.parent
 

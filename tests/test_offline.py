@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import mineralbrief
+
 from conftest import SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

@@ -9,6 +9,7 @@ import time
 import pytest
 
 import mineralbrief
+
 from conftest import FAST, SEEDS
 from helpers import invented, reference, schema_breaking
 from oai_server import Reply, answer
@@ -200,3 +201,39 @@ def test_summarizer_reuses_one_client(server):
     assert a.grounding.ok and b.grounding.ok
     assert s.backend.client is s.backend.client
     assert len({h.get("user-agent") for h in server.headers}) == 1
+
+
+def test_a_trickling_server_meets_the_call_deadline(server):
+    """One byte every 50 ms never trips a 1 s read timeout; the call's deadline ends it."""
+    server.push(*[Reply(kind="trickle", trickle=0.05, body={"choices": [{"message": {"content": "x" * 500}}]})] * 3)
+    t0 = time.perf_counter()
+    with pytest.raises(mineralbrief.TransportError) as info:
+        run(server, timeout=1.0, deadline=1.5, max_attempts=3)
+    assert time.perf_counter() - t0 < 4
+    assert info.value.attempts == 1 and "deadline" in str(info.value)
+
+
+def test_retry_after_longer_than_a_call_may_wait_fails_at_once(server):
+    server.push(*[Reply(status=429, body={"error": {"message": "come back in an hour"}},
+                        headers={"retry-after": "3600"})] * 4)
+    t0 = time.perf_counter()
+    with pytest.raises(mineralbrief.TransportError) as info:
+        run(server, max_attempts=4)
+    assert time.perf_counter() - t0 < 2 and len(server.requests) == 1
+    assert info.value.last_status == 429
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"choices": []}', b"null", b"[]", b"", b'{"choices": [{"index": 0}]}',
+                                  b"[" * 200_000 + b"]" * 200_000],
+                         ids=["empty-object", "no-choices", "null", "list", "empty-body", "no-message", "deep"])
+def test_a_200_that_is_not_a_completion_is_a_transport_fault(server, body):
+    server.push(*[Reply(kind="raw", body=body)] * 2, answer(reference()))
+    brief = run(server, max_attempts=3)
+    assert brief.grounding.ok and len(server.requests) == 3  # retried, then answered
+
+
+def test_a_200_that_never_becomes_a_completion_is_one_clear_error(server):
+    server.push(*[Reply(kind="raw", body=b'{"choices": []}')] * 2)
+    with pytest.raises(mineralbrief.TransportError, match="not a chat completion") as info:
+        run(server, max_attempts=2)
+    assert info.value.attempts == 2

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 import mineralbrief
+
 from conftest import FAST, SEEDS
 from helpers import reference
 from oai_server import Reply, answer
@@ -39,3 +40,31 @@ def test_key_not_in_logs_on_success_or_cache(server, caplog, tmp_path):
     for path in (tmp_path / "cache").rglob("*"):
         if path.is_file():
             assert b"SECRET0123456789" not in path.read_bytes()
+
+
+def test_a_key_echoed_by_the_server_never_reaches_a_log_line(server, caplog):
+    """The server repeats the key in its error body; instructor and openai log the error;
+    every record that passes mineralbrief's stack comes out redacted."""
+    import logging
+
+    from oai_server import Reply
+
+    key = "sk-live-Echo0123456789abcdefGHIJ"
+    server.push(Reply(status=400, body={"error": {"message": f"Incorrect API key provided: {key}"}}))
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="instructor")  # the CLI quiets it; a service may not
+    with pytest.raises(mineralbrief.BackendError) as info:
+        mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", base_url=server.base_url, api_key=key, cache=False)
+    assert key not in str(info.value)
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "Incorrect API key provided: ***" in logged  # instructor logged the error, redacted
+    assert key not in logged and "Echo0123456789" not in logged
+
+
+def test_url_credentials_are_neither_logged_nor_keyed():
+    from mineralbrief.redact import redact
+
+    s = mineralbrief.Settings(base_url="https://user:hunter2pass@proxy.example.test:8443/v1")
+    assert "hunter2pass" not in s.endpoint_host and s.endpoint_host == "proxy.example.test:8443"
+    assert "hunter2pass" not in redact("POST https://user:hunter2pass@proxy.example.test/v1 failed")
+    assert redact("Authorization: Bearer abc.def-123") == "Authorization: ***"

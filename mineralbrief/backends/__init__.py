@@ -1,1 +1,33 @@
 """Backends: each turns a ``GenerationRequest`` into a ``Generation`` (see ``base.py``)."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..errors import ConfigError
+from .base import Backend
+
+
+def make_backend(settings: Settings) -> Backend:
+    """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai).
+
+    Raises:
+        ConfigError: a model was asked for (``model=``, ``--model``, ``MINERALBRIEF_MODEL``)
+            but there is no key or endpoint to ask it: no silent offline brief instead.
+    """
+    name = settings.resolved_backend
+    if settings.backend == "auto" and name == "offline" and "model" in settings.model_fields_set:
+        raise ConfigError(
+            f"model {settings.model!r} was asked for, but no API key or endpoint is set: set OPENAI_API_KEY "
+            "(or MINERALBRIEF_API_KEY), pass api_key= or base_url=, or choose backend='offline' "
+            "(--backend offline) to brief without a model")
+    if name == "openai":
+        from .openai_compat import OpenAICompatBackend
+
+        return OpenAICompatBackend(settings)
+    if name == "local":
+        from .local import LocalBackend
+
+        return LocalBackend(settings)
+    from .offline import OfflineBackend
+
+    return OfflineBackend()

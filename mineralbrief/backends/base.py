@@ -30,11 +30,13 @@ class GenerationRequest:
         article: the article.
         facts: the domain scan of the article (hints for a prompt, choices for a grammar).
         index: the article prepared for grounding, built once, used by every check.
+        language: ``"en"``, or ``"other"`` / ``"other:SCRIPT"`` (``domain.language``).
     """
 
     article: Article
     facts: Facts
     index: SourceIndex
+    language: str = "en"
 
     @property
     def hints(self) -> str:
@@ -48,12 +50,15 @@ class Generation:
 
     ``grounding`` is the report of the check the backend already ran on this very draft
     against ``request.index`` (the LLM backends do, to re-ask); None lets the API check it.
+    ``notes`` say what the reader must know about the draft (e.g. a language the backend
+    cannot read); they reach ``Brief.notes``.
     """
 
     content: BriefContent
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
     grounding: GroundingReport | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @runtime_checkable
@@ -141,4 +146,13 @@ def merge_generations(gens: list[Generation], model: str | None) -> Generation:
     usage = Usage()
     for g in gens:
         usage = usage + g.usage
-    return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model)
+    notes = list(dict.fromkeys(n for g in gens for n in g.notes))
+    return Generation(content=merge_contents([g.content for g in gens]), usage=usage, model=model, notes=notes)
+
+
+def unread_language_note(backend: str, language: str) -> str:
+    """The note of a backend that reads English only, for an article that is not in English."""
+    script = f", {language.split(':', 1)[1].title()} script" if ":" in language else ""
+    return (f"This article is not in English{script}, and the {backend} backend reads English only: "
+            "deals, amounts and names it states may be missing from this brief. Brief it with a model "
+            "(backend='openai') to read it.")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
@@ -33,8 +33,17 @@ from ..domain.facts import Facts
 from ..domain.numbers import find_amounts
 from ..grounding import check_in_context, name_key
 from ..models import (
-    Amount, BriefContent, Claim, DealSummary, DealType, EntityKind, EntityProfile, Evidence, Party,
-    RiskCategory, RiskQuestion,
+    Amount,
+    BriefContent,
+    Claim,
+    DealSummary,
+    DealType,
+    EntityKind,
+    EntityProfile,
+    Evidence,
+    Party,
+    RiskCategory,
+    RiskQuestion,
 )
 from .grammar import draft_grammar
 from .offline import PRIORITY, _quote, candidate_questions, public_funding, score_sentences
@@ -295,7 +304,7 @@ def free_schema() -> dict[str, Any]:
     party = _object({"name": _string(NAME_CHARS), "role": {"type": "string", "enum": ROLES}})
     deal = _object({
         "quote": _string(QUOTE_CHARS, 20),
-        "deal_type": {"type": "string", "enum": list(DealType.__args__)},
+        "deal_type": {"type": "string", "enum": list(get_args(DealType))},
         "binding": {"type": ["boolean", "null"]},
         "parties": _array(party, 4),
         "commodities": _array(_string(20), 6),
@@ -306,10 +315,10 @@ def free_schema() -> dict[str, Any]:
         "key_points": _array(_string(QUOTE_CHARS, 20), MAX_KEY_POINTS, 3),
         "deals": _array(deal, MAX_DEALS),
         "entities": _array(_object({"name": _string(NAME_CHARS),
-                                    "kind": {"type": "string", "enum": list(EntityKind.__args__)}}), MAX_ENTITIES),
+                                    "kind": {"type": "string", "enum": list(get_args(EntityKind))}}), MAX_ENTITIES),
         "elements": _array(_string(20), 10),
         "bottom_line": _string(BOTTOM_LINE_CHARS, 30),
         "questions": _array(_object({"question": _string(QUESTION_CHARS, 15),
-                                     "category": {"type": "string", "enum": list(RiskCategory.__args__)}}),
+                                     "category": {"type": "string", "enum": list(get_args(RiskCategory))}}),
                             MAX_QUESTIONS, 2),
     })

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from ..models import EntityKind
 
@@ -113,7 +113,7 @@ def draft_grammar(
     g.add("ws", '" "?')
     g.add("char", _CHAR)
     g.string("headline", 10, headline_chars)
-    g.choice("kind", list(EntityKind.__args__))
+    g.choice("kind", list(get_args(EntityKind)))
     g.choice("role", roles)
 
     kp = [g.add(f"kp{i}", literal(s)) for i, s in enumerate(cands.sentences)]

@@ -41,7 +41,7 @@ from ..errors import ArticleError, BackendError, ConfigError, MineralBriefError,
 from ..grounding import CONTEXT_KEY
 from ..models import BriefContent, Usage
 from ..prompts import LOCAL_NAMES, prompt_version, render
-from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
+from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations, unread_language_note
 from .candidates import FACTS_KEY, Candidates, LocalDraft, free_schema
 from .openai_compat import raw_answer
 
@@ -168,8 +168,12 @@ class LocalBackend(BaseBackend):
     def generate(self, request: GenerationRequest) -> Generation:
         chunks = chunk_requests(request, self.input_chars, rescan=True)  # choices come from each chunk
         if chunks is None:
-            return self._generate_one(request)
-        return merge_generations([self._generate_one(c) for c in chunks], self.model_id)
+            gen = self._generate_one(request)
+        else:
+            gen = merge_generations([self._generate_one(c) for c in chunks], self.model_id)
+        if request.language != "en":  # its candidates come from the English domain layer
+            gen.notes.append(unread_language_note("local", request.language))
+        return gen
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         s, article = self.settings, request.article
@@ -228,6 +232,8 @@ class LocalBackend(BaseBackend):
             )
         except (InstructorRetryException, IncompleteOutputException) as exc:
             return self._after_failure(exc, request, tally, facts)
+        if draft._content is None:  # pragma: no cover - set by LocalDraft's validator whenever it passes
+            raise BackendError(f"{article.id}: the local draft was not converted", article_id=article.id)
         return Generation(content=draft._content, usage=tally.usage, model=self.model_id, grounding=draft._report)
 
 

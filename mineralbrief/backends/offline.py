@@ -18,9 +18,17 @@ from ..domain.deals import Sentence, binding_in, status_in
 from ..domain.facts import Facts
 from ..errors import ArticleError
 from ..models import (
-    Amount, BriefContent, Claim, DealSummary, EntityProfile, Evidence, Party, RiskQuestion, Usage,
+    Amount,
+    BriefContent,
+    Claim,
+    DealSummary,
+    EntityProfile,
+    Evidence,
+    Party,
+    RiskQuestion,
+    Usage,
 )
-from .base import BaseBackend, Generation, GenerationRequest
+from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
 
 VERSION = "offline-1"
 LABEL = {
@@ -43,8 +51,10 @@ _BOILERPLATE = re.compile(
 _COMPANY_KINDS = {"company"}
 _AREA_UNITS = {"acres", "hectares", "km"}
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
-_COST = re.compile(r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
-_STRONG_MONEY = re.compile(r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
+_COST = re.compile(
+    r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
+_STRONG_MONEY = re.compile(
+    r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
 
 
@@ -92,8 +102,16 @@ class OfflineBackend(BaseBackend):
         try:
             content = build_brief(request.facts, request.article.title)
         except ArticleError as exc:
-            raise ArticleError(f"{request.article.id}: {exc}", article_id=request.article.id) from None
-        return Generation(content=content, usage=Usage(), model=VERSION)
+            why = str(exc) if request.language == "en" else unread_language_note("offline", request.language)
+            raise ArticleError(f"{request.article.id}: {why}", article_id=request.article.id) from None
+        if request.language == "en":
+            return Generation(content=content, usage=Usage(), model=VERSION)
+        if not content.deals:  # "no deal is reported" would claim what this backend cannot know
+            content.bottom_line = Claim(
+                text="No deal could be read: the article is not in English and this backend reads English only.",
+                evidence=content.bottom_line.evidence)
+        return Generation(content=content, usage=Usage(), model=VERSION,
+                          notes=[unread_language_note("offline", request.language)])
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         return self.generate(request)  # a few milliseconds of CPU: a thread would only add to it
@@ -108,8 +126,10 @@ def score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
     companies, states, amounts = [0] * n, [0] * n, [0] * n
     elements: list[set[str]] = [set() for _ in range(n)]
     for o in facts.orgs:
-        counter = companies if o.kind == "company" else states if o.kind in _STATE_KINDS else None
-        for sp in o.spans if counter is not None else ():
+        if o.kind != "company" and o.kind not in _STATE_KINDS:
+            continue
+        counter = companies if o.kind == "company" else states
+        for sp in o.spans:
             i = facts.sentence_index(sp[0])
             if i is not None:
                 counter[i] += 1
@@ -221,7 +241,7 @@ def _candidates(facts: Facts) -> list[_Candidate]:
     out: list[_Candidate] = []
     company_names = {o.name for o in facts.companies}
     public_bodies = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-    for s, kinds_here in zip(facts.sentences, _cue_types(facts)):
+    for s, kinds_here in zip(facts.sentences, _cue_types(facts), strict=True):
         deal_type = next((t for t in PRIORITY if t in kinds_here), None)
         if deal_type is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
             continue
@@ -297,7 +317,8 @@ def _deals(facts: Facts) -> list[DealSummary]:
         binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
         dates = [d for d in facts.dates if any(_inside((d.start, d.end), s) for s in sentences)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
-        places = list(dict.fromkeys(loc for loc, a, _ in facts.locations if any(_inside((a, a + 1), s) for s in sentences)))
+        places = list(dict.fromkeys(
+            loc for loc, a, _ in facts.locations if any(_inside((a, a + 1), s) for s in sentences)))
         commodities = list(dict.fromkeys(
             e.element for e in facts.elements if any(_inside((e.start, e.end), s) for s in sentences)))
         deals.append(DealSummary(
@@ -377,7 +398,8 @@ def _article(word: str) -> str:
 _FACILITY = re.compile(r"\b(?:plant|facility|refinery|processing hub|hub|mine|site|separation)\b", re.I)
 _CHINA = re.compile(r"\bChin(?:a|ese)\b[^.]{0,80}\b(?:export controls?|restrict\w*|ban|licen[cs]\w*)|"
                     r"\b(?:export controls?|restrict\w*)\b[^.]{0,80}\bChin(?:a|ese)\b", re.I)
-_TIMELINE = re.compile(r"\b(?:by|in|from|until)\s+(?:early |mid-|late )?(?:19|20)\d{2}\b|\bfirst production\b|commissioning", re.I)
+_TIMELINE = re.compile(
+    r"\b(?:by|in|from|until)\s+(?:early |mid-|late )?(?:19|20)\d{2}\b|\bfirst production\b|commissioning", re.I)
 
 
 def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:

@@ -37,24 +37,20 @@ from ..errors import BackendError, ConfigError, MineralBriefError, TransportErro
 from ..grounding import ground, reask_message
 from ..models import BriefContent, Usage
 from ..prompts import prompt_version, render
+from ..redact import protect_logs, redact
 from ..retry import RETRY_STATUSES
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
 
 RESPONSE_MODEL = instructor.response_schema(BriefContent)
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
-_KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_*.-]{4,}|Bearer\s+\S+)")
 # connections kept open: a batch of 32 calls in flight reuses them instead of reconnecting
 _LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=128)
 
 
 def scrub(text: str, settings: Settings) -> str:
     """Remove the API key (and anything shaped like one) from a message."""
-    if settings.api_key is not None:
-        secret = settings.api_key.get_secret_value()
-        if secret:
-            text = text.replace(secret, "***")
-    return _KEY_LIKE.sub("***", text)
+    return redact(text, frozenset({settings.api_key.get_secret_value()}) if settings.api_key else frozenset())
 
 
 def raw_answer(completion: Any) -> str | None:
@@ -136,7 +132,7 @@ class _Dialogue:
         ]
         return None
 
-    def failure(self, exc: Exception) -> Exception:
+    def failure(self, exc: Exception) -> BaseException:
         """What a failed call raises: one of ours, with the attempts and usage so far."""
         article_id = self.request.article.id
         if isinstance(exc, MineralBriefError):
@@ -174,11 +170,12 @@ class _Dialogue:
         root: BaseException = exc  # "Connection error." says nothing: name what went wrong below it
         while root.__cause__ is not None and not isinstance(root, ExchangeFailed):
             root = root.__cause__
-        attempts = root.attempts if isinstance(root, ExchangeFailed) else 1
-        status = root.last_status if isinstance(root, ExchangeFailed) else None
-        what = str(root) if isinstance(root, ExchangeFailed) else f"{type(root).__name__}: {root}"
+        if isinstance(root, ExchangeFailed):
+            attempts, last, what = root.attempts, root.last_status, str(root)
+        else:
+            attempts, last, what = 1, None, f"{type(root).__name__}: {root}"
         return TransportError(f"endpoint kept failing: {scrub(what, s)[:200]}", attempts=attempts,
-                              last_status=status, article_id=article_id, usage=self.usage)
+                              last_status=last, article_id=article_id, usage=self.usage)
 
 
 class OpenAICompatBackend(BaseBackend):
@@ -200,6 +197,7 @@ class OpenAICompatBackend(BaseBackend):
                 "no API key: set OPENAI_API_KEY (or MINERALBRIEF_API_KEY), pass api_key=..., "
                 "or point base_url at a local OpenAI-compatible server")
         self.settings = settings
+        protect_logs(settings.api_key.get_secret_value() if settings.api_key else "")
         self._system = render("system.j2")
         self._openai: openai.OpenAI | None = None
         self._client: instructor.Instructor | None = None

@@ -143,7 +143,7 @@ class RetryingTransport(httpx.BaseTransport):
                     response = self._inner.handle_request(request)
                     try:
                         body = bytearray()
-                        for chunk in response.stream:
+                        for chunk in response.stream:  # type: ignore[union-attr]
                             body += chunk
                             _deadline_check(deadline)
                             if len(body) > MAX_BODY:

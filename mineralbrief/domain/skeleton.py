@@ -1,0 +1,82 @@
+"""The skeleton of a text: what it looks like to a reader, whatever characters spell it.
+
+"Ignore previous instructions" written with a Cyrillic о, a zero-width space inside a word,
+full-width letters, or "Sуstem:" with a Cyrillic у reads the same to a model as the plain words,
+so the injection check reads the skeleton: NFKC (full-width and compatibility forms), invisible
+format characters dropped, and letters that are confusable with an ASCII letter (the Unicode
+confusables table, from ``confusable-homoglyphs``) mapped to it. ``skeleton`` keeps, for each
+character of the skeleton, the offset it came from, so a passage found there is a span of the
+original text.
+
+ASCII text is its own skeleton (no per-character work); only runs of other characters are
+mapped, one character at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=1)
+def _ascii_twins() -> dict[str, str]:
+    """Each non-ASCII character that is confusable with an ASCII letter or digit, and that one."""
+    twins: dict[str, str] = {}
+    for char, entries in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for entry in entries:
+            twin = entry.get("c", "")
+            if len(twin) == 1 and twin.isascii() and twin.isalnum():
+                twins[char] = twin
+                break
+    return twins
+
+
+@lru_cache(maxsize=65536)
+def _map_char(ch: str) -> str:
+    """What one non-ASCII character reads as: "" for an invisible one."""
+    if unicodedata.category(ch) in ("Cf", "Mn", "Me"):  # zero-width, joiners, combining marks
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if unicodedata.category(c) in ("Cf", "Mn", "Me"):
+            continue
+        out.append(c if c.isascii() else _ascii_twins().get(c, c))
+    return "".join(out)
+
+
+def skeleton(text: str) -> tuple[str, list[int] | None]:
+    """The skeleton of ``text`` and, for each of its characters, the offset in ``text`` it came
+    from; ``None`` for the map when the two are the same length and aligned (ASCII text)."""
+    if text.isascii():
+        return text, None
+    parts: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for m in _NON_ASCII.finditer(text):
+        start = m.start()
+        parts.append(text[last:start])
+        offsets.extend(range(last, start))
+        for i, ch in enumerate(m.group(), start):
+            mapped = _map_char(ch)
+            parts.append(mapped)
+            offsets.extend([i] * len(mapped))
+        last = m.end()
+    parts.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    return "".join(parts), offsets
+
+
+def span_in_text(offsets: list[int] | None, start: int, end: int, length: int) -> tuple[int, int]:
+    """The span of the original text that the skeleton's ``[start, end)`` came from."""
+    if offsets is None:
+        return start, end
+    if start >= len(offsets):
+        return length, length
+    return offsets[start], (offsets[end - 1] + 1) if end > start else offsets[start]

@@ -1,0 +1,61 @@
+"""The daily merge on real reporting: one deal written up by several outlets is one entry;
+two deals of one company never merge. The names and sums below are the way real outlets vary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mineralbrief.daily import daily_brief
+from mineralbrief.domain.aliases import link_variants
+from mineralbrief.evaluate import gold_brief
+
+DAY = date(2026, 11, 21)
+
+
+def brief(name, *deals, entities=()):
+    return gold_brief({"deals": [{"parties": p, "deal_type": t, "amounts": a} for p, t, a in deals],
+                       "entities": [{"name": e, "kind": "company"} for e in entities]}, name)
+
+
+@pytest.mark.parametrize("short,long_", [
+    ("gm", "general motors"), ("lac", "lithium americas"), ("doe", "department of energy"),
+    ("perpetua", "perpetua resources"), ("general motors", "general motors holdings"),
+    ("us energy department", "department of energy"), ("pentagon", "department of defense"),
+    ("exim", "export import bank of the united states"),
+])
+def test_names_outlets_use_for_one_organisation_are_linked(short, long_):
+    assert any({a, b} == {short, long_} for a, b, _ in link_variants([short, long_, "tesla"]))
+
+
+@pytest.mark.parametrize("keys", [["china", "china molybdenum"], ["lithium", "lithium americas"],
+                                  ["gm", "general motors", "green metals"], ["ford", "ford motor", "ford credit"]])
+def test_common_words_ambiguous_initials_and_ambiguous_short_forms_are_not_linked(keys):
+    """A country or a mineral is not a company's short form; "GM" with two names of those
+    initials, or "Ford" with two different longer Ford names, is not guessed."""
+    linked = {frozenset((a, b)) for a, b, _ in link_variants(keys)}
+    assert frozenset(keys[:2]) not in linked
+
+
+def test_one_loan_written_up_four_ways_is_one_entry_with_every_source():
+    day = daily_brief([
+        brief("release", (["Lithium Americas Corp.", "U.S. Department of Energy"], "funding", ["US$2.26 billion"])),
+        brief("wire", (["Lithium Americas", "U.S. Energy Department"], "funding", ["$2.26 billion"])),
+        brief("newsletter", (["LAC", "DOE"], "funding", ["$2.3bn"]), entities=["Lithium Americas Corp."]),
+        brief("trade", (["Lithium Americas", "Department of Energy"], "funding", ["about $2.3 billion"])),
+    ], date=DAY)
+    assert [len(d.sources) for d in day.deals] == [4]
+    assert len(day.deals[0].merged) == 3 and day.name_links
+
+
+def test_two_loans_of_one_lender_and_two_deals_of_one_buyer_stay_apart():
+    day = daily_brief([
+        brief("a", (["Lithium Americas", "Department of Energy"], "funding", ["US$2.26 billion"]),
+              (["Lithium Americas", "General Motors"], "offtake", [])),
+        brief("b", (["Novonix", "Department of Energy"], "funding", ["US$754.8 million"]),
+              (["Novonix", "Panasonic Energy"], "offtake", [])),
+        brief("c", (["Element 25", "General Motors"], "offtake", []),
+              (["Lithium Americas", "Department of Energy"], "funding", ["US$1.1 billion"])),
+    ], date=DAY)
+    assert all(len(d.sources) == 1 for d in day.deals)  # a different sum is a different loan
