@@ -30,3 +30,26 @@ def test_offline_finds_the_mou_and_its_parties():
     names = {p.name for p in mou[0].parties}
     assert "RareX Limited" in names and any("Strategic Metals" in n for n in names)
     assert {"dysprosium", "terbium", "scandium", "gallium"} <= set(brief.elements)
+
+
+ZH = ("力拓矿业与澳大利亚锂业公司于2026年3月4日签署谅解备忘录，双方计划投资5亿美元在西澳大利亚建设氢氧化锂精炼厂。"
+      "根据协议，双方将在六个月内完成可行性研究。公司董事长表示，该项目将加强供应链安全。"
+      "该精炼厂预计每年生产二万五千吨电池级氢氧化锂。双方还同意在最终投资决定前共同寻求政府融资。")
+AR = ("وقعت شركة معادن السعودية مذكرة تفاهم بقيمة 500 مليون دولار مع شركة تعدين أسترالية لتطوير مشروع لليثيوم. "
+      "وقال الرئيس التنفيذي إن الاتفاقية تعزز أمن سلاسل الإمداد. وسيتم استكمال دراسة الجدوى خلال ستة أشهر. "
+      "ويتوقع أن ينتج المشروع خمسة وعشرين ألف طن سنويا من هيدروكسيد الليثيوم.")
+
+
+@pytest.mark.parametrize("text,script", [(ZH, "CJK"), (AR, "ARABIC")])
+def test_an_article_the_offline_backend_cannot_read_is_flagged_not_called_clean(text, script):
+    """A Chinese or Arabic report of a US$500m MOU must not come back as a clean 'no deal'."""
+    brief = mineralbrief.summarize(text, backend="offline")
+    assert brief.language == f"other:{script}"
+    assert brief.notes and "not in English" in brief.notes[0]
+    assert "No specific deal is reported" not in brief.bottom_line.text
+    assert "Note:" in brief.to_markdown()
+
+
+def test_an_english_article_has_no_language_note():
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")
+    assert brief.language == "en" and brief.notes == []

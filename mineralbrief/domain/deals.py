@@ -40,7 +40,10 @@ STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("announced", re.compile(r"\b(?:announced|announces|unveiled)\b", re.I)),
 ]
 
-_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+# a full stop, then a capital, a digit, or a letter of a script without case (Arabic, Hebrew...)
+_SPLIT = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
+# Chinese and Japanese end a sentence with a full-width stop and no space
+_WIDE_END = re.compile(r"[。！？][」』”’）)]*")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|U\.S|D\.C|U\.K|e\.g|i\.e)\.)$")
 _INITIAL = re.compile(r"\b[A-Z]\.$")
 # Both end in "$" and match at most 6 characters: they are run on the last few characters
@@ -72,16 +75,25 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their spans; lines (headings, bullets) never run together."""
     out: list[Sentence] = []
     for line in re.finditer(r"[^\n]+", text):
-        chunk, base = line.group(0), line.start()
-        pos = 0
-        for m in _SPLIT.finditer(chunk):
-            tail = max(pos, m.start() - _TAIL)
-            if _ABBREV.search(chunk, tail, m.start()) or _INITIAL.search(chunk, tail, m.start()):
-                continue
-            _add(out, chunk, base, pos, m.start() + 1)
-            pos = m.end()
-        _add(out, chunk, base, pos, len(chunk))
+        whole, start = line.group(0), line.start()
+        cut = 0
+        for wide in _WIDE_END.finditer(whole):
+            _split_run(out, whole[cut:wide.end()], start + cut)
+            cut = wide.end()
+        _split_run(out, whole[cut:], start + cut)
     return out
+
+
+def _split_run(out: list[Sentence], chunk: str, base: int) -> None:
+    """Split one run of a line at full stops (abbreviations and initials excepted)."""
+    pos = 0
+    for m in _SPLIT.finditer(chunk):
+        tail = max(pos, m.start() - _TAIL)
+        if _ABBREV.search(chunk, tail, m.start()) or _INITIAL.search(chunk, tail, m.start()):
+            continue
+        _add(out, chunk, base, pos, m.start() + 1)
+        pos = m.end()
+    _add(out, chunk, base, pos, len(chunk))
 
 
 _FORCED = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
