@@ -16,15 +16,18 @@ _ENGLISH = frozenset(
     "the of and to in a for on with is was by as that at from its said will be has have are it an "
     "this which or were their not per under into than also".split())
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def language_of(text: str, sample: int = 20_000) -> str:
+def language_of(text: str, sample: int = 8_000) -> str:
     """``"en"`` for English, else ``"other"`` with the script when it is not Latin
     (``"other:CJK"``, ``"other:ARABIC"``, ``"other:CYRILLIC"``...). Reads the first
     ``sample`` characters: cost does not grow with the article."""
     head = text[:sample]
     scripts: Counter[str] = Counter()
-    for ch in head:
+    scripts["LATIN"] = sum(len(m) for m in _ASCII_LETTERS.findall(head))
+    for ch in _NON_ASCII.findall(head):  # only the characters outside ASCII are looked up one by one
         if ch.isalpha():
             scripts[_script(ch)] += 1
     letters = sum(scripts.values())
