@@ -27,6 +27,7 @@ from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
 from .cache import BriefCache
 from .errors import ConfigError, MineralBriefError
+from .redact import redact
 from .schema import write_schemas
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
@@ -344,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("aborted")
     except MineralBriefError as exc:
         if debug:
-            raise
+            return _trace()
         return _fail(f"{type(exc).__name__}: {exc}",
                      EXIT_NOTHING_BRIEFED if isinstance(exc, NothingToBriefError) else EXIT_ERROR)
     except BrokenPipeError:  # the reader went away (| head): nothing more to say
@@ -352,13 +353,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except OSError as exc:  # e.g. no space left for stdout redirected to a file
         if debug:
-            raise
+            return _trace()
         return _fail(f"{type(exc).__name__}: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
     except Exception as exc:
         if _is_usage_error(exc):
             return _usage(exc)
         if debug:
-            raise
+            return _trace()
         # a bug: still one line, and the way to see more
         return _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
     code = code if isinstance(code, int) else EXIT_OK
@@ -382,8 +383,18 @@ def _usage(exc: Any) -> int:
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> int:
-    # one line, whatever the message holds (a file name with a newline, a multi-line error)
-    typer.echo(f"mineralbrief: error: {' '.join(message.split())}", err=True)
+    # one line, whatever the message holds (a file name with a newline, a multi-line error),
+    # and never a key a server echoed into it
+    typer.echo(f"mineralbrief: error: {redact(' '.join(message.split()))}", err=True)
+    return code
+
+
+def _trace(code: int = EXIT_ERROR) -> int:
+    """--debug: the traceback of the error being handled, with secrets redacted (a server that
+    echoes the key puts it in the exception chain's messages)."""
+    import traceback
+
+    sys.stderr.write(redact(traceback.format_exc()))
     return code
 
 

@@ -68,3 +68,15 @@ def test_url_credentials_are_neither_logged_nor_keyed():
     assert "hunter2pass" not in s.endpoint_host and s.endpoint_host == "proxy.example.test:8443"
     assert "hunter2pass" not in redact("POST https://user:hunter2pass@proxy.example.test/v1 failed")
     assert redact("Authorization: Bearer abc.def-123") == "Authorization: ***"
+
+
+def test_debug_tracebacks_never_show_the_key(server, capsys, monkeypatch):
+    from mineralbrief.cli import main
+
+    key = "sk-live-Trace0123456789abcdefGHIJ"
+    server.push(Reply(status=401, body={"error": {"message": f"Incorrect API key provided: {key}"}}))
+    monkeypatch.setenv("OPENAI_API_KEY", key + "\n")  # a trailing newline, as `export KEY=$(cat file)` gives
+    code = main(["--debug", "summarize", str(ARTICLE), "--base-url", server.base_url, "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" in err and "401" in err  # the traceback, and the key stripped of its newline
+    assert key not in err and "Trace0123456789" not in err
