@@ -33,7 +33,9 @@ def _ascii_twins() -> dict[str, str]:
         for entry in entries:
             twin = entry.get("c", "")
             if len(twin) == 1 and twin.isascii() and twin.isalnum():
-                twins[char] = twin
+                # the table's prototype of every I-shaped glyph is "l": a capital Cyrillic or
+                # Greek I would turn "Ignore" into "lgnore"
+                twins[char] = "I" if twin == "l" and char.isupper() else twin
                 break
     return twins
 
@@ -44,7 +46,7 @@ def _map_char(ch: str) -> str:
     if unicodedata.category(ch) in ("Cf", "Mn", "Me"):  # zero-width, joiners, combining marks
         return ""
     out = []
-    for c in unicodedata.normalize("NFKC", ch):
+    for c in unicodedata.normalize("NFKD", ch):  # NFKD: "ö" sheds its mark, as "o" + U+0308 does
         if unicodedata.category(c) in ("Cf", "Mn", "Me"):
             continue
         out.append(c if c.isascii() else _ascii_twins().get(c, c))
