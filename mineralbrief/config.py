@@ -91,6 +91,8 @@ class Settings(BaseSettings):
             return None
         if any(c.isspace() or not c.isprintable() for c in key):
             raise ValueError("api_key holds a space or a control character inside it (the key itself is not shown)")
+        if not key.isascii():  # it goes in an HTTP header: a bare UnicodeEncodeError otherwise
+            raise ValueError("api_key holds a non-ASCII character (the key itself is not shown)")
         return SecretStr(key)
 
     @field_validator("base_url")
