@@ -159,8 +159,12 @@ def summarize_many(
     out: queue.Queue[Any] = queue.Queue(maxsize=max(2, concurrency * 2))
     stop = threading.Event()
     done = object()
+    running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = []
 
     async def deliver() -> None:
+        running.append((asyncio.get_running_loop(), asyncio.current_task()))  # type: ignore[arg-type]
+        if stop.is_set():  # the caller stopped before the loop began
+            return
         batch = asummarize_many(articles, concurrency=concurrency, budget_tokens=budget_tokens,
                                 summarizer=summarizer, **settings)
         async for result in batch:
@@ -202,4 +206,10 @@ def summarize_many(
             yield item
     finally:
         stop.set()
+        if running and worker.is_alive():  # cancel what is in flight now, not at its next answer
+            loop, task = running[0]
+            try:
+                loop.call_soon_threadsafe(task.cancel)
+            except RuntimeError:  # the loop has just ended
+                pass
         worker.join(timeout=5)
