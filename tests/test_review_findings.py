@@ -11,6 +11,7 @@ import warnings
 from datetime import date
 
 import pytest
+from test_merge import brief
 
 import mineralbrief
 from mineralbrief.batch import summarize_many
@@ -22,7 +23,6 @@ from conftest import FAST, SEEDS
 from fixture_model import fixture_reply
 from helpers import reference
 from oai_server import FakeOpenAIServer, answer
-from test_merge import brief
 
 DAY = date(2026, 11, 21)
 
