@@ -71,24 +71,30 @@ def _deal_key(deal: DealSummary, resolve: _Resolver) -> tuple[str, frozenset[str
     return _FAMILY.get(deal.deal_type, "other"), frozenset(k for k in (resolve(p.name) for p in deal.parties) if k)
 
 
-def _same(a: frozenset[str], b: frozenset[str]) -> bool:
+def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary) -> bool:
+    """Two reports of one deal: two shared parties (and sums that do not disagree), or, when a
+    report names one party only, that party and sums that agree (a one-party placement must not
+    swallow another company's grant)."""
     shared = len(a & b)
-    return shared >= 2 or (shared >= 1 and min(len(a), len(b)) == 1)
+    if shared >= 2:
+        return _same_money(da, db)
+    return shared >= 1 and min(len(a), len(b)) == 1 and _same_money(da, db, need_sums=True)
 
 
 ROUNDING = 0.05  # "$2.3bn" and "US$2.26 billion" are one sum; a loan and a stake usually are not
 
 
-def _same_money(a: DealSummary, b: DealSummary) -> bool:
+def _same_money(a: DealSummary, b: DealSummary, *, need_sums: bool = False) -> bool:
     """Two money deals are one only when their sums agree within rounding, in one currency (a
-    loan and a stake are two deals); sums in different or unknown currencies do not decide."""
+    loan and a stake are two deals). Sums in different or unknown currencies do not decide,
+    unless ``need_sums``: then only sums that agree make the two one."""
     if _FAMILY.get(a.deal_type) != "money":
         return True
     va = [(x.currency, x.value) for x in a.amounts if x.currency and x.value]
     vb = [(x.currency, x.value) for x in b.amounts if x.currency and x.value]
     shared = {c for c, _ in va} & {c for c, _ in vb}
     if not shared:
-        return True
+        return not need_sums
     return any(ca == cb and ca in shared and abs(x - y) <= ROUNDING * max(x, y) for ca, x in va for cb, y in vb)
 
 
@@ -96,7 +102,7 @@ def _matches(old: DailyDeal, family: str, parties: frozenset[str], deal: DealSum
     """The same deal in an earlier day's brief: same family, shared parties, agreeing sums."""
     old_family, _, rest = old.key.partition(":")
     old_parties = frozenset(rest.split("@", 1)[0].split("|"))
-    return old_family == family and _same(old_parties, parties) and _same_money(old.deal, deal)
+    return old_family == family and _same(old_parties, parties, old.deal, deal)
 
 
 def _richer(a: DealSummary, b: DealSummary) -> DealSummary:
@@ -140,8 +146,7 @@ def daily_brief(
             if not parties:
                 continue
             home = next((i for p in parties for i in by_party.get(p, [])
-                         if groups[i][0] == family and _same(groups[i][1], parties)
-                         and _same_money(groups[i][2], d)), None)
+                         if groups[i][0] == family and _same(groups[i][1], parties, groups[i][2], d)), None)
             if home is None:
                 groups.append((family, parties, d, [src]))
                 for p in parties:

@@ -2,12 +2,14 @@
 
 ``SourceIndex`` prepares the article once: a quote is looked for verbatim, then with its quotes
 and dashes unified, then in the article's normalised form (whitespace, quotes, dashes, case,
-Markdown escapes; ``domain.matching``), whose map gives offsets in the original text. ``ground`` checks a brief against it,
-fills in ``Evidence.start/end/verified`` and returns a ``GroundingReport``.
+Markdown escapes; ``domain.matching``), whose map gives offsets in the original text.
+``ground`` checks a brief against it, fills in ``Evidence.start/end/verified`` and returns a
+``GroundingReport``.
 
-The same check runs in two places: as an instructor validator (``GroundedBriefContent``, through
-the validation context) so a failing answer is re-asked with the list of what was not found, and
-once more after generation for every backend, so offsets never come from a model.
+The OpenAI-compatible backend grounds each answer and re-asks with ``reask_message`` when it
+does not ground; the local backend runs the same check as a validator of its draft model
+(``check_in_context``); the API grounds every other backend's draft. Offsets never come from a
+model.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 
-from pydantic import PrivateAttr, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 from rapidfuzz import fuzz
 
@@ -256,21 +257,6 @@ def reask_message(report: GroundingReport) -> str:
         "writes them, and drop anything the article does not state."
     )
 
-
-class GroundedBriefContent(BriefContent):
-    """The response model given to instructor: ``BriefContent`` plus the grounding validator.
-
-    The validator runs when the validation context carries a ``SourceIndex`` under
-    ``CONTEXT_KEY``; without one it is a no-op, so the class also parses plain answers.
-    """
-
-    _report: GroundingReport | None = PrivateAttr(default=None)
-
-    @model_validator(mode="after")
-    def _grounded(self, info: ValidationInfo) -> GroundedBriefContent:
-        # kept, so the API need not check the same answer twice
-        self._report = check_in_context(self, info.context)
-        return self
 
 
 def check_in_context(content: BriefContent, context: dict | None) -> GroundingReport | None:

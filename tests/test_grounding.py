@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-from helpers import reference
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain.matching import _DROP, _PRE, _UNIFY, Normalised
 from mineralbrief.grounding import SourceIndex, ground, name_key, normalise, numbers_in
 from mineralbrief.models import BriefContent
+
+from helpers import reference
 
 TEXT = ("RareX Limited (ASX: REE) signed a non\u2011binding MOU with U.S. Strategic Metals (\u201cUSSM\u201d).\n"
         "The   deal covers   US\\$1.5 billion of work on a 1,800-acre site.")

@@ -59,3 +59,15 @@ def test_two_loans_of_one_lender_and_two_deals_of_one_buyer_stay_apart():
               (["Lithium Americas", "Department of Energy"], "funding", ["US$1.1 billion"])),
     ], date=DAY)
     assert all(len(d.sources) == 1 for d in day.deals)  # a different sum is a different loan
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("australian government", "government of australia", True),
+    ("us government", "government of the united states", True),
+    ("australian government", "us government", False),
+    ("us treasury", "uk treasury", False),
+    ("the pentagon", "department of defense", True),
+])
+def test_governments_are_told_apart_by_their_country(a, b, same):
+    linked = {frozenset((x, y)) for x, y, _ in link_variants([a, b])}
+    assert (frozenset((a, b)) in linked) is same

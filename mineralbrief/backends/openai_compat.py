@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import weakref
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import httpx2 as httpx
@@ -178,6 +180,20 @@ class _Dialogue:
                               last_status=last, article_id=article_id, usage=self.usage)
 
 
+_LoopClient = tuple[instructor.AsyncInstructor, openai.AsyncOpenAI, AsyncGenerator[None, None]]
+
+
+async def _close_with_loop(client: openai.AsyncOpenAI, registry: weakref.WeakKeyDictionary[Any, Any],
+                           loop: asyncio.AbstractEventLoop) -> AsyncGenerator[None, None]:
+    """Yields once, then waits: closed by ``aclose()`` or by the loop's shutdown, it closes the
+    client's connections and forgets it."""
+    try:
+        yield
+    finally:
+        registry.pop(loop, None)
+        await client.close()
+
+
 class OpenAICompatBackend(BaseBackend):
     """Briefs from an OpenAI-compatible chat-completions endpoint, through instructor.
 
@@ -201,9 +217,8 @@ class OpenAICompatBackend(BaseBackend):
         self._system = render("system.j2")
         self._openai: openai.OpenAI | None = None
         self._client: instructor.Instructor | None = None
-        self._aopenai: openai.AsyncOpenAI | None = None
-        self._aclient: instructor.AsyncInstructor | None = None
-        self._aloop: asyncio.AbstractEventLoop | None = None
+        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopClient] = (
+            weakref.WeakKeyDictionary())
 
     def identity(self) -> dict[str, object]:
         s = self.settings
@@ -228,17 +243,23 @@ class OpenAICompatBackend(BaseBackend):
             self._client = instructor.from_openai(self._openai, mode=MODES[self.settings.mode])
         return self._client
 
-    @property
-    def aclient(self) -> instructor.AsyncInstructor:
-        """The async client of the running event loop: its connections belong to that loop."""
+    async def aclient(self) -> instructor.AsyncInstructor:
+        """The async client of the running event loop: its connections belong to that loop.
+
+        Each loop gets its own client (threads that each run a loop do not take turns on one),
+        and the client closes when its loop shuts down: ``asyncio.run`` closes the loop's
+        async generators first, and one is kept per client to close it (no socket is left for
+        the garbage collector to warn about).
+        """
         loop = asyncio.get_running_loop()
-        if self._aclient is None or self._aloop is not loop:
+        found = self._aclients.get(loop)
+        if found is None:
             transport = AsyncRetryingTransport(self.settings, httpx.AsyncHTTPTransport(limits=_LIMITS))
-            self._aopenai = openai.AsyncOpenAI(**self._client_kwargs(),
-                                               http_client=httpx.AsyncClient(transport=transport))
-            self._aclient = instructor.from_openai(self._aopenai, mode=MODES[self.settings.mode])
-            self._aloop = loop
-        return self._aclient
+            raw = openai.AsyncOpenAI(**self._client_kwargs(), http_client=httpx.AsyncClient(transport=transport))
+            closer = _close_with_loop(raw, self._aclients, loop)
+            await closer.__anext__()  # registered with the loop from here on
+            found = self._aclients[loop] = (instructor.from_openai(raw, mode=MODES[self.settings.mode]), raw, closer)
+        return found[0]
 
     def generate(self, request: GenerationRequest) -> Generation:
         chunks = chunk_requests(request, self.settings.max_input_chars)
@@ -270,7 +291,7 @@ class OpenAICompatBackend(BaseBackend):
         talk = _Dialogue(self.settings, self._system, request)
         while True:
             try:
-                content = await self.aclient.create(**talk.kwargs())
+                content = await (await self.aclient()).create(**talk.kwargs())
             except Exception as exc:
                 err = talk.failure(exc)
                 if err is exc:
@@ -286,6 +307,7 @@ class OpenAICompatBackend(BaseBackend):
         self._openai = self._client = None
 
     async def aclose(self) -> None:
-        if self._aopenai is not None and self._aloop is asyncio.get_running_loop():
-            client, self._aopenai, self._aclient, self._aloop = self._aopenai, None, None, None
-            await client.close()
+        """Close the running loop's client now (a later call in this loop opens a new one)."""
+        found = self._aclients.pop(asyncio.get_running_loop(), None)
+        if found is not None:
+            await found[2].aclose()

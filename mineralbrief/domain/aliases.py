@@ -32,6 +32,19 @@ BYNAMES: dict[str, str] = {
 }
 # A country (or "the") before an agency's name adds nothing: "U.S. Department of Energy".
 _COUNTRY_PREFIX = re.compile(r"^(?:the |us |u s |united states |american |australian |canadian |uk |british )")
+# "Australian Government" is "Government of Australia"; the country stays in the name.
+_DEMONYMS = {
+    "us": "united states", "u s": "united states", "american": "united states", "united states": "united states",
+    "australian": "australia", "canadian": "canada", "british": "united kingdom", "uk": "united kingdom",
+    "japanese": "japan", "chinese": "china", "indian": "india", "german": "germany", "french": "france",
+    "korean": "korea", "south korean": "korea", "brazilian": "brazil", "chilean": "chile",
+    "argentine": "argentina", "argentinian": "argentina", "indonesian": "indonesia", "saudi": "saudi arabia",
+    "philippine": "philippines", "malaysian": "malaysia", "kazakh": "kazakhstan", "mongolian": "mongolia",
+    "congolese": "congo", "zambian": "zambia", "tanzanian": "tanzania", "namibian": "namibia",
+    "european": "european union", "norwegian": "norway", "swedish": "sweden", "finnish": "finland",
+}
+_GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<adj>[a-z]+(?: [a-z]+)?) (?P<what>government|federal government)"
+                         r"|(?:government|federal government) of (?:the )?(?P<country>[a-z]+(?: [a-z]+)*))$")
 # "Energy Department" is "Department of Energy"; likewise ministries.
 _REORDER = re.compile(r"^(\w+(?: \w+)?) (department|ministry|agency|office)$")
 # One-word keys too common to stand for a company on their own ("General", "China", "Lithium").
@@ -48,7 +61,13 @@ _CORPORATE = frozenset("holdings holding group corp corporation company co inc l
 
 def canonical(key: str) -> str:
     """The form of an agency's key that ignores a country prefix and word order."""
+    gov = _GOVERNMENT.match(key)
+    if gov:  # the country is what tells governments apart: keep it, in one form
+        country = gov.group("country") or _DEMONYMS.get(gov.group("adj") or "", gov.group("adj") or "")
+        return f"government of {country}"
     k = _COUNTRY_PREFIX.sub("", key)
+    if " " not in k:  # one word left ("Treasury") names nothing without its country; a byname does
+        k = k if k in BYNAMES else key
     k = BYNAMES.get(k, k)
     m = _REORDER.match(k)
     if m:

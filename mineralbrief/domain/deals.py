@@ -44,7 +44,8 @@ STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
 _SPLIT = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
 # Chinese and Japanese end a sentence with a full-width stop and no space
 _WIDE_END = re.compile(r"[。！？][」』”’）)]*")
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|U\.S|D\.C|U\.K|e\.g|i\.e)\.)$")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+                     r"|vs|U\.S|D\.C|U\.K|e\.g|i\.e)\.)$")
 _INITIAL = re.compile(r"\b[A-Z]\.$")
 # Both end in "$" and match at most 6 characters: they are run on the last few characters
 # before a break (the text before a break ends with its full stop), not on the whole run

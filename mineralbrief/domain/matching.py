@@ -139,7 +139,7 @@ def _fold(text: str) -> tuple[str, _OffsetMap | None]:
 def _clusters(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``text[start:end]`` cut before every character that is not a combining mark."""
     cuts = [i for i in range(start, end) if i == start or not unicodedata.combining(text[i])]
-    return list(zip(cuts, cuts[1:] + [end]))
+    return list(zip(cuts, cuts[1:] + [end], strict=True))
 
 
 _KEPT = re.compile(r"[^\s\\*_\[\]]")

@@ -40,7 +40,8 @@ _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
-LEGAL_SUFFIX = r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LP|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)"
+LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LP"
+                r"|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)")
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
@@ -375,7 +376,7 @@ def _fold_prefixes(reg: _Registry) -> None:
     keys = [name_key(o.name) for o in companies]
     order = sorted(range(len(companies)), key=keys.__getitem__)
     sorted_keys = [keys[i] for i in order]
-    for short, skey in zip(companies, keys):
+    for short, skey in zip(companies, keys, strict=True):
         if not short.spans or len(skey.split()) < 2:
             continue
         prefix, k = skey + " ", bisect_left(sorted_keys, skey + " ")
