@@ -192,6 +192,17 @@ def test_only_http_and_no_private_surprises(site):
     assert not host_is_private("8.8.8.8") and not host_is_private("2606:4700:4700::1111")
 
 
+def test_a_host_that_does_not_resolve_is_an_error_naming_the_url(monkeypatch):
+    import socket
+
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(mineralbrief.ArticleError, match=r"^http://news\.invalid/x: .*cannot resolve"):
+        load_url("http://news.invalid/x")
+
+
 def test_robots_txt_that_is_unreachable_blocks_and_a_missing_one_allows(site):
     site.routes["/robots.txt"] = Route(b"oops", "text/plain", 503)
     with pytest.raises(mineralbrief.ArticleError, match="robots.txt"):

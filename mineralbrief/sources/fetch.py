@@ -178,6 +178,8 @@ class Fetcher:
         except _Refused as exc:  # named after the URL asked for, and the hop when redirected
             via = f" (redirected to {shown(exc.hop)})" if exc.hop != url else ""
             raise FetchError(f"{shown(url)}: {exc}{via}", article_id=shown(url), status=exc.status) from None
+        except ArticleError as exc:  # a host name that does not resolve
+            raise FetchError(f"{shown(url)}: {exc}", article_id=shown(url)) from None
         except httpx.HTTPError as exc:  # timeouts, refused connections, bad TLS, broken bodies
             why = type(exc).__name__ + (f": {exc}" if str(exc) else "")
             raise FetchError(f"{shown(url)}: cannot fetch ({redact(why)[:200]})", article_id=shown(url)) from None
