@@ -33,6 +33,7 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .sources import Fetcher, iter_source, load_url
 
 __version__ = "0.1.0"
 
@@ -56,6 +57,7 @@ __all__ = [
     "EntityProfile",
     "Evidence",
     "FakeBackend",
+    "Fetcher",
     "FunctionBackend",
     "Generation",
     "GenerationRequest",
@@ -76,7 +78,9 @@ __all__ = [
     "asummarize",
     "asummarize_many",
     "daily_brief",
+    "iter_source",
     "load_article",
+    "load_url",
     "summarize",
     "summarize_many",
 ]

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
+from . import telemetry
 from .article import Article, ArticleLike, as_article
 from .backends import make_backend
 from .backends.base import Backend, Generation, GenerationRequest
@@ -112,23 +113,25 @@ class Summarizer:
             UngroundedBriefError: ``strict=True`` and the brief could not be fully grounded.
             ConfigError: e.g. the openai backend without a key or endpoint.
         """
-        art = as_article(article)
-        key = self.cache_key(art)
-        cached = self._lookup(key, art)
-        if cached is not None:
-            return self._checked(cached, art)
-        request = self._request(art)
-        return self._finish(art, key, request, self.backend.generate(request))
+        with telemetry.article_span(self.backend) as span:  # a no-op without OpenTelemetry
+            art = span.article(as_article(article))
+            key = self.cache_key(art)
+            cached = self._lookup(key, art)
+            if cached is not None:
+                return span.brief(self._checked(cached, art))
+            request = self._request(art)
+            return span.brief(self._finish(art, key, request, self.backend.generate(request)))
 
     async def asummarize(self, article: ArticleLike) -> Brief:
         """``summarize`` for asyncio (the backend's ``agenerate``)."""
-        art = as_article(article)
-        key = self.cache_key(art)
-        cached = self._lookup(key, art)
-        if cached is not None:
-            return self._checked(cached, art)
-        request = self._request(art)
-        return self._finish(art, key, request, await self.backend.agenerate(request))
+        with telemetry.article_span(self.backend) as span:
+            art = span.article(as_article(article))
+            key = self.cache_key(art)
+            cached = self._lookup(key, art)
+            if cached is not None:
+                return span.brief(self._checked(cached, art))
+            request = self._request(art)
+            return span.brief(self._finish(art, key, request, await self.backend.agenerate(request)))
 
     # -- the steps, in the order they run ----------------------------------------------------
     def cache_key(self, art: Article) -> str | None:

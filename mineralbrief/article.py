@@ -289,8 +289,12 @@ def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
             data = _read_capped(f, source)
     except OSError as exc:
         raise _cannot_read(source, exc) from exc
-    text = _decode(data, source)
     suffix = p.suffix.lower()
+    if suffix == ".pdf":
+        from .sources.pdf import pdf_article  # pypdf is an extra: imported only for a PDF
+
+        return [pdf_article(data, source)]
+    text = _decode(data, source)
     if suffix in (".html", ".htm"):
         return [_from_html(text, source)]
     if suffix == ".json":
@@ -299,7 +303,8 @@ def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
 
 
 def load_article(path: str | Path) -> Article:
-    """Read one article from a ``.txt``, ``.md``, ``.html`` or ``.json`` file.
+    """Read one article from a ``.txt``, ``.md``, ``.html``, ``.json`` or ``.pdf`` file (a PDF
+    needs the ``[pdf]`` extra; one without a text layer, such as a scan, is an ``ArticleError``).
 
     Raises:
         ArticleError: the file is missing, binary, empty, undecodable or malformed, or holds
@@ -363,7 +368,7 @@ def _names_a_file(text: str) -> bool:
         return False
 
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".pdf")
 
 
 def iter_articles(path: str | Path, *, follow_links: bool = False) -> Iterator[Article | ArticleError]:

@@ -29,6 +29,7 @@ from .cache import BriefCache
 from .errors import ConfigError, MineralBriefError
 from .redact import redact
 from .schema import write_schemas
+from .sources.fetch import is_url
 
 EXIT_OK, EXIT_ERROR, EXIT_SOME_FAILED, EXIT_NOTHING_BRIEFED = 0, 1, 2, 3
 
@@ -74,7 +75,12 @@ def _root(
 def _read(path: str, title: str | None = None) -> Article:
     if path == "-":
         return read_stdin(title)
-    article = load_article(Path(path))
+    if is_url(path):  # typer's Path would fold the // of a URL; it stays a str until here
+        from .sources import load_url
+
+        article = load_url(path)
+    else:
+        article = load_article(Path(path))
     return article.model_copy(update={"title": title}) if title else article
 
 
@@ -94,7 +100,8 @@ def _write_out(text: str, out: Path | None) -> None:
 
 @app.command()
 def summarize(
-    path: str = typer.Argument(..., help="Article file (.txt, .md, .html, .json) or - for stdin."),
+    path: str = typer.Argument(
+        ..., help="Article file (.txt, .md, .html, .json, .pdf), an http(s) URL, or - for stdin."),
     fmt: Format = typer.Option(Format.md, "--format", "-f", help="md, json, or html (the review page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     title: Optional[str] = typer.Option(None, "--title", help="The article's title (default: its first line)."),
@@ -154,7 +161,8 @@ def schema(
 
 @app.command()
 def daily(
-    inbox: Path = typer.Argument(..., help="Folder (or file, or - for stdin) of the day's articles."),
+    inbox: str = typer.Argument(
+        ..., help="Folder or file of the day's articles, - for stdin, a feed (file or URL) or a file of URLs."),
     day: Optional[str] = typer.Option(None, "--date", help="The day, YYYY-MM-DD (default: today)."),
     out: Path = typer.Option(Path("briefs"), "--out", help="Where to write the briefs."),
     concurrency: int = typer.Option(8, "--concurrency", min=1, max=256, help="Articles (LLM calls) in flight at once."),
@@ -191,7 +199,8 @@ def daily(
     from .progress import progress_display
 
     with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
-        result, progress = run_daily(inbox, the_day, out, summarizer=summarizer, concurrency=concurrency,
+        result, progress = run_daily(inbox if is_url(inbox) else Path(inbox), the_day, out, summarizer=summarizer,
+                                     concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
                                      follow_links=follow_links)
     typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "

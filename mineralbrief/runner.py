@@ -37,11 +37,13 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from .api import Summarizer
-from .article import Article, display_path, iter_articles
+from .article import Article, display_path
 from .batch import BatchResult, summarize_many
 from .daily import daily_brief, load_daily
 from .errors import ArticleError, ConfigError, MineralBriefError
 from .models import Brief, DailyBrief
+from .sources import iter_source
+from .sources.fetch import is_url
 
 try:
     import fcntl
@@ -145,11 +147,14 @@ class Progress:
 
 
 def run_daily(
-    inbox: Path, day: date, out: Path, *, summarizer: Summarizer, concurrency: int = 8,
+    inbox: Path | str, day: date, out: Path, *, summarizer: Summarizer, concurrency: int = 8,
     budget_tokens: int | None = None, previous: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None, follow_links: bool = False,
 ) -> tuple[DailyBrief, Progress]:
-    """Brief every article under ``inbox`` and write the day's outputs under ``out``.
+    """Brief every article of ``inbox`` and write the day's outputs under ``out``.
+
+    ``inbox`` is what ``sources.iter_source`` reads: a folder or file of articles, ``-``, a feed
+    (a file, or a URL given as a ``str``) or a file of URLs.
 
     Everything that can be checked before the work is checked first: the previous day's brief,
     the inbox, the output folder and its lock.
@@ -161,7 +166,8 @@ def run_daily(
         OutputError: ``out`` is not a folder, or a write failed (disk full, permissions).
     """
     prev = _load_previous(previous)
-    if str(inbox) != "-" and not Path(inbox).exists():
+    remote = isinstance(inbox, str) and is_url(inbox)
+    if str(inbox) != "-" and not remote and not Path(inbox).exists():
         raise NothingToBriefError(f"{display_path(inbox)}: no such file or folder", article_id=str(inbox))
     folder = out / day.isoformat()
     for path in (out, folder):
@@ -170,7 +176,7 @@ def run_daily(
     with _locked(out):
         for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
             stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
-        items = list(iter_articles(inbox, follow_links=follow_links))
+        items = list(iter_source(inbox, follow_links=follow_links))
         if not items:
             raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
         _match_settings(folder, summarizer)
@@ -243,9 +249,10 @@ def _render(brief: Brief) -> tuple[str, str] | str:
         return f"cannot render the brief: {type(exc).__name__}: {exc}"
 
 
-def _names(items: list[Article | ArticleError], inbox: Path) -> dict[int, str]:
+def _names(items: list[Article | ArticleError], inbox: Path | str) -> dict[int, str]:
     """Each article's brief name, by its position in ``items``; every name used once."""
-    root = None if str(inbox) == "-" else Path(inbox) if Path(inbox).is_dir() else Path(inbox).parent
+    remote = str(inbox) == "-" or is_url(str(inbox))
+    root = None if remote else Path(inbox) if Path(inbox).is_dir() else Path(inbox).parent
     names: dict[int, str] = {}
     used: set[str] = set()
     for i, item in enumerate(items):

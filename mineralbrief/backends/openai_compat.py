@@ -41,6 +41,7 @@ from ..models import BriefContent, Usage
 from ..prompts import prompt_version, render
 from ..redact import protect_logs, redact
 from ..retry import RETRY_STATUSES
+from ..telemetry import AttemptSpans
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
 
@@ -97,6 +98,7 @@ class _Dialogue:
         self.hooks = Hooks()
         self.hooks.on("completion:kwargs", self._sent)
         self.hooks.on("completion:response", self._received)
+        self.spans = AttemptSpans(self.hooks, settings)  # one span per attempt, when OpenTelemetry records
 
     def _sent(self, *args: Any, **kwargs: Any) -> None:
         self.attempts += 1
@@ -126,6 +128,7 @@ class _Dialogue:
         """The generation, or None when the answer did not ground and a re-ask is left (the
         conversation then carries the answer and the list of what was not found)."""
         report = ground(content, self.request.index)
+        self.spans.finish(grounded=report.ok)
         if report.ok or self.attempts > self.settings.max_reasks:
             return Generation(content=content, usage=self.usage, model=self.settings.model, grounding=report)
         self.messages += [
@@ -137,6 +140,7 @@ class _Dialogue:
     def failure(self, exc: Exception) -> BaseException:
         """What a failed call raises: one of ours, with the attempts and usage so far."""
         article_id = self.request.article.id
+        self.spans.finish(error=exc)  # when no hook closed the attempt (an answer cut off at max_tokens)
         if isinstance(exc, MineralBriefError):
             return exc
         if isinstance(exc, IncompleteOutputException):
