@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml
 
 # the [local] extra: pip builds llama-cpp-python from source the first time (~10 min on 2 cores)
 $(LOCAL): $(STAMP)
-	@echo "installing the [local] extra (llama.cpp is built from source once, then cached by pip)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,html,local]"
+	@echo "installing the [local] extra: the first time, pip builds llama.cpp from source (about 10 minutes"
+	@echo "on 2 cores, with no output while 'Building wheel for llama-cpp-python' runs); later installs reuse the wheel"
+	$(BIN)/python -m pip install --progress-bar off -e ".[dev,html,local]" | grep --line-buffered -E "Building wheel|Successfully|ERROR" || true
+	$(BIN)/python -c "import llama_cpp" || (echo "the [local] extra did not install: see the pip output above" && false)
 	touch $(LOCAL)
 
 demo: $(STAMP)
