@@ -16,7 +16,7 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,html]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,html,redis]"
 	touch $(STAMP)
 
 # the [local] extra: pip builds llama-cpp-python from source the first time (~10 min on 2 cores)
@@ -28,12 +28,14 @@ $(LOCAL): $(STAMP)
 demo: $(STAMP)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend offline
 
-# lint, types, the fast suite, then the slow markers (soak; local: the real model, which fails
-# rather than skips here; browser: the HTML review page in Debian's headless chromium)
+# lint, types, the fast suite (with a redis-server from Debian, which the Redis cache tests
+# start on 127.0.0.1 and fail without here), then the slow markers (soak; local: the real
+# model, which fails rather than skips here; browser: the HTML review page in Debian's headless chromium)
 test: $(LOCAL)
 	$(BIN)/ruff check mineralbrief tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest
 	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -m "soak or local"
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	$(BIN)/python -m pytest -m browser

@@ -33,6 +33,7 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .rediscache import RedisCache
 
 __version__ = "0.1.0"
 
@@ -64,6 +65,7 @@ __all__ = [
     "NullCache",
     "Party",
     "Provenance",
+    "RedisCache",
     "RiskQuestion",
     "Settings",
     "Summarizer",
