@@ -33,6 +33,7 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .ray import brief_dataset, summarize_on_ray
 from .rediscache import RedisCache
 
 __version__ = "0.1.0"
@@ -77,8 +78,10 @@ __all__ = [
     "as_article",
     "asummarize",
     "asummarize_many",
+    "brief_dataset",
     "daily_brief",
     "load_article",
     "summarize",
     "summarize_many",
+    "summarize_on_ray",
 ]
