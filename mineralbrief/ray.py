@@ -114,11 +114,14 @@ def _article(row: dict[str, Any]) -> Article | MineralBriefError:
 
 def _row(row: dict[str, Any], result: BatchResult | None, i: int) -> dict[str, Any]:
     text = row.get("text")
-    art = Article(text=text, source=row.get("source")) if isinstance(text, str) else None
+    # not validated: a row that is no article still needs its hash and name, and an exception
+    # here would fail the whole batch
+    digest = Article.model_construct(text=text).content_hash if isinstance(text, str) else None
     source = row.get("source") if isinstance(row.get("source"), str) else None
+    index = row.get("index") if isinstance(row.get("index"), int) else None
     out: dict[str, Any] = {
-        "index": row.get("index"), "source": source or (art.id if art else f"#{row.get('index', i)}"),
-        "content_hash": art.content_hash if art else None, "brief": None, "error": None,
+        "index": index, "source": source or (digest[:12] if digest else f"#{i if index is None else index}"),
+        "content_hash": digest, "brief": None, "error": None,
     }
     if result is None:  # asummarize_many yields one result per input; kept as a row if it ever did not
         return {**out, "status": "failed", "error": "no result for this article in its batch"}
