@@ -7,16 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE ?= seeds/rarex_ussm_mou.txt
 
-.PHONY: demo demo-local test bench bench-local cassettes schemas clean
+.PHONY: demo demo-local test bench bench-local bench-ray cassettes schemas clean
 
 LOCAL  := $(VENV)/.installed-local
+RAY    := $(VENV)/.installed-ray
 # portable llama.cpp build (no -march=native), so a cached wheel runs on any x86-64 machine
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,html]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,html,redis]"
 	touch $(STAMP)
 
 # the [local] extra: pip builds llama-cpp-python from source the first time (~10 min on 2 cores)
@@ -27,16 +28,25 @@ $(LOCAL): $(STAMP)
 	$(BIN)/python -c "import llama_cpp" || (echo "the [local] extra did not install: see the pip output above" && false)
 	touch $(LOCAL)
 
+# the [ray] extra: Ray Data (with pyarrow and pandas), for tests/test_ray.py and bench/ray.py
+$(RAY): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,html,redis,ray]"
+	touch $(RAY)
+
 demo: $(STAMP)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend offline
 
-# lint, types, the fast suite, then the slow markers (soak; local: the real model, which fails
-# rather than skips here; browser: the HTML review page in Debian's headless chromium)
-test: $(LOCAL)
+# lint, types, the fast suite (with a redis-server from Debian, which the Redis cache tests
+# start on 127.0.0.1 and fail without here), then the slow markers (soak; local: the real
+# model, which fails rather than skips here; ray: a local Ray cluster on 127.0.0.1 with a
+# redis-server; browser: the HTML review page in Debian's headless chromium)
+test: $(LOCAL) $(RAY)
 	$(BIN)/ruff check mineralbrief tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest
 	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -m "soak or local"
+	MINERALBRIEF_REQUIRE_RAY=1 MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest -m ray
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	$(BIN)/python -m pytest -m browser
 
@@ -48,6 +58,9 @@ bench-local: $(LOCAL)
 
 bench: $(STAMP)
 	$(BIN)/python bench/overhead.py
+
+bench-ray: $(RAY)
+	$(BIN)/python bench/ray.py
 
 cassettes: $(STAMP)
 	$(BIN)/python -m pytest tests/test_cassettes.py -k replay --record-mode=rewrite

@@ -33,6 +33,8 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .ray import brief_dataset, summarize_on_ray
+from .rediscache import RedisCache
 from .sources import Fetcher, iter_source, load_url
 
 __version__ = "0.1.0"
@@ -66,6 +68,7 @@ __all__ = [
     "NullCache",
     "Party",
     "Provenance",
+    "RedisCache",
     "RiskQuestion",
     "Settings",
     "Summarizer",
@@ -77,10 +80,12 @@ __all__ = [
     "as_article",
     "asummarize",
     "asummarize_many",
+    "brief_dataset",
     "daily_brief",
     "iter_source",
     "load_article",
     "load_url",
     "summarize",
     "summarize_many",
+    "summarize_on_ray",
 ]

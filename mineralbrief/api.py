@@ -24,7 +24,7 @@ from . import telemetry
 from .article import Article, ArticleLike, as_article
 from .backends import make_backend
 from .backends.base import Backend, Generation, GenerationRequest
-from .cache import Cache, NullCache, cache_key, key_prefix, open_cache
+from .cache import Cache, NullCache, cache_key, key_prefix, open_cache_url
 from .config import Settings, make_settings
 from .domain.facts import extract_facts
 from .domain.language import language_of
@@ -35,7 +35,7 @@ from .models import ArticleMeta, Brief, BriefContent, Provenance, Usage
 log = logging.getLogger("mineralbrief")
 
 # What a Summarizer itself uses; every other setting is the backend's.
-_SUMMARIZER_FIELDS = frozenset({"backend", "strict", "cache", "cache_dir"})
+_SUMMARIZER_FIELDS = frozenset({"backend", "strict", "cache", "cache_dir", "cache_url"})
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +86,7 @@ class Summarizer:
         if store is not None:
             self.cache: Cache = store
         elif self.settings.cache and identity is not None:
-            self.cache = open_cache(self.settings.resolved_cache_dir)
+            self.cache = open_cache_url(self.settings.cache_url, self.settings.resolved_cache_dir)
         else:
             self.cache = NullCache()
         self._cache_warned = False

@@ -161,3 +161,28 @@ def open_cache(directory: Path) -> Cache:
         log.warning("cache at %s cannot be opened (%s: %s); going on without it",
                     directory, type(exc).__name__, exc)
         return NullCache()
+
+
+# -- choosing the cache: a URL names a shared one, no URL the disk cache ------------------------
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def open_cache_url(url: str | None, directory: Path) -> Cache:
+    """The cache a ``cache_url`` names: ``redis://``, ``rediss://`` or ``unix://`` a Redis
+    server shared by every worker (``rediscache.RedisCache``, the ``[redis]`` extra); ``None``
+    the disk cache in ``directory`` (``open_cache``).
+
+    Raises:
+        ConfigError: an unknown scheme, a bad ``ttl``, or the ``[redis]`` extra missing (asked
+            for by name, so a missing package is an error, not a quiet run without a cache).
+    """
+    if not url:
+        return open_cache(directory)
+    scheme = url.partition("://")[0].lower()
+    if scheme in REDIS_SCHEMES:
+        from .rediscache import open_redis_cache  # imports redis-py only when asked for
+
+        return open_redis_cache(url)
+    from .errors import ConfigError
+
+    raise ConfigError(f"cache_url must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, got {scheme!r}")

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         max_reasks: validation re-asks after the first answer (instructor).
         strict: raise ``UngroundedBriefError`` instead of returning a flagged brief.
         cache, cache_dir: the on-disk cache of briefs.
+        cache_url: a shared cache instead of the disk one, e.g. ``redis://127.0.0.1:6379/0``
+            (``?ttl=SECONDS``, default 30 days); needs the ``[redis]`` extra. Every worker of a
+            Ray job given the same URL shares one cache. Kept out of reprs (it may hold a password).
         timeout, connect_timeout: seconds one read (or the connection) may stall.
         deadline: seconds one call may take in all, its transport retries and waits included,
             however slowly a server trickles its answer.
@@ -69,6 +72,7 @@ class Settings(BaseSettings):
     strict: bool = False
     cache: bool = True
     cache_dir: Path | None = None
+    cache_url: str | None = Field(default=None, repr=False)
     timeout: float = Field(default=60.0, gt=0)
     connect_timeout: float = Field(default=10.0, gt=0)
     deadline: float = Field(default=300.0, gt=0)
@@ -104,6 +108,19 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"base_url must be an http(s) URL, got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("cache_url")
+    @classmethod
+    def _check_cache_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from .cache import REDIS_SCHEMES
+
+        scheme, sep, _ = value.strip().partition("://")
+        if not sep or scheme.lower() not in REDIS_SCHEMES:  # the URL is not shown: it may hold a password
+            raise ValueError("cache_url must be a redis://, rediss:// or unix:// URL"
+                             + (f", not {scheme.lower()}://" if sep else ""))
+        return value.strip()
 
     @property
     def resolved_backend(self) -> Literal["openai", "offline", "local"]:
