@@ -17,7 +17,9 @@ import re
 import shutil
 import sqlite3
 import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, Optional
 
@@ -25,6 +27,7 @@ import typer
 
 from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
+from .batch import summarize_many
 from .cache import BriefCache
 from .errors import ConfigError, MineralBriefError
 from .redact import redact
@@ -46,6 +49,11 @@ class Format(str, Enum):
     md = "md"
     json = "json"
     html = "html"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 class BackendChoice(str, Enum):
@@ -178,6 +186,12 @@ def daily(
     follow_links: bool = typer.Option(
         False, "--follow-links", help="Read links that lead out of the inbox (by default each is a failure)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this process; ray: a Ray cluster ([ray])."),
+    address: Optional[str] = typer.Option(
+        None, "--address", help="With --engine ray: the cluster to join (default: a local one for this run)."),
+    actors: int = typer.Option(2, "--actors", min=1, help="With --engine ray: actors in the pool."),
+    cache_url: Optional[str] = typer.Option(
+        None, "--cache-url", help="A shared cache, e.g. redis://host:6379/0 ([redis]); default the disk cache."),
 ) -> None:
     """Brief a folder of articles and write the day's brief (resumable).
 
@@ -192,17 +206,25 @@ def daily(
         the_day = _date.fromisoformat(day) if day else _date.today()
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
+    if address is not None and engine is not Engine.ray:
+        raise typer.BadParameter("--address needs --engine ray")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if not cache else None, gguf=gguf)
+                             cache=False if not cache else None, gguf=gguf, cache_url=cache_url)
+    batch: Callable[..., Iterator[Any]] = summarize_many
+    if engine is Engine.ray:
+        from .ray import summarize_on_ray
+
+        batch = partial(summarize_on_ray, address=address, actors=actors)
     summarizer = Summarizer(settings)
-    typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
+    typer.echo(f"mineralbrief: backend {summarizer.backend_name}" + (" on ray" if engine is Engine.ray else ""),
+               err=True)
     from .progress import progress_display
 
     with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
         result, progress = run_daily(inbox if is_url(inbox) else Path(inbox), the_day, out, summarizer=summarizer,
                                      concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
-                                     follow_links=follow_links)
+                                     follow_links=follow_links, batch=batch)
     typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
                f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
                f"(see {out / the_day.isoformat() / 'failures.jsonl'})")

@@ -150,8 +150,13 @@ def run_daily(
     inbox: Path | str, day: date, out: Path, *, summarizer: Summarizer, concurrency: int = 8,
     budget_tokens: int | None = None, previous: Path | None = None,
     on_progress: Callable[[Progress], None] | None = None, follow_links: bool = False,
+    batch: Callable[..., Iterator[BatchResult]] = summarize_many,
 ) -> tuple[DailyBrief, Progress]:
     """Brief every article of ``inbox`` and write the day's outputs under ``out``.
+
+    ``batch`` is what briefs the articles that are not kept from an earlier run: called like
+    ``summarize_many(articles, concurrency=, budget_tokens=, summarizer=)`` (e.g.
+    ``functools.partial(summarize_on_ray, address=...)`` for a Ray cluster).
 
     ``inbox`` is what ``sources.iter_source`` reads: a folder or file of articles, ``-``, a feed
     (a file, or a URL given as a ``str``) or a file of URLs.
@@ -181,13 +186,13 @@ def run_daily(
             raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
         _match_settings(folder, summarizer)
         return _run(items, _names(items, inbox), day, out, folder, summarizer, concurrency, budget_tokens,
-                    prev, on_progress)
+                    prev, on_progress, batch)
 
 
 def _run(
     items: list[Article | ArticleError], names: dict[int, str], day: date, out: Path, folder: Path,
     summarizer: Summarizer, concurrency: int, budget_tokens: int | None, prev: DailyBrief | None,
-    on_progress: Callable[[Progress], None] | None,
+    on_progress: Callable[[Progress], None] | None, batch: Callable[..., Iterator[BatchResult]],
 ) -> tuple[DailyBrief, Progress]:
     briefs: dict[str, Brief] = {}
     failures: list[dict[str, Any]] = []
@@ -211,7 +216,7 @@ def _run(
         on_progress(progress)
 
     # a generator (typed as an Iterator): closing it stops the batch's thread at once
-    results = cast(Generator[BatchResult, None, None], summarize_many(
+    results = cast(Generator[BatchResult, None, None], batch(
         [item for _, item in todo], concurrency=concurrency, budget_tokens=budget_tokens, summarizer=summarizer))
     with contextlib.closing(results):  # on an OutputError below too
         for r in results:

@@ -383,3 +383,8 @@ def test_a_string_that_names_a_file_is_refused_with_a_pointer_to_path():
 
     with pytest.raises(mineralbrief.ArticleError, match=r"pass Path\("):
         mineralbrief.summarize(str(ARTICLE), backend="offline")
+
+
+def test_address_without_the_ray_engine_is_a_usage_error(tmp_path, capsys):
+    assert main(["daily", str(tmp_path), "--address", "auto", "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "--address needs --engine ray")

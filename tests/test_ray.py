@@ -277,3 +277,19 @@ def test_address_none_starts_a_loopback_cluster_and_stops_it(tmp_path):
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert [i for i, _ in got["seen"]] == list(range(len(list(SEEDS.glob("*.txt")))))
     assert got["node"] == "127.0.0.1" and got["after"] is False
+
+
+@pytest.mark.ray
+def test_daily_on_the_ray_engine_writes_the_day(ray_cluster, tmp_path, capsys):
+    """`mineralbrief daily --engine ray` briefs on the cluster this process already joined."""
+    from mineralbrief.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:4]:
+        (inbox / path.name).write_text(path.read_text())
+    out = tmp_path / "briefs"
+    code = main(["daily", str(inbox), "--date", "2026-11-21", "--out", str(out), "--backend", "offline",
+                 "--engine", "ray", "--actors", "1", "-q"])
+    assert code == 0, capsys.readouterr().err
+    assert len(list((out / "2026-11-21").glob("*.json"))) == 4 and (out / "2026-11-21.json").exists()
