@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         local_ctx, local_threads: llama.cpp context size (tokens) and CPU threads (default all).
         local_candidates: constrain the local model's choices to the domain layer's candidates
             (names, elements, amounts, sentences found in the article).
+        rpm, tpm: requests and tokens per minute the endpoint allows; every call of one
+            ``Summarizer`` is paced under them. None: paced only by what the endpoint's
+            ``x-ratelimit-*`` headers say (not part of the cache key: they change no answer).
     """
 
     model_config = SettingsConfigDict(
@@ -80,6 +83,8 @@ class Settings(BaseSettings):
     local_ctx: int = Field(default=8192, ge=1024, le=131072)
     local_threads: int | None = Field(default=None, ge=1)
     local_candidates: bool = True
+    rpm: int | None = Field(default=None, gt=0)
+    tpm: int | None = Field(default=None, gt=0)
 
     @field_validator("api_key")
     @classmethod

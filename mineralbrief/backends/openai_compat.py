@@ -37,8 +37,9 @@ from ..errors import BackendError, ConfigError, MineralBriefError, TransportErro
 from ..grounding import ground, reask_message
 from ..models import BriefContent, Usage
 from ..prompts import prompt_version, render
+from ..ratelimit import RateLimiter
 from ..redact import protect_logs, redact
-from ..retry import RETRY_STATUSES
+from ..retry import RETRY_AFTER_CAP, RETRY_STATUSES
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
 
@@ -199,6 +200,8 @@ class OpenAICompatBackend(BaseBackend):
         self.settings = settings
         protect_logs(settings.api_key.get_secret_value() if settings.api_key else "")
         self._system = render("system.j2")
+        # one limiter for every call this backend makes, sync or async, in any thread or loop
+        self.limiter = RateLimiter(settings.rpm, settings.tpm, max_pause=RETRY_AFTER_CAP)
         self._openai: openai.OpenAI | None = None
         self._client: instructor.Instructor | None = None
         self._aopenai: openai.AsyncOpenAI | None = None
@@ -223,7 +226,7 @@ class OpenAICompatBackend(BaseBackend):
     @property
     def client(self) -> instructor.Instructor:
         if self._client is None:
-            transport = RetryingTransport(self.settings, httpx.HTTPTransport(limits=_LIMITS))
+            transport = RetryingTransport(self.settings, httpx.HTTPTransport(limits=_LIMITS), self.limiter)
             self._openai = openai.OpenAI(**self._client_kwargs(), http_client=httpx.Client(transport=transport))
             self._client = instructor.from_openai(self._openai, mode=MODES[self.settings.mode])
         return self._client
@@ -233,7 +236,7 @@ class OpenAICompatBackend(BaseBackend):
         """The async client of the running event loop: its connections belong to that loop."""
         loop = asyncio.get_running_loop()
         if self._aclient is None or self._aloop is not loop:
-            transport = AsyncRetryingTransport(self.settings, httpx.AsyncHTTPTransport(limits=_LIMITS))
+            transport = AsyncRetryingTransport(self.settings, httpx.AsyncHTTPTransport(limits=_LIMITS), self.limiter)
             self._aopenai = openai.AsyncOpenAI(**self._client_kwargs(),
                                                http_client=httpx.AsyncClient(transport=transport))
             self._aclient = instructor.from_openai(self._aopenai, mode=MODES[self.settings.mode])
