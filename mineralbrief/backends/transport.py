@@ -76,12 +76,13 @@ def _judge(request: httpx.Request, response: httpx.Response) -> None:
     if status in RETRY_STATUSES or status >= 500:
         raise _Retry(f"HTTP {status}", status=status, retry_after=_retry_after(response.headers), response=response)
     if status == 200 and request.url.path.endswith("/chat/completions"):
-        problem = _not_a_completion(response.content)
+        problem = not_a_completion(response.content)
         if problem:
             raise _Retry(f"a 200 answer that is not a chat completion ({problem})", status=200)
 
 
-def _not_a_completion(body: bytes) -> str | None:
+def not_a_completion(body: bytes) -> str | None:
+    """What makes ``body`` unusable as a chat completion (``"no choices"``, ...), or None."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
