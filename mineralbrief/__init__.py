@@ -33,8 +33,21 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .ratelimit import RateLimiter
 
 __version__ = "0.1.0"
+
+_BATCH_API = frozenset({"BatchItemError", "BatchRun", "summarize_batch"})
+
+
+def __getattr__(name: str) -> object:
+    # the Batch API's names import openai and instructor (a second): only when asked for
+    if name in _BATCH_API:
+        from . import batchapi
+
+        return getattr(batchapi, name)
+    raise AttributeError(f"module 'mineralbrief' has no attribute {name!r}")
+
 
 __all__ = [
     "Amount",
@@ -44,7 +57,9 @@ __all__ = [
     "Backend",
     "BackendError",
     "BaseBackend",
+    "BatchItemError",
     "BatchResult",
+    "BatchRun",
     "Brief",
     "BriefCache",
     "BriefContent",
@@ -64,6 +79,7 @@ __all__ = [
     "NullCache",
     "Party",
     "Provenance",
+    "RateLimiter",
     "RiskQuestion",
     "Settings",
     "Summarizer",
@@ -78,5 +94,6 @@ __all__ = [
     "daily_brief",
     "load_article",
     "summarize",
+    "summarize_batch",
     "summarize_many",
 ]
