@@ -225,6 +225,8 @@ class _Run:
 
     # -- 2-6. rounds: a batch, then follow-ups, until nothing is left to ask -------------------
     def _rounds(self) -> None:
+        if not self.items:  # every article from the cache (or failed before asking): nothing to send
+            return
         for rnd in self.state.rounds:
             if rnd["done"]:
                 self._absorb(rnd)
