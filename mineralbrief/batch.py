@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -69,7 +69,8 @@ def _source_of(item: Any, index: int) -> str:
 async def asummarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
     budget_tokens: int | None = None, summarizer: Summarizer | None = None, via: Via = "online",
-    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto", **settings: Any,
+    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto",
+    on_status: Callable[[str], None] | None = None, **settings: Any,
 ) -> AsyncGenerator[BatchResult, None]:
     """Brief many articles concurrently; yield each result as it completes.
 
@@ -89,6 +90,8 @@ async def asummarize_many(
             ``concurrency`` then bounds the online re-asks). It needs ``state_dir``.
         state_dir: with ``via="batch"``, the run's folder: run again with it to resume.
         reask_via: with ``via="batch"``: ``auto``, ``batch`` or ``online`` (see ``summarize_batch``).
+        on_status: with ``via="batch"``: called with a line as each batch changes state, and
+            with the run's summary (its cost at both prices) at the end; default the log.
 
     Raises:
         ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer;
@@ -96,8 +99,8 @@ async def asummarize_many(
     """
     _check(concurrency, budget_tokens, summarizer, settings, via)
     if via == "batch":
-        run = await asyncio.to_thread(_batch, articles, concurrency, budget_tokens, summarizer, state_dir,
-                                      reask_via, settings)
+        options = {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}
+        run = await asyncio.to_thread(_batch, articles, concurrency, budget_tokens, summarizer, options, settings)
         for result in run:
             yield result
         return
@@ -158,16 +161,14 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
 
 
 def _batch(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int, budget_tokens: int | None,
-           summarizer: Summarizer | None, state_dir: str | Path | None, reask_via: ReaskVia,
-           settings: dict[str, Any]) -> list[BatchResult]:
+           summarizer: Summarizer | None, options: dict[str, Any], settings: dict[str, Any]) -> list[BatchResult]:
     from .batchapi import summarize_batch  # imports the openai backend: only when asked for
 
-    if state_dir is None:
+    if options["state_dir"] is None:
         raise ConfigError("via='batch' needs state_dir=: the folder where the batch's id and files are kept")
     if budget_tokens is not None:
         raise ConfigError("budget_tokens does not apply to via='batch': a batch is sent whole")
-    return summarize_batch(articles, state_dir=state_dir, summarizer=summarizer, reask_via=reask_via,
-                           concurrency=concurrency, **settings).results
+    return summarize_batch(articles, summarizer=summarizer, concurrency=concurrency, **options, **settings).results
 
 
 def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer | None,
@@ -186,7 +187,8 @@ def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer |
 def summarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
     budget_tokens: int | None = None, summarizer: Summarizer | None = None, via: Via = "online",
-    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto", **settings: Any,
+    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto",
+    on_status: Callable[[str], None] | None = None, **settings: Any,
 ) -> Iterator[BatchResult]:
     """``asummarize_many`` for synchronous code: an iterator of results as they complete.
 
@@ -196,7 +198,8 @@ def summarize_many(
     """
     _check(concurrency, budget_tokens, summarizer, settings, via)
     if via == "batch":
-        yield from _batch(articles, concurrency, budget_tokens, summarizer, state_dir, reask_via, settings)
+        yield from _batch(articles, concurrency, budget_tokens, summarizer,
+                          {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}, settings)
         return
     out: queue.Queue[Any] = queue.Queue(maxsize=max(2, concurrency * 2))
     stop = threading.Event()

@@ -226,9 +226,12 @@ def test_duplicates_long_articles_and_loader_errors(tmp_path, seed_text):
 def test_summarize_many_via_batch(tmp_path):
     with FakeBatchServer() as srv:
         settings = {"base_url": srv.base_url, "api_key": "sk-fixture", "model": "gpt-4o-mini"}
-        results = list(mineralbrief.summarize_many(SEED_FILES, via="batch", state_dir=tmp_path / "s", **settings))
+        said: list[str] = []
+        results = list(mineralbrief.summarize_many(SEED_FILES, via="batch", state_dir=tmp_path / "s",
+                                                   on_status=said.append, **settings))
         assert [r.index for r in results] == list(range(len(SEED_FILES)))
         assert all(r.status == "done" for r in results)
+        assert "batch_1" in said[0] and "Batch API price" in said[-1]
         with pytest.raises(mineralbrief.ConfigError, match="state_dir"):
             list(mineralbrief.summarize_many(SEED_FILES, via="batch", **settings))
         with pytest.raises(mineralbrief.ConfigError, match="budget"):
