@@ -234,7 +234,11 @@ class _Run:
             pending = next((r for r in self.state.rounds if not r["done"]), None)
             if pending is None:
                 todo = self._todo()
-                if not todo or self.state.cancelled:
+                if todo and self.state.cancelled:
+                    for it in todo:
+                        it.why = it.why or "a batch of this run was cancelled (a new state_dir sends the rest)"
+                    return
+                if not todo:
                     return
                 fresh = any(not it.answers and not it.sends for it in todo)  # never sent: a batch it is
                 if not fresh and (self.reask_via == "online" or
@@ -297,8 +301,8 @@ class _Run:
                     if failed is not None:
                         raise failed
                     if waiting is not None:
-                        raise BatchItemError(f"no answer after {waiting.sends} send(s): {waiting.why}",
-                                             article_id=art.id, usage=waiting.batch_usage)
+                        sent = f"no answer after {waiting.sends} send(s)" if waiting.sends else "not sent"
+                        raise BatchItemError(f"{sent}: {waiting.why}", article_id=art.id, usage=waiting.batch_usage)
                     gens = [o for o in outcomes if isinstance(o, Generation)]
                     gen = gens[0] if len(gens) == 1 else merge_generations(gens, self.backend.settings.model)
                     self.results[index] = BatchResult(index, source, "done",

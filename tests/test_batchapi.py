@@ -149,7 +149,10 @@ def test_a_cancelled_batch_is_not_sent_again(tmp_path):
                 openai.OpenAI(base_url=srv.base_url, api_key="x").batches.cancel("batch_1")
 
         result = run(srv, SEED_FILES, tmp_path / "state", on_status=cancel, retries=3, reask_via="batch")
+        extra = "\n\n".join([SEED_FILES[0].read_text(), "A later paragraph about the same deal."])
+        again = run(srv, [*SEED_FILES, extra], tmp_path / "state", retries=3, reask_via="batch")
     assert srv.created == 1
+    assert again.results[-1].error.startswith("BatchItemError: not sent: a batch of this run was cancelled")
     done = [r for r in result.results if r.status == "done"]
     failed = [r for r in result.results if r.status == "failed"]
     assert done and failed and all("batch_cancelled" in r.error for r in failed)
