@@ -117,6 +117,9 @@ def _request_tokens(s, text: str) -> int:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)  # each refused call, as the CLI does
     quick = "--quick" in sys.argv
     n = 300 if quick else 1000
     print(f"{'scenario':<38} {'N':>5} {'done':>5} {'sent':>6} {'429s':>5} {'share':>7} {'wall s':>8} "
