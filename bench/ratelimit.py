@@ -142,7 +142,8 @@ def main() -> None:
         scenario("tpm-bound, nothing set, headers", n, server_rpm=60_000, server_tpm=TPM, headers=True, client={},
                  pace=pace),
     ]
-    print("for contrast, a limit the client is told nothing of (no setting, no headers): the 429s teach it")
+    print("for contrast, a limit the client is told nothing of (no setting, no headers): nothing to pace by, so it"
+          " only pauses all calls on each 429, and an article fails when max_attempts (4) in a row are refused")
     scenario("rpm 1200, nothing set, no headers", n, server_rpm=1200, server_tpm=None, headers=False, client={},
              pace=pace)
     worst_share = max(r[0] for r in rows)
