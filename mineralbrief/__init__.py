@@ -33,11 +33,24 @@ from .models import (
     RiskQuestion,
     Usage,
 )
+from .ratelimit import RateLimiter
 from .ray import brief_dataset, summarize_on_ray
 from .rediscache import RedisCache
 from .sources import Fetcher, iter_source, load_url
 
 __version__ = "0.1.0"
+
+_BATCH_API = frozenset({"BatchItemError", "BatchRun", "summarize_batch"})
+
+
+def __getattr__(name: str) -> object:
+    # the Batch API's names import openai and instructor (a second): only when asked for
+    if name in _BATCH_API:
+        from . import batchapi
+
+        return getattr(batchapi, name)
+    raise AttributeError(f"module 'mineralbrief' has no attribute {name!r}")
+
 
 __all__ = [
     "Amount",
@@ -47,7 +60,9 @@ __all__ = [
     "Backend",
     "BackendError",
     "BaseBackend",
+    "BatchItemError",
     "BatchResult",
+    "BatchRun",
     "Brief",
     "BriefCache",
     "BriefContent",
@@ -69,6 +84,7 @@ __all__ = [
     "Party",
     "Provenance",
     "RedisCache",
+    "RateLimiter",
     "RiskQuestion",
     "Settings",
     "Summarizer",
@@ -86,6 +102,7 @@ __all__ = [
     "load_article",
     "load_url",
     "summarize",
+    "summarize_batch",
     "summarize_many",
     "summarize_on_ray",
 ]

@@ -5,6 +5,10 @@
 ``BatchResult`` per article *as it completes*. They read the input lazily, keeping at most
 ``concurrency`` articles in flight, so a stream of 10,000 articles never sits in memory. One
 article's failure never stops the others.
+
+With ``via="batch"`` the articles go through the provider's Batch API instead (``batchapi.py``:
+half the price, answers within a day, resumable from ``state_dir``); the results then come
+when the batch is done, in input order.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
 from .errors import BackendError, ConfigError, MineralBriefError
 from .models import Brief
 
+if TYPE_CHECKING:
+    from .batchapi import ReaskVia
+
 Status = Literal["done", "cached", "failed", "skipped_budget"]
+Via = Literal["online", "batch"]
 
 
 @dataclass
@@ -59,7 +68,9 @@ def _source_of(item: Any, index: int) -> str:
 
 async def asummarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
-    budget_tokens: int | None = None, summarizer: Summarizer | None = None, **settings: Any,
+    budget_tokens: int | None = None, summarizer: Summarizer | None = None, via: Via = "online",
+    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto",
+    on_status: Callable[[str], None] | None = None, **settings: Any,
 ) -> AsyncGenerator[BatchResult, None]:
     """Brief many articles concurrently; yield each result as it completes.
 
@@ -74,11 +85,25 @@ async def asummarize_many(
         summarizer: a ``Summarizer`` to share; default one built from ``**settings``
             (``model``, ``base_url``, ``api_key``, ``backend``, ``cache``, ...) and closed when
             the batch ends.
+        via: ``"online"`` (chat completions now, full price) or ``"batch"``: the provider's
+            Batch API (``mineralbrief.batchapi.summarize_batch``: half the price, within 24 h;
+            ``concurrency`` then bounds the online re-asks). It needs ``state_dir``.
+        state_dir: with ``via="batch"``, the run's folder: run again with it to resume.
+        reask_via: with ``via="batch"``: ``auto``, ``batch`` or ``online`` (see ``summarize_batch``).
+        on_status: with ``via="batch"``: called with a line as each batch changes state, and
+            with the run's summary (its cost at both prices) at the end; default the log.
 
     Raises:
-        ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer.
+        ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer;
+            with ``via="batch"``: no ``state_dir``, a budget, or not the openai backend.
     """
-    _check(concurrency, budget_tokens, summarizer, settings)
+    _check(concurrency, budget_tokens, summarizer, settings, via)
+    if via == "batch":
+        options = {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}
+        run = await asyncio.to_thread(_batch, articles, concurrency, budget_tokens, summarizer, options, settings)
+        for result in run:
+            yield result
+        return
     s = summarizer or Summarizer(**settings)
     try:
         async for result in _run(articles, concurrency, budget_tokens, s):
@@ -135,8 +160,21 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             await asyncio.gather(*pending, return_exceptions=True)
 
 
+def _batch(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int, budget_tokens: int | None,
+           summarizer: Summarizer | None, options: dict[str, Any], settings: dict[str, Any]) -> list[BatchResult]:
+    from .batchapi import summarize_batch  # imports the openai backend: only when asked for
+
+    if options["state_dir"] is None:
+        raise ConfigError("via='batch' needs state_dir=: the folder where the batch's id and files are kept")
+    if budget_tokens is not None:
+        raise ConfigError("budget_tokens does not apply to via='batch': a batch is sent whole")
+    return summarize_batch(articles, summarizer=summarizer, concurrency=concurrency, **options, **settings).results
+
+
 def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer | None,
-           settings: dict[str, Any]) -> None:
+           settings: dict[str, Any], via: str = "online") -> None:
+    if via not in ("online", "batch"):
+        raise ConfigError(f"via is 'online' or 'batch', got {via!r}")
     if concurrency < 1:
         raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
     if budget_tokens is not None and budget_tokens < 0:
@@ -148,14 +186,21 @@ def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer |
 
 def summarize_many(
     articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
-    budget_tokens: int | None = None, summarizer: Summarizer | None = None, **settings: Any,
+    budget_tokens: int | None = None, summarizer: Summarizer | None = None, via: Via = "online",
+    state_dir: str | Path | None = None, reask_via: ReaskVia = "auto",
+    on_status: Callable[[str], None] | None = None, **settings: Any,
 ) -> Iterator[BatchResult]:
     """``asummarize_many`` for synchronous code: an iterator of results as they complete.
 
     The event loop runs in a worker thread; results cross over through a small queue, so the
-    caller can stop early (results not yet consumed are then discarded).
+    caller can stop early (results not yet consumed are then discarded). With ``via="batch"``
+    the Batch API runs in the caller's thread and the results follow, in input order.
     """
-    _check(concurrency, budget_tokens, summarizer, settings)
+    _check(concurrency, budget_tokens, summarizer, settings, via)
+    if via == "batch":
+        yield from _batch(articles, concurrency, budget_tokens, summarizer,
+                          {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}, settings)
+        return
     out: queue.Queue[Any] = queue.Queue(maxsize=max(2, concurrency * 2))
     stop = threading.Event()
     done = object()

@@ -16,6 +16,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BackendName = Literal["auto", "openai", "offline", "local"]
 ModeName = Literal["tools", "json", "md_json"]
+# USD per million (input, output) tokens, online; OpenAI's list prices (2025), a starting point:
+# pass prices= (or MINERALBRIEF_PRICES as JSON) for your model, contract or provider
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1-nano": (0.10, 0.40),
+}
 
 
 class Settings(BaseSettings):
@@ -47,6 +56,11 @@ class Settings(BaseSettings):
         local_ctx, local_threads: llama.cpp context size (tokens) and CPU threads (default all).
         local_candidates: constrain the local model's choices to the domain layer's candidates
             (names, elements, amounts, sentences found in the article).
+        rpm, tpm: requests and tokens per minute the endpoint allows; every call of one
+            ``Summarizer`` is paced under them. None: paced only by what the endpoint's
+            ``x-ratelimit-*`` headers say (not part of the cache key: they change no answer).
+        prices: USD per million (input, output) tokens by model, online, for usage reports.
+        batch_price: the Batch API's price as a fraction of the online price (OpenAI: half).
     """
 
     model_config = SettingsConfigDict(
@@ -84,6 +98,10 @@ class Settings(BaseSettings):
     local_ctx: int = Field(default=8192, ge=1024, le=131072)
     local_threads: int | None = Field(default=None, ge=1)
     local_candidates: bool = True
+    rpm: int | None = Field(default=None, gt=0)
+    tpm: int | None = Field(default=None, gt=0)
+    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    batch_price: float = Field(default=0.5, gt=0, le=1)
 
     @field_validator("api_key")
     @classmethod

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import weakref
-from collections.abc import AsyncGenerator
+from collections import deque
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import httpx2 as httpx
@@ -39,8 +41,9 @@ from ..errors import BackendError, ConfigError, MineralBriefError, TransportErro
 from ..grounding import ground, reask_message
 from ..models import BriefContent, Usage
 from ..prompts import prompt_version, render
+from ..ratelimit import RateLimiter
 from ..redact import protect_logs, redact
-from ..retry import RETRY_STATUSES
+from ..retry import RETRY_AFTER_CAP, RETRY_STATUSES
 from ..telemetry import AttemptSpans
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
@@ -219,6 +222,9 @@ class OpenAICompatBackend(BaseBackend):
         self.settings = settings
         protect_logs(settings.api_key.get_secret_value() if settings.api_key else "")
         self._system = render("system.j2")
+        # one limiter for every call this backend makes, sync or async, in any thread or loop
+        self.limiter = RateLimiter(settings.rpm, settings.tpm, max_pause=RETRY_AFTER_CAP)
+        self._transport: RetryingTransport | None = None
         self._openai: openai.OpenAI | None = None
         self._client: instructor.Instructor | None = None
         self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopClient] = (
@@ -242,8 +248,8 @@ class OpenAICompatBackend(BaseBackend):
     @property
     def client(self) -> instructor.Instructor:
         if self._client is None:
-            transport = RetryingTransport(self.settings, httpx.HTTPTransport(limits=_LIMITS))
-            self._openai = openai.OpenAI(**self._client_kwargs(), http_client=httpx.Client(transport=transport))
+            self._transport = RetryingTransport(self.settings, httpx.HTTPTransport(limits=_LIMITS), self.limiter)
+            self._openai = openai.OpenAI(**self._client_kwargs(), http_client=httpx.Client(transport=self._transport))
             self._client = instructor.from_openai(self._openai, mode=MODES[self.settings.mode])
         return self._client
 
@@ -258,7 +264,7 @@ class OpenAICompatBackend(BaseBackend):
         loop = asyncio.get_running_loop()
         found = self._aclients.get(loop)
         if found is None:
-            transport = AsyncRetryingTransport(self.settings, httpx.AsyncHTTPTransport(limits=_LIMITS))
+            transport = AsyncRetryingTransport(self.settings, httpx.AsyncHTTPTransport(limits=_LIMITS), self.limiter)
             raw = openai.AsyncOpenAI(**self._client_kwargs(), http_client=httpx.AsyncClient(transport=transport))
             closer = _close_with_loop(raw, self._aclients, loop)
             await closer.__anext__()  # registered with the loop from here on
@@ -278,18 +284,7 @@ class OpenAICompatBackend(BaseBackend):
         return merge_generations([await self._agenerate_one(c) for c in chunks], self.settings.model)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
-        talk = _Dialogue(self.settings, self._system, request)
-        while True:
-            try:
-                content = self.client.create(**talk.kwargs())
-            except Exception as exc:
-                err = talk.failure(exc)
-                if err is exc:
-                    raise
-                raise err from exc
-            done = talk.answer(content)
-            if done is not None:
-                return done
+        return _converse(self.client, _Dialogue(self.settings, self._system, request))
 
     async def _agenerate_one(self, request: GenerationRequest) -> Generation:
         talk = _Dialogue(self.settings, self._system, request)
@@ -308,10 +303,120 @@ class OpenAICompatBackend(BaseBackend):
     def close(self) -> None:
         if self._openai is not None:
             self._openai.close()
-        self._openai = self._client = None
+        self._openai = self._client = self._transport = None
 
     async def aclose(self) -> None:
         """Close the running loop's client now (a later call in this loop opens a new one)."""
         found = self._aclients.pop(asyncio.get_running_loop(), None)
         if found is not None:
             await found[2].aclose()
+
+    # -- for the Batch API (batchapi.py) ---------------------------------------------------
+    def request_body(self, request: GenerationRequest) -> dict[str, Any]:
+        """The JSON body of the first request for ``request``, byte for byte the online path's.
+        ``request`` is one request as ``generate`` sends it (split long articles first:
+        ``chunk_requests``)."""
+        body = self.replay(request, [])
+        assert isinstance(body, dict)  # no answers: the dialogue cannot end before asking
+        return body
+
+    def replay(self, request: GenerationRequest, answers: Sequence[dict[str, Any]], *,
+               online: bool = False) -> Generation | dict[str, Any]:
+        """Run ``request``'s dialogue as online, the model's answers taken from ``answers``
+        (chat-completion bodies, in the order they were asked for): each is validated through
+        instructor, grounded and re-asked within ``max_reasks``, and counted in ``usage``.
+
+        Returns:
+            The ``Generation`` once the answers settle it; otherwise the JSON body of the next
+            request (the first ask when ``answers`` is empty, then a re-ask). With
+            ``online=True`` that request is sent, and the dialogue ends online (a ``Generation``).
+
+        Raises:
+            ValidationFailedError: the answers never fit the schema within ``max_reasks``.
+            TransportError: online only, as ``generate``.
+        """
+        if online:
+            self.client  # noqa: B018 - builds the shared transport the dialogue goes on over
+        transport = _Replay(answers, self._transport if online else None)
+        kwargs = self._client_kwargs()
+        if not online:  # nothing leaves the process: say so in httpx's request log
+            kwargs["base_url"] = "http://batch-replay.invalid/v1"
+        raw = openai.OpenAI(**kwargs, http_client=httpx.Client(transport=transport))
+        for name in ("instructor", "instructor.v2.retry"):  # each logs a failed call at ERROR
+            if _QUIET not in logging.getLogger(name).filters:
+                logging.getLogger(name).addFilter(_QUIET)
+        try:
+            talk = _Dialogue(self.settings, self._system, request)
+            return _converse(instructor.from_openai(raw, mode=MODES[self.settings.mode]), talk, transport)
+        except _Unsent as kept:
+            return kept.body
+        finally:
+            raw.close()
+
+    @property
+    def batch_client(self) -> openai.OpenAI:
+        """A client for the Files and Batches endpoints: openai's own retries, and no cap on an
+        answer's size (a batch's output file may hold hundreds of megabytes)."""
+        return openai.OpenAI(**{**self._client_kwargs(), "max_retries": self.settings.max_attempts - 1})
+
+
+def _converse(client: instructor.Instructor, talk: _Dialogue, replay: _Replay | None = None) -> Generation:
+    """Run one dialogue to its end: the generation, or one of our errors."""
+    while True:
+        try:
+            content = client.create(**talk.kwargs())
+        except Exception as exc:
+            if replay is not None and replay.unsent is not None:
+                raise _Unsent(replay.unsent) from None
+            err = talk.failure(exc)
+            if err is exc:
+                raise
+            raise err from exc
+        done = talk.answer(content)
+        if done is not None:
+            return done
+
+
+# -- the Batch API's side of a dialogue ---------------------------------------------------------
+# The Batch API answers the same requests later, from a file. Rather than rebuild instructor's
+# requests (tools, tool_choice, re-ask messages) by hand, a dialogue runs through instructor as
+# online, over a transport that answers from the answers already received: the request after
+# the last one is the next line of a batch (or, online, is sent on). So the bodies are the
+# online path's, and the answers are validated, grounded and re-asked by the online code.
+_UNSENT = "mineralbrief: request kept for the Batch API, not sent"
+
+
+class _Unsent(Exception):
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(_UNSENT)
+        self.body = body
+
+
+class _Replay(httpx.BaseTransport):
+    """Answers from answers already received, in order; keeps (or, with ``inner``, sends) the next request."""
+
+    def __init__(self, answers: Sequence[dict[str, Any]], inner: httpx.BaseTransport | None) -> None:
+        self._answers = deque(answers)
+        self._inner = inner
+        self.unsent: dict[str, Any] | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._answers:
+            return httpx.Response(200, json=self._answers.popleft())
+        if self._inner is not None:
+            return self._inner.handle_request(request)
+        self.unsent = json.loads(request.content)
+        return httpx.Response(499, json={"error": {"message": _UNSENT}})
+
+    def close(self) -> None:  # the inner transport is the backend's, shared: not closed here
+        return None
+
+
+class _QuietUnsent(logging.Filter):
+    """A request kept for the Batch API is no failed call: not logged as one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return _UNSENT not in record.getMessage()
+
+
+_QUIET = _QuietUnsent()

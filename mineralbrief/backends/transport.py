@@ -12,7 +12,10 @@ attempts it took:
   bytes; a ``Retry-After`` longer than the time left fails at once instead of sleeping;
 * when the attempts run out, the last answer is handed to the openai client as it came (it
   raises its status error) with the attempt count in a header, or, when there was none, an
-  ``ExchangeFailed`` says what happened.
+  ``ExchangeFailed`` says what happened;
+* with a ``RateLimiter`` (``ratelimit.py``), every attempt waits its turn before it is sent, and
+  every answer's rate-limit headers and 429s are handed back to it, so all the calls sharing
+  the limiter slow down together.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import httpx2 as httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from ..config import Settings
+from ..ratelimit import CircuitOpen, RateLimiter, Ticket, estimate_tokens
 from ..retry import RETRY_STATUSES, parse_retry_after, transport_policy
 
 ATTEMPTS_HEADER = "x-mineralbrief-attempts"
@@ -59,22 +63,26 @@ class _Retry(Exception):
         return self.reason
 
 
+def _retry_after(headers: httpx.Headers) -> float | None:
+    wait = parse_retry_after(headers.get("retry-after"))
+    if wait is None and headers.get("retry-after-ms"):
+        wait = parse_retry_after(headers["retry-after-ms"] + "ms")
+    return wait
+
+
 def _judge(request: httpx.Request, response: httpx.Response) -> None:
     """Raise ``_Retry`` when a read answer is worth another attempt."""
     status = response.status_code
     if status in RETRY_STATUSES or status >= 500:
-        headers = response.headers
-        wait = parse_retry_after(headers.get("retry-after"))
-        if wait is None and headers.get("retry-after-ms"):
-            wait = parse_retry_after(headers["retry-after-ms"] + "ms")
-        raise _Retry(f"HTTP {status}", status=status, retry_after=wait, response=response)
+        raise _Retry(f"HTTP {status}", status=status, retry_after=_retry_after(response.headers), response=response)
     if status == 200 and request.url.path.endswith("/chat/completions"):
-        problem = _not_a_completion(response.content)
+        problem = not_a_completion(response.content)
         if problem:
             raise _Retry(f"a 200 answer that is not a chat completion ({problem})", status=200)
 
 
-def _not_a_completion(body: bytes) -> str | None:
+def not_a_completion(body: bytes) -> str | None:
+    """What makes ``body`` unusable as a chat completion (``"no choices"``, ...), or None."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
@@ -104,10 +112,32 @@ def _rebuilt(response: httpx.Response, raw: bytes) -> httpx.Response:
 
 
 class _Attempts:
-    """What both transports share: the policy, the deadline, and what to do when it ends."""
+    """What both transports share: the policy, the deadline, the rate limiter, and what to do
+    when it ends."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, limiter: RateLimiter | None) -> None:
         self.settings = settings
+        self.limiter = limiter
+
+    @staticmethod
+    def price(request: httpx.Request) -> int:
+        """The tokens a request counts against a token limit (none but a chat completion's)."""
+        if not request.url.path.endswith("/chat/completions"):
+            return 0
+        try:
+            return estimate_tokens(request.content)
+        except httpx.RequestNotRead:  # a streamed body: priced by the server's headers alone
+            return 0
+
+    def observe(self, ticket: Ticket | None, answer: httpx.Response) -> None:
+        if self.limiter is not None:
+            self.limiter.observe(ticket, answer.status_code, answer.headers, _retry_after(answer.headers)
+                                 if answer.status_code == 429 else None)
+
+    @staticmethod
+    def circuit_open(exc: CircuitOpen, state: RetryCallState | None) -> ExchangeFailed:
+        sent = state.attempt_number - 1 if state else 0  # the attempt the breaker stopped was not sent
+        return ExchangeFailed(f"{exc} (HTTP 429)", attempts=sent, last_status=429)
 
     def retrying(self, deadline: float, cls: type[Retrying] | type[AsyncRetrying]) -> Any:
         return cls(**transport_policy(self.settings, deadline, _is_transient))
@@ -129,17 +159,25 @@ def _is_transient(exc: BaseException) -> bool:
 class RetryingTransport(httpx.BaseTransport):
     """A synchronous transport that retries, reads within a deadline and checks answers."""
 
-    def __init__(self, settings: Settings, inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, settings: Settings, inner: httpx.BaseTransport | None = None,
+                 limiter: RateLimiter | None = None) -> None:
         self._inner = inner or httpx.HTTPTransport()
-        self._attempts = _Attempts(settings)
+        self._attempts = _Attempts(settings, limiter)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = time.monotonic() + self._attempts.settings.deadline
+        limiter, cost = self._attempts.limiter, self._attempts.price(request)
         state: RetryCallState | None = None
         try:
+            # the first turn is taken before the deadline starts: waiting for it is our pacing,
+            # not the endpoint's slowness
+            ticket = limiter.acquire(cost) if limiter is not None else None
+            deadline = time.monotonic() + self._attempts.settings.deadline
             for attempt in self._attempts.retrying(deadline, Retrying):
                 state = attempt.retry_state
                 with attempt:
+                    if limiter is not None and ticket is None:
+                        ticket = limiter.acquire(cost)
+                    sent, ticket = ticket, None  # each attempt is a request the server counts
                     response = self._inner.handle_request(request)
                     try:
                         body = bytearray()
@@ -151,10 +189,13 @@ class RetryingTransport(httpx.BaseTransport):
                     finally:
                         response.close()
                     answer = _rebuilt(response, bytes(body))
+                    self._attempts.observe(sent, answer)
                     _judge(request, answer)
                     return answer
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1)
+        except CircuitOpen as exc:
+            raise self._attempts.circuit_open(exc, state) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     def close(self) -> None:
@@ -164,17 +205,23 @@ class RetryingTransport(httpx.BaseTransport):
 class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     """``RetryingTransport`` for the async client."""
 
-    def __init__(self, settings: Settings, inner: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: Settings, inner: httpx.AsyncBaseTransport | None = None,
+                 limiter: RateLimiter | None = None) -> None:
         self._inner = inner or httpx.AsyncHTTPTransport()
-        self._attempts = _Attempts(settings)
+        self._attempts = _Attempts(settings, limiter)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = time.monotonic() + self._attempts.settings.deadline
+        limiter, cost = self._attempts.limiter, self._attempts.price(request)
         state: RetryCallState | None = None
         try:
+            ticket = await limiter.aacquire(cost) if limiter is not None else None
+            deadline = time.monotonic() + self._attempts.settings.deadline
             async for attempt in self._attempts.retrying(deadline, AsyncRetrying):
                 state = attempt.retry_state
                 with attempt:
+                    if limiter is not None and ticket is None:
+                        ticket = await limiter.aacquire(cost)
+                    sent, ticket = ticket, None  # each attempt is a request the server counts
                     response = await self._inner.handle_async_request(request)
                     try:
                         body = bytearray()
@@ -186,10 +233,13 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     finally:
                         await response.aclose()
                     answer = _rebuilt(response, bytes(body))
+                    self._attempts.observe(sent, answer)
                     _judge(request, answer)
                     return answer
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1)
+        except CircuitOpen as exc:
+            raise self._attempts.circuit_open(exc, state) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def aclose(self) -> None:
