@@ -51,6 +51,17 @@ class Format(str, Enum):
     html = "html"
 
 
+class Via(str, Enum):
+    online = "online"
+    batch = "batch"
+
+
+class ReaskVia(str, Enum):
+    auto = "auto"
+    batch = "batch"
+    online = "online"
+
+
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
@@ -192,6 +203,11 @@ def daily(
     actors: int = typer.Option(2, "--actors", min=1, help="With --engine ray: actors in the pool."),
     cache_url: Optional[str] = typer.Option(
         None, "--cache-url", help="A shared cache, e.g. redis://host:6379/0 ([redis]); default the disk cache."),
+    via: Via = typer.Option(Via.online, "--via", help="online (now, full price) or batch (the provider's Batch "
+                            "API: half the price, within 24 h; run again to resume)."),
+    reask_via: ReaskVia = typer.Option(ReaskVia.auto, "--reask-via", help="With --via batch: where re-asks go."),
+    rpm: Optional[int] = typer.Option(None, "--rpm", min=1, help="Requests per minute the endpoint allows."),
+    tpm: Optional[int] = typer.Option(None, "--tpm", min=1, help="Tokens per minute the endpoint allows."),
 ) -> None:
     """Brief a folder of articles and write the day's brief (resumable).
 
@@ -208,9 +224,14 @@ def daily(
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     if address is not None and engine is not Engine.ray:
         raise typer.BadParameter("--address needs --engine ray")
+    if via is Via.batch and (engine is Engine.ray or budget_tokens is not None):
+        raise typer.BadParameter("--via batch goes with neither --engine ray nor --budget-tokens")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,
-                             cache=False if not cache else None, gguf=gguf, cache_url=cache_url)
+                             cache=False if not cache else None, gguf=gguf, cache_url=cache_url, rpm=rpm, tpm=tpm)
     batch: Callable[..., Iterator[Any]] = summarize_many
+    if via is Via.batch:  # the batch's state beside the day's briefs: a re-run resumes it
+        batch = partial(summarize_many, via="batch", state_dir=out / the_day.isoformat() / ".batch-api",
+                        reask_via=reask_via.value, on_status=lambda line: typer.echo(line, err=True))
     if engine is Engine.ray:
         from .ray import summarize_on_ray
 

@@ -317,3 +317,23 @@ def test_batch_wire_format(batch_endpoint, tmp_path):
     sent = {article_key(article_of(line["body"])): line["body"] for line in lines(tmp_path / "state", 1)}
     assert sent[article_key((SEEDS / "rarex_ussm_mou.txt").read_text())] == online_body
 
+
+
+def test_daily_via_batch_briefs_the_day_and_a_rerun_creates_no_second_batch(tmp_path, capsys):
+    """`mineralbrief daily --via batch`: one batch for the day, its state beside the briefs; the
+    same command again keeps every brief and pays for nothing."""
+    from mineralbrief.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:4]:
+        (inbox / path.name).write_text(path.read_text())
+    out = tmp_path / "briefs"
+    with FakeBatchServer() as srv:
+        args = ["daily", str(inbox), "--date", "2026-11-21", "--out", str(out), "--base-url", srv.base_url,
+                "--via", "batch", "-q"]
+        assert main(args) == 0, capsys.readouterr().err
+        assert srv.created == 1 and len(list((out / "2026-11-21").glob("*.json"))) == 4
+        assert (out / "2026-11-21" / ".batch-api").is_dir()
+        assert main(args) == 0
+        assert srv.created == 1  # kept from the first run: no second batch
