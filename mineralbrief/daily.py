@@ -237,34 +237,3 @@ def _bottom_line(day: DailyBrief) -> str:
 def load_daily(path: Path) -> DailyBrief:
     """Read a daily brief written as JSON."""
     return DailyBrief.model_validate_json(Path(path).read_text(encoding="utf-8"))
-
-
-def daily_to_markdown(day: DailyBrief) -> str:
-    """The day in the market-brief style."""
-    out = [f"# Critical minerals daily brief: {day.date.isoformat()}", ""]
-    out.append(f"  • {day.bottom_line}")
-    if day.failed or day.ungrounded:
-        out.append(f"  • {day.failed} article(s) could not be briefed; {day.ungrounded} brief(s) hold "
-                   "statements that could not be verified against their article.")
-    if day.deals:
-        out += ["", "## Deals of the day", ""]
-        for d in day.deals:
-            parties = ", ".join(f"{p.name} ({p.ticker})" if p.ticker else p.name for p in d.deal.parties)
-            binding = {True: "binding ", False: "non-binding "}.get(d.deal.binding, "")  # type: ignore[arg-type]
-            amounts = f"; {', '.join(a.text for a in d.deal.amounts)}" if d.deal.amounts else ""
-            tag = f" **[{d.status}]**" if d.status else ""
-            srcs = f" ({len(d.sources)} sources)" if len(d.sources) > 1 else ""
-            out.append(f"  • {binding}{d.deal.deal_type.replace('_', ' ')}: {parties}{amounts}{srcs}{tag}")
-    if day.entities:
-        out += ["", "## Who is in the news", ""]
-        for e in [e for e in day.entities if e.kind in ("company", "agency", "government")][:12]:
-            ticker = f", {e.ticker}" if e.ticker else ""
-            out.append(f"  • {e.name} ({e.kind}{ticker}): {e.articles} article(s)")
-    if day.elements:
-        out += ["", "## Elements", "", ", ".join(f"{k} ({v})" for k, v in list(day.elements.items())[:12])]
-    out += ["", "## Bottom Line?", "", day.bottom_line]
-    if day.questions:
-        out += ["", "## Questions in the middle?", ""]
-        out += [f"  • {q.question}" + (f" ({q.count} articles)" if q.count > 1 else "") for q in day.questions]
-    out += ["", "---", f"*{len(day.articles)} article(s) briefed by mineralbrief.*", ""]
-    return "\n".join(out)

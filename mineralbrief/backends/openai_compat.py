@@ -27,7 +27,7 @@ import re
 import weakref
 from collections import deque
 from collections.abc import AsyncGenerator, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx2 as httpx
 import instructor
@@ -139,6 +139,13 @@ class _Dialogue:
             {"role": "user", "content": reask_message(report)},
         ]
         return None
+
+    def fail(self, exc: Exception) -> NoReturn:
+        """Raise what a failed call means (``failure``), chained to what instructor raised."""
+        err = self.failure(exc)
+        if err is exc:
+            raise exc
+        raise err from exc
 
     def failure(self, exc: Exception) -> BaseException:
         """What a failed call raises: one of ours, with the attempts and usage so far."""
@@ -292,10 +299,7 @@ class OpenAICompatBackend(BaseBackend):
             try:
                 content = await (await self.aclient()).create(**talk.kwargs())
             except Exception as exc:
-                err = talk.failure(exc)
-                if err is exc:
-                    raise
-                raise err from exc
+                talk.fail(exc)
             done = talk.answer(content)
             if done is not None:
                 return done
@@ -368,10 +372,7 @@ def _converse(client: instructor.Instructor, talk: _Dialogue, replay: _Replay | 
         except Exception as exc:
             if replay is not None and replay.unsent is not None:
                 raise _Unsent(replay.unsent) from None
-            err = talk.failure(exc)
-            if err is exc:
-                raise
-            raise err from exc
+            talk.fail(exc)
         done = talk.answer(content)
         if done is not None:
             return done
