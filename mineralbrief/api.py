@@ -25,7 +25,7 @@ from .article import Article, ArticleLike, as_article
 from .backends import make_backend
 from .backends.base import Backend, Generation, GenerationRequest
 from .cache import Cache, NullCache, cache_key, key_prefix, open_cache_url
-from .config import Settings, make_settings
+from .config import Settings, environment_key, make_settings
 from .domain.facts import extract_facts
 from .domain.language import language_of
 from .errors import ConfigError, UngroundedBriefError
@@ -220,6 +220,7 @@ def _meta(art: Article) -> ArticleMeta:
 
 # -- module-level functions: one Summarizer per distinct settings, reused -----------------------
 _shared: OrderedDict[str, Summarizer] = OrderedDict()
+_calls: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}  # arguments and environment -> fingerprint
 _shared_lock = threading.Lock()
 _SHARED_MAX = 32
 
@@ -232,9 +233,21 @@ def _fingerprint(s: Settings) -> str:
 def shared_summarizer(settings: Settings | None = None, **overrides: Any) -> Summarizer:
     """The ``Summarizer`` that ``summarize()`` uses for these settings: made once (with its
     client, connection pool and cache) and reused by every call with the same settings."""
+    # a call with the same arguments and environment as an earlier one skips reading the
+    # settings again (about a millisecond: pydantic-settings parses every variable)
+    call = None if settings is not None else (repr(sorted(overrides.items())), environment_key())
+    with _shared_lock:
+        known = _calls.get(call) if call is not None else None
+        if known is not None and known in _shared:
+            _shared.move_to_end(known)
+            return _shared[known]
     s = make_settings(settings, **overrides)
     key = _fingerprint(s)
     with _shared_lock:
+        if call is not None:
+            _calls[call] = key
+            if len(_calls) > 4 * _SHARED_MAX:
+                _calls.clear()
         found = _shared.get(key)
         if found is None:
             found = _shared[key] = Summarizer(s)
@@ -250,6 +263,7 @@ def close_shared() -> None:
     with _shared_lock:
         summarizers = list(_shared.values())
         _shared.clear()
+        _calls.clear()
     for s in summarizers:
         try:
             s.close()

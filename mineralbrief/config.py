@@ -6,6 +6,7 @@ fallbacks); every field can also be given directly, and direct values win.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -191,3 +192,9 @@ def make_settings(settings: Settings | None = None, **overrides: Any) -> Setting
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def environment_key() -> tuple[tuple[str, str], ...]:
+    """The environment variables ``Settings`` reads (``MINERALBRIEF_*``, ``OPENAI_*``), as a
+    value: two calls that see the same one would build the same ``Settings``."""
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("MINERALBRIEF_", "OPENAI_"))))

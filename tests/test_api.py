@@ -138,3 +138,15 @@ def test_asking_for_a_model_without_a_key_is_an_error_not_an_offline_brief(how, 
         mineralbrief.summarize(ARTICLE, **kwargs)
     # asking for offline explicitly is fine, with or without a model name around
     assert mineralbrief.summarize(ARTICLE, backend="offline", **kwargs).provenance.backend == "offline"
+
+
+def test_module_level_summarize_sees_a_changed_environment(server, monkeypatch):
+    """The settings of summarize() are not read again for the same arguments and environment,
+    but a change of either is a new summarizer."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-aaaaaaaaaaaaaaaaaaaa")
+    a = mineralbrief.api.shared_summarizer(cache=False)
+    assert mineralbrief.api.shared_summarizer(cache=False) is a
+    monkeypatch.setenv("MINERALBRIEF_MODEL", "another-model")
+    b = mineralbrief.api.shared_summarizer(cache=False)
+    assert b is not a and b.settings.model == "another-model"
