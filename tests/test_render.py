@@ -157,3 +157,13 @@ def test_repr_is_one_short_line(rarex: Brief, day: DailyBrief) -> None:
     assert repr(day).startswith("DailyBrief(2026-11-21, articles=7, deals=")
     flagged = rarex.model_copy(update={"grounding": rarex.grounding.model_copy(update={"ok": False, "unverified": ["x"]})})
     assert repr(flagged).endswith("grounding=1 unverified)")
+
+
+def test_two_places_of_a_deal_read_as_two():
+    from mineralbrief.models import DealSummary
+    from mineralbrief.render.markdown import brief_to_markdown
+
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")
+    deal = DealSummary(title="x", deal_type="mou", locations=["Missouri", "Western Australia"])
+    text = brief_to_markdown(brief.model_copy(update={"deals": [deal]}))
+    assert "Missouri; Western Australia" in text and "Missouri, Western Australia" not in text

@@ -378,7 +378,7 @@ def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]
     if d.commodities:
         text += f" covering {', '.join(d.commodities[:4])}"
     if d.locations:
-        text += f" in {', '.join(d.locations[:2])}"
+        text += f" in {' and '.join(d.locations[:2])}"  # "Missouri, Western Australia" reads as one place
     money = [a.text for a in d.amounts if a.currency]
     if money:
         text += f", worth {money[0]}"

@@ -63,7 +63,7 @@ def _deal_line(d: DealSummary) -> str:
     if d.commodities:
         bits.append(md("commodities: " + ", ".join(d.commodities)))
     if d.locations:
-        bits.append(md("where: " + ", ".join(d.locations)))
+        bits.append(md("where: " + "; ".join(d.locations)))  # "Missouri; Western Australia": two places
     if d.amounts:
         bits.append(md("amounts: " + ", ".join(a.text for a in d.amounts)))
     if d.announced_on:
