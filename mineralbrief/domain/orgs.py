@@ -15,6 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .anchored import Starts
+from .gazetteer import find_gazetteer
 from .lexicon import (
     COUNTRIES,
     LEXICON_FORMS,
@@ -343,6 +344,8 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
+    # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
+    _add_gazetteer(reg, text)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
     for start, end in lexicon_matches(text, scan.mentions):
         written = text[start:end]
@@ -363,6 +366,44 @@ def find_orgs(text: str) -> list[Org]:
         org.spans.sort()
     _fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
+
+
+def _add_gazetteer(reg: _Registry, text: str) -> None:
+    """Companies of the gazetteer the article writes, each merged with what the scan above found
+    under any of its forms. A form inside a name already found ("Hyundai Motor" in "Hyundai Motor
+    Company") is part of that name, not a mention of its own, and ties the entry to it: a bare
+    "Hyundai" elsewhere is then the same company."""
+    hits = find_gazetteer(text)
+    if not hits:
+        return
+    found = sorted((sp, i) for i, o in enumerate(reg.orgs) for sp in o.spans)
+    starts = [sp[0] for sp, _ in found]
+    by_canon: dict[str, list[tuple[str, int, int]]] = {}
+    owner: dict[str, Org] = {}
+    for canon, form, start, end in hits:
+        k = bisect_left(starts, start + 1) - 1  # the last span found that starts at or before
+        if k >= 0 and found[k][0][1] >= end:
+            holder = reg.orgs[found[k][1]]
+            if holder.kind == "company":
+                owner.setdefault(canon, holder)
+            if found[k][0] != (start, end):
+                continue
+        by_canon.setdefault(canon, []).append((form, start, end))
+    for canon, written in by_canon.items():
+        forms = list(dict.fromkeys(form for form, _, _ in written))
+        org = owner.get(canon) or next((o for o in map(reg.find, [canon, *forms]) if o is not None), None)
+        if org is not None and org.kind != "company":
+            continue
+        if org is not None:  # found already: a differing form is an alias (step 5 spans it)
+            org.signals.add("gazetteer")
+            for form in forms:
+                reg.alias(org, form)
+            continue
+        name = canon if canon in forms else max(forms, key=len)
+        org = reg.add(name, "company", None, "gazetteer")
+        for form, start, end in written:
+            reg.add_span(org, (start, end))
+            reg.alias(org, form)
 
 
 def _fold_prefixes(reg: _Registry) -> None:

@@ -1,0 +1,56 @@
+"""The gazetteer: well-known companies the news writes without a suffix or ticker."""
+
+from __future__ import annotations
+
+from mineralbrief.domain.facts import extract_facts
+from mineralbrief.domain.gazetteer import find_gazetteer
+
+
+def _companies(text: str) -> dict[str, list[str]]:
+    return {o.name: o.aliases for o in extract_facts(text).companies}
+
+
+def test_bare_names_become_companies() -> None:
+    text = ("DETROIT -- Ford and General Motors said on Tuesday they would buy lithium from Albemarle "
+            "and nickel from Glencore. Battery maker CATL and LG Energy Solution are in talks with "
+            "Rio Tinto, while Freeport-McMoRan and Codelco expand copper output. GM expects the first "
+            "deliveries in 2027.")
+    found = _companies(text)
+    for name in ("Ford", "General Motors", "Albemarle", "Glencore", "CATL", "LG Energy Solution",
+                 "Rio Tinto", "Freeport-McMoRan", "Codelco"):
+        assert name in found, name
+    assert "GM" in found["General Motors"]  # the short form is the same company
+
+
+def test_names_inside_other_words_do_not_match() -> None:
+    text = ("A Fordham University panel discussed Teslacoil designs and the Valerie report. "
+            "Hikers ford the river in the vale below.")
+    assert find_gazetteer(text) == []
+    assert _companies(text) == {}
+
+
+def test_a_common_word_at_a_sentence_start_alone_is_not_a_company() -> None:
+    text = "Vale, old friend: the town said farewell to its mayor on Sunday after forty years of service."
+    assert "Vale" not in _companies(text)
+    text = ("Brazil's Vale agreed to sell nickel to Tesla. Vale said the contract runs for five years "
+            "from its Canadian operations.")
+    assert "Vale" in _companies(text)
+
+
+def test_a_gazetteer_form_merges_with_the_name_already_found() -> None:
+    text = ("Arafura Rare Earths Ltd (ASX: ARU) signed an offtake with Hyundai Motor Company. "
+            "Hyundai will take 1,500 tonnes a year. Zhejiang Huayou Cobalt Co. Ltd will supply "
+            "precursor; Huayou said the plant starts in 2026.")
+    companies = {o.name: o for o in extract_facts(text).companies}
+    assert "Hyundai" not in companies
+    assert "Hyundai" in companies["Hyundai Motor Company"].aliases
+    huayou = [o for o in companies.values() if "Huayou" in o.name]
+    assert len(huayou) == 1 and "Huayou" in huayou[0].names()
+    assert companies["Arafura Rare Earths Ltd"].ticker == "ASX: ARU"
+
+
+def test_the_longest_form_wins_and_offsets_hold() -> None:
+    text = "Samsung SDI and SK On will supply Stellantis."
+    hits = find_gazetteer(text)
+    assert [h[1] for h in hits] == ["Samsung SDI", "SK On", "Stellantis"]
+    assert all(text[s:e] == form for _, form, s, e in hits)
