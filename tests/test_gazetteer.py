@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mineralbrief.domain.facts import extract_facts
 from mineralbrief.domain.gazetteer import find_gazetteer
 
@@ -54,3 +56,12 @@ def test_the_longest_form_wins_and_offsets_hold() -> None:
     hits = find_gazetteer(text)
     assert [h[1] for h in hits] == ["Samsung SDI", "SK On", "Stellantis"]
     assert all(text[s:e] == form for _, form, s, e in hits)
+
+
+@pytest.mark.parametrize("symbol", ["LKAB", "SQM", "BHP", "CATL"])
+def test_a_tickers_symbol_is_not_a_company_of_its_own(symbol):
+    """Found by hypothesis: "(ASX: LKAB)" after another company's name named LKAB too."""
+    from mineralbrief.domain.orgs import find_orgs
+
+    text = f"Quokka Minerals Limited (ASX: {symbol}) signed an agreement."
+    assert [o.name for o in find_orgs(text) if o.kind == "company"] == ["Quokka Minerals Limited"]

@@ -285,7 +285,9 @@ def find_orgs(text: str) -> list[Org]:
     reg, scan = _Registry(), _Scan(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     starts = Starts(text)
+    tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
     for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
+        tickers.append((m.start(), m.end()))
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
         before = _name_before(text, paren_start if paren_start >= 0 else m.start())
         if before is None:
@@ -345,7 +347,7 @@ def find_orgs(text: str) -> list[Org]:
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
-    _add_gazetteer(reg, text)
+    _add_gazetteer(reg, text, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
     for start, end in lexicon_matches(text, scan.mentions):
         written = text[start:end]
@@ -368,12 +370,15 @@ def find_orgs(text: str) -> list[Org]:
     return [o for o in reg.orgs if o.spans]
 
 
-def _add_gazetteer(reg: _Registry, text: str) -> None:
+def _add_gazetteer(reg: _Registry, text: str, tickers: list[tuple[int, int]]) -> None:
     """Companies of the gazetteer the article writes, each merged with what the scan above found
     under any of its forms. A form inside a name already found ("Hyundai Motor" in "Hyundai Motor
     Company") is part of that name, not a mention of its own, and ties the entry to it: a bare
     "Hyundai" elsewhere is then the same company."""
     hits = find_gazetteer(text)
+    if tickers:  # a ticker's symbol ("ASX: LKAB") names the listed company before it, not LKAB
+        ends = [e for _, e in tickers]
+        hits = [h for h in hits if not _within(tickers, ends, h[2], h[3])]
     if not hits:
         return
     found = sorted((sp, i) for i, o in enumerate(reg.orgs) for sp in o.spans)
@@ -404,6 +409,12 @@ def _add_gazetteer(reg: _Registry, text: str) -> None:
         for form, start, end in written:
             reg.add_span(org, (start, end))
             reg.alias(org, form)
+
+
+def _within(spans: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
+    """True when [start, end) lies inside one of ``spans`` (sorted, not overlapping)."""
+    k = bisect_left(ends, end)
+    return k < len(spans) and spans[k][0] <= start
 
 
 def _fold_prefixes(reg: _Registry) -> None:
