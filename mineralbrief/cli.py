@@ -385,7 +385,7 @@ def _remake_cache(directory: Path, exc: Exception) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turn every error into one line on stderr and an exit code."""
-    from .runner import NothingToBriefError
+    from .errors import NothingToBriefError
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args

@@ -3,10 +3,15 @@
     MineralBriefError
     ├── ConfigError            a setting is missing or contradicts another
     ├── ArticleError           the input is not an article (empty, binary, undecodable)
+    │   ├── NothingToBriefError  a daily run's inbox does not exist or holds nothing
+    │   └── sources.FetchError   a URL could not be fetched (its HTTP ``status``)
+    ├── OutputError            a daily run's outputs cannot be written (a file, a full disk)
+    │   └── OutputBusyError    another run is writing to the same output folder
     ├── BackendError           the backend could not produce a brief
     │   ├── TransportError     HTTP/connection failures outlived the transport retries
-    │   └── ValidationFailedError
-    │                          the model's answers never fit the schema within max_reasks
+    │   ├── ValidationFailedError
+    │   │                      the model's answers never fit the schema within max_reasks
+    │   └── batchapi.BatchItemError  a Batch API line was never answered
     └── UngroundedBriefError   strict=True and some statements could not be found in the article
 
 Errors carry context (attempts, last HTTP status, the last raw answer, the article id, the
@@ -35,6 +40,18 @@ class ConfigError(MineralBriefError):
 
 class ArticleError(MineralBriefError):
     """The input cannot be read as an article."""
+
+
+class NothingToBriefError(ArticleError):
+    """The inbox does not exist or holds nothing to brief."""
+
+
+class OutputError(MineralBriefError):
+    """The outputs cannot be written: the folder is a file, the disk is full, no permission."""
+
+
+class OutputBusyError(OutputError):
+    """Another run is writing to the same output folder."""
 
 
 class BackendError(MineralBriefError):

@@ -40,7 +40,7 @@ from .api import Summarizer
 from .article import Article, display_path
 from .batch import BatchResult, summarize_many
 from .daily import daily_brief, load_daily
-from .errors import ArticleError, ConfigError, MineralBriefError
+from .errors import ArticleError, ConfigError, NothingToBriefError, OutputBusyError, OutputError
 from .models import Brief, DailyBrief
 from .sources import iter_source
 from .sources.fetch import is_url
@@ -54,18 +54,6 @@ log = logging.getLogger("mineralbrief")
 
 MANIFEST = ".manifest"
 LOCK = ".mineralbrief.lock"
-
-
-class OutputError(MineralBriefError):
-    """The outputs cannot be written: the folder is a file, the disk is full, no permission."""
-
-
-class OutputBusyError(OutputError):
-    """Another run is writing to the same output folder."""
-
-
-class NothingToBriefError(ArticleError):
-    """The inbox does not exist or holds nothing to brief."""
 
 
 def atomic_write(path: Path, text: str) -> None:

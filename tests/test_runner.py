@@ -17,14 +17,8 @@ import pytest
 
 import mineralbrief
 from mineralbrief.article import iter_articles
-from mineralbrief.runner import (
-    LOCK,
-    NothingToBriefError,
-    OutputBusyError,
-    OutputError,
-    brief_name,
-    run_daily,
-)
+from mineralbrief.errors import NothingToBriefError, OutputBusyError, OutputError
+from mineralbrief.runner import LOCK, brief_name, run_daily
 
 from conftest import ROOT, SEEDS
 from fixture_model import fixture_reply
