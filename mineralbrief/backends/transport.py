@@ -98,9 +98,19 @@ def not_a_completion(body: bytes) -> str | None:
     return None
 
 
-def _deadline_check(deadline: float) -> None:
-    if time.monotonic() > deadline:
-        raise httpx.ReadTimeout("the call's deadline passed while the answer was arriving")
+class _Body:
+    """An answer's bytes as they arrive, within the call's deadline and the size cap."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.data = bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.data += chunk
+        if time.monotonic() > self.deadline:
+            raise httpx.ReadTimeout("the call's deadline passed while the answer was arriving")
+        if len(self.data) > MAX_BODY:
+            raise _Retry("an answer over 32 MiB")
 
 
 def _rebuilt(response: httpx.Response, raw: bytes) -> httpx.Response:
@@ -129,10 +139,15 @@ class _Attempts:
         except httpx.RequestNotRead:  # a streamed body: priced by the server's headers alone
             return 0
 
-    def observe(self, ticket: Ticket | None, answer: httpx.Response) -> None:
+    def answer(self, request: httpx.Request, response: httpx.Response, body: _Body,
+               ticket: Ticket | None) -> httpx.Response:
+        """The read answer, told to the rate limiter and judged (``_Retry`` when worth another try)."""
+        answer = _rebuilt(response, bytes(body.data))
         if self.limiter is not None:
             self.limiter.observe(ticket, answer.status_code, answer.headers, _retry_after(answer.headers)
                                  if answer.status_code == 429 else None)
+        _judge(request, answer)
+        return answer
 
     @staticmethod
     def circuit_open(exc: CircuitOpen, state: RetryCallState | None) -> ExchangeFailed:
@@ -179,19 +194,13 @@ class RetryingTransport(httpx.BaseTransport):
                         ticket = limiter.acquire(cost)
                     sent, ticket = ticket, None  # each attempt is a request the server counts
                     response = self._inner.handle_request(request)
+                    body = _Body(deadline)
                     try:
-                        body = bytearray()
                         for chunk in response.stream:  # type: ignore[union-attr]
-                            body += chunk
-                            _deadline_check(deadline)
-                            if len(body) > MAX_BODY:
-                                raise _Retry("an answer over 32 MiB")
+                            body.add(chunk)
                     finally:
                         response.close()
-                    answer = _rebuilt(response, bytes(body))
-                    self._attempts.observe(sent, answer)
-                    _judge(request, answer)
-                    return answer
+                    return self._attempts.answer(request, response, body, sent)
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1)
         except CircuitOpen as exc:
@@ -223,19 +232,13 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                         ticket = await limiter.aacquire(cost)
                     sent, ticket = ticket, None  # each attempt is a request the server counts
                     response = await self._inner.handle_async_request(request)
+                    body = _Body(deadline)
                     try:
-                        body = bytearray()
                         async for chunk in response.stream:  # type: ignore[union-attr]
-                            body += chunk
-                            _deadline_check(deadline)
-                            if len(body) > MAX_BODY:
-                                raise _Retry("an answer over 32 MiB")
+                            body.add(chunk)
                     finally:
                         await response.aclose()
-                    answer = _rebuilt(response, bytes(body))
-                    self._attempts.observe(sent, answer)
-                    _judge(request, answer)
-                    return answer
+                    return self._attempts.answer(request, response, body, sent)
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1)
         except CircuitOpen as exc:
