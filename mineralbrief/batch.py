@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
-from .article import Article, ArticleLike, as_article
+from .article import Article, ArticleLike
 from .errors import BackendError, ConfigError, MineralBriefError
 from .models import Brief
 
@@ -120,7 +120,7 @@ async def _one(s: Summarizer, index: int, item: Any) -> tuple[BatchResult, int]:
     if isinstance(item, MineralBriefError):
         return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}"), 0
     try:
-        brief = await s.asummarize(as_article(item))
+        brief = await s.asummarize(item)  # it reads the item as an article (an error is this item's failure)
     except Exception as exc:  # one article's failure, even a bug, must not lose the batch
         usage = exc.usage if isinstance(exc, BackendError) else None
         return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),

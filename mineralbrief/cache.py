@@ -17,6 +17,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -186,3 +188,42 @@ def open_cache_url(url: str | None, directory: Path) -> Cache:
     from .errors import ConfigError
 
     raise ConfigError(f"cache_url must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, got {scheme!r}")
+
+
+# what diskcache writes in its folder: the SQLite file (and its journals), and values too big
+# for it as xx/yy/<hex>.val files; `cache clear` removes a corrupt cache only if that is all
+_DISKCACHE_FILE = re.compile(r"cache\.db(-wal|-shm|-journal)?")
+_DISKCACHE_DIR = re.compile(r"[0-9a-f]{2}")
+
+
+def _foreign(directory: Path) -> list[Path]:
+    """What in ``directory`` diskcache did not write."""
+    found = []
+    for parent, dirs, files in os.walk(directory):
+        depth = len(Path(parent).relative_to(directory).parts)
+        for name in dirs:
+            if depth >= 2 or not _DISKCACHE_DIR.fullmatch(name) or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+        for name in files:
+            ok = _DISKCACHE_FILE.fullmatch(name) if depth == 0 else depth == 2 and name.endswith(".val")
+            if not ok or (Path(parent) / name).is_symlink():
+                found.append(Path(parent) / name)
+    return found
+
+
+def remake_cache(directory: Path, exc: Exception) -> None:
+    """Remove a corrupt disk cache and create an empty one, only if every file in its folder is
+    one diskcache writes.
+
+    Raises:
+        ConfigError: the folder holds anything else (nothing is removed).
+    """
+    from .errors import ConfigError
+
+    foreign = _foreign(directory)
+    if foreign:
+        raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
+                          f"write ({foreign[0]}{' ...' if len(foreign) > 1 else ''}): not removing it; "
+                          "remove it yourself, or point MINERALBRIEF_CACHE_DIR elsewhere")
+    shutil.rmtree(directory)
+    BriefCache(directory).close()

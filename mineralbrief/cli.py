@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
-import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -28,7 +26,7 @@ import typer
 from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
 from .batch import summarize_many
-from .cache import BriefCache
+from .cache import BriefCache, remake_cache
 from .errors import ConfigError, MineralBriefError
 from .redact import redact
 from .schema import write_schemas
@@ -338,7 +336,8 @@ def cache_clear() -> None:
     except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
         raise _cache_error(directory, exc) from exc
     except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
-        _remake_cache(directory, exc)
+        remake_cache(directory, exc)
+        typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
         return
     except OSError as exc:
         raise _cache_error(directory, exc) from exc
@@ -349,38 +348,6 @@ def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:
     corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
     hint = "; `mineralbrief cache clear` removes and recreates it" if corrupt else ""
     return ConfigError(f"the cache at {directory} cannot be used ({type(exc).__name__}: {exc}){hint}")
-
-
-# what diskcache writes in its folder: the SQLite file (and its journals), and values too big
-# for it as xx/yy/<hex>.val files; `cache clear` removes a corrupt cache only if that is all
-_DISKCACHE_FILE = re.compile(r"cache\.db(-wal|-shm|-journal)?")
-_DISKCACHE_DIR = re.compile(r"[0-9a-f]{2}")
-
-
-def _foreign(directory: Path) -> list[Path]:
-    """What in ``directory`` diskcache did not write."""
-    found = []
-    for parent, dirs, files in os.walk(directory):
-        depth = len(Path(parent).relative_to(directory).parts)
-        for name in dirs:
-            if depth >= 2 or not _DISKCACHE_DIR.fullmatch(name) or (Path(parent) / name).is_symlink():
-                found.append(Path(parent) / name)
-        for name in files:
-            ok = _DISKCACHE_FILE.fullmatch(name) if depth == 0 else depth == 2 and name.endswith(".val")
-            if not ok or (Path(parent) / name).is_symlink():
-                found.append(Path(parent) / name)
-    return found
-
-
-def _remake_cache(directory: Path, exc: Exception) -> None:
-    foreign = _foreign(directory)
-    if foreign:
-        raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
-                          f"write ({foreign[0]}{' ...' if len(foreign) > 1 else ''}): not removing it; "
-                          "remove it yourself, or point MINERALBRIEF_CACHE_DIR elsewhere")
-    shutil.rmtree(directory)
-    BriefCache(directory).close()
-    typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
 
 
 def main(argv: list[str] | None = None) -> int:
