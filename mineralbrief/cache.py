@@ -26,6 +26,7 @@ import diskcache
 from diskcache.core import MODE_RAW, MODE_TEXT, UNKNOWN
 from pydantic import ValidationError
 
+from .errors import ConfigError
 from .models import Brief
 
 log = logging.getLogger(__name__)
@@ -185,8 +186,6 @@ def open_cache_url(url: str | None, directory: Path) -> Cache:
         from .rediscache import open_redis_cache  # imports redis-py only when asked for
 
         return open_redis_cache(url)
-    from .errors import ConfigError
-
     raise ConfigError(f"cache_url must start with {', '.join(s + '://' for s in REDIS_SCHEMES)}, got {scheme!r}")
 
 
@@ -218,8 +217,6 @@ def remake_cache(directory: Path, exc: Exception) -> None:
     Raises:
         ConfigError: the folder holds anything else (nothing is removed).
     """
-    from .errors import ConfigError
-
     foreign = _foreign(directory)
     if foreign:
         raise ConfigError(f"the cache at {directory} is corrupt ({exc}), and it holds files the cache did not "
