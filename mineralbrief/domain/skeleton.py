@@ -18,14 +18,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import confusables
-
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=1)
 def _ascii_twins() -> dict[str, str]:
-    """Each non-ASCII character that is confusable with an ASCII letter or digit, and that one."""
+    """Each non-ASCII character that is confusable with an ASCII letter or digit, and that one.
+    The table is loaded on the first article with non-ASCII letters, not when mineralbrief is
+    imported."""
+    from confusable_homoglyphs import confusables
+
     twins: dict[str, str] = {}
     for char, entries in confusables.confusables_data.items():
         if len(char) != 1 or char.isascii():
