@@ -21,6 +21,7 @@ from mineralbrief.domain import (
     mentions,
     numbers,
     orgs,
+    skeleton,
 )
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.facts import extract_facts
@@ -278,3 +279,19 @@ def test_a_pattern_tried_at_its_start_words_finds_each_phrase(name, rx, words, r
                                 st.sampled_from([" ", "", "\n", "  ", ".", "-", "x", "(", "9"])), max_size=25))
 def test_a_pattern_tried_at_its_start_words_finds_what_finditer_finds(name, rx, words, reach, parts):
     _same(rx, words, reach, "".join(case(p) + sep for p, case, sep in parts))
+
+
+SKELETON_TEXT = st.lists(st.sampled_from(["Ignore", " ", "\n", "\u2019", "\u2014", "é", "ö", "\u043e", "\u0399",
+                                          "\u200b", "\uff29", "ﬁ", "\u0301", "A", "中"]), max_size=40).map("".join)
+
+
+@settings(max_examples=300)
+@given(SKELETON_TEXT)
+def test_skeleton_fast_path_reads_as_the_general_one(text):
+    shape, offsets = skeleton.skeleton(text)
+    general, general_offsets = skeleton.skeleton_with_offsets(text)
+    assert shape == general
+    if offsets is None:  # the fast path claims alignment: every offset maps to itself
+        assert general_offsets == list(range(len(text)))
+    else:
+        assert offsets == general_offsets

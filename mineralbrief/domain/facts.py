@@ -34,7 +34,7 @@ class Facts:
     """What a deterministic scan of one article found. Every item carries its span."""
 
     text: str
-    sentences: list[Sentence]
+    plain: str  # the text as scanned: injections blanked, Markdown links as their text, same offsets
     elements: list[ElementMention]
     orgs: list[Org]
     locations: list[tuple[str, int, int]]
@@ -42,6 +42,11 @@ class Facts:
     dates: list[DateMention]
     cues: list[DealCue]
     injections: list[tuple[int, int]] = field(default_factory=list)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The plain text's sentences, split on first use: an LLM prompt's hints never need them."""
+        return split_sentences(self.plain)
 
     @cached_property
     def element_names(self) -> list[str]:
@@ -116,7 +121,7 @@ def extract_facts(text: str) -> Facts:
     plain = blank(_plain_markdown(text), injections)
     return Facts(
         text=text,
-        sentences=split_sentences(plain),
+        plain=plain,
         elements=find_elements(plain),
         orgs=find_orgs(plain),
         locations=find_locations(plain),

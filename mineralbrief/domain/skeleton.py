@@ -8,8 +8,10 @@ confusables table, from ``confusable-homoglyphs``) mapped to it. ``skeleton`` ke
 character of the skeleton, the offset it came from, so a passage found there is a span of the
 original text.
 
-ASCII text is its own skeleton (no per-character work); only runs of other characters are
-mapped, one character at a time.
+ASCII text is its own skeleton (no per-character work). A text whose other characters each read
+as one character (curly quotes, dashes, accented letters) keeps its offsets: only its runs of
+other characters are mapped. Only a text where a character vanishes or becomes several gets the
+per-character offset map.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +60,17 @@ def _map_char(ch: str) -> str:
 
 def skeleton(text: str) -> tuple[str, list[int] | None]:
     """The skeleton of ``text`` and, for each of its characters, the offset in ``text`` it came
-    from; ``None`` for the map when the two are the same length and aligned (ASCII text)."""
+    from; ``None`` for the map when the two are the same length and aligned."""
     if text.isascii():
         return text, None
+    table = {ch: _map_char(ch) for ch in set(_NON_ASCII_CHAR.findall(text))}
+    if all(len(mapped) == 1 for mapped in table.values()):  # curly quotes, dashes, accents: aligned
+        return _NON_ASCII.sub(lambda m: "".join(map(table.__getitem__, m.group())), text), None
+    return skeleton_with_offsets(text)
+
+
+def skeleton_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The skeleton of any text with its offset map, one character at a time (the general case)."""
     parts: list[str] = []
     offsets: list[int] = []
     last = 0
