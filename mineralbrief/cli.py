@@ -26,7 +26,7 @@ import typer
 from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
 from .batch import summarize_many
-from .cache import BriefCache, remake_cache
+from .cache import BriefCache, open_cache_url, remake_cache
 from .errors import ConfigError, MineralBriefError
 from .redact import redact
 from .schema import write_schemas
@@ -302,9 +302,39 @@ def eval_cmd(
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
 
 
+_CACHE_URL = typer.Option(
+    None, "--cache-url", help="A shared Redis cache (redis://host:6379/0); default MINERALBRIEF_CACHE_URL, "
+    "else the disk cache.")
+
+
+def _redis_cache(cache_url: str | None) -> Any:
+    """The Redis cache named by ``--cache-url`` or the settings, or None for the disk cache."""
+    url = cache_url or make_settings().cache_url
+    if not url:
+        return None
+    return open_cache_url(url, Path())  # a Redis URL: ConfigError for another scheme or no [redis]
+
+
+def _on_redis(cache: Any, what: Callable[[Any], Any]) -> Any:
+    import redis
+
+    try:
+        return what(cache)
+    except (redis.RedisError, OSError) as exc:
+        raise ConfigError(f"the cache at {cache.name} cannot be used ({type(exc).__name__}: {exc})") from None
+    finally:
+        cache.close()
+
+
 @cache_app.command("info")
-def cache_info() -> None:
+def cache_info(cache_url: Optional[str] = _CACHE_URL) -> None:
     """Where the cache is and what it holds."""
+    shared = _redis_cache(cache_url)
+    if shared is not None:
+        info = _on_redis(shared, lambda c: c.info())
+        ttl = f"{info['ttl']:,} s" if info["ttl"] else "none (kept until removed)"
+        typer.echo(f"server: {info['url']}\nentries: {info['entries']}\nttl: {ttl}")
+        return
     directory = make_settings().resolved_cache_dir
     if not directory.exists():  # nothing cached yet: say so without creating it
         typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
@@ -321,8 +351,13 @@ def cache_info() -> None:
 
 
 @cache_app.command("clear")
-def cache_clear() -> None:
+def cache_clear(cache_url: Optional[str] = _CACHE_URL) -> None:
     """Remove every cached brief; a corrupt cache is removed and made again."""
+    shared = _redis_cache(cache_url)
+    if shared is not None:
+        removed = _on_redis(shared, lambda c: c.clear())
+        typer.echo(f"removed {removed} cached brief(s) from {shared.name}")
+        return
     directory = make_settings().resolved_cache_dir
     if not directory.exists():
         typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")

@@ -298,3 +298,29 @@ def test_real_redis_stopped_mid_run_loses_no_brief(fixture_server, caplog):
         briefs = [s.summarize(a) for a in ARTICLES]
     assert [b.provenance.cached for b in briefs] == [False] * len(ARTICLES)
     assert "going on without it" in caplog.text and "ConnectionError" in caplog.text
+
+
+def test_cli_cache_info_and_clear_read_the_redis_cache(fixture_server, redis_url, capsys, monkeypatch):
+    from mineralbrief.cli import main
+
+    url = redis_url.replace("/0", "/2")
+    list(summarize_many(ARTICLES, concurrency=4, base_url=fixture_server.base_url, cache_url=url, **FAST))
+    assert main(["cache", "info", "--cache-url", url]) == 0
+    out = capsys.readouterr().out
+    assert f"entries: {len(ARTICLES)}" in out and "127.0.0.1" in out
+    monkeypatch.setenv("MINERALBRIEF_CACHE_URL", url)  # the setting, as a batch job would have it
+    assert main(["cache", "clear"]) == 0
+    assert f"removed {len(ARTICLES)} cached brief(s)" in capsys.readouterr().out
+    assert main(["cache", "info"]) == 0
+    assert "entries: 0" in capsys.readouterr().out
+
+
+def test_cli_cache_commands_on_an_unreachable_or_unknown_cache_say_so_in_one_line(capsys):
+    from mineralbrief.cli import main
+
+    assert main(["cache", "info", "--cache-url", f"redis://:hunter2@127.0.0.1:{free_port()}/0"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot be used" in err[0] and "hunter2" not in err[0], err
+    assert main(["cache", "clear", "--cache-url", "memcached://127.0.0.1:1"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cache_url must start with" in err[0], err
