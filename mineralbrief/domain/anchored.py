@@ -16,11 +16,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 # Letters that a case-blind pattern matches to an ASCII letter but str.lower() keeps apart
 # (dotless i, long s): in a text holding one, the start words could be missed, so the pattern
 # runs over the whole text.
 _FOLDS_APART = ("\u0131", "\u017f")
+
+
+@lru_cache(maxsize=256)
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a list of capitalised words, or None for other lists.
+
+    A search over 13 KB costs about 6 microseconds per word with ``str.find``; a pattern of
+    literals that all start with a capital is one pass in which the engine skips every position
+    that holds no such capital. Lists of lower-case words (in lower-cased text, nearly every
+    position is a candidate) are faster word by word.
+    """
+    if len(words) < 3 or not all(w[:1].isupper() for w in words):
+        return None
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+
+
+def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Every start of any of ``words`` in ``text`` (overlapping ones too; a start may repeat)."""
+    rx = _alternation(words)
+    if rx is None:
+        for word in words:
+            i = text.find(word)
+            while i >= 0:
+                yield i
+                i = text.find(word, i + 1)
+        return
+    m = rx.search(text)
+    while m is not None:  # searched again from the next character: overlapping starts are found
+        yield m.start()
+        m = rx.search(text, m.start() + 1)
 
 
 class Starts:
@@ -47,11 +78,8 @@ class Starts:
             yield from rx.finditer(self.text)
             return
         candidates = {0}
-        for word in words:
-            i = where.find(word)
-            while i >= 0:
-                candidates.update(range(max(0, i - reach), i + 1))
-                i = where.find(word, i + 1)
+        for i in _occurrences(where, tuple(words)):
+            candidates.update(range(max(0, i - reach), i + 1))
         free = 0  # where the last match ended: finditer's matches do not overlap
         for i in sorted(candidates):
             if i >= free:
