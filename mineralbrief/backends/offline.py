@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..domain.deals import Sentence, binding_in, status_in
+from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..errors import ArticleError
 from ..models import (
@@ -470,7 +471,7 @@ def build_brief(facts: Facts, title: str | None = None) -> BriefContent:
         key_points=key_points,
         deals=deals,
         entities=_entities(facts),
-        elements=facts.element_names,
+        elements=chemical_elements(facts.element_names),
         bottom_line=_bottom_line(facts, deals, key_points),
         questions=_questions(facts, deals),
     )
