@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from ..domain.deals import Sentence, binding_in, status_in
 from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
@@ -30,6 +28,9 @@ from ..models import (
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
+from .offline_text import headline_of, key_sentences, score_sentences, strip_dateline
+
+__all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
 
 VERSION = "offline-1"
 LABEL = {
@@ -59,13 +60,6 @@ _STRONG_MONEY = re.compile(
 _STATE_KINDS = {"government", "agency", "country"}
 
 
-@dataclass
-class _Scored:
-    sentence: Sentence
-    score: float
-    index: int
-
-
 def _quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     """The sentence, verbatim from the original text (clipped at a word boundary)."""
     start, end = s.start, s.end
@@ -82,7 +76,7 @@ _DATELINE = re.compile(
 
 
 def _clean(s: str, limit: int = 300) -> str:
-    s = _DATELINE.sub("", s)
+    s = strip_dateline(_DATELINE.sub("", s))
     s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
         s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"
@@ -119,72 +113,14 @@ class OfflineBackend(BaseBackend):
 
 
 # -- the pieces --------------------------------------------------------------------------------
-def score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
-    """Body sentences worth a key point, scored by deal cues, names, sums, elements and position
-    (boilerplate, questions, fragments and the title itself left out)."""
-    n = len(facts.sentences)
-    cue_types = _cue_types(facts)
-    companies, states, amounts = [0] * n, [0] * n, [0] * n
-    elements: list[set[str]] = [set() for _ in range(n)]
-    for o in facts.orgs:
-        if o.kind != "company" and o.kind not in _STATE_KINDS:
-            continue
-        counter = companies if o.kind == "company" else states
-        for sp in o.spans:
-            i = facts.sentence_index(sp[0])
-            if i is not None:
-                counter[i] += 1
-    for a in facts.amounts:
-        i = facts.sentence_index(a.start)
-        if i is not None:
-            amounts[i] += 1
-    for e in facts.elements:
-        i = facts.sentence_index(e.start)
-        if i is not None:
-            elements[i].add(e.element)
-    out = []
-    body_index = 0
-    for i, s in enumerate(facts.sentences):
-        text = s.text
-        if title and fuzz.ratio(text.lower(), title.lower()) > 90:
-            continue
-        if _BOILERPLATE.search(text) or text.endswith("?") or len(text) < 40:
-            continue
-        words = len(text.split())
-        if words < 7:
-            continue
-        score = 3.0 * len(cue_types[i]) + 1.5 * min(3, companies[i]) + 1.0 * min(2, amounts[i])
-        score += 0.5 * min(3, len(elements[i])) + 0.5 * min(2, states[i])
-        score += max(0.0, 3.0 - 0.4 * body_index)  # the lead carries the news
-        if words > 70:
-            score -= 2.0
-        out.append(_Scored(s, score, i))
-        body_index += 1
-    return out
-
-
 def _key_points(facts: Facts, title: str | None) -> list[Claim]:
-    scored = sorted(score_sentences(facts, title), key=lambda x: (-x.score, x.index))
-    picked: list[_Scored] = []
-    for cand in scored:
-        if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
-            continue
-        picked.append(cand)
-        if len(picked) == 5:
-            break
-    if len(picked) < 3:  # a short article: take whatever sentences remain
-        for i, s in enumerate(facts.sentences):
-            if len(picked) >= 3:
-                break
-            if all(p.sentence is not s for p in picked) and len(s.text) >= 15 and not (
-                    title and s.text.strip() == title.strip()):
-                picked.append(_Scored(s, 0.0, i))
+    """Sentences chosen for what they say (see ``offline_text``), each quoted at its span."""
+    picked = key_sentences(facts, title)
     if len(picked) < 3:
         raise ArticleError(
             f"too short to brief: {len(facts.sentences)} sentence(s); a brief needs at least three"
         )
-    picked.sort(key=lambda x: x.index)
-    return [Claim(text=_clean(p.sentence.text), evidence=[_quote(facts, p.sentence)]) for p in picked]
+    return [Claim(text=_clean(s.text), evidence=[_quote(facts, s)]) for s in picked]
 
 
 def _parties(facts: Facts, sentences: list[Sentence], kinds: set[str]) -> list[Party]:
@@ -463,6 +399,7 @@ def candidate_questions(facts: Facts) -> list[RiskQuestion]:
 
 def build_brief(facts: Facts, title: str | None = None) -> BriefContent:
     """A complete ``BriefContent`` from a domain scan."""
+    title = headline_of(facts, title)
     key_points = _key_points(facts, title)
     deals = _deals(facts)
     headline = _clean(title or key_points[0].text, 200)

@@ -1,0 +1,293 @@
+"""The parts of an offline brief a reader reads first: key points, headline, bottom line, and the
+people and projects the article names.
+
+Key points are chosen for what they say, not where they stand: a sentence that reports a deal,
+its parties, its size, its terms or its next step (closing conditions, dates) scores; the
+article's boilerplate (About sections, forward-looking statements, contacts, tables of
+contents) never does. Hard-wrapped text (newsletters at 72 columns) is read as whole sentences:
+a line that runs on into the next line of its paragraph is joined to it, so a key point is a
+sentence and not a line. Every point stays the article's own words at its own span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..domain.deals import Sentence
+from ..domain.facts import Facts
+
+# -- sentences read across hard line breaks -----------------------------------------------------
+
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_BULLET = re.compile(r"\s*(?:[-*•–]\s|\d{1,2}[.)]\s|#)")
+_RULE = re.compile(r"\s*([-=_*~#])\1{3,}\s*$")
+# A line this long that stops mid-sentence was wrapped, not ended (72-column text wraps at 60-72).
+_WRAPPED_LINE = 45
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
+    """True when ``b`` continues ``a`` across one hard line break of a wrapped paragraph."""
+    gap = text[a.end:b.start]
+    if gap.count("\n") != 1 or gap.strip(" \t\n-–—") or _TERMINAL.search(a.text):
+        return False
+    line_start, line_end = _line_of(text, a.end - 1)
+    line = text[line_start:line_end]
+    if len(line.rstrip()) < _WRAPPED_LINE or line.isupper():
+        return False
+    next_start, next_end = _line_of(text, b.start)
+    nxt = text[next_start:next_end]
+    return not (_BULLET.match(nxt) or _RULE.match(nxt))
+
+
+def reading_sentences(facts: Facts) -> list[Sentence]:
+    """The article's sentences with hard-wrapped lines joined: spans cover every line of a
+    sentence, and the text has its line breaks collapsed to spaces."""
+    out: list[Sentence] = []
+    for s in facts.sentences:
+        if out and _runs_on(facts.text, out[-1], s):
+            prev = out[-1]
+            dash = " ".join(facts.text[prev.end:s.start].split())  # "has closed\n-- about $2.3bn"
+            joined = prev.text + " " + (dash + " " if dash else "") + s.text.strip()
+            out[-1] = Sentence(text=joined, start=prev.start, end=s.end)
+        else:
+            out.append(s)
+    return out
+
+
+# -- boilerplate sections -----------------------------------------------------------------------
+
+# Headings that open a section no reader needs in a brief: it runs until the next heading.
+_BOILER_HEADING = re.compile(
+    r"^\W*(?:about (?!the\b|this\b|our\b)(?-i:[A-Z])|forward[- ]looking|cautionary|safe harbou?r|contacts?\b|"
+    r"media\b|investors?\b|investor relations|for (?:further|more) information|source\b|disclaimer|"
+    r"qualified persons?|competent persons?|in this issue|diary\b|"
+    r"related (?:coverage|articles|stories|news|links|reading)|more from|further reading|share this|tags?\b|"
+    r"conference call|webcast|financial advis|legal advis|advisers|advisors|notes? to editors|"
+    r"non-(?:gaap|ifrs)|subscribe)", re.I)
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
+    r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
+    r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
+    r"newsletter|read more|add a public comment|no comments|conference call|webcast|"
+    r"acted as (?:financial|legal|exclusive|sole)|@\w|\+?\d[\d\s-]{8,}\d|news provided by|"
+    r"^(?:not for (?:release|distribution))|securities (?:act|laws)|undue reliance",
+    re.I,
+)
+
+
+def _is_heading(line: str, after_break: bool) -> bool:
+    """A line of its own that names a section: after a blank line (or a rule), not indented,
+    not a bullet, short, and not ending like a sentence."""
+    stripped = line.strip().strip("#*= ")
+    return (after_break and not line[:1].isspace() and not re.match(r"[-*•–]\s", line)
+            and 0 < len(stripped) <= 70 and len(stripped.split()) <= 9 and not re.search(r"[.!?:]\"?$", stripped))
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the article's boilerplate sections (About X, forward-looking statements,
+    contacts, advisers, tables of contents), from their heading to the next heading."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    pos, after_break = 0, True
+    for line in text.split("\n"):
+        if _RULE.match(line) or not line.strip():
+            after_break = True
+        else:
+            if _is_heading(line, after_break):
+                boiler = _BOILER_HEADING.match(line.strip().strip("#*= ")) is not None
+                if boiler and open_at is None:
+                    open_at = pos
+                elif not boiler and open_at is not None:
+                    spans.append((open_at, pos))
+                    open_at = None
+            after_break = False
+        pos += len(line) + 1
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+# Terms of a deal and what happens next.
+_TERMS = re.compile(
+    r"\b(?:subject to|conditions?(?: precedent)?|conditional|expected to (?:close|complete|be completed)|"
+    r"closing|close[sd]?|completion|approvals?|final investment decision|FID|tenor|maturity|"
+    r"interest rate|repay\w*|tranches?|instal?ments?|per cent|percent|stake|interest in|ownership|"
+    r"deliver\w*|volumes?|tonnes|years?|term\b|price\w*|first production|commission\w*|"
+    r"will (?:begin|start|fund|supply|purchase|buy|hold|own|acquire)|next step|vote|shareholders?|"
+    r"regulator\w*|permit\w*)\b|%", re.I)
+_QUOTE_OPEN = re.compile(r"^\s*[\"“]")
+_SAID = re.compile(r"\b(?:said|says|added|commented|noted|stated)\b", re.I)
+_STATE_KINDS = {"government", "agency", "country"}
+
+
+@dataclass
+class Scored:
+    """A reading sentence and what it is worth as a key point (``index``: its place in the article)."""
+
+    sentence: Sentence
+    score: float
+    index: int
+
+
+def _counts(facts: Facts, sentences: list[Sentence]) -> dict[str, list[int]]:
+    """How many cues, parties, sums, other amounts, dates and elements each sentence holds."""
+    starts = [s.start for s in sentences]
+    n = len(sentences)
+    out = {k: [0] * n for k in ("cues", "kinds", "parties", "money", "amounts", "dates", "elements")}
+
+    def at(pos: int) -> int | None:
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < sentences[i].end else None
+
+    kinds: list[set[str]] = [set() for _ in range(n)]
+    for c in facts.cues:
+        i = at(c.start)
+        if i is not None:
+            out["cues"][i] += 1
+            kinds[i].add(c.deal_type)
+    for o in facts.orgs:
+        if o.kind == "company" or o.kind in _STATE_KINDS:
+            seen: set[int] = set()
+            for sp in o.spans:
+                i = at(sp[0])
+                if i is not None and i not in seen:
+                    seen.add(i)
+                    out["parties"][i] += 1
+    for a in facts.amounts:
+        i = at(a.start)
+        if i is not None:
+            out["money" if a.currency else "amounts"][i] += 1
+    for d in facts.dates:
+        i = at(d.start)
+        if i is not None:
+            out["dates"][i] += 1
+    for e in facts.elements:
+        i = at(e.start)
+        if i is not None:
+            out["elements"][i] += 1
+    out["kinds"] = [len(k) for k in kinds]
+    return out
+
+
+def score_sentences(facts: Facts, title: str | None) -> list[Scored]:
+    """Body sentences worth a key point, scored by what they say: a deal cue, its parties, its
+    sums, its terms and next steps, with a small bonus for the lead. Boilerplate, headings,
+    questions, fragments and the title itself are left out."""
+    sentences = reading_sentences(facts)
+    boiler = boilerplate_spans(facts.text)
+    counts = _counts(facts, sentences)
+    out: list[Scored] = []
+    body = 0
+    for i, s in enumerate(sentences):
+        text = s.text.strip()
+        words = len(text.split())
+        if words < 7 or len(text) < 40 or text.endswith("?") or _BOILERPLATE.search(text):
+            continue
+        if any(a <= s.start < b for a, b in boiler):
+            continue
+        if title and fuzz.ratio(text.lower(), title.lower()) > 90:
+            continue
+        line_start, line_end = _line_of(facts.text, s.start)
+        whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
+        cues, parties, money = counts["cues"][i], counts["parties"][i], counts["money"][i]
+        score = 3.0 * min(1, cues) + 1.0 * min(1, counts["kinds"][i] - 1 if cues else 0)
+        score += 1.0 * min(3, parties) + 2.0 * min(1, money) + 0.5 * min(2, counts["amounts"][i])
+        terms = len(_TERMS.findall(text))
+        score += 1.5 * min(1, terms) + 0.5 * min(2, max(0, terms - 1))
+        score += 0.5 * min(1, counts["dates"][i]) + 0.3 * min(2, counts["elements"][i])
+        score += max(0.0, 2.0 - 0.5 * body)  # the lead carries the news
+        if _QUOTE_OPEN.match(text) or (_SAID.search(text) and text.count("\"") + text.count("“") >= 2):
+            score -= 2.0  # a quotation is colour, not a fact
+        if whole_line and not _TERMINAL.search(text):
+            score -= 1.5  # a heading or a deck line, not a sentence
+        if words > 70:
+            score -= 1.5
+        out.append(Scored(s, score, i))
+        body += 1
+    return out
+
+
+def key_sentences(facts: Facts, title: str | None, most: int = 5) -> list[Sentence]:
+    """Up to ``most`` sentences that carry the article's news, in article order, no two alike.
+    Fewer than three only when the article has fewer usable sentences."""
+    scored = sorted(score_sentences(facts, title), key=lambda x: (-x.score, x.index))
+    picked: list[Scored] = []
+    for cand in scored:
+        if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
+            continue
+        if len(picked) >= 3 and cand.score < 3.0:  # beyond three, only sentences that say something
+            break
+        picked.append(cand)
+        if len(picked) == most:
+            break
+    if len(picked) < 3:  # a short article: take whatever sentences remain
+        for i, s in enumerate(reading_sentences(facts)):
+            if len(picked) >= 3:
+                break
+            if all(p.sentence.start != s.start for p in picked) and len(s.text) >= 15 and not (
+                    title and s.text.strip() == title.strip()):
+                picked.append(Scored(s, 0.0, i))
+    picked.sort(key=lambda x: x.sentence.start)
+    return [p.sentence for p in picked]
+
+
+# -- headline -------------------------------------------------------------------------------------
+
+_MASTHEAD = re.compile(
+    r"\b(?:media|news|press) release\b|\bbulletin\b|\bissue\s+(?:no\.?\s*)?\d+|\bnewsletter\b|\bdigest\b|"
+    r"\b(?:asx|tsx|company) announcement\b|(?:letter|bulletin|digest|weekly|daily|briefing)\W*$|"
+    r"^\W*(?:asx|tsx|nyse|nasdaq|lse)\b\W*(?:/\W*)?\w*\W*$", re.I)
+
+
+def is_masthead(title: str) -> bool:
+    """True when a title names the outlet or the kind of document ("ASX / MEDIA RELEASE",
+    "BATTERY METALS BULLETIN -- Issue 412"), not the news."""
+    return len(title.split()) <= 8 and _MASTHEAD.search(title) is not None
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
+
+
+def headline_of(facts: Facts, title: str | None) -> str | None:
+    """The article's headline: its title, unless the title is a masthead; then the first line
+    near the top that stands alone like a heading (a blank line or a rule on both sides, five
+    words or more, no sentence break inside)."""
+    if title and not is_masthead(title):
+        return title
+    lines = facts.text[:2000].split("\n")[:40]
+
+    def blank(i: int) -> bool:
+        return (i < 0 or i >= len(lines) or not lines[i].strip() or _RULE.match(lines[i]) is not None
+                or is_masthead(lines[i]))
+
+    for i, raw in enumerate(lines):
+        line = _NUMBERING.sub("", raw).strip()
+        if not line or (title and line == title.strip()) or not (blank(i - 1) and blank(i + 1)):
+            continue
+        if (5 <= len(line.split()) <= 30 and not is_masthead(line) and not re.search(r"[.!?:]\"?$|[a-z]{2}[.!?] ", line)
+                and not _BOILERPLATE.search(line) and re.search(r"[A-Za-z]{3}", line)):
+            return line
+    return title
+
+
+# "BRISBANE, Australia and CHATTANOOGA, Tenn. -- ", "TORONTO, Jan 10 - ": a dateline without a
+# year (the backend's own pattern strips those with one). Places and a date, a comma among them.
+_PLACE_DATELINE = re.compile(r"^(?:[A-Z0-9][\w.'’]*(?:,| and| &)?\s+){1,8}(?:--|—|–|-)\s+(?=\S)")
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading dateline of places (and a day) before a dash."""
+    m = _PLACE_DATELINE.match(text)
+    return text[m.end():] if m and "," in m.group(0) else text
