@@ -22,13 +22,13 @@ from ..models import (
     Claim,
     DealSummary,
     EntityProfile,
-    Evidence,
     Party,
     RiskQuestion,
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
-from .offline_text import headline_of, key_sentences, score_sentences, strip_dateline
+from .offline_text import headline_of, key_sentences, people_and_sites, score_sentences, strip_dateline
+from .offline_text import quote as _quote
 
 __all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
 
@@ -58,15 +58,6 @@ _COST = re.compile(
 _STRONG_MONEY = re.compile(
     r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
-
-
-def _quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
-    """The sentence, verbatim from the original text (clipped at a word boundary)."""
-    start, end = s.start, s.end
-    if end - start > limit:
-        cut = facts.text.rfind(" ", start, start + limit)
-        end = cut if cut > start else start + limit
-    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
 
 
 _DATELINE = re.compile(
@@ -297,7 +288,7 @@ def _entities(facts: Facts) -> list[EntityProfile]:
             ticker=o.ticker, aliases=o.aliases[:5],
             evidence=[_quote(facts, first, 300)] if first else [],
         ))
-    return out
+    return out + people_and_sites(facts)
 
 
 def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]) -> Claim:

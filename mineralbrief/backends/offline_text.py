@@ -19,6 +19,18 @@ from rapidfuzz import fuzz
 
 from ..domain.deals import Sentence
 from ..domain.facts import Facts
+from ..domain.lexicon import STATES, lexicon_entry
+from ..models import EntityProfile, Evidence
+
+
+def quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
+    """The sentence, verbatim from the original text (clipped at a word boundary)."""
+    start, end = s.start, s.end
+    if end - start > limit:
+        cut = facts.text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
+
 
 # -- sentences read across hard line breaks -----------------------------------------------------
 
@@ -291,3 +303,106 @@ def strip_dateline(text: str) -> str:
     """``text`` without a leading dateline of places (and a day) before a dash."""
     m = _PLACE_DATELINE.match(text)
     return text[m.end():] if m and "," in m.group(0) else text
+
+
+# -- people and projects ------------------------------------------------------------------------
+
+_ROLE = (
+    r"(?:chief executive(?: officer)?|chief (?:financial|operating|technology|commercial) officer|"
+    r"(?:C[EFOT]O)|(?:executive |non-executive )?chair(?:man|woman|person)?|(?:vice[- ])?president(?: director)?|"
+    r"managing director|executive director|founder|director[- ]general|general manager|"
+    r"(?:assistant |deputy |under )?secretary|minister|administrator|governor|spokes(?:man|woman|person)|"
+    r"premier|ambassador|commissioner|analyst|senator|"
+    r"presidente(?: ejecutivo)?|ministr[oa]|gerente general|vicepresidente|"
+    r"PDG|pr[ée]sident(?:-directeur g[ée]n[ée]ral)?|directeur g[ée]n[ée]ral|ministre|fondateur)"
+)
+_UP = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?"
+# A person's name: two to four words in title case, with initials and particles (van, de, da).
+_PERSON = (rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_UP}(?:\s+(?:[A-Z]\.|van|von|de|da|del|der|di|le|la|bin|al))*"
+           rf"(?:\s+{_UP}){{1,2}}")
+_PERSON_PATTERNS = [
+    # "Chief Executive Jon Cherry", "Mines Minister Winston Chitando", "CEO **Dr Chris Burns**"
+    re.compile(rf"\b(?i:{_ROLE})\s+\**(?P<name>{_PERSON})\b"),
+    # "Jon Cherry, President and CEO of Perpetua", "Lisa Drake, Ford Model e vice president"
+    re.compile(rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?:[\w'’.&-]+\s+){{0,4}}?(?i:{_ROLE})\b"),
+    # "the Minister of Mining, Marcela Hernando, ...", "la PDG d'Eramet, Christel Bories, lors"
+    re.compile(rf"\b(?i:{_ROLE})\b[^.;:\n\"“”]{{0,60}}?,\s+(?P<name>{_PERSON})(?=\s*(?:,|\)|$|said|dijo|a dit))"),
+]
+_NOT_PERSON_WORDS = frozenset(
+    "Inc Corp Corporation Ltd Limited Group Holdings Resources Metals Mining Minerals Energy Materials Bank "
+    "Department Office Agency Ministry Government Company Project Mine Exchange Fund University Council "
+    "Commission Act Program Programme Americas America Australia China States Kingdom Republic Street North South "
+    "East West Board Capital Partners Motors Battery Batteries Lithium Nickel Cobalt Graphite Copper "
+    # departments after a title: "Vice President, External Affairs"
+    "Affairs Relations Development Product Global Corporate Investor Public Strategy Operations Supply Chain "
+    "Purchasing Communications Sustainability Finance Legal Marketing Sales".split())
+_FACILITY_WORDS = ("refinery", "plant", "facility", "hub", "smelter", "mill", "factory")
+# "Stibnite Gold Project", "Tamarack Nickel Project", "Matawinie Mine": the kind word is part of the name
+_NAMED_SITE = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,4}(?:Project|Mine|Deposit|Prospect|Refinery|Plant|Smelter))\b")
+# "the Thacker Pass project", "its Siviour graphite project", "its Sangdong mine"
+_SITE = re.compile(
+    r"\b(?:the|its|their|our|his|her)\s+(?P<name>(?:[A-Z][\w'’-]*\s+){1,3}?)(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<kind>project|mine|deposit|prospect|refinery|plant|facility|smelter|mill|operations?)\b")
+_NOT_SITE_WORDS = frozenset("The A An Phase Stage New First Second Company Group Project Mine".split())
+
+
+def _known_name(facts: Facts, start: int, end: int) -> bool:
+    """True when [start, end) overlaps a company, agency, government or country already found."""
+    return any(a < end and start < b for o in facts.orgs for a, b in o.spans)
+
+
+def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
+    """(name, role, sentence) for each person named with a title or a role."""
+    out: dict[str, tuple[str, str, Sentence]] = {}
+    for s in reading_sentences(facts):
+        for rx in _PERSON_PATTERNS:
+            for m in rx.finditer(s.text):
+                name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+", "", " ".join(m.group("name").split()))
+                name = re.sub(r"^.*['’]s\s+|['’]s$", "", name)  # "Tesla's Drew Baglino", "Boric's"
+                if len(name.split()) < 2:
+                    continue
+                words = name.replace("-", " ").split()
+                if any(w in _NOT_PERSON_WORDS for w in words) or name in out:
+                    continue
+                role_text = m.group(0).replace(m.group("name"), "").strip(" ,*")
+                if any(name in o.names() or o.name in name for o in facts.orgs):
+                    continue
+                out[name] = (name, " ".join(role_text.split())[:80], s)
+    return list(out.values())
+
+
+def sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
+    """(name, kind, sentence) for each project or facility the article names: "X Project",
+    "the X project", "its X mine" (kind "project" or "facility")."""
+    out: dict[str, tuple[str, str, Sentence]] = {}
+    for s in reading_sentences(facts):
+        found = [(m.group("name"), m.group("name").split()[-1].lower(), m.start("name"))
+                 for m in _NAMED_SITE.finditer(s.text)]
+        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)]
+        for raw, kind, _ in found:
+            name = " ".join(raw.split())
+            name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", name)
+            words = name.split()
+            if not words or words[0].split("-")[0] in _NOT_SITE_WORDS or "'s" in name or "’s" in name:
+                continue
+            if words[0] in STATES or lexicon_entry(words[0]) or lexicon_entry(name):  # "the Louisiana facility"
+                continue
+            if all(w.isupper() for w in words) and len(words) == 1:  # "the HPAL plant": a method
+                continue
+            if any(name == o.name or name in o.names() for o in facts.orgs):
+                continue
+            if any(name in other or other in name for other in out):
+                continue
+            out[name] = (name, "facility" if kind in _FACILITY_WORDS else "project", s)
+    return list(out.values())
+
+
+def people_and_sites(facts: Facts, most: int = 8) -> list[EntityProfile]:
+    """The people (with their role) and the projects and facilities the article names, each
+    with the sentence that names it."""
+    out = [EntityProfile(name=n, kind="person", role=role or None, evidence=[quote(facts, s, 300)])
+           for n, role, s in people(facts)[:most]]
+    out += [EntityProfile(name=n, kind=kind, evidence=[quote(facts, s, 300)])  # type: ignore[arg-type]
+            for n, kind, s in sites(facts)[:most]]
+    return out
