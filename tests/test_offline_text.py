@@ -1,0 +1,76 @@
+"""What a reader reads first in an offline brief: key points chosen for what they say, whole
+sentences in hard-wrapped text, a real headline, and the people and projects named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import mineralbrief
+from mineralbrief.backends.offline_text import headline_of, is_masthead, people, sites, strip_dateline
+from mineralbrief.domain.facts import extract_facts
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BOILERPLATE = re.compile(r"forward-looking|acted as financial adviser|conference call|@|555-|About \w+ is", re.I)
+
+
+def brief(name: str) -> mineralbrief.Brief:
+    return mineralbrief.summarize(CORPUS / name, backend="offline")
+
+
+@pytest.mark.parametrize("name,deal", [
+    ("pr_lithium_doe_loan_lithiumamericas_release.txt", r"closed a US\$2\.26 billion loan"),
+    ("pr_nickel_talon_dod_award_release.txt", r"will contribute US\$20,607,146"),
+    ("pr_graphite_offtake_nmg_release.txt", r"offtake"),
+])
+def test_key_points_hold_the_deal_and_no_boilerplate(name, deal):
+    points = [k.text for k in brief(name).key_points]
+    assert any(re.search(deal, p) for p in points), points
+    assert not any(BOILERPLATE.search(p) for p in points), points
+
+
+def test_key_points_of_a_hard_wrapped_newsletter_are_whole_sentences():
+    b = brief("newsletter_lithium_thackerpass_digest.txt")
+    text = (CORPUS / "newsletter_lithium_thackerpass_digest.txt").read_text(encoding="utf-8")
+    for k in b.key_points:
+        assert "\n" not in k.text and re.search(r"[.!?]$", k.text), k.text
+        assert text[k.evidence[0].start:k.evidence[0].end] == k.evidence[0].quote
+    joined = " ".join(k.text for k in b.key_points)
+    # one sentence wrapped over three lines comes back whole
+    assert "loan for Thacker Pass has closed -- about $2.3bn in all" in joined
+    assert "repayable over 24 years." in joined
+
+
+def test_a_masthead_title_gives_way_to_the_headline():
+    assert is_masthead("ASX / MEDIA RELEASE") and is_masthead("BATTERY METALS BULLETIN -- Issue 412")
+    assert not is_masthead("Tesla signs lithium supply deal with Australia's Liontown")
+    text = "NEWS RELEASE\n\nAcme Metals Signs Offtake With Big Motors for Nickel\n\nAcme Metals said today."
+    assert headline_of(extract_facts(text), "NEWS RELEASE") == "Acme Metals Signs Offtake With Big Motors for Nickel"
+    assert brief("pr_manganese_gm_element25_release.txt").headline.startswith("Element 25 and General Motors")
+
+
+def test_a_dateline_without_a_year_is_trimmed_from_a_point():
+    assert strip_dateline("TORONTO, Jan 10 - Tesla Inc has agreed") == "Tesla Inc has agreed"
+    assert strip_dateline("GM - the automaker, said") == "GM - the automaker, said"
+
+
+def test_people_with_a_role_and_named_projects_are_listed():
+    text = ("Acme Lithium Corp. said on Monday that it will build the Red Rock project in Nevada. "
+            "\"This is a milestone,\" said Jane Q. Doe, chief executive of Acme. "
+            "Energy Minister Carlos Ruiz welcomed the plan. Shares rose 3%.")
+    facts = extract_facts(text)
+    assert {p[0] for p in people(facts)} == {"Jane Q. Doe", "Carlos Ruiz"}
+    assert [(n, k) for n, k, _ in sites(facts)] == [("Red Rock", "project")]
+    b = mineralbrief.summarize(CORPUS / "wire_nickel_talon_tesla.txt", backend="offline")
+    kinds = {(e.name, e.kind) for e in b.entities}
+    assert ("Henri van Rooyen", "person") in kinds and ("Tamarack", "project") in kinds
+
+
+def test_a_place_or_a_department_is_not_a_person_or_a_project():
+    text = ("Jon Smith, Vice President, External Affairs, said the Louisiana facility and "
+            "the Phase 2 plant are on track. Acme Corp. runs its Nevada mine.")
+    facts = extract_facts(text)
+    assert [p[0] for p in people(facts)] == ["Jon Smith"]
+    assert sites(facts) == []
