@@ -74,3 +74,28 @@ def test_a_place_or_a_department_is_not_a_person_or_a_project():
     facts = extract_facts(text)
     assert [p[0] for p in people(facts)] == ["Jon Smith"]
     assert sites(facts) == []
+
+
+def test_a_list_of_places_stays_a_list_and_a_town_keeps_its_region():
+    from mineralbrief.domain.lexicon import find_locations
+
+    assert [p for p, _, _ in find_locations("plants in Missouri, Western Australia and Texas")] == [
+        "Missouri", "Western Australia", "Texas"]
+    assert [p for p, _, _ in find_locations("a plant in Chattanooga, Tennessee, and a mine in Nevada, USA.")] == [
+        "Chattanooga, Tennessee", "Nevada, USA"]
+    # a dateline says where the release was issued, not where the deal is
+    assert find_locations("VANCOUVER, British Columbia, Oct. 28, 2024 -- Acme said") == []
+
+
+def test_the_bottom_line_says_what_the_deal_is_for_and_what_comes_next():
+    b = brief("pr_manganese_gm_element25_release.txt")
+    line = b.bottom_line.text
+    assert "US$85 Million" in line and "fund construction of the Louisiana facility" in line
+    assert "Next:" in line and "2025" in line
+    text = (CORPUS / "pr_manganese_gm_element25_release.txt").read_text(encoding="utf-8")
+    assert all(text[e.start:e.end] == e.quote for e in b.bottom_line.evidence)
+
+
+def test_without_a_deal_the_bottom_line_gives_the_main_point_not_a_list_of_elements():
+    line = brief("policy_us_feoc_battery_guidance.txt").bottom_line.text
+    assert line.startswith("No specific deal is reported") and "foreign entity of concern" in line

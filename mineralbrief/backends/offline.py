@@ -27,7 +27,7 @@ from ..models import (
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
-from .offline_text import headline_of, key_sentences, people_and_sites, score_sentences, strip_dateline
+from .offline_text import bottom_line, headline_of, key_sentences, people_and_sites, score_sentences, strip_dateline
 from .offline_text import quote as _quote
 
 __all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
@@ -292,31 +292,7 @@ def _entities(facts: Facts) -> list[EntityProfile]:
 
 
 def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]) -> Claim:
-    if not deals:
-        named = ", ".join(o.name for o in facts.companies[:3]) or ", ".join(o.name for o in facts.orgs[:3])
-        els = ", ".join(facts.element_names[:4])
-        text = "No specific deal is reported"
-        text += f"; the article concerns {els}" if els else ""
-        text += f" and names {named}" if named else ""
-        return Claim(text=text + ".", evidence=key_points[0].evidence[:1])
-    d = deals[0]
-    parties = " and ".join(p.name for p in d.parties[:2])
-    kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + LABEL[d.deal_type]
-    text = f"{parties}: {_article(kind)} {kind}"
-    if d.commodities:
-        text += f" covering {', '.join(d.commodities[:4])}"
-    if d.locations:
-        text += f" in {' and '.join(d.locations[:2])}"  # "Missouri, Western Australia" reads as one place
-    money = [a.text for a in d.amounts if a.currency]
-    if money:
-        text += f", worth {money[0]}"
-    text += "."
-    others = [f"{LABEL[o.deal_type]}" + (f" ({o.amounts[0].text})" if o.amounts else "") for o in deals[1:4]]
-    if others:
-        text += f" Also reported: {', '.join(others)}."
-    if d.binding is False:
-        text += " Nothing is committed until a binding agreement follows."
-    return Claim(text=text, evidence=d.evidence[:1])
+    return bottom_line(facts, deals, key_points, LABEL)
 
 
 def _article(word: str) -> str:
