@@ -99,3 +99,11 @@ def test_the_bottom_line_says_what_the_deal_is_for_and_what_comes_next():
 def test_without_a_deal_the_bottom_line_gives_the_main_point_not_a_list_of_elements():
     line = brief("policy_us_feoc_battery_guidance.txt").bottom_line.text
     assert line.startswith("No specific deal is reported") and "foreign entity of concern" in line
+
+
+def test_no_entity_from_half_a_wrapped_name_or_from_the_masthead():
+    b = brief("newsletter_lithium_thackerpass_digest.txt")  # "...the Battery Metals\nBulletin."
+    assert not any(e.name == "Battery Metals" for e in b.entities), [e.name for e in b.entities]
+    b = brief("newsletter_antimony_exim_minormetals.txt")  # THE MINOR METALS LETTER
+    names = [e.name for e in b.entities]
+    assert "Minor Metals" not in names and "Perpetua Resources" in names

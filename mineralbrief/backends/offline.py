@@ -27,7 +27,16 @@ from ..models import (
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
-from .offline_text import bottom_line, headline_of, key_sentences, people_and_sites, score_sentences, strip_dateline
+from .offline_text import (
+    bottom_line,
+    cut_by_a_line_break,
+    headline_of,
+    in_masthead,
+    key_sentences,
+    people_and_sites,
+    score_sentences,
+    strip_dateline,
+)
 from .offline_text import quote as _quote
 
 __all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
@@ -281,7 +290,9 @@ def _projects(facts: Facts, sentences: list[Sentence]) -> list[str]:
 
 def _entities(facts: Facts) -> list[EntityProfile]:
     out = []
-    for o in sorted(facts.orgs, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
+    whole = [o for o in facts.orgs if not (o.kind == "company" and (
+        cut_by_a_line_break(facts, o.spans) or in_masthead(facts, o.name, o.spans)))]  # half a name, an outlet
+    for o in sorted(whole, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
         first = facts.sentence_at(o.spans[0][0]) if o.spans else None
         out.append(EntityProfile(
             name=o.name, kind=o.kind,  # type: ignore[arg-type]

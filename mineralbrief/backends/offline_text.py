@@ -307,6 +307,30 @@ def strip_dateline(text: str) -> str:
     return text[m.end():] if m and "," in m.group(0) else text
 
 
+# -- names a line break cut in two -----------------------------------------------------------
+
+# A name that runs on past a hard line break: "the Battery Metals\nBulletin".
+_RUNS_ON_NAME = re.compile(
+    r"[ \t]*\n[ \t]*(?!(?:The|A|An|In|It|Its|This|On|At|As|For|But|And|He|She|They|We)\b)[A-Z][\w&'’-]*(?=[\s.,;:)]|$)")
+
+
+def cut_by_a_line_break(facts: Facts, spans: list[tuple[int, int]]) -> bool:
+    """True when every mention ends at a hard line break and the next line goes on with a
+    capitalised word: the finder saw half a name (in 72-column text a name may wrap)."""
+    return bool(spans) and all(_RUNS_ON_NAME.match(facts.text, b) for _, b in spans)
+
+
+def in_masthead(facts: Facts, name: str, spans: list[tuple[int, int]]) -> bool:
+    """True when a name is the outlet's: every mention stands on a masthead line, or the
+    masthead at the top names it ("THE MINOR METALS LETTER" ... "The Minor Metals Letter is
+    written for...")."""
+    def line(pos: int) -> str:
+        a, b = _line_of(facts.text, pos)
+        return facts.text[a:b]
+    top = [ln.lower() for ln in facts.text[:600].split("\n")[:6] if ln.strip() and is_masthead(ln)]
+    return bool(spans) and (all(is_masthead(line(a)) for a, _ in spans) or any(name.lower() in t for t in top))
+
+
 # -- people and projects ------------------------------------------------------------------------
 
 _ROLE = (
