@@ -107,3 +107,15 @@ def test_no_entity_from_half_a_wrapped_name_or_from_the_masthead():
     b = brief("newsletter_antimony_exim_minormetals.txt")  # THE MINOR METALS LETTER
     names = [e.name for e in b.entities]
     assert "Minor Metals" not in names and "Perpetua Resources" in names
+
+
+@pytest.mark.parametrize("name,element", [
+    ("news_es_litio_codelco_sqm.txt", "copper"),        # "cobre"
+    ("news_fr_lithium_eramet_tsingshan.txt", "manganese"),  # "manganèse"
+    ("news_zh_nickel_pomalaa_huayou.txt", "cobalt"),    # "钴", not the 钴 of 华友钴业
+])
+def test_an_article_not_in_english_carries_a_note_and_its_elements(name, element):
+    b = brief(name)
+    assert b.language != "en" and b.notes and "not in English" in b.notes[0]
+    assert "Note:" in b.to_markdown()
+    assert element in b.elements
