@@ -119,3 +119,9 @@ def test_an_article_not_in_english_carries_a_note_and_its_elements(name, element
     assert b.language != "en" and b.notes and "not in English" in b.notes[0]
     assert "Note:" in b.to_markdown()
     assert element in b.elements
+
+
+def test_markdown_tables_bylines_and_emphasis_stay_out_of_key_points():
+    points = [k.text for k in brief("web_graphite_nmg_offtakes_md.txt").key_points]
+    assert points and not any("|" in p or "**" in p or "min read" in p for p in points), points
+    assert any("(TSXV: NOU, NYSE: NMG)" in p for p in points), points

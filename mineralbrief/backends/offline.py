@@ -36,6 +36,7 @@ from .offline_text import (
     people_and_sites,
     score_sentences,
     strip_dateline,
+    tidy,
 )
 from .offline_text import quote as _quote
 
@@ -76,7 +77,7 @@ _DATELINE = re.compile(
 
 
 def _clean(s: str, limit: int = 300) -> str:
-    s = strip_dateline(_DATELINE.sub("", s))
+    s = tidy(strip_dateline(_DATELINE.sub("", s)))
     s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
         s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"

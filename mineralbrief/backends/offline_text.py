@@ -102,9 +102,9 @@ _BOILER_WORDS = (
     "authorised by the board", "authorized by the board", "cookie", "newsletter", "read more",
     "add a public comment", "no comments", "conference call", "webcast", "acted as financial",
     "acted as legal", "acted as exclusive", "acted as sole", "news provided by", "not for release",
-    "not for distribution", "securities act", "securities laws", "undue reliance",
+    "not for distribution", "securities act", "securities laws", "undue reliance", "min read", " · ",
 )
-_BOILER_PATTERN = re.compile(r"^contact\b|@\w|\+?\d[\d\s-]{8,}\d")
+_BOILER_PATTERN = re.compile(r"^contact\b|^(?:posted|published|updated)\b|@\w|\+?\d[\d\s-]{8,}\d")
 
 
 def is_boilerplate(text: str) -> bool:
@@ -234,7 +234,7 @@ def _score_sentences(facts: Facts) -> list[Scored]:
     for i, s in enumerate(sentences):
         text = s.text.strip()
         words = len(text.split())
-        if words < 7 or len(text) < 40 or text.endswith("?") or is_boilerplate(text):
+        if words < 7 or len(text) < 40 or text.endswith("?") or text.count("|") >= 2 or is_boilerplate(text):
             continue
         if any(a <= s.start < b for a, b in boiler):
             continue
@@ -568,3 +568,10 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
     if d.binding is False:
         text += " Nothing is committed until a binding agreement follows."
     return Claim(text=text, evidence=evidence)
+
+
+def tidy(text: str) -> str:
+    """A point's text without Markdown emphasis and the gaps links leave: "**NMG** ( TSXV: NOU )"
+    reads "NMG (TSXV: NOU)"."""
+    text = re.sub(r"\*\*|__", "", text)
+    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\(\s+", "(", text))
