@@ -125,3 +125,10 @@ def test_markdown_tables_bylines_and_emphasis_stay_out_of_key_points():
     points = [k.text for k in brief("web_graphite_nmg_offtakes_md.txt").key_points]
     assert points and not any("|" in p or "**" in p or "min read" in p for p in points), points
     assert any("(TSXV: NOU, NYSE: NMG)" in p for p in points), points
+
+
+def test_a_dateline_in_title_case_is_not_a_deal_place_and_a_sentence_is_not_a_dateline():
+    from mineralbrief.domain.lexicon import find_locations
+
+    assert [p for p, _, _ in find_locations("Halifax, Nova Scotia -- Ucore said its Louisiana plant")] == ["Louisiana"]
+    assert [p for p, _, _ in find_locations("The plant, in Texas, will start in 2026 - the company said.")] == ["Texas"]

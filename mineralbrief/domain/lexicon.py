@@ -127,7 +127,15 @@ def _states_regex() -> re.Pattern[str]:
 
 # A dateline: "VANCOUVER, British Columbia and RENO, Nev., Oct. 28, 2024 --". Its places say where
 # the release was issued, not where the deal is.
-_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z.'’ -]{2,30},[^\n]{0,110}?(?:--|—|–| - |\)\s*-)", re.M)
+_DATELINE = re.compile(r"^[ \t]*[A-Z][^\n]{0,110}?(?=--|—|–| - )", re.M)
+_DATELINE_GLUE = frozenset({"and", "of", "de", "del", "la", "et", "y", "&", "/"})
+
+
+def _is_dateline(prefix: str) -> bool:
+    """Places and a date before the dash: a comma, and every word capitalised, a number, or glue."""
+    words = re.findall(r"[^\s,()]+", prefix)
+    return "," in prefix and 0 < len(words) <= 14 and all(
+        w[0].isupper() or w[0].isdigit() or w in _DATELINE_GLUE for w in words)
 # "in Chattanooga, Tennessee": a town before its region, after a preposition.
 _TOWN = re.compile(r"\b(?:in|at|near|outside|from)\s+((?:[A-Z][\w'’-]+\s){0,2}[A-Z][\w'’-]+),\s+$")
 _NOT_TOWNS = frozenset(
@@ -142,7 +150,7 @@ def find_locations(text: str) -> list[tuple[str, int, int]]:
     its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
     own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
     A dateline's places are where the release was issued, and are left out."""
-    datelines = [m.span() for m in _DATELINE.finditer(text)] if "," in text else []
+    datelines = [m.span() for m in _DATELINE.finditer(text) if _is_dateline(m.group(0))] if "," in text else []
     out = []
     for m in _states_regex().finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
