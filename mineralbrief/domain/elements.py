@@ -169,7 +169,7 @@ _NAME_RE = re.compile(r"\b(" + _by_first_letter(_NAMES) + r")\b")
 _NDFEB_WORDS = re.compile(r"\bneodymium[\s-]+iron[\s-]+boron\b")
 _COMPOUND_RE = re.compile(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
-_PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)")
+_PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)(?!\w)")  # not "(Re)commissioning"
 # Two or more symbols joined by "/" or "-": "Dy/Tb", "Nd-Pr".
 # (It starts with a letter class, not ``\b``, so the engine skips to capitals: four times faster.)
 _SYMBOL_GROUP_RE = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]?(?:\s*[/-]\s*[A-Z][a-z]?)+\b")
