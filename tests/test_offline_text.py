@@ -132,3 +132,14 @@ def test_a_dateline_in_title_case_is_not_a_deal_place_and_a_sentence_is_not_a_da
 
     assert [p for p, _, _ in find_locations("Halifax, Nova Scotia -- Ucore said its Louisiana plant")] == ["Louisiana"]
     assert [p for p, _, _ in find_locations("The plant, in Texas, will start in 2026 - the company said.")] == ["Texas"]
+
+
+def test_a_headline_right_above_its_text_is_not_joined_to_the_lead():
+    from mineralbrief.backends.offline_text import reading_sentences
+
+    text = ("Acme Metals Signs Binding Offtake With Big Motors For Nevada Lithium\n"
+            "Acme Metals said on Monday it will supply lithium to Big Motors for five years\n"
+            "from its plant in Nevada, starting in 2027.")
+    got = [s.text for s in reading_sentences(extract_facts(text))]
+    assert got[0] == "Acme Metals Signs Binding Offtake With Big Motors For Nevada Lithium"
+    assert got[1].endswith("from its plant in Nevada, starting in 2027.")

@@ -47,6 +47,15 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+_HEADLINE_SMALL_WORDS = frozenset("a an the of and or for in on at to by with from as vs via into over".split())
+
+
+def _title_case(line: str) -> bool:
+    """Every word capitalised but the small ones: a headline, not a line of wrapped prose."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return len(words) >= 4 and all(w[0].isupper() or w in _HEADLINE_SMALL_WORDS for w in words)
+
+
 def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
     """True when ``b`` continues ``a`` across one hard line break of a wrapped paragraph."""
     gap = text[a.end:b.start]
@@ -54,8 +63,8 @@ def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
         return False
     line_start, line_end = _line_of(text, a.end - 1)
     line = text[line_start:line_end]
-    if len(line.rstrip()) < _WRAPPED_LINE or line.isupper():
-        return False
+    if len(line.rstrip()) < _WRAPPED_LINE or line.isupper() or _title_case(line):
+        return False  # a short line, or a heading right above its text
     next_start, next_end = _line_of(text, b.start)
     nxt = text[next_start:next_end]
     return not (_BULLET.match(nxt) or _RULE.match(nxt))
