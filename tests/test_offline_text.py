@@ -143,3 +143,14 @@ def test_a_headline_right_above_its_text_is_not_joined_to_the_lead():
     got = [s.text for s in reading_sentences(extract_facts(text))]
     assert got[0] == "Acme Metals Signs Binding Offtake With Big Motors For Nevada Lithium"
     assert got[1].endswith("from its plant in Nevada, starting in 2027.")
+
+
+def test_a_commodity_or_a_sentence_fragment_is_not_listed_as_a_company():
+    from mineralbrief.backends.offline_text import repaired_name
+
+    assert repaired_name("Lithium") is None and repaired_name("Graphite") is None
+    assert repaired_name("Idaho. The Company") is None
+    assert repaired_name("China. Almonty Industries") == "Almonty Industries"
+    assert repaired_name("Lithium Americas Corp.") == "Lithium Americas Corp."
+    names = [e.name for e in brief("market_minor_metals_weekly.txt").entities if e.kind == "company"]
+    assert "Almonty Industries" in names and not any(". " in n for n in names), names

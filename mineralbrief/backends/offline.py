@@ -34,6 +34,7 @@ from .offline_text import (
     in_masthead,
     key_sentences,
     people_and_sites,
+    repaired_name,
     score_sentences,
     strip_dateline,
     tidy,
@@ -291,12 +292,13 @@ def _projects(facts: Facts, sentences: list[Sentence]) -> list[str]:
 
 def _entities(facts: Facts) -> list[EntityProfile]:
     out = []
-    whole = [o for o in facts.orgs if not (o.kind == "company" and (
-        cut_by_a_line_break(facts, o.spans) or in_masthead(facts, o.name, o.spans)))]  # half a name, an outlet
+    whole = [o for o in facts.orgs if not (o.kind == "company" and (  # half a name, an outlet, a commodity
+        cut_by_a_line_break(facts, o.spans) or in_masthead(facts, o.name, o.spans) or not repaired_name(o.name)))]
     for o in sorted(whole, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
         first = facts.sentence_at(o.spans[0][0]) if o.spans else None
         out.append(EntityProfile(
-            name=o.name, kind=o.kind,  # type: ignore[arg-type]
+            name=(repaired_name(o.name) or o.name) if o.kind == "company" else o.name,
+            kind=o.kind,  # type: ignore[arg-type]
             ticker=o.ticker, aliases=o.aliases[:5],
             evidence=[_quote(facts, first, 300)] if first else [],
         ))

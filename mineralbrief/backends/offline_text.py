@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..domain.deals import Sentence
+from ..domain.elements import ELEMENT_NAMES, canonical_element
 from ..domain.facts import Facts
 from ..domain.lexicon import STATES, lexicon_entry
 from ..models import Claim, DealSummary, EntityProfile, Evidence
@@ -367,6 +368,29 @@ def in_masthead(facts: Facts, name: str, spans: list[tuple[int, int]]) -> bool:
     return bool(spans) and (all(is_masthead(line(a)) for a, _ in spans) or any(name.lower() in t for t in top))
 
 
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+
+
+def plausible_name(name: str) -> bool:
+    """False for what a reader would not take for a company: a bare element or mineral word
+    ("Lithium", "Graphite": a commodity), or a sentence break inside ("Idaho. The Company")."""
+    words = name.split()
+    if len(words) == 1 and canonical_element(name) and name.lower() in ELEMENT_NAMES:
+        return False
+    return not _SENTENCE_BREAK.search(name)
+
+
+def repaired_name(name: str) -> str | None:
+    """A name that ran over a sentence break, cut to what follows it ("China. Almonty Industries"
+    is "Almonty Industries"); None when nothing of a name is left ("Idaho. The Company")."""
+    breaks = list(_SENTENCE_BREAK.finditer(name))
+    if breaks:
+        name = name[breaks[-1].end() - 1:]
+        if name.split()[0] in ("The", "A", "An", "This", "Its"):
+            return None
+    return name if plausible_name(name) else None
+
+
 # -- people and projects ------------------------------------------------------------------------
 
 _ROLE = (
@@ -537,7 +561,7 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
         return Claim(text=f"No specific deal is reported. The article's main point: {text}.",
                      evidence=lead.evidence[:1])
     d = deals[0]
-    parties = " and ".join(p.name for p in d.parties[:2])
+    parties = " and ".join([p.name for p in d.parties if plausible_name(p.name)][:2] or [d.parties[0].name])
     kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + labels[d.deal_type]
     text = f"{parties}: {'an' if kind[:1] in 'aeio' else 'a'} {kind}"
     money = [a.text for a in d.amounts if a.currency]
