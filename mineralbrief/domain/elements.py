@@ -121,8 +121,9 @@ _AMBIGUOUS = frozenset({"lead", "plomo"})
 _METAL_NOUNS = re.compile(
     r"[\s-]+(?:acid|ore|ores|concentrates?|smelt\w*|refin\w*|prices?|metal|mines?|mining|production|"
     r"deposits?|batter(?:y|ies)|ingots?|alloys?|carbonate|sulphide|sulfide|oxide|and\s+zinc|zinc)\b")
-# Phrases where a metal word is not the metal.
-_IDIOM_AFTER = re.compile(r"\s+(?:out|lining|bullet|standard|medal|rush)\b|ed\b")
+# Phrases where a metal word is not the metal: "iron out", "silver lining", "gold standard".
+_IDIOMATIC = frozenset({"iron", "silver", "gold", "lead"})
+_IDIOM_AFTER = re.compile(r"\s+(?:out|lining|bullet|standard|medal|rush)\b")
 
 # Compounds written in chemical symbols, mapped to the elements they name.
 COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -279,18 +280,17 @@ def find_elements(text: str) -> list[ElementMention]:
     alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))]
     for m in _NAME_RE.finditer(lowered):
         name = m.group(1)
-        if alloy and name in ("iron", "boron") and any(a <= m.start() < b for a, b in alloy):
+        start, end = m.span()
+        if alloy and name in ("iron", "boron") and any(a <= start < b for a, b in alloy):
             continue
-        written = text[m.start():m.end()]
-        if name in _LOWER_ONLY and not written.islower():
+        written = text[start:end]
+        if not written.islower() and (name in _LOWER_ONLY or _in_proper_name(text, start, end)):
             continue
-        if _in_proper_name(text, m.start(), m.end()):
+        if name in _AMBIGUOUS and not _metal_sense(lowered, start, end):
             continue
-        if name in _AMBIGUOUS and not _metal_sense(lowered, m.start(), m.end()):
+        if name in _IDIOMATIC and _IDIOM_AFTER.match(lowered, end):
             continue
-        if _IDIOM_AFTER.match(lowered, m.end()):
-            continue
-        out.append(ElementMention(NAME_VARIANTS.get(name, name), written, m.start(), m.end()))
+        out.append(ElementMention(NAME_VARIANTS.get(name, name), written, start, end))
     for m in Starts(text).finditer(_COMPOUND_RE, COMPOUNDS):
         for name in COMPOUNDS[m.group(1)]:
             out.append(ElementMention(name, m.group(0), m.start(), m.end()))
