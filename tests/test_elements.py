@@ -33,6 +33,8 @@ def test_elements_are_found_in_words_compounds_and_languages(text, expected):
     "氢氧化物和碳酸盐",
     "the (Re)commissioning of the plant",
     "a silver lining for the gold standard",
+    "its rise as white gold",
+    "el oro blanco de Chile",
 ])
 def test_an_element_word_inside_a_name_or_an_ordinary_word_is_not_an_element(text):
     assert elements_named(text) == []

@@ -121,7 +121,8 @@ _AMBIGUOUS = frozenset({"lead", "plomo"})
 _METAL_NOUNS = re.compile(
     r"[\s-]+(?:acid|ore|ores|concentrates?|smelt\w*|refin\w*|prices?|metal|mines?|mining|production|"
     r"deposits?|batter(?:y|ies)|ingots?|alloys?|carbonate|sulphide|sulfide|oxide|and\s+zinc|zinc)\b")
-# Phrases where a metal word is not the metal: "iron out", "silver lining", "gold standard".
+# Phrases where a metal word is not the metal: "iron out", "silver lining", "gold standard",
+# "white gold" (lithium), "black gold" (oil).
 _IDIOMATIC = frozenset({"iron", "silver", "gold", "lead"})
 _IDIOM_AFTER = re.compile(r"\s+(?:out|lining|bullet|standard|medal|rush)\b")
 
@@ -288,8 +289,11 @@ def find_elements(text: str) -> list[ElementMention]:
             continue
         if name in _AMBIGUOUS and not _metal_sense(lowered, start, end):
             continue
-        if name in _IDIOMATIC and _IDIOM_AFTER.match(lowered, end):
+        if name in _IDIOMATIC and (
+                _IDIOM_AFTER.match(lowered, end) or lowered.endswith(("white ", "black "), 0, start)):
             continue
+        if name == "oro" and lowered.startswith((" blanco", " negro"), end):
+            continue  # "el oro blanco": lithium
         out.append(ElementMention(NAME_VARIANTS.get(name, name), written, start, end))
     for m in Starts(text).finditer(_COMPOUND_RE, COMPOUNDS):
         for name in COMPOUNDS[m.group(1)]:
