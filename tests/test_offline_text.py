@@ -154,3 +154,12 @@ def test_a_commodity_or_a_sentence_fragment_is_not_listed_as_a_company():
     assert repaired_name("Lithium Americas Corp.") == "Lithium Americas Corp."
     names = [e.name for e in brief("market_minor_metals_weekly.txt").entities if e.kind == "company"]
     assert "Almonty Industries" in names and not any(". " in n for n in names), names
+
+
+def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quote():
+    from mineralbrief.backends.offline_text import tidy
+
+    said = 'Acme Corp. (ASX: ACM) ("Acme" or the "Company") signed a loan with the DOE ("Lender").'
+    assert tidy(said) == "Acme Corp. (ASX: ACM) signed a loan with the DOE."
+    point = brief("pr_lithium_doe_loan_lithiumamericas_release.txt").key_points[0]
+    assert '("Lithium Americas"' not in point.text and '("Lithium Americas"' in point.evidence[0].quote

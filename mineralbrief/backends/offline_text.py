@@ -603,8 +603,13 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
     return Claim(text=text, evidence=evidence)
 
 
+# ("Lithium Americas" or the "Company"), ("DOE"): a release's defined terms, clutter to a reader.
+_DEFINED_TERMS = re.compile(
+    r"\s*\((?:the\s+)?[\"“][^\"”()]{1,60}[\"”](?:\s*(?:,|or|and)\s*(?:the\s+)?[\"“][^\"”()]{1,60}[\"”])*\)")
+
+
 def tidy(text: str) -> str:
-    """A point's text without Markdown emphasis and the gaps links leave: "**NMG** ( TSXV: NOU )"
-    reads "NMG (TSXV: NOU)"."""
-    text = re.sub(r"\*\*|__", "", text)
+    """A point's text without Markdown emphasis, the gaps links leave and a release's defined
+    terms: '**NMG** ( TSXV: NOU ) ("NMG" or the "Company")' reads "NMG (TSXV: NOU)"."""
+    text = _DEFINED_TERMS.sub("", re.sub(r"\*\*|__", "", text))
     return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\(\s+", "(", text))
