@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 from pydantic_core import PydanticCustomError
 
 from ..domain.deals import Sentence, binding_in
+from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..domain.numbers import find_amounts
 from ..grounding import check_in_context, name_key
@@ -221,7 +222,7 @@ class Candidates:
             sentences=[q for q in dict.fromkeys(_verbatim(facts, s) for s in chosen) if q],
             deals=_deal_options(facts, names),
             names=names,
-            elements=list(facts.element_names),
+            elements=chemical_elements(facts.element_names),  # graphite is a commodity, not an element
             questions=[(q.question, q.category) for q in candidate_questions(facts)],
             kinds={o.name: o.kind for o in facts.orgs if o.name in names},
         )

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from ..domain.deals import Sentence, binding_in, status_in
+from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..errors import ArticleError
 from ..models import (
@@ -23,12 +22,26 @@ from ..models import (
     Claim,
     DealSummary,
     EntityProfile,
-    Evidence,
     Party,
     RiskQuestion,
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
+from .offline_text import (
+    bottom_line,
+    cut_by_a_line_break,
+    headline_of,
+    in_masthead,
+    key_sentences,
+    people_and_sites,
+    repaired_name,
+    score_sentences,
+    strip_dateline,
+    tidy,
+)
+from .offline_text import quote as _quote
+
+__all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
 
 VERSION = "offline-1"
 LABEL = {
@@ -58,22 +71,6 @@ _STRONG_MONEY = re.compile(
 _STATE_KINDS = {"government", "agency", "country"}
 
 
-@dataclass
-class _Scored:
-    sentence: Sentence
-    score: float
-    index: int
-
-
-def _quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
-    """The sentence, verbatim from the original text (clipped at a word boundary)."""
-    start, end = s.start, s.end
-    if end - start > limit:
-        cut = facts.text.rfind(" ", start, start + limit)
-        end = cut if cut > start else start + limit
-    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
-
-
 _DATELINE = re.compile(
     r"^(?:[A-Z][\w.'’ -]*,\s*){1,3}(?:[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})"
     r"\s*(?:/[^/]{1,40}/)?\s*(?:--|—|–|-)\s*"
@@ -81,7 +78,7 @@ _DATELINE = re.compile(
 
 
 def _clean(s: str, limit: int = 300) -> str:
-    s = _DATELINE.sub("", s)
+    s = tidy(strip_dateline(_DATELINE.sub("", s)))
     s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
         s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"
@@ -118,72 +115,14 @@ class OfflineBackend(BaseBackend):
 
 
 # -- the pieces --------------------------------------------------------------------------------
-def score_sentences(facts: Facts, title: str | None) -> list[_Scored]:
-    """Body sentences worth a key point, scored by deal cues, names, sums, elements and position
-    (boilerplate, questions, fragments and the title itself left out)."""
-    n = len(facts.sentences)
-    cue_types = _cue_types(facts)
-    companies, states, amounts = [0] * n, [0] * n, [0] * n
-    elements: list[set[str]] = [set() for _ in range(n)]
-    for o in facts.orgs:
-        if o.kind != "company" and o.kind not in _STATE_KINDS:
-            continue
-        counter = companies if o.kind == "company" else states
-        for sp in o.spans:
-            i = facts.sentence_index(sp[0])
-            if i is not None:
-                counter[i] += 1
-    for a in facts.amounts:
-        i = facts.sentence_index(a.start)
-        if i is not None:
-            amounts[i] += 1
-    for e in facts.elements:
-        i = facts.sentence_index(e.start)
-        if i is not None:
-            elements[i].add(e.element)
-    out = []
-    body_index = 0
-    for i, s in enumerate(facts.sentences):
-        text = s.text
-        if title and fuzz.ratio(text.lower(), title.lower()) > 90:
-            continue
-        if _BOILERPLATE.search(text) or text.endswith("?") or len(text) < 40:
-            continue
-        words = len(text.split())
-        if words < 7:
-            continue
-        score = 3.0 * len(cue_types[i]) + 1.5 * min(3, companies[i]) + 1.0 * min(2, amounts[i])
-        score += 0.5 * min(3, len(elements[i])) + 0.5 * min(2, states[i])
-        score += max(0.0, 3.0 - 0.4 * body_index)  # the lead carries the news
-        if words > 70:
-            score -= 2.0
-        out.append(_Scored(s, score, i))
-        body_index += 1
-    return out
-
-
 def _key_points(facts: Facts, title: str | None) -> list[Claim]:
-    scored = sorted(score_sentences(facts, title), key=lambda x: (-x.score, x.index))
-    picked: list[_Scored] = []
-    for cand in scored:
-        if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
-            continue
-        picked.append(cand)
-        if len(picked) == 5:
-            break
-    if len(picked) < 3:  # a short article: take whatever sentences remain
-        for i, s in enumerate(facts.sentences):
-            if len(picked) >= 3:
-                break
-            if all(p.sentence is not s for p in picked) and len(s.text) >= 15 and not (
-                    title and s.text.strip() == title.strip()):
-                picked.append(_Scored(s, 0.0, i))
+    """Sentences chosen for what they say (see ``offline_text``), each quoted at its span."""
+    picked = key_sentences(facts, title)
     if len(picked) < 3:
         raise ArticleError(
             f"too short to brief: {len(facts.sentences)} sentence(s); a brief needs at least three"
         )
-    picked.sort(key=lambda x: x.index)
-    return [Claim(text=_clean(p.sentence.text), evidence=[_quote(facts, p.sentence)]) for p in picked]
+    return [Claim(text=_clean(s.text), evidence=[_quote(facts, s)]) for s in picked]
 
 
 def _parties(facts: Facts, sentences: list[Sentence], kinds: set[str]) -> list[Party]:
@@ -353,42 +292,21 @@ def _projects(facts: Facts, sentences: list[Sentence]) -> list[str]:
 
 def _entities(facts: Facts) -> list[EntityProfile]:
     out = []
-    for o in sorted(facts.orgs, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
+    whole = [o for o in facts.orgs if not (o.kind == "company" and (  # half a name, an outlet, a commodity
+        cut_by_a_line_break(facts, o.spans) or in_masthead(facts, o.name, o.spans) or not repaired_name(o.name)))]
+    for o in sorted(whole, key=lambda o: (o.kind != "company", -o.mentions))[:15]:
         first = facts.sentence_at(o.spans[0][0]) if o.spans else None
         out.append(EntityProfile(
-            name=o.name, kind=o.kind,  # type: ignore[arg-type]
+            name=(repaired_name(o.name) or o.name) if o.kind == "company" else o.name,
+            kind=o.kind,  # type: ignore[arg-type]
             ticker=o.ticker, aliases=o.aliases[:5],
             evidence=[_quote(facts, first, 300)] if first else [],
         ))
-    return out
+    return out + people_and_sites(facts)
 
 
 def _bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim]) -> Claim:
-    if not deals:
-        named = ", ".join(o.name for o in facts.companies[:3]) or ", ".join(o.name for o in facts.orgs[:3])
-        els = ", ".join(facts.element_names[:4])
-        text = "No specific deal is reported"
-        text += f"; the article concerns {els}" if els else ""
-        text += f" and names {named}" if named else ""
-        return Claim(text=text + ".", evidence=key_points[0].evidence[:1])
-    d = deals[0]
-    parties = " and ".join(p.name for p in d.parties[:2])
-    kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + LABEL[d.deal_type]
-    text = f"{parties}: {_article(kind)} {kind}"
-    if d.commodities:
-        text += f" covering {', '.join(d.commodities[:4])}"
-    if d.locations:
-        text += f" in {' and '.join(d.locations[:2])}"  # "Missouri, Western Australia" reads as one place
-    money = [a.text for a in d.amounts if a.currency]
-    if money:
-        text += f", worth {money[0]}"
-    text += "."
-    others = [f"{LABEL[o.deal_type]}" + (f" ({o.amounts[0].text})" if o.amounts else "") for o in deals[1:4]]
-    if others:
-        text += f" Also reported: {', '.join(others)}."
-    if d.binding is False:
-        text += " Nothing is committed until a binding agreement follows."
-    return Claim(text=text, evidence=d.evidence[:1])
+    return bottom_line(facts, deals, key_points, LABEL)
 
 
 def _article(word: str) -> str:
@@ -462,6 +380,7 @@ def candidate_questions(facts: Facts) -> list[RiskQuestion]:
 
 def build_brief(facts: Facts, title: str | None = None) -> BriefContent:
     """A complete ``BriefContent`` from a domain scan."""
+    title = headline_of(facts, title)
     key_points = _key_points(facts, title)
     deals = _deals(facts)
     headline = _clean(title or key_points[0].text, 200)
@@ -470,7 +389,7 @@ def build_brief(facts: Facts, title: str | None = None) -> BriefContent:
         key_points=key_points,
         deals=deals,
         entities=_entities(facts),
-        elements=facts.element_names,
+        elements=chemical_elements(facts.element_names),
         bottom_line=_bottom_line(facts, deals, key_points),
         questions=_questions(facts, deals),
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .anchored import Starts
 from .matching import name_key
 from .mentions import Mentions
 
@@ -65,7 +64,28 @@ STATES = (
 ).split() + ["New Mexico", "New York", "North Carolina", "North Dakota", "South Carolina",
              "South Dakota", "West Virginia", "Western Australia", "Queensland", "New South Wales",
              "Northern Territory", "South Australia", "Victoria", "Tasmania", "Quebec", "Ontario",
-             "British Columbia", "Saskatchewan"]
+             "British Columbia", "Saskatchewan", "New Hampshire", "New Jersey", "Rhode Island", "Québec",
+             "Manitoba", "Alberta", "Nova Scotia", "New Brunswick", "Newfoundland and Labrador", "Yukon",
+             "Nunavut", "Northwest Territories",
+             # mining provinces and regions elsewhere (public geography, not a list of deals)
+             "Salta", "Jujuy", "Catamarca", "Antofagasta", "Southeast Sulawesi", "Central Sulawesi",
+             "South Sulawesi", "North Maluku", "Lualaba", "Haut-Katanga", "Katanga", "Minas Gerais",
+             "Bahia", "Goiás", "Limpopo", "North West Province", "Northern Cape"]
+# The country each region lies in: "Nevada, USA" is one place; "Missouri, Western Australia" is two.
+_REGION_COUNTRY: dict[str, str] = {
+    **{r: "United States" for r in STATES[:STATES.index("Western Australia")]},
+    **{r: "Australia" for r in ("Western Australia", "Queensland", "New South Wales", "Northern Territory",
+                                "South Australia", "Victoria", "Tasmania")},
+    **{r: "Canada" for r in ("Quebec", "Québec", "Ontario", "British Columbia", "Saskatchewan", "Manitoba",
+                             "Alberta", "Nova Scotia", "New Brunswick", "Newfoundland and Labrador", "Yukon",
+                             "Nunavut", "Northwest Territories")},
+    **{r: "United States" for r in ("New Hampshire", "New Jersey", "Rhode Island")},
+    **{r: "Argentina" for r in ("Salta", "Jujuy", "Catamarca")}, "Antofagasta": "Chile",
+    **{r: "Indonesia" for r in ("Southeast Sulawesi", "Central Sulawesi", "South Sulawesi", "North Maluku")},
+    **{r: "Democratic Republic of the Congo" for r in ("Lualaba", "Haut-Katanga", "Katanga")},
+    **{r: "Brazil" for r in ("Minas Gerais", "Bahia", "Goiás")},
+    **{r: "South Africa" for r in ("Limpopo", "North West Province", "Northern Cape")},
+}
 
 LEXICON_INDEX: dict[str, tuple[str, str]] = {}
 LEXICON_FORMS: dict[str, str] = {}
@@ -96,17 +116,62 @@ def lexicon_matches(text: str, mentions: Mentions | None = None) -> list[tuple[i
 
 @lru_cache(maxsize=1)
 def _states_regex() -> re.Pattern[str]:
-    names = sorted(STATES, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    """The region names, one alternation per first letter and no leading ``\\b``: the engine
+    then skips to the capitals that start a name (five times faster than ``\\b(name|...)``);
+    the caller checks the left word boundary."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(STATES, key=len, reverse=True):
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    return re.compile("(" + "|".join(re.escape(k) + "(?:" + "|".join(v) + ")" for k, v in groups.items()) + r")\b")
+
+
+# A dateline: "VANCOUVER, British Columbia and RENO, Nev., Oct. 28, 2024 --". Its places say where
+# the release was issued, not where the deal is.
+_DATELINE = re.compile(r"^[ \t]*[A-Z][^\n]{0,110}?(?=--|—|–| - )", re.M)
+_DATELINE_GLUE = frozenset({"and", "of", "de", "del", "la", "et", "y", "&", "/"})
+
+
+def _is_dateline(prefix: str) -> bool:
+    """Places and a date before the dash: a comma, and every word capitalised, a number, or glue."""
+    words = re.findall(r"[^\s,()]+", prefix)
+    return "," in prefix and 0 < len(words) <= 14 and all(
+        w[0].isupper() or w[0].isdigit() or w in _DATELINE_GLUE for w in words)
+# "in Chattanooga, Tennessee": a town before its region, after a preposition.
+_TOWN = re.compile(r"\b(?:in|at|near|outside|from)\s+((?:[A-Z][\w'’-]+\s){0,2}[A-Z][\w'’-]+),\s+$")
+_NOT_TOWNS = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The Its Their".split())
+# "Nevada, USA", "Salta, Argentina": a region followed by its own country.
+_COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})")
 
 
 def find_locations(text: str) -> list[tuple[str, int, int]]:
-    """US states, Australian states and Canadian provinces the article names, with spans."""
+    """States, provinces and mining regions the article names, with spans. A town written before
+    its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
+    own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
+    A dateline's places are where the release was issued, and are left out."""
+    datelines = [m.span() for m in _DATELINE.finditer(text) if _is_dateline(m.group(0))] if "," in text else []
     out = []
-    for m in Starts(text).finditer(_states_regex(), STATES):
+    for m in _states_regex().finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            continue  # inside a longer word
         if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
             continue  # the capital, not the state
-        out.append((m.group(1), m.start(), m.end()))
+        if any(a <= m.start() < b for a, b in datelines):
+            continue
+        name, start, end = m.group(1), m.start(), m.end()
+        town = _TOWN.search(text, max(0, start - 60), start)
+        if town and town.group(1) not in _REGION_COUNTRY and not lexicon_entry(town.group(1)) and not (
+                set(town.group(1).split()) & _NOT_TOWNS):
+            name, start = f"{town.group(1)}, {name}", town.start(1)
+        after = _COUNTRY_AFTER.match(text, end)
+        if after:
+            written = after.group(1)
+            written = written[:-1] if written.endswith(".") and written.count(".") == 1 else written
+            country = lexicon_entry(written)
+            if country and country[1] == "country" and country[0] == _REGION_COUNTRY.get(m.group(1)):
+                name, end = f"{name}, {written}", after.start(1) + len(written)
+        out.append((name, start, end))
     return out
 
 

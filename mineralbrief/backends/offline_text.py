@@ -1,0 +1,615 @@
+"""The parts of an offline brief a reader reads first: key points, headline, bottom line, and the
+people and projects the article names.
+
+Key points are chosen for what they say, not where they stand: a sentence that reports a deal,
+its parties, its size, its terms or its next step (closing conditions, dates) scores; the
+article's boilerplate (About sections, forward-looking statements, contacts, tables of
+contents) never does. Hard-wrapped text (newsletters at 72 columns) is read as whole sentences:
+a line that runs on into the next line of its paragraph is joined to it, so a key point is a
+sentence and not a line. Every point stays the article's own words at its own span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..domain.deals import Sentence
+from ..domain.elements import ELEMENT_NAMES, canonical_element
+from ..domain.facts import Facts
+from ..domain.lexicon import STATES, lexicon_entry
+from ..models import Claim, DealSummary, EntityProfile, Evidence
+
+
+def quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
+    """The sentence, verbatim from the original text (clipped at a word boundary)."""
+    start, end = s.start, s.end
+    if end - start > limit:
+        cut = facts.text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
+
+
+# -- sentences read across hard line breaks -----------------------------------------------------
+
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_BULLET = re.compile(r"\s*(?:[-*•–]\s|\d{1,2}[.)]\s|#)")
+_RULE = re.compile(r"\s*([-=_*~#])\1{3,}\s*$")
+# A line this long that stops mid-sentence was wrapped, not ended (72-column text wraps at 60-72).
+_WRAPPED_LINE = 45
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+_HEADLINE_SMALL_WORDS = frozenset("a an the of and or for in on at to by with from as vs via into over".split())
+
+
+def _title_case(line: str) -> bool:
+    """Every word capitalised but the small ones: a headline, not a line of wrapped prose."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return len(words) >= 4 and all(w[0].isupper() or w in _HEADLINE_SMALL_WORDS for w in words)
+
+
+def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
+    """True when ``b`` continues ``a`` across one hard line break of a wrapped paragraph."""
+    gap = text[a.end:b.start]
+    if gap.count("\n") != 1 or gap.strip(" \t\n-–—") or _TERMINAL.search(a.text):
+        return False
+    line_start, line_end = _line_of(text, a.end - 1)
+    line = text[line_start:line_end]
+    if len(line.rstrip()) < _WRAPPED_LINE or line.isupper() or _title_case(line):
+        return False  # a short line, or a heading right above its text
+    next_start, next_end = _line_of(text, b.start)
+    nxt = text[next_start:next_end]
+    return not (_BULLET.match(nxt) or _RULE.match(nxt))
+
+
+def reading_sentences(facts: Facts) -> list[Sentence]:
+    """The article's sentences with hard-wrapped lines joined: spans cover every line of a
+    sentence, and the text has its line breaks collapsed to spaces (kept on ``facts``)."""
+    kept: list[Sentence] | None = facts.__dict__.get("_reading_sentences")
+    if kept is None:
+        kept = facts.__dict__["_reading_sentences"] = _join_wrapped(facts)
+    return kept
+
+
+def _join_wrapped(facts: Facts) -> list[Sentence]:
+    out: list[Sentence] = []
+    for s in facts.sentences:
+        if out and _runs_on(facts.text, out[-1], s):
+            prev = out[-1]
+            dash = " ".join(facts.text[prev.end:s.start].split())  # "has closed\n-- about $2.3bn"
+            joined = prev.text + " " + (dash + " " if dash else "") + s.text.strip()
+            out[-1] = Sentence(text=joined, start=prev.start, end=s.end)
+        else:
+            out.append(s)
+    return out
+
+
+# -- boilerplate sections -----------------------------------------------------------------------
+
+# Headings that open a section no reader needs in a brief: it runs until the next heading.
+_BOILER_HEADING = re.compile(
+    r"^\W*(?:about (?!the\b|this\b|our\b)(?-i:[A-Z])|forward[- ]looking|cautionary|safe harbou?r|contacts?\b|"
+    r"media\b|investors?\b|investor relations|for (?:further|more) information|source\b|disclaimer|"
+    r"qualified persons?|competent persons?|in this issue|diary\b|"
+    r"related (?:coverage|articles|stories|news|links|reading)|more from|further reading|share this|tags?\b|"
+    r"conference call|webcast|financial advis|legal advis|advisers|advisors|notes? to editors|"
+    r"non-(?:gaap|ifrs)|subscribe)", re.I)
+# Boilerplate phrases, looked up as plain substrings of the lower-cased sentence (a regex of forty
+# case-blind alternatives cost 30 µs a sentence), and the few that need a pattern.
+_BOILER_WORDS = (
+    "forward-looking", "forward looking", "please visit", "www.", "http://", "https://", "copyright",
+    "all rights reserved", "disclaimer", "subscribe", "image source", "for more information", "contact:",
+    "view original content", "this announcement has been", "authorised for release", "authorized for release",
+    "authorised by the board", "authorized by the board", "cookie", "newsletter", "read more",
+    "add a public comment", "no comments", "conference call", "webcast", "acted as financial",
+    "acted as legal", "acted as exclusive", "acted as sole", "news provided by", "not for release",
+    "not for distribution", "securities act", "securities laws", "undue reliance", "min read", " · ",
+)
+_BOILER_PATTERN = re.compile(r"^contact\b|^(?:posted|published|updated)\b|@\w|\+?\d[\d\s-]{8,}\d")
+
+
+def is_boilerplate(text: str) -> bool:
+    """True for a sentence no reader needs in a brief: disclaimers, contacts, links, advisers."""
+    low = text.lower()
+    return any(w in low for w in _BOILER_WORDS) or _BOILER_PATTERN.search(low) is not None
+
+
+def _is_heading(line: str, after_break: bool) -> bool:
+    """A line of its own that names a section: after a blank line (or a rule), not indented,
+    not a bullet, short, and not ending like a sentence."""
+    stripped = line.strip().strip("#*= ")
+    return (after_break and not line[:1].isspace() and not re.match(r"[-*•–]\s", line)
+            and 0 < len(stripped) <= 70 and len(stripped.split()) <= 9 and not re.search(r"[.!?:]\"?$", stripped))
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the article's boilerplate sections (About X, forward-looking statements,
+    contacts, advisers, tables of contents), from their heading to the next heading."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    pos, after_break = 0, True
+    for line in text.split("\n"):
+        if _RULE.match(line) or not line.strip():
+            after_break = True
+        else:
+            if _is_heading(line, after_break):
+                boiler = _BOILER_HEADING.match(line.strip().strip("#*= ")) is not None
+                if boiler and open_at is None:
+                    open_at = pos
+                elif not boiler and open_at is not None:
+                    spans.append((open_at, pos))
+                    open_at = None
+            after_break = False
+        pos += len(line) + 1
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+# Terms of a deal and what happens next.
+# (Grouped by first letter and run on the lower-cased sentence: a flat case-blind alternation
+# cost four times as much.)
+_TERMS = re.compile(
+    r"\b(?:s(?:ubject to|take|hareholders?)|c(?:onditions?(?: precedent)?|onditional|los(?:ing|e[sd]?)|"
+    r"ompletion|ommission\w*)|e(?:xpected to (?:close|complete|be completed))|a(?:pprovals?)|"
+    r"f(?:inal investment decision|id|irst production)|t(?:enor|ranches?|onnes|erm)|m(?:aturity)|"
+    r"i(?:nterest rate|nstal?ments?|nterest in)|r(?:epay\w*|egulator\w*)|p(?:er ?cent|rice\w*|ermit\w*)|"
+    r"o(?:wnership)|d(?:eliver\w*)|v(?:olumes?|ote)|y(?:ears?)|n(?:ext step)|"
+    r"w(?:ill (?:begin|start|fund|supply|purchase|buy|hold|own|acquire)))\b|%")
+_QUOTE_OPEN = re.compile(r"^\s*[\"“]")
+_SAID = re.compile(r"\b(?:said|says|added|commented|noted|stated)\b", re.I)
+_STATE_KINDS = {"government", "agency", "country"}
+
+
+@dataclass
+class Scored:
+    """A reading sentence and what it is worth as a key point (``index``: its place in the article)."""
+
+    sentence: Sentence
+    score: float
+    index: int
+
+
+def _counts(facts: Facts, sentences: list[Sentence]) -> dict[str, list[int]]:
+    """How many cues, parties, sums, other amounts, dates and elements each sentence holds."""
+    starts = [s.start for s in sentences]
+    n = len(sentences)
+    out = {k: [0] * n for k in ("cues", "kinds", "parties", "money", "amounts", "dates", "elements")}
+
+    def at(pos: int) -> int | None:
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < sentences[i].end else None
+
+    kinds: list[set[str]] = [set() for _ in range(n)]
+    for c in facts.cues:
+        i = at(c.start)
+        if i is not None:
+            out["cues"][i] += 1
+            kinds[i].add(c.deal_type)
+    for o in facts.orgs:
+        if o.kind == "company" or o.kind in _STATE_KINDS:
+            seen: set[int] = set()
+            for sp in o.spans:
+                i = at(sp[0])
+                if i is not None and i not in seen:
+                    seen.add(i)
+                    out["parties"][i] += 1
+    for a in facts.amounts:
+        i = at(a.start)
+        if i is not None:
+            out["money" if a.currency else "amounts"][i] += 1
+    for d in facts.dates:
+        i = at(d.start)
+        if i is not None:
+            out["dates"][i] += 1
+    for e in facts.elements:
+        i = at(e.start)
+        if i is not None:
+            out["elements"][i] += 1
+    out["kinds"] = [len(k) for k in kinds]
+    return out
+
+
+def score_sentences(facts: Facts, title: str | None) -> list[Scored]:
+    """Body sentences worth a key point, scored by what they say: a deal cue, its parties, its
+    sums, its terms and next steps, with a small bonus for the lead. Boilerplate, headings,
+    questions, fragments and the title itself are left out. (Kept on ``facts``: the key points,
+    the bottom line and the local backend's candidates all ask.)"""
+    scored: list[Scored] | None = facts.__dict__.get("_scored_sentences")
+    if scored is None:
+        scored = facts.__dict__["_scored_sentences"] = _score_sentences(facts)
+    if not title:
+        return scored
+    low = title.lower()
+    return [x for x in scored if fuzz.ratio(x.sentence.text.strip().lower(), low) <= 90]
+
+
+def _score_sentences(facts: Facts) -> list[Scored]:
+    sentences = reading_sentences(facts)
+    boiler = boilerplate_spans(facts.text)
+    counts = _counts(facts, sentences)
+    out: list[Scored] = []
+    body = 0
+    for i, s in enumerate(sentences):
+        text = s.text.strip()
+        words = len(text.split())
+        if words < 7 or len(text) < 40 or text.endswith("?") or text.count("|") >= 2 or is_boilerplate(text):
+            continue
+        if any(a <= s.start < b for a, b in boiler):
+            continue
+        if not _TERMINAL.search(text) and _MASTHEAD.search(text):  # "European Commission - Press release"
+            continue
+        line_start, line_end = _line_of(facts.text, s.start)
+        whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
+        cues, parties, money = counts["cues"][i], counts["parties"][i], counts["money"][i]
+        score = 3.0 * min(1, cues) + 1.0 * min(1, counts["kinds"][i] - 1 if cues else 0)
+        score += 1.0 * min(3, parties) + 2.0 * min(1, money) + 0.5 * min(2, counts["amounts"][i])
+        terms = len(_TERMS.findall(text.lower()))
+        score += 1.5 * min(1, terms) + 0.5 * min(2, max(0, terms - 1))
+        score += 0.5 * min(1, counts["dates"][i]) + 0.3 * min(2, counts["elements"][i])
+        score += max(0.0, 2.0 - 0.5 * body)  # the lead carries the news
+        if _QUOTE_OPEN.match(text) or (_SAID.search(text) and text.count("\"") + text.count("“") >= 2):
+            score -= 2.0  # a quotation is colour, not a fact
+        if whole_line and not _TERMINAL.search(text):
+            score -= 1.5  # a heading or a deck line, not a sentence
+        if words > 70:
+            score -= 1.5
+        out.append(Scored(s, score, i))
+        body += 1
+    return out
+
+
+def key_sentences(facts: Facts, title: str | None, most: int = 5) -> list[Sentence]:
+    """Up to ``most`` sentences that carry the article's news, in article order, no two alike.
+    Fewer than three only when the article has fewer usable sentences."""
+    scored = sorted(score_sentences(facts, title), key=lambda x: (-x.score, x.index))
+    picked: list[Scored] = []
+    for cand in scored:
+        if any(fuzz.token_set_ratio(cand.sentence.text, p.sentence.text) > 75 for p in picked):
+            continue
+        if len(picked) >= 3 and cand.score < 3.0:  # beyond three, only sentences that say something
+            break
+        picked.append(cand)
+        if len(picked) == most:
+            break
+    if len(picked) < 3:  # a short article: take whatever sentences remain
+        for i, s in enumerate(reading_sentences(facts)):
+            if len(picked) >= 3:
+                break
+            if all(p.sentence.start != s.start for p in picked) and len(s.text) >= 15 and not (
+                    title and s.text.strip() == title.strip()):
+                picked.append(Scored(s, 0.0, i))
+    picked.sort(key=lambda x: x.sentence.start)
+    return [p.sentence for p in picked]
+
+
+# -- headline -------------------------------------------------------------------------------------
+
+_MASTHEAD = re.compile(
+    r"\b(?:media|news|press) release\b|\bbulletin\b|\bissue\s+(?:no\.?\s*)?\d+|\bnewsletter\b|\bdigest\b|"
+    r"\b(?:asx|tsx|company) announcement\b|(?:letter|bulletin|digest|weekly|daily|briefing)\W*$|"
+    r"^\W*(?:asx|tsx|nyse|nasdaq|lse)\b\W*(?:/\W*)?\w*\W*$", re.I)
+
+
+def is_masthead(title: str) -> bool:
+    """True when a title names the outlet or the kind of document ("ASX / MEDIA RELEASE",
+    "BATTERY METALS BULLETIN -- Issue 412"), not the news."""
+    return len(title.split()) <= 8 and _MASTHEAD.search(title) is not None
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
+
+
+def headline_of(facts: Facts, title: str | None) -> str | None:
+    """The article's headline: its title, unless the title is a masthead; then the first line
+    near the top that stands alone like a heading (a blank line or a rule on both sides, five
+    words or more, no sentence break inside)."""
+    if title and not is_masthead(title):
+        return title
+    lines = facts.text[:2000].split("\n")[:40]
+
+    def blank(i: int) -> bool:
+        return (i < 0 or i >= len(lines) or not lines[i].strip() or _RULE.match(lines[i]) is not None
+                or is_masthead(lines[i]))
+
+    for i, raw in enumerate(lines):
+        line = _NUMBERING.sub("", raw).strip()
+        if not line or (title and line == title.strip()) or not (blank(i - 1) and blank(i + 1)):
+            continue
+        if (5 <= len(line.split()) <= 30 and not is_masthead(line) and not re.search(r"[.!?:]\"?$|[a-z]{2}[.!?] ", line)
+                and not is_boilerplate(line) and re.search(r"[A-Za-z]{3}", line)):
+            return line
+    return title
+
+
+# "BRISBANE, Australia and CHATTANOOGA, Tenn. -- ", "TORONTO, Jan 10 - ": a dateline without a
+# year (the backend's own pattern strips those with one). Places and a date, a comma among them.
+_PLACE_DATELINE = re.compile(r"^(?:[A-Z0-9][\w.'’]*(?:,| and| &)?\s+){1,8}(?:--|—|–|-)\s+(?=\S)")
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading dateline of places (and a day) before a dash."""
+    m = _PLACE_DATELINE.match(text)
+    return text[m.end():] if m and "," in m.group(0) else text
+
+
+# -- names a line break cut in two -----------------------------------------------------------
+
+# A name that runs on past a hard line break: "the Battery Metals\nBulletin".
+_RUNS_ON_NAME = re.compile(
+    r"[ \t]*\n[ \t]*(?!(?:The|A|An|In|It|Its|This|On|At|As|For|But|And|He|She|They|We)\b)[A-Z][\w&'’-]*(?=[\s.,;:)]|$)")
+
+
+def cut_by_a_line_break(facts: Facts, spans: list[tuple[int, int]]) -> bool:
+    """True when every mention ends at a hard line break and the next line goes on with a
+    capitalised word: the finder saw half a name (in 72-column text a name may wrap)."""
+    return bool(spans) and all(_RUNS_ON_NAME.match(facts.text, b) for _, b in spans)
+
+
+def in_masthead(facts: Facts, name: str, spans: list[tuple[int, int]]) -> bool:
+    """True when a name is the outlet's: every mention stands on a masthead line, or the
+    masthead at the top names it ("THE MINOR METALS LETTER" ... "The Minor Metals Letter is
+    written for...")."""
+    def line(pos: int) -> str:
+        a, b = _line_of(facts.text, pos)
+        return facts.text[a:b]
+    top = [ln.lower() for ln in facts.text[:600].split("\n")[:6] if ln.strip() and is_masthead(ln)]
+    return bool(spans) and (all(is_masthead(line(a)) for a, _ in spans) or any(name.lower() in t for t in top))
+
+
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+
+
+def plausible_name(name: str) -> bool:
+    """False for what a reader would not take for a company: a bare element or mineral word
+    ("Lithium", "Graphite": a commodity), or a sentence break inside ("Idaho. The Company")."""
+    words = name.split()
+    if len(words) == 1 and canonical_element(name) and name.lower() in ELEMENT_NAMES:
+        return False
+    return not _SENTENCE_BREAK.search(name)
+
+
+def repaired_name(name: str) -> str | None:
+    """A name that ran over a sentence break, cut to what follows it ("China. Almonty Industries"
+    is "Almonty Industries"); None when nothing of a name is left ("Idaho. The Company")."""
+    breaks = list(_SENTENCE_BREAK.finditer(name))
+    if breaks:
+        name = name[breaks[-1].end() - 1:]
+        if name.split()[0] in ("The", "A", "An", "This", "Its"):
+            return None
+    return name if plausible_name(name) else None
+
+
+# -- people and projects ------------------------------------------------------------------------
+
+_ROLE = (
+    r"(?:chief executive(?: officer)?|chief (?:financial|operating|technology|commercial) officer|"
+    r"(?:C[EFOT]O)|(?:executive |non-executive )?chair(?:man|woman|person)?|(?:vice[- ])?president(?: director)?|"
+    r"managing director|executive director|founder|director[- ]general|general manager|"
+    r"(?:assistant |deputy |under )?secretary|minister|administrator|governor|spokes(?:man|woman|person)|"
+    r"premier|ambassador|commissioner|analyst|senator|"
+    r"presidente(?: ejecutivo)?|ministr[oa]|gerente general|vicepresidente|"
+    r"PDG|pr[ée]sident(?:-directeur g[ée]n[ée]ral)?|directeur g[ée]n[ée]ral|ministre|fondateur)"
+)
+# Where a title may stand, found with str.find in the lower-cased text (a case-blind regex of the
+# titles cost 1.7 ms on a 13 KB release): only sentences holding one are searched for people.
+_ROLE_STEMS = ("chief", "ceo", "cfo", "coo", "cto", "chair", "president", "director", "founder", "manager",
+               "secretary", "minister", "ministr", "administrator", "governor", "spokes", "premier", "ambassador",
+               "commissioner", "analyst", "senator", "gerente", "pdg", "président", "directeur", "fondateur")
+
+
+def _role_positions(text: str) -> list[int]:
+    low = text.lower()
+    found: list[int] = []
+    for stem in _ROLE_STEMS:
+        i = low.find(stem)
+        while i >= 0:
+            found.append(i)
+            i = low.find(stem, i + 1)
+    return sorted(found)
+
+
+_UP = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?"
+# A person's name: two to four words in title case, with initials and particles (van, de, da).
+_PERSON = (rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_UP}(?:\s+(?:[A-Z]\.|van|von|de|da|del|der|di|le|la|bin|al))*"
+           rf"(?:\s+{_UP}){{1,2}}")
+_PERSON_PATTERNS = [
+    # "Chief Executive Jon Cherry", "Mines Minister Winston Chitando", "CEO **Dr Chris Burns**"
+    re.compile(rf"\b(?i:{_ROLE})\s+\**(?P<name>{_PERSON})\b"),
+    # "Jon Cherry, President and CEO of Perpetua", "Lisa Drake, Ford Model e vice president"
+    re.compile(rf"(?P<name>{_PERSON}),\s+(?:the\s+)?(?:[\w'’.&-]+\s+){{0,4}}?(?i:{_ROLE})\b"),
+    # "the Minister of Mining, Marcela Hernando, ...", "la PDG d'Eramet, Christel Bories, lors"
+    re.compile(rf"\b(?i:{_ROLE})\b[^.;:\n\"“”]{{0,60}}?,\s+(?P<name>{_PERSON})(?=\s*(?:,|\)|$|said|dijo|a dit))"),
+]
+_NOT_PERSON_WORDS = frozenset(
+    "Inc Corp Corporation Ltd Limited Group Holdings Resources Metals Mining Minerals Energy Materials Bank "
+    "Department Office Agency Ministry Government Company Project Mine Exchange Fund University Council "
+    "Commission Act Program Programme Americas America Australia China States Kingdom Republic Street North South "
+    "East West Board Capital Partners Motors Battery Batteries Lithium Nickel Cobalt Graphite Copper "
+    # departments after a title: "Vice President, External Affairs"
+    "Affairs Relations Development Product Global Corporate Investor Public Strategy Operations Supply Chain "
+    "Purchasing Communications Sustainability Finance Legal Marketing Sales".split())
+_FACILITY_WORDS = ("refinery", "plant", "facility", "hub", "smelter", "mill", "factory")
+# "Stibnite Gold Project", "Tamarack Nickel Project", "Matawinie Mine": the kind word is part of the name
+_NAMED_SITE = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,4}(?:Project|Mine|Deposit|Prospect|Refinery|Plant|Smelter))\b")
+# "the Thacker Pass project", "its Siviour graphite project", "its Sangdong mine"
+_SITE = re.compile(
+    r"\b(?:the|its|their|our|his|her)\s+(?P<name>(?:[A-Z][\w'’-]*\s+){1,3}?)(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<kind>project|mine|deposit|prospect|refinery|plant|facility|smelter|mill|operations?)\b")
+_NOT_SITE_WORDS = frozenset("The A An Phase Stage New First Second Company Group Project Mine".split())
+
+
+def _known_name(facts: Facts, start: int, end: int) -> bool:
+    """True when [start, end) overlaps a company, agency, government or country already found."""
+    return any(a < end and start < b for o in facts.orgs for a, b in o.spans)
+
+
+def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
+    """(name, role, sentence) for each person named with a title or a role."""
+    out: dict[str, tuple[str, str, Sentence]] = {}
+    roles = _role_positions(facts.text)
+    for s in reading_sentences(facts):
+        i = bisect_right(roles, s.start - 1)
+        if i >= len(roles) or roles[i] >= s.end:  # no title, no person: most sentences
+            continue
+        for rx in _PERSON_PATTERNS:
+            for m in rx.finditer(s.text):
+                name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+", "", " ".join(m.group("name").split()))
+                name = re.sub(r"^.*['’]s\s+|['’]s$", "", name)  # "Tesla's Drew Baglino", "Boric's"
+                if len(name.split()) < 2:
+                    continue
+                words = name.replace("-", " ").split()
+                if any(w in _NOT_PERSON_WORDS for w in words) or name in out:
+                    continue
+                role_text = m.group(0).replace(m.group("name"), "").strip(" ,*")
+                if any(name in o.names() or o.name in name for o in facts.orgs):
+                    continue
+                out[name] = (name, " ".join(role_text.split())[:80], s)
+    return list(out.values())
+
+
+def sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
+    """(name, kind, sentence) for each project or facility the article names: "X Project",
+    "the X project", "its X mine" (kind "project" or "facility"). Kept on ``facts``."""
+    kept: list[tuple[str, str, Sentence]] | None = facts.__dict__.get("_sites")
+    if kept is None:
+        kept = facts.__dict__["_sites"] = _sites(facts)
+    return kept
+
+
+def _sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
+    out: dict[str, tuple[str, str, Sentence]] = {}
+    for s in reading_sentences(facts):
+        found = [(m.group("name"), m.group("name").split()[-1].lower(), m.start("name"))
+                 for m in _NAMED_SITE.finditer(s.text)]
+        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)]
+        for raw, kind, _ in found:
+            name = " ".join(raw.split())
+            name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", name)
+            words = name.split()
+            if not words or words[0].split("-")[0] in _NOT_SITE_WORDS or "'s" in name or "’s" in name:
+                continue
+            if words[0] in STATES or lexicon_entry(words[0]) or lexicon_entry(name):  # "the Louisiana facility"
+                continue
+            if all(w.isupper() for w in words) and len(words) == 1:  # "the HPAL plant": a method
+                continue
+            if any(name == o.name or name in o.names() for o in facts.orgs):
+                continue
+            if any(name in other or other in name for other in out):
+                continue
+            out[name] = (name, "facility" if kind in _FACILITY_WORDS else "project", s)
+    return list(out.values())
+
+
+def people_and_sites(facts: Facts, most: int = 8) -> list[EntityProfile]:
+    """The people (with their role) and the projects and facilities the article names, each
+    with the sentence that names it."""
+    out = [EntityProfile(name=n, kind="person", role=role or None, evidence=[quote(facts, s, 300)])
+           for n, role, s in people(facts)[:most]]
+    out += [EntityProfile(name=n, kind=kind, evidence=[quote(facts, s, 300)])  # type: ignore[arg-type]
+            for n, kind, s in sites(facts)[:most]]
+    return out
+
+
+# -- the bottom line --------------------------------------------------------------------------------
+
+# What a deal is for, in the article's words: "to fund construction of the Louisiana facility".
+_PURPOSE = re.compile(
+    r"\b(?:to (?:partially |help )?(?:fund|finance|build|support|supply|develop|construct|expand|restart|"
+    r"purchase|buy|secure|accelerate|complete)|for the (?:supply|construction|development|purchase|"
+    r"expansion|restart) of)\b[^.;:()\"“”\n]{8,140}")
+# What happens next, in the article's words: closing conditions, approvals, target dates.
+_NEXT = re.compile(
+    r"\b(?:(?:remains |is |are |will be )?subject to|expected to (?:close|complete|be (?:completed|finali[sz]ed))|"
+    r"(?:must|needs? to|will need to) (?:complete|satisfy|meet|obtain|secure|receive)|"
+    r"(?:target(?:s|ing)?|plans? to (?:reach|make|take)|aims? to (?:reach|make|take)|expects? to (?:reach|make|take))"
+    r" (?:a |an |the )?(?:final investment decision|FID|first production|commercial production|commissioning)|"
+    r"(?:first production|commercial production|commissioning|completion|start-up|closing|first output|"
+    r"financial close) (?:is |are )?(?:now )?(?:expected|targeted|planned|scheduled))\b[^.;()\"“”]{3,140}", re.I)
+
+
+def _clause(m: re.Match[str]) -> str:
+    """A matched clause cut at its last whole word before a comma run-on, whitespace collapsed."""
+    text = " ".join(m.group(0).split()).rstrip(" ,")
+    if len(text) > 130:
+        text = text[: text.rfind(" ", 0, 130)].rstrip(" ,") + "…"
+    return text
+
+
+def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
+                labels: dict[str, str]) -> Claim:
+    """What the article means for a reader, from its own facts: the main deal (parties, kind,
+    size, place), what it is for and what happens next; for an article without a deal, its
+    main point."""
+    if not deals:
+        lead = key_points[0]
+        text = lead.text.rstrip(".…")
+        if len(text) > 220:
+            text = text[: text.rfind(" ", 0, 220)].rstrip(",;: ") + "…"
+        return Claim(text=f"No specific deal is reported. The article's main point: {text}.",
+                     evidence=lead.evidence[:1])
+    d = deals[0]
+    parties = " and ".join([p.name for p in d.parties if plausible_name(p.name)][:2] or [d.parties[0].name])
+    kind = ("non-binding " if d.binding is False else "binding " if d.binding else "") + labels[d.deal_type]
+    text = f"{parties}: {'an' if kind[:1] in 'aeio' else 'a'} {kind}"
+    money = [a.text for a in d.amounts if a.currency]
+    if money:
+        text += f" worth {money[0]}"
+    named = [n for n, _, _ in sites(facts)]
+    project = next((p for p in d.projects if any(n in p for n in named)), None)
+    if project:  # a project the article names, not a phrase that ends in "Refinery"
+        text += f" for {project}"
+    if d.locations:
+        text += f" in {' and '.join(d.locations[:2])}"  # two places, never "Missouri, Western Australia"
+    if d.commodities and not money:
+        text += f", covering {', '.join(d.commodities[:3])}"
+    text += "."
+    evidence = list(d.evidence[:1])
+    spans = [(e.start, e.end) for e in d.evidence if e.start is not None and e.end is not None]
+    deal_text = " ".join(e.quote for e in d.evidence)
+    purpose = _PURPOSE.search(deal_text)
+    if purpose:
+        text += f" It is meant {_clause(purpose)}."
+    step = None
+    body = sorted((x.sentence for x in score_sentences(facts, None)), key=lambda x: x.start)
+    for s in body:  # the deal's own sentences first, then the article's (boilerplate left out)
+        m = _NEXT.search(s.text)
+        if m and (step is None or any(a <= s.start < b for a, b in spans)):
+            step = (m, s)
+            if any(a <= s.start < b for a, b in spans):
+                break
+    if step:
+        clause = _clause(step[0])
+        text += f" Next: {clause[:1].lower() + clause[1:]}."
+        if all(e.start != step[1].start for e in evidence):
+            evidence.append(quote(facts, step[1]))
+    others = [labels[o.deal_type] + (f" ({o.amounts[0].text})" if o.amounts else "") for o in deals[1:4]]
+    if others:
+        text += f" Also reported: {', '.join(others)}."
+    if d.binding is False:
+        text += " Nothing is committed until a binding agreement follows."
+    return Claim(text=text, evidence=evidence)
+
+
+# ("Lithium Americas" or the "Company"), ("DOE"): a release's defined terms, clutter to a reader.
+_DEFINED_TERMS = re.compile(
+    r"\s*\((?:the\s+)?[\"“][^\"”()]{1,60}[\"”](?:\s*(?:,|or|and)\s*(?:the\s+)?[\"“][^\"”()]{1,60}[\"”])*\)")
+
+
+def tidy(text: str) -> str:
+    """A point's text without Markdown emphasis, the gaps links leave and a release's defined
+    terms: '**NMG** ( TSXV: NOU ) ("NMG" or the "Company")' reads "NMG (TSXV: NOU)"."""
+    text = _DEFINED_TERMS.sub("", re.sub(r"\*\*|__", "", text))
+    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\(\s+", "(", text))

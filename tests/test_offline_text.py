@@ -1,0 +1,165 @@
+"""What a reader reads first in an offline brief: key points chosen for what they say, whole
+sentences in hard-wrapped text, a real headline, and the people and projects named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import mineralbrief
+from mineralbrief.backends.offline_text import headline_of, is_masthead, people, sites, strip_dateline
+from mineralbrief.domain.facts import extract_facts
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BOILERPLATE = re.compile(r"forward-looking|acted as financial adviser|conference call|@|555-|About \w+ is", re.I)
+
+
+def brief(name: str) -> mineralbrief.Brief:
+    return mineralbrief.summarize(CORPUS / name, backend="offline")
+
+
+@pytest.mark.parametrize("name,deal", [
+    ("pr_lithium_doe_loan_lithiumamericas_release.txt", r"closed a US\$2\.26 billion loan"),
+    ("pr_nickel_talon_dod_award_release.txt", r"will contribute US\$20,607,146"),
+    ("pr_graphite_offtake_nmg_release.txt", r"offtake"),
+])
+def test_key_points_hold_the_deal_and_no_boilerplate(name, deal):
+    points = [k.text for k in brief(name).key_points]
+    assert any(re.search(deal, p) for p in points), points
+    assert not any(BOILERPLATE.search(p) for p in points), points
+
+
+def test_key_points_of_a_hard_wrapped_newsletter_are_whole_sentences():
+    b = brief("newsletter_lithium_thackerpass_digest.txt")
+    text = (CORPUS / "newsletter_lithium_thackerpass_digest.txt").read_text(encoding="utf-8")
+    for k in b.key_points:
+        assert "\n" not in k.text and re.search(r"[.!?]$", k.text), k.text
+        assert text[k.evidence[0].start:k.evidence[0].end] == k.evidence[0].quote
+    joined = " ".join(k.text for k in b.key_points)
+    # one sentence wrapped over three lines comes back whole
+    assert "loan for Thacker Pass has closed -- about $2.3bn in all" in joined
+    assert "repayable over 24 years." in joined
+
+
+def test_a_masthead_title_gives_way_to_the_headline():
+    assert is_masthead("ASX / MEDIA RELEASE") and is_masthead("BATTERY METALS BULLETIN -- Issue 412")
+    assert not is_masthead("Tesla signs lithium supply deal with Australia's Liontown")
+    text = "NEWS RELEASE\n\nAcme Metals Signs Offtake With Big Motors for Nickel\n\nAcme Metals said today."
+    assert headline_of(extract_facts(text), "NEWS RELEASE") == "Acme Metals Signs Offtake With Big Motors for Nickel"
+    assert brief("pr_manganese_gm_element25_release.txt").headline.startswith("Element 25 and General Motors")
+
+
+def test_a_dateline_without_a_year_is_trimmed_from_a_point():
+    assert strip_dateline("TORONTO, Jan 10 - Tesla Inc has agreed") == "Tesla Inc has agreed"
+    assert strip_dateline("GM - the automaker, said") == "GM - the automaker, said"
+
+
+def test_people_with_a_role_and_named_projects_are_listed():
+    text = ("Acme Lithium Corp. said on Monday that it will build the Red Rock project in Nevada. "
+            "\"This is a milestone,\" said Jane Q. Doe, chief executive of Acme. "
+            "Energy Minister Carlos Ruiz welcomed the plan. Shares rose 3%.")
+    facts = extract_facts(text)
+    assert {p[0] for p in people(facts)} == {"Jane Q. Doe", "Carlos Ruiz"}
+    assert [(n, k) for n, k, _ in sites(facts)] == [("Red Rock", "project")]
+    b = mineralbrief.summarize(CORPUS / "wire_nickel_talon_tesla.txt", backend="offline")
+    kinds = {(e.name, e.kind) for e in b.entities}
+    assert ("Henri van Rooyen", "person") in kinds and ("Tamarack", "project") in kinds
+
+
+def test_a_place_or_a_department_is_not_a_person_or_a_project():
+    text = ("Jon Smith, Vice President, External Affairs, said the Louisiana facility and "
+            "the Phase 2 plant are on track. Acme Corp. runs its Nevada mine.")
+    facts = extract_facts(text)
+    assert [p[0] for p in people(facts)] == ["Jon Smith"]
+    assert sites(facts) == []
+
+
+def test_a_list_of_places_stays_a_list_and_a_town_keeps_its_region():
+    from mineralbrief.domain.lexicon import find_locations
+
+    assert [p for p, _, _ in find_locations("plants in Missouri, Western Australia and Texas")] == [
+        "Missouri", "Western Australia", "Texas"]
+    assert [p for p, _, _ in find_locations("a plant in Chattanooga, Tennessee, and a mine in Nevada, USA.")] == [
+        "Chattanooga, Tennessee", "Nevada, USA"]
+    # a dateline says where the release was issued, not where the deal is
+    assert find_locations("VANCOUVER, British Columbia, Oct. 28, 2024 -- Acme said") == []
+
+
+def test_the_bottom_line_says_what_the_deal_is_for_and_what_comes_next():
+    b = brief("pr_manganese_gm_element25_release.txt")
+    line = b.bottom_line.text
+    assert "US$85 Million" in line and "fund construction of the Louisiana facility" in line
+    assert "Next:" in line and "2025" in line
+    text = (CORPUS / "pr_manganese_gm_element25_release.txt").read_text(encoding="utf-8")
+    assert all(text[e.start:e.end] == e.quote for e in b.bottom_line.evidence)
+
+
+def test_without_a_deal_the_bottom_line_gives_the_main_point_not_a_list_of_elements():
+    line = brief("policy_us_feoc_battery_guidance.txt").bottom_line.text
+    assert line.startswith("No specific deal is reported") and "foreign entity of concern" in line
+
+
+def test_no_entity_from_half_a_wrapped_name_or_from_the_masthead():
+    b = brief("newsletter_lithium_thackerpass_digest.txt")  # "...the Battery Metals\nBulletin."
+    assert not any(e.name == "Battery Metals" for e in b.entities), [e.name for e in b.entities]
+    b = brief("newsletter_antimony_exim_minormetals.txt")  # THE MINOR METALS LETTER
+    names = [e.name for e in b.entities]
+    assert "Minor Metals" not in names and "Perpetua Resources" in names
+
+
+@pytest.mark.parametrize("name,element", [
+    ("news_es_litio_codelco_sqm.txt", "copper"),        # "cobre"
+    ("news_fr_lithium_eramet_tsingshan.txt", "manganese"),  # "manganèse"
+    ("news_zh_nickel_pomalaa_huayou.txt", "cobalt"),    # "钴", not the 钴 of 华友钴业
+])
+def test_an_article_not_in_english_carries_a_note_and_its_elements(name, element):
+    b = brief(name)
+    assert b.language != "en" and b.notes and "not in English" in b.notes[0]
+    assert "Note:" in b.to_markdown()
+    assert element in b.elements
+
+
+def test_markdown_tables_bylines_and_emphasis_stay_out_of_key_points():
+    points = [k.text for k in brief("web_graphite_nmg_offtakes_md.txt").key_points]
+    assert points and not any("|" in p or "**" in p or "min read" in p for p in points), points
+    assert any("(TSXV: NOU, NYSE: NMG)" in p for p in points), points
+
+
+def test_a_dateline_in_title_case_is_not_a_deal_place_and_a_sentence_is_not_a_dateline():
+    from mineralbrief.domain.lexicon import find_locations
+
+    assert [p for p, _, _ in find_locations("Halifax, Nova Scotia -- Ucore said its Louisiana plant")] == ["Louisiana"]
+    assert [p for p, _, _ in find_locations("The plant, in Texas, will start in 2026 - the company said.")] == ["Texas"]
+
+
+def test_a_headline_right_above_its_text_is_not_joined_to_the_lead():
+    from mineralbrief.backends.offline_text import reading_sentences
+
+    text = ("Acme Metals Signs Binding Offtake With Big Motors For Nevada Lithium\n"
+            "Acme Metals said on Monday it will supply lithium to Big Motors for five years\n"
+            "from its plant in Nevada, starting in 2027.")
+    got = [s.text for s in reading_sentences(extract_facts(text))]
+    assert got[0] == "Acme Metals Signs Binding Offtake With Big Motors For Nevada Lithium"
+    assert got[1].endswith("from its plant in Nevada, starting in 2027.")
+
+
+def test_a_commodity_or_a_sentence_fragment_is_not_listed_as_a_company():
+    from mineralbrief.backends.offline_text import repaired_name
+
+    assert repaired_name("Lithium") is None and repaired_name("Graphite") is None
+    assert repaired_name("Idaho. The Company") is None
+    assert repaired_name("China. Almonty Industries") == "Almonty Industries"
+    assert repaired_name("Lithium Americas Corp.") == "Lithium Americas Corp."
+    names = [e.name for e in brief("market_minor_metals_weekly.txt").entities if e.kind == "company"]
+    assert "Almonty Industries" in names and not any(". " in n for n in names), names
+
+
+def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quote():
+    from mineralbrief.backends.offline_text import tidy
+
+    said = 'Acme Corp. (ASX: ACM) ("Acme" or the "Company") signed a loan with the DOE ("Lender").'
+    assert tidy(said) == "Acme Corp. (ASX: ACM) signed a loan with the DOE."
+    point = brief("pr_lithium_doe_loan_lithiumamericas_release.txt").key_points[0]
+    assert '("Lithium Americas"' not in point.text and '("Lithium Americas"' in point.evidence[0].quote
