@@ -15,12 +15,18 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
         r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
         r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
-    ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
+    ("supply_agreement", re.compile(
+        r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
+        re.I)),
     ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
-    ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
+    ("acquisition", re.compile(
+        r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b|"
+        r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
+        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.-]+\s+){0,4}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)", re.I)),
     ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
-        r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|funding)\b", re.I)),
+        r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
+        r"(?:provided|received|granted) funding|funding)\b", re.I)),
     ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
@@ -31,8 +37,12 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
         r"partnership|partner(?:s|ed)? with)\b", re.I)),
 ]
-NON_BINDING = re.compile(r"\bnon-?binding\b", re.I)
-BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b|\bdefinitive agreement\b", re.I)
+# "the letter is not a commitment": a text that says a deal does not bind (a "definitive
+# agreement" may still be conditional, so it says nothing either way)
+NON_BINDING = re.compile(
+    r"\bnon-?binding\b|\bnot (?:legally )?binding\b|\bis not a (?:firm )?commitment\b|"
+    r"\bdoes not (?:commit|oblige|bind)\b", re.I)
+BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b", re.I)
 STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("completed", re.compile(r"\b(?:completed|closed|finali[sz]ed)\b", re.I)),
     ("signed", re.compile(r"\b(?:signed|signs|inks?|inked|executed|entered into|entering into)\b", re.I)),
@@ -72,11 +82,41 @@ class DealCue:
     end: int
 
 
+# a hard-wrapped text (a plain-text newsletter at 72 columns): no line past 100 characters and
+# many lines close to the width. Its lines are pieces of paragraphs, not headings or bullets.
+_WRAP_WIDTH = 100
+_WRAPPED_LINE = 55
+_NEW_ITEM = re.compile(r"[ \t]*(?:[-*•#>|]|\d+[.)]\s|[A-Z][A-Z &-]{6,}$)")
+
+
+def _hard_wrapped(text: str) -> bool:
+    lengths = [len(x) for x in text.split("\n") if x.strip()]
+    return bool(lengths) and max(lengths) <= _WRAP_WIDTH and (
+        sum(n >= _WRAPPED_LINE for n in lengths) >= max(4, len(lengths) // 3))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the text's logical lines: its lines, or, in a hard-wrapped text, its lines
+    with each wrapped line joined to the one that continues it."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    if len(spans) < 4 or not _hard_wrapped(text):
+        return spans
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] + 1 == start and out[-1][1] - out[-1][0] >= _WRAPPED_LINE - 15 \
+                and not _NEW_ITEM.match(text, start, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their spans; lines (headings, bullets) never run together."""
+    """Sentences with their spans; lines (headings, bullets) never run together, except the
+    lines of a hard-wrapped paragraph, which are one text."""
     out: list[Sentence] = []
-    for line in re.finditer(r"[^\n]+", text):
-        whole, start = line.group(0), line.start()
+    for line_start, line_end in _lines(text):
+        whole, start = text[line_start:line_end], line_start
         cut = 0
         for wide in _WIDE_END.finditer(whole):
             _split_run(out, whole[cut:wide.end()], start + cut)
@@ -114,7 +154,7 @@ def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> No
 
 def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
     piece = chunk[start:end]
-    stripped = piece.strip(" \t-•*–")
+    stripped = piece.strip(" \t\n-•*–")
     if len(stripped) < 3:
         return
     offset = piece.find(stripped)
@@ -125,7 +165,7 @@ def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase"),
     "supply_agreement": ("supply",), "joint_venture": ("joint", "jv"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
     "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment",
                 "award", "incentive", "subsid"),
     "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
@@ -138,10 +178,12 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # tried only there (``Starts``).
 _STARTS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase"), "supply_agreement": ("supply",),
-    "joint_venture": ("joint", "JV"), "acquisition": ("acqui", "takeover", "merger", "buyout"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase"),
+    "supply_agreement": ("supply", "agreement", "contract", "deal"),
+    "joint_venture": ("joint", "JV"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
     "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
-                "awarded", "non-dilutive", "incentives", "subsid"),
+                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted"),
     "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
                    "preferred", "common", "warrants", "shareholder"),
     "framework": ("framework",),

@@ -10,8 +10,8 @@ from datetime import date
 from .anchored import Starts
 
 _MULT = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mm": 1e6,
+    "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }
 _CURRENCY = {
     "us$": "USD", "usd": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
@@ -22,6 +22,7 @@ _UNITS = {
     "tonnes": "tonnes", "tonne": "tonnes", "tons": "tonnes", "ton": "tonnes", "t": "tonnes",
     "tpa": "tpa", "ktpa": "ktpa", "mtpa": "Mtpa", "kt": "kt", "mt": "Mt",
     "acres": "acres", "acre": "acres", "hectares": "hectares", "hectare": "hectares", "ha": "hectares",
+    "kilotons": "kt", "kilotonnes": "kt", "pounds": "pounds", "lbs": "pounds",
     "ounces": "ounces", "oz": "ounces", "mw": "MW", "gwh": "GWh", "km": "km",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -30,15 +31,16 @@ _MONEY_RE = re.compile(
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
     r"\s?(?P<num>" + _NUM + r")"
     r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
-    r"(?:\s*(?P<mult>trillion|billion|million|thousand|bn|mn|mm|tn|m|b|k)\b)?",
+    r"(?:\s*(?P<mult>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|m|b|k)\b)?",
     re.IGNORECASE,
 )
 # What a sum starts with, or (reach 3) follows within three characters: "US\\$" starts 3 before "$".
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
 _QTY_RE = re.compile(
     r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
-    r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
-    r"ounces|oz|MW|GWh|km)\b",
+    r"\s*-?\s*(?:(?:dry |wet )?metric )?"
+    r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
+    r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
 )
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}

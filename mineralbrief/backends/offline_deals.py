@@ -1,0 +1,398 @@
+"""The offline backend's deals: one deal per instrument, typed by the instrument's own words.
+
+A sentence can report several instruments ("an offtake and a US$25 million equity placement"):
+each becomes a deal of its own, and the sums of the sentence go to the instrument they sit
+nearest. Parties are the entities of the sentence (agencies, governments and state companies
+included), completed from the sentence before when the sentence names one side only. Mentions of
+one deal across the article (the headline, the lead, a later "the loan") are merged into one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..domain.deals import DealCue, Sentence, binding_in, status_in
+from ..domain.elements import ELEMENT_NAMES
+from ..domain.facts import Facts
+from ..domain.numbers import AmountMention
+from ..models import Amount, DealSummary, Evidence, Party
+
+LABEL = {
+    "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
+    "supply_agreement": "supply agreement", "joint_venture": "joint venture",
+    "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
+    "framework": "framework", "partnership": "partnership", "other": "deal",
+}
+# When one sentence has several cues of one family, the most specific names the deal.
+PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+            "framework", "investment", "funding", "partnership"]
+_MONEY_TYPES = {"investment", "funding", "acquisition"}
+_VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
+_SOFT = {"partnership", "framework"}
+MAX_DEALS = 8
+
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
+    r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
+    r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
+    r"newsletter|read more|add a public comment|no comments|such statements|"
+    r"could cause actual results", re.I)
+# Where a release stops reporting: its "About ..." notes, disclaimers and contacts.
+_TAIL_SECTION = re.compile(
+    r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
+    r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
+_EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
+_STAKE = re.compile(r"\b(?:stake|interest in|shares?|equity|\d+(?:\.\d+)?\s?%|per ?cent)", re.I)
+_CONTROL = re.compile(
+    r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
+    r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of)\b", re.I)
+# weak cues name a deal only when the sentence also gives its sum
+_WEAK = re.compile(r"^(?:financing|funding|incentives|subsid\w*|shareholder|warrants|equity|invest\w*|"
+                   r"partner\w*)$", re.I)
+# a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
+_NOT_TERMS = re.compile(
+    r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
+    r"revenue|market (?:cap\w*|size|value)|valu(?:ed|ation)|net present value|NPV|sales of|worth of|"
+    r"raised from shareholders|spent|spend(?:ing)?)\W+(?:\w+\W+){0,6}$", re.I)
+_CAPACITY = re.compile(
+    r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
+    r"\W+(?:\w+\W+){0,5}$", re.I)
+_JUNK_PARTY = re.compile(
+    r"\b(?:Project|Mine|Deposit|Facility|Plant|Refinery|Leach|Agreement|Letter of \w+|Memorandum|"
+    r"Understanding|Offtake|Program)$|^(?:Letter|Memorandum)\b")
+_RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
+_BACKREF = re.compile(
+    r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+|conditional\s+)?"
+    r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
+    r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
+_ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
+                      r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
+ROUNDING = 0.05
+
+
+@dataclass
+class _Candidate:
+    deal_type: str
+    sentences: list[Sentence]
+    parties: list[Party]
+    amounts: list[AmountMention] = field(default_factory=list)
+    refers_back: bool = False
+
+    @property
+    def money(self) -> list[tuple[str, float]]:
+        return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
+
+
+def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
+    """An "investment" by a public body with no equity words is funding: "the department invests
+    $1 billion" is a grant, not a stake."""
+    return not _EQUITY.search(text) and any(n in public_bodies for n in names)
+
+
+def _instrument(cue: DealCue, window: str) -> str:
+    """The deal type a cue names once its own words are read: buying a minority stake is an
+    investment, not an acquisition, unless the buyer takes control."""
+    if cue.deal_type == "acquisition" and re.match(r"acqui", cue.text, re.I):
+        if _STAKE.search(window) and not _CONTROL.search(window):
+            return "investment"
+    return cue.deal_type
+
+
+def _resolve(types: list[str]) -> list[str]:
+    """The instruments a sentence reports, from its cue types: softer words give way to the
+    instrument they describe (a letter of interest for debt is the letter; a stake taken through
+    a joint venture is the joint venture; "partnership" beside an offtake is the offtake)."""
+    kinds = list(dict.fromkeys(types))
+    if "mou" in kinds:  # "non-binding offtake MOUs": the memorandum is the instrument
+        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition")]
+    if "loi" in kinds:
+        kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
+    if "joint_venture" in kinds:
+        kinds = [k for k in kinds if k not in ("acquisition", "investment", "partnership")]
+    if "acquisition" in kinds:
+        kinds = [k for k in kinds if k != "investment"]
+    if "offtake" in kinds:
+        kinds = [k for k in kinds if k != "supply_agreement"]
+    hard = [k for k in kinds if k not in _SOFT]
+    if hard:
+        kinds = hard
+    if "framework" in kinds and "partnership" in kinds:
+        kinds.remove("partnership")
+    return kinds
+
+
+def _reporting_end(text: str) -> int:
+    """Where a release's own report ends: its "About" notes, disclaimers and contacts after it
+    describe the company, not the news (only past the first third, so a short piece is whole)."""
+    for m in _TAIL_SECTION.finditer(text):
+        if m.start() > len(text) // 3:
+            return m.start()
+    return len(text)
+
+
+def _party_name(name: str) -> str | None:
+    """A usable party name, or None for what is not a party (an element, a project, the name
+    of the agreement itself); a name run in from the sentence before keeps its last part."""
+    name = _RUN_IN.sub("", name).strip()
+    if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
+        return None
+    return name
+
+
+def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
+    """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
+    volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
+    before = text[max(sentence.start, a.start - 60):a.start]
+    if a.currency:
+        return not _NOT_TERMS.search(before)
+    if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
+        return False
+    return not _CAPACITY.search(before)
+
+
+class _Finder:
+    """The deal candidates of one article."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.end = _reporting_end(facts.text)
+        self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
+        companies = sorted(facts.companies, key=lambda o: (-o.mentions, o.spans[0][0] if o.spans else 0))
+        self.main = next((Party(name=n, ticker=o.ticker) for o in companies
+                          if (n := _party_name(o.name))), None)
+        self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
+        for c in facts.cues:
+            i = facts.sentence_index(c.start)
+            if i is not None:
+                self.cues[i].append(c)
+
+    def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
+        """The entities a sentence names that can be parties: (first offset, party, company?).
+        A name used as a descriptor ("PowerCo, the Volkswagen Group's battery company") is not."""
+        found: dict[str, tuple[int, Party, bool]] = {}
+        text = self.facts.text
+        for o in self.facts.orgs:
+            if o.kind not in ("company", "agency", "government"):
+                continue
+            name = _party_name(o.name)
+            at = [sp for sp in o.spans if s.start <= sp[0] < s.end and text[sp[1]:sp[1] + 2] not in ("'s", "’s")]
+            if name and at and name not in found:
+                found[name] = (min(sp[0] for sp in at), Party(name=name, ticker=o.ticker), o.kind == "company")
+        return sorted(found.values(), key=lambda x: x[0])
+
+    def parties(self, s: Sentence) -> list[Party]:
+        """The parties a sentence names, companies first, then in order; at most four."""
+        ranked = sorted(self.mentions(s), key=lambda x: (not x[2], x[0]))[:4]
+        return [p for _, p, _ in ranked]
+
+    def candidates(self) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        facts = self.facts
+        for i, s in enumerate(facts.sentences):
+            cues = self.cues[i]
+            if not cues or s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") \
+                    or _ADVISER.search(s.text):
+                continue
+            prev = facts.sentences[i - 1] if i else None
+            nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
+            window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
+            typed = [(_instrument(c, window), c) for c in cues]
+            kinds = _resolve([t for t, _ in typed])
+            mentions = self.mentions(s)
+            names = [p.name for _, p, _ in mentions]
+            if any(k == "investment" for k in kinds) and public_funding(s.text, names, self.public):
+                typed = [("funding" if t == "investment" else t, c) for t, c in typed]
+                kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
+            amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+            money_kinds = [k for k in kinds if k in _MONEY_TYPES]
+            for kind in kinds:
+                strong = any(t == kind and not _WEAK.match(c.text) for t, c in typed)
+                mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
+                has_money = any(a.currency for a in mine)
+                parties = self._own_parties(kind, kinds, typed, mentions)
+                companies = sum(1 for _, p, c in mentions if c and p in parties)
+                if kind in _MONEY_TYPES and not has_money and (
+                        not strong or kind == "investment" or len(parties) < 2 or not companies):
+                    continue  # a deal with no sum counts only when named outright between two sides
+                if not strong and not has_money and kind not in _SOFT:
+                    continue
+                ps = self._complete(parties, prev, kind)
+                if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
+                    continue  # a company spending on its own plant is capex, not a deal
+                if not ps or (kind in _SOFT and len(ps) < 2):
+                    continue
+                out += [_Candidate(kind, [s], p, mine, _BACKREF.search(s.text) is not None)
+                        for p in self._each_buyer(kind, ps, mentions)]
+        return out
+
+    def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
+                     mentions: list[tuple[int, Party, bool]]) -> list[Party]:
+        """The parties of one instrument: in a sentence with several, each name goes to the
+        instrument whose cue stands nearest, and the sentence's subject to all of them."""
+        if len(kinds) == 1 or not mentions:
+            ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
+            return [p for _, p, _ in ranked]
+        cue_at = [(c.start, t) for t, c in typed if t in kinds]
+        mine = [mentions[0]] + [m for m in mentions[1:]
+                                if min(cue_at, key=lambda x: abs(x[0] - m[0]))[1] == kind]
+        return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
+
+    def _each_buyer(self, kind: str, parties: list[Party],
+                    mentions: list[tuple[int, Party, bool]]) -> list[list[Party]]:
+        """Offtakes and supply contracts with several buyers named in one breath ("with
+        Panasonic Energy, Stellantis and PowerCo") are one contract per buyer."""
+        if kind not in ("offtake", "supply_agreement") or self.main is None or len(parties) < 3 \
+                or parties[0].name != self.main.name:
+            return [parties]
+        companies = {p.name for _, p, c in mentions if c}
+        others = [p for p in parties[1:] if p.name in companies]
+        if len(others) < 2:
+            return [parties]
+        return [[parties[0], p] for p in others]
+
+    def _amounts_for(self, kind: str, kinds: list[str], money_kinds: list[str],
+                     typed: list[tuple[str, DealCue]], amounts: list[AmountMention],
+                     s: Sentence) -> list[AmountMention]:
+        """The sums and volumes of the sentence that belong to this instrument: each goes to the
+        nearest instrument that can hold it (money to a money deal when the sentence has one)."""
+        text = self.facts.text
+        mine = []
+        for a in amounts:
+            if not _term_amount(a, text, s, kind):
+                continue
+            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in _VOLUME_TYPES]
+            if kind not in holders:
+                continue
+            if len(holders) > 1:
+                near = min(((abs(c.start - a.start), t) for t, c in typed if t in holders), default=(0, kind))
+                if near[1] != kind:
+                    continue
+            mine.append(a)
+        return mine
+
+    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str) -> list[Party]:
+        """A deal has two sides: when the sentence names one, the other is the article's company
+        ("secured a $620 million loan"); when it names none, those of the sentence before
+        ("Each buyer will invest ...")."""
+        parties = list(parties)
+        names = {p.name for p in parties}
+        companies = {o.name for o in self.facts.companies}
+        if not names and prev is not None and kind not in _SOFT:
+            parties = self.parties(prev)[:3]
+            names = {p.name for p in parties}
+        if self.main is not None and self.main.name not in names and (
+                len(parties) < 2 or not any(p.name in companies for p in parties)):
+            parties.insert(0, self.main)
+        return parties
+
+
+def _close(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
+    """Two lists of sums share one within rounding ("$2.3 bln" and "US$2.26 billion")."""
+    return any(ca == cb and abs(x - y) <= ROUNDING * max(x, y) for ca, x in a for cb, y in b)
+
+
+# an instrument that a sum of money is raised through: the sum named again is the same deal
+_ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
+            "joint_venture": {"acquisition", "investment", "funding"}}
+_SALES = {"offtake", "supply_agreement"}
+
+
+def _same(d: _Candidate, c: _Candidate) -> bool:
+    """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
+    no sums that disagree; a sum raised through a letter or a joint venture named again; an
+    offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
+    names, dnames = {p.name for p in c.parties}, {p.name for p in d.parties}
+    shared = names & dnames
+    if d.deal_type != c.deal_type:
+        if {d.deal_type, c.deal_type} == _SALES:
+            return len(shared) >= 2 or (bool(shared) and (names <= dnames or dnames <= names))
+        if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
+            return bool(shared) and _close(d.money, c.money)
+        return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
+    if d.money and c.money:
+        return _close(d.money, c.money)
+    return names <= dnames or dnames <= names or len(shared) >= 2
+
+
+def _merge(cands: list[_Candidate]) -> list[_Candidate]:
+    """One deal per instrument: every report of it in the article folded into one."""
+    deals: list[_Candidate] = []
+    votes: dict[int, list[str]] = {}
+    for c in cands:
+        home = next((d for d in deals if _same(d, c)), None)
+        if home is None:
+            deals.append(c)
+            votes[id(c)] = [c.deal_type]
+            continue
+        votes[id(home)].append(c.deal_type)
+        if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
+            home.deal_type = c.deal_type
+        home.sentences += c.sentences
+        home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
+        home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
+    for d in deals:  # an offtake some sentences call a supply contract: the word used most
+        said = [t for t in votes[id(d)] if t in _SALES]
+        if d.deal_type in _SALES and said:
+            d.deal_type = max(dict.fromkeys(said), key=said.count)
+    # a partnership or framework with no terms of its own, between the sides of a more specific
+    # deal, is that deal in softer words
+    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
+    return [d for d in deals if d.deal_type not in _SOFT or d.money
+            or not any({p.name for p in d.parties} <= other for other in specific)]
+
+
+def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
+    start, end = s.start, s.end
+    if end - start > limit:
+        cut = facts.text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
+
+
+def _followers(facts: Facts, deal: _Candidate, taken: set[int]) -> list[Sentence]:
+    """The sentences right after a deal's that speak of it without a cue of their own ("The
+    letter is not a commitment"): they say whether it binds."""
+    out = []
+    for s in list(deal.sentences):
+        i = facts.sentence_index(s.start)
+        for j in (i + 1, i + 2) if i is not None else ():
+            if j < len(facts.sentences) and j not in taken and _BACKREF.search(facts.sentences[j].text):
+                out.append(facts.sentences[j])
+    return out
+
+
+def find_deals(facts: Facts) -> list[DealSummary]:
+    """The deals of an article as ``DealSummary`` items, each resting on its sentences."""
+    from .offline import _projects  # the project finder belongs to the brief's other parts
+
+    finder = _Finder(facts)
+    deals: list[DealSummary] = []
+    cue_sentences = {i for i, c in enumerate(finder.cues) if c}
+    for c in _merge(finder.candidates())[:MAX_DEALS]:
+        sentences = c.sentences
+        binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
+        if binding is None:
+            binding = next((b for b in (binding_in(s.text) for s in _followers(facts, c, cue_sentences))
+                            if b is not None), None)
+        dates = [d for d in facts.dates if any(s.start <= d.start < s.end for s in sentences)]
+        announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
+        places = list(dict.fromkeys(
+            loc for loc, a, _ in facts.locations if any(s.start <= a < s.end for s in sentences)))
+        commodities = list(dict.fromkeys(
+            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)))
+        deals.append(DealSummary(
+            title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
+            deal_type=c.deal_type,  # type: ignore[arg-type]
+            binding=binding,
+            status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
+            parties=c.parties[:5],
+            commodities=commodities,
+            locations=places,
+            projects=_projects(facts, sentences),
+            amounts=[Amount(text=a.text, value=a.value, currency=a.currency, unit=a.unit)
+                     for a in {a.text: a for a in c.amounts}.values()],
+            announced_on=announced,
+            evidence=[_evidence(facts, s) for s in sentences[:2]],
+        ))
+    return deals
