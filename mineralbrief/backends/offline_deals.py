@@ -30,6 +30,9 @@ PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acqui
 _MONEY_TYPES = {"investment", "funding", "acquisition"}
 _VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
 _SOFT = {"partnership", "framework"}
+_SALES = {"offtake", "supply_agreement"}
+# what stands between the names of a list: "A, B and C", "A as well as B"
+_LIST_GLUE = re.compile(r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:with\s+)?$")
 MAX_DEALS = 8
 
 _BOILERPLATE = re.compile(
@@ -44,6 +47,7 @@ _TAIL_SECTION = re.compile(
     r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(r"\b(?:stake|interest in|shares?|equity|\d+(?:\.\d+)?\s?%|per ?cent)", re.I)
+_JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
     r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of)\b", re.I)
@@ -55,6 +59,8 @@ _NOT_TERMS = re.compile(
     r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
     r"revenue|market (?:cap\w*|size|value)|valu(?:ed|ation)|net present value|NPV|sales of|worth of|"
     r"raised from shareholders|spent|spend(?:ing)?)\W+(?:\w+\W+){0,6}$", re.I)
+_COST_AFTER = re.compile(
+    r"\W*(?:\w+\W+){0,4}?(?:estimat\w*|needs? to build|cost\w*|capex|budget\w*|raised from)\b", re.I)
 _CAPACITY = re.compile(
     r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
     r"\W+(?:\w+\W+){0,5}$", re.I)
@@ -90,12 +96,13 @@ def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool
     return not _EQUITY.search(text) and any(n in public_bodies for n in names)
 
 
-def _instrument(cue: DealCue, window: str) -> str:
+def _instrument(cue: DealCue, window: str, before: str) -> str:
     """The deal type a cue names once its own words are read: buying a minority stake is an
-    investment, not an acquisition, unless the buyer takes control."""
-    if cue.deal_type == "acquisition" and re.match(r"acqui", cue.text, re.I):
+    investment, not an acquisition, unless the buyer takes control; a stake taken right after
+    a joint venture is named is the joint venture's terms."""
+    if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout", cue.text, re.I):
         if _STAKE.search(window) and not _CONTROL.search(window):
-            return "investment"
+            return "joint_venture" if _JV_BEFORE.search(before) else "investment"
     return cue.deal_type
 
 
@@ -145,7 +152,7 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
     before = text[max(sentence.start, a.start - 60):a.start]
     if a.currency:
-        return not _NOT_TERMS.search(before)
+        return not _NOT_TERMS.search(before) and not _COST_AFTER.match(text, a.end, min(sentence.end, a.end + 60))
     if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
         return False
     return not _CAPACITY.search(before)
@@ -161,6 +168,7 @@ class _Finder:
         companies = sorted(facts.companies, key=lambda o: (-o.mentions, o.spans[0][0] if o.spans else 0))
         self.main = next((Party(name=n, ticker=o.ticker) for o in companies
                           if (n := _party_name(o.name))), None)
+        self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
         for c in facts.cues:
             i = facts.sentence_index(c.start)
@@ -179,6 +187,7 @@ class _Finder:
             at = [sp for sp in o.spans if s.start <= sp[0] < s.end and text[sp[1]:sp[1] + 2] not in ("'s", "’s")]
             if name and at and name not in found:
                 found[name] = (min(sp[0] for sp in at), Party(name=name, ticker=o.ticker), o.kind == "company")
+                self.end_of[name] = min(at)[1]
         return sorted(found.values(), key=lambda x: x[0])
 
     def parties(self, s: Sentence) -> list[Party]:
@@ -197,11 +206,11 @@ class _Finder:
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
             window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
-            typed = [(_instrument(c, window), c) for c in cues]
+            typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
             kinds = _resolve([t for t, _ in typed])
             mentions = self.mentions(s)
             names = [p.name for _, p, _ in mentions]
-            if any(k == "investment" for k in kinds) and public_funding(s.text, names, self.public):
+            if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
             amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
@@ -240,16 +249,22 @@ class _Finder:
 
     def _each_buyer(self, kind: str, parties: list[Party],
                     mentions: list[tuple[int, Party, bool]]) -> list[list[Party]]:
-        """Offtakes and supply contracts with several buyers named in one breath ("with
-        Panasonic Energy, Stellantis and PowerCo") are one contract per buyer."""
-        if kind not in ("offtake", "supply_agreement") or self.main is None or len(parties) < 3 \
-                or parties[0].name != self.main.name:
+        """Offtakes and supply contracts with several buyers listed in one breath ("with
+        Panasonic Energy, Stellantis and PowerCo") are one contract per buyer, each with the
+        article's company."""
+        if kind not in _SALES or self.main is None:
             return [parties]
-        companies = {p.name for _, p, c in mentions if c}
-        others = [p for p in parties[1:] if p.name in companies]
-        if len(others) < 2:
+        text = self.facts.text
+        others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
+        run: list[Party] = []
+        best: list[Party] = []
+        for k, (at, p) in enumerate(others):
+            joined = k > 0 and _LIST_GLUE.match(text, self.end_of[others[k - 1][1].name], at) is not None
+            run = [*run, p] if joined else [p]
+            best = run if len(run) > len(best) else best
+        if len(best) < 2:
             return [parties]
-        return [[parties[0], p] for p in others]
+        return [[self.main, p] for p in best]
 
     def _amounts_for(self, kind: str, kinds: list[str], money_kinds: list[str],
                      typed: list[tuple[str, DealCue]], amounts: list[AmountMention],
@@ -295,7 +310,6 @@ def _close(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
 # an instrument that a sum of money is raised through: the sum named again is the same deal
 _ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
             "joint_venture": {"acquisition", "investment", "funding"}}
-_SALES = {"offtake", "supply_agreement"}
 
 
 def _same(d: _Candidate, c: _Candidate) -> bool:
@@ -312,6 +326,8 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
     if d.money and c.money:
         return _close(d.money, c.money)
+    if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
+        return True
     return names <= dnames or dnames <= names or len(shared) >= 2
 
 
