@@ -232,7 +232,7 @@ class _Finder:
                 if not ps or (kind in _SOFT and len(ps) < 2):
                     continue
                 out += [_Candidate(kind, [s], p, mine, _BACKREF.search(s.text) is not None)
-                        for p in self._each_buyer(kind, ps, mentions)]
+                        for p in self._each_buyer(kind, ps, mentions, typed)]
         return out
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
@@ -247,12 +247,13 @@ class _Finder:
                                 if min(cue_at, key=lambda x: abs(x[0] - m[0]))[1] == kind]
         return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
 
-    def _each_buyer(self, kind: str, parties: list[Party],
-                    mentions: list[tuple[int, Party, bool]]) -> list[list[Party]]:
-        """Offtakes and supply contracts with several buyers listed in one breath ("with
-        Panasonic Energy, Stellantis and PowerCo") are one contract per buyer, each with the
-        article's company."""
-        if kind not in _SALES or self.main is None:
+    def _each_buyer(self, kind: str, parties: list[Party], mentions: list[tuple[int, Party, bool]],
+                    typed: list[tuple[str, DealCue]]) -> list[list[Party]]:
+        """Offtakes and supply contracts (plural) with several buyers listed in one breath
+        ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
+        each with the article's company."""
+        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed)
+        if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
             return [parties]
         text = self.facts.text
         others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
