@@ -38,7 +38,7 @@ _MONEY_RE = re.compile(
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
 _QTY_RE = re.compile(
     r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
-    r"\s*-?\s*(?:(?:dry |wet )?metric )?"
+    r"\s*-?\s*"
     r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
     r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
 )
