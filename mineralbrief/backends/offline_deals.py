@@ -32,7 +32,8 @@ _VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
 _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # what stands between the names of a list: "A, B and C", "A as well as B"
-_LIST_GLUE = re.compile(r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+and|,?\s+as well as)\s+(?:with\s+)?$")
+_LIST_GLUE = re.compile(
+    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
 MAX_DEALS = 8
 
 _BOILERPLATE = re.compile(
@@ -46,14 +47,15 @@ _TAIL_SECTION = re.compile(
     r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
     r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
-_STAKE = re.compile(r"\b(?:stake|interest in|shares?|equity|\d+(?:\.\d+)?\s?%|per ?cent)", re.I)
+_STAKE = re.compile(r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+)", re.I)
 _JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
-    r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of)\b", re.I)
+    r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of|contrôle total|"
+    r"seul (?:maître|propriétaire)|control total|totalidad)\b", re.I)
 # weak cues name a deal only when the sentence also gives its sum
 _WEAK = re.compile(r"^(?:financing|funding|incentives|subsid\w*|shareholder|warrants|equity|invest\w*|"
-                   r"partner\w*)$", re.I)
+                   r"partner\w*|inversión|investir|alianzas?|asociaci\w+)$", re.I)
 # a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
 _NOT_TERMS = re.compile(
     r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
@@ -351,7 +353,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
         said = [t for t in votes[id(d)] if t in _SALES]
         if d.deal_type in _SALES and said:
-            d.deal_type = max(dict.fromkeys(said), key=said.count)
+            d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
     # a partnership or framework with no terms of its own, between the sides of a more specific
     # deal, is that deal in softer words
     specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]

@@ -37,6 +37,29 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
         r"partnership|partner(?:s|ed)? with)\b", re.I)),
 ]
+# The same instruments in Spanish, French and Chinese, where outlets write them (run only on a
+# text with accented or CJK letters). CJK words have no word boundaries, so they stand alone.
+FOREIGN_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("mou", re.compile(r"\b(?:protocoles? d'accord|memorandos? de entendimiento)\b|谅解备忘录", re.I)),
+    ("loi", re.compile(r"\b(?:lettres? d'(?:intention|intérêt)|cartas? de (?:intención|interés))\b|意向书", re.I)),
+    ("offtake", re.compile(
+        r"\b(?:ententes?|accords?|contrats?) d'achat\b|\b(?:acuerdos?|contratos?) de compra\b|承购|包销", re.I)),
+    ("supply_agreement", re.compile(
+        r"\b(?:contrats?|accords?|ententes?) d'approvisionnement\b|\b(?:contratos?|acuerdos?) de suministro\b|"
+        r"供应协议|供货协议", re.I)),
+    ("joint_venture", re.compile(
+        r"\b(?:co-?entreprises?|entreprises? communes?|empresas? conjuntas?|empresas? mixtas?)\b|合资", re.I)),
+    ("acquisition", re.compile(
+        r"\b(?:adquisición|adquirir|adquiere|adquirió|rachats?|rach[eè]te|rachetée?|racheté)\b|收购", re.I)),
+    ("funding", re.compile(r"\b(?:préstamos?|créditos?|prêts?|subvenci(?:ón|ones)|subventions?)\b|贷款", re.I)),
+    ("investment", re.compile(
+        r"\b(?:inversión|invertido|invertirá|investissements?|investir|prises? de participation|"
+        r"souscri(?:vent|t|re)|placement privé)\b|股权投资|入股", re.I)),
+    ("framework", re.compile(r"\b(?:accords?-cadres?|acuerdos? marco)\b|框架协议", re.I)),
+    ("partnership", re.compile(r"\b(?:partenariats?|alianzas?|asociaci(?:ón|ones))\b", re.I)),
+]
+_FOREIGN_HINT = re.compile(r"[áéíóúñçèàêâôû]|[\u4e00-\u9fff]", re.I)
+
 # "the letter is not a commitment": a text that says a deal does not bind (a "definitive
 # agreement" may still be conditional, so it says nothing either way)
 NON_BINDING = re.compile(
@@ -197,6 +220,8 @@ def find_cues(text: str) -> list[DealCue]:
     lowered = text.lower()
     out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
            if any(t in lowered for t in _TRIGGERS[kind]) for m in starts.finditer(rx, _STARTS[kind])]
+    if _FOREIGN_HINT.search(text):
+        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out
 

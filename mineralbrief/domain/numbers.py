@@ -42,6 +42,22 @@ _QTY_RE = re.compile(
     r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
     r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
 )
+# Sums written out in Spanish or French: "2.260 millones de dólares", "37,5 millions US",
+# "699 millions de dollars" (a dot or a space groups thousands, a comma marks decimals).
+_WORD_MONEY_RE = re.compile(
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s+"
+    r"(?P<mult>mil millones|millones|millions|milliards)\s+(?:de\s+)?"
+    r"(?P<cur>dólares|dollars(?: canadiens| australiens)?|US\b|euros)", re.I)
+_WORD_CURRENCY = {"dólares": "USD", "dollars": "USD", "us": "USD", "euros": "EUR",
+                  "dollars canadiens": "CAD", "dollars australiens": "AUD"}
+_WORD_MULT = {"mil millones": 1e9, "millones": 1e6, "millions": 1e6, "milliards": 1e9}
+_WORD_TRIGGERS = ("millones", "millions de", "millions us", "milliards")
+
+
+def _european(num: str) -> float:
+    return float(re.sub(r"[. \u00a0\u202f]", "", num).replace(",", "."))
+
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -123,6 +139,15 @@ def find_amounts(text: str) -> list[AmountMention]:
             currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
+    lowered = text.lower()
+    if any(t in lowered for t in _WORD_TRIGGERS):
+        for m in _WORD_MONEY_RE.finditer(text):
+            start, up_to = _start_with_up_to(text, m.start())
+            out.append(AmountMention(
+                text=text[start:m.end()], value=_european(m.group("num")) * _WORD_MULT[m.group("mult").lower()],
+                currency=_WORD_CURRENCY.get(m.group("cur").lower(), "USD"), unit=None,
+                start=start, end=m.end(), up_to=up_to))
+            taken.append((start, m.end()))
     covered = _Covered(taken)
     for m in _QTY_RE.finditer(text):
         if m.start("num") in covered:
