@@ -32,6 +32,7 @@ _VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
 _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # what stands between the names of a list: "A, B and C", "A as well as B"
+_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
 MAX_DEALS = 8
@@ -102,7 +103,7 @@ def _instrument(cue: DealCue, window: str, before: str) -> str:
     """The deal type a cue names once its own words are read: buying a minority stake is an
     investment, not an acquisition, unless the buyer takes control; a stake taken right after
     a joint venture is named is the joint venture's terms."""
-    if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout", cue.text, re.I):
+    if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout|b\w+ (?:out|back)", cue.text, re.I):
         if _STAKE.search(window) and not _CONTROL.search(window):
             return "joint_venture" if _JV_BEFORE.search(before) else "investment"
     return cue.deal_type
@@ -118,7 +119,7 @@ def _resolve(types: list[str]) -> list[str]:
     if "loi" in kinds:
         kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
     if "joint_venture" in kinds:
-        kinds = [k for k in kinds if k not in ("acquisition", "investment", "partnership")]
+        kinds = [k for k in kinds if k not in ("acquisition", "investment", "funding", "partnership")]
     if "acquisition" in kinds:
         kinds = [k for k in kinds if k != "investment"]
     if "offtake" in kinds:
@@ -167,7 +168,10 @@ class _Finder:
         self.facts = facts
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-        companies = sorted(facts.companies, key=lambda o: (-o.mentions, o.spans[0][0] if o.spans else 0))
+        # the article's own company: named most, and in the lead (a release's issuer comes first)
+        lead = min(len(facts.text), 600)
+        companies = sorted(facts.companies, key=lambda o: (
+            -(o.mentions + (5 if o.spans and o.spans[0][0] < lead else 0)), o.spans[0][0] if o.spans else 0))
         self.main = next((Party(name=n, ticker=o.ticker) for o in companies
                           if (n := _party_name(o.name))), None)
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
@@ -179,18 +183,41 @@ class _Finder:
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
-        A name used as a descriptor ("PowerCo, the Volkswagen Group's battery company") is not."""
-        found: dict[str, tuple[int, Party, bool]] = {}
+        A name the scan missed here but found elsewhere is looked up by its written forms; a
+        name inside a longer one is the longer one; a name used as a descriptor ("PowerCo, the
+        Volkswagen Group's battery company") is not a party."""
+        found: dict[str, tuple[int, int, Party, bool]] = {}
         text = self.facts.text
         for o in self.facts.orgs:
             if o.kind not in ("company", "agency", "government"):
                 continue
             name = _party_name(o.name)
-            at = [sp for sp in o.spans if s.start <= sp[0] < s.end and text[sp[1]:sp[1] + 2] not in ("'s", "’s")]
-            if name and at and name not in found:
-                found[name] = (min(sp[0] for sp in at), Party(name=name, ticker=o.ticker), o.kind == "company")
-                self.end_of[name] = min(at)[1]
-        return sorted(found.values(), key=lambda x: x[0])
+            if not name or name in found:
+                continue
+            at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
+            at = [sp for sp in at if text[sp[1]:sp[1] + 2] not in ("'s", "’s")]
+            if at:
+                first = min(at)
+                found[name] = (first[0], first[1], Party(name=name, ticker=o.ticker), o.kind == "company")
+        spans = [(a, b) for a, b, _, _ in found.values()]
+        out = []
+        for a, b, party, company in sorted(found.values(), key=lambda x: x[0]):
+            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+                continue  # "LG Energy" inside "LG Energy Solution"
+            self.end_of[party.name] = b
+            out.append((a, party, company))
+        return out
+
+    def _written(self, names: list[str], s: Sentence) -> list[tuple[int, int]]:
+        """Where a sentence writes one of an entity's names, or its name without a legal
+        suffix ("Tesla" for "Tesla Inc")."""
+        forms = {f for n in names for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
+        out = []
+        for f in forms:
+            i = s.text.find(f)
+            if i >= 0 and (i == 0 or not s.text[i - 1].isalnum()) and not s.text[i + len(f):i + len(f) + 1].isalnum():
+                out.append((s.start + i, s.start + i + len(f)))
+        return out
 
     def parties(self, s: Sentence) -> list[Party]:
         """The parties a sentence names, companies first, then in order; at most four."""
@@ -323,7 +350,7 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
     shared = names & dnames
     if d.deal_type != c.deal_type:
         if {d.deal_type, c.deal_type} == _SALES:
-            return len(shared) >= 2 or (bool(shared) and (names <= dnames or dnames <= names))
+            return len(shared) >= 2
         if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
             return bool(shared) and _close(d.money, c.money)
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)

@@ -24,7 +24,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
         r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.-]+\s+){0,4}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)", re.I)),
     ("funding", re.compile(
-        r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
+        r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|(?<!of-)credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
         r"(?:provided|received|granted) funding|funding)\b", re.I)),
     ("investment", re.compile(
