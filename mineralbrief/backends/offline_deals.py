@@ -32,6 +32,7 @@ _VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
 _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # what stands between the names of a list: "A, B and C", "A as well as B"
+_EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
@@ -260,8 +261,11 @@ class _Finder:
                     continue  # a company spending on its own plant is capex, not a deal
                 if not ps or (kind in _SOFT and len(ps) < 2):
                     continue
-                out += [_Candidate(kind, [s], p, mine, _BACKREF.search(s.text) is not None)
-                        for p in self._each_buyer(kind, ps, mentions, typed)]
+                back = _BACKREF.search(s.text) is not None
+                if kind in ("investment", "funding"):
+                    out += [_Candidate(kind, [s], p, a, back) for p, a in self._each_investor(ps, mine, mentions, s)]
+                else:
+                    out += [_Candidate(kind, [s], p, mine, back) for p in self._each_buyer(kind, ps, mentions, typed)]
         return out
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
@@ -295,6 +299,31 @@ class _Finder:
         if len(best) < 2:
             return [parties]
         return [[self.main, p] for p in best]
+
+    def _each_investor(self, parties: list[Party], amounts: list[AmountMention],
+                       mentions: list[tuple[int, Party, bool]], s: Sentence,
+                       ) -> list[tuple[list[Party], list[AmountMention]]]:
+        """Investors named together each make their own investment: "each buyer will invest
+        $25 million" is one stake per buyer, and "GM committed $125 million, while Panasonic
+        said it could invest $150 million" gives each its own sum (the investor named last
+        before a sum)."""
+        main = self.main
+        if main is None or main.name not in {p.name for p in parties}:
+            return [(parties, amounts)]
+        investors = [p for p in parties if p.name != main.name]
+        if len(investors) < 2:
+            return [(parties, amounts)]
+        if _EACH.search(s.text):
+            return [([p, main], amounts) for p in investors]
+        named = [(at, p) for at, p, _ in mentions if p in investors]
+        own: dict[str, list[AmountMention]] = {}
+        for a in amounts:
+            before = [p for at, p in named if at < a.start]
+            if before:
+                own.setdefault(before[-1].name, []).append(a)
+        if len(own) < 2:
+            return [(parties, amounts)]
+        return [([p, main], own[p.name]) for p in investors if p.name in own]
 
     def _amounts_for(self, kind: str, kinds: list[str], money_kinds: list[str],
                      typed: list[tuple[str, DealCue]], amounts: list[AmountMention],
@@ -355,6 +384,12 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
             return bool(shared) and _close(d.money, c.money)
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
     if d.money and c.money:
+        # a joint venture's or a contract's several sums are its terms; an investor's tranches
+        # in one company are one investment; two loans or purchases are told apart by their sums
+        if d.deal_type not in _MONEY_TYPES and len(shared) >= 2:
+            return True
+        if d.deal_type == "investment" and names == dnames and len(names) >= 2:
+            return True
         return _close(d.money, c.money)
     if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
         return True
