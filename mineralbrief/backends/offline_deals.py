@@ -285,7 +285,8 @@ class _Finder:
         """Offtakes and supply contracts (plural) with several buyers listed in one breath
         ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
         each with the article's company."""
-        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed)
+        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed) or _EACH.search(
+            self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
         if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
             return [parties]
         text = self.facts.text

@@ -13,7 +13,9 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
     ("offtake", re.compile(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
-        r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
+        r"\b(?:agreed|agrees|commit(?:ted|s)?|rights?) to (?:buy|purchase) (?:all\b|100%|the entire\b|up to\b)|"
+        r"\b(?:agreed|agrees|agree) to (?:buy|purchase)\b"
+        r"(?!\s+(?:[\w'’.$-]+\s+){0,5}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares|company|business))|"
         r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
     ("supply_agreement", re.compile(
         r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
@@ -22,7 +24,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("acquisition", re.compile(
         r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b|"
         r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
-        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.-]+\s+){0,4}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)", re.I)),
+        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.$-]+\s+){0,6}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)", re.I)),
     ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|(?<!of-)credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
@@ -201,7 +203,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # tried only there (``Starts``).
 _STARTS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase", "right"),
     "supply_agreement": ("supply", "agreement", "contract", "deal"),
     "joint_venture": ("joint", "JV"),
     "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
