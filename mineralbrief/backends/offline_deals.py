@@ -271,8 +271,9 @@ class _Finder:
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
                      mentions: list[tuple[int, Party, bool]]) -> list[Party]:
         """The parties of one instrument: in a sentence with several, each name goes to the
-        instrument whose cue stands nearest, and the sentence's subject to all of them."""
-        if len(kinds) == 1 or not mentions:
+        money instrument whose cue stands nearest, and the sentence's subject to all of them (a
+        contract keeps every name: "signed offtakes with A, which will also lend $X")."""
+        if len(kinds) == 1 or not mentions or kind not in _MONEY_TYPES:
             ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
             return [p for _, p, _ in ranked]
         cue_at = [(c.start, t) for t, c in typed if t in kinds]
@@ -394,7 +395,9 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
         return _close(d.money, c.money)
     if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
         return True
-    return names <= dnames or dnames <= names or len(shared) >= 2
+    # one side named alone folds into a deal that names it, but never swallows the deals that
+    # name it with someone else (a company's offtakes with several buyers)
+    return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
 
 
 def _merge(cands: list[_Candidate]) -> list[_Candidate]:
@@ -413,6 +416,14 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
         home.sentences += c.sentences
         home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
         home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
+    for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
+        names = {p.name for p in d.parties}
+        fuller = next((e for e in deals if e is not d and e.deal_type == d.deal_type and names < {
+            p.name for p in e.parties} and not d.money), None)
+        if len(names) == 1 and fuller is not None:
+            fuller.sentences += d.sentences
+            votes[id(fuller)] += votes[id(d)]
+            deals.remove(d)
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
         said = [t for t in votes[id(d)] if t in _SALES]
         if d.deal_type in _SALES and said:
