@@ -151,6 +151,7 @@ def _party_name(name: str) -> str | None:
     return name
 
 
+
 def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
     """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
     volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
@@ -259,7 +260,7 @@ class _Finder:
                 ps = self._complete(parties, prev, kind)
                 if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
-                if not ps or (kind in _SOFT and len(ps) < 2):
+                if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
                     continue
                 back = _BACKREF.search(s.text) is not None
                 if kind in ("investment", "funding"):
@@ -431,8 +432,10 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
     # a partnership or framework with no terms of its own, between the sides of a more specific
     # deal, is that deal in softer words
     specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
-    return [d for d in deals if d.deal_type not in _SOFT or d.money
-            or not any({p.name for p in d.parties} <= other for other in specific)]
+
+    def echoed(names: set[str]) -> bool:
+        return any(names <= other or len(names & other) >= 2 for other in specific)
+    return [d for d in deals if d.deal_type not in _SOFT or d.money or not echoed({p.name for p in d.parties})]
 
 
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
