@@ -76,6 +76,11 @@ _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+|conditional\s+)?"
     r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
     r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
+_REF = "terms"  # not a deal: a sentence that gives the terms of one already named
+_TERMS_OF = re.compile(
+    r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
+    r"(?:agreement|term sheet|contract|deal)\b|\bthe (?:legally |non-)?binding (?:agreement|term sheet|contract)\b",
+    re.I)
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
 ROUNDING = 0.05
@@ -88,6 +93,7 @@ class _Candidate:
     parties: list[Party]
     amounts: list[AmountMention] = field(default_factory=list)
     refers_back: bool = False
+    binding: bool | None = None
 
     @property
     def money(self) -> list[tuple[str, float]]:
@@ -231,8 +237,13 @@ class _Finder:
         facts = self.facts
         for i, s in enumerate(facts.sentences):
             cues = self.cues[i]
-            if not cues or s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") \
-                    or _ADVISER.search(s.text):
+            if s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") or _ADVISER.search(s.text):
+                continue
+            if not cues:
+                if _TERMS_OF.search(s.text):  # "Under the binding agreement, Liontown will deliver ..."
+                    amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                    out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
+                                          binding_in(s.text)))
                 continue
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
@@ -263,10 +274,15 @@ class _Finder:
                 if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
                     continue
                 back = _BACKREF.search(s.text) is not None
+                # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
+                own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
+                binds = binding_in(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
                 if kind in ("investment", "funding"):
-                    out += [_Candidate(kind, [s], p, a, back) for p, a in self._each_investor(ps, mine, mentions, s)]
+                    out += [_Candidate(kind, [s], p, a, back, binds)
+                            for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
-                    out += [_Candidate(kind, [s], p, mine, back) for p in self._each_buyer(kind, ps, mentions, typed)]
+                    out += [_Candidate(kind, [s], p, mine, back, binds)
+                            for p in self._each_buyer(kind, ps, mentions, typed)]
         return out
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
@@ -401,11 +417,33 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
     return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
 
 
-def _merge(cands: list[_Candidate]) -> list[_Candidate]:
+def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
+    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
+    word and its sums go to the latest deal it names a party of (or the latest deal)."""
+    names = {p.name for p in ref.parties}
+    named = [d for d in reversed(deals) if not names or names & {p.name for p in d.parties}]
+    # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
+    volumes = any(a.currency is None for a in ref.amounts)
+    fits = [d for d in named if ((d.deal_type in _SALES) == volumes if ref.amounts
+                                 else d.deal_type not in _MONEY_TYPES)]
+    if not (fits or named):
+        return
+    home = (fits or named)[0]
+    home.sentences.append(ref.sentences[0])
+    home.binding = home.binding if home.binding is not None else ref.binding
+    home.amounts += [a for a in ref.amounts if _term_amount(a, text, ref.sentences[0], home.deal_type)
+                     and (a.currency is None) == (home.deal_type in _SALES)
+                     and a.text not in {b.text for b in home.amounts}]
+
+
+def _merge(cands: list[_Candidate], text: str) -> list[_Candidate]:
     """One deal per instrument: every report of it in the article folded into one."""
     deals: list[_Candidate] = []
     votes: dict[int, list[str]] = {}
     for c in cands:
+        if c.deal_type == _REF:
+            _attach(deals, c, text)
+            continue
         home = next((d for d in deals if _same(d, c)), None)
         if home is None:
             deals.append(c)
@@ -415,6 +453,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
         if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
             home.deal_type = c.deal_type
         home.sentences += c.sentences
+        home.binding = home.binding if home.binding is not None else c.binding
         home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
         home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
     for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
@@ -465,9 +504,9 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     cue_sentences = {i for i, c in enumerate(finder.cues) if c}
-    for c in _merge(finder.candidates())[:MAX_DEALS]:
+    for c in _merge(finder.candidates(), facts.text)[:MAX_DEALS]:
         sentences = c.sentences
-        binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
+        binding = c.binding
         if binding is None:
             binding = next((b for b in (binding_in(s.text) for s in _followers(facts, c, cue_sentences))
                             if b is not None), None)
