@@ -76,6 +76,10 @@ _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+|conditional\s+)?"
     r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
     r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
+# partners investing together in one project: a joint venture by another name
+_JOINT = re.compile(
+    r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
+    r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
 _REF = "terms"  # not a deal: a sentence that gives the terms of one already named
 _TERMS_OF = re.compile(
     r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
@@ -249,6 +253,8 @@ class _Finder:
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
             window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
             typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
+            if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
+                typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
             kinds = _resolve([t for t, _ in typed])
             mentions = self.mentions(s)
             names = [p.name for _, p, _ in mentions]
@@ -258,7 +264,7 @@ class _Finder:
             amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
             money_kinds = [k for k in kinds if k in _MONEY_TYPES]
             for kind in kinds:
-                strong = any(t == kind and not _WEAK.match(c.text) for t, c in typed)
+                strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
                 mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
                 has_money = any(a.currency for a in mine)
                 parties = self._own_parties(kind, kinds, typed, mentions)
@@ -468,13 +474,14 @@ def _merge(cands: list[_Candidate], text: str) -> list[_Candidate]:
         said = [t for t in votes[id(d)] if t in _SALES]
         if d.deal_type in _SALES and said:
             d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
-    # a partnership or framework with no terms of its own, between the sides of a more specific
-    # deal, is that deal in softer words
+    # a partnership with no terms of its own, between the sides of a more specific deal, is that
+    # deal in softer words
     specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
 
-    def echoed(names: set[str]) -> bool:
+    def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
+        names = {p.name for p in d.parties}
         return any(names <= other or len(names & other) >= 2 for other in specific)
-    return [d for d in deals if d.deal_type not in _SOFT or d.money or not echoed({p.name for p in d.parties})]
+    return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
 
 
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
