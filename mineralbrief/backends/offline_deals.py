@@ -162,6 +162,18 @@ def _party_name(name: str) -> str | None:
 
 
 
+def _fuller_names(facts: Facts) -> dict[str, str]:
+    """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
+    Monde Graphite"): the short one stands for the only longer company name it begins."""
+    names = [n for o in facts.companies if (n := _party_name(o.name))]
+    out = {}
+    for a in names:
+        longer = [b for b in names if b != a and b.startswith(a + " ")]
+        if len(longer) == 1:
+            out[a] = longer[0]
+    return out
+
+
 def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
     """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
     volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
@@ -180,12 +192,23 @@ class _Finder:
         self.facts = facts
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-        # the article's own company: named most, and in the lead (a release's issuer comes first)
+        self.fuller = _fuller_names(facts)
+        # the article's own company: named most (its short and full names together), and in the
+        # lead (a release's issuer comes first)
         lead = min(len(facts.text), 600)
-        companies = sorted(facts.companies, key=lambda o: (
-            -(o.mentions + (5 if o.spans and o.spans[0][0] < lead else 0)), o.spans[0][0] if o.spans else 0))
-        self.main = next((Party(name=n, ticker=o.ticker) for o in companies
-                          if (n := _party_name(o.name))), None)
+        score: dict[str, int] = {}
+        first: dict[str, int] = {}
+        ticker: dict[str, str | None] = {}
+        for o in facts.companies:
+            name = _party_name(o.name)
+            if not name or not o.spans:
+                continue
+            name = self.fuller.get(name, name)
+            score[name] = score.get(name, 0) + o.mentions
+            first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
+            ticker[name] = ticker.get(name) or o.ticker
+        ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
+        self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
         for c in facts.cues:
@@ -204,6 +227,7 @@ class _Finder:
             if o.kind not in ("company", "agency", "government"):
                 continue
             name = _party_name(o.name)
+            name = self.fuller.get(name, name) if name else None
             if not name or name in found:
                 continue
             at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
@@ -333,7 +357,7 @@ class _Finder:
         said it could invest $150 million" gives each its own sum (the investor named last
         before a sum)."""
         main = self.main
-        if main is None or main.name not in {p.name for p in parties}:
+        if main is None:
             return [(parties, amounts)]
         investors = [p for p in parties if p.name != main.name]
         if len(investors) < 2:
@@ -377,8 +401,12 @@ class _Finder:
         parties = list(parties)
         names = {p.name for p in parties}
         companies = {o.name for o in self.facts.companies}
-        if not names and prev is not None and kind not in _SOFT:
-            parties = self.parties(prev)[:3]
+        if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
+            i = self.facts.sentence_index(prev.start)
+            for j in range(i, max(-1, i - 3), -1) if i is not None else ():
+                parties = self.parties(self.facts.sentences[j])[:3]
+                if parties:
+                    break
             names = {p.name for p in parties}
         if self.main is not None and self.main.name not in names and (
                 len(parties) < 2 or not any(p.name in companies for p in parties)):

@@ -16,6 +16,8 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:agreed|agrees|commit(?:ted|s)?|rights?) to (?:buy|purchase) (?:all\b|100%|the entire\b|up to\b)|"
         r"\b(?:agreed|agrees|agree) to (?:buy|purchase)\b"
         r"(?!\s+(?:[\w'’.$-]+\s+){0,5}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares|company|business))|"
+        r"(?:(?<=\bto )|(?<=\bwill ))(?:buy|purchase) (?!(?:a |an |the )?(?:\d|stake|interest|shares|equity))"
+        r"(?:[\w-]+ ){1,4}?from\b|"
         r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
     ("supply_agreement", re.compile(
         r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
@@ -32,7 +34,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
-        r"warrants|shareholder)\b", re.I)),
+        r"warrants|shareholders?)\b", re.I)),
     ("framework", re.compile(r"\bframework\b", re.I)),
     ("partnership", re.compile(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
@@ -203,7 +205,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # tried only there (``Starts``).
 _STARTS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase", "right"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy"),
     "supply_agreement": ("supply", "agreement", "contract", "deal"),
     "joint_venture": ("joint", "JV"),
     "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
