@@ -73,7 +73,7 @@ _JUNK_PARTY = re.compile(
     r"Understanding|Offtake|Program)$|^(?:Letter|Memorandum)\b")
 _RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
 _BACKREF = re.compile(
-    r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+|conditional\s+)?"
+    r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
     r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
     r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
 # partners investing together in one project: a joint venture by another name
@@ -98,6 +98,8 @@ class _Candidate:
     amounts: list[AmountMention] = field(default_factory=list)
     refers_back: bool = False
     binding: bool | None = None
+    hint: str | None = None  # for a sentence that only refers back: the kind of deal it names
+    each: bool = False  # one buyer's contract, split from a list of several
 
     @property
     def money(self) -> list[tuple[str, float]]:
@@ -156,6 +158,7 @@ def _party_name(name: str) -> str | None:
     """A usable party name, or None for what is not a party (an element, a project, the name
     of the agreement itself); a name run in from the sentence before keeps its last part."""
     name = _RUN_IN.sub("", name).strip()
+    name = re.sub(r"\b(Ltd|Inc|Corp|Co|Bhd|Pty|Pte|S\.A|N\.V)\.$", r"\1", name)  # "Ltd." and "Ltd" are one name
     if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
         return None
     return name
@@ -293,6 +296,10 @@ class _Finder:
                 has_money = any(a.currency for a in mine)
                 parties = self._own_parties(kind, kinds, typed, mentions)
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
+                if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
+                    # "the third offtake", "the loan would cover ...": a deal already named
+                    out.append(_Candidate(_REF, [s], [], amounts, True, binding_in(s.text), kind))
+                    continue
                 if kind in _MONEY_TYPES and not has_money and (
                         not strong or kind == "investment" or len(parties) < 2 or not companies):
                     continue  # a deal with no sum counts only when named outright between two sides
@@ -311,8 +318,8 @@ class _Finder:
                     out += [_Candidate(kind, [s], p, a, back, binds)
                             for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
-                    out += [_Candidate(kind, [s], p, mine, back, binds)
-                            for p in self._each_buyer(kind, ps, mentions, typed)]
+                    split = self._each_buyer(kind, ps, mentions, typed)
+                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1) for p in split]
         return out
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
@@ -424,7 +431,7 @@ _ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
             "joint_venture": {"acquisition", "investment", "funding"}}
 
 
-def _same(d: _Candidate, c: _Candidate) -> bool:
+def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
     no sums that disagree; a sum raised through a letter or a joint venture named again; an
     offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
@@ -436,6 +443,8 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
         if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
             return bool(shared) and _close(d.money, c.money)
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
+    if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
+        return False  # another investor on each side: two stakes, even of one size
     if d.money and c.money:
         # a joint venture's or a contract's several sums are its terms; an investor's tranches
         # in one company are one investment; two loans or purchases are told apart by their sums
@@ -448,6 +457,8 @@ def _same(d: _Candidate, c: _Candidate) -> bool:
         return True
     # one side named alone folds into a deal that names it, but never swallows the deals that
     # name it with someone else (a company's offtakes with several buyers)
+    if (c.each or d.each) and len(names) >= 2 and len(dnames) >= 2:
+        return names == dnames  # a contract with one of several buyers is not their summary
     return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
 
 
@@ -456,6 +467,7 @@ def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
     word and its sums go to the latest deal it names a party of (or the latest deal)."""
     names = {p.name for p in ref.parties}
     named = [d for d in reversed(deals) if not names or names & {p.name for p in d.parties}]
+    named.sort(key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
     # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
     volumes = any(a.currency is None for a in ref.amounts)
     fits = [d for d in named if ((d.deal_type in _SALES) == volumes if ref.amounts
@@ -470,7 +482,7 @@ def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
                      and a.text not in {b.text for b in home.amounts}]
 
 
-def _merge(cands: list[_Candidate], text: str) -> list[_Candidate]:
+def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
     """One deal per instrument: every report of it in the article folded into one."""
     deals: list[_Candidate] = []
     votes: dict[int, list[str]] = {}
@@ -478,7 +490,7 @@ def _merge(cands: list[_Candidate], text: str) -> list[_Candidate]:
         if c.deal_type == _REF:
             _attach(deals, c, text)
             continue
-        home = next((d for d in deals if _same(d, c)), None)
+        home = next((d for d in deals if _same(d, c, companies)), None)
         if home is None:
             deals.append(c)
             votes[id(c)] = [c.deal_type]
@@ -497,6 +509,14 @@ def _merge(cands: list[_Candidate], text: str) -> list[_Candidate]:
         if len(names) == 1 and fuller is not None:
             fuller.sentences += d.sentences
             votes[id(fuller)] += votes[id(d)]
+            deals.remove(d)
+    for d in list(deals):  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
+        names = {p.name for p in d.parties}
+        own = [e for e in deals if e is not d and e.deal_type in _SALES and {p.name for p in e.parties} < names]
+        if d.deal_type in _SALES and len(names) >= 3 and len(own) >= 2 and \
+                names <= {p.name for e in own for p in e.parties}:
+            for e in own:
+                e.sentences += d.sentences
             deals.remove(d)
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
         said = [t for t in votes[id(d)] if t in _SALES]
@@ -539,7 +559,8 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     cue_sentences = {i for i, c in enumerate(finder.cues) if c}
-    for c in _merge(finder.candidates(), facts.text)[:MAX_DEALS]:
+    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
+    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
         if binding is None:
