@@ -158,7 +158,6 @@ def _party_name(name: str) -> str | None:
     """A usable party name, or None for what is not a party (an element, a project, the name
     of the agreement itself); a name run in from the sentence before keeps its last part."""
     name = _RUN_IN.sub("", name).strip()
-    name = re.sub(r"\b(Ltd|Inc|Corp|Co|Bhd|Pty|Pte|S\.A|N\.V)\.$", r"\1", name)  # "Ltd." and "Ltd" are one name
     if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
         return None
     return name
