@@ -73,3 +73,35 @@ def test_wire_multipliers_and_kilotons_are_read():
     assert find_amounts("$755 mln")[0].value == 755e6
     q = find_amounts("45 kilotons of manganese sulfate")[0]
     assert (q.value, q.unit) == (45.0, "kt")
+
+
+def test_investors_named_together_each_get_their_own_stake():
+    text = LEAD + ("Borealis Motors Corp. committed US$40 million to Northway Graphite Inc., while Kestrel "
+                   "Batteries Ltd. said it would invest US$60 million in Northway Graphite Inc.")
+    stakes = sorted((sorted(p), a) for k, p, a in _deals(text) if k == "investment")
+    assert [a for _, a in stakes] == [["US$40 million"], ["US$60 million"]] or \
+        [a for _, a in stakes] == [["US$60 million"], ["US$40 million"]]
+    assert all("Northway Graphite Inc." in p for p, _ in stakes)
+
+
+def test_the_terms_of_the_agreement_bind_the_contract_not_the_loan_beside_it():
+    text = LEAD + ("Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp., which will "
+                   "also lend it US$50 million. Under the binding agreement, Northway Graphite Inc. will deliver "
+                   "graphite to Borealis Motors Corp. for five years.")
+    deals = {d.deal_type: d for d in find_deals(extract_facts(text))}
+    assert deals["offtake"].binding is True and deals["funding"].binding is None
+
+
+def test_partners_investing_together_in_a_project_form_a_joint_venture():
+    text = LEAD + ("Northway Graphite Inc., Borealis Motors Corp. and Kestrel Batteries Ltd. signed an agreement "
+                   "under which all three companies will make equity investments in the Tern Lake project.")
+    assert [k for k, _, _ in _deals(text)] == ["joint_venture"]
+
+
+def test_deal_words_and_sums_of_spanish_and_french_outlets_are_read():
+    es = ("Northway Graphite Inc. cerró un préstamo de 2.260 millones de dólares otorgado por el "
+          "Departamento de Energía de Estados Unidos para su planta.")
+    fr = "Borealis Motors Corp. et Northway Graphite Inc. créent une coentreprise pour exploiter la mine."
+    assert ("funding", ["2.260 millones de dólares"]) in [(k, a) for k, _, a in _deals(LEAD + es)]
+    assert "joint_venture" in [k for k, _, _ in _deals(LEAD + fr)]
+    assert find_amounts("37,5 millions US")[0].value == 37.5e6

@@ -74,8 +74,11 @@ _JUNK_PARTY = re.compile(
 _RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
 _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
-    r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
+    r"(MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
     r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
+_NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", "loan": "funding", "grant": "funding",
+              "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
+              "collaboration": "partnership", "alliance": "partnership"}
 # partners investing together in one project: a joint venture by another name
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
@@ -270,10 +273,13 @@ class _Finder:
             if s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") or _ADVISER.search(s.text):
                 continue
             if not cues:
-                if _TERMS_OF.search(s.text):  # "Under the binding agreement, Liontown will deliver ..."
+                # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
+                ref = _BACKREF.search(s.text)
+                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None:
                     amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                    hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
                     out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
-                                          binding_in(s.text)))
+                                          binding_in(s.text), hint))
                 continue
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
@@ -539,32 +545,16 @@ def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
 
 
-def _followers(facts: Facts, deal: _Candidate, taken: set[int]) -> list[Sentence]:
-    """The sentences right after a deal's that speak of it without a cue of their own ("The
-    letter is not a commitment"): they say whether it binds."""
-    out = []
-    for s in list(deal.sentences):
-        i = facts.sentence_index(s.start)
-        for j in (i + 1, i + 2) if i is not None else ():
-            if j < len(facts.sentences) and j not in taken and _BACKREF.search(facts.sentences[j].text):
-                out.append(facts.sentences[j])
-    return out
-
-
 def find_deals(facts: Facts) -> list[DealSummary]:
     """The deals of an article as ``DealSummary`` items, each resting on its sentences."""
     from .offline import _projects  # the project finder belongs to the brief's other parts
 
     finder = _Finder(facts)
     deals: list[DealSummary] = []
-    cue_sentences = {i for i, c in enumerate(finder.cues) if c}
     companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
     for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
-        if binding is None:
-            binding = next((b for b in (binding_in(s.text) for s in _followers(facts, c, cue_sentences))
-                            if b is not None), None)
         dates = [d for d in facts.dates if any(s.start <= d.start < s.end for s in sentences)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
         places = list(dict.fromkeys(
