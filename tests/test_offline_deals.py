@@ -105,3 +105,9 @@ def test_deal_words_and_sums_of_spanish_and_french_outlets_are_read():
     assert ("funding", ["2.260 millones de dólares"]) in [(k, a) for k, _, a in _deals(LEAD + es)]
     assert "joint_venture" in [k for k, _, _ in _deals(LEAD + fr)]
     assert find_amounts("37,5 millions US")[0].value == 37.5e6
+
+
+def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
+    text = LEAD + "Andes Copper Corp. signed an offtake agreement with Borealis Motors Corp. for lithium concentrate."
+    deals = find_deals(extract_facts(text))
+    assert deals and deals[0].commodities == ["lithium"]

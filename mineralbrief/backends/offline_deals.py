@@ -284,6 +284,9 @@ class _Finder:
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
             window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
+            cues = [c for c in cues if facts.text[c.end:c.end + 2] not in ("'s", "’s")]  # "the loan's reserve"
+            if not cues:
+                continue
             typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
             if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
                 typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
@@ -552,6 +555,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
+    names_at = [sp for o in facts.orgs for sp in o.spans]
     for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
@@ -559,8 +563,9 @@ def find_deals(facts: Facts) -> list[DealSummary]:
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
         places = list(dict.fromkeys(
             loc for loc, a, _ in facts.locations if any(s.start <= a < s.end for s in sentences)))
-        commodities = list(dict.fromkeys(
-            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)))
+        commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
+            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)
+            and not any(a <= e.start < b for a, b in names_at)))
         deals.append(DealSummary(
             title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
             deal_type=c.deal_type,  # type: ignore[arg-type]
