@@ -209,7 +209,9 @@ class _Finder:
             if not name or not o.spans:
                 continue
             name = self.fuller.get(name, name)
-            score[name] = score.get(name, 0) + o.mentions
+            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
+            written = max(facts.text.count(f) for f in {name, _SUFFIX.sub("", name)})
+            score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
         ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
@@ -456,7 +458,7 @@ def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     if d.money and c.money:
         # a joint venture's or a contract's several sums are its terms; an investor's tranches
         # in one company are one investment; two loans or purchases are told apart by their sums
-        if d.deal_type not in _MONEY_TYPES and len(shared) >= 2:
+        if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
             return True
         if d.deal_type == "investment" and names == dnames and len(names) >= 2:
             return True

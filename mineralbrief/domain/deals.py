@@ -55,7 +55,9 @@ FOREIGN_CUES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:co-?entreprises?|entreprises? communes?|empresas? conjuntas?|empresas? mixtas?)\b|合资", re.I)),
     ("acquisition", re.compile(
         r"\b(?:adquisición|adquirir|adquiere|adquirió|rachats?|rach[eè]te|rachetée?|racheté)\b|收购", re.I)),
-    ("funding", re.compile(r"\b(?:préstamos?|créditos?|prêts?|subvenci(?:ón|ones)|subventions?)\b|贷款", re.I)),
+    ("funding", re.compile(
+        r"\b(?:préstamos?|(?<!cartas de )(?<!carta de )créditos?|prêts?|subvenci(?:ón|ones)|subventions?)\b|贷款",
+        re.I)),
     ("investment", re.compile(
         r"\b(?:inversión|invertido|invertirá|investissements?|investir|prises? de participation|"
         r"souscri(?:vent|t|re)|placement privé)\b|股权投资|入股", re.I)),
