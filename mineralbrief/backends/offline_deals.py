@@ -49,7 +49,8 @@ _TAIL_SECTION = re.compile(
     r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
     r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
-_STAKE = re.compile(r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+)", re.I)
+_STAKE = re.compile(
+    r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
 _JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"

@@ -18,7 +18,9 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
         r"(?!\s+(?:[\w'’.$-]+\s+){0,5}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares|company|business))|"
         r"(?:(?<=\bto )|(?<=\bwill ))(?:buy|purchase) (?!(?:a |an |the )?(?:\d|stake|interest|shares|equity))"
         r"(?:[\w-]+ ){1,4}?from\b|"
-        r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
+        r"\b(?:sales?|purchase|sale and purchase) agreement\b|"
+        r"\bexclusive (?:access|rights?) to (?:the |its )?(?:[\w-]+ ){0,3}?"
+        r"(?:concentrates?|output|production|supply)\b", re.I)),
     ("supply_agreement", re.compile(
         r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
         re.I)),
@@ -26,7 +28,11 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("acquisition", re.compile(
         r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b|"
         r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
-        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.$-]+\s+){0,6}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)", re.I)),
+        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.$-]+\s+){0,6}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)|"
+        r"\b(?:buy|buys|bought|acquired|purchased) (?:the |its |a |an )?(?:[\w-]+ ){0,3}?"
+        r"(?:project|mine|assets?|business|deposit|operations?) from\b|"
+        r"\bpaid\b[^.;]{0,40}?\bfor (?:about |close to |nearly |roughly |almost )?"
+        r"(?:a (?:quarter|third|half)|\d+(?:\.\d+)?\s?%) of\b", re.I)),
     ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|(?<!of-)credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
@@ -192,9 +198,9 @@ def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -
 
 # Cheap lower-case triggers: a cue's regex runs only when one of its words is in the text.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase"),
+    "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase", "exclusive"),
     "supply_agreement": ("supply",), "joint_venture": ("joint", "jv"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
     "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment", "lend", "lent",
                 "award", "incentive", "subsid"),
     "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
@@ -207,10 +213,10 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # tried only there (``Starts``).
 _STARTS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy", "exclusive"),
     "supply_agreement": ("supply", "agreement", "contract", "deal"),
     "joint_venture": ("joint", "JV"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
     "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
                 "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len"),
     "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
