@@ -24,7 +24,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("supply_agreement", re.compile(
         r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
         re.I)),
-    ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
+    ("joint_venture", re.compile(r"\bjoint[- ](?:venture|company|entity)\b|\bJV\b")),
     ("acquisition", re.compile(
         r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b|"
         r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
