@@ -81,6 +81,7 @@ _NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", 
               "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
               "collaboration": "partnership", "alliance": "partnership"}
 # partners investing together in one project: a joint venture by another name
+_PURCHASE_VERB = re.compile(r"(?:agree|commit|right|to |will |buy|purchase)", re.I)
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
     r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
@@ -104,6 +105,7 @@ class _Candidate:
     binding: bool | None = None
     hint: str | None = None  # for a sentence that only refers back: the kind of deal it names
     each: bool = False  # one buyer's contract, split from a list of several
+    verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
 
     @property
     def money(self) -> list[tuple[str, float]]:
@@ -278,8 +280,10 @@ class _Finder:
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
-                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None:
-                    amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                # "the contract would be worth more than $1.5 billion": a sum for a deal already named
+                priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
+                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
                     out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
                                           binding_in(s.text), hint))
@@ -330,7 +334,9 @@ class _Finder:
                             for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
                     split = self._each_buyer(kind, ps, mentions, typed)
-                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1) for p in split]
+                    verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
+                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1, verb=verb)
+                            for p in split]
         return out
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
@@ -489,7 +495,6 @@ def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
     home.sentences.append(ref.sentences[0])
     home.binding = home.binding if home.binding is not None else ref.binding
     home.amounts += [a for a in ref.amounts if _term_amount(a, text, ref.sentences[0], home.deal_type)
-                     and (a.currency is None) == (home.deal_type in _SALES)
                      and a.text not in {b.text for b in home.amounts}]
 
 
@@ -504,9 +509,9 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
         home = next((d for d in deals if _same(d, c, companies)), None)
         if home is None:
             deals.append(c)
-            votes[id(c)] = [c.deal_type]
+            votes[id(c)] = [] if c.verb else [c.deal_type]
             continue
-        votes[id(home)].append(c.deal_type)
+        votes[id(home)] += [] if c.verb else [c.deal_type]
         if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
             home.deal_type = c.deal_type
         home.sentences += c.sentences

@@ -14,7 +14,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("offtake", re.compile(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
         r"\b(?:agreed|agrees|commit(?:ted|s)?|rights?) to (?:buy|purchase) (?:all\b|100%|the entire\b|up to\b)|"
-        r"\b(?:agreed|agrees|agree) to (?:buy|purchase)\b"
+        r"\b(?:agreed|agrees|agree|commit(?:ted|s)?) to (?:buy|purchase)\b"
         r"(?!\s+(?:[\w'’.$-]+\s+){0,5}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares|company|business))|"
         r"(?:(?<=\bto )|(?<=\bwill ))(?:buy|purchase) (?!(?:a |an |the )?(?:\d|stake|interest|shares|equity))"
         r"(?:[\w-]+ ){1,4}?from\b|"
