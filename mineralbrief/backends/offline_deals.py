@@ -10,6 +10,7 @@ one deal across the article (the headline, the lead, a later "the loan") are mer
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
@@ -556,6 +557,20 @@ def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
 
 
+def _precise(amounts: Iterable[AmountMention]) -> list[AmountMention]:
+    """One sum as each outlet rounds it ("$2.3 bln" in the headline, "US$2.26 billion" in the
+    body) is kept once, as written most precisely."""
+    amounts = list(amounts)
+
+    def digits(a: AmountMention) -> int:
+        return sum(ch.isdigit() for ch in a.text)
+    def finer(b: AmountMention, a: AmountMention) -> bool:
+        return b is not a and b.currency == a.currency and bool(a.value and b.value) and abs(
+            (a.value or 0) - (b.value or 0)) <= ROUNDING * max(a.value or 0, b.value or 0) and (
+            digits(b), b.value or 0) > (digits(a), a.value or 0)
+    return [a for a in amounts if not (a.currency and any(finer(b, a) for b in amounts))]
+
+
 def find_deals(facts: Facts) -> list[DealSummary]:
     """The deals of an article as ``DealSummary`` items, each resting on its sentences."""
     from .offline import _projects  # the project finder belongs to the brief's other parts
@@ -584,7 +599,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
             locations=places,
             projects=_projects(facts, sentences),
             amounts=[Amount(text=a.text, value=a.value, currency=a.currency, unit=a.unit)
-                     for a in {a.text: a for a in c.amounts}.values()],
+                     for a in _precise({a.text: a for a in c.amounts}.values())],
             announced_on=announced,
             evidence=[_evidence(facts, s) for s in sentences[:2]],
         ))
