@@ -34,6 +34,10 @@ _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # what stands between the names of a list: "A, B and C", "A as well as B"
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
+# "the Volkswagen Group's battery company": a name that only describes another ("Canada's
+# contribution" still names an actor)
+_DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
+                         r"parent|affiliate|owner)\b", re.I)
 _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
@@ -58,7 +62,7 @@ _CONTROL = re.compile(
     r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of|contrôle total|"
     r"seul (?:maître|propriétaire)|control total|totalidad)\b", re.I)
 # weak cues name a deal only when the sentence also gives its sum
-_WEAK = re.compile(r"^(?:financing|funding|incentives|subsid\w*|shareholder|warrants|equity|invest\w*|"
+_WEAK = re.compile(r"^(?:financing|funding|contribution|incentives|subsid\w*|shareholders?|warrants|equity|invest\w*|"
                    r"partner\w*|inversión|investir|alianzas?|asociaci\w+)$", re.I)
 # a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
 _NOT_TERMS = re.compile(
@@ -242,7 +246,7 @@ class _Finder:
             if not name or name in found:
                 continue
             at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
-            at = [sp for sp in at if text[sp[1]:sp[1] + 2] not in ("'s", "’s")]
+            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], Party(name=name, ticker=o.ticker), o.kind == "company")

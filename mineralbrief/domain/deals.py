@@ -36,7 +36,7 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("funding", re.compile(
         r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|(?<!of-)credit facility|"
         r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
-        r"(?:provided|received|granted) funding|funding|lends?|lent|lending)\b", re.I)),
+        r"(?:provided|received|granted) funding|funding|lends?|lent|lending|contribution)\b", re.I)),
     ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
@@ -202,6 +202,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "supply_agreement": ("supply",), "joint_venture": ("joint", "jv"),
     "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
     "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment", "lend", "lent",
+                "contribution",
                 "award", "incentive", "subsid"),
     "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
     "framework": ("framework",),
@@ -218,7 +219,8 @@ _STARTS: dict[str, tuple[str, ...]] = {
     "joint_venture": ("joint", "JV"),
     "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
     "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
-                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len"),
+                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len",
+                "contribution"),
     "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
                    "preferred", "common", "warrants", "shareholder"),
     "framework": ("framework",),
