@@ -32,13 +32,14 @@ _MONEY_TYPES = {"investment", "funding", "acquisition"}
 _VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
 _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
-# what stands between the names of a list: "A, B and C", "A as well as B"
+# "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # "the Volkswagen Group's battery company": a name that only describes another ("Canada's
 # contribution" still names an actor)
 _DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
                          r"parent|affiliate|owner)\b", re.I)
 _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
+# what stands between the names of a list: "A, B and C", "A as well as B"
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
 MAX_DEALS = 8
@@ -85,8 +86,9 @@ _BACKREF = re.compile(
 _NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", "loan": "funding", "grant": "funding",
               "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
               "collaboration": "partnership", "alliance": "partnership"}
-# partners investing together in one project: a joint venture by another name
+# the offtake cues that are verbs ("agreed to buy"), not the article's name for the contract
 _PURCHASE_VERB = re.compile(r"(?:agree|commit|right|to |will |buy|purchase)", re.I)
+# partners investing together in one project: a joint venture by another name
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
     r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
@@ -172,7 +174,6 @@ def _party_name(name: str) -> str | None:
     if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
         return None
     return name
-
 
 
 def _fuller_names(facts: Facts) -> dict[str, str]:
