@@ -327,6 +327,11 @@ class _Finder:
                 if not strong and not has_money and kind not in _SOFT:
                     continue
                 ps = self._complete(parties, prev, kind)
+                if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
+                        not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
+                    # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
+                    mine = [a for a in facts.amounts if prev.start <= a.start < prev.end and a.currency
+                            and _term_amount(a, facts.text, prev, kind)]
                 if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
                 if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
