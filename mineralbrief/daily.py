@@ -71,14 +71,20 @@ def _deal_key(deal: DealSummary, resolve: _Resolver) -> tuple[str, frozenset[str
     return _FAMILY.get(deal.deal_type, "other"), frozenset(k for k in (resolve(p.name) for p in deal.parties) if k)
 
 
-def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary) -> bool:
+def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary,
+          companies: frozenset[str] = frozenset()) -> bool:
     """Two reports of one deal: two shared parties (and sums that do not disagree), or, when a
     report names one party only, that party and sums that agree (a one-party placement must not
-    swallow another company's grant)."""
-    shared = len(a & b)
-    if shared >= 2:
+    swallow another company's grant), or a shared company and sums that agree (outlets name the
+    lender differently: "U.S. Energy Department", "the U.S. government"). A shared agency alone
+    never joins two sums: it makes many awards of about the same size."""
+    shared = a & b
+    if len(shared) >= 2:
         return _same_money(da, db)
-    return shared >= 1 and min(len(a), len(b)) == 1 and _same_money(da, db, need_sums=True)
+    if not shared or not _same_money(da, db, need_sums=True):
+        return False
+    has_sums = any(x.currency and x.value for x in da.amounts) and any(x.currency and x.value for x in db.amounts)
+    return min(len(a), len(b)) == 1 or (_FAMILY.get(da.deal_type) == "money" and has_sums and bool(shared & companies))
 
 
 ROUNDING = 0.05  # "$2.3bn" and "US$2.26 billion" are one sum; a loan and a stake usually are not
@@ -135,6 +141,7 @@ def daily_brief(
     for a, b_, _why in links:
         resolve.union_keys(a, b_)
 
+    companies = frozenset(resolve(e.name) for b in briefs for e in b.entities if e.kind == "company")
     # deals: merge reports of one deal, indexed by party so 2,000 briefs stay fast
     groups: list[tuple[str, frozenset[str], DealSummary, list[str]]] = []
     why: dict[int, list[str]] = {}  # the merge report: for each entry, why each later source joined it
@@ -146,7 +153,8 @@ def daily_brief(
             if not parties:
                 continue
             home = next((i for p in parties for i in by_party.get(p, [])
-                         if groups[i][0] == family and _same(groups[i][1], parties, groups[i][2], d)), None)
+                         if groups[i][0] == family and _same(groups[i][1], parties, groups[i][2], d, companies)),
+                        None)
             if home is None:
                 groups.append((family, parties, d, [src]))
                 for p in parties:

@@ -71,3 +71,18 @@ def test_two_loans_of_one_lender_and_two_deals_of_one_buyer_stay_apart():
 def test_governments_are_told_apart_by_their_country(a, b, same):
     linked = {frozenset((x, y)) for x, y, _ in link_variants([a, b])}
     assert (frozenset((a, b)) in linked) is same
+
+
+def test_a_loan_whose_lender_outlets_name_differently_merges_on_the_company_and_the_sum():
+    """"the U.S. government" and "U.S. Department of Energy" do not link, but the borrower and a
+    sum within rounding make one loan; two awards of about $20 million that share only the agency
+    stay two (an agency makes many awards of one size)."""
+    day = daily_brief([
+        brief("wire", (["Novonix", "U.S. government"], "funding", ["$754.8 million"]), entities=["Novonix"]),
+        brief("web", (["Novonix", "U.S. Department of Energy"], "funding", ["US$755m"]), entities=["Novonix"]),
+        brief("a", (["Electra Battery Materials", "Department of Defense"], "funding", ["US$20 million"]),
+              entities=["Electra Battery Materials"]),
+        brief("b", (["Talon Metals", "Department of Defense"], "funding", ["US$20.6 million"]),
+              entities=["Talon Metals"]),
+    ], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 1, 2]

@@ -128,7 +128,8 @@ def test_every_span_is_its_verified_offsets(rarex: tuple[Brief, str]) -> None:
     for i, kp in enumerate(brief.key_points):
         ids = (page.items[f"key_points[{i}]"]["data-ev"] or "").split()
         assert [spans[s] for s in ids] == [text[e.start:e.end] for e in kp.evidence]
-    party = page.items["deals[0].parties[1]"]["data-ev"] or ""
+    at = [p.name for p in brief.deals[0].parties].index("RareX Limited")
+    party = page.items[f"deals[0].parties[{at}]"]["data-ev"] or ""
     assert spans[party] == "RareX Limited"  # found inside the deal's own verified span
 
 
@@ -182,7 +183,8 @@ def test_unverified_items_are_marked(rarex: tuple[Brief, str]) -> None:
                                  "notes": ["Written in a language the backend could not read."]})
     page = Page(b.to_html(text))
     marked = {p for p, a in page.items.items() if "mb-unverified" in (a.get("class") or "")}
-    assert marked == {"key_points[3]", "key_points[4]", "deals[0].parties[0]", "entities[2]"}
+    ussm = [p.name for p in brief.deals[0].parties].index("U.S. Strategic Metals")
+    assert marked == {"key_points[3]", "key_points[4]", f"deals[0].parties[{ussm}]", "entities[2]"}
     shown = "".join(page.text)
     assert "words nowhere in it" in shown and "not found in the article" in shown
     assert "4 statement(s) could not be verified" in shown and "Written in a language" in shown

@@ -10,23 +10,23 @@ by construction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..domain.deals import Sentence, binding_in, status_in
+from ..domain.deals import Sentence
 from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..errors import ArticleError
 from ..models import (
-    Amount,
     BriefContent,
     Claim,
     DealSummary,
     EntityProfile,
-    Party,
     RiskQuestion,
     Usage,
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
+from .offline_deals import LABEL, find_deals
+from .offline_deals import PRIORITY as PRIORITY  # the local backend ranks its choices by it
+from .offline_deals import public_funding as public_funding
 from .offline_text import (
     bottom_line,
     cut_by_a_line_break,
@@ -44,16 +44,6 @@ from .offline_text import quote as _quote
 __all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
 
 VERSION = "offline-1"
-LABEL = {
-    "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
-    "supply_agreement": "supply agreement", "joint_venture": "joint venture",
-    "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
-    "framework": "framework", "partnership": "partnership", "other": "deal",
-}
-# When one sentence has several cues, the most specific names the deal.
-PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
-             "framework", "investment", "funding", "partnership"]
-_NEEDS_MONEY = {"investment", "funding", "acquisition"}
 _BOILERPLATE = re.compile(
     r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
     r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
@@ -125,35 +115,6 @@ def _key_points(facts: Facts, title: str | None) -> list[Claim]:
     return [Claim(text=_clean(s.text), evidence=[_quote(facts, s)]) for s in picked]
 
 
-def _parties(facts: Facts, sentences: list[Sentence], kinds: set[str]) -> list[Party]:
-    counts: dict[str, tuple[int, int]] = {}
-    orgs = {o.name: o for o in facts.orgs}
-    for o in facts.orgs:
-        if o.kind not in kinds:
-            continue
-        hits = [sp for sp in o.spans for s in sentences if _inside(sp, s)]
-        if hits:
-            counts[o.name] = (len(hits), min(h[0] for h in hits))
-    # companies first, then the bodies that fund or regulate them; at most four
-    ranked = sorted(counts, key=lambda n: (orgs[n].kind != "company", counts[n][1]))[:4]
-    return [Party(name=n, ticker=orgs[n].ticker, role=None) for n in ranked]
-
-
-@dataclass
-class _Candidate:
-    deal_type: str
-    sentences: list[Sentence]
-    parties: list[Party]
-    money: float | None
-    refers_back: bool = False
-
-
-# "this MOU", "the partnership", "under the agreement": a deal already introduced
-_BACKREF = re.compile(
-    r"\b(?:the|this|that|its|such)\s+(?:non-?binding\s+|proposed\s+|strategic\s+)?"
-    r"(?:MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement)\b", re.I)
-
-
 def _cue_types(facts: Facts) -> list[set[str]]:
     """For each sentence, the deal cues it holds."""
     types: list[set[str]] = [set() for _ in facts.sentences]
@@ -164,117 +125,9 @@ def _cue_types(facts: Facts) -> list[set[str]]:
     return types
 
 
-def _main_company(facts: Facts) -> Party | None:
-    companies = sorted(facts.companies, key=lambda o: (-o.mentions, o.spans[0][0] if o.spans else 0))
-    return Party(name=companies[0].name, ticker=companies[0].ticker) if companies else None
-
-
-def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
-    """An "investment" by a public body with no equity words is funding: "the department invests
-    $1 billion" is a grant, not a stake."""
-    return not _EQUITY.search(text) and any(n in public_bodies for n in names)
-
-
-def _candidates(facts: Facts) -> list[_Candidate]:
-    main = _main_company(facts)
-    out: list[_Candidate] = []
-    company_names = {o.name for o in facts.companies}
-    public_bodies = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-    for s, kinds_here in zip(facts.sentences, _cue_types(facts), strict=True):
-        deal_type = next((t for t in PRIORITY if t in kinds_here), None)
-        if deal_type is None or _BOILERPLATE.search(s.text) or s.text.endswith("?"):
-            continue
-        money = [a for a in facts.amounts if a.currency and _inside((a.start, a.end), s)]
-        kinds = _STATE_KINDS if deal_type == "framework" else _COMPANY_KINDS | {"agency", "government"}
-        parties = _parties(facts, [s], kinds)
-        if deal_type == "investment" and public_funding(s.text, [p.name for p in parties], public_bodies):
-            deal_type = "funding"
-        companies = [p for p in parties if p.name in company_names]
-        if deal_type in _NEEDS_MONEY and not money and not (deal_type == "acquisition" and len(companies) >= 2):
-            continue
-        if deal_type in ("funding", "investment") and _COST.search(s.text) and not _STRONG_MONEY.search(s.text):
-            continue  # "will cost A$1.7 billion": a price tag, not a deal
-        if deal_type != "framework" and main is not None and not companies and (parties or money):
-            parties.insert(0, main)  # "secured a $620 million loan": the article's company is a party
-        elif deal_type != "framework" and main is not None and len(parties) == 1 and parties[0].name != main.name:
-            parties.insert(0, main)
-        back = _BACKREF.search(s.text)
-        out.append(_Candidate(deal_type, [s], parties, money[0].value if money else None, back is not None))
-    return out
-
-
-def _merge(cands: list[_Candidate]) -> list[_Candidate]:
-    """One deal per instrument: same type and same sum, or the same deal described again."""
-    deals: list[_Candidate] = []
-    for c in cands:
-        names = {p.name for p in c.parties}
-        home = None
-        for d in deals:
-            dnames = {p.name for p in d.parties}
-            if d.deal_type != c.deal_type:
-                # "this partnership" after an MOU is the MOU again
-                if c.refers_back and c.money is None and c.deal_type == "partnership" and names & dnames:
-                    home = d
-                    break
-                continue
-            if c.deal_type in _NEEDS_MONEY:
-                if c.money is not None and d.money == c.money:
-                    home = d
-                    break
-            elif not names or names <= dnames or dnames <= names or (c.refers_back and names & dnames):
-                home = d
-                break
-        if home is None:
-            deals.append(c)
-        else:
-            home.sentences += c.sentences
-            home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
-            home.money = home.money if home.money is not None else c.money
-    # a partnership (or framework) with no terms of its own, between parties of a more specific
-    # deal, is that deal in softer words
-    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in ("partnership", "framework")]
-
-    def echoed(d: _Candidate) -> bool:
-        names = {p.name for p in d.parties}
-        if d.deal_type == "partnership":
-            names = {p.name for p in d.parties if p.ticker or p.name in companies} or names
-        return any(names <= other for other in specific)
-
-    companies = {p.name for d in deals for p in d.parties if d.deal_type not in ("partnership", "framework")}
-    return [d for d in deals if d.deal_type not in ("partnership", "framework") or d.money is not None
-            or not echoed(d)]
-
 
 def _deals(facts: Facts) -> list[DealSummary]:
-    deals: list[DealSummary] = []
-    for c in _merge(_candidates(facts))[:6]:
-        sentences = c.sentences
-        if not c.parties:
-            continue
-        amounts = [a for a in facts.amounts if any(_inside((a.start, a.end), s) for s in sentences)
-                   and a.unit not in _AREA_UNITS]  # a site's size is not a term of the deal
-        binding = next((b for b in (binding_in(s.text) for s in sentences) if b is not None), None)
-        dates = [d for d in facts.dates if any(_inside((d.start, d.end), s) for s in sentences)]
-        announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
-        places = list(dict.fromkeys(
-            loc for loc, a, _ in facts.locations if any(_inside((a, a + 1), s) for s in sentences)))
-        commodities = list(dict.fromkeys(
-            e.element for e in facts.elements if any(_inside((e.start, e.end), s) for s in sentences)))
-        deals.append(DealSummary(
-            title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
-            deal_type=c.deal_type,  # type: ignore[arg-type]
-            binding=binding,
-            status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
-            parties=c.parties[:5],
-            commodities=commodities,
-            locations=places,
-            projects=_projects(facts, sentences),
-            amounts=[Amount(text=a.text, value=a.value, currency=a.currency, unit=a.unit)
-                     for a in {a.text: a for a in amounts}.values()],
-            announced_on=announced,
-            evidence=[_quote(facts, s) for s in sentences[:2]],
-        ))
-    return deals
+    return find_deals(facts)
 
 
 _PROJECT_RE = re.compile(r"\b((?:[A-Z][\w'-]+\s+){1,3}(?:Project|Mine|Deposit|Hub|Refinery|Facility))\b")

@@ -13,26 +13,71 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
     ("loi", re.compile(r"\b(?:LOIs?|letters? of (?:intent|interest))\b", re.I)),
     ("offtake", re.compile(
         r"\boff-?take(?:\s+(?:agreement|deal|contract|term sheet))?s?\b|"
-        r"\b(?:agreed|agrees|commit(?:ted|s)?) to (?:buy|purchase) (?:all\b|100%|the entire\b)|"
-        r"\b(?:sales?|purchase|sale and purchase) agreement\b", re.I)),
-    ("supply_agreement", re.compile(r"\bsupply (?:agreement|contract|deal)s?\b", re.I)),
-    ("joint_venture", re.compile(r"\bjoint[- ]venture\b|\bJV\b")),
-    ("acquisition", re.compile(r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b", re.I)),
+        r"\b(?:agreed|agrees|commit(?:ted|s)?|rights?) to (?:buy|purchase) (?:all\b|100%|the entire\b|up to\b)|"
+        r"\b(?:agreed|agrees|agree|commit(?:ted|s)?) to (?:buy|purchase)\b"
+        r"(?!\s+(?:[\w'’.$-]+\s+){0,5}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares|company|business))|"
+        r"(?:(?<=\bto )|(?<=\bwill ))(?:buy|purchase) (?!(?:a |an |the )?(?:\d|stake|interest|shares|equity))"
+        r"(?:[\w-]+ ){1,4}?from\b|"
+        r"\b(?:sales?|purchase|sale and purchase) agreement\b|"
+        r"\bexclusive (?:access|rights?) to (?:the |its )?(?:[\w-]+ ){0,3}?"
+        r"(?:concentrates?|output|production|supply)\b", re.I)),
+    ("supply_agreement", re.compile(
+        r"\bsupply (?:agreement|contract|deal)s?\b|\b(?:agreement|contract|deal)s? (?:for|to) (?:the )?supply\b",
+        re.I)),
+    ("joint_venture", re.compile(r"\bjoint[- ](?:venture|company|entity)\b|\bJV\b")),
+    ("acquisition", re.compile(
+        r"\b(?:acquisition|acquires?|acquired|acquiring|takeover|merger|buyout)\b|"
+        r"\b(?:buy|buys|buying|bought) (?:out|back)\b|"
+        r"\b(?:buy|buys|buying|bought)\s+(?:[\w'’.$-]+\s+){0,6}?(?:\d+(?:\.\d+)?\s?%|stake|interest|shares)|"
+        r"\b(?:buy|buys|bought|acquired|purchased) (?:the |its |a |an )?(?:[\w-]+ ){0,3}?"
+        r"(?:project|mine|assets?|business|deposit|operations?) from\b|"
+        r"\bpaid\b[^.;]{0,40}?\bfor (?:about |close to |nearly |roughly |almost )?"
+        r"(?:a (?:quarter|third|half)|\d+(?:\.\d+)?\s?%) of\b", re.I)),
     ("funding", re.compile(
-        r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|credit facility|"
-        r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|funding)\b", re.I)),
+        r"\b(?:loans?|grants?|funding award|financing|letter of support|debt facility|(?<!of-)credit facility|"
+        r"conditional commitment|awarded|non-dilutive funding|incentives|subsid(?:y|ies)|"
+        r"(?:provided|received|granted) funding|funding|lends?|lent|lending|contribution)\b", re.I)),
     ("investment", re.compile(
         r"\b(?:equity (?:investment|stake)|strategic investment|investment of|invests?|invested|"
         r"(?:private )?placement|stake in|equity|(?:convertible )?(?:preferred|common) (?:stock|shares)|"
-        r"warrants|shareholder)\b", re.I)),
+        r"warrants|shareholders?)\b", re.I)),
     ("framework", re.compile(r"\bframework\b", re.I)),
     ("partnership", re.compile(
         r"\b(?:strategic partnership|partnership agreement|strategic alliance|collaboration agreement|"
         r"cooperation agreement|cooperative agreement|research and development agreement|CRADA|"
         r"partnership|partner(?:s|ed)? with)\b", re.I)),
 ]
-NON_BINDING = re.compile(r"\bnon-?binding\b", re.I)
-BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b|\bdefinitive agreement\b", re.I)
+# The same instruments in Spanish, French and Chinese, where outlets write them (run only on a
+# text with accented or CJK letters). CJK words have no word boundaries, so they stand alone.
+FOREIGN_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("mou", re.compile(r"\b(?:protocoles? d'accord|memorandos? de entendimiento)\b|谅解备忘录", re.I)),
+    ("loi", re.compile(r"\b(?:lettres? d'(?:intention|intérêt)|cartas? de (?:intención|interés))\b|意向书", re.I)),
+    ("offtake", re.compile(
+        r"\b(?:ententes?|accords?|contrats?) d'achat\b|\b(?:acuerdos?|contratos?) de compra\b|承购|包销", re.I)),
+    ("supply_agreement", re.compile(
+        r"\b(?:contrats?|accords?|ententes?) d'approvisionnement\b|\b(?:contratos?|acuerdos?) de suministro\b|"
+        r"供应协议|供货协议", re.I)),
+    ("joint_venture", re.compile(
+        r"\b(?:co-?entreprises?|entreprises? communes?|empresas? conjuntas?|empresas? mixtas?)\b|合资", re.I)),
+    ("acquisition", re.compile(
+        r"\b(?:adquisición|adquirir|adquiere|adquirió|rachats?|rach[eè]te|rachetée?|racheté)\b|收购", re.I)),
+    ("funding", re.compile(
+        r"\b(?:préstamos?|(?<!cartas de )(?<!carta de )créditos?|prêts?|subvenci(?:ón|ones)|subventions?)\b|贷款",
+        re.I)),
+    ("investment", re.compile(
+        r"\b(?:inversión|invertido|invertirá|investissements?|investir|prises? de participation|"
+        r"souscri(?:vent|t|re)|placement privé)\b|股权投资|入股", re.I)),
+    ("framework", re.compile(r"\b(?:accords?-cadres?|acuerdos? marco)\b|框架协议", re.I)),
+    ("partnership", re.compile(r"\b(?:partenariats?|alianzas?|asociaci(?:ón|ones))\b", re.I)),
+]
+_FOREIGN_HINT = re.compile(r"[áéíóúñçèàêâôû]|[\u4e00-\u9fff]", re.I)
+
+# "the letter is not a commitment": a text that says a deal does not bind (a "definitive
+# agreement" may still be conditional, so it says nothing either way)
+NON_BINDING = re.compile(
+    r"\bnon-?binding\b|\bnot (?:legally )?binding\b|\bis not a (?:firm )?commitment\b|"
+    r"\bdoes not (?:commit|oblige|bind)\b", re.I)
+BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b", re.I)
 STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("completed", re.compile(r"\b(?:completed|closed|finali[sz]ed)\b", re.I)),
     ("signed", re.compile(r"\b(?:signed|signs|inks?|inked|executed|entered into|entering into)\b", re.I)),
@@ -72,11 +117,41 @@ class DealCue:
     end: int
 
 
+# a hard-wrapped text (a plain-text newsletter at 72 columns): no line past 100 characters and
+# many lines close to the width. Its lines are pieces of paragraphs, not headings or bullets.
+_WRAP_WIDTH = 100
+_WRAPPED_LINE = 55
+_NEW_ITEM = re.compile(r"[ \t]*(?:[-*•#>|]|\d+[.)]\s|[A-Z][A-Z &-]{6,}$)")
+
+
+def _hard_wrapped(text: str) -> bool:
+    lengths = [len(x) for x in text.split("\n") if x.strip()]
+    return bool(lengths) and max(lengths) <= _WRAP_WIDTH and (
+        sum(n >= _WRAPPED_LINE for n in lengths) >= max(4, len(lengths) // 3))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the text's logical lines: its lines, or, in a hard-wrapped text, its lines
+    with each wrapped line joined to the one that continues it."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    if len(spans) < 4 or not _hard_wrapped(text):
+        return spans
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] + 1 == start and out[-1][1] - out[-1][0] >= _WRAPPED_LINE - 15 \
+                and not _NEW_ITEM.match(text, start, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their spans; lines (headings, bullets) never run together."""
+    """Sentences with their spans; lines (headings, bullets) never run together, except the
+    lines of a hard-wrapped paragraph, which are one text."""
     out: list[Sentence] = []
-    for line in re.finditer(r"[^\n]+", text):
-        whole, start = line.group(0), line.start()
+    for line_start, line_end in _lines(text):
+        whole, start = text[line_start:line_end], line_start
         cut = 0
         for wide in _WIDE_END.finditer(whole):
             _split_run(out, whole[cut:wide.end()], start + cut)
@@ -114,7 +189,7 @@ def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> No
 
 def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
     piece = chunk[start:end]
-    stripped = piece.strip(" \t-•*–")
+    stripped = piece.strip(" \t\n-•*–")
     if len(stripped) < 3:
         return
     offset = piece.find(stripped)
@@ -123,10 +198,11 @@ def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -
 
 # Cheap lower-case triggers: a cue's regex runs only when one of its words is in the text.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase"),
+    "mou": ("mou", "memorand"), "loi": ("loi", "letter"), "offtake": ("off", "buy", "purchase", "exclusive"),
     "supply_agreement": ("supply",), "joint_venture": ("joint", "jv"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout"),
-    "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment",
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
+    "funding": ("loan", "grant", "fund", "financ", "letter of support", "facility", "commitment", "lend", "lent",
+                "contribution",
                 "award", "incentive", "subsid"),
     "investment": ("invest", "placement", "stake", "equity", "stock", "shares", "warrant", "shareholder"),
     "framework": ("framework",),
@@ -138,10 +214,13 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # tried only there (``Starts``).
 _STARTS: dict[str, tuple[str, ...]] = {
     "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase"), "supply_agreement": ("supply",),
-    "joint_venture": ("joint", "JV"), "acquisition": ("acqui", "takeover", "merger", "buyout"),
+    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy", "exclusive"),
+    "supply_agreement": ("supply", "agreement", "contract", "deal"),
+    "joint_venture": ("joint", "JV"),
+    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
     "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
-                "awarded", "non-dilutive", "incentives", "subsid"),
+                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len",
+                "contribution"),
     "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
                    "preferred", "common", "warrants", "shareholder"),
     "framework": ("framework",),
@@ -155,6 +234,8 @@ def find_cues(text: str) -> list[DealCue]:
     lowered = text.lower()
     out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
            if any(t in lowered for t in _TRIGGERS[kind]) for m in starts.finditer(rx, _STARTS[kind])]
+    if _FOREIGN_HINT.search(text):
+        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out
 

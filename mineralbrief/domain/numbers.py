@@ -10,8 +10,8 @@ from datetime import date
 from .anchored import Starts
 
 _MULT = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mm": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "mm": 1e6,
+    "billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }
 _CURRENCY = {
     "us$": "USD", "usd": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
@@ -22,6 +22,7 @@ _UNITS = {
     "tonnes": "tonnes", "tonne": "tonnes", "tons": "tonnes", "ton": "tonnes", "t": "tonnes",
     "tpa": "tpa", "ktpa": "ktpa", "mtpa": "Mtpa", "kt": "kt", "mt": "Mt",
     "acres": "acres", "acre": "acres", "hectares": "hectares", "hectare": "hectares", "ha": "hectares",
+    "kilotons": "kt", "kilotonnes": "kt", "pounds": "pounds", "lbs": "pounds",
     "ounces": "ounces", "oz": "ounces", "mw": "MW", "gwh": "GWh", "km": "km",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -30,16 +31,33 @@ _MONEY_RE = re.compile(
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
     r"\s?(?P<num>" + _NUM + r")"
     r"(?:\s*(?:-|–|to)\s*(?:US\\?\$|A\\?\$|\\?\$|€|£)?(?P<num2>" + _NUM + r"))?"
-    r"(?:\s*(?P<mult>trillion|billion|million|thousand|bn|mn|mm|tn|m|b|k)\b)?",
+    r"(?:\s*(?P<mult>trillion|billion|million|thousand|bln|mln|bn|mn|mm|tn|m|b|k)\b)?",
     re.IGNORECASE,
 )
 # What a sum starts with, or (reach 3) follows within three characters: "US\\$" starts 3 before "$".
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
 _QTY_RE = re.compile(
     r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
-    r"\s*-?\s*(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|acres|acre|hectares|hectare|ha|"
-    r"ounces|oz|MW|GWh|km)\b",
+    r"\s*-?\s*"
+    r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
+    r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
 )
+# Sums written out in Spanish or French: "2.260 millones de dólares", "37,5 millions US",
+# "699 millions de dollars" (a dot or a space groups thousands, a comma marks decimals).
+_WORD_MONEY_RE = re.compile(
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s+"
+    r"(?P<mult>mil millones|millones|millions|milliards)\s+(?:de\s+)?"
+    r"(?P<cur>dólares|dollars(?: canadiens| australiens)?|US\b|euros)", re.I)
+_WORD_CURRENCY = {"dólares": "USD", "dollars": "USD", "us": "USD", "euros": "EUR",
+                  "dollars canadiens": "CAD", "dollars australiens": "AUD"}
+_WORD_MULT = {"mil millones": 1e9, "millones": 1e6, "millions": 1e6, "milliards": 1e9}
+_WORD_TRIGGERS = ("millones", "millions de", "millions us", "milliards")
+
+
+def _european(num: str) -> float:
+    return float(re.sub(r"[. \u00a0\u202f]", "", num).replace(",", "."))
+
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -121,6 +139,15 @@ def find_amounts(text: str) -> list[AmountMention]:
             currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
+    lowered = text.lower()
+    if any(t in lowered for t in _WORD_TRIGGERS):
+        for m in _WORD_MONEY_RE.finditer(text):
+            start, up_to = _start_with_up_to(text, m.start())
+            out.append(AmountMention(
+                text=text[start:m.end()], value=_european(m.group("num")) * _WORD_MULT[m.group("mult").lower()],
+                currency=_WORD_CURRENCY.get(m.group("cur").lower(), "USD"), unit=None,
+                start=start, end=m.end(), up_to=up_to))
+            taken.append((start, m.end()))
     covered = _Covered(taken)
     for m in _QTY_RE.finditer(text):
         if m.start("num") in covered:

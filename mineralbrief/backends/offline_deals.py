@@ -1,0 +1,616 @@
+"""The offline backend's deals: one deal per instrument, typed by the instrument's own words.
+
+A sentence can report several instruments ("an offtake and a US$25 million equity placement"):
+each becomes a deal of its own, and the sums of the sentence go to the instrument they sit
+nearest. Parties are the entities of the sentence (agencies, governments and state companies
+included), completed from the sentence before when the sentence names one side only. Mentions of
+one deal across the article (the headline, the lead, a later "the loan") are merged into one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..domain.deals import DealCue, Sentence, binding_in, status_in
+from ..domain.elements import ELEMENT_NAMES
+from ..domain.facts import Facts
+from ..domain.numbers import AmountMention
+from ..models import Amount, DealSummary, Evidence, Party
+
+LABEL = {
+    "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
+    "supply_agreement": "supply agreement", "joint_venture": "joint venture",
+    "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
+    "framework": "framework", "partnership": "partnership", "other": "deal",
+}
+# When one sentence has several cues of one family, the most specific names the deal.
+PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
+            "framework", "investment", "funding", "partnership"]
+_MONEY_TYPES = {"investment", "funding", "acquisition"}
+_VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
+_SOFT = {"partnership", "framework"}
+_SALES = {"offtake", "supply_agreement"}
+# "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
+_EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
+# "the Volkswagen Group's battery company": a name that only describes another ("Canada's
+# contribution" still names an actor)
+_DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
+                         r"parent|affiliate|owner)\b", re.I)
+_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
+# what stands between the names of a list: "A, B and C", "A as well as B"
+_LIST_GLUE = re.compile(
+    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
+MAX_DEALS = 8
+
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
+    r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
+    r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
+    r"newsletter|read more|add a public comment|no comments|such statements|"
+    r"could cause actual results", re.I)
+# Where a release stops reporting: its "About ..." notes, disclaimers and contacts.
+_TAIL_SECTION = re.compile(
+    r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
+    r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
+_EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
+_STAKE = re.compile(
+    r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
+_JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
+_CONTROL = re.compile(
+    r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
+    r"wholly[- ]owned|bought out|buy(?:s|ing)? out|takeover|merger|control of|contrôle total|"
+    r"seul (?:maître|propriétaire)|control total|totalidad)\b", re.I)
+# weak cues name a deal only when the sentence also gives its sum
+_WEAK = re.compile(r"^(?:financing|funding|contribution|incentives|subsid\w*|shareholders?|warrants|equity|invest\w*|"
+                   r"partner\w*|inversión|investir|alianzas?|asociaci\w+)$", re.I)
+# a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
+_NOT_TERMS = re.compile(
+    r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
+    r"revenue|market (?:cap\w*|size|value)|valu(?:ed|ation)|net present value|NPV|sales of|worth of|"
+    r"raised from shareholders|spent|spend(?:ing)?)\W+(?:\w+\W+){0,6}$", re.I)
+_COST_AFTER = re.compile(
+    r"\W*(?:\w+\W+){0,4}?(?:estimat\w*|needs? to build|cost\w*|capex|budget\w*|raised from)\b", re.I)
+_CAPACITY = re.compile(
+    r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
+    r"\W+(?:\w+\W+){0,5}$", re.I)
+_JUNK_PARTY = re.compile(
+    r"\b(?:Project|Mine|Deposit|Facility|Plant|Refinery|Leach|Agreement|Letter of \w+|Memorandum|"
+    r"Understanding|Offtake|Program)$|^(?:Letter|Memorandum)\b")
+_RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
+_BACKREF = re.compile(
+    r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
+    r"(MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
+    r"loan|grant|award|commitment|offtake|contract|transaction)\b", re.I)
+_NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", "loan": "funding", "grant": "funding",
+              "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
+              "collaboration": "partnership", "alliance": "partnership"}
+# the offtake cues that are verbs ("agreed to buy"), not the article's name for the contract
+_PURCHASE_VERB = re.compile(r"(?:agree|commit|right|to |will |buy|purchase)", re.I)
+# partners investing together in one project: a joint venture by another name
+_JOINT = re.compile(
+    r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
+    r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
+_REF = "terms"  # not a deal: a sentence that gives the terms of one already named
+_TERMS_OF = re.compile(
+    r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
+    r"(?:agreement|term sheet|contract|deal)\b|\bthe (?:legally |non-)?binding (?:agreement|term sheet|contract)\b",
+    re.I)
+_ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
+                      r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
+ROUNDING = 0.05
+
+
+@dataclass
+class _Candidate:
+    deal_type: str
+    sentences: list[Sentence]
+    parties: list[Party]
+    amounts: list[AmountMention] = field(default_factory=list)
+    refers_back: bool = False
+    binding: bool | None = None
+    hint: str | None = None  # for a sentence that only refers back: the kind of deal it names
+    each: bool = False  # one buyer's contract, split from a list of several
+    verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
+
+    @property
+    def money(self) -> list[tuple[str, float]]:
+        return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
+
+
+def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
+    """An "investment" by a public body with no equity words is funding: "the department invests
+    $1 billion" is a grant, not a stake."""
+    return not _EQUITY.search(text) and any(n in public_bodies for n in names)
+
+
+def _instrument(cue: DealCue, window: str, before: str) -> str:
+    """The deal type a cue names once its own words are read: buying a minority stake is an
+    investment, not an acquisition, unless the buyer takes control; a stake taken right after
+    a joint venture is named is the joint venture's terms."""
+    if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout|b\w+ (?:out|back)", cue.text, re.I):
+        if _STAKE.search(window) and not _CONTROL.search(window):
+            return "joint_venture" if _JV_BEFORE.search(before) else "investment"
+    return cue.deal_type
+
+
+def _resolve(types: list[str]) -> list[str]:
+    """The instruments a sentence reports, from its cue types: softer words give way to the
+    instrument they describe (a letter of interest for debt is the letter; a stake taken through
+    a joint venture is the joint venture; "partnership" beside an offtake is the offtake)."""
+    kinds = list(dict.fromkeys(types))
+    if "mou" in kinds:  # "non-binding offtake MOUs": the memorandum is the instrument
+        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition")]
+    if "loi" in kinds:
+        kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
+    if "joint_venture" in kinds:
+        kinds = [k for k in kinds if k not in ("acquisition", "investment", "funding", "partnership")]
+    if "acquisition" in kinds:
+        kinds = [k for k in kinds if k != "investment"]
+    if "offtake" in kinds:
+        kinds = [k for k in kinds if k != "supply_agreement"]
+    hard = [k for k in kinds if k not in _SOFT]
+    if hard:
+        kinds = hard
+    if "framework" in kinds and "partnership" in kinds:
+        kinds.remove("partnership")
+    return kinds
+
+
+def _reporting_end(text: str) -> int:
+    """Where a release's own report ends: its "About" notes, disclaimers and contacts after it
+    describe the company, not the news (only past the first third, so a short piece is whole)."""
+    for m in _TAIL_SECTION.finditer(text):
+        if m.start() > len(text) // 3:
+            return m.start()
+    return len(text)
+
+
+def _party_name(name: str) -> str | None:
+    """A usable party name, or None for what is not a party (an element, a project, the name
+    of the agreement itself); a name run in from the sentence before keeps its last part."""
+    name = _RUN_IN.sub("", name).strip()
+    if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
+        return None
+    return name
+
+
+def _fuller_names(facts: Facts) -> dict[str, str]:
+    """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
+    Monde Graphite"): the short one stands for the only longer company name it begins."""
+    names = [n for o in facts.companies if (n := _party_name(o.name))]
+    out = {}
+    for a in names:
+        longer = [b for b in names if b != a and b.startswith(a + " ")]
+        if len(longer) == 1:
+            out[a] = longer[0]
+    return out
+
+
+def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
+    """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
+    volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
+    before = text[max(sentence.start, a.start - 60):a.start]
+    if a.currency:
+        return not _NOT_TERMS.search(before) and not _COST_AFTER.match(text, a.end, min(sentence.end, a.end + 60))
+    if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
+        return False
+    return not _CAPACITY.search(before)
+
+
+class _Finder:
+    """The deal candidates of one article."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.end = _reporting_end(facts.text)
+        self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
+        self.fuller = _fuller_names(facts)
+        # the article's own company: named most (its short and full names together), and in the
+        # lead (a release's issuer comes first)
+        lead = min(len(facts.text), 600)
+        score: dict[str, int] = {}
+        first: dict[str, int] = {}
+        ticker: dict[str, str | None] = {}
+        for o in facts.companies:
+            name = _party_name(o.name)
+            if not name or not o.spans:
+                continue
+            name = self.fuller.get(name, name)
+            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
+            written = max(facts.text.count(f) for f in {name, _SUFFIX.sub("", name)})
+            score[name] = max(score.get(name, 0) + o.mentions, written)
+            first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
+            ticker[name] = ticker.get(name) or o.ticker
+        ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
+        self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
+        self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
+        self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
+        for c in facts.cues:
+            i = facts.sentence_index(c.start)
+            if i is not None:
+                self.cues[i].append(c)
+
+    def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
+        """The entities a sentence names that can be parties: (first offset, party, company?).
+        A name the scan missed here but found elsewhere is looked up by its written forms; a
+        name inside a longer one is the longer one; a name used as a descriptor ("PowerCo, the
+        Volkswagen Group's battery company") is not a party."""
+        found: dict[str, tuple[int, int, Party, bool]] = {}
+        text = self.facts.text
+        for o in self.facts.orgs:
+            if o.kind not in ("company", "agency", "government"):
+                continue
+            name = _party_name(o.name)
+            name = self.fuller.get(name, name) if name else None
+            if not name or name in found:
+                continue
+            at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
+            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
+            if at:
+                first = min(at)
+                found[name] = (first[0], first[1], Party(name=name, ticker=o.ticker), o.kind == "company")
+        spans = [(a, b) for a, b, _, _ in found.values()]
+        out = []
+        for a, b, party, company in sorted(found.values(), key=lambda x: x[0]):
+            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+                continue  # "LG Energy" inside "LG Energy Solution"
+            self.end_of[party.name] = b
+            out.append((a, party, company))
+        return out
+
+    def _written(self, names: list[str], s: Sentence) -> list[tuple[int, int]]:
+        """Where a sentence writes one of an entity's names, or its name without a legal
+        suffix ("Tesla" for "Tesla Inc")."""
+        forms = {f for n in names for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
+        out = []
+        for f in forms:
+            i = s.text.find(f)
+            if i >= 0 and (i == 0 or not s.text[i - 1].isalnum()) and not s.text[i + len(f):i + len(f) + 1].isalnum():
+                out.append((s.start + i, s.start + i + len(f)))
+        return out
+
+    def parties(self, s: Sentence) -> list[Party]:
+        """The parties a sentence names, companies first, then in order; at most four."""
+        ranked = sorted(self.mentions(s), key=lambda x: (not x[2], x[0]))[:4]
+        return [p for _, p, _ in ranked]
+
+    def candidates(self) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        facts = self.facts
+        for i, s in enumerate(facts.sentences):
+            cues = self.cues[i]
+            if s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") or _ADVISER.search(s.text):
+                continue
+            if not cues:
+                # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
+                ref = _BACKREF.search(s.text)
+                amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                # "the contract would be worth more than $1.5 billion": a sum for a deal already named
+                priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
+                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
+                    hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
+                    out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
+                                          binding_in(s.text), hint))
+                continue
+            prev = facts.sentences[i - 1] if i else None
+            nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
+            window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
+            cues = [c for c in cues if facts.text[c.end:c.end + 2] not in ("'s", "’s")]  # "the loan's reserve"
+            if not cues:
+                continue
+            typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
+            if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
+                typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
+            kinds = _resolve([t for t, _ in typed])
+            mentions = self.mentions(s)
+            names = [p.name for _, p, _ in mentions]
+            if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
+                typed = [("funding" if t == "investment" else t, c) for t, c in typed]
+                kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
+            amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+            money_kinds = [k for k in kinds if k in _MONEY_TYPES]
+            for kind in kinds:
+                strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
+                mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
+                has_money = any(a.currency for a in mine)
+                parties = self._own_parties(kind, kinds, typed, mentions)
+                companies = sum(1 for _, p, c in mentions if c and p in parties)
+                if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
+                    # "the third offtake", "the loan would cover ...": a deal already named
+                    out.append(_Candidate(_REF, [s], [], amounts, True, binding_in(s.text), kind))
+                    continue
+                if kind in _MONEY_TYPES and not has_money and (
+                        not strong or kind == "investment" or len(parties) < 2 or not companies):
+                    continue  # a deal with no sum counts only when named outright between two sides
+                if not strong and not has_money and kind not in _SOFT:
+                    continue
+                ps = self._complete(parties, prev, kind)
+                if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
+                        not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
+                    # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
+                    mine = [a for a in facts.amounts if prev.start <= a.start < prev.end and a.currency
+                            and _term_amount(a, facts.text, prev, kind)]
+                if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
+                    continue  # a company spending on its own plant is capex, not a deal
+                if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
+                    continue
+                back = _BACKREF.search(s.text) is not None
+                # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
+                own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
+                binds = binding_in(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
+                if kind in ("investment", "funding"):
+                    out += [_Candidate(kind, [s], p, a, back, binds)
+                            for p, a in self._each_investor(ps, mine, mentions, s)]
+                else:
+                    split = self._each_buyer(kind, ps, mentions, typed)
+                    verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
+                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1, verb=verb)
+                            for p in split]
+        return out
+
+    def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
+                     mentions: list[tuple[int, Party, bool]]) -> list[Party]:
+        """The parties of one instrument: in a sentence with several, each name goes to the
+        money instrument whose cue stands nearest, and the sentence's subject to all of them (a
+        contract keeps every name: "signed offtakes with A, which will also lend $X")."""
+        if len(kinds) == 1 or not mentions or kind not in _MONEY_TYPES:
+            ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
+            return [p for _, p, _ in ranked]
+        cue_at = [(c.start, t) for t, c in typed if t in kinds]
+        mine = [mentions[0]] + [m for m in mentions[1:]
+                                if min(cue_at, key=lambda x: abs(x[0] - m[0]))[1] == kind]
+        return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
+
+    def _each_buyer(self, kind: str, parties: list[Party], mentions: list[tuple[int, Party, bool]],
+                    typed: list[tuple[str, DealCue]]) -> list[list[Party]]:
+        """Offtakes and supply contracts (plural) with several buyers listed in one breath
+        ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
+        each with the article's company."""
+        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed) or _EACH.search(
+            self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
+        if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
+            return [parties]
+        text = self.facts.text
+        others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
+        run: list[Party] = []
+        best: list[Party] = []
+        for k, (at, p) in enumerate(others):
+            joined = k > 0 and _LIST_GLUE.match(text, self.end_of[others[k - 1][1].name], at) is not None
+            run = [*run, p] if joined else [p]
+            best = run if len(run) > len(best) else best
+        if len(best) < 2:
+            return [parties]
+        return [[self.main, p] for p in best]
+
+    def _each_investor(self, parties: list[Party], amounts: list[AmountMention],
+                       mentions: list[tuple[int, Party, bool]], s: Sentence,
+                       ) -> list[tuple[list[Party], list[AmountMention]]]:
+        """Investors named together each make their own investment: "each buyer will invest
+        $25 million" is one stake per buyer, and "GM committed $125 million, while Panasonic
+        said it could invest $150 million" gives each its own sum (the investor named last
+        before a sum)."""
+        main = self.main
+        if main is None:
+            return [(parties, amounts)]
+        investors = [p for p in parties if p.name != main.name]
+        if len(investors) < 2:
+            return [(parties, amounts)]
+        if _EACH.search(s.text):
+            return [([p, main], amounts) for p in investors]
+        named = [(at, p) for at, p, _ in mentions if p in investors]
+        own: dict[str, list[AmountMention]] = {}
+        for a in amounts:
+            before = [p for at, p in named if at < a.start]
+            if before:
+                own.setdefault(before[-1].name, []).append(a)
+        if len(own) < 2:
+            return [(parties, amounts)]
+        return [([p, main], own[p.name]) for p in investors if p.name in own]
+
+    def _amounts_for(self, kind: str, kinds: list[str], money_kinds: list[str],
+                     typed: list[tuple[str, DealCue]], amounts: list[AmountMention],
+                     s: Sentence) -> list[AmountMention]:
+        """The sums and volumes of the sentence that belong to this instrument: each goes to the
+        nearest instrument that can hold it (money to a money deal when the sentence has one)."""
+        text = self.facts.text
+        mine = []
+        for a in amounts:
+            if not _term_amount(a, text, s, kind):
+                continue
+            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in _VOLUME_TYPES]
+            if kind not in holders:
+                continue
+            if len(holders) > 1:
+                near = min(((abs(c.start - a.start), t) for t, c in typed if t in holders), default=(0, kind))
+                if near[1] != kind:
+                    continue
+            mine.append(a)
+        return mine
+
+    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str) -> list[Party]:
+        """A deal has two sides: when the sentence names one, the other is the article's company
+        ("secured a $620 million loan"); when it names none, those of the sentence before
+        ("Each buyer will invest ...")."""
+        parties = list(parties)
+        names = {p.name for p in parties}
+        companies = {o.name for o in self.facts.companies}
+        if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
+            i = self.facts.sentence_index(prev.start)
+            for j in range(i, max(-1, i - 3), -1) if i is not None else ():
+                parties = self.parties(self.facts.sentences[j])[:3]
+                if parties:
+                    break
+            names = {p.name for p in parties}
+        if self.main is not None and self.main.name not in names and (
+                len(parties) < 2 or not any(p.name in companies for p in parties)):
+            parties.insert(0, self.main)
+        return parties
+
+
+def _close(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
+    """Two lists of sums share one within rounding ("$2.3 bln" and "US$2.26 billion")."""
+    return any(ca == cb and abs(x - y) <= ROUNDING * max(x, y) for ca, x in a for cb, y in b)
+
+
+# an instrument that a sum of money is raised through: the sum named again is the same deal
+_ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
+            "joint_venture": {"acquisition", "investment", "funding"}}
+
+
+def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
+    """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
+    no sums that disagree; a sum raised through a letter or a joint venture named again; an
+    offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
+    names, dnames = {p.name for p in c.parties}, {p.name for p in d.parties}
+    shared = names & dnames
+    if d.deal_type != c.deal_type:
+        if {d.deal_type, c.deal_type} == _SALES:
+            return len(shared) >= 2
+        if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
+            return bool(shared) and _close(d.money, c.money)
+        return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
+    if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
+        return False  # another investor on each side: two stakes, even of one size
+    if d.money and c.money:
+        # a joint venture's or a contract's several sums are its terms; an investor's tranches
+        # in one company are one investment; two loans or purchases are told apart by their sums
+        if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
+            return True
+        if d.deal_type == "investment" and names == dnames and len(names) >= 2:
+            return True
+        return _close(d.money, c.money)
+    if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
+        return True
+    # one side named alone folds into a deal that names it, but never swallows the deals that
+    # name it with someone else (a company's offtakes with several buyers)
+    if (c.each or d.each) and len(names) >= 2 and len(dnames) >= 2:
+        return names == dnames  # a contract with one of several buyers is not their summary
+    return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
+
+
+def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
+    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
+    word and its sums go to the latest deal it names a party of (or the latest deal)."""
+    names = {p.name for p in ref.parties}
+    named = [d for d in reversed(deals) if not names or names & {p.name for p in d.parties}]
+    named.sort(key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
+    # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
+    volumes = any(a.currency is None for a in ref.amounts)
+    fits = [d for d in named if ((d.deal_type in _SALES) == volumes if ref.amounts
+                                 else d.deal_type not in _MONEY_TYPES)]
+    if not (fits or named):
+        return
+    home = (fits or named)[0]
+    home.sentences.append(ref.sentences[0])
+    home.binding = home.binding if home.binding is not None else ref.binding
+    home.amounts += [a for a in ref.amounts if _term_amount(a, text, ref.sentences[0], home.deal_type)
+                     and a.text not in {b.text for b in home.amounts}]
+
+
+def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
+    """One deal per instrument: every report of it in the article folded into one."""
+    deals: list[_Candidate] = []
+    votes: dict[int, list[str]] = {}
+    for c in cands:
+        if c.deal_type == _REF:
+            _attach(deals, c, text)
+            continue
+        home = next((d for d in deals if _same(d, c, companies)), None)
+        if home is None:
+            deals.append(c)
+            votes[id(c)] = [] if c.verb else [c.deal_type]
+            continue
+        votes[id(home)] += [] if c.verb else [c.deal_type]
+        if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
+            home.deal_type = c.deal_type
+        home.sentences += c.sentences
+        home.binding = home.binding if home.binding is not None else c.binding
+        home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
+        home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
+    for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
+        names = {p.name for p in d.parties}
+        fuller = next((e for e in deals if e is not d and e.deal_type == d.deal_type and names < {
+            p.name for p in e.parties} and not d.money), None)
+        if len(names) == 1 and fuller is not None:
+            fuller.sentences += d.sentences
+            votes[id(fuller)] += votes[id(d)]
+            deals.remove(d)
+    for d in list(deals):  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
+        names = {p.name for p in d.parties}
+        own = [e for e in deals if e is not d and e.deal_type in _SALES and {p.name for p in e.parties} < names]
+        if d.deal_type in _SALES and len(names) >= 3 and len(own) >= 2 and \
+                names <= {p.name for e in own for p in e.parties}:
+            for e in own:
+                e.sentences += d.sentences
+            deals.remove(d)
+    for d in deals:  # an offtake some sentences call a supply contract: the word used most
+        said = [t for t in votes[id(d)] if t in _SALES]
+        if d.deal_type in _SALES and said:
+            d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
+    # a partnership with no terms of its own, between the sides of a more specific deal, is that
+    # deal in softer words
+    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
+
+    def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
+        names = {p.name for p in d.parties}
+        return any(names <= other or len(names & other) >= 2 for other in specific)
+    return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
+
+
+def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
+    start, end = s.start, s.end
+    if end - start > limit:
+        cut = facts.text.rfind(" ", start, start + limit)
+        end = cut if cut > start else start + limit
+    return Evidence(quote=facts.text[start:end].strip(), start=start, end=end, verified=True)
+
+
+def _precise(amounts: Iterable[AmountMention]) -> list[AmountMention]:
+    """One sum as each outlet rounds it ("$2.3 bln" in the headline, "US$2.26 billion" in the
+    body) is kept once, as written most precisely."""
+    amounts = list(amounts)
+
+    def digits(a: AmountMention) -> int:
+        return sum(ch.isdigit() for ch in a.text)
+    def finer(b: AmountMention, a: AmountMention) -> bool:
+        return b is not a and b.currency == a.currency and bool(a.value and b.value) and abs(
+            (a.value or 0) - (b.value or 0)) <= ROUNDING * max(a.value or 0, b.value or 0) and (
+            digits(b), b.value or 0) > (digits(a), a.value or 0)
+    return [a for a in amounts if not (a.currency and any(finer(b, a) for b in amounts))]
+
+
+def find_deals(facts: Facts) -> list[DealSummary]:
+    """The deals of an article as ``DealSummary`` items, each resting on its sentences."""
+    from .offline import _projects  # the project finder belongs to the brief's other parts
+
+    finder = _Finder(facts)
+    deals: list[DealSummary] = []
+    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
+    names_at = [sp for o in facts.orgs for sp in o.spans]
+    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
+        sentences = c.sentences
+        binding = c.binding
+        dates = [d for d in facts.dates if any(s.start <= d.start < s.end for s in sentences)]
+        announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
+        places = list(dict.fromkeys(
+            loc for loc, a, _ in facts.locations if any(s.start <= a < s.end for s in sentences)))
+        commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
+            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)
+            and not any(a <= e.start < b for a, b in names_at)))
+        deals.append(DealSummary(
+            title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
+            deal_type=c.deal_type,  # type: ignore[arg-type]
+            binding=binding,
+            status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
+            parties=c.parties[:5],
+            commodities=commodities,
+            locations=places,
+            projects=_projects(facts, sentences),
+            amounts=[Amount(text=a.text, value=a.value, currency=a.currency, unit=a.unit)
+                     for a in _precise({a.text: a for a in c.amounts}.values())],
+            announced_on=announced,
+            evidence=[_evidence(facts, s) for s in sentences[:2]],
+        ))
+    return deals

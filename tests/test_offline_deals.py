@@ -1,0 +1,113 @@
+"""The offline backend's deals: one per instrument, typed by its own words, with their sums."""
+
+from __future__ import annotations
+
+from mineralbrief.backends.offline_deals import find_deals
+from mineralbrief.domain.deals import binding_in, split_sentences
+from mineralbrief.domain.facts import extract_facts
+from mineralbrief.domain.numbers import find_amounts
+
+LEAD = "TORONTO, March 3, 2025 -- Northway Graphite Inc. (TSX: NWG) announced a new agreement today. "
+
+
+def _deals(text: str) -> list[tuple[str, set[str], list[str]]]:
+    return [(d.deal_type, {p.name for p in d.parties}, [a.text for a in d.amounts])
+            for d in find_deals(extract_facts(text))]
+
+
+def test_two_instruments_in_one_sentence_are_two_deals_each_with_its_own_sum():
+    text = LEAD + ("Northway Graphite Inc. signed an offtake agreement for 20,000 tonnes per year with "
+                   "Borealis Motors Corp., which will also make a US$40 million equity investment in Northway.")
+    deals = _deals(text)
+    kinds = {k: amounts for k, _, amounts in deals}
+    assert set(kinds) == {"offtake", "investment"}
+    assert kinds["investment"] == ["US$40 million"] and kinds["offtake"] == ["20,000 tonnes"]
+
+
+def test_a_minority_stake_is_an_investment_and_full_ownership_an_acquisition():
+    stake = LEAD + "Borealis Motors Corp. will acquire a 19.9% stake in Northway Graphite Inc. for US$30 million."
+    control = LEAD + ("Borealis Motors Corp. will acquire Northway Graphite Inc. for US$300 million, "
+                      "taking full ownership of the company.")
+    assert [k for k, _, _ in _deals(stake)] == ["investment"]
+    assert [k for k, _, _ in _deals(control)] == ["acquisition"]
+
+
+def test_plural_offtakes_with_listed_buyers_are_one_per_buyer_a_single_one_stays_one():
+    plural = LEAD + ("Northway Graphite Inc. has signed binding offtake agreements with Borealis Motors Corp. "
+                     "and Kestrel Batteries Ltd. for its anode material.")
+    single = plural.replace("binding offtake agreements", "a binding offtake agreement")
+    assert sorted(len(p) for _, p, _ in _deals(plural)) == [2, 2]
+    assert len(_deals(single)) == 1
+
+
+def test_a_capacity_and_a_build_cost_are_not_deal_amounts():
+    text = LEAD + ("Northway Graphite Inc. signed a supply agreement with Borealis Motors Corp. for a plant "
+                   "with capacity of 50,000 tonnes a year that the company estimates will cost US$500 million.")
+    deals = _deals(text)
+    assert [k for k, _, _ in deals] == ["supply_agreement"] and deals[0][2] == []
+
+
+def test_a_sentence_after_the_deal_says_whether_it_binds():
+    text = LEAD + ("Northway Graphite Inc. received a letter of interest from Export Development Canada for up to "
+                   "US$100 million of debt. The letter is not a commitment, and further due diligence is needed.")
+    deals = find_deals(extract_facts(text))
+    assert [d.deal_type for d in deals] == ["loi"] and deals[0].binding is False
+    assert binding_in("a definitive agreement was signed") is None
+
+
+def test_hard_wrapped_lines_are_joined_into_sentences():
+    body = ("The federal government has conditionally approved the first two loans\n"
+            "under its new critical minerals facility, worth a large sum in\n"
+            "total. Both are administered by the export credit agency on the\n"
+            "government's national interest account, which means the state\n"
+            "carries the risk and keeps the returns of the whole programme.\n")
+    sentences = [s.text for s in split_sentences(body * 2)]
+    assert sentences[0].startswith("The federal government") and sentences[0].endswith("in\ntotal.")
+    # a text that is not hard-wrapped keeps each line apart
+    short = "Heading one\nAnother heading line\nThird line\nFourth line\n"
+    assert len(split_sentences(short)) == 4
+
+
+def test_wire_multipliers_and_kilotons_are_read():
+    assert find_amounts("a $2.3 bln loan")[0].value == 2.3e9
+    assert find_amounts("$755 mln")[0].value == 755e6
+    q = find_amounts("45 kilotons of manganese sulfate")[0]
+    assert (q.value, q.unit) == (45.0, "kt")
+
+
+def test_investors_named_together_each_get_their_own_stake():
+    text = LEAD + ("Borealis Motors Corp. committed US$40 million to Northway Graphite Inc., while Kestrel "
+                   "Batteries Ltd. said it would invest US$60 million in Northway Graphite Inc.")
+    stakes = sorted((sorted(p), a) for k, p, a in _deals(text) if k == "investment")
+    assert [a for _, a in stakes] == [["US$40 million"], ["US$60 million"]] or \
+        [a for _, a in stakes] == [["US$60 million"], ["US$40 million"]]
+    assert all("Northway Graphite Inc." in p for p, _ in stakes)
+
+
+def test_the_terms_of_the_agreement_bind_the_contract_not_the_loan_beside_it():
+    text = LEAD + ("Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp., which will "
+                   "also lend it US$50 million. Under the binding agreement, Northway Graphite Inc. will deliver "
+                   "graphite to Borealis Motors Corp. for five years.")
+    deals = {d.deal_type: d for d in find_deals(extract_facts(text))}
+    assert deals["offtake"].binding is True and deals["funding"].binding is None
+
+
+def test_partners_investing_together_in_a_project_form_a_joint_venture():
+    text = LEAD + ("Northway Graphite Inc., Borealis Motors Corp. and Kestrel Batteries Ltd. signed an agreement "
+                   "under which all three companies will make equity investments in the Tern Lake project.")
+    assert [k for k, _, _ in _deals(text)] == ["joint_venture"]
+
+
+def test_deal_words_and_sums_of_spanish_and_french_outlets_are_read():
+    es = ("Northway Graphite Inc. cerró un préstamo de 2.260 millones de dólares otorgado por el "
+          "Departamento de Energía de Estados Unidos para su planta.")
+    fr = "Borealis Motors Corp. et Northway Graphite Inc. créent une coentreprise pour exploiter la mine."
+    assert ("funding", ["2.260 millones de dólares"]) in [(k, a) for k, _, a in _deals(LEAD + es)]
+    assert "joint_venture" in [k for k, _, _ in _deals(LEAD + fr)]
+    assert find_amounts("37,5 millions US")[0].value == 37.5e6
+
+
+def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
+    text = LEAD + "Andes Copper Corp. signed an offtake agreement with Borealis Motors Corp. for lithium concentrate."
+    deals = find_deals(extract_facts(text))
+    assert deals and deals[0].commodities == ["lithium"]
