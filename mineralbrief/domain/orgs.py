@@ -15,7 +15,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .anchored import Starts
-from .gazetteer import find_gazetteer
+from .elements import ELEMENT_NAMES
+from .gazetteer import FORMS, find_gazetteer
 from .lexicon import (
     COUNTRIES,
     LEXICON_FORMS,
@@ -41,20 +42,30 @@ _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
-LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LP"
-                r"|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd)")
+LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LLP|LP"
+                r"|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd|Tbk|S\.p\.A\.|SpA|S\.A\.S\.|K\.K\.|Co\.?)")
+# the legal words written after a comma ("Tesla, Inc.", "Mitsui & Co., Ltd.")
+_COMMA_LEGAL = r"(?:Inc\.?|Ltd\.?|Limited|LLC|LLP|L\.P\.|Corp\.?|S\.A\.|Tbk)"
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
-                   r"Lithium|Graphite|Nickel|Cobalt|Exploration|Minerals Corp)")
+                   r"Lithium|Graphite|Nickel|Cobalt|Exploration|Resource|Holding)")
+# A capitalised name ("&" may join its words: "Mitsui & Co.") ending in company words: an industry
+# word, then any further industry or legal words ("Eurasian Resources Group", "Panasonic Energy Co.,
+# Ltd."), a legal word after a comma ("Tesla, Inc.") or a country in brackets ("Talon Nickel (USA) LLC").
 _COMPANY_RE = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,4}?(?:[A-Z][\w&'.-]*)\s+(?:" + LEGAL_SUFFIX + r"|" + INDUSTRY_SUFFIX + r")"
-    r"(?:\s+" + LEGAL_SUFFIX + r")?)(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
+    r"\b((?:(?:[A-Z][\w&'.-]*|&)\s+){0,4}?(?:[A-Z][\w&'.-]*)(?:,\s+" + _COMMA_LEGAL + r"|\s+" + LEGAL_SUFFIX + r"|\s+"
+    + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\))?\s+" + LEGAL_SUFFIX + r"|,\s+"
+    + _COMMA_LEGAL + r"|\s+" + INDUSTRY_SUFFIX + r")*)"
+    r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
 _POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAME_WHOLE = re.compile(_NAME)
+# a word with a full stop that does not end a sentence: an initial, "U.S.", "Co.", "Inc."
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+                           r"|Nev|Calif|Ariz|Colo|Tenn|Minn|Mich|Wash|Tex|Ont|Que|Sask)\.|" + LEGAL_SUFFIX)
 # Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
@@ -98,6 +109,51 @@ _COMPANY_WORD_END = re.compile(r"\b(?:" + LEGAL_SUFFIX + "|" + INDUSTRY_SUFFIX +
 _EXCHANGE = re.compile(EXCHANGES)
 
 
+# Words that describe rather than name: a phrase made only of these and the words above ("Battery
+# Metals", "Critical Raw Materials", "North American Lithium") is no company without a legal word.
+_DESCRIPTIVE = ELEMENT_NAMES | frozenset("""
+battery batteries minor raw base precious responsible sustainable clean green nuclear advanced
+technology technologies tech vehicle vehicles manufacturing production development industrial
+industry north south east west northern southern eastern central world future market markets
+commodity commodities mineral metal ore ores chemical chemicals electric power solar magnetic
+investment finance financial trade trading security defense defence government public private
+state united states general rare-earth lithium-ion high-purity americas africa african europe
+european asia asian pacific canadian chilean chinese indonesian japanese korean mining-related
+""".split())
+# The last word of a name that makes it a public body, not a company.
+_AGENCY_HEADS = frozenset("""
+Office Commission Agency Administration Authority Bureau Department Ministry Council Board
+Service Institute Survey Directorate Secretariat Comisión Ministerio Oficina Departamento
+Ministère Commissariat Agence
+""".split())
+# The last word of a name that makes it a thing (a project, a contract, a law), not a company.
+_THING_HEADS = frozenset("""
+Project Projects Deposit Prospect Plant Facility Refinery Program Programme Act Law Agreement
+Agreements Letter Memorandum Understanding Interest Intent Loan Leach Initiative Framework
+Strategy Plan Policy Index Exchange Platform Partnership Alliance Accelerator Order Rule Guidance
+Report Review Conference Summit Week Award Zone Corridor Hub Mill Smelter Campus University
+Laboratory Standard Assurance Process Technology Route Circuit
+""".split())
+# lower-case words that, right after a name and its acronym, make the name a thing's:
+# "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
+_THING_NEXT = frozenset(w.lower() for w in _THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
+# capitalised words that may follow a company's name without extending it
+_AFTER_NAME = frozenset("""
+Chief CEO CFO COO Chairman Chairwoman Chair President Managing Executive Director Founder
+Co-founder Senior Vice Head General Inc Inc. Ltd Ltd. Limited Corp Corp. LLC Group Holdings
+""".split())
+# Words that open a company's name in French, Spanish, Portuguese and Indonesian ("PT Vale
+# Indonesia Tbk", "Sociedad Química y Minera de Chile", "Société pour le Traitement du Terril")
+_LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
+_PREFIX_RE = re.compile(
+    r"(?<![" + _LATIN + r"0-9])((?:PT|Minera|Sociedad|Compañía|Compania|Empresa|Corporación|Corporacion|Société|"
+    r"Societe|Entreprise|Compagnie|Companhia|Mineração|Mineradora|Grupo|Groupe)"
+    r"(?:(?:\s+(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*\s+[A-Z][" + _LATIN + r"'-]*){1,7}"
+    r"(?:\s+(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
+)
+_PREFIX_WORDS = ("PT", "Minera", "Sociedad", "Compa", "Empresa", "Corporaci", "Soci", "Entreprise", "Compagnie",
+                 "Minera", "Grupo", "Groupe")
+
 _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
     w.lower() for name in COUNTRIES for w in [name])
 
@@ -123,13 +179,18 @@ class Org:
 
 def _clean_name(raw: str) -> str:
     words = raw.strip(" ,;:-–").split()
+    # a full stop ends a sentence, not a name: "Idaho. The Company" -> "The Company"
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].endswith(".") and not _ABBREVIATION.fullmatch(words[i]):
+            words = words[i + 1:]
+            break
     # drop what precedes a possessive or a "-based" qualifier: "DOE's National ..." -> "National ..."
     for i in range(len(words) - 1, -1, -1):
         if _POSSESSIVE_WORD.search(words[i]) and i < len(words) - 1:
             words = words[i + 1:]
             break
     while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
-                     or _LEGAL_RE.fullmatch(words[0])):
+                     or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&"):
         words = words[1:]
     name = " ".join(words).strip(" ,;:-–")
     return _POSSESSIVE_END.sub("", name)
@@ -137,20 +198,53 @@ def _clean_name(raw: str) -> str:
 
 def _generic(word: str) -> bool:
     w = word.lower().strip(".,")
-    if w in _NOT_COMPANY_WORDS or _LEGAL_RE.fullmatch(word):
+    if w in _NOT_COMPANY_WORDS or w in _DESCRIPTIVE or _LEGAL_RE.fullmatch(word):
         return True
     parts = [p for p in w.split("-") if p]
     return bool(parts) and all(p in _PLACE_WORDS for p in parts)
 
 
 def _plausible_company(name: str) -> bool:
+    """A name that could be a company's: not a thing's or a body's, and not only descriptive words
+    unless a legal word ends it after two others ("National Mining Company")."""
     words = name.split()
-    if not words or len(words) > 7:
+    if not words or len(words) > 7 or words[-1].strip(".,") in _THING_HEADS | _AGENCY_HEADS:
         return False
     if any(w.lower().strip(".,") in {"framework", "initiative", "program", "act", "order",
                                        "agreement", "accelerator", "department", "ministry"} for w in words):
         return False
-    return any(not _generic(w) for w in words)
+    if any(not _generic(w) for w in words):
+        return True
+    named = [w for w in words if not _LEGAL_RE.fullmatch(w.strip(","))]
+    return len(named) >= 2 and len(named) < len(words) and named[0] not in _SENTENCE_STARTERS
+
+
+def _stands_alone(scan: _Scan, name: str) -> bool:
+    """True when the article writes ``name`` once at least, outside a headline, not run into a
+    further capitalised word: "LG Energy" only ever before "Solution", "Critical Raw Materials"
+    only before "Act" or "Board" are pieces of longer names."""
+    text = scan.text
+    for i in scan.mentions.starts(name):
+        j = i + len(name)
+        if scan.title_line(i):
+            continue
+        k = j
+        while k < len(text) and text[k] == " ":
+            k += 1
+        if k == j or k == len(text) or not text[k].isupper():
+            return True
+        e = k
+        while e < len(text) and not text[e].isspace():
+            e += 1
+        if text[k:e].strip(",.;:") in _AFTER_NAME:
+            return True
+    return False
+
+
+def _head_kind(name: str) -> str | None:
+    """"agency" or "thing" when the last word of ``name`` makes it a public body or a thing."""
+    last = name.split()[-1] if name.split() else ""
+    return "agency" if last in _AGENCY_HEADS else "thing" if last in _THING_HEADS else None
 
 
 class _Scan:
@@ -282,6 +376,8 @@ def find_orgs(text: str) -> list[Org]:
     Returns:
         One ``Org`` per entity, with every span where a name or alias of it occurs.
     """
+    if "*" in text:  # Markdown emphasis ("**Nouveau Monde Graphite** (TSXV: NOU)"): spaces, offsets kept
+        text = text.replace("*", " ")
     reg, scan = _Registry(), _Scan(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     starts = Starts(text)
@@ -299,11 +395,17 @@ def find_orgs(text: str) -> list[Org]:
         if org.ticker is None:
             ex = re.sub(r"\s+", " ", m.group("ex"))
             org.ticker = f"{ex}: {m.group('sym')}"
-    # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE)
+    # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
+    for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
+        name = m.group(1)
+        if len(name.split()) >= 2 and reg.find(name) is None and _head_kind(name) is None:
+            reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
+    # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
+    #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
     for m in _PAREN_RE.finditer(text):
         inner = m.group(1).strip()
         defined = _DEFINED_RE.match(m.group(0))
-        alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) else None)
+        alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) or inner in FORMS else None)
         if alias is None or _EXCHANGE.fullmatch(alias):
             continue
         before = _name_before(text, m.start())
@@ -314,9 +416,16 @@ def find_orgs(text: str) -> list[Org]:
             continue
         known = reg.find(name) or _lexicon_org(reg, name)
         if known is None:
+            head = _head_kind(name)
+            if head == "thing" or _names_a_thing(text, start, m.end(), name):
+                continue
             fits = _initials_fit(alias, name)
+            if head == "agency":
+                if fits or defined:
+                    reg.alias(reg.add(name, "agency", (start, start + len(name)), "defined"), alias)
+                continue
             companyish = _plausible_company(name) or bool(_COMPANY_WORD_END.search(name))
-            if not (companyish and (fits or defined)):
+            if not (companyish and (fits or defined or alias in FORMS)):
                 continue
             known = reg.add(name, "company", (start, start + len(name)), "defined")
         reg.alias(known, alias)
@@ -330,6 +439,8 @@ def find_orgs(text: str) -> list[Org]:
         name, start = picked
         existing = reg.find(name)
         if existing is not None and existing.kind != "company":
+            continue
+        if existing is None and not _LEGAL_END.search(name) and not _stands_alone(scan, name):
             continue
         reg.add(name, "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
@@ -481,6 +592,15 @@ def _best_tail(reg: _Registry, scan: _Scan, phrase: str, near: int, limit: int) 
         k = bisect_left(later, near)
         pos = later[k] if k < len(later) else -1
     return (name, pos) if pos >= 0 else None
+
+
+def _names_a_thing(text: str, start: int, after: int, name: str) -> bool:
+    """True when a bracketed short name belongs to a thing: "the" opens a name with no company
+    word, or a thing's word follows the brackets ("the ... (ATVM) loan program")."""
+    if not _COMPANY_WORD_END.search(name) and text[max(0, start - 4):start].lower() == "the ":
+        return True
+    nxt = re.match(r"\s*([A-Za-z]+)", text[after:after + 20])
+    return nxt is not None and nxt.group(1).lower() in _THING_NEXT
 
 
 def _initials_fit(alias: str, name: str) -> bool:
