@@ -29,17 +29,22 @@ from .mentions import Mentions
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
-    r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|SGX|KRX|TSE|B3|BMV|Frankfurt|NYSEAMERICAN"
+    r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|HKG|SEHK|SGX|KRX|KOSDAQ|KOSPI|TSE|TYO|B3|BMV|Frankfurt|"
+    r"NYSEAMERICAN|Euronext(?: Paris| Brussels| Amsterdam)?|EPA|IDX|SHA|SHE|SSE|SZSE|BSE|NSE|WSE|OMX|STO|OSE|BVL|BCS"
 )
 _TICKER_RE = re.compile(
-    r"(?P<ex>\b(?:" + EXCHANGES + r"))\s*(?::|,|–|-|—)?\s*(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?)"
+    r"(?P<ex>\b(?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\b\s*(?::|,|–|-|—)?\s*"
+    r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6}(?![\d,.]\d))"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
 # the first words of the exchanges above, where a ticker match starts
 _EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE", "AIM", "FSE", "FRA", "ETR",
-                   "XETRA", "JSE", "NZX", "HKEX", "SGX", "KRX", "TSE", "B3", "BMV", "Frankfurt")
+                   "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "SGX", "KRX", "KOS", "TSE", "TYO", "B3", "BMV",
+                   "Frankfurt", "Euronext", "EPA", "IDX", "SHA", "SHE", "SSE", "SZSE", "BSE", "NSE", "WSE", "OMX",
+                   "STO", "OSE", "BVL", "BCS")
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
-_NAME = r"[A-Z][\w&'.-]*(?:\s+(?:of|and|&|de|du|la|for|the|[A-Z0-9][\w&'.-]*))*"
+_NAME = (r"[A-Z][\w&'.-]*,?(?:\s+(?:of|and|&|de|del|des|du|la|le|y|e|et|pour|da|do|dos|for|the"
+         r"|[A-Z0-9][\w&'.-]*,?))*")
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
 LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LLP|LP"
@@ -64,8 +69,8 @@ _POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAME_WHOLE = re.compile(_NAME)
 # a word with a full stop that does not end a sentence: an initial, "U.S.", "Co.", "Inc."
-_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-                           r"|Nev|Calif|Ariz|Colo|Tenn|Minn|Mich|Wash|Tex|Ont|Que|Sask)\.|" + LEGAL_SUFFIX)
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct"
+                           r"|Nov|Dec|Nev|Calif|Ariz|Colo|Tenn|Minn|Mich|Wash|Tex|Ont|Que|Sask)\.|" + LEGAL_SUFFIX)
 # Capitalised words that start sentences or name things that are not companies.
 _NOT_COMPANY_WORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "under", "both", "with", "and", "for", "in", "on",
@@ -117,8 +122,8 @@ technology technologies tech vehicle vehicles manufacturing production developme
 industry north south east west northern southern eastern central world future market markets
 commodity commodities mineral metal ore ores chemical chemicals electric power solar magnetic
 investment finance financial trade trading security defense defence government public private
-state united states general rare-earth lithium-ion high-purity americas africa african europe
-european asia asian pacific canadian chilean chinese indonesian japanese korean mining-related
+state united states general rare-earth lithium-ion high-purity african
+european asian pacific canadian chilean chinese indonesian japanese korean
 """.split())
 # The last word of a name that makes it a public body, not a company.
 _AGENCY_HEADS = frozenset("""
@@ -314,7 +319,9 @@ class _Registry:
         self.by_key[key] = org
 
 
-_CONNECTORS = frozenset({"of", "and", "&", "de", "du", "la", "for", "the"})
+_CONNECTORS = frozenset({"of", "and", "&", "de", "del", "des", "du", "la", "le", "y", "e", "et", "pour", "da", "do",
+                         "dos", "for", "the"})
+_TOKEN = re.compile(r"[\w&'’.-]+,?")
 _LOOK_BACK = 160  # a name, with the parentheticals after it, ends within this many characters
 
 
@@ -345,6 +352,8 @@ def _name_before(text: str, pos: int) -> tuple[str, int] | None:
         words = words[1:]
     taken = 0  # how many words, from the last, belong to the name
     for token in reversed(words):
+        if not _TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
+            break
         if token[0].isupper() or token[0].isdigit() and taken or token in _CONNECTORS and taken:
             taken += 1
         else:
@@ -385,15 +394,18 @@ def find_orgs(text: str) -> list[Org]:
     for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
         tickers.append((m.start(), m.end()))
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
+        if paren_start < 0 and text[max(0, m.start() - 3):m.start()].rstrip()[-1:] in (",", ";", "/"):
+            continue  # a second listing in one bracket: "(ASX: NVX, NASDAQ: NVX)"
         before = _name_before(text, paren_start if paren_start >= 0 else m.start())
         if before is None:
             continue
         name, start = before
-        if not _plausible_company(name) or len(m.group("sym")) < 2:
+        sym = m.group("sym")  # one letter only in brackets ("(NYSE: F)"), where it cannot be a word
+        if not _plausible_company(name) or len(sym) < 2 and text[m.end():m.end() + 1] not in (")", ";"):
             continue
         org = reg.add(name, "company", (start, start + len(name)), "ticker")
         if org.ticker is None:
-            ex = re.sub(r"\s+", " ", m.group("ex"))
+            ex = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group("ex")))
             org.ticker = f"{ex}: {m.group('sym')}"
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
     for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
