@@ -56,11 +56,12 @@ INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|R
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Resource|Holding)")
 # A capitalised name ("&" may join its words: "Mitsui & Co.") ending in company words: an industry
 # word, then any further industry or legal words ("Eurasian Resources Group", "Panasonic Energy Co.,
-# Ltd."), a legal word after a comma ("Tesla, Inc.") or a country in brackets ("Talon Nickel (USA) LLC").
+# Ltd."), a legal word after a comma ("Tesla, Inc."), after a place ("Perpetua Resources Idaho, Inc.") or
+# after a country in brackets ("Talon Nickel (USA) LLC").
 _COMPANY_RE = re.compile(
     r"\b((?:(?:[A-Z][\w&'.-]*|&)\s+){0,4}?(?:[A-Z][\w&'.-]*)(?:,\s+" + _COMMA_LEGAL + r"|\s+" + LEGAL_SUFFIX + r"|\s+"
-    + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\))?\s+" + LEGAL_SUFFIX + r"|,\s+"
-    + _COMMA_LEGAL + r"|\s+" + INDUSTRY_SUFFIX + r")*)"
+    + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?(?:\s+" + LEGAL_SUFFIX
+    + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
     r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # compiled once: these run per word of every candidate name
@@ -93,12 +94,33 @@ _SENTENCE_STARTERS = frozenset({
     "Leveraging", "Signed", "Shares", "Read", "About", "Today", "Meanwhile", "However", "Also",
 })
 
+_ROLES = (r"maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|carmaker|"
+          r"manufacturer|recycler|explorer|subsidiary|investor|trader|trading house|conglomerate|smelter|"
+          r"wealth fund|unit|affiliate|arm|giant|company|venture|partner")
+# "magnet maker Vulcan Elements", "trading house Hanwa", "Singapore-based Rigqueza International"
 _ROLE_RE = re.compile(
-    r"\b(?:maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|"
-    r"manufacturer|recycler|explorer|subsidiary|investor)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
+    r"\b(?:(?:" + _ROLES + r")|[A-Z][\w.]*-based)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
 )
 _ROLE_WORDS = ("maker", "producer", "miner", "developer", "start", "firm", "processor", "refiner", "supplier",
-               "automaker", "manufacturer", "recycler", "explorer", "subsidiary", "investor")
+               "automaker", "carmaker", "manufacturer", "recycler", "explorer", "subsidiary", "investor", "trader",
+               "house", "conglomerate", "smelter", "fund", "unit", "affiliate", "arm", "giant", "company",
+               "venture", "partner", "-based")
+# "Brunp, the recycling arm of CATL": a name, then what it is (the name is found back from the comma)
+_APPOSITION_RE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r")(?=\s*[,.;)]|\s+(?:of|in|based|that|which|"
+    r"whose|owned|controlled|listed|backed)\b)")
+# "South Korea's LG", "Germany's BASF": a country's organisation, by its initials
+_COUNTRYS_RE = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
+    + r")['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and|is|are|was|were|has|have|had|will|would|said|says|"
+    r"signed|agreed|plans|to|which)\b)"
+)
+_ACRONYM_SAID_RE = re.compile(r"\b([A-Z][A-Z0-9&]{2,7})\s+(?:said|says|announced|announces|agreed|expects|plans)\b")
+# capitalised words a single-word name after a role cue cannot be
+_NOT_A_NAME = frozenset("""
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December The A An This That It Its In On At For And But Inc Ltd
+""".split())
 _SAID_RE = re.compile(
     r"((?:[A-Z][\w&'.-]*\s+){1,3}[A-Z][\w&'.-]*)\s+(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
@@ -354,6 +376,8 @@ def _name_before(text: str, pos: int) -> tuple[str, int] | None:
     for token in reversed(words):
         if not _TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
             break
+        if token.endswith(",") and taken and not _LEGAL_RE.fullmatch(words[len(words) - taken].strip(",")):
+            break  # "Panasonic Energy, Stellantis": a list, not one name ("Tesla, Inc." is one)
         if token[0].isupper() or token[0].isdigit() and taken or token in _CONNECTORS and taken:
             taken += 1
         else:
@@ -442,11 +466,17 @@ def find_orgs(text: str) -> list[Org]:
             known = reg.add(name, "company", (start, start + len(name)), "defined")
         reg.alias(known, alias)
     # 3. legal suffixes and industry words: "Iluka Resources", "Appian Capital"
-    for m in _COMPANY_RE.finditer(text):
+    pos = 0
+    while (m := _COMPANY_RE.search(text, pos)) is not None:
+        # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
+        # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
+        last = m.start(1) + max(m.group(1).rfind(" "), m.group(1).rfind("\n")) + 1
+        pos = m.end()
         if re.match(r"\s+with\b", text[m.end():m.end() + 6]):  # "RareX Partners with ..." is a verb
             continue
         picked = _best_tail(reg, scan, _clean_name(m.group(1)), m.start(1), m.end(1))
         if picked is None:
+            pos = last if last > m.start() else pos
             continue
         name, start = picked
         existing = reg.find(name)
@@ -460,7 +490,9 @@ def find_orgs(text: str) -> list[Org]:
     for rx, need, words in ((_ROLE_RE, 1, _ROLE_WORDS), (_SAID_RE, 2, None)):
         for m in rx.finditer(text) if words is None else starts.finditer(rx, words):
             name = _clean_name(m.group(1))
-            if (not _plausible_company(name) or len(name.split()) < 2 or reg.find(name) is not None
+            single = len(name.split()) < 2  # one word only after a role: "battery cell producer Freyr"
+            if (not _plausible_company(name) or single and (rx is _SAID_RE or not _one_word_name(scan, name))
+                    or reg.find(name) is not None
                     or _TITLE_RE.search(text[max(0, m.start(1) - 40):m.start(1)] + " " + name)):
                 continue
             if scan.mentions.count(name) < need:
@@ -469,6 +501,7 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
+    _add_cued(reg, scan, starts)
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
     _add_gazetteer(reg, text, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
@@ -491,6 +524,44 @@ def find_orgs(text: str) -> list[Org]:
         org.spans.sort()
     _fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
+
+
+def _one_word_name(scan: _Scan, name: str) -> bool:
+    """A single word that can be a name on its own: not a day, a month or a title, not a word
+    the article also writes in lower case, not a place."""
+    word = name.strip(",.")
+    if word in _NOT_A_NAME or word in _AFTER_NAME or word in _AGENCY_HEADS or word in _THING_HEADS:
+        return False
+    low = word.lower()
+    return low == word or not re.search(r"\b" + re.escape(low) + r"\b", scan.text)
+
+
+def _add_cued(reg: _Registry, scan: _Scan, starts: Starts) -> None:
+    """Companies an apposition, a country's possessive or a repeated statement gives away:
+    "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
+    text = scan.text
+    found: list[tuple[str, int]] = []
+    for m in starts.finditer(_APPOSITION_RE, (",",)):
+        before = _name_before(text, m.start())
+        if before is None:
+            continue
+        name, start = before
+        if " and " in name:  # "Stellantis and PowerCo, the battery company of ...": the last one
+            name = name[name.rindex(" and ") + 5:]
+            start = text.find(name, start)
+        if len(name.split()) > 1 or _one_word_name(scan, name):
+            found.append((name, start))
+    for m in starts.finditer(_COUNTRYS_RE, ("'s", "’s"), reach=40):
+        found.append((m.group(1), m.start(1)))
+    for m in starts.finditer(_ACRONYM_SAID_RE, (" said", " says", " announc", " agreed", " expects", " plans"),
+                             reach=9):
+        if scan.mentions.count(m.group(1)) >= 2:
+            found.append((m.group(1), m.start(1)))
+    for name, start in found:
+        if (reg.find(name) is not None or lexicon_entry(name) is not None or not _plausible_company(name)
+                or _TITLE_RE.search(text[max(0, start - 40):start] + " " + name)):
+            continue
+        reg.add(name, "company", (start, start + len(name)), "role")
 
 
 def _add_gazetteer(reg: _Registry, text: str, tickers: list[tuple[int, int]]) -> None:
