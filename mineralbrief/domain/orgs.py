@@ -467,7 +467,8 @@ def find_orgs(text: str) -> list[Org]:
         reg.alias(known, alias)
     # 3. legal suffixes and industry words: "Iluka Resources", "Appian Capital"
     pos = 0
-    while (m := _COMPANY_RE.search(text, pos)) is not None:
+    while (found := _COMPANY_RE.search(text, pos)) is not None:
+        m = found
         # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
         # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
         last = m.start(1) + max(m.group(1).rfind(" "), m.group(1).rfind("\n")) + 1
