@@ -247,19 +247,18 @@ def _plausible_company(name: str) -> bool:
 
 
 def _stands_alone(scan: _Scan, name: str) -> bool:
-    """True when the article writes ``name`` once at least, outside a headline, not run into a
-    further capitalised word: "LG Energy" only ever before "Solution", "Critical Raw Materials"
+    """True when the article writes ``name`` once at least not run into a further capitalised
+    word (a headline's capitals say nothing): "LG Energy" only ever before "Solution", "Critical Raw Materials"
     only before "Act" or "Board" are pieces of longer names."""
     text = scan.text
     for i in scan.mentions.starts(name):
-        j = i + len(name)
-        if scan.title_line(i):
-            continue
-        k = j
+        j = k = i + len(name)
         while k < len(text) and text[k] == " ":
             k += 1
         if k == j or k == len(text) or not text[k].isupper():
             return True
+        if scan.title_line(i):  # in a headline every word has a capital: no sign either way
+            continue
         e = k
         while e < len(text) and not text[e].isspace():
             e += 1
@@ -328,6 +327,19 @@ class _Registry:
             return
         seen.add(span)
         org.spans.append(span)
+
+    def merge(self, into: Org, other: Org) -> None:
+        """Fold ``other`` (another name of the same company) into ``into``."""
+        for written in other.names():
+            if self.by_key.get(name_key(written)) is other:
+                self.by_key[name_key(written)] = into
+            if written not in into.aliases and name_key(written) != name_key(into.name):
+                into.aliases.append(written)
+        for span in other.spans:
+            self.add_span(into, span)
+        into.ticker = into.ticker or other.ticker
+        into.signals |= other.signals
+        other.spans = []
 
     def alias(self, org: Org, alias: str) -> None:
         key = name_key(alias)
@@ -504,7 +516,7 @@ def find_orgs(text: str) -> list[Org]:
             reg.add(name, "company", (start, start + len(name)), "role")
     _add_cued(reg, scan, starts)
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
-    _add_gazetteer(reg, text, tickers)
+    _add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
     for start, end in lexicon_matches(text, scan.mentions):
         written = text[start:end]
@@ -565,12 +577,12 @@ def _add_cued(reg: _Registry, scan: _Scan, starts: Starts) -> None:
         reg.add(name, "company", (start, start + len(name)), "role")
 
 
-def _add_gazetteer(reg: _Registry, text: str, tickers: list[tuple[int, int]]) -> None:
+def _add_gazetteer(reg: _Registry, scan: _Scan, tickers: list[tuple[int, int]]) -> None:
     """Companies of the gazetteer the article writes, each merged with what the scan above found
     under any of its forms. A form inside a name already found ("Hyundai Motor" in "Hyundai Motor
     Company") is part of that name, not a mention of its own, and ties the entry to it: a bare
     "Hyundai" elsewhere is then the same company."""
-    hits = find_gazetteer(text)
+    hits = find_gazetteer(scan.text)
     if tickers:  # a ticker's symbol ("ASX: LKAB") names the listed company before it, not LKAB
         ends = [e for _, e in tickers]
         hits = [h for h in hits if not _within(tickers, ends, h[2], h[3])]
@@ -591,13 +603,26 @@ def _add_gazetteer(reg: _Registry, text: str, tickers: list[tuple[int, int]]) ->
         by_canon.setdefault(canon, []).append((form, start, end))
     for canon, written in by_canon.items():
         forms = list(dict.fromkeys(form for form, _, _ in written))
-        org = owner.get(canon) or next((o for o in map(reg.find, [canon, *forms]) if o is not None), None)
+        known: list[Org] = []
+        for o in map(reg.find, [canon, *forms]):
+            if o is not None and all(o is not k for k in known):
+                known.append(o)
+        org = owner.get(canon) or (known[0] if known else None)
         if org is not None and org.kind != "company":
             continue
         if org is not None:  # found already: a differing form is an alias (step 5 spans it)
             org.signals.add("gazetteer")
+            for other in known:  # "Nouveau Monde" and "Nouveau Monde Graphite", found apart: one
+                if other is not org and other.kind == "company":
+                    reg.merge(org, other)
             for form in forms:
                 reg.alias(org, form)
+            continue
+        # found by the gazetteer alone, a form always run into a further capitalised word names
+        # something longer: "Ultium Platform", "Cummins Range project"
+        written = [w for w in written if _stands_alone(scan, w[0])]
+        forms = [f for f in forms if any(w[0] == f for w in written)]
+        if not forms:
             continue
         name = canon if canon in forms else max(forms, key=len)
         org = reg.add(name, "company", None, "gazetteer")
