@@ -643,6 +643,7 @@ _BY_FIRST: dict[str, list[str]] = {}
 for _form in sorted(FORMS, key=len, reverse=True):
     _first = re.split(r"[\s-]", _form, maxsplit=1)[0]
     _BY_FIRST.setdefault(_first, []).append(_form)
+_STEM_END = re.compile(r"[-']")
 _SENTENCE_END = re.compile(r"(?:[.!?]['\"”’)]?\s+|\n\s*|^\s*)$")
 
 
@@ -662,8 +663,10 @@ def find_gazetteer(text: str) -> list[tuple[str, str, int, int]]:
         word = m.group()
         forms = _BY_FIRST.get(word)
         if forms is None:
-            stem = re.split(r"[-']", word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
-            forms = _BY_FIRST.get(stem) if stem != word else None
+            if "-" not in word and "'" not in word:
+                continue
+            stem = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
+            forms = _BY_FIRST.get(stem)
             if forms is None:
                 continue
         for form in forms:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .anchored import Starts
 from .elements import ELEMENT_NAMES
 from .gazetteer import FORMS, find_gazetteer
 from .lexicon import (
@@ -38,10 +38,13 @@ _TICKER_RE = re.compile(
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
 # the first words of the exchanges above, where a ticker match starts
+# Where a pattern can start, found in one pass of the regex engine (one str.find per word was
+# a pass over the text per word): the first words of the exchanges, the roles, the openers.
 _EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE", "AIM", "FSE", "FRA", "ETR",
                    "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "SGX", "KRX", "KOS", "TSE", "TYO", "B3", "BMV",
                    "Frankfurt", "Euronext", "EPA", "IDX", "SHA", "SHE", "SSE", "SZSE", "BSE", "NSE", "WSE", "OMX",
                    "STO", "OSE", "BVL", "BCS")
+_TICKER_SCAN = re.compile("|".join(sorted(_EXCHANGE_WORDS, key=len, reverse=True)))
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = (r"[A-Z][\w&'.-]*,?(?:\s+(?:of|and|&|de|del|des|du|la|le|y|e|et|pour|da|do|dos|for|the"
          r"|[A-Z0-9][\w&'.-]*,?))*")
@@ -59,9 +62,10 @@ INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|R
 # Ltd."), a legal word after a comma ("Tesla, Inc."), after a place ("Perpetua Resources Idaho, Inc.") or
 # after a country in brackets ("Talon Nickel (USA) LLC").
 _COMPANY_RE = re.compile(
-    r"\b((?:(?:[A-Z][\w&'.-]*|&)\s+){0,4}?(?:[A-Z][\w&'.-]*)(?:,\s+" + _COMMA_LEGAL + r"|\s+" + LEGAL_SUFFIX + r"|\s+"
-    + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?(?:\s+" + LEGAL_SUFFIX
-    + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
+    # (the class first, the word boundary after it: the engine skips ahead to capitals)
+    r"([A-Z](?<!\w[A-Z])[\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + _COMMA_LEGAL + r"|\s+" + LEGAL_SUFFIX
+    + r"|\s+" + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
+    r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
     r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
 # compiled once: these run per word of every candidate name
@@ -96,26 +100,25 @@ _SENTENCE_STARTERS = frozenset({
 
 _ROLES = (r"maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|carmaker|"
           r"manufacturer|recycler|explorer|subsidiary|investor|trader|trading house|conglomerate|smelter|"
-          r"wealth fund|unit|affiliate|arm|giant|company|venture|partner")
-# "magnet maker Vulcan Elements", "trading house Hanwa", "Singapore-based Rigqueza International"
-_ROLE_RE = re.compile(
-    r"\b(?:(?:" + _ROLES + r")|[A-Z][\w.]*-based)\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})"
-)
-_ROLE_WORDS = ("maker", "producer", "miner", "developer", "start", "firm", "processor", "refiner", "supplier",
-               "automaker", "carmaker", "manufacturer", "recycler", "explorer", "subsidiary", "investor", "trader",
-               "house", "conglomerate", "smelter", "fund", "unit", "affiliate", "arm", "giant", "company",
-               "venture", "partner", "-based")
+          r"wealth fund|giant|venture|partner")
+# "magnet maker Vulcan Elements", "trading house Hanwa"
+_ROLE_RE = re.compile(r"\b(?:" + _ROLES + r")\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
+_ROLE_WORDS = tuple(w for w in _ROLES.replace("start-?up", "start").replace("trading house", "trading")
+                   .replace("wealth fund", "wealth").split("|"))
+# "Singapore-based Rigqueza International" (the place before "-based" is checked apart)
+_BASED_RE = re.compile(r"-based\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
 # "Brunp, the recycling arm of CATL": a name, then what it is (the name is found back from the comma)
 _APPOSITION_RE = re.compile(
-    r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r")(?=\s*[,.;)]|\s+(?:of|in|based|that|which|"
-    r"whose|owned|controlled|listed|backed)\b)")
+    r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r"|unit|arm|affiliate|company)"
+    r"(?=\s*[,.;)]|\s+(?:of|in|based|that|which|whose|owned|controlled|listed|backed)\b)")
 # "South Korea's LG", "Germany's BASF": a country's organisation, by its initials
-_COUNTRYS_RE = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
-    + r")['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and|is|are|was|were|has|have|had|will|would|said|says|"
-    r"signed|agreed|plans|to|which)\b)"
-)
-_ACRONYM_SAID_RE = re.compile(r"\b([A-Z][A-Z0-9&]{2,7})\s+(?:said|says|announced|announces|agreed|expects|plans)\b")
+# (matched at the possessive; the country before it is checked with str.endswith)
+_COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and|is|are|was|were|has|have|had|will|"
+                          r"would|said|says|signed|agreed|plans|to|which)\b)")
+_COUNTRY_NAMES = tuple(COUNTRIES)
+_CUE_WORDS = (", a ", ", an ", ", the ", "'s ", "’s ")
+_SAID_WORDS = (" said", " says", " announced", " announces", " agreed", " expects", " plans")
+_ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 # capitalised words a single-word name after a role cue cannot be
 _NOT_A_NAME = frozenset("""
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
@@ -178,8 +181,8 @@ _PREFIX_RE = re.compile(
     r"(?:(?:\s+(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*\s+[A-Z][" + _LATIN + r"'-]*){1,7}"
     r"(?:\s+(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
 )
-_PREFIX_WORDS = ("PT", "Minera", "Sociedad", "Compa", "Empresa", "Corporaci", "Soci", "Entreprise", "Compagnie",
-                 "Minera", "Grupo", "Groupe")
+_PREFIX_SCAN = re.compile("PT |Minera|Sociedad|Compañía|Compania|Companhia|Empresa|Corporaci|Société|Societe|"
+                          "Entreprise|Compagnie|Grupo|Groupe")
 
 _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
     w.lower() for name in COUNTRIES for w in [name])
@@ -425,9 +428,8 @@ def find_orgs(text: str) -> list[Org]:
         text = text.replace("*", " ")
     reg, scan = _Registry(), _Scan(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
-    starts = Starts(text)
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
-    for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
+    for m in _matches_at(_TICKER_RE, _TICKER_SCAN, text):
         tickers.append((m.start(), m.end()))
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
         if paren_start < 0 and text[max(0, m.start() - 3):m.start()].rstrip()[-1:] in (",", ";", "/"):
@@ -444,7 +446,7 @@ def find_orgs(text: str) -> list[Org]:
             ex = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group("ex")))
             org.ticker = f"{ex}: {m.group('sym')}"
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
-    for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
+    for m in _matches_at(_PREFIX_RE, _PREFIX_SCAN, text):
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and _head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
@@ -500,8 +502,10 @@ def find_orgs(text: str) -> list[Org]:
         reg.add(name, "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
-    for rx, need, words in ((_ROLE_RE, 1, _ROLE_WORDS), (_SAID_RE, 2, None)):
-        for m in rx.finditer(text) if words is None else starts.finditer(rx, words):
+    roles = [*_matches_at(_ROLE_RE, _ROLE_WORDS, text),
+             *(m for m in _BASED_RE.finditer(text) if _capitalised_word_before(text, m.start()))]
+    for rx, need, cued in ((_ROLE_RE, 1, roles), (_SAID_RE, 2, _SAID_RE.finditer(text))):
+        for m in cued:
             name = _clean_name(m.group(1))
             single = len(name.split()) < 2  # one word only after a role: "battery cell producer Freyr"
             if (not _plausible_company(name) or single and (rx is _SAID_RE or not _one_word_name(scan, name))
@@ -514,7 +518,7 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
-    _add_cued(reg, scan, starts)
+    _add_cued(reg, scan)
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
     _add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
@@ -539,6 +543,35 @@ def find_orgs(text: str) -> list[Org]:
     return [o for o in reg.orgs if o.spans]
 
 
+def _matches_at(rx: re.Pattern[str], scan: re.Pattern[str] | tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
+    """``rx`` matched where ``scan`` finds one of its start words (a regex pass, or str.find for
+    each word of a tuple: the faster for few words or common letters), left to right, not
+    overlapping."""
+    free = 0
+    where = sorted(set(_positions(text, scan))) if isinstance(scan, tuple) else (h.start() for h in scan.finditer(text))
+    for i in where:
+        if i >= free and (m := rx.match(text, i)) is not None:
+            yield m
+            free = m.end()
+
+
+def _positions(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Where each of ``words`` stands in ``text`` (str.find: faster than a regex pass here)."""
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            yield i
+            i = text.find(word, i + 1)
+
+
+def _capitalised_word_before(text: str, i: int) -> bool:
+    """True when a capitalised word ends at ``i``: "Singapore" in "Singapore-based"."""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".-"):
+        j -= 1
+    return j < i and text[j].isupper()
+
+
 def _one_word_name(scan: _Scan, name: str) -> bool:
     """A single word that can be a name on its own: not a day, a month or a title, not a word
     the article also writes in lower case, not a place."""
@@ -549,27 +582,35 @@ def _one_word_name(scan: _Scan, name: str) -> bool:
     return low == word or not re.search(r"\b" + re.escape(low) + r"\b", scan.text)
 
 
-def _add_cued(reg: _Registry, scan: _Scan, starts: Starts) -> None:
+def _add_cued(reg: _Registry, scan: _Scan) -> None:
     """Companies an apposition, a country's possessive or a repeated statement gives away:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for m in starts.finditer(_APPOSITION_RE, (",",)):
-        before = _name_before(text, m.start())
-        if before is None:
-            continue
-        name, start = before
-        if " and " in name:  # "Stellantis and PowerCo, the battery company of ...": the last one
-            name = name[name.rindex(" and ") + 5:]
-            start = text.find(name, start)
-        if len(name.split()) > 1 or _one_word_name(scan, name):
-            found.append((name, start))
-    for m in starts.finditer(_COUNTRYS_RE, ("'s", "’s"), reach=40):
-        found.append((m.group(1), m.start(1)))
-    for m in starts.finditer(_ACRONYM_SAID_RE, (" said", " says", " announc", " agreed", " expects", " plans"),
-                             reach=9):
-        if scan.mentions.count(m.group(1)) >= 2:
-            found.append((m.group(1), m.start(1)))
+    for i in sorted(_positions(text, _CUE_WORDS)):
+        if text[i] == ",":
+            m = _APPOSITION_RE.match(text, i)
+            before = _name_before(text, i) if m is not None else None
+            if before is None:
+                continue
+            name, start = before
+            if " and " in name:  # "Stellantis and PowerCo, the battery company of ...": the last one
+                name = name[name.rindex(" and ") + 5:]
+                start = text.find(name, start)
+            if len(name.split()) > 1 or _one_word_name(scan, name):
+                found.append((name, start))
+        else:
+            m = _COUNTRYS_RE.match(text, i)
+            if m is None:
+                continue
+            ahead = text[max(0, i - 40):i]
+            country = next((c for c in _COUNTRY_NAMES if ahead.endswith(c)), None)
+            if country is not None and not ahead[:-len(country)][-1:].isalpha():
+                found.append((m.group(1), m.start(1)))
+    for i in _positions(text, _SAID_WORDS):
+        acronym = _ACRONYM_END.search(text, max(0, i - 8), i)
+        if acronym is not None and scan.mentions.count(acronym.group(1)) >= 2:
+            found.append((acronym.group(1), acronym.start(1)))
     for name, start in found:
         if (reg.find(name) is not None or lexicon_entry(name) is not None or not _plausible_company(name)
                 or _TITLE_RE.search(text[max(0, start - 40):start] + " " + name)):
