@@ -92,6 +92,7 @@ _NOT_COMPANY_WORDS = frozenset({
     "international", "limited", "holdings", "source", "why", "how", "what", "process", "inks",
     "signs", "deal", "news", "update", "report", "press", "release", "company", "companies",
 })
+_ARTICLES = frozenset({"La", "El", "Le", "Les", "Los", "Las", "Der", "Die", "Das", "Il", "Lo", "Os", "As"})
 _SENTENCE_STARTERS = frozenset({
     "The", "A", "An", "This", "That", "These", "Under", "Both", "With", "And", "For", "In", "On",
     "By", "As", "At", "From", "To", "Its", "Their", "Our", "While", "When", "Together", "Welcoming",
@@ -219,8 +220,10 @@ def _clean_name(raw: str) -> str:
         if _POSSESSIVE_WORD.search(words[i]) and i < len(words) - 1:
             words = words[i + 1:]
             break
+    while len(words) > 2 and words[0] in _ARTICLES:  # "La Corporación Nacional del Cobre"
+        words = words[1:]
     while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
-                     or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&"):
+                     or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&" or words[0] in _NOT_A_NAME):
         words = words[1:]
     name = " ".join(words).strip(" ,;:-–")
     return _POSSESSIVE_END.sub("", name)
@@ -342,7 +345,7 @@ class _Registry:
             self.add_span(into, span)
         into.ticker = into.ticker or other.ticker
         into.signals |= other.signals
-        other.spans = []
+        self.orgs.remove(other)
 
     def alias(self, org: Org, alias: str) -> None:
         key = name_key(alias)
@@ -467,12 +470,12 @@ def find_orgs(text: str) -> list[Org]:
         known = reg.find(name) or _lexicon_org(reg, name)
         if known is None:
             head = _head_kind(name)
-            if head == "thing" or _names_a_thing(text, start, m.end(), name):
-                continue
             fits = _initials_fit(alias, name)
-            if head == "agency":
+            if head == "agency":  # "the Loan Programs Office (LPO)"
                 if fits or defined:
                     reg.alias(reg.add(name, "agency", (start, start + len(name)), "defined"), alias)
+                continue
+            if head == "thing" or _names_a_thing(text, start, m.end(), name):
                 continue
             companyish = _plausible_company(name) or bool(_COMPANY_WORD_END.search(name))
             if not (companyish and (fits or defined or alias in FORMS)):
@@ -648,7 +651,8 @@ def _add_gazetteer(reg: _Registry, scan: _Scan, tickers: list[tuple[int, int]]) 
         for o in map(reg.find, [canon, *forms]):
             if o is not None and all(o is not k for k in known):
                 known.append(o)
-        org = owner.get(canon) or (known[0] if known else None)
+        # the fullest name of those found leads: "Nouveau Monde Graphite", not "Nouveau Monde"
+        org = max([o for o in (owner.get(canon), *known) if o is not None], key=lambda o: len(o.name), default=None)
         if org is not None and org.kind != "company":
             continue
         if org is not None:  # found already: a differing form is an alias (step 5 spans it)
