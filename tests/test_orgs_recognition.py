@@ -153,3 +153,16 @@ def test_a_pattern_tried_where_its_scan_finds_a_start_finds_what_finditer_finds(
             assert [m.span() for m in orgs._matches_at(rx, scan, text)] == expected, text
             matched += len(expected)
     assert matched >= 12  # the samples hold what each pattern finds
+
+
+def test_a_public_bodys_name_holds_no_company() -> None:
+    text = ("MOUs were signed with Egypt's Ministry of Petroleum and Mineral Resources and the Ministry of "
+            "Natural Resources and Environment. Officials of the Department of Industry and Quarry Metals "
+            "attended.")
+    assert _companies(text) == []
+
+
+def test_a_name_does_not_run_across_a_paragraph_break() -> None:
+    text = ("About the Lakeshore Research Institute\n\nThe Lakeshore Resources Research Institute works "
+            "with industry.\n\nOrvane Resources said it will fund the work.")
+    assert _companies(text) == ["Orvane Resources"]

@@ -57,14 +57,17 @@ _COMMA_LEGAL = r"(?:Inc\.?|Ltd\.?|Limited|LLC|LLP|L\.P\.|Corp\.?|S\.A\.|Tbk)"
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
                    r"Lithium|Graphite|Nickel|Cobalt|Exploration|Resource|Holding)")
+# Spaces within a name: at most one line break (a hard-wrapped line), never a paragraph's.
+_SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"
 # A capitalised name ("&" may join its words: "Mitsui & Co.") ending in company words: an industry
 # word, then any further industry or legal words ("Eurasian Resources Group", "Panasonic Energy Co.,
 # Ltd."), a legal word after a comma ("Tesla, Inc."), after a place ("Perpetua Resources Idaho, Inc.") or
 # after a country in brackets ("Talon Nickel (USA) LLC").
 _COMPANY_RE = re.compile(
     # (the class first, the word boundary after it: the engine skips ahead to capitals)
-    r"([A-Z](?<!\w[A-Z])[\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + _COMMA_LEGAL + r"|\s+" + LEGAL_SUFFIX
-    + r"|\s+" + INDUSTRY_SUFFIX + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
+    r"([A-Z](?<!\w[A-Z])[\w&'.-]*(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + _COMMA_LEGAL
+    + r"|\s+" + LEGAL_SUFFIX + r"|\s+" + INDUSTRY_SUFFIX
+    + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
     r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
 )
@@ -147,7 +150,7 @@ battery batteries minor raw base precious responsible sustainable clean green nu
 technology technologies tech vehicle vehicles manufacturing production development industrial
 industry north south east west northern southern eastern central world future market markets
 commodity commodities mineral metal ore ores chemical chemicals electric power solar magnetic
-investment finance financial trade trading security defense defence government public private
+investment finance financial trade trading security defense defence government public private natural
 state united states general rare-earth lithium-ion high-purity african
 european asian pacific canadian chilean chinese indonesian japanese korean
 """.split())
@@ -165,6 +168,12 @@ Strategy Plan Policy Index Exchange Platform Partnership Alliance Accelerator Or
 Report Review Conference Summit Week Award Zone Corridor Hub Mill Smelter Campus University
 Laboratory Standard Assurance Process Technology Route Circuit
 """.split())
+# A public body's name running up to a position: "Ministry of Industry and Mineral Resources" holds
+# no company "Mineral Resources", "Department of Natural Resources" none "Natural Resources".
+_BODY_BEFORE = re.compile(
+    r"(?:Ministry|Minister|Department|Secretary|Office|Bureau|Commission|Agency|Institute|Council|Board|"
+    r"Authority|Administration|Ministère|Ministerio|Secretaría)\s+(?:of|for|de|du|des|del)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'-]*,?\s+){0,4}(?:(?:and|&|y|et)\s+(?:[A-Z][\w'-]*\s+){0,3})?$")
 # lower-case words that, right after a name and its acronym, make the name a thing's:
 # "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
 _THING_NEXT = frozenset(w.lower() for w in _THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
@@ -271,6 +280,11 @@ def _stands_alone(scan: _Scan, name: str) -> bool:
         if text[k:e].strip(",.;:") in _AFTER_NAME:
             return True
     return False
+
+
+def _in_body_name(text: str, start: int) -> bool:
+    """True when the name at ``start`` ends a public body's: "Ministry of ... Mineral Resources"."""
+    return _BODY_BEFORE.search(text, max(0, start - 80), start) is not None
 
 
 def _head_kind(name: str) -> str | None:
@@ -500,7 +514,8 @@ def find_orgs(text: str) -> list[Org]:
         existing = reg.find(name)
         if existing is not None and existing.kind != "company":
             continue
-        if existing is None and not _LEGAL_END.search(name) and not _stands_alone(scan, name):
+        if existing is None and not _LEGAL_END.search(name) and (not _stands_alone(scan, name)
+                                                                 or _in_body_name(text, start)):
             continue
         reg.add(name, "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
@@ -665,7 +680,7 @@ def _add_gazetteer(reg: _Registry, scan: _Scan, tickers: list[tuple[int, int]]) 
             continue
         # found by the gazetteer alone, a form always run into a further capitalised word names
         # something longer: "Ultium Platform", "Cummins Range project"
-        written = [w for w in written if _stands_alone(scan, w[0])]
+        written = [w for w in written if _stands_alone(scan, w[0]) and not _in_body_name(scan.text, w[1])]
         forms = [f for f in forms if any(w[0] == f for w in written)]
         if not forms:
             continue
