@@ -163,6 +163,6 @@ def test_a_public_bodys_name_holds_no_company() -> None:
 
 
 def test_a_name_does_not_run_across_a_paragraph_break() -> None:
-    text = ("About the Lakeshore Research Institute\n\nThe Lakeshore Resources Research Institute works "
-            "with industry.\n\nOrvane Resources said it will fund the work.")
+    text = ("About the Lakeshore Minerals Research Institute\n\nThe Lakeshore Minerals Research Institute "
+            "(LMRI) works with industry.\n\nOrvane Resources said it will fund the work.")
     assert _companies(text) == ["Orvane Resources"]
