@@ -194,6 +194,19 @@ _PREFIX_RE = re.compile(
 _PREFIX_SCAN = re.compile("PT |Minera|Sociedad|Compañía|Compania|Companhia|Empresa|Corporaci|Société|Societe|"
                           "Entreprise|Compagnie|Grupo|Groupe")
 
+# Chinese company names end in a company word (公司 "company", 集团 "group"); where one starts, the
+# run of Chinese characters is cut after its last joining word (与 "and", 由 "by", ...) and a
+# country in front (美国 "US") is dropped. A listing follows in brackets: （603799.SH）.
+_CJK_COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)")
+_CJK_JOINERS = re.compile(r".*[与和及同由向对将在为是把被从让给，、]")
+_CJK_COUNTRY = re.compile(r"^(?:美国|中国|日本|韩国|印尼|印度尼西亚|澳大利亚|澳洲|加拿大|英国|德国|法国|"
+                          r"智利|阿根廷|巴西|刚果)")
+_CJK_NOT_NAMES = frozenset("该公司 本公司 公司 子公司 母公司 分公司 合资公司 项目公司 新公司 上市公司 "
+                           "一家公司 这家公司 两家公司 三家公司 集团 该集团 本集团 控股公司 矿业公司 "
+                           "国有企业 企业集团".split())
+_CJK_GENERIC_ENDS = tuple(n for n in _CJK_NOT_NAMES if len(n) >= 4)
+_CJK_TICKER = re.compile(r"\s*[（(]\s*(\d{6}\.(?:SH|SZ|SS)|\d{4,5}\.HK)\s*[）)]")
+
 _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
     w.lower() for name in COUNTRIES for w in [name])
 
@@ -319,6 +332,11 @@ class _Scan:
         return verdict
 
 
+def _key(name: str) -> str:
+    """``name_key``, or the name itself where that leaves nothing (a Chinese name)."""
+    return name_key(name) or name.strip()
+
+
 class _Registry:
     def __init__(self) -> None:
         self.orgs: list[Org] = []
@@ -326,15 +344,15 @@ class _Registry:
         self._seen: dict[int, set[tuple[int, int]]] = {}  # per org: its spans, for O(1) membership
 
     def find(self, name: str) -> Org | None:
-        return self.by_key.get(name_key(name))
+        return self.by_key.get(_key(name))
 
     def add(self, name: str, kind: str, span: tuple[int, int] | None, signal: str) -> Org:
         org = self.find(name)
         if org is None:
             org = Org(name=name, kind=kind)
             self.orgs.append(org)
-            self.by_key[name_key(name)] = org
-        elif len(name) > len(org.name) and kind == org.kind and name_key(name) == name_key(org.name):
+            self.by_key[_key(name)] = org
+        elif len(name) > len(org.name) and kind == org.kind and _key(name) == _key(org.name):
             org.name = name  # prefer the fuller written form ("Ionic Rare Earths Limited")
         if span is not None:
             self.add_span(org, span)
@@ -351,9 +369,9 @@ class _Registry:
     def merge(self, into: Org, other: Org) -> None:
         """Fold ``other`` (another name of the same company) into ``into``."""
         for written in other.names():
-            if self.by_key.get(name_key(written)) is other:
-                self.by_key[name_key(written)] = into
-            if written not in into.aliases and name_key(written) != name_key(into.name):
+            if self.by_key.get(_key(written)) is other:
+                self.by_key[_key(written)] = into
+            if written not in into.aliases and _key(written) != _key(into.name):
                 into.aliases.append(written)
         for span in other.spans:
             self.add_span(into, span)
@@ -362,8 +380,8 @@ class _Registry:
         self.orgs.remove(other)
 
     def alias(self, org: Org, alias: str) -> None:
-        key = name_key(alias)
-        if not key or key == name_key(org.name):
+        key = _key(alias)
+        if not key or key == _key(org.name):
             return
         other = self.by_key.get(key)
         if other is not None and other is not org:
@@ -467,6 +485,8 @@ def find_orgs(text: str) -> list[Org]:
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and _head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
+    if "公司" in text or "集团" in text:
+        _add_chinese(reg, text)
     # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
     for m in _PAREN_RE.finditer(text):
@@ -559,6 +579,24 @@ def find_orgs(text: str) -> list[Org]:
         org.spans.sort()
     _fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
+
+
+def _add_chinese(reg: _Registry, text: str) -> None:
+    """Chinese company names: "浙江华友钴业股份有限公司（603799.SH）", "及美国福特汽车公司" -> 福特汽车公司."""
+    for m in _CJK_COMPANY_RE.finditer(text):
+        name, start = m.group(), m.start()
+        cut = _CJK_JOINERS.match(name[:-2])
+        if cut:
+            name, start = name[cut.end():], start + cut.end()
+        country = _CJK_COUNTRY.match(name)
+        if country and len(name) - country.end() >= 4:
+            name, start = name[country.end():], start + country.end()
+        if len(name) < 4 or name in _CJK_NOT_NAMES or any(name.endswith(g) for g in _CJK_GENERIC_ENDS):
+            continue
+        org = reg.add(name, "company", (start, start + len(name)), "suffix")
+        listing = _CJK_TICKER.match(text, m.end())
+        if listing and org.ticker is None:
+            org.ticker = listing.group(1)
 
 
 def _matches_at(rx: re.Pattern[str], scan: re.Pattern[str] | tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
