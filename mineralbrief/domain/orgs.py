@@ -205,6 +205,9 @@ _CJK_NOT_NAMES = frozenset("该公司 本公司 公司 子公司 母公司 分�
                            "一家公司 这家公司 两家公司 三家公司 集团 该集团 本集团 控股公司 矿业公司 "
                            "国有企业 企业集团".split())
 _CJK_GENERIC_ENDS = tuple(n for n in _CJK_NOT_NAMES if len(n) >= 4)
+# Found only once ``name_key`` keeps Chinese characters: the grounding check and the evaluation
+# compare names by it, and today it leaves a Chinese name empty (the brief would be flagged).
+_CJK_KEYED = bool(name_key("公司"))
 _CJK_TICKER = re.compile(r"\s*[（(]\s*(\d{6}\.(?:SH|SZ|SS)|\d{4,5}\.HK)\s*[）)]")
 
 _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "australian"}) | frozenset(
@@ -485,7 +488,7 @@ def find_orgs(text: str) -> list[Org]:
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and _head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
-    if "公司" in text or "集团" in text:
+    if _CJK_KEYED and ("公司" in text or "集团" in text):
         _add_chinese(reg, text)
     # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
