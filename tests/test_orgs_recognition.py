@@ -177,3 +177,10 @@ def test_chinese_company_names_and_their_listing() -> None:
     assert found.get("浙江青山钴业股份有限公司") == "600123.SH"
     assert "福特汽车公司" in found  # the country in front and the joining word are cut
     assert not any(name.endswith("项目公司") for name in found)  # "the project company" names none
+
+
+def test_a_development_corporation_is_a_public_body() -> None:
+    text = "The Production Development Corporation leases the salt flat; Quelmar Minerals Corporation runs it."
+    kinds = _kinds(text)
+    assert kinds.get("Production Development Corporation") == "agency"
+    assert kinds.get("Quelmar Minerals Corporation") == "company"

@@ -174,6 +174,9 @@ _BODY_BEFORE = re.compile(
     r"(?:Ministry|Minister|Department|Secretary|Office|Bureau|Commission|Agency|Institute|Council|Board|"
     r"Authority|Administration|Ministère|Ministerio|Secretaría)\s+(?:of|for|de|du|des|del)\s+(?:the\s+)?"
     r"(?:[A-Z][\w'-]*,?\s+){0,4}(?:(?:and|&|y|et)\s+(?:[A-Z][\w'-]*\s+){0,3})?$")
+# Public development and finance bodies with a company's legal word: "Production Development
+# Corporation", "Development Finance Corporation", "National Reconstruction Fund Corporation".
+_DEVELOPMENT_BODY = re.compile(r"\b(?:Development|Reconstruction|Export Credit)\b.*\b(?:Corporation|Bank|Fund)\b")
 # lower-case words that, right after a name and its acronym, make the name a thing's:
 # "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
 _THING_NEXT = frozenset(w.lower() for w in _THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
@@ -540,7 +543,7 @@ def find_orgs(text: str) -> list[Org]:
         if existing is None and not _LEGAL_END.search(name) and (not _stands_alone(scan, name)
                                                                  or _in_body_name(text, start)):
             continue
-        reg.add(name, "company", (start, start + len(name)), "suffix")
+        reg.add(name, "agency" if _DEVELOPMENT_BODY.search(name) else "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
     roles = [*_matches_at(_ROLE_RE, _ROLE_WORDS, text),
