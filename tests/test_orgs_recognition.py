@@ -184,3 +184,16 @@ def test_a_development_corporation_is_a_public_body() -> None:
     kinds = _kinds(text)
     assert kinds.get("Production Development Corporation") == "agency"
     assert kinds.get("Quelmar Minerals Corporation") == "company"
+
+
+@pytest.mark.parametrize("text", [
+    "Jon Cherry said the loan was key. Later Jon Cherry said the mine would open in 2027.",
+    '"We are pleased," said Marta Lorenzo, chief executive. Marta Lorenzo said the deal closes soon.',
+    "Olek Kerrow said prices rose. Olek Kerrow said demand was strong. Kerrow added that supply fell.",
+])
+def test_a_speaker_is_no_company(text: str) -> None:
+    assert _companies(text) == []
+
+
+def test_a_company_that_speaks_twice_is_still_one() -> None:
+    assert _companies("Rexel Andina said output rose. Rexel Andina said exports fell.") == ["Rexel Andina"]

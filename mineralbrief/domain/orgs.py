@@ -197,6 +197,19 @@ _PREFIX_RE = re.compile(
 _PREFIX_SCAN = re.compile("PT |Minera|Sociedad|Compañía|Compania|Companhia|Empresa|Corporaci|Société|Societe|"
                           "Entreprise|Compagnie|Grupo|Groupe")
 
+# Common given names (public fact): a speaker "Jon Cherry said" twice is a person, not a company.
+_GIVEN_NAMES = frozenset("""
+Aaron Adam Adrian Ahmed Alan Albert Alex Alexander Alice Amanda Amy Andrea Andrew Angela Ann Anna Anne
+Anthony Antonio Arne Ashley Barbara Ben Benjamin Bill Bob Brad Brendan Brian Bruce Carlos Carol Caroline
+Catherine Charles Chris Christian Christine Christopher Claire Colin Craig Dan Daniel David Deborah Dennis
+Diana Diego Donald Doug Douglas Duncan Ed Edward Elena Elizabeth Emily Emma Eric Erik Fernando Frank
+Gabriel Gary George Grace Grant Greg Hans Helen Henri Henry Hiroshi Ian Jack James Jan Jane Janet Jason
+Javier Jean Jeff Jennifer Jeremy Jessica Jim Joe John Jon Jonathan Jorge Jose Joseph Juan Julia Julie
+Karen Kate Katherine Keith Kelly Kevin Kim Laura Lisa Luis Maria Marie Mark Martin Mary Matthew Michael
+Michelle Mike Mohammed Nancy Nicholas Nick Nicolas Olivia Pablo Patricia Patrick Paul Peter Philip
+Pierre Rachel Raj Rebecca Ricardo Richard Robert Roberto Ryan Sam Samuel Sarah Scott Sean Simon Sophie
+Stephen Steve Steven Susan Takeshi Thomas Tim Timothy Todd Tom Tony Victoria Wei William Xavier Yuki
+""".split())
 # Chinese company names end in a company word (公司 "company", 集团 "group"); where one starts, the
 # run of Chinese characters is cut after its last joining word (与 "and", 由 "by", ...) and a
 # country in front (美国 "US") is dropped. A listing follows in brackets: （603799.SH）.
@@ -299,6 +312,24 @@ def _stands_alone(scan: _Scan, name: str) -> bool:
         if text[k:e].strip(",.;:") in _AFTER_NAME:
             return True
     return False
+
+
+def _looks_like_person(scan: _Scan, name: str) -> bool:
+    """A speaker's name, not a company's: two or three plain words, and a common given name first,
+    or quoted as people are ("said Maria Lopez", "Maria Lopez, chief executive"), or the surname
+    alone speaking or titled elsewhere ("Lopez added", "Mr. Lopez")."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(w.isalpha() or "'" in w or "-" in w for w in words):
+        return False
+    if _COMPANY_WORD_END.search(name) or any(_generic(w) for w in words):
+        return False
+    if words[0] in _GIVEN_NAMES:
+        return True
+    text, last = scan.text, re.escape(words[-1])
+    return re.search(r"\b(?:said|says|according to)\s+" + re.escape(name) + r"\b|" + re.escape(name)
+                     + r",\s+(?:the\s+)?(?:[a-z]+\s+)?(?:chief|executive|president|chairman|chairwoman|director|"
+                     r"analyst|minister|secretary|founder|head|spokes\w+|CEO|CFO)\b|(?:Mr|Ms|Mrs|Dr)\.?\s+" + last
+                     + r"\b|\b" + last + r"\s+(?:added|told|noted|explained|continued)\b", text) is not None
 
 
 def _in_body_name(text: str, start: int) -> bool:
@@ -558,7 +589,7 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             if scan.mentions.count(name) < need:
                 continue
-            if lexicon_entry(name) is not None:
+            if lexicon_entry(name) is not None or rx is _SAID_RE and _looks_like_person(scan, name):
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
