@@ -197,3 +197,15 @@ def test_a_speaker_is_no_company(text: str) -> None:
 
 def test_a_company_that_speaks_twice_is_still_one() -> None:
     assert _companies("Rexel Andina said output rose. Rexel Andina said exports fell.") == ["Rexel Andina"]
+
+
+def test_wire_instrument_codes_and_more_symbol_forms() -> None:
+    text = ("Talks include U.S.-based Kelvar Materials (KLV.N) and Australia's Quokka Rare Earths (QRE.AX). "
+            "Miner Dravco (LON:DRV) and Zorba Lithium (FRA: 9QZ) also bid.")
+    found = {o.name: o.ticker for o in find_orgs(text) if o.kind == "company"}
+    assert found == {"Kelvar Materials": "KLV.N", "Quokka Rare Earths": "QRE.AX", "Dravco": "LON: DRV",
+                     "Zorba Lithium": "FRA: 9QZ"}
+
+
+def test_a_facility_named_after_its_material_is_no_company() -> None:
+    assert _companies("The Vidalia Graphite facility expanded; the Orvik Lithium plant restarted.") == []

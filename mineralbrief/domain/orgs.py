@@ -29,21 +29,24 @@ from .mentions import Mentions
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
-    r"LSE|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|HKG|SEHK|SGX|KRX|KOSDAQ|KOSPI|TSE|TYO|B3|BMV|Frankfurt|"
+    r"LSE|LON|AIM|FSE|FRA|ETR|XETRA|JSE|NZX|HKEX|HKG|SEHK|SGX|KRX|KOSDAQ|KOSPI|TSE|TYO|B3|BMV|Frankfurt|"
     r"NYSEAMERICAN|Euronext(?: Paris| Brussels| Amsterdam)?|EPA|IDX|SHA|SHE|SSE|SZSE|BSE|NSE|WSE|OMX|STO|OSE|BVL|BCS"
 )
 _TICKER_RE = re.compile(
     r"(?P<ex>\b(?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\b\s*(?::|,|–|-|—)?\s*"
-    r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6}(?![\d,.]\d))"
+    r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6}(?![\d,.]\d)|\d[A-Z0-9]{0,4}[A-Z][A-Z0-9]{0,4}\b)"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
 # the first words of the exchanges above, where a ticker match starts
 # Where a pattern can start, found in one pass of the regex engine (one str.find per word was
 # a pass over the text per word): the first words of the exchanges, the roles, the openers.
 _EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE", "AIM", "FSE", "FRA", "ETR",
-                   "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "SGX", "KRX", "KOS", "TSE", "TYO", "B3", "BMV",
+                   "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "LON", "SGX", "KRX", "KOS", "TSE", "TYO", "B3", "BMV",
                    "Frankfurt", "Euronext", "EPA", "IDX", "SHA", "SHE", "SSE", "SZSE", "BSE", "NSE", "WSE", "OMX",
                    "STO", "OSE", "BVL", "BCS")
+# Reuters instrument codes: a symbol and the exchange's suffix, in brackets
+_RIC_RE = re.compile(r"\(([A-Z0-9]{1,6}\.(?:AX|N|O|OQ|TO|V|CN|L|SS|SZ|HK|T|KS|KQ|SA|PA|DE|AS|BR|MI|MC|JO|NS|BO|ST|"
+                     r"OL|HE|CO|SI|KL|JK|BK|NZ|MX|SN|LM|BA))\)")
 _TICKER_SCAN = re.compile("|".join(sorted(_EXCHANGE_WORDS, key=len, reverse=True)))
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = (r"[A-Z][\w&'.-]*,?(?:\s+(?:of|and|&|de|del|des|du|la|le|y|e|et|pour|da|do|dos|for|the"
@@ -70,6 +73,8 @@ _COMPANY_RE = re.compile(
     + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
     r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
+    # nor name a place where something is made ("the Vidalia Graphite facility")
+    r"(?![ \t]+(?:project|mine|deposit|prospect|facility|plant|refinery|complex|concession|tenement|site)\b)"
 )
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
@@ -95,6 +100,8 @@ _NOT_COMPANY_WORDS = frozenset({
     "international", "limited", "holdings", "source", "why", "how", "what", "process", "inks",
     "signs", "deal", "news", "update", "report", "press", "release", "company", "companies",
 })
+_ROLE_OPENERS = frozenset("miner automaker carmaker producer developer explorer refiner processor supplier "
+                           "trader manufacturer recycler investor".split())
 _ARTICLES = frozenset({"La", "El", "Le", "Les", "Los", "Las", "Der", "Die", "Das", "Il", "Lo", "Os", "As"})
 _SENTENCE_STARTERS = frozenset({
     "The", "A", "An", "This", "That", "These", "Under", "Both", "With", "And", "For", "In", "On",
@@ -262,6 +269,8 @@ def _clean_name(raw: str) -> str:
             words = words[i + 1:]
             break
     while len(words) > 2 and words[0] in _ARTICLES:  # "La Corporación Nacional del Cobre"
+        words = words[1:]
+    while len(words) > 1 and words[0].lower() in _ROLE_OPENERS:  # "Miner Glencore", "Automaker Ford"
         words = words[1:]
     while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
                      or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&" or words[0] in _NOT_A_NAME):
@@ -517,6 +526,16 @@ def find_orgs(text: str) -> list[Org]:
         if org.ticker is None:
             ex = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group("ex")))
             org.ticker = f"{ex}: {m.group('sym')}"
+    # 1a. a wire's instrument code: "Lynas Rare Earths (LYC.AX)", "Shenghe Resources (600392.SS)"
+    for m in _RIC_RE.finditer(text):
+        before = _name_before(text, m.start())
+        if before is None or not _plausible_company(before[0]):
+            continue
+        name, start = before
+        org = reg.add(name, "company", (start, start + len(name)), "ticker")
+        org.ticker = org.ticker or m.group(1)
+        tickers.append((m.start(), m.end()))
+    tickers.sort()
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
     for m in _matches_at(_PREFIX_RE, _PREFIX_SCAN, text):
         name = m.group(1)
