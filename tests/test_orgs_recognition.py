@@ -209,3 +209,16 @@ def test_wire_instrument_codes_and_more_symbol_forms() -> None:
 
 def test_a_facility_named_after_its_material_is_no_company() -> None:
     assert _companies("The Vidalia Graphite facility expanded; the Orvik Lithium plant restarted.") == []
+
+
+def test_a_firm_named_for_its_partners_and_a_subsidiary_in_apposition() -> None:
+    text = ("Legal counsel on the loan was provided by Harwick, Selden & Pryce LLP, the firm said. "
+            "Rexel contributes Rexel Salar, its operating subsidiary, to the venture being formed.")
+    found = _companies(text)
+    assert "Harwick, Selden & Pryce LLP" in found and "Rexel Salar" in found
+    assert "Selden & Pryce LLP" not in found
+
+
+def test_a_business_unit_named_after_its_material_is_no_company() -> None:
+    text = "The Belgian group's Vantor Optic Materials business uses the metal to make lenses for satellites."
+    assert _companies(text) == []

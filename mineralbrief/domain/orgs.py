@@ -74,7 +74,8 @@ _COMPANY_RE = re.compile(
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
     r"(?![\w])(?!\s+(?:Project|Mine|Deposit|Prospect|Field))"
     # nor name a place where something is made ("the Vidalia Graphite facility")
-    r"(?![ \t]+(?:project|mine|deposit|prospect|facility|plant|refinery|complex|concession|tenement|site)\b)"
+    r"(?![ \t]+(?:project|mine|deposit|prospect|facility|plant|refinery|complex|concession|tenement|site|business|"
+    r"division|segment)\b)"
 )
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
@@ -120,14 +121,14 @@ _ROLE_WORDS = tuple(w for w in _ROLES.replace("start-?up", "start").replace("tra
 _BASED_RE = re.compile(r"-based\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
 # "Brunp, the recycling arm of CATL": a name, then what it is (the name is found back from the comma)
 _APPOSITION_RE = re.compile(
-    r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r"|unit|arm|affiliate|company)"
+    r",\s+(?:a|an|the|its|their)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r"|unit|arm|affiliate|company)"
     r"(?=\s*[,.;)]|\s+(?:of|in|based|that|which|whose|owned|controlled|listed|backed)\b)")
 # "South Korea's LG", "Germany's BASF": a country's organisation, by its initials
 # (matched at the possessive; the country before it is checked with str.endswith)
 _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and|is|are|was|were|has|have|had|will|"
                           r"would|said|says|signed|agreed|plans|to|which)\b)")
 _COUNTRY_NAMES = tuple(COUNTRIES)
-_CUE_WORDS = (", a ", ", an ", ", the ", "'s ", "’s ")
+_CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
 _SAID_WORDS = (" said", " says", " announced", " announces", " agreed", " expects", " plans")
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 # capitalised words a single-word name after a role cue cannot be
@@ -184,6 +185,8 @@ _BODY_BEFORE = re.compile(
 # Public development and finance bodies with a company's legal word: "Production Development
 # Corporation", "Development Finance Corporation", "National Reconstruction Fund Corporation".
 _DEVELOPMENT_BODY = re.compile(r"\b(?:Development|Reconstruction|Export Credit)\b.*\b(?:Corporation|Bank|Fund)\b")
+# the partners' names before the last two of a firm's: "Cravath, " in "Cravath, Swaine & Moore LLP"
+_PARTNERS_BEFORE = re.compile(r"(?:[A-Z][\w'-]+, ){1,2}$")
 # lower-case words that, right after a name and its acronym, make the name a thing's:
 # "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
 _THING_NEXT = frozenset(w.lower() for w in _THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
@@ -587,6 +590,10 @@ def find_orgs(text: str) -> list[Org]:
             pos = last if last > m.start() else pos
             continue
         name, start = picked
+        partners = _PARTNERS_BEFORE.search(text, max(0, start - 60), start) if "&" in name else None
+        if partners and not any(w in FORMS or reg.find(w) for w in partners.group().split(", ") if w):
+            # a firm named for its partners: "Cravath, Swaine & Moore LLP" (not a list of known names)
+            name, start = text[partners.start():start] + name, partners.start()
         existing = reg.find(name)
         if existing is not None and existing.kind != "company":
             continue
