@@ -222,3 +222,13 @@ def test_a_firm_named_for_its_partners_and_a_subsidiary_in_apposition() -> None:
 def test_a_business_unit_named_after_its_material_is_no_company() -> None:
     text = "The Belgian group's Vantor Optic Materials business uses the metal to make lenses for satellites."
     assert _companies(text) == []
+
+
+def test_industry_words_of_metals_and_a_piece_of_a_known_name() -> None:
+    text = ("Shareholders of Varuna Consolidated Copper Mines-Investment Holdings (VCCM-IH) approved the sale "
+            "of a 51 percent stake in Mopeli Copper Mines Plc by Delta Kuta Mining Limited.\n\n"
+            "PT Sulawa Nikel Tbk\n\nPT Sulawa Nikel Tbk said it agreed.")
+    found = _companies(text)
+    assert "Mopeli Copper Mines Plc" in found and "Delta Kuta Mining Limited" in found
+    assert not any(name.startswith("Mines") for name in found)
+    assert "PT Sulawa Nikel Tbk" in found and not any("\n" in name for name in found)

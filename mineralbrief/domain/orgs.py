@@ -53,13 +53,14 @@ _NAME = (r"[A-Z][\w&'.-]*,?(?:\s+(?:of|and|&|de|del|des|du|la|le|y|e|et|pour|da|
          r"|[A-Z0-9][\w&'.-]*,?))*")
 _DEFINED_RE = re.compile(r"\(\s*(?:the\s+)?[\"“']([A-Z][\w.&-]{1,30})[\"”']")
 _ACRONYM_RE = re.compile(r"^([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]*|[A-Z]{2,8})$")
-LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|plc|LLC|L\.L\.C\.|LLP|LP"
+LEGAL_SUFFIX = (r"(?:Limited|Ltd\.?|Inc\.?|Incorporated|Corp\.?|Corporation|Company|PLC|Plc|plc|LLC|L\.L\.C\.|LLP|LP"
                 r"|Pty\.? Ltd\.?|AG|S\.A\.|SA|N\.V\.|GmbH|SE|ASA|AB|Oyj|Bhd|Tbk|S\.p\.A\.|SpA|S\.A\.S\.|K\.K\.|Co\.?)")
 # the legal words written after a comma ("Tesla, Inc.", "Mitsui & Co., Ltd.")
 _COMMA_LEGAL = r"(?:Inc\.?|Ltd\.?|Limited|LLC|LLP|L\.P\.|Corp\.?|S\.A\.|Tbk)"
 INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|Rare Earth|Energy|"
                    r"Group|Holdings|Partners|Capital|Technologies|Industries|Magnetics|Magnets|"
-                   r"Lithium|Graphite|Nickel|Cobalt|Exploration|Resource|Holding)")
+                   r"Lithium|Graphite|Nickel|Cobalt|Copper|Zinc|Gold|Silver|Uranium|Manganese|Tungsten|Vanadium|Antimony|Mines|"
+                   r"Exploration|Resource|Holding)")
 # Spaces within a name: at most one line break (a hard-wrapped line), never a paragraph's.
 _SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"
 # A capitalised name ("&" may join its words: "Mitsui & Co.") ending in company words: an industry
@@ -159,6 +160,7 @@ technology technologies tech vehicle vehicles manufacturing production developme
 industry north south east west northern southern eastern central world future market markets
 commodity commodities mineral metal ore ores chemical chemicals electric power solar magnetic
 investment finance financial trade trading security defense defence government public private natural
+mine mines gold silver consolidated
 state united states general rare-earth lithium-ion high-purity african
 european asian pacific canadian chilean chinese indonesian japanese korean
 """.split())
@@ -201,8 +203,8 @@ _LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
 _PREFIX_RE = re.compile(
     r"(?<![" + _LATIN + r"0-9])((?:PT|Minera|Sociedad|Compañía|Compania|Empresa|Corporación|Corporacion|Société|"
     r"Societe|Entreprise|Compagnie|Companhia|Mineração|Mineradora|Grupo|Groupe)"
-    r"(?:(?:\s+(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*\s+[A-Z][" + _LATIN + r"'-]*){1,7}"
-    r"(?:\s+(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
+    r"(?:(?:" + _SPACE + r"(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*" + _SPACE + r"[A-Z]["
+    + _LATIN + r"'-]*){1,7}(?:" + _SPACE + r"(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
 )
 _PREFIX_SCAN = re.compile("PT |Minera|Sociedad|Compañía|Compania|Companhia|Empresa|Corporaci|Société|Societe|"
                           "Entreprise|Compagnie|Grupo|Groupe")
@@ -575,7 +577,13 @@ def find_orgs(text: str) -> list[Org]:
                 continue
             known = reg.add(name, "company", (start, start + len(name)), "defined")
         reg.alias(known, alias)
-    # 3. legal suffixes and industry words: "Iluka Resources", "Appian Capital"
+    # 3. legal suffixes and industry words: "Iluka Resources", "Appian Capital"; a piece of a name
+    #    found above is none ("Mines-Investment Holdings" of "Zambia Consolidated Copper Mines-...")
+    held: list[tuple[int, int]] = []
+    for span in sorted(sp for o in reg.orgs for sp in o.spans):
+        if not held or span[0] >= held[-1][1]:
+            held.append(span)
+    held_ends = [e for _, e in held]
     pos = 0
     while (found := _COMPANY_RE.search(text, pos)) is not None:
         m = found
@@ -590,6 +598,8 @@ def find_orgs(text: str) -> list[Org]:
             pos = last if last > m.start() else pos
             continue
         name, start = picked
+        if held and _within(held, held_ends, start, start + len(name)) and (start, start + len(name)) not in held:
+            continue
         partners = _PARTNERS_BEFORE.search(text, max(0, start - 60), start) if "&" in name else None
         if partners and not any(w in FORMS or reg.find(w) for w in partners.group().split(", ") if w):
             # a firm named for its partners: "Cravath, Swaine & Moore LLP" (not a list of known names)
