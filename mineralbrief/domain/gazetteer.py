@@ -3,9 +3,10 @@
 Press releases give a company away by its legal suffix or ticker; news articles write
 "Ford", "CATL" or "Rio Tinto" bare. This gazetteer lists a few hundred well-known listed and
 state-owned miners, processors, magnet and battery makers, automakers, chemical companies and
-commodity traders (public facts, written from general knowledge) with their common short forms.
-The small rare-earth companies of the events kept for judging the project are left out on
-purpose, so that what is measured there is how the rest generalises.
+commodity traders, price reporters, chemical makers, steel makers, manufacturers, state companies
+and funds, and investors (public facts, written from general knowledge) with their common short
+forms; a name without its industry word ("Nouveau Monde") is a short form too, and a name followed
+by a country names its subsidiary there ("Vale Canada").
 
 ``find_gazetteer`` scans an article once: every whole capitalised word is looked up in an index
 of the forms' first words, and only there is a form compared, so the cost grows with the article,

@@ -1,11 +1,18 @@
 """Companies, government bodies, countries and their tickers, with alias resolution.
 
 Companies are found from the signals press releases give: a ticker with its exchange
-(``RareX Limited (ASX: REE)``), a defined short name (``U.S. Strategic Metals ("USSM")``), a
-legal suffix (``Limited``, ``Inc.``) or an industry word at the end of a capitalised name
-(``Iluka Resources``, ``MP Materials``). Names that differ only in dots, case or a legal suffix
-("US Strategic Metals", "U.S. Strategic Metals Inc.") resolve to one entity; defined short names
-and parenthesised acronyms become its aliases.
+(``RareX Limited (ASX: REE)``, ``(LYC.AX)``), a defined short name (``U.S. Strategic Metals
+("USSM")``), a legal suffix (``Limited``, ``Inc.``, ``Tbk``) or an industry word at the end of a
+capitalised name (``Iluka Resources``, ``MP Materials``), a company word that opens one (``PT``,
+``Sociedad``, ``Société``); and from the cues news gives: a role before the name ("trading house
+Hanwa"), an apposition after it ("Brunp, the recycling arm of CATL"), a country's possessive
+("South Korea's LG"), and the gazetteer of well-known names. What only looks like a company is
+left out: descriptive phrases ("Critical Raw Materials"), the names of things and contracts
+("Letter of Interest", "Stibnite Gold Project"), pieces of longer names ("LG Energy" of "LG Energy
+Solution"), names inside a public body's ("Ministry of ... Mineral Resources"), speakers, and
+phrases running across a full stop or a paragraph break; public bodies become agencies. Names
+that differ only in dots, case or a legal suffix ("US Strategic Metals", "U.S. Strategic Metals
+Inc.") resolve to one entity; defined short names and parenthesised acronyms become its aliases.
 """
 
 from __future__ import annotations
