@@ -346,11 +346,23 @@ def _looks_like_person(scan: _Scan, name: str) -> bool:
         return False
     if words[0] in _GIVEN_NAMES:
         return True
-    text, last = scan.text, re.escape(words[-1])
-    return re.search(r"\b(?:said|says|according to)\s+" + re.escape(name) + r"\b|" + re.escape(name)
-                     + r",\s+(?:the\s+)?(?:[a-z]+\s+)?(?:chief|executive|president|chairman|chairwoman|director|"
-                     r"analyst|minister|secretary|founder|head|spokes\w+|CEO|CFO)\b|(?:Mr|Ms|Mrs|Dr)\.?\s+" + last
-                     + r"\b|\b" + last + r"\s+(?:added|told|noted|explained|continued)\b", text) is not None
+    # looked for around the name's and the surname's own mentions (a search of the whole text
+    # per candidate was quadratic on a long article)
+    text, last = scan.text, words[-1]
+    for at in scan.mentions.starts(name):
+        if _SAID_BEFORE.search(text, max(0, at - 20), at) or _ROLE_AFTER.match(text, at + len(name)):
+            return True
+    for at in scan.mentions.starts(last):
+        if _TITLE_BEFORE.search(text, max(0, at - 6), at) or _SPOKE_AFTER.match(text, at + len(last)):
+            return True
+    return False
+
+
+_SAID_BEFORE = re.compile(r"\b(?:said|says|according to)\s+$")
+_ROLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:[a-z]+\s+)?(?:chief|executive|president|chairman|chairwoman|director|"
+                         r"analyst|minister|secretary|founder|head|spokes\w+|CEO|CFO)\b")
+_TITLE_BEFORE = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.?\s+$")
+_SPOKE_AFTER = re.compile(r"\s+(?:added|told|noted|explained|continued)\b")
 
 
 def _in_body_name(text: str, start: int) -> bool:
@@ -364,6 +376,9 @@ def _head_kind(name: str) -> str | None:
     return "agency" if last in _AGENCY_HEADS else "thing" if last in _THING_HEADS else None
 
 
+_WORD_CHARS = re.compile(r"\w+")
+
+
 class _Scan:
     """The article and what the company scan looks up in it, each found once."""
 
@@ -372,6 +387,16 @@ class _Scan:
         self.mentions = Mentions(text)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
+        self._words: frozenset[str] | None = None
+
+    def writes_word(self, word: str) -> bool:
+        """True when ``word`` stands in the text as a whole word (``\\bword\\b``); the text's
+        words are collected once, not searched for per word."""
+        if not _WORD_CHARS.fullmatch(word):
+            return re.search(r"\b" + re.escape(word) + r"\b", self.text) is not None
+        if self._words is None:
+            self._words = frozenset(_WORD_CHARS.findall(self.text))
+        return word in self._words
 
     def title_line(self, pos: int) -> bool:
         """True when ``pos`` sits in a Title Cased line (a headline), where capitals mean nothing."""
@@ -591,6 +616,7 @@ def find_orgs(text: str) -> list[Org]:
         if not held or span[0] >= held[-1][1]:
             held.append(span)
     held_ends = [e for _, e in held]
+    held_set = set(held)  # membership per candidate: a list was quadratic on a long article
     pos = 0
     while (found := _COMPANY_RE.search(text, pos)) is not None:
         m = found
@@ -605,7 +631,7 @@ def find_orgs(text: str) -> list[Org]:
             pos = last if last > m.start() else pos
             continue
         name, start = picked
-        if held and _within(held, held_ends, start, start + len(name)) and (start, start + len(name)) not in held:
+        if held and _within(held, held_ends, start, start + len(name)) and (start, start + len(name)) not in held_set:
             continue
         partners = _PARTNERS_BEFORE.search(text, max(0, start - 60), start) if "&" in name else None
         if partners and not any(w in FORMS or reg.find(w) for w in partners.group().split(", ") if w):
@@ -715,7 +741,7 @@ def _one_word_name(scan: _Scan, name: str) -> bool:
     if word in _NOT_A_NAME or word in _AFTER_NAME or word in _AGENCY_HEADS or word in _THING_HEADS:
         return False
     low = word.lower()
-    return low == word or not re.search(r"\b" + re.escape(low) + r"\b", scan.text)
+    return low == word or not scan.writes_word(low)
 
 
 def _add_cued(reg: _Registry, scan: _Scan) -> None:
