@@ -10,12 +10,15 @@ one deal across the article (the headline, the lead, a later "the loan") are mer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
 from ..domain.elements import ELEMENT_NAMES
 from ..domain.facts import Facts
+from ..domain.mentions import Mentions
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
 
@@ -43,6 +46,11 @@ _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
 MAX_DEALS = 8
+# Sentences that may report a deal, read per article: a release has tens; past this many (a
+# 200 KB digest of deal news) the rest are left out, as folding each into the deals found so
+# far grows with the square of their number.
+MAX_CANDIDATES = 400
+T = TypeVar("T")
 
 _BOILERPLATE = re.compile(
     r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
@@ -179,10 +187,12 @@ def _party_name(name: str) -> str | None:
 def _fuller_names(facts: Facts) -> dict[str, str]:
     """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
     Monde Graphite"): the short one stands for the only longer company name it begins."""
-    names = [n for o in facts.companies if (n := _party_name(o.name))]
+    names = sorted({n for o in facts.companies if (n := _party_name(o.name))})
     out = {}
-    for a in names:
-        longer = [b for b in names if b != a and b.startswith(a + " ")]
+    for a in names:  # the names that begin with "a ": one run of the sorted list
+        k = bisect_left(names, a + " ")
+        longer = names[k:k + 2]
+        longer = [b for b in longer if b.startswith(a + " ")]
         if len(longer) == 1:
             out[a] = longer[0]
     return out
@@ -199,6 +209,40 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     return not _CAPACITY.search(before)
 
 
+class _ByStart(Generic[T]):
+    """Items in the order they start in the text; those that start inside a span, by bisection
+    (a scan of every item per sentence made a long article quadratic)."""
+
+    def __init__(self, items: Iterable[T], start_of: Callable[[T], int]) -> None:
+        self.items = sorted(items, key=start_of)
+        self.starts = [start_of(x) for x in self.items]
+
+    def _range(self, start: int, end: int) -> range:
+        return range(bisect_left(self.starts, start), bisect_left(self.starts, end))
+
+    def within(self, start: int, end: int) -> list[T]:
+        return [self.items[k] for k in self._range(start, end)]
+
+    def in_any(self, sentences: Iterable[Sentence]) -> list[T]:
+        """The items that start in any of the sentences, each once, in text order."""
+        return [self.items[k] for k in sorted({k for s in sentences for k in self._range(s.start, s.end)})]
+
+
+class _Covered:
+    """Spans (overlapping or not); whether an offset lies in one, by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach: list[int] = []  # the furthest end of the spans that start at or before each
+        for _, b in spans:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def covers(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and self.reach[k] > pos
+
+
 class _Finder:
     """The deal candidates of one article."""
 
@@ -207,6 +251,10 @@ class _Finder:
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
         self.fuller = _fuller_names(facts)
+        self.company_names = {o.name for o in facts.companies}
+        self.amounts = _ByStart(facts.amounts, lambda a: a.start)
+        self._names = Mentions(facts.text)  # where names stand, each looked up once
+        self._at = self._where_parties_stand()
         # the article's own company: named most (its short and full names together), and in the
         # lead (a release's issuer comes first)
         lead = min(len(facts.text), 600)
@@ -219,7 +267,7 @@ class _Finder:
                 continue
             name = self.fuller.get(name, name)
             # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
-            written = max(facts.text.count(f) for f in {name, _SUFFIX.sub("", name)})
+            written = max(self._names.count(f) for f in {name, _SUFFIX.sub("", name)})
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
@@ -232,21 +280,42 @@ class _Finder:
             if i is not None:
                 self.cues[i].append(c)
 
+    def _where_parties_stand(self) -> list[tuple[int, int, int, bool]]:
+        """Every place an entity that can be a party is named, sorted: (start, end, its index in
+        ``facts.orgs``, found by the scan?). Where the scan found none of its names in a sentence,
+        its written forms count, and its name without a legal suffix ("Tesla" for "Tesla Inc").
+        Found once for the article, so a sentence costs a lookup, not a pass over every entity."""
+        at: list[tuple[int, int, int, bool]] = []
+        for k, o in enumerate(self.facts.orgs):
+            if o.kind not in ("company", "agency", "government"):
+                continue
+            at += [(a, b, k, True) for a, b in o.spans]
+            forms = {f for n in o.names() for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
+            at += [(i, i + len(f), k, False) for f in forms for i in self._names.starts(f)]
+        at.sort()
+        return at
+
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
         A name the scan missed here but found elsewhere is looked up by its written forms; a
         name inside a longer one is the longer one; a name used as a descriptor ("PowerCo, the
         Volkswagen Group's battery company") is not a party."""
+        orgs, text = self.facts.orgs, self.facts.text
+        lo = bisect_left(self._at, (s.start,))
+        hi = bisect_left(self._at, (s.end,), lo)
+        by_org: dict[int, list[tuple[int, int, bool]]] = {}
+        for a, b, k, scanned in self._at[lo:hi]:
+            if scanned or b <= s.end:  # a written form lies inside the sentence
+                by_org.setdefault(k, []).append((a, b, scanned))
         found: dict[str, tuple[int, int, Party, bool]] = {}
-        text = self.facts.text
-        for o in self.facts.orgs:
-            if o.kind not in ("company", "agency", "government"):
-                continue
+        for k in sorted(by_org):  # in the scan's order: the first entity of a name is the party
+            o = orgs[k]
             name = _party_name(o.name)
             name = self.fuller.get(name, name) if name else None
             if not name or name in found:
                 continue
-            at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
+            hits = by_org[k]
+            at = [(a, b) for a, b, scanned in hits if scanned] or [(a, b) for a, b, scanned in hits if not scanned]
             at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
             if at:
                 first = min(at)
@@ -258,17 +327,6 @@ class _Finder:
                 continue  # "LG Energy" inside "LG Energy Solution"
             self.end_of[party.name] = b
             out.append((a, party, company))
-        return out
-
-    def _written(self, names: list[str], s: Sentence) -> list[tuple[int, int]]:
-        """Where a sentence writes one of an entity's names, or its name without a legal
-        suffix ("Tesla" for "Tesla Inc")."""
-        forms = {f for n in names for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
-        out = []
-        for f in forms:
-            i = s.text.find(f)
-            if i >= 0 and (i == 0 or not s.text[i - 1].isalnum()) and not s.text[i + len(f):i + len(f) + 1].isalnum():
-                out.append((s.start + i, s.start + i + len(f)))
         return out
 
     def parties(self, s: Sentence) -> list[Party]:
@@ -286,7 +344,7 @@ class _Finder:
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
-                amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                amounts = self.amounts.within(s.start, s.end)
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
                 if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
@@ -309,7 +367,7 @@ class _Finder:
             if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
-            amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+            amounts = self.amounts.within(s.start, s.end)
             money_kinds = [k for k in kinds if k in _MONEY_TYPES]
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
@@ -330,7 +388,7 @@ class _Finder:
                 if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
-                    mine = [a for a in facts.amounts if prev.start <= a.start < prev.end and a.currency
+                    mine = [a for a in self.amounts.within(prev.start, prev.end) if a.currency
                             and _term_amount(a, facts.text, prev, kind)]
                 if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
@@ -435,7 +493,7 @@ class _Finder:
         ("Each buyer will invest ...")."""
         parties = list(parties)
         names = {p.name for p in parties}
-        companies = {o.name for o in self.facts.companies}
+        companies = self.company_names
         if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
             i = self.facts.sentence_index(prev.start)
             for j in range(i, max(-1, i - 3), -1) if i is not None else ():
@@ -588,17 +646,18 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
-    names_at = [sp for o in facts.orgs for sp in o.spans]
-    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
+    named = _Covered([sp for o in facts.orgs for sp in o.spans])
+    dates_at = _ByStart(facts.dates, lambda d: d.start)
+    places_at = _ByStart(facts.locations, lambda loc: loc[1])
+    elements_at = _ByStart(facts.elements, lambda e: e.start)
+    for c in _merge(finder.candidates()[:MAX_CANDIDATES], facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
-        dates = [d for d in facts.dates if any(s.start <= d.start < s.end for s in sentences)]
+        dates = dates_at.in_any(sentences)
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
-        places = list(dict.fromkeys(
-            loc for loc, a, _ in facts.locations if any(s.start <= a < s.end for s in sentences)))
+        places = list(dict.fromkeys(loc for loc, _, _ in places_at.in_any(sentences)))
         commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
-            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)
-            and not any(a <= e.start < b for a, b in names_at)))
+            e.element for e in elements_at.in_any(sentences) if not named.covers(e.start)))
         deals.append(DealSummary(
             title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
             deal_type=c.deal_type,  # type: ignore[arg-type]
