@@ -133,6 +133,24 @@ class Summarizer:
             request = self._request(art)
             return span.brief(self._finish(art, key, request, await self.backend.agenerate(request)))
 
+    def cached(self, article: ArticleLike) -> Brief | None:
+        """The brief the cache already holds for ``article``, or None; never calls the backend.
+
+        A batch answers its cache hits this way, as they come, without a task each: a warm
+        re-run then holds one brief at a time, as a loop of ``summarize`` calls does.
+
+        Raises:
+            ArticleError: the input is not an article.
+            UngroundedBriefError: ``strict=True`` and the cached brief is not fully grounded.
+        """
+        art = as_article(article)
+        hit = self._lookup(self.cache_key(art), art)
+        if hit is None:
+            return None
+        with telemetry.article_span(self.backend) as span:  # a hit is traced as summarize traces it
+            span.article(art)
+            return span.brief(self._checked(hit, art))
+
     # -- the steps, in the order they run ----------------------------------------------------
     def cache_key(self, art: Article) -> str | None:
         """The article's cache key, or None when this backend's answers are not cached."""

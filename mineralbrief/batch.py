@@ -129,6 +129,17 @@ async def _one(s: Summarizer, index: int, item: Any) -> tuple[BatchResult, int]:
     return BatchResult(index, source, status, brief=brief), brief.usage.total_tokens
 
 
+def _cached(s: Summarizer, index: int, item: Any) -> BatchResult | None:
+    """A cache hit's result, or None: a miss, or an item whose failure ``_one`` reports."""
+    if isinstance(item, MineralBriefError):
+        return None
+    try:
+        brief = s.cached(item)
+    except Exception:  # reported by _one, with the article read again
+        return None
+    return None if brief is None else BatchResult(index, _source_of(item, index), "cached", brief=brief)
+
+
 async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int,
                budget_tokens: int | None, s: Summarizer) -> AsyncIterator[BatchResult]:
     used = 0
@@ -144,6 +155,8 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                 index, item = nxt
                 if budget_tokens is not None and used >= budget_tokens:
                     yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
+                elif (hit := _cached(s, index, item)) is not None:
+                    yield hit  # at once: no task, nothing held while others complete
                 else:
                     pending.add(asyncio.ensure_future(_one(s, index, item)))
             if not pending:

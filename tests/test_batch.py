@@ -196,3 +196,31 @@ def test_budget_counts_the_tokens_of_failed_attempts():
 def test_negative_budget_or_no_concurrency_is_a_clear_error(bad):
     with pytest.raises(mineralbrief.ConfigError, match="budget_tokens|concurrency"):
         list(summarize_many(["text"], backend="offline", **{"concurrency": 1, **bad}))
+
+
+def test_a_warm_batch_answers_hits_at_once_and_still_reports_misses_and_failures(tmp_path):
+    """Hits come from Summarizer.cached (no task, no request); a new article is still briefed and
+    a bad one still fails, in the same batch."""
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(4)]
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        s = mineralbrief.Summarizer(base_url=srv.base_url, cache_dir=tmp_path / "cache", **FAST)
+        assert s.cached(texts[0]) is None and not srv.requests  # a miss asks nobody
+        list(summarize_many(texts[:3], concurrency=2, summarizer=s))
+        assert s.cached(texts[0]).provenance.cached
+        results = list(summarize_many([*texts, "   "], concurrency=2, summarizer=s))
+    by_index = {r.index: r.status for r in results}
+    assert by_index == {0: "cached", 1: "cached", 2: "cached", 3: "done", 4: "failed"}
+    assert len(srv.requests) == 4
+
+
+def test_a_cached_brief_that_strict_mode_refuses_is_a_failure_not_a_hit(tmp_path):
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        loose = mineralbrief.Summarizer(base_url=srv.base_url, cache_dir=tmp_path / "cache", **FAST)
+        brief = loose.summarize(text)
+        key = loose.cache_key(mineralbrief.article.as_article(text))
+        bad = brief.model_copy(update={"grounding": brief.grounding.model_copy(update={"ok": False})})
+        loose.cache.set(key, bad)  # FIXTURE: a cached brief whose grounding failed
+        strict = mineralbrief.Summarizer(base_url=srv.base_url, cache_dir=tmp_path / "cache", strict=True, **FAST)
+        [result] = list(summarize_many([text], summarizer=strict))
+    assert result.status == "failed" and "UngroundedBriefError" in result.error
