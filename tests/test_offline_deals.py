@@ -111,3 +111,22 @@ def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
     text = LEAD + "Andes Copper Corp. signed an offtake agreement with Borealis Motors Corp. for lithium concentrate."
     deals = find_deals(extract_facts(text))
     assert deals and deals[0].commodities == ["lithium"]
+
+
+def test_deal_finding_time_grows_linearly_with_an_article_naming_many_companies():
+    # every sentence names a new company and an offtake: the deal finder once scanned every name
+    # (and every sum) for each sentence, and counted each name over the whole text
+    import time
+
+    from test_domain_properties import _wire
+
+    small, big = extract_facts(_wire(200)), extract_facts(_wire(800))
+    small.sentences, big.sentences  # noqa: B018 (split before the clock starts)
+    t0 = time.perf_counter()
+    find_deals(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = find_deals(big)
+    t_big = time.perf_counter() - t0
+    assert found
+    assert t_big < 6 * t_small + 0.5  # four times the text: quadratic would be sixteen times

@@ -9,7 +9,9 @@ one deal across the article (the headline, the lead, a later "the loan") are mer
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,6 +40,7 @@ _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # contribution" still names an actor)
 _DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
                          r"parent|affiliate|owner)\b", re.I)
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: str.isalnum's word
 _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 # what stands between the names of a list: "A, B and C", "A as well as B"
 _LIST_GLUE = re.compile(
@@ -114,9 +117,37 @@ class _Candidate:
     each: bool = False  # one buyer's contract, split from a list of several
     verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
 
+    _sums: dict[str, list[float]] = field(default_factory=dict, repr=False, compare=False)
+    _summed: int = field(default=0, repr=False, compare=False)
+    _names: set[str] = field(default_factory=set, repr=False, compare=False)
+    _named: int = field(default=0, repr=False, compare=False)
+    _texts: set[str] = field(default_factory=set, repr=False, compare=False)
+    _texted: int = field(default=0, repr=False, compare=False)
+
+    def names(self) -> set[str]:
+        """The parties' names (parties and amounts only grow: the sets are brought up to date)."""
+        self._names.update(p.name for p in self.parties[self._named:])
+        self._named = len(self.parties)
+        return self._names
+
+    def texts(self) -> set[str]:
+        """The amounts as written."""
+        self._texts.update(a.text for a in self.amounts[self._texted:])
+        self._texted = len(self.amounts)
+        return self._texts
+
     @property
     def money(self) -> list[tuple[str, float]]:
         return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
+
+    def sums(self) -> dict[str, list[float]]:
+        """The sums by currency, sorted, brought up to date as amounts are added (a deal told
+        in a thousand sentences is not read again for each of them)."""
+        for a in self.amounts[self._summed:]:
+            if a.currency and a.value:
+                insort(self._sums.setdefault(a.currency, []), a.value)
+        self._summed = len(self.amounts)
+        return self._sums
 
 
 def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
@@ -179,11 +210,12 @@ def _party_name(name: str) -> str | None:
 def _fuller_names(facts: Facts) -> dict[str, str]:
     """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
     Monde Graphite"): the short one stands for the only longer company name it begins."""
-    names = [n for o in facts.companies if (n := _party_name(o.name))]
+    names = sorted(n for o in facts.companies if (n := _party_name(o.name)))
     out = {}
-    for a in names:
-        longer = [b for b in names if b != a and b.startswith(a + " ")]
-        if len(longer) == 1:
+    for a in names:  # the names that begin with "a " stand together in sorted order
+        i = bisect_left(names, a + " ")
+        longer = names[i:i + 2]
+        if longer and longer[0].startswith(a + " ") and not (len(longer) > 1 and longer[1].startswith(a + " ")):
             out[a] = longer[0]
     return out
 
@@ -197,6 +229,45 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
         return False
     return not _CAPACITY.search(before)
+
+
+class _Forms:
+    """Names to look up where a word begins, keyed by their first two words: the words of a
+    text are looked up once, not every name searched for in it (an article naming a thousand
+    companies, many of them "of ..." or "the ...")."""
+
+    def __init__(self, forms: Iterable[tuple[str, int]]) -> None:
+        self.by_key: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self.odd: list[tuple[str, int]] = []  # forms that do not begin with a letter or a digit
+        for f, k in forms:
+            key = tuple(w.group(0) for w in itertools.islice(_WORD.finditer(f), 2))
+            if key and _WORD.match(f):
+                self.by_key.setdefault(key, []).append((f, k))
+            else:
+                self.odd.append((f, k))
+
+    def find(self, text: str) -> Iterable[tuple[int, str, int]]:
+        """(offset, form, payload) for each place the text writes a form at the start of a word."""
+        words = [(w.start(), w.group(0)) for w in _WORD.finditer(text)]
+        for i, (at, word) in enumerate(words):
+            keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
+            for key in keys:
+                for f, k in self.by_key.get(key, ()):
+                    if text.startswith(f, at):
+                        yield at, f, k
+        for f, k in self.odd:
+            at = text.find(f)
+            while at >= 0:
+                yield at, f, k
+                at = text.find(f, at + 1)
+
+
+def _written_counts(text: str, forms: set[str]) -> dict[str, int]:
+    """How often each form is written where a word begins."""
+    counts = dict.fromkeys(forms, 0)
+    for _, f, _ in _Forms((f, 0) for f in forms).find(text):
+        counts[f] += 1
+    return counts
 
 
 class _Finder:
@@ -213,62 +284,105 @@ class _Finder:
         score: dict[str, int] = {}
         first: dict[str, int] = {}
         ticker: dict[str, str | None] = {}
-        for o in facts.companies:
-            name = _party_name(o.name)
-            if not name or not o.spans:
-                continue
-            name = self.fuller.get(name, name)
+        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := _party_name(o.name)) and o.spans]
+        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))})
+        for o, name in usable:
             # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
-            written = max(facts.text.count(f) for f in {name, _SUFFIX.sub("", name)})
+            written = max(counts[f] for f in {name, _SUFFIX.sub("", name)})
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
         ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
         self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
+        self.company_names = {o.name for o in facts.companies}
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
         for c in facts.cues:
             i = facts.sentence_index(c.start)
             if i is not None:
                 self.cues[i].append(c)
+        # what each sentence holds, bucketed once (a scan of every name or sum per sentence is
+        # quadratic in a long article)
+        self.amounts_in: list[list[AmountMention]] = [[] for _ in facts.sentences]
+        for a in facts.amounts:
+            i = facts.sentence_index(a.start)
+            if i is not None:
+                self.amounts_in[i].append(a)
+        self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
+        self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
+        forms: list[tuple[str, int]] = []  # (a written form, its entity)
+        for o in facts.orgs:
+            if o.kind not in ("company", "agency", "government"):
+                continue
+            usable_name = _party_name(o.name)
+            if not usable_name:
+                continue
+            usable_name = self.fuller.get(usable_name, usable_name)
+            k = len(self.parties_of)
+            self.parties_of.append((usable_name, Party(name=usable_name, ticker=o.ticker), o.kind == "company"))
+            for sp in o.spans:
+                i = facts.sentence_index(sp[0])
+                if i is not None:
+                    self.spans_in.setdefault(i, []).append((k, sp))
+            forms += [(f, k) for f in {f for n in o.names() for f in (n, _SUFFIX.sub("", n))
+                                       if len(f) >= 4 and f[:1].isupper()}]
+        self.forms = _Forms(forms)
+        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
         A name the scan missed here but found elsewhere is looked up by its written forms; a
         name inside a longer one is the longer one; a name used as a descriptor ("PowerCo, the
         Volkswagen Group's battery company") is not a party."""
-        found: dict[str, tuple[int, int, Party, bool]] = {}
+        i = self.facts.sentence_index(s.start)
+        kept = self._mentions.get(i) if i is not None else None
+        if kept is None:
+            kept = self._find_mentions(s, i)
+            if i is not None:
+                self._mentions[i] = kept
+        out, ends = kept
+        self.end_of.update(ends)
+        return list(out)
+
+    def _find_mentions(self, s: Sentence, i: int | None,
+                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int]]:
         text = self.facts.text
-        for o in self.facts.orgs:
-            if o.kind not in ("company", "agency", "government"):
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for k, sp in self.spans_in.get(i, []) if i is not None else ():
+            spans.setdefault(k, []).append(sp)
+        written = self._written(s)
+        found: dict[str, tuple[int, int, Party, bool]] = {}
+        for k in sorted(set(spans) | set(written)):  # in the scan's order: the first of one name wins
+            name, party, company = self.parties_of[k]
+            if name in found:
                 continue
-            name = _party_name(o.name)
-            name = self.fuller.get(name, name) if name else None
-            if not name or name in found:
-                continue
-            at = [sp for sp in o.spans if s.start <= sp[0] < s.end] or self._written(o.names(), s)
+            at = spans.get(k) or written.get(k, [])
             at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
             if at:
                 first = min(at)
-                found[name] = (first[0], first[1], Party(name=name, ticker=o.ticker), o.kind == "company")
-        spans = [(a, b) for a, b, _, _ in found.values()]
+                found[name] = (first[0], first[1], party, company)
+        bounds = [(a, b) for a, b, _, _ in found.values()]
         out = []
+        ends: dict[str, int] = {}
         for a, b, party, company in sorted(found.values(), key=lambda x: x[0]):
-            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in bounds):
                 continue  # "LG Energy" inside "LG Energy Solution"
-            self.end_of[party.name] = b
+            ends[party.name] = b
             out.append((a, party, company))
-        return out
+        return out, ends
 
-    def _written(self, names: list[str], s: Sentence) -> list[tuple[int, int]]:
-        """Where a sentence writes one of an entity's names, or its name without a legal
-        suffix ("Tesla" for "Tesla Inc")."""
-        forms = {f for n in names for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
-        out = []
-        for f in forms:
-            i = s.text.find(f)
-            if i >= 0 and (i == 0 or not s.text[i - 1].isalnum()) and not s.text[i + len(f):i + len(f) + 1].isalnum():
-                out.append((s.start + i, s.start + i + len(f)))
+    def _written(self, s: Sentence) -> dict[int, list[tuple[int, int]]]:
+        """Where a sentence writes an entity's names, or a name without its legal suffix
+        ("Tesla" for "Tesla Inc"): the first whole-word place of each form, by entity. The
+        sentence's words are looked up, not every name searched for."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        seen: set[tuple[str, int]] = set()
+        t = s.text
+        for at, f, k in self.forms.find(t):
+            if (f, k) in seen or (at and t[at - 1].isalnum()) or t[at + len(f):at + len(f) + 1].isalnum():
+                continue
+            seen.add((f, k))
+            out.setdefault(k, []).append((s.start + at, s.start + at + len(f)))
         return out
 
     def parties(self, s: Sentence) -> list[Party]:
@@ -286,7 +400,7 @@ class _Finder:
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
-                amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+                amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
                 if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
@@ -309,7 +423,7 @@ class _Finder:
             if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
-            amounts = [a for a in facts.amounts if s.start <= a.start < s.end]
+            amounts = list(self.amounts_in[i])
             money_kinds = [k for k in kinds if k in _MONEY_TYPES]
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
@@ -330,7 +444,7 @@ class _Finder:
                 if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
-                    mine = [a for a in facts.amounts if prev.start <= a.start < prev.end and a.currency
+                    mine = [a for a in self.amounts_in[i - 1] if a.currency
                             and _term_amount(a, facts.text, prev, kind)]
                 if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
@@ -435,7 +549,7 @@ class _Finder:
         ("Each buyer will invest ...")."""
         parties = list(parties)
         names = {p.name for p in parties}
-        companies = {o.name for o in self.facts.companies}
+        companies = self.company_names
         if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
             i = self.facts.sentence_index(prev.start)
             for j in range(i, max(-1, i - 3), -1) if i is not None else ():
@@ -449,9 +563,16 @@ class _Finder:
         return parties
 
 
-def _close(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
-    """Two lists of sums share one within rounding ("$2.3 bln" and "US$2.26 billion")."""
-    return any(ca == cb and abs(x - y) <= ROUNDING * max(x, y) for ca, x in a for cb, y in b)
+def _close(a: list[tuple[str, float]], sums: dict[str, list[float]]) -> bool:
+    """A candidate's sums and a deal's (by currency, sorted) share one within rounding ("$2.3
+    bln" and "US$2.26 billion"). Closeness only grows toward ``x``: the nearest sum on either
+    side decides."""
+    for cur, x in a:
+        ys = sums.get(cur, [])
+        i = bisect_left(ys, x)
+        if any(abs(x - y) <= ROUNDING * max(x, y) for y in ys[max(0, i - 1):i + 1]):
+            return True
+    return False
 
 
 # an instrument that a sum of money is raised through: the sum named again is the same deal
@@ -463,24 +584,24 @@ def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
     no sums that disagree; a sum raised through a letter or a joint venture named again; an
     offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
-    names, dnames = {p.name for p in c.parties}, {p.name for p in d.parties}
+    names, dnames = {p.name for p in c.parties}, d.names()
     shared = names & dnames
     if d.deal_type != c.deal_type:
         if {d.deal_type, c.deal_type} == _SALES:
             return len(shared) >= 2
         if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
-            return bool(shared) and _close(d.money, c.money)
+            return bool(shared) and _close(c.money, d.sums())
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
     if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
         return False  # another investor on each side: two stakes, even of one size
-    if d.money and c.money:
+    if d.sums() and c.money:
         # a joint venture's or a contract's several sums are its terms; an investor's tranches
         # in one company are one investment; two loans or purchases are told apart by their sums
         if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
             return True
         if d.deal_type == "investment" and names == dnames and len(names) >= 2:
             return True
-        return _close(d.money, c.money)
+        return _close(c.money, d.sums())
     if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
         return True
     # one side named alone folds into a deal that names it, but never swallows the deals that
@@ -527,18 +648,24 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
             home.deal_type = c.deal_type
         home.sentences += c.sentences
         home.binding = home.binding if home.binding is not None else c.binding
-        home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
-        home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
+        has = home.names()
+        home.parties += [p for p in c.parties if p.name not in has]
+        written = home.texts()
+        home.amounts += [a for a in c.amounts if a.text not in written]
     for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
         names = {p.name for p in d.parties}
+        if len(names) != 1 or d.money:
+            continue
         fuller = next((e for e in deals if e is not d and e.deal_type == d.deal_type and names < {
-            p.name for p in e.parties} and not d.money), None)
-        if len(names) == 1 and fuller is not None:
+            p.name for p in e.parties}), None)
+        if fuller is not None:
             fuller.sentences += d.sentences
             votes[id(fuller)] += votes[id(d)]
             deals.remove(d)
     for d in list(deals):  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
         names = {p.name for p in d.parties}
+        if d.deal_type not in _SALES or len(names) < 3:
+            continue
         own = [e for e in deals if e is not d and e.deal_type in _SALES and {p.name for p in e.parties} < names]
         if d.deal_type in _SALES and len(names) >= 3 and len(own) >= 2 and \
                 names <= {p.name for e in own for p in e.parties}:
