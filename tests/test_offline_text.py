@@ -165,3 +165,27 @@ def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quo
     assert tidy(said) == "Acme Corp. (ASX: ACM) signed a loan with the DOE."
     point = brief("pr_lithium_doe_loan_lithiumamericas_release.txt").key_points[0]
     assert '("Lithium Americas"' not in point.text and '("Lithium Americas"' in point.evidence[0].quote
+
+
+def test_an_article_of_one_long_line_is_read_in_linear_time():
+    # no line breaks at all (a page's text flattened): each sentence and each name once looked
+    # back to its line's start and copied the whole line
+    import time
+
+    from mineralbrief.backends.offline_text import in_masthead, score_sentences
+
+    def line(n: int) -> str:
+        return " ".join(f"Quokka{i} Minerals Ltd (ASX: Q{i % 97}) signed an offtake with Wombat{i} Metals Inc "
+                        f"for 2,000 tonnes of spodumene a year from 2026." for i in range(n))
+
+    def read(text: str) -> float:
+        facts = extract_facts(text)
+        facts.sentences  # noqa: B018 (split before the clock starts)
+        t0 = time.perf_counter()
+        assert score_sentences(facts, None)
+        for o in facts.orgs:
+            in_masthead(facts, o.name, o.spans)
+        return time.perf_counter() - t0
+
+    t_small, t_big = read(line(1000)), read(line(4000))
+    assert t_big < 6 * t_small + 0.3  # four times the text: quadratic would be sixteen times

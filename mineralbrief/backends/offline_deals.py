@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -715,17 +715,27 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
-    names_at = [sp for o in facts.orgs for sp in o.spans]
+    names_at = sorted(sp for o in facts.orgs for sp in o.spans)
+    name_starts = [a for a, _ in names_at]
+    reach = list(itertools.accumulate((b for _, b in names_at), max))  # the furthest a name runs so far
+
+    def in_a_name(pos: int) -> bool:
+        i = bisect_right(name_starts, pos) - 1
+        return i >= 0 and reach[i] > pos
+
     for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
-        dates = [d for d in facts.dates if any(s.start <= d.start < s.end for s in sentences)]
+        held = {facts.sentence_index(s.start) for s in sentences}  # a deal told in many sentences
+
+        def told(pos: int, held: set[int | None] = held) -> bool:
+            i = facts.sentence_index(pos)
+            return i is not None and i in held
+        dates = [d for d in facts.dates if told(d.start)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
-        places = list(dict.fromkeys(
-            loc for loc, a, _ in facts.locations if any(s.start <= a < s.end for s in sentences)))
+        places = list(dict.fromkeys(loc for loc, a, _ in facts.locations if told(a)))
         commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
-            e.element for e in facts.elements if any(s.start <= e.start < s.end for s in sentences)
-            and not any(a <= e.start < b for a, b in names_at)))
+            e.element for e in facts.elements if told(e.start) and not in_a_name(e.start)))
         deals.append(DealSummary(
             title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
             deal_type=c.deal_type,  # type: ignore[arg-type]

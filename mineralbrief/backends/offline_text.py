@@ -48,6 +48,20 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+def _line_at(facts: Facts, pos: int) -> tuple[int, int]:
+    """``_line_of`` from the article's line breaks, found once (kept on ``facts``): searching
+    back to the line's start from every sentence is quadratic in an article of one long line."""
+    breaks: list[int] | None = facts.__dict__.get("_line_breaks")
+    if breaks is None:
+        breaks = facts.__dict__["_line_breaks"] = [m.start() for m in re.finditer("\n", facts.text)]
+    i = bisect_right(breaks, pos - 1)  # the first break at or after pos
+    return (breaks[i - 1] + 1 if i else 0), (breaks[i] if i < len(breaks) else len(facts.text))
+
+
+_BLANK = re.compile(r"\s*")
+_NINE_WORDS = re.compile(r"\s*(?:\S+\s+){8}\S")
+
+
 _HEADLINE_SMALL_WORDS = frozenset("a an the of and or for in on at to by with from as vs via into over".split())
 
 
@@ -238,6 +252,7 @@ def score_sentences(facts: Facts, title: str | None) -> list[Scored]:
 def _score_sentences(facts: Facts) -> list[Scored]:
     sentences = reading_sentences(facts)
     boiler = boilerplate_spans(facts.text)
+    boiler_starts = [a for a, _ in boiler]
     counts = _counts(facts, sentences)
     out: list[Scored] = []
     body = 0
@@ -246,12 +261,17 @@ def _score_sentences(facts: Facts) -> list[Scored]:
         words = len(text.split())
         if words < 7 or len(text) < 40 or text.endswith("?") or text.count("|") >= 2 or is_boilerplate(text):
             continue
-        if any(a <= s.start < b for a, b in boiler):
+        k = bisect_right(boiler_starts, s.start) - 1  # the sections neither overlap nor nest
+        if k >= 0 and s.start < boiler[k][1]:
             continue
         if not _TERMINAL.search(text) and _MASTHEAD.search(text):  # "European Commission - Press release"
             continue
-        line_start, line_end = _line_of(facts.text, s.start)
-        whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
+        line_start, line_end = _line_at(facts, s.start)
+        if s.end <= line_end:  # nothing but spaces beside it on its line (read without copying the line)
+            whole_line = bool(_BLANK.fullmatch(facts.text, line_start, s.start)
+                              and _BLANK.fullmatch(facts.text, s.end, line_end))
+        else:
+            whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
         cues, parties, money = counts["cues"][i], counts["parties"][i], counts["money"][i]
         score = 3.0 * min(1, cues) + 1.0 * min(1, counts["kinds"][i] - 1 if cues else 0)
         score += 1.0 * min(3, parties) + 2.0 * min(1, money) + 0.5 * min(2, counts["amounts"][i])
@@ -305,7 +325,7 @@ _MASTHEAD = re.compile(
 def is_masthead(title: str) -> bool:
     """True when a title names the outlet or the kind of document ("ASX / MEDIA RELEASE",
     "BATTERY METALS BULLETIN -- Issue 412"), not the news."""
-    return len(title.split()) <= 8 and _MASTHEAD.search(title) is not None
+    return _NINE_WORDS.match(title) is None and _MASTHEAD.search(title) is not None
 
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
@@ -361,11 +381,11 @@ def in_masthead(facts: Facts, name: str, spans: list[tuple[int, int]]) -> bool:
     """True when a name is the outlet's: every mention stands on a masthead line, or the
     masthead at the top names it ("THE MINOR METALS LETTER" ... "The Minor Metals Letter is
     written for...")."""
-    def line(pos: int) -> str:
-        a, b = _line_of(facts.text, pos)
-        return facts.text[a:b]
+    def on_masthead(pos: int) -> bool:
+        a, b = _line_at(facts, pos)
+        return _NINE_WORDS.match(facts.text, a, b) is None and is_masthead(facts.text[a:b])  # a long line is not one
     top = [ln.lower() for ln in facts.text[:600].split("\n")[:6] if ln.strip() and is_masthead(ln)]
-    return bool(spans) and (all(is_masthead(line(a)) for a, _ in spans) or any(name.lower() in t for t in top))
+    return bool(spans) and (all(on_masthead(a) for a, _ in spans) or any(name.lower() in t for t in top))
 
 
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
