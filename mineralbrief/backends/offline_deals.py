@@ -10,6 +10,7 @@ one deal across the article (the headline, the lead, a later "the loan") are mer
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
@@ -135,6 +136,10 @@ class _Candidate:
         self._texts.update(a.text for a in self.amounts[self._texted:])
         self._texted = len(self.amounts)
         return self._texts
+
+    def __post_init__(self) -> None:  # its own lists: a deal grows as reports merge into it
+        self.parties = list(self.parties)
+        self.amounts = list(self.amounts)
 
     @property
     def money(self) -> list[tuple[str, float]]:
@@ -611,78 +616,155 @@ def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
 
 
-def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
-    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
-    word and its sums go to the latest deal it names a party of (or the latest deal)."""
-    names = {p.name for p in ref.parties}
-    named = [d for d in reversed(deals) if not names or names & {p.name for p in d.parties}]
-    named.sort(key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
+def _fits(d: _Candidate, ref: _Candidate, volumes: bool) -> bool:
     # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
+    return (d.deal_type in _SALES) == volumes if ref.amounts else d.deal_type not in _MONEY_TYPES
+
+
+def _attach(named: list[_Candidate], ref: _Candidate, text: str) -> tuple[_Candidate, list[AmountMention]] | None:
+    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
+    word and its sums go to the latest deal it names a party of (or the latest deal). ``named``:
+    the deals it may mean, latest first."""
+    named = sorted(named, key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
     volumes = any(a.currency is None for a in ref.amounts)
-    fits = [d for d in named if ((d.deal_type in _SALES) == volumes if ref.amounts
-                                 else d.deal_type not in _MONEY_TYPES)]
-    if not (fits or named):
-        return
-    home = (fits or named)[0]
+    home = next((d for d in named if _fits(d, ref, volumes)), named[0] if named else None)
+    if home is None:
+        return None
     home.sentences.append(ref.sentences[0])
     home.binding = home.binding if home.binding is not None else ref.binding
-    home.amounts += [a for a in ref.amounts if _term_amount(a, text, ref.sentences[0], home.deal_type)
-                     and a.text not in {b.text for b in home.amounts}]
+    written = home.texts()
+    added = [a for a in ref.amounts
+             if _term_amount(a, text, ref.sentences[0], home.deal_type) and a.text not in written]
+    home.amounts += added
+    return home, added
+
+
+_BUCKET = 0.06  # wider than log(1 / (1 - ROUNDING)): two sums within rounding fall in one bucket or the next
+
+
+class _Deals:
+    """The deals merged so far, indexed by party name, by sum and by type: each report is
+    compared with the deals it could repeat (a shared party, a sum within rounding), not with
+    every deal of the article (a wire of a thousand deals)."""
+
+    def __init__(self) -> None:
+        self.deals: list[_Candidate] = []
+        self.at: dict[int, int] = {}  # id of a deal -> its place
+        self.by_name: dict[str, set[int]] = {}
+        self.by_sum: dict[tuple[str, int], set[int]] = {}
+        self.by_type: dict[str, list[int]] = {}  # places, in order; a deal whose type changed is skipped
+
+    @staticmethod
+    def _bucket(value: float) -> int:
+        return math.floor(math.log(value) / _BUCKET)
+
+    def add(self, d: _Candidate) -> None:
+        self.at[id(d)] = len(self.deals)
+        self.deals.append(d)
+        self.note(d, d)
+        self.by_type.setdefault(d.deal_type, []).append(self.at[id(d)])
+
+    def note(self, home: _Candidate, c: _Candidate) -> None:
+        """Index ``home`` under the names and sums of ``c`` (merged into it)."""
+        i = self.at[id(home)]
+        for p in c.parties:
+            self.by_name.setdefault(p.name, set()).add(i)
+        for cur, x in c.money:
+            if x > 0:
+                self.by_sum.setdefault((cur, self._bucket(x)), set()).add(i)
+
+    def attach(self, ref: _Candidate, text: str) -> None:
+        """``_attach`` a sentence that refers back, among the deals that name its parties (or all)."""
+        named = self.sharing(_Candidate(_REF, [], ref.parties))[::-1] if ref.parties else self.latest_of_each_type()
+        attached = _attach(named, ref, text)
+        if attached:
+            self.note(attached[0], _Candidate(_REF, [], [], attached[1]))
+
+    def retype(self, home: _Candidate, deal_type: str) -> None:
+        home.deal_type = deal_type
+        insort(self.by_type.setdefault(deal_type, []), self.at[id(home)])
+
+    def sharing(self, c: _Candidate) -> list[_Candidate]:
+        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in order."""
+        places: set[int] = set()
+        for p in c.parties:
+            places |= self.by_name.get(p.name, set())
+        for cur, x in c.money:
+            if x > 0:
+                b = self._bucket(x)
+                for k in (b - 1, b, b + 1):
+                    places |= self.by_sum.get((cur, k), set())
+        return [self.deals[i] for i in sorted(places)]
+
+    def latest_of_each_type(self) -> list[_Candidate]:
+        """The latest deal of each type, latest first."""
+        out = []
+        for t, places in self.by_type.items():
+            while places and self.deals[places[-1]].deal_type != t:
+                places.pop()  # a deal retyped (a letter's sum named again): types only move to the instrument
+            if places:
+                out.append(places[-1])
+        return [self.deals[i] for i in sorted(out, reverse=True)]
 
 
 def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
     """One deal per instrument: every report of it in the article folded into one."""
-    deals: list[_Candidate] = []
+    index = _Deals()
+    deals = index.deals
     votes: dict[int, list[str]] = {}
     for c in cands:
         if c.deal_type == _REF:
-            _attach(deals, c, text)
+            index.attach(c, text)
             continue
-        home = next((d for d in deals if _same(d, c, companies)), None)
+        # a deal it repeats names one of its parties or holds one of its sums (see _same)
+        home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
         if home is None:
-            deals.append(c)
+            index.add(c)
             votes[id(c)] = [] if c.verb else [c.deal_type]
             continue
         votes[id(home)] += [] if c.verb else [c.deal_type]
         if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
-            home.deal_type = c.deal_type
+            index.retype(home, c.deal_type)
         home.sentences += c.sentences
         home.binding = home.binding if home.binding is not None else c.binding
         has = home.names()
         home.parties += [p for p in c.parties if p.name not in has]
         written = home.texts()
         home.amounts += [a for a in c.amounts if a.text not in written]
-    for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
+        index.note(home, c)
+    deals = list(deals)
+    gone: set[int] = set()
+    for d in deals:  # named alone before its buyer came up: the fuller deal tells it
         names = {p.name for p in d.parties}
         if len(names) != 1 or d.money:
             continue
-        fuller = next((e for e in deals if e is not d and e.deal_type == d.deal_type and names < {
-            p.name for p in e.parties}), None)
+        fuller = next((e for e in index.sharing(d) if e is not d and id(e) not in gone and
+                       e.deal_type == d.deal_type and names < e.names()), None)
         if fuller is not None:
             fuller.sentences += d.sentences
             votes[id(fuller)] += votes[id(d)]
-            deals.remove(d)
-    for d in list(deals):  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
+            gone.add(id(d))
+    for d in deals:  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
         names = {p.name for p in d.parties}
-        if d.deal_type not in _SALES or len(names) < 3:
+        if id(d) in gone or d.deal_type not in _SALES or len(names) < 3:
             continue
-        own = [e for e in deals if e is not d and e.deal_type in _SALES and {p.name for p in e.parties} < names]
-        if d.deal_type in _SALES and len(names) >= 3 and len(own) >= 2 and \
-                names <= {p.name for e in own for p in e.parties}:
+        own = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
+               and e.deal_type in _SALES and e.names() < names]
+        if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
             for e in own:
                 e.sentences += d.sentences
-            deals.remove(d)
+            gone.add(id(d))
+    deals = [d for d in deals if id(d) not in gone]
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
         said = [t for t in votes[id(d)] if t in _SALES]
         if d.deal_type in _SALES and said:
             d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
     # a partnership with no terms of its own, between the sides of a more specific deal, is that
     # deal in softer words
-    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
-
     def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
-        names = {p.name for p in d.parties}
-        return any(names <= other or len(names & other) >= 2 for other in specific)
+        names = d.names()
+        return any(e.deal_type not in _SOFT and (names <= e.names() or len(names & e.names()) >= 2)
+                   for e in index.sharing(_Candidate(_REF, [], d.parties)) if id(e) not in gone)
     return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
 
 
