@@ -189,3 +189,31 @@ def test_an_article_of_one_long_line_is_read_in_linear_time():
 
     t_small, t_big = read(line(1000)), read(line(4000))
     assert t_big < 6 * t_small + 0.3  # four times the text: quadratic would be sixteen times
+
+
+def test_a_clause_of_the_bottom_line_keeps_its_numbers_whole():
+    # the clause stopped at a decimal point: "It is meant to finance up to US$1." of "US$1.8 billion"
+    letter = ("BOISE, Idaho, March 3, 2025 -- Perpetua Resources Corp. said the Export-Import Bank of the United "
+              "States issued a non-binding letter of interest to finance up to US$1.8 billion for the Stibnite Gold "
+              "Project in Idaho. The letter is not a commitment. Perpetua will apply for the loan once permits are "
+              "final, the company said. The project would restart antimony production in the United States.")
+    stake = ("PARIS, March 3, 2025 -- Eramet SA has completed an acquisition from Tsingshan Holding Group worth $699 "
+             "million, using existing cash to buy Tsingshan's 49.9% interest in Eramine Sudamerica in Salta. The deal "
+             "makes Eramet the project's sole owner, the company said. Production is expected to reach 24,000 "
+             "tonnes a year by 2026.")
+    for text, whole in ((letter, "finance up to US$1.8 billion"), (stake, "buy Tsingshan's 49.9% interest")):
+        brief = mineralbrief.summarize(text, backend="offline", cache=False)
+        assert brief.grounding.ok, brief.grounding.unverified
+        assert whole in brief.bottom_line.text
+
+
+def test_people_and_projects_are_not_cut_before_a_combining_accent():
+    # decomposed accents (NFD text): "Pache" of "Pache\u0301co", "Pilbara Mine" of "Pilbara Mine\u0301rals"
+    text = ("SANTIAGO, March 3, 2025 -- Codelco and SQM signed a binding joint venture agreement for the Salar "
+            "de Atacama, Codelco chairman Ma\u0301ximo Pache\u0301co said on Thursday. Pilbara Mine\u0301rals "
+            "and Sayona will also supply spodumene to the venture. The partnership will run until 2060, "
+            "subject to approval by regulators in Chile and China.")
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert brief.grounding.ok, brief.grounding.unverified
+    names = {e.name for e in brief.entities}
+    assert not any(n.endswith(("Pache", "Mine")) for n in names), names

@@ -12,6 +12,7 @@ sentence and not a line. Every point stays the article's own words at its own sp
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -471,6 +472,12 @@ _SITE = re.compile(
 _NOT_SITE_WORDS = frozenset("The A An Phase Stage New First Second Company Group Project Mine".split())
 
 
+def _cut_before_a_mark(text: str, end: int) -> bool:
+    """True when a match ends before a combining mark: it took part of a word written with
+    decomposed accents ("Pache" of "Pache\u0301co", "Mine" of "Mine\u0301rals")."""
+    return end < len(text) and unicodedata.category(text[end]).startswith("M")
+
+
 def _known_name(facts: Facts, start: int, end: int) -> bool:
     """True when [start, end) overlaps a company, agency, government or country already found."""
     return any(a < end and start < b for o in facts.orgs for a, b in o.spans)
@@ -486,6 +493,8 @@ def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
             continue
         for rx in _PERSON_PATTERNS:
             for m in rx.finditer(s.text):
+                if _cut_before_a_mark(s.text, m.end("name")):
+                    continue
                 name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+", "", " ".join(m.group("name").split()))
                 name = re.sub(r"^.*['’]s\s+|['’]s$", "", name)  # "Tesla's Drew Baglino", "Boric's"
                 if len(name.split()) < 2:
@@ -513,8 +522,9 @@ def _sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
     out: dict[str, tuple[str, str, Sentence]] = {}
     for s in reading_sentences(facts):
         found = [(m.group("name"), m.group("name").split()[-1].lower(), m.start("name"))
-                 for m in _NAMED_SITE.finditer(s.text)]
-        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)]
+                 for m in _NAMED_SITE.finditer(s.text) if not _cut_before_a_mark(s.text, m.end("name"))]
+        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)
+                  if not _cut_before_a_mark(s.text, m.end("kind"))]
         for raw, kind, _ in found:
             name = " ".join(raw.split())
             name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", name)
@@ -549,7 +559,7 @@ def people_and_sites(facts: Facts, most: int = 8) -> list[EntityProfile]:
 _PURPOSE = re.compile(
     r"\b(?:to (?:partially |help )?(?:fund|finance|build|support|supply|develop|construct|expand|restart|"
     r"purchase|buy|secure|accelerate|complete)|for the (?:supply|construction|development|purchase|"
-    r"expansion|restart) of)\b[^.;:()\"“”\n]{8,140}")
+    r"expansion|restart) of)\b(?:[^.;:()\"“”\n]|(?<=\d)\.(?=\d)){8,140}")  # "49.9%" is one number
 # What happens next, in the article's words: closing conditions, approvals, target dates.
 _NEXT = re.compile(
     r"\b(?:(?:remains |is |are |will be )?subject to|expected to (?:close|complete|be (?:completed|finali[sz]ed))|"
@@ -557,12 +567,17 @@ _NEXT = re.compile(
     r"(?:target(?:s|ing)?|plans? to (?:reach|make|take)|aims? to (?:reach|make|take)|expects? to (?:reach|make|take))"
     r" (?:a |an |the )?(?:final investment decision|FID|first production|commercial production|commissioning)|"
     r"(?:first production|commercial production|commissioning|completion|start-up|closing|first output|"
-    r"financial close) (?:is |are )?(?:now )?(?:expected|targeted|planned|scheduled))\b[^.;()\"“”]{3,140}", re.I)
+    r"financial close) (?:is |are )?(?:now )?(?:expected|targeted|planned|scheduled))\b"
+    r"(?:[^.;()\"“”]|(?<=\d)\.(?=\d)){3,140}", re.I)
 
 
 def _clause(m: re.Match[str]) -> str:
     """A matched clause cut at its last whole word before a comma run-on, whitespace collapsed."""
     text = " ".join(m.group(0).split()).rstrip(" ,")
+    src, end = m.string, m.end()
+    if end < len(src) and src[end - 1].isalnum() and " " in text and (
+            src[end].isalnum() or src[end] == "." and src[end - 1].isdigit() and src[end + 1:end + 2].isdigit()):
+        text = text[: text.rfind(" ")].rstrip(" ,") + "…"  # it stopped at its length inside a word or a number
     if len(text) > 130:
         text = text[: text.rfind(" ", 0, 130)].rstrip(" ,") + "…"
     return text
