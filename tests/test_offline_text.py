@@ -217,3 +217,14 @@ def test_people_and_projects_are_not_cut_before_a_combining_accent():
     assert brief.grounding.ok, brief.grounding.unverified
     names = {e.name for e in brief.entities}
     assert not any(n.endswith(("Pache", "Mine")) for n in names), names
+
+
+def test_a_place_or_a_day_after_a_title_is_not_a_person_nor_a_region_a_project():
+    cases = ["The Minister of Mines, New Caledonia, said the nickel deal was good.",
+             "Acme Lithium's chief executive in Buenos Aires, Salta Province, said prices would rise.",
+             "Speaking at the Mining Indaba, President Cape Town welcomed delegates.",
+             "Chief Executive Officer Friday Morning said the company would grow.",
+             "The Perth Mint and its Western Australia operations were named."]
+    for text in cases:
+        facts = extract_facts(text)
+        assert not people(facts) and not sites(facts), text

@@ -11,6 +11,7 @@ sentence and not a line. Every point stays the article's own words at its own sp
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -460,7 +461,11 @@ _NOT_PERSON_WORDS = frozenset(
     "East West Board Capital Partners Motors Battery Batteries Lithium Nickel Cobalt Graphite Copper "
     # departments after a title: "Vice President, External Affairs"
     "Affairs Relations Development Product Global Corporate Investor Public Strategy Operations Supply Chain "
-    "Purchasing Communications Sustainability Finance Legal Marketing Sales".split())
+    "Purchasing Communications Sustainability Finance Legal Marketing Sales "
+    # places and days after a title: "the Minister of Mines, New Caledonia", "CEO Friday Morning"
+    "New Cape Port Mount Lake Province County City Island Islands Region Territory Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday Morning Afternoon Evening January February September October November "
+    "December".split())
 _FACILITY_WORDS = ("refinery", "plant", "facility", "hub", "smelter", "mill", "factory")
 # "Stibnite Gold Project", "Tamarack Nickel Project", "Matawinie Mine": the kind word is part of the name
 _NAMED_SITE = re.compile(
@@ -476,6 +481,22 @@ def _cut_before_a_mark(text: str, end: int) -> bool:
     """True when a match ends before a combining mark: it took part of a word written with
     decomposed accents ("Pache" of "Pache\u0301co", "Mine" of "Mine\u0301rals")."""
     return end < len(text) and unicodedata.category(text[end]).startswith("M")
+
+
+def _on_a_place(facts: Facts, s: Sentence, name: str) -> bool:
+    """True when the name, where the sentence writes it, overlaps a place the scan found ("Salta
+    Province" of "Buenos Aires, Salta Province"; "its Western Australia operations")."""
+    places: tuple[list[int], list[int]] | None = facts.__dict__.get("_place_reach")
+    if places is None:
+        spans = sorted((a, b) for _, a, b in facts.locations)
+        places = facts.__dict__["_place_reach"] = ([a for a, _ in spans],
+                                                   list(itertools.accumulate((b for _, b in spans), max)))
+    starts, reach = places
+    at = facts.text.find(name, s.start, s.end)
+    if at < 0:
+        return False
+    i = bisect_right(starts, at + len(name) - 1) - 1  # the places that begin before the name ends
+    return i >= 0 and reach[i] > at
 
 
 def _known_name(facts: Facts, start: int, end: int) -> bool:
@@ -503,7 +524,7 @@ def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
                 if any(w in _NOT_PERSON_WORDS for w in words) or name in out:
                     continue
                 role_text = m.group(0).replace(m.group("name"), "").strip(" ,*")
-                if any(name in o.names() or o.name in name for o in facts.orgs):
+                if any(name in o.names() or o.name in name for o in facts.orgs) or _on_a_place(facts, s, name):
                     continue
                 out[name] = (name, " ".join(role_text.split())[:80], s)
     return list(out.values())
@@ -535,7 +556,7 @@ def _sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
                 continue
             if all(w.isupper() for w in words) and len(words) == 1:  # "the HPAL plant": a method
                 continue
-            if any(name == o.name or name in o.names() for o in facts.orgs):
+            if any(name == o.name or name in o.names() for o in facts.orgs) or _on_a_place(facts, s, name):
                 continue
             if any(name in other or other in name for other in out):
                 continue
