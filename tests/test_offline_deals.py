@@ -165,3 +165,15 @@ def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
 
     t_small, t_big = merge(wire(500)), merge(wire(2000))
     assert t_big < 6 * t_small + 0.5  # four times the deals: quadratic would be sixteen times
+
+
+def test_a_run_of_blank_lines_is_read_in_linear_time():
+    # the release's tail sections were looked for with blanks on both sides that ran over newlines:
+    # cubic in a run of blank lines (1,000 newlines took 2 s)
+    import time
+
+    text = LEAD + "\n" * 1500 + "Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp."
+    facts = extract_facts(text)
+    t0 = time.perf_counter()
+    find_deals(facts)
+    assert time.perf_counter() - t0 < 0.5

@@ -55,9 +55,11 @@ _BOILERPLATE = re.compile(
     r"newsletter|read more|add a public comment|no comments|such statements|"
     r"could cause actual results", re.I)
 # Where a release stops reporting: its "About ..." notes, disclaimers and contacts.
+# (Blanks within the line only: "\s*" on both sides ran over runs of blank lines from each of them,
+# cubic in a run of newlines.)
 _TAIL_SECTION = re.compile(
-    r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
-    r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
+    r"^[#* \t]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
+    r"(?:(?:Media|Investor|Press)[ \t]*)?(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)[ \t\r]*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(
     r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
