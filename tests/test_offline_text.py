@@ -228,3 +228,11 @@ def test_a_place_or_a_day_after_a_title_is_not_a_person_nor_a_region_a_project()
     for text in cases:
         facts = extract_facts(text)
         assert not people(facts) and not sites(facts), text
+
+
+def test_a_key_point_of_one_long_word_is_cut_not_a_crash():
+    # the cut looked for a space before the limit and, finding none, kept the whole text: a
+    # key point over the schema's length (pydantic ValidationError, not an ArticleError)
+    text = CORPUS.joinpath("wire_lithium_doe_loan_thackerpass_a.txt").read_text()
+    brief = mineralbrief.summarize("a" * 1000 + "\n" + text, backend="offline", cache=False)
+    assert brief.grounding.ok and all(len(k.text) <= 600 for k in brief.key_points)

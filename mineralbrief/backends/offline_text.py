@@ -600,7 +600,8 @@ def _clause(m: re.Match[str]) -> str:
             src[end].isalnum() or src[end] == "." and src[end - 1].isdigit() and src[end + 1:end + 2].isdigit()):
         text = text[: text.rfind(" ")].rstrip(" ,") + "…"  # it stopped at its length inside a word or a number
     if len(text) > 130:
-        text = text[: text.rfind(" ", 0, 130)].rstrip(" ,") + "…"
+        cut = text.rfind(" ", 0, 130)
+        text = text[: cut if cut > 0 else 130].rstrip(" ,") + "…"
     return text
 
 
@@ -613,7 +614,8 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
         lead = key_points[0]
         text = lead.text.rstrip(".…")
         if len(text) > 220:
-            text = text[: text.rfind(" ", 0, 220)].rstrip(",;: ") + "…"
+            cut = text.rfind(" ", 0, 220)
+            text = text[: cut if cut > 0 else 220].rstrip(",;: ") + "…"
         return Claim(text=f"No specific deal is reported. The article's main point: {text}.",
                      evidence=lead.evidence[:1])
     d = deals[0]
