@@ -236,3 +236,11 @@ def test_a_key_point_of_one_long_word_is_cut_not_a_crash():
     text = CORPUS.joinpath("wire_lithium_doe_loan_thackerpass_a.txt").read_text()
     brief = mineralbrief.summarize("a" * 1000 + "\n" + text, backend="offline", cache=False)
     assert brief.grounding.ok and all(len(k.text) <= 600 for k in brief.key_points)
+
+
+def test_a_line_of_no_break_spaces_is_no_sentence_and_no_empty_quote():
+    # it was a sentence of its own, and the first sentence: an evidence quote of nothing
+    # (pydantic ValidationError out of summarize, found by hypothesis)
+    text = "\xa0 \xa0\n" + CORPUS.parent.joinpath("seeds", "arafura_offtake_release.txt").read_text()
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert brief.grounding.ok
