@@ -337,3 +337,16 @@ def test_skeleton_fast_path_reads_as_the_general_one(text):
         assert general_offsets == list(range(len(text)))
     else:
         assert offsets == general_offsets
+
+
+def test_many_datelines_and_long_runs_of_digit_groups_are_read_in_linear_time():
+    # each region was checked against every dateline of the article; a run of "000 000 ..." in an
+    # article with a Spanish or French sum was read again from each of its groups
+    from mineralbrief.domain.lexicon import find_locations
+
+    t0 = time.perf_counter()
+    found = find_locations("RENO, Nevada, March 3 -- Acme in Nevada and Nevada said.\n" * 4000)
+    assert len(found) == 8000 and time.perf_counter() - t0 < 0.5
+    t0 = time.perf_counter()
+    assert find_amounts("Invertirá 600 millones de dólares. " + "000 " * 6000)
+    assert time.perf_counter() - t0 < 0.5

@@ -111,3 +111,69 @@ def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
     text = LEAD + "Andes Copper Corp. signed an offtake agreement with Borealis Motors Corp. for lithium concentrate."
     deals = find_deals(extract_facts(text))
     assert deals and deals[0].commodities == ["lithium"]
+
+
+def test_deal_finding_time_grows_linearly_with_an_article_naming_many_companies():
+    # every sentence names a new company and an offtake: the deal finder once scanned every name
+    # (and every sum) for each sentence, and counted each name over the whole text
+    import time
+
+    from test_domain_properties import _wire
+
+    small, big = extract_facts(_wire(200)), extract_facts(_wire(800))
+    small.sentences, big.sentences  # noqa: B018 (split before the clock starts)
+    t0 = time.perf_counter()
+    find_deals(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = find_deals(big)
+    t_big = time.perf_counter() - t0
+    assert found
+    assert t_big < 6 * t_small + 0.5  # four times the text: quadratic would be sixteen times
+
+
+def test_each_investor_keeps_its_own_sums_when_one_sum_is_for_each():
+    # the buyers' deals once shared one list of sums: a sum merged into one investor's stake
+    # appeared in the other's
+    text = LEAD + ("Northway Graphite Inc. signed offtake agreements with Borealis Motors Corp. and Kestrel "
+                   "Batteries Ltd. for its anode material. Each buyer will invest an initial $25 million in the "
+                   "company. Borealis Motors Corp. committed a further $125 million if the board approves "
+                   "construction, while Kestrel Batteries Ltd. said it could invest up to $150 million at that stage.")
+    stakes = {frozenset(p): a for k, p, a in _deals(text) if k == "investment"}
+    borealis = next(a for p, a in stakes.items() if "Borealis Motors Corp." in p)
+    kestrel = next(a for p, a in stakes.items() if "Kestrel Batteries Ltd." in p)
+    assert "$125 million" in borealis and "up to $150 million" not in borealis
+    assert "up to $150 million" in kestrel and "$125 million" not in kestrel
+
+
+def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
+    # a thousand deals, each between two companies of its own: each report was compared with
+    # every deal found before it
+    import time
+
+    def wire(n: int) -> str:
+        return " ".join(f"Quokka{i} Minerals Ltd signed a binding offtake agreement with Wombat{i} Metals Inc for "
+                        f"{1000 + i:,} tonnes of graphite. Under the agreement, Wombat{i} Metals Inc will pay "
+                        f"US${i + 1}.5 million." for i in range(n))
+
+    def merge(text: str) -> float:
+        facts = extract_facts(text)
+        facts.sentences  # noqa: B018 (split before the clock starts)
+        t0 = time.perf_counter()
+        find_deals(facts)
+        return time.perf_counter() - t0
+
+    t_small, t_big = merge(wire(500)), merge(wire(2000))
+    assert t_big < 6 * t_small + 0.5  # four times the deals: quadratic would be sixteen times
+
+
+def test_a_run_of_blank_lines_is_read_in_linear_time():
+    # the release's tail sections were looked for with blanks on both sides that ran over newlines:
+    # cubic in a run of blank lines (1,000 newlines took 2 s)
+    import time
+
+    text = LEAD + "\n" * 1500 + "Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp."
+    facts = extract_facts(text)
+    t0 = time.perf_counter()
+    find_deals(facts)
+    assert time.perf_counter() - t0 < 0.5

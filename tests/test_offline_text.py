@@ -165,3 +165,82 @@ def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quo
     assert tidy(said) == "Acme Corp. (ASX: ACM) signed a loan with the DOE."
     point = brief("pr_lithium_doe_loan_lithiumamericas_release.txt").key_points[0]
     assert '("Lithium Americas"' not in point.text and '("Lithium Americas"' in point.evidence[0].quote
+
+
+def test_an_article_of_one_long_line_is_read_in_linear_time():
+    # no line breaks at all (a page's text flattened): each sentence and each name once looked
+    # back to its line's start and copied the whole line
+    import time
+
+    from mineralbrief.backends.offline_text import in_masthead, score_sentences
+
+    def line(n: int) -> str:
+        return " ".join(f"Quokka{i} Minerals Ltd (ASX: Q{i % 97}) signed an offtake with Wombat{i} Metals Inc "
+                        f"for 2,000 tonnes of spodumene a year from 2026." for i in range(n))
+
+    def read(text: str) -> float:
+        facts = extract_facts(text)
+        facts.sentences  # noqa: B018 (split before the clock starts)
+        t0 = time.perf_counter()
+        assert score_sentences(facts, None)
+        for o in facts.orgs:
+            in_masthead(facts, o.name, o.spans)
+        return time.perf_counter() - t0
+
+    t_small, t_big = read(line(1000)), read(line(4000))
+    assert t_big < 6 * t_small + 0.3  # four times the text: quadratic would be sixteen times
+
+
+def test_a_clause_of_the_bottom_line_keeps_its_numbers_whole():
+    # the clause stopped at a decimal point: "It is meant to finance up to US$1." of "US$1.8 billion"
+    letter = ("BOISE, Idaho, March 3, 2025 -- Perpetua Resources Corp. said the Export-Import Bank of the United "
+              "States issued a non-binding letter of interest to finance up to US$1.8 billion for the Stibnite Gold "
+              "Project in Idaho. The letter is not a commitment. Perpetua will apply for the loan once permits are "
+              "final, the company said. The project would restart antimony production in the United States.")
+    stake = ("PARIS, March 3, 2025 -- Eramet SA has completed an acquisition from Tsingshan Holding Group worth $699 "
+             "million, using existing cash to buy Tsingshan's 49.9% interest in Eramine Sudamerica in Salta. The deal "
+             "makes Eramet the project's sole owner, the company said. Production is expected to reach 24,000 "
+             "tonnes a year by 2026.")
+    for text, whole in ((letter, "finance up to US$1.8 billion"), (stake, "buy Tsingshan's 49.9% interest")):
+        brief = mineralbrief.summarize(text, backend="offline", cache=False)
+        assert brief.grounding.ok, brief.grounding.unverified
+        assert whole in brief.bottom_line.text
+
+
+def test_people_and_projects_are_not_cut_before_a_combining_accent():
+    # decomposed accents (NFD text): "Pache" of "Pache\u0301co", "Pilbara Mine" of "Pilbara Mine\u0301rals"
+    text = ("SANTIAGO, March 3, 2025 -- Codelco and SQM signed a binding joint venture agreement for the Salar "
+            "de Atacama, Codelco chairman Ma\u0301ximo Pache\u0301co said on Thursday. Pilbara Mine\u0301rals "
+            "and Sayona will also supply spodumene to the venture. The partnership will run until 2060, "
+            "subject to approval by regulators in Chile and China.")
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert brief.grounding.ok, brief.grounding.unverified
+    names = {e.name for e in brief.entities}
+    assert not any(n.endswith(("Pache", "Mine")) for n in names), names
+
+
+def test_a_place_or_a_day_after_a_title_is_not_a_person_nor_a_region_a_project():
+    cases = ["The Minister of Mines, New Caledonia, said the nickel deal was good.",
+             "Acme Lithium's chief executive in Buenos Aires, Salta Province, said prices would rise.",
+             "Speaking at the Mining Indaba, President Cape Town welcomed delegates.",
+             "Chief Executive Officer Friday Morning said the company would grow.",
+             "The Perth Mint and its Western Australia operations were named."]
+    for text in cases:
+        facts = extract_facts(text)
+        assert not people(facts) and not sites(facts), text
+
+
+def test_a_key_point_of_one_long_word_is_cut_not_a_crash():
+    # the cut looked for a space before the limit and, finding none, kept the whole text: a
+    # key point over the schema's length (pydantic ValidationError, not an ArticleError)
+    text = CORPUS.joinpath("wire_lithium_doe_loan_thackerpass_a.txt").read_text()
+    brief = mineralbrief.summarize("a" * 1000 + "\n" + text, backend="offline", cache=False)
+    assert brief.grounding.ok and all(len(k.text) <= 600 for k in brief.key_points)
+
+
+def test_a_line_of_no_break_spaces_is_no_sentence_and_no_empty_quote():
+    # it was a sentence of its own, and the first sentence: an evidence quote of nothing
+    # (pydantic ValidationError out of summarize, found by hypothesis)
+    text = "\xa0 \xa0\n" + CORPUS.parent.joinpath("seeds", "arafura_offtake_release.txt").read_text()
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert brief.grounding.ok

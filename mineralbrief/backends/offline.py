@@ -71,7 +71,8 @@ def _clean(s: str, limit: int = 300) -> str:
     s = tidy(strip_dateline(_DATELINE.sub("", s)))
     s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
-        s = s[: s.rfind(" ", 0, limit - 1)].rstrip(",;:") + "…"
+        cut = s.rfind(" ", 0, limit - 1)  # a text with no space in reach (one long word) is cut inside it
+        s = s[: cut if cut > 0 else limit - 1].rstrip(",;:") + "…"
     return s
 
 
@@ -140,7 +141,9 @@ def _projects(facts: Facts, sentences: list[Sentence]) -> list[str]:
             name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", m.group(1))
             if name not in found and len(name.split()) > 1:
                 found.append(name)
-    return found[:4]
+                if len(found) == 4:  # a deal told in a thousand sentences is not read to the end
+                    return found
+    return found
 
 
 def _entities(facts: Facts) -> list[EntityProfile]:

@@ -9,16 +9,16 @@ one deal across the article (the headline, the lead, a later "the loan") are mer
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
 from ..domain.elements import ELEMENT_NAMES
 from ..domain.facts import Facts
-from ..domain.mentions import Mentions
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
 
@@ -41,16 +41,12 @@ _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # contribution" still names an actor)
 _DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
                          r"parent|affiliate|owner)\b", re.I)
+_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: str.isalnum's word
 _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 # what stands between the names of a list: "A, B and C", "A as well as B"
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
 MAX_DEALS = 8
-# Sentences that may report a deal, read per article: a release has tens; past this many (a
-# 200 KB digest of deal news) the rest are left out, as folding each into the deals found so
-# far grows with the square of their number.
-MAX_CANDIDATES = 400
-T = TypeVar("T")
 
 _BOILERPLATE = re.compile(
     r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
@@ -59,9 +55,11 @@ _BOILERPLATE = re.compile(
     r"newsletter|read more|add a public comment|no comments|such statements|"
     r"could cause actual results", re.I)
 # Where a release stops reporting: its "About ..." notes, disclaimers and contacts.
+# (Blanks within the line only: "\s*" on both sides ran over runs of blank lines from each of them,
+# cubic in a run of newlines.)
 _TAIL_SECTION = re.compile(
-    r"^[#*\s]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
-    r"(?:Media|Investor|Press)?\s*(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)\s*$", re.M)
+    r"^[#* \t]*(?:About (?:the )?[A-Z][^\n]{0,60}|Forward[- ]Looking[^\n]*|Cautionary[^\n]*|"
+    r"(?:(?:Media|Investor|Press)[ \t]*)?(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)[ \t\r]*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(
     r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
@@ -122,9 +120,41 @@ class _Candidate:
     each: bool = False  # one buyer's contract, split from a list of several
     verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
 
+    _sums: dict[str, list[float]] = field(default_factory=dict, repr=False, compare=False)
+    _summed: int = field(default=0, repr=False, compare=False)
+    _names: set[str] = field(default_factory=set, repr=False, compare=False)
+    _named: int = field(default=0, repr=False, compare=False)
+    _texts: set[str] = field(default_factory=set, repr=False, compare=False)
+    _texted: int = field(default=0, repr=False, compare=False)
+
+    def names(self) -> set[str]:
+        """The parties' names (parties and amounts only grow: the sets are brought up to date)."""
+        self._names.update(p.name for p in self.parties[self._named:])
+        self._named = len(self.parties)
+        return self._names
+
+    def texts(self) -> set[str]:
+        """The amounts as written."""
+        self._texts.update(a.text for a in self.amounts[self._texted:])
+        self._texted = len(self.amounts)
+        return self._texts
+
+    def __post_init__(self) -> None:  # its own lists: a deal grows as reports merge into it
+        self.parties = list(self.parties)
+        self.amounts = list(self.amounts)
+
     @property
     def money(self) -> list[tuple[str, float]]:
         return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
+
+    def sums(self) -> dict[str, list[float]]:
+        """The sums by currency, sorted, brought up to date as amounts are added (a deal told
+        in a thousand sentences is not read again for each of them)."""
+        for a in self.amounts[self._summed:]:
+            if a.currency and a.value:
+                insort(self._sums.setdefault(a.currency, []), a.value)
+        self._summed = len(self.amounts)
+        return self._sums
 
 
 def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
@@ -187,13 +217,12 @@ def _party_name(name: str) -> str | None:
 def _fuller_names(facts: Facts) -> dict[str, str]:
     """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
     Monde Graphite"): the short one stands for the only longer company name it begins."""
-    names = sorted({n for o in facts.companies if (n := _party_name(o.name))})
+    names = sorted(n for o in facts.companies if (n := _party_name(o.name)))
     out = {}
-    for a in names:  # the names that begin with "a ": one run of the sorted list
-        k = bisect_left(names, a + " ")
-        longer = names[k:k + 2]
-        longer = [b for b in longer if b.startswith(a + " ")]
-        if len(longer) == 1:
+    for a in names:  # the names that begin with "a " stand together in sorted order
+        i = bisect_left(names, a + " ")
+        longer = names[i:i + 2]
+        if longer and longer[0].startswith(a + " ") and not (len(longer) > 1 and longer[1].startswith(a + " ")):
             out[a] = longer[0]
     return out
 
@@ -209,38 +238,43 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     return not _CAPACITY.search(before)
 
 
-class _ByStart(Generic[T]):
-    """Items in the order they start in the text; those that start inside a span, by bisection
-    (a scan of every item per sentence made a long article quadratic)."""
+class _Forms:
+    """Names to look up where a word begins, keyed by their first two words: the words of a
+    text are looked up once, not every name searched for in it (an article naming a thousand
+    companies, many of them "of ..." or "the ...")."""
 
-    def __init__(self, items: Iterable[T], start_of: Callable[[T], int]) -> None:
-        self.items = sorted(items, key=start_of)
-        self.starts = [start_of(x) for x in self.items]
+    def __init__(self, forms: Iterable[tuple[str, int]]) -> None:
+        self.by_key: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self.odd: list[tuple[str, int]] = []  # forms that do not begin with a letter or a digit
+        for f, k in forms:
+            key = tuple(w.group(0) for w in itertools.islice(_WORD.finditer(f), 2))
+            if key and _WORD.match(f):
+                self.by_key.setdefault(key, []).append((f, k))
+            else:
+                self.odd.append((f, k))
 
-    def _range(self, start: int, end: int) -> range:
-        return range(bisect_left(self.starts, start), bisect_left(self.starts, end))
+    def find(self, text: str) -> Iterable[tuple[int, str, int]]:
+        """(offset, form, payload) for each place the text writes a form at the start of a word."""
+        words = [(w.start(), w.group(0)) for w in _WORD.finditer(text)]
+        for i, (at, word) in enumerate(words):
+            keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
+            for key in keys:
+                for f, k in self.by_key.get(key, ()):
+                    if text.startswith(f, at):
+                        yield at, f, k
+        for f, k in self.odd:
+            at = text.find(f)
+            while at >= 0:
+                yield at, f, k
+                at = text.find(f, at + 1)
 
-    def within(self, start: int, end: int) -> list[T]:
-        return [self.items[k] for k in self._range(start, end)]
 
-    def in_any(self, sentences: Iterable[Sentence]) -> list[T]:
-        """The items that start in any of the sentences, each once, in text order."""
-        return [self.items[k] for k in sorted({k for s in sentences for k in self._range(s.start, s.end)})]
-
-
-class _Covered:
-    """Spans (overlapping or not); whether an offset lies in one, by bisection."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self.starts = [a for a, _ in spans]
-        self.reach: list[int] = []  # the furthest end of the spans that start at or before each
-        for _, b in spans:
-            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
-
-    def covers(self, pos: int) -> bool:
-        k = bisect_right(self.starts, pos) - 1
-        return k >= 0 and self.reach[k] > pos
+def _written_counts(text: str, forms: set[str]) -> dict[str, int]:
+    """How often each form is written where a word begins."""
+    counts = dict.fromkeys(forms, 0)
+    for _, f, _ in _Forms((f, 0) for f in forms).find(text):
+        counts[f] += 1
+    return counts
 
 
 class _Finder:
@@ -251,82 +285,111 @@ class _Finder:
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
         self.fuller = _fuller_names(facts)
-        self.company_names = {o.name for o in facts.companies}
-        self.amounts = _ByStart(facts.amounts, lambda a: a.start)
-        self._names = Mentions(facts.text)  # where names stand, each looked up once
-        self._at = self._where_parties_stand()
         # the article's own company: named most (its short and full names together), and in the
         # lead (a release's issuer comes first)
         lead = min(len(facts.text), 600)
         score: dict[str, int] = {}
         first: dict[str, int] = {}
         ticker: dict[str, str | None] = {}
-        for o in facts.companies:
-            name = _party_name(o.name)
-            if not name or not o.spans:
-                continue
-            name = self.fuller.get(name, name)
+        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := _party_name(o.name)) and o.spans]
+        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))})
+        for o, name in usable:
             # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
-            written = max(self._names.count(f) for f in {name, _SUFFIX.sub("", name)})
+            written = max(counts[f] for f in {name, _SUFFIX.sub("", name)})
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
         ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
         self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
+        self.company_names = {o.name for o in facts.companies}
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
         for c in facts.cues:
             i = facts.sentence_index(c.start)
             if i is not None:
                 self.cues[i].append(c)
-
-    def _where_parties_stand(self) -> list[tuple[int, int, int, bool]]:
-        """Every place an entity that can be a party is named, sorted: (start, end, its index in
-        ``facts.orgs``, found by the scan?). Where the scan found none of its names in a sentence,
-        its written forms count, and its name without a legal suffix ("Tesla" for "Tesla Inc").
-        Found once for the article, so a sentence costs a lookup, not a pass over every entity."""
-        at: list[tuple[int, int, int, bool]] = []
-        for k, o in enumerate(self.facts.orgs):
+        # what each sentence holds, bucketed once (a scan of every name or sum per sentence is
+        # quadratic in a long article)
+        self.amounts_in: list[list[AmountMention]] = [[] for _ in facts.sentences]
+        for a in facts.amounts:
+            i = facts.sentence_index(a.start)
+            if i is not None:
+                self.amounts_in[i].append(a)
+        self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
+        self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
+        forms: list[tuple[str, int]] = []  # (a written form, its entity)
+        for o in facts.orgs:
             if o.kind not in ("company", "agency", "government"):
                 continue
-            at += [(a, b, k, True) for a, b in o.spans]
-            forms = {f for n in o.names() for f in (n, _SUFFIX.sub("", n)) if len(f) >= 4 and f[:1].isupper()}
-            at += [(i, i + len(f), k, False) for f in forms for i in self._names.starts(f)]
-        at.sort()
-        return at
+            usable_name = _party_name(o.name)
+            if not usable_name:
+                continue
+            usable_name = self.fuller.get(usable_name, usable_name)
+            k = len(self.parties_of)
+            self.parties_of.append((usable_name, Party(name=usable_name, ticker=o.ticker), o.kind == "company"))
+            for sp in o.spans:
+                i = facts.sentence_index(sp[0])
+                if i is not None:
+                    self.spans_in.setdefault(i, []).append((k, sp))
+            forms += [(f, k) for f in {f for n in o.names() for f in (n, _SUFFIX.sub("", n))
+                                       if len(f) >= 4 and f[:1].isupper()}]
+        self.forms = _Forms(forms)
+        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
         A name the scan missed here but found elsewhere is looked up by its written forms; a
         name inside a longer one is the longer one; a name used as a descriptor ("PowerCo, the
         Volkswagen Group's battery company") is not a party."""
-        orgs, text = self.facts.orgs, self.facts.text
-        lo = bisect_left(self._at, (s.start,))
-        hi = bisect_left(self._at, (s.end,), lo)
-        by_org: dict[int, list[tuple[int, int, bool]]] = {}
-        for a, b, k, scanned in self._at[lo:hi]:
-            if scanned or b <= s.end:  # a written form lies inside the sentence
-                by_org.setdefault(k, []).append((a, b, scanned))
+        i = self.facts.sentence_index(s.start)
+        kept = self._mentions.get(i) if i is not None else None
+        if kept is None:
+            kept = self._find_mentions(s, i)
+            if i is not None:
+                self._mentions[i] = kept
+        out, ends = kept
+        self.end_of.update(ends)
+        return list(out)
+
+    def _find_mentions(self, s: Sentence, i: int | None,
+                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int]]:
+        text = self.facts.text
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for k, sp in self.spans_in.get(i, []) if i is not None else ():
+            spans.setdefault(k, []).append(sp)
+        written = self._written(s)
         found: dict[str, tuple[int, int, Party, bool]] = {}
-        for k in sorted(by_org):  # in the scan's order: the first entity of a name is the party
-            o = orgs[k]
-            name = _party_name(o.name)
-            name = self.fuller.get(name, name) if name else None
-            if not name or name in found:
+        for k in sorted(set(spans) | set(written)):  # in the scan's order: the first of one name wins
+            name, party, company = self.parties_of[k]
+            if name in found:
                 continue
-            hits = by_org[k]
-            at = [(a, b) for a, b, scanned in hits if scanned] or [(a, b) for a, b, scanned in hits if not scanned]
+            at = spans.get(k) or written.get(k, [])
             at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
             if at:
                 first = min(at)
-                found[name] = (first[0], first[1], Party(name=name, ticker=o.ticker), o.kind == "company")
-        spans = [(a, b) for a, b, _, _ in found.values()]
+                found[name] = (first[0], first[1], party, company)
+        bounds = [(a, b) for a, b, _, _ in found.values()]
         out = []
+        ends: dict[str, int] = {}
         for a, b, party, company in sorted(found.values(), key=lambda x: x[0]):
-            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in spans):
+            if any(a2 <= a and b <= b2 and (a2, b2) != (a, b) for a2, b2 in bounds):
                 continue  # "LG Energy" inside "LG Energy Solution"
-            self.end_of[party.name] = b
+            ends[party.name] = b
             out.append((a, party, company))
+        return out, ends
+
+    def _written(self, s: Sentence) -> dict[int, list[tuple[int, int]]]:
+        """Where a sentence writes an entity's names, or a name without its legal suffix
+        ("Tesla" for "Tesla Inc"): the first whole-word place of each form, by entity. The
+        sentence's words are looked up, not every name searched for."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        seen: set[tuple[str, int]] = set()
+        t = s.text
+        for at, f, k in self.forms.find(t):
+            if (f, k) in seen or (at and t[at - 1].isalnum()) or t[at + len(f):at + len(f) + 1].isalnum():
+                continue
+            seen.add((f, k))
+            out.setdefault(k, []).append((s.start + at, s.start + at + len(f)))
         return out
 
     def parties(self, s: Sentence) -> list[Party]:
@@ -344,7 +407,7 @@ class _Finder:
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
-                amounts = self.amounts.within(s.start, s.end)
+                amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
                 if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
@@ -367,7 +430,7 @@ class _Finder:
             if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
-            amounts = self.amounts.within(s.start, s.end)
+            amounts = list(self.amounts_in[i])
             money_kinds = [k for k in kinds if k in _MONEY_TYPES]
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
@@ -388,7 +451,7 @@ class _Finder:
                 if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
-                    mine = [a for a in self.amounts.within(prev.start, prev.end) if a.currency
+                    mine = [a for a in self.amounts_in[i - 1] if a.currency
                             and _term_amount(a, facts.text, prev, kind)]
                 if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
@@ -507,9 +570,16 @@ class _Finder:
         return parties
 
 
-def _close(a: list[tuple[str, float]], b: list[tuple[str, float]]) -> bool:
-    """Two lists of sums share one within rounding ("$2.3 bln" and "US$2.26 billion")."""
-    return any(ca == cb and abs(x - y) <= ROUNDING * max(x, y) for ca, x in a for cb, y in b)
+def _close(a: list[tuple[str, float]], sums: dict[str, list[float]]) -> bool:
+    """A candidate's sums and a deal's (by currency, sorted) share one within rounding ("$2.3
+    bln" and "US$2.26 billion"). Closeness only grows toward ``x``: the nearest sum on either
+    side decides."""
+    for cur, x in a:
+        ys = sums.get(cur, [])
+        i = bisect_left(ys, x)
+        if any(abs(x - y) <= ROUNDING * max(x, y) for y in ys[max(0, i - 1):i + 1]):
+            return True
+    return False
 
 
 # an instrument that a sum of money is raised through: the sum named again is the same deal
@@ -521,24 +591,24 @@ def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
     no sums that disagree; a sum raised through a letter or a joint venture named again; an
     offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
-    names, dnames = {p.name for p in c.parties}, {p.name for p in d.parties}
+    names, dnames = {p.name for p in c.parties}, d.names()
     shared = names & dnames
     if d.deal_type != c.deal_type:
         if {d.deal_type, c.deal_type} == _SALES:
             return len(shared) >= 2
         if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
-            return bool(shared) and _close(d.money, c.money)
+            return bool(shared) and _close(c.money, d.sums())
         return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
     if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
         return False  # another investor on each side: two stakes, even of one size
-    if d.money and c.money:
+    if d.sums() and c.money:
         # a joint venture's or a contract's several sums are its terms; an investor's tranches
         # in one company are one investment; two loans or purchases are told apart by their sums
         if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
             return True
         if d.deal_type == "investment" and names == dnames and len(names) >= 2:
             return True
-        return _close(d.money, c.money)
+        return _close(c.money, d.sums())
     if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
         return True
     # one side named alone folds into a deal that names it, but never swallows the deals that
@@ -548,72 +618,155 @@ def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
     return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
 
 
-def _attach(deals: list[_Candidate], ref: _Candidate, text: str) -> None:
-    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
-    word and its sums go to the latest deal it names a party of (or the latest deal)."""
-    names = {p.name for p in ref.parties}
-    named = [d for d in reversed(deals) if not names or names & {p.name for p in d.parties}]
-    named.sort(key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
+def _fits(d: _Candidate, ref: _Candidate, volumes: bool) -> bool:
     # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
+    return (d.deal_type in _SALES) == volumes if ref.amounts else d.deal_type not in _MONEY_TYPES
+
+
+def _attach(named: list[_Candidate], ref: _Candidate, text: str) -> tuple[_Candidate, list[AmountMention]] | None:
+    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
+    word and its sums go to the latest deal it names a party of (or the latest deal). ``named``:
+    the deals it may mean, latest first."""
+    named = sorted(named, key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
     volumes = any(a.currency is None for a in ref.amounts)
-    fits = [d for d in named if ((d.deal_type in _SALES) == volumes if ref.amounts
-                                 else d.deal_type not in _MONEY_TYPES)]
-    if not (fits or named):
-        return
-    home = (fits or named)[0]
+    home = next((d for d in named if _fits(d, ref, volumes)), named[0] if named else None)
+    if home is None:
+        return None
     home.sentences.append(ref.sentences[0])
     home.binding = home.binding if home.binding is not None else ref.binding
-    home.amounts += [a for a in ref.amounts if _term_amount(a, text, ref.sentences[0], home.deal_type)
-                     and a.text not in {b.text for b in home.amounts}]
+    written = home.texts()
+    added = [a for a in ref.amounts
+             if _term_amount(a, text, ref.sentences[0], home.deal_type) and a.text not in written]
+    home.amounts += added
+    return home, added
+
+
+_BUCKET = 0.06  # wider than log(1 / (1 - ROUNDING)): two sums within rounding fall in one bucket or the next
+
+
+class _Deals:
+    """The deals merged so far, indexed by party name, by sum and by type: each report is
+    compared with the deals it could repeat (a shared party, a sum within rounding), not with
+    every deal of the article (a wire of a thousand deals)."""
+
+    def __init__(self) -> None:
+        self.deals: list[_Candidate] = []
+        self.at: dict[int, int] = {}  # id of a deal -> its place
+        self.by_name: dict[str, set[int]] = {}
+        self.by_sum: dict[tuple[str, int], set[int]] = {}
+        self.by_type: dict[str, list[int]] = {}  # places, in order; a deal whose type changed is skipped
+
+    @staticmethod
+    def _bucket(value: float) -> int:
+        return math.floor(math.log(value) / _BUCKET)
+
+    def add(self, d: _Candidate) -> None:
+        self.at[id(d)] = len(self.deals)
+        self.deals.append(d)
+        self.note(d, d)
+        self.by_type.setdefault(d.deal_type, []).append(self.at[id(d)])
+
+    def note(self, home: _Candidate, c: _Candidate) -> None:
+        """Index ``home`` under the names and sums of ``c`` (merged into it)."""
+        i = self.at[id(home)]
+        for p in c.parties:
+            self.by_name.setdefault(p.name, set()).add(i)
+        for cur, x in c.money:
+            if x > 0:
+                self.by_sum.setdefault((cur, self._bucket(x)), set()).add(i)
+
+    def attach(self, ref: _Candidate, text: str) -> None:
+        """``_attach`` a sentence that refers back, among the deals that name its parties (or all)."""
+        named = self.sharing(_Candidate(_REF, [], ref.parties))[::-1] if ref.parties else self.latest_of_each_type()
+        attached = _attach(named, ref, text)
+        if attached:
+            self.note(attached[0], _Candidate(_REF, [], [], attached[1]))
+
+    def retype(self, home: _Candidate, deal_type: str) -> None:
+        home.deal_type = deal_type
+        insort(self.by_type.setdefault(deal_type, []), self.at[id(home)])
+
+    def sharing(self, c: _Candidate) -> list[_Candidate]:
+        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in order."""
+        places: set[int] = set()
+        for p in c.parties:
+            places |= self.by_name.get(p.name, set())
+        for cur, x in c.money:
+            if x > 0:
+                b = self._bucket(x)
+                for k in (b - 1, b, b + 1):
+                    places |= self.by_sum.get((cur, k), set())
+        return [self.deals[i] for i in sorted(places)]
+
+    def latest_of_each_type(self) -> list[_Candidate]:
+        """The latest deal of each type, latest first."""
+        out = []
+        for t, places in self.by_type.items():
+            while places and self.deals[places[-1]].deal_type != t:
+                places.pop()  # a deal retyped (a letter's sum named again): types only move to the instrument
+            if places:
+                out.append(places[-1])
+        return [self.deals[i] for i in sorted(out, reverse=True)]
 
 
 def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
     """One deal per instrument: every report of it in the article folded into one."""
-    deals: list[_Candidate] = []
+    index = _Deals()
+    deals = index.deals
     votes: dict[int, list[str]] = {}
     for c in cands:
         if c.deal_type == _REF:
-            _attach(deals, c, text)
+            index.attach(c, text)
             continue
-        home = next((d for d in deals if _same(d, c, companies)), None)
+        # a deal it repeats names one of its parties or holds one of its sums (see _same)
+        home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
         if home is None:
-            deals.append(c)
+            index.add(c)
             votes[id(c)] = [] if c.verb else [c.deal_type]
             continue
         votes[id(home)] += [] if c.verb else [c.deal_type]
         if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
-            home.deal_type = c.deal_type
+            index.retype(home, c.deal_type)
         home.sentences += c.sentences
         home.binding = home.binding if home.binding is not None else c.binding
-        home.parties += [p for p in c.parties if p.name not in {q.name for q in home.parties}]
-        home.amounts += [a for a in c.amounts if a.text not in {b.text for b in home.amounts}]
-    for d in list(deals):  # named alone before its buyer came up: the fuller deal tells it
+        has = home.names()
+        home.parties += [p for p in c.parties if p.name not in has]
+        written = home.texts()
+        home.amounts += [a for a in c.amounts if a.text not in written]
+        index.note(home, c)
+    deals = list(deals)
+    gone: set[int] = set()
+    for d in deals:  # named alone before its buyer came up: the fuller deal tells it
         names = {p.name for p in d.parties}
-        fuller = next((e for e in deals if e is not d and e.deal_type == d.deal_type and names < {
-            p.name for p in e.parties} and not d.money), None)
-        if len(names) == 1 and fuller is not None:
+        if len(names) != 1 or d.money:
+            continue
+        fuller = next((e for e in index.sharing(d) if e is not d and id(e) not in gone and
+                       e.deal_type == d.deal_type and names < e.names()), None)
+        if fuller is not None:
             fuller.sentences += d.sentences
             votes[id(fuller)] += votes[id(d)]
-            deals.remove(d)
-    for d in list(deals):  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
+            gone.add(id(d))
+    for d in deals:  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
         names = {p.name for p in d.parties}
-        own = [e for e in deals if e is not d and e.deal_type in _SALES and {p.name for p in e.parties} < names]
-        if d.deal_type in _SALES and len(names) >= 3 and len(own) >= 2 and \
-                names <= {p.name for e in own for p in e.parties}:
+        if id(d) in gone or d.deal_type not in _SALES or len(names) < 3:
+            continue
+        own = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
+               and e.deal_type in _SALES and e.names() < names]
+        if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
             for e in own:
                 e.sentences += d.sentences
-            deals.remove(d)
+            gone.add(id(d))
+    deals = [d for d in deals if id(d) not in gone]
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
         said = [t for t in votes[id(d)] if t in _SALES]
         if d.deal_type in _SALES and said:
             d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
     # a partnership with no terms of its own, between the sides of a more specific deal, is that
     # deal in softer words
-    specific = [{p.name for p in d.parties} for d in deals if d.deal_type not in _SOFT]
-
     def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
-        names = {p.name for p in d.parties}
-        return any(names <= other or len(names & other) >= 2 for other in specific)
+        names = d.names()
+        return any(e.deal_type not in _SOFT and (names <= e.names() or len(names & e.names()) >= 2)
+                   for e in index.sharing(_Candidate(_REF, [], d.parties)) if id(e) not in gone)
     return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
 
 
@@ -646,18 +799,27 @@ def find_deals(facts: Facts) -> list[DealSummary]:
     finder = _Finder(facts)
     deals: list[DealSummary] = []
     companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
-    named = _Covered([sp for o in facts.orgs for sp in o.spans])
-    dates_at = _ByStart(facts.dates, lambda d: d.start)
-    places_at = _ByStart(facts.locations, lambda loc: loc[1])
-    elements_at = _ByStart(facts.elements, lambda e: e.start)
-    for c in _merge(finder.candidates()[:MAX_CANDIDATES], facts.text, companies)[:MAX_DEALS]:
+    names_at = sorted(sp for o in facts.orgs for sp in o.spans)
+    name_starts = [a for a, _ in names_at]
+    reach = list(itertools.accumulate((b for _, b in names_at), max))  # the furthest a name runs so far
+
+    def in_a_name(pos: int) -> bool:
+        i = bisect_right(name_starts, pos) - 1
+        return i >= 0 and reach[i] > pos
+
+    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
-        dates = dates_at.in_any(sentences)
+        held = {facts.sentence_index(s.start) for s in sentences}  # a deal told in many sentences
+
+        def told(pos: int, held: set[int | None] = held) -> bool:
+            i = facts.sentence_index(pos)
+            return i is not None and i in held
+        dates = [d for d in facts.dates if told(d.start)]
         announced = dates[0].value if dates else (facts.dateline.value if facts.dateline and not deals else None)
-        places = list(dict.fromkeys(loc for loc, _, _ in places_at.in_any(sentences)))
+        places = list(dict.fromkeys(loc for loc, a, _ in facts.locations if told(a)))
         commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
-            e.element for e in elements_at.in_any(sentences) if not named.covers(e.start)))
+            e.element for e in facts.elements if told(e.start) and not in_a_name(e.start)))
         deals.append(DealSummary(
             title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
             deal_type=c.deal_type,  # type: ignore[arg-type]

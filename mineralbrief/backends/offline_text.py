@@ -11,7 +11,9 @@ sentence and not a line. Every point stays the article's own words at its own sp
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -46,6 +48,20 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     return start, len(text) if end < 0 else end
+
+
+def _line_at(facts: Facts, pos: int) -> tuple[int, int]:
+    """``_line_of`` from the article's line breaks, found once (kept on ``facts``): searching
+    back to the line's start from every sentence is quadratic in an article of one long line."""
+    breaks: list[int] | None = facts.__dict__.get("_line_breaks")
+    if breaks is None:
+        breaks = facts.__dict__["_line_breaks"] = [m.start() for m in re.finditer("\n", facts.text)]
+    i = bisect_right(breaks, pos - 1)  # the first break at or after pos
+    return (breaks[i - 1] + 1 if i else 0), (breaks[i] if i < len(breaks) else len(facts.text))
+
+
+_BLANK = re.compile(r"\s*")
+_NINE_WORDS = re.compile(r"\s*(?:\S+\s+){8}\S")
 
 
 _HEADLINE_SMALL_WORDS = frozenset("a an the of and or for in on at to by with from as vs via into over".split())
@@ -238,6 +254,7 @@ def score_sentences(facts: Facts, title: str | None) -> list[Scored]:
 def _score_sentences(facts: Facts) -> list[Scored]:
     sentences = reading_sentences(facts)
     boiler = boilerplate_spans(facts.text)
+    boiler_starts = [a for a, _ in boiler]
     counts = _counts(facts, sentences)
     out: list[Scored] = []
     body = 0
@@ -246,12 +263,17 @@ def _score_sentences(facts: Facts) -> list[Scored]:
         words = len(text.split())
         if words < 7 or len(text) < 40 or text.endswith("?") or text.count("|") >= 2 or is_boilerplate(text):
             continue
-        if any(a <= s.start < b for a, b in boiler):
+        k = bisect_right(boiler_starts, s.start) - 1  # the sections neither overlap nor nest
+        if k >= 0 and s.start < boiler[k][1]:
             continue
         if not _TERMINAL.search(text) and _MASTHEAD.search(text):  # "European Commission - Press release"
             continue
-        line_start, line_end = _line_of(facts.text, s.start)
-        whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
+        line_start, line_end = _line_at(facts, s.start)
+        if s.end <= line_end:  # nothing but spaces beside it on its line (read without copying the line)
+            whole_line = bool(_BLANK.fullmatch(facts.text, line_start, s.start)
+                              and _BLANK.fullmatch(facts.text, s.end, line_end))
+        else:
+            whole_line = facts.text[line_start:line_end].strip() == facts.text[s.start:s.end].strip()
         cues, parties, money = counts["cues"][i], counts["parties"][i], counts["money"][i]
         score = 3.0 * min(1, cues) + 1.0 * min(1, counts["kinds"][i] - 1 if cues else 0)
         score += 1.0 * min(3, parties) + 2.0 * min(1, money) + 0.5 * min(2, counts["amounts"][i])
@@ -305,7 +327,7 @@ _MASTHEAD = re.compile(
 def is_masthead(title: str) -> bool:
     """True when a title names the outlet or the kind of document ("ASX / MEDIA RELEASE",
     "BATTERY METALS BULLETIN -- Issue 412"), not the news."""
-    return len(title.split()) <= 8 and _MASTHEAD.search(title) is not None
+    return _NINE_WORDS.match(title) is None and _MASTHEAD.search(title) is not None
 
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
@@ -361,11 +383,11 @@ def in_masthead(facts: Facts, name: str, spans: list[tuple[int, int]]) -> bool:
     """True when a name is the outlet's: every mention stands on a masthead line, or the
     masthead at the top names it ("THE MINOR METALS LETTER" ... "The Minor Metals Letter is
     written for...")."""
-    def line(pos: int) -> str:
-        a, b = _line_of(facts.text, pos)
-        return facts.text[a:b]
+    def on_masthead(pos: int) -> bool:
+        a, b = _line_at(facts, pos)
+        return _NINE_WORDS.match(facts.text, a, b) is None and is_masthead(facts.text[a:b])  # a long line is not one
     top = [ln.lower() for ln in facts.text[:600].split("\n")[:6] if ln.strip() and is_masthead(ln)]
-    return bool(spans) and (all(is_masthead(line(a)) for a, _ in spans) or any(name.lower() in t for t in top))
+    return bool(spans) and (all(on_masthead(a) for a, _ in spans) or any(name.lower() in t for t in top))
 
 
 _SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
@@ -439,7 +461,11 @@ _NOT_PERSON_WORDS = frozenset(
     "East West Board Capital Partners Motors Battery Batteries Lithium Nickel Cobalt Graphite Copper "
     # departments after a title: "Vice President, External Affairs"
     "Affairs Relations Development Product Global Corporate Investor Public Strategy Operations Supply Chain "
-    "Purchasing Communications Sustainability Finance Legal Marketing Sales".split())
+    "Purchasing Communications Sustainability Finance Legal Marketing Sales "
+    # places and days after a title: "the Minister of Mines, New Caledonia", "CEO Friday Morning"
+    "New Cape Port Mount Lake Province County City Island Islands Region Territory Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday Morning Afternoon Evening January February September October November "
+    "December".split())
 _FACILITY_WORDS = ("refinery", "plant", "facility", "hub", "smelter", "mill", "factory")
 # "Stibnite Gold Project", "Tamarack Nickel Project", "Matawinie Mine": the kind word is part of the name
 _NAMED_SITE = re.compile(
@@ -449,6 +475,28 @@ _SITE = re.compile(
     r"\b(?:the|its|their|our|his|her)\s+(?P<name>(?:[A-Z][\w'’-]*\s+){1,3}?)(?:[a-z][\w-]*\s+){0,2}?"
     r"(?P<kind>project|mine|deposit|prospect|refinery|plant|facility|smelter|mill|operations?)\b")
 _NOT_SITE_WORDS = frozenset("The A An Phase Stage New First Second Company Group Project Mine".split())
+
+
+def _cut_before_a_mark(text: str, end: int) -> bool:
+    """True when a match ends before a combining mark: it took part of a word written with
+    decomposed accents ("Pache" of "Pache\u0301co", "Mine" of "Mine\u0301rals")."""
+    return end < len(text) and unicodedata.category(text[end]).startswith("M")
+
+
+def _on_a_place(facts: Facts, s: Sentence, name: str) -> bool:
+    """True when the name, where the sentence writes it, overlaps a place the scan found ("Salta
+    Province" of "Buenos Aires, Salta Province"; "its Western Australia operations")."""
+    places: tuple[list[int], list[int]] | None = facts.__dict__.get("_place_reach")
+    if places is None:
+        spans = sorted((a, b) for _, a, b in facts.locations)
+        places = facts.__dict__["_place_reach"] = ([a for a, _ in spans],
+                                                   list(itertools.accumulate((b for _, b in spans), max)))
+    starts, reach = places
+    at = facts.text.find(name, s.start, s.end)
+    if at < 0:
+        return False
+    i = bisect_right(starts, at + len(name) - 1) - 1  # the places that begin before the name ends
+    return i >= 0 and reach[i] > at
 
 
 def _known_name(facts: Facts, start: int, end: int) -> bool:
@@ -466,6 +514,8 @@ def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
             continue
         for rx in _PERSON_PATTERNS:
             for m in rx.finditer(s.text):
+                if _cut_before_a_mark(s.text, m.end("name")):
+                    continue
                 name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+", "", " ".join(m.group("name").split()))
                 name = re.sub(r"^.*['’]s\s+|['’]s$", "", name)  # "Tesla's Drew Baglino", "Boric's"
                 if len(name.split()) < 2:
@@ -474,7 +524,7 @@ def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
                 if any(w in _NOT_PERSON_WORDS for w in words) or name in out:
                     continue
                 role_text = m.group(0).replace(m.group("name"), "").strip(" ,*")
-                if any(name in o.names() or o.name in name for o in facts.orgs):
+                if any(name in o.names() or o.name in name for o in facts.orgs) or _on_a_place(facts, s, name):
                     continue
                 out[name] = (name, " ".join(role_text.split())[:80], s)
     return list(out.values())
@@ -493,8 +543,9 @@ def _sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
     out: dict[str, tuple[str, str, Sentence]] = {}
     for s in reading_sentences(facts):
         found = [(m.group("name"), m.group("name").split()[-1].lower(), m.start("name"))
-                 for m in _NAMED_SITE.finditer(s.text)]
-        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)]
+                 for m in _NAMED_SITE.finditer(s.text) if not _cut_before_a_mark(s.text, m.end("name"))]
+        found += [(m.group("name"), m.group("kind"), m.start("name")) for m in _SITE.finditer(s.text)
+                  if not _cut_before_a_mark(s.text, m.end("kind"))]
         for raw, kind, _ in found:
             name = " ".join(raw.split())
             name = re.sub(r"^(?:The|A|An|Its|Their|Our)\s+", "", name)
@@ -505,7 +556,7 @@ def _sites(facts: Facts) -> list[tuple[str, str, Sentence]]:
                 continue
             if all(w.isupper() for w in words) and len(words) == 1:  # "the HPAL plant": a method
                 continue
-            if any(name == o.name or name in o.names() for o in facts.orgs):
+            if any(name == o.name or name in o.names() for o in facts.orgs) or _on_a_place(facts, s, name):
                 continue
             if any(name in other or other in name for other in out):
                 continue
@@ -529,7 +580,7 @@ def people_and_sites(facts: Facts, most: int = 8) -> list[EntityProfile]:
 _PURPOSE = re.compile(
     r"\b(?:to (?:partially |help )?(?:fund|finance|build|support|supply|develop|construct|expand|restart|"
     r"purchase|buy|secure|accelerate|complete)|for the (?:supply|construction|development|purchase|"
-    r"expansion|restart) of)\b[^.;:()\"“”\n]{8,140}")
+    r"expansion|restart) of)\b(?:[^.;:()\"“”\n]|(?<=\d)\.(?=\d)){8,140}")  # "49.9%" is one number
 # What happens next, in the article's words: closing conditions, approvals, target dates.
 _NEXT = re.compile(
     r"\b(?:(?:remains |is |are |will be )?subject to|expected to (?:close|complete|be (?:completed|finali[sz]ed))|"
@@ -537,14 +588,20 @@ _NEXT = re.compile(
     r"(?:target(?:s|ing)?|plans? to (?:reach|make|take)|aims? to (?:reach|make|take)|expects? to (?:reach|make|take))"
     r" (?:a |an |the )?(?:final investment decision|FID|first production|commercial production|commissioning)|"
     r"(?:first production|commercial production|commissioning|completion|start-up|closing|first output|"
-    r"financial close) (?:is |are )?(?:now )?(?:expected|targeted|planned|scheduled))\b[^.;()\"“”]{3,140}", re.I)
+    r"financial close) (?:is |are )?(?:now )?(?:expected|targeted|planned|scheduled))\b"
+    r"(?:[^.;()\"“”]|(?<=\d)\.(?=\d)){3,140}", re.I)
 
 
 def _clause(m: re.Match[str]) -> str:
     """A matched clause cut at its last whole word before a comma run-on, whitespace collapsed."""
     text = " ".join(m.group(0).split()).rstrip(" ,")
+    src, end = m.string, m.end()
+    if end < len(src) and src[end - 1].isalnum() and " " in text and (
+            src[end].isalnum() or src[end] == "." and src[end - 1].isdigit() and src[end + 1:end + 2].isdigit()):
+        text = text[: text.rfind(" ")].rstrip(" ,") + "…"  # it stopped at its length inside a word or a number
     if len(text) > 130:
-        text = text[: text.rfind(" ", 0, 130)].rstrip(" ,") + "…"
+        cut = text.rfind(" ", 0, 130)
+        text = text[: cut if cut > 0 else 130].rstrip(" ,") + "…"
     return text
 
 
@@ -557,7 +614,8 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
         lead = key_points[0]
         text = lead.text.rstrip(".…")
         if len(text) > 220:
-            text = text[: text.rfind(" ", 0, 220)].rstrip(",;: ") + "…"
+            cut = text.rfind(" ", 0, 220)
+            text = text[: cut if cut > 0 else 220].rstrip(",;: ") + "…"
         return Claim(text=f"No specific deal is reported. The article's main point: {text}.",
                      evidence=lead.evidence[:1])
     d = deals[0]

@@ -190,7 +190,7 @@ def _add(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> No
 def _add_one(out: list[Sentence], chunk: str, base: int, start: int, end: int) -> None:
     piece = chunk[start:end]
     stripped = piece.strip(" \t\n-•*–")
-    if len(stripped) < 3:
+    if len(stripped) < 3 or stripped.isspace():  # no-break spaces alone: no sentence, no quote
         return
     offset = piece.find(stripped)
     out.append(Sentence(stripped, base + start + offset, base + start + offset + len(stripped)))

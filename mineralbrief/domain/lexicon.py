@@ -8,6 +8,7 @@ lower-cased text, which keeps every offset).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from .matching import name_key
@@ -151,13 +152,15 @@ def find_locations(text: str) -> list[tuple[str, int, int]]:
     own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
     A dateline's places are where the release was issued, and are left out."""
     datelines = [m.span() for m in _DATELINE.finditer(text) if _is_dateline(m.group(0))] if "," in text else []
+    dateline_starts = [a for a, _ in datelines]  # in order, none inside another: found by bisection
     out = []
     for m in _states_regex().finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue  # inside a longer word
         if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
             continue  # the capital, not the state
-        if any(a <= m.start() < b for a, b in datelines):
+        k = bisect_right(dateline_starts, m.start()) - 1
+        if k >= 0 and m.start() < datelines[k][1]:
             continue
         name, start, end = m.group(1), m.start(), m.end()
         town = _TOWN.search(text, max(0, start - 60), start)

@@ -44,8 +44,10 @@ _QTY_RE = re.compile(
 )
 # Sums written out in Spanish or French: "2.260 millones de dólares", "37,5 millions US",
 # "699 millions de dollars" (a dot or a space groups thousands, a comma marks decimals).
+# (At most four groups of thousands: unbounded, a long run of "000 000 ..." was read again from
+# each of its groups, quadratic.)
 _WORD_MONEY_RE = re.compile(
-    r"(?<![\d.,])(?P<num>\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s+"
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:[. \u00a0\u202f]\d{3}){1,4}(?:,\d+)?|\d+(?:,\d+)?)\s+"
     r"(?P<mult>mil millones|millones|millions|milliards)\s+(?:de\s+)?"
     r"(?P<cur>dólares|dollars(?: canadiens| australiens)?|US\b|euros)", re.I)
 _WORD_CURRENCY = {"dólares": "USD", "dollars": "USD", "us": "USD", "euros": "EUR",
