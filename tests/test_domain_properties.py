@@ -350,3 +350,16 @@ def test_many_datelines_and_long_runs_of_digit_groups_are_read_in_linear_time():
     t0 = time.perf_counter()
     assert find_amounts("Invertirá 600 millones de dólares. " + "000 " * 6000)
     assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.parametrize("unit", ["Alpha-Beta-Gamma-", "A", "Ab.Cd'Ef&"])
+def test_company_scan_is_linear_in_one_long_capitalised_run(unit):
+    """A name pattern tried at every capital inside one hyphenated run re-read the rest of the
+    run each time: 20 KB of "Alpha-Beta-..." took 2 s."""
+    def run(n: int) -> float:
+        text = "Intro. " + unit * (n // len(unit)) + " said the Company."
+        t0 = time.perf_counter()
+        find_orgs(text)
+        return time.perf_counter() - t0
+    small, big = run(5_000), run(40_000)
+    assert big < 12 * small + 0.05, (small, big)  # eight times the run: quadratic would be 64 times

@@ -76,7 +76,8 @@ _SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"
 # after a country in brackets ("Talon Nickel (USA) LLC").
 _COMPANY_RE = re.compile(
     # (the class first, the word boundary after it: the engine skips ahead to capitals)
-    r"([A-Z](?<!\w[A-Z])[\w&'.-]*(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + _COMMA_LEGAL
+    # (nor inside a hyphenated or dotted run: "Alpha-Beta-Gamma..." tried at each capital was quadratic)
+    r"([A-Z](?<![\w&'.-][A-Z])[\w&'.-]*(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + _COMMA_LEGAL
     + r"|\s+" + LEGAL_SUFFIX + r"|\s+" + INDUSTRY_SUFFIX
     + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + _COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
@@ -145,7 +146,9 @@ Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March 
 August September October November December The A An This That It Its In On At For And But Inc Ltd
 """.split())
 _SAID_RE = re.compile(
-    r"((?:[A-Z][\w&'.-]*\s+){1,3}[A-Z][\w&'.-]*)\s+(?:said|says|announced|announces|agreed|expects|plans)\b"
+    # a name starts at a word's start, not inside a hyphenated run (there it was quadratic)
+    r"((?:[A-Z](?<![\w&'.-][A-Z])[\w&'.-]*\s+)(?:[A-Z][\w&'.-]*\s+){0,2}[A-Z][\w&'.-]*)\s+"
+    r"(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
 # A title, then only capitalised words to the end. Each word runs to a space or the end (the
 # lookahead): written as (?:[A-Z][\w'-]*\s*)*$ the engine tried every split of a long capitalised
