@@ -232,3 +232,11 @@ def test_industry_words_of_metals_and_a_piece_of_a_known_name() -> None:
     assert "Mopeli Copper Mines Plc" in found and "Delta Kuta Mining Limited" in found
     assert not any(name.startswith("Mines") for name in found)
     assert "PT Sulawa Nikel Tbk" in found and not any("\n" in name for name in found)
+
+
+def test_a_ticker_symbol_is_a_whole_word_never_part_of_one():
+    """All-capitals copy: "TSX VENTURE" once gave the ticker "TSX: VENTUR", which the article
+    never writes (and the brief then failed grounding)."""
+    tickers = [o.ticker for o in find_orgs("ACME CORP (TSX VENTURE: ACM) SAID ON MONDAY IT SIGNED AN OFFTAKE.")]
+    assert not any(t and "VENTUR" in t for t in tickers)
+    assert [o.ticker for o in find_orgs("Acme Ltd (LSE: ACM.L) said.")] == ["LSE: ACM.L"]
