@@ -83,7 +83,11 @@ def test_brief_lists_are_commonmark_lists(rarex: Brief) -> None:
     assert text_of(tokens[1]) == rarex.headline
     assert items(tokens) == [kp.text for kp in rarex.key_points]
     parts = sections(tokens)
-    assert list(parts) == ["The deal", "Who is involved", "Why it matters", "Bottom line", "Open questions"]
+    assert list(parts) == ["The deal", "Who is involved", "Projects and sites", "Elements", "Bottom line",
+                           "Open questions"]
+    people = [e for e in rarex.entities if e.kind == "person"]
+    assert people and all(any(it.startswith(f"{p.name} (person") for it in items(parts["Who is involved"]))
+                          for p in people)
     assert items(parts["Open questions"]) == [q.question for q in rarex.questions]
     assert len(items(parts["The deal"])) == len(rarex.deals)
     assert items(parts["Who is involved"])[0].startswith("U.S. Strategic Metals (company")

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..models import Brief, DailyBrief, DealSummary
+    from ..models import Brief, DailyBrief, DealSummary, EntityProfile
 
 _LABEL = {
     "mou": "MOU", "loi": "Letter of intent", "offtake": "Offtake", "supply_agreement": "Supply agreement",
@@ -73,6 +73,13 @@ def _deal_line(d: DealSummary) -> str:
     return "- " + "; ".join(bits)
 
 
+def _entity_line(e: EntityProfile) -> str:
+    extra = [e.ticker] if e.ticker else []
+    extra += [f"also {', '.join(e.aliases[:3])}"] if e.aliases else []
+    role = f", {e.role}" if e.role else ""
+    return f"- {md_block(e.name)} ({e.kind}{md(role)}{'; ' + md('; '.join(extra)) if extra else ''})"
+
+
 def _footer(brief: Brief) -> str:
     src = brief.source
     where = src.url or src.title or "article"
@@ -113,16 +120,17 @@ def brief_to_markdown(brief: Brief) -> str:
     if brief.deals:
         out += ["", "## The deal" if len(brief.deals) == 1 else "## The deals", ""]
         out += [_deal_line(d) for d in brief.deals]
-    companies = [e for e in brief.entities if e.kind in ("company", "agency", "government")]
-    if companies:
+    involved = [e for e in brief.entities if e.kind in ("company", "agency", "government")][:8]
+    involved += [e for e in brief.entities if e.kind == "person"][:5]
+    if involved:
         out += ["", "## Who is involved", ""]
-        for e in companies[:8]:
-            extra = [e.ticker] if e.ticker else []
-            extra += [f"also {', '.join(e.aliases[:3])}"] if e.aliases else []
-            role = f", {e.role}" if e.role else ""
-            out.append(f"- {md_block(e.name)} ({e.kind}{md(role)}{'; ' + md('; '.join(extra)) if extra else ''})")
+        out += [_entity_line(e) for e in involved]
+    sites = [e for e in brief.entities if e.kind in ("project", "facility")][:6]
+    if sites:
+        out += ["", "## Projects and sites", ""]
+        out += [_entity_line(e) for e in sites]
     if brief.elements:
-        out += ["", "## Why it matters", "", f"Elements named: {md(', '.join(brief.elements))}."]
+        out += ["", "## Elements", "", md(", ".join(brief.elements)) + "."]
     out += ["", "## Bottom line", "", md_block(brief.bottom_line.text)]
     out += ["", "## Open questions", ""]
     out += [f"- {md_block(q.question)}" for q in brief.questions]
