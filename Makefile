@@ -45,10 +45,10 @@ test: $(LOCAL) $(RAY)
 	$(BIN)/mypy
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest
-	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -m "soak or local"
-	MINERALBRIEF_REQUIRE_RAY=1 MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest -m ray
+	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -n 0 -m "soak or local"
+	MINERALBRIEF_REQUIRE_RAY=1 MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest -n 0 -m ray
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest -n 0 -m browser
 
 demo-local: $(LOCAL)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend local
@@ -63,7 +63,7 @@ bench-ray: $(RAY)
 	$(BIN)/python bench/ray.py
 
 cassettes: $(STAMP)
-	$(BIN)/python -m pytest tests/test_cassettes.py -k replay --record-mode=rewrite
+	$(BIN)/python -m pytest -n 0 tests/test_cassettes.py -k replay --record-mode=rewrite
 
 schemas: $(STAMP)
 	$(BIN)/mineralbrief schema --write schemas/
