@@ -44,20 +44,6 @@ from .offline_text import quote as _quote
 __all__ = ["build_brief", "score_sentences", "OfflineBackend"]  # score_sentences: the local backend's
 
 VERSION = "offline-1"
-_BOILERPLATE = re.compile(
-    r"forward[- ]looking|please visit|www\.|https?://|copyright|all rights reserved|disclaimer|"
-    r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
-    r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
-    r"newsletter|read more|add a public comment|no comments",
-    re.I,
-)
-_COMPANY_KINDS = {"company"}
-_AREA_UNITS = {"acres", "hectares", "km"}
-_EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
-_COST = re.compile(
-    r"\b(?:cost|costs|capex|capital expenditure|estimate[sd]?|revenue|valu(?:ed|ation)|market cap)\b", re.I)
-_STRONG_MONEY = re.compile(
-    r"\b(?:loan|grant|award|incentive|stock|shares|stake|placement|equity|raise[sd]?|financing)\w*", re.I)
 _STATE_KINDS = {"government", "agency", "country"}
 
 

@@ -53,7 +53,7 @@ _BOILERPLATE = re.compile(
     r"subscribe|image source|for more information|contact:|^contact\b|view original content|"
     r"this announcement has been|authori[sz]ed (?:for release|by the board)|cookies?\b|"
     r"newsletter|read more|add a public comment|no comments|such statements|"
-    r"could cause actual results", re.I)
+    r"could cause actual results")  # lower-case: searched in the lower-cased sentence (six times faster than re.I)
 # Where a release stops reporting: its "About ..." notes, disclaimers and contacts.
 # (Blanks within the line only: "\s*" on both sides ran over runs of blank lines from each of them,
 # cubic in a run of newlines.)
@@ -402,7 +402,8 @@ class _Finder:
         facts = self.facts
         for i, s in enumerate(facts.sentences):
             cues = self.cues[i]
-            if s.start >= self.end or _BOILERPLATE.search(s.text) or s.text.endswith("?") or _ADVISER.search(s.text):
+            if (s.start >= self.end or _BOILERPLATE.search(s.text.lower()) or s.text.endswith("?")
+                    or _ADVISER.search(s.text)):
                 continue
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
