@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mineralbrief.domain import orgs
+from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.orgs import find_orgs
 
 
@@ -137,7 +138,7 @@ def test_a_known_form_always_run_into_a_capitalised_word_names_something_else() 
     assert "Cummins" not in _companies("Feed from the Cummins Range project in Western Australia.")
 
 
-SCANNED = [("tickers", orgs._TICKER_RE, orgs._TICKER_SCAN), ("openers", orgs._PREFIX_RE, orgs._PREFIX_SCAN)]
+SCANNED = [("tickers", orgs._TICKER_RE, orgs._EXCHANGE_WORDS), ("openers", orgs._PREFIX_RE, orgs._PREFIX_WORDS)]
 SAMPLES = ["Ford Motor Company (NYSE: F), PT Vale Indonesia Tbk (IDX: INCO) and Zhejiang Huayou Cobalt Co., "
            "Ltd. (SHA: 603799)", "(TSX/NYSE: LAC) (TSXV: NOU) (Euronext Paris: ERA) XETRA: AB1 NYSE American: UAMY",
            "Sociedad Química y Minera de Chile y Corporación Nacional del Cobre; Société pour le Traitement du Terril",
@@ -150,7 +151,7 @@ def test_a_pattern_tried_where_its_scan_finds_a_start_finds_what_finditer_finds(
     for sample in SAMPLES:
         for text in (sample, sample.replace(" ", "  "), "x" + sample, sample + "\n" + sample):
             expected = [m.span() for m in rx.finditer(text)]
-            assert [m.span() for m in orgs._matches_at(rx, scan, text)] == expected, text
+            assert [m.span() for m in Starts(text).finditer(rx, scan)] == expected, text
             matched += len(expected)
     assert matched >= 12  # the samples hold what each pattern finds
 

@@ -38,7 +38,7 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
 
 
-def _occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
+def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
     """Every start of any of ``words`` in ``text`` (overlapping ones too; a start may repeat)."""
     rx = _alternation(words)
     if rx is None:
@@ -78,7 +78,7 @@ class Starts:
             yield from rx.finditer(self.text)
             return
         candidates = {0}
-        for i in _occurrences(where, tuple(words)):
+        for i in occurrences(where, tuple(words)):
             candidates.update(range(max(0, i - reach), i + 1))
         free = 0  # where the last match ended: finditer's matches do not overlap
         for i in sorted(candidates):

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .anchored import Starts, occurrences
 from .elements import ELEMENT_NAMES
 from .gazetteer import FORMS, find_gazetteer
 from .lexicon import (
@@ -54,7 +54,6 @@ _EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE"
 # Reuters instrument codes: a symbol and the exchange's suffix, in brackets
 _RIC_RE = re.compile(r"\(([A-Z0-9]{1,6}\.(?:AX|N|O|OQ|TO|V|CN|L|SS|SZ|HK|T|KS|KQ|SA|PA|DE|AS|BR|MI|MC|JO|NS|BO|ST|"
                      r"OL|HE|CO|SI|KL|JK|BK|NZ|MX|SN|LM|BA))\)")
-_TICKER_SCAN = re.compile("|".join(sorted(_EXCHANGE_WORDS, key=len, reverse=True)))
 _PAREN_RE = re.compile(r"\(([^()]{1,80})\)")
 _NAME = (r"[A-Z][\w&'.-]*,?(?:\s+(?:of|and|&|de|del|des|du|la|le|y|e|et|pour|da|do|dos|for|the"
          r"|[A-Z0-9][\w&'.-]*,?))*")
@@ -216,8 +215,8 @@ _PREFIX_RE = re.compile(
     r"(?:(?:" + _SPACE + r"(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*" + _SPACE + r"[A-Z]["
     + _LATIN + r"'-]*){1,7}(?:" + _SPACE + r"(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
 )
-_PREFIX_SCAN = re.compile("PT |Minera|Sociedad|Compañía|Compania|Companhia|Empresa|Corporaci|Société|Societe|"
-                          "Entreprise|Compagnie|Grupo|Groupe")
+_PREFIX_WORDS = ("PT ", "Minera", "Sociedad", "Compañía", "Compania", "Companhia", "Empresa", "Corporaci",
+                 "Société", "Societe", "Entreprise", "Compagnie", "Grupo", "Groupe")
 
 # Common given names (public fact): a speaker "Jon Cherry said" twice is a person, not a company.
 _GIVEN_NAMES = frozenset("""
@@ -547,10 +546,10 @@ def find_orgs(text: str) -> list[Org]:
     """
     if "*" in text:  # Markdown emphasis ("**Nouveau Monde Graphite** (TSXV: NOU)"): spaces, offsets kept
         text = text.replace("*", " ")
-    reg, scan = _Registry(), _Scan(text)
+    reg, scan, starts = _Registry(), _Scan(text), Starts(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
-    for m in _matches_at(_TICKER_RE, _TICKER_SCAN, text):
+    for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
         tickers.append((m.start(), m.end()))
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
         if paren_start < 0 and text[max(0, m.start() - 3):m.start()].rstrip()[-1:] in (",", ";", "/"):
@@ -577,7 +576,7 @@ def find_orgs(text: str) -> list[Org]:
         tickers.append((m.start(), m.end()))
     tickers.sort()
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
-    for m in _matches_at(_PREFIX_RE, _PREFIX_SCAN, text):
+    for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and _head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
@@ -649,7 +648,7 @@ def find_orgs(text: str) -> list[Org]:
         reg.add(name, "agency" if _DEVELOPMENT_BODY.search(name) else "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
-    roles = [*_matches_at(_ROLE_RE, _ROLE_WORDS, text),
+    roles = [*starts.finditer(_ROLE_RE, _ROLE_WORDS),
              *(m for m in _BASED_RE.finditer(text) if _capitalised_word_before(text, m.start()))]
     for rx, need, cued in ((_ROLE_RE, 1, roles), (_SAID_RE, 2, _SAID_RE.finditer(text))):
         for m in cued:
@@ -708,27 +707,6 @@ def _add_chinese(reg: _Registry, text: str) -> None:
             org.ticker = listing.group(1)
 
 
-def _matches_at(rx: re.Pattern[str], scan: re.Pattern[str] | tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
-    """``rx`` matched where ``scan`` finds one of its start words (a regex pass, or str.find for
-    each word of a tuple: the faster for few words or common letters), left to right, not
-    overlapping."""
-    free = 0
-    where = sorted(set(_positions(text, scan))) if isinstance(scan, tuple) else (h.start() for h in scan.finditer(text))
-    for i in where:
-        if i >= free and (m := rx.match(text, i)) is not None:
-            yield m
-            free = m.end()
-
-
-def _positions(text: str, words: tuple[str, ...]) -> Iterator[int]:
-    """Where each of ``words`` stands in ``text`` (str.find: faster than a regex pass here)."""
-    for word in words:
-        i = text.find(word)
-        while i >= 0:
-            yield i
-            i = text.find(word, i + 1)
-
-
 def _capitalised_word_before(text: str, i: int) -> bool:
     """True when a capitalised word ends at ``i``: "Singapore" in "Singapore-based"."""
     j = i
@@ -752,7 +730,7 @@ def _add_cued(reg: _Registry, scan: _Scan) -> None:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for i in sorted(_positions(text, _CUE_WORDS)):
+    for i in sorted(occurrences(text, _CUE_WORDS)):
         if text[i] == ",":
             m = _APPOSITION_RE.match(text, i)
             before = _name_before(text, i) if m is not None else None
@@ -772,7 +750,7 @@ def _add_cued(reg: _Registry, scan: _Scan) -> None:
             country = next((c for c in _COUNTRY_NAMES if ahead.endswith(c)), None)
             if country is not None and not ahead[:-len(country)][-1:].isalpha():
                 found.append((m.group(1), m.start(1)))
-    for i in _positions(text, _SAID_WORDS):
+    for i in occurrences(text, _SAID_WORDS):
         acronym = _ACRONYM_END.search(text, max(0, i - 8), i)
         if acronym is not None and scan.mentions.count(acronym.group(1)) >= 2:
             found.append((acronym.group(1), acronym.start(1)))
