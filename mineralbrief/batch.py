@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
-from .article import Article, ArticleLike
+from .article import Article, ArticleLike, as_article
 from .errors import BackendError, ConfigError, MineralBriefError
 from .models import Brief
 
@@ -114,13 +114,15 @@ async def asummarize_many(
             s.close()
 
 
-async def _one(s: Summarizer, index: int, item: Any) -> tuple[BatchResult, int]:
-    """One article's result and the tokens it cost, whatever happened."""
+async def _one(s: Summarizer, index: int, item: Any, art: Any = None) -> tuple[BatchResult, int]:
+    """One article's result and the tokens it cost, whatever happened (``art``: the item as
+    already read, when it was)."""
     source = _source_of(item, index)
+    art = item if art is None else art
     if isinstance(item, MineralBriefError):
         return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}"), 0
     try:
-        brief = await s.asummarize(item)  # it reads the item as an article (an error is this item's failure)
+        brief = await s.asummarize(art)  # it reads the item as an article (an error is this item's failure)
     except Exception as exc:  # one article's failure, even a bug, must not lose the batch
         usage = exc.usage if isinstance(exc, BackendError) else None
         return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),
@@ -129,15 +131,19 @@ async def _one(s: Summarizer, index: int, item: Any) -> tuple[BatchResult, int]:
     return BatchResult(index, source, status, brief=brief), brief.usage.total_tokens
 
 
-def _cached(s: Summarizer, index: int, item: Any) -> BatchResult | None:
-    """A cache hit's result, or None: a miss, or an item whose failure ``_one`` reports."""
+def _cached(s: Summarizer, index: int, item: Any) -> tuple[BatchResult | None, Any]:
+    """A cache hit's result, or None and the item to brief: the article as read (so a miss is
+    not read and hashed again), or the item itself when reading it failed (``_one`` reports it)."""
     if isinstance(item, MineralBriefError):
-        return None
+        return None, item
     try:
-        brief = s.cached(item)
-    except Exception:  # reported by _one, with the article read again
-        return None
-    return None if brief is None else BatchResult(index, _source_of(item, index), "cached", brief=brief)
+        art = as_article(item)
+        brief = s.cached(art)
+    except Exception:
+        return None, item
+    if brief is None:
+        return None, art
+    return BatchResult(index, _source_of(item, index), "cached", brief=brief), art
 
 
 async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int,
@@ -155,10 +161,12 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                 index, item = nxt
                 if budget_tokens is not None and used >= budget_tokens:
                     yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
-                elif (hit := _cached(s, index, item)) is not None:
-                    yield hit  # at once: no task, nothing held while others complete
                 else:
-                    pending.add(asyncio.ensure_future(_one(s, index, item)))
+                    hit, art = _cached(s, index, item)
+                    if hit is not None:
+                        yield hit  # at once: no task, nothing held while others complete
+                    else:
+                        pending.add(asyncio.ensure_future(_one(s, index, item, art)))
             if not pending:
                 return
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
