@@ -113,7 +113,7 @@ def _request_tokens(s, text: str) -> int:
 
     from mineralbrief.article import as_article
 
-    return request_tokens(s.backend.request_body(s._request(as_article(text))))
+    return request_tokens(s.backend.request_body(s.prepare(as_article(text))))
 
 
 def main() -> None:

@@ -204,16 +204,16 @@ class _Run:
                 art = as_article(item)
                 key = self.s.cache_key(art)
                 assert key is not None  # the openai backend's answers are always keyed
-                hit = self.s._lookup(key, art)
+                hit = self.s.store.get(key, art)
                 if hit is not None:
-                    self.results[index] = BatchResult(index, source, "cached", brief=self.s._checked(hit, art))
+                    self.results[index] = BatchResult(index, source, "cached", brief=self.s.checked(hit, art))
                     continue
             except Exception as exc:  # one article's failure must not lose the batch
                 self.results[index] = BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}")
                 continue
             job = self.jobs.get(key)
             if job is None:
-                request = self.s._request(art)
+                request = self.s.prepare(art)
                 parts = chunk_requests(request, self.backend.settings.max_input_chars) or [request]
                 # named by the content (the state's settings are fixed), not the cache key, which
                 # holds the endpoint's host: a recording must replay against another port
@@ -306,7 +306,7 @@ class _Run:
                     gens = [o for o in outcomes if isinstance(o, Generation)]
                     gen = gens[0] if len(gens) == 1 else merge_generations(gens, self.backend.settings.model)
                     self.results[index] = BatchResult(index, source, "done",
-                                                      brief=self.s._finish(art, job.key, job.request, gen))
+                                                      brief=self.s.finish(job.request, gen, job.key))
                 except Exception as exc:
                     self.results[index] = BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}")
         batch = sum((it.batch_usage for it in self.items.values()), Usage())

@@ -26,8 +26,9 @@ import diskcache
 from diskcache.core import MODE_RAW, MODE_TEXT, UNKNOWN
 from pydantic import ValidationError
 
+from .article import Article
 from .errors import ConfigError
-from .models import Brief
+from .models import ArticleMeta, Brief, Usage
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,63 @@ class NullCache:
 
     def set(self, key: str, brief: Brief) -> None:
         return None
+
+
+class BriefStore:
+    """A summarizer's cache as it uses it: a key per article, and failures as misses.
+
+    A cache is an optimisation: a read that fails is a miss, a write that fails keeps the paid
+    brief and only loses its caching. Either is logged once per store, not per article.
+    """
+
+    def __init__(self, cache: Cache, prefix: str | None) -> None:
+        self.cache = cache
+        self.prefix = prefix  # None: this backend's answers are not cached
+        self._warned = False
+
+    def key(self, art: Article) -> str | None:
+        return None if self.prefix is None else cache_key(self.prefix, art.content_hash)
+
+    def get(self, key: str | None, art: Article) -> Brief | None:
+        """The cached brief under ``key``, as a brief of ``art``, or None."""
+        if key is None:
+            return None
+        try:
+            hit = self.cache.get(key)
+        except Exception as exc:
+            self._warn("read", exc)
+            return None
+        if hit is None:
+            return None
+        # the same text from another outlet: the answer is shared, the source is this article's
+        return hit.model_copy(update={
+            "source": meta(art), "usage": Usage(),
+            "provenance": hit.provenance.model_copy(update={"cached": True}),
+        })
+
+    def put(self, key: str | None, brief: Brief) -> None:
+        if key is None:
+            return
+        try:
+            self.cache.set(key, brief)
+        except Exception as exc:  # the brief is paid for: keep it, whatever the disk says
+            self._warn("write", exc)
+
+    def close(self) -> None:
+        close = getattr(self.cache, "close", None)  # the Cache protocol does not require it
+        if close is not None:
+            close()
+
+    def _warn(self, what: str, exc: Exception) -> None:
+        if not self._warned:
+            self._warned = True
+            logging.getLogger("mineralbrief").warning(
+                "cache %s failed (%s: %s); going on without it", what, type(exc).__name__, exc)
+
+
+def meta(art: Article) -> ArticleMeta:
+    """What a brief records of its article."""
+    return ArticleMeta(title=art.title, url=art.url, published=art.published, content_hash=art.content_hash)
 
 
 class UnsafeEntry(ValueError):
