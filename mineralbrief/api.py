@@ -92,12 +92,13 @@ class Summarizer:
     def backend_name(self) -> str:
         return self.backend.name
 
-    def summarize(self, article: ArticleLike) -> Brief:
+    def summarize(self, article: ArticleLike, *, refresh: bool = False) -> Brief:
         """Brief one article.
 
         Args:
             article: the text (``str``), a ``Path`` to a .txt/.md/.html/.json file, or an
                 ``Article``.
+            refresh: brief it again even when the cache holds a brief, and store the new one.
 
         Returns:
             A ``Brief``; ``brief.grounding.ok`` is False when something in it could not be
@@ -113,18 +114,18 @@ class Summarizer:
         with telemetry.article_span(self.backend) as span:  # a no-op without OpenTelemetry
             art = span.article(as_article(article))
             key = self.store.key(art)
-            hit = self.store.get(key, art)
+            hit = None if refresh else self.store.get(key, art)
             if hit is not None:
                 return span.brief(self.checked(hit, art))
             request = self.prepare(art)
             return span.brief(self.finish(request, self.backend.generate(request), key))
 
-    async def asummarize(self, article: ArticleLike) -> Brief:
+    async def asummarize(self, article: ArticleLike, *, refresh: bool = False) -> Brief:
         """``summarize`` for asyncio (the backend's ``agenerate``)."""
         with telemetry.article_span(self.backend) as span:
             art = span.article(as_article(article))
             key = self.store.key(art)
-            hit = self.store.get(key, art)
+            hit = None if refresh else self.store.get(key, art)
             if hit is not None:
                 return span.brief(self.checked(hit, art))
             request = self.prepare(art)

@@ -114,15 +114,16 @@ async def asummarize_many(
             s.close()
 
 
-async def _one(s: Summarizer, index: int, item: Any, art: Any = None) -> tuple[BatchResult, int]:
+async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tuple[BatchResult, int]:
     """One article's result and the tokens it cost, whatever happened (``art``: the item as
-    already read, when it was)."""
+    read, when it was, and then already missed in the cache)."""
     source = _source_of(item, index)
-    art = item if art is None else art
     if isinstance(item, MineralBriefError):
         return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}"), 0
     try:
-        brief = await s.asummarize(art)  # it reads the item as an article (an error is this item's failure)
+        # an unread item is read here (its error is this item's failure); a read one was just
+        # looked up in the cache and missed: not looked up again
+        brief = await s.asummarize(item if art is None else art, refresh=art is not None)
     except Exception as exc:  # one article's failure, even a bug, must not lose the batch
         usage = exc.usage if isinstance(exc, BackendError) else None
         return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),
@@ -131,16 +132,16 @@ async def _one(s: Summarizer, index: int, item: Any, art: Any = None) -> tuple[B
     return BatchResult(index, source, status, brief=brief), brief.usage.total_tokens
 
 
-def _cached(s: Summarizer, index: int, item: Any) -> tuple[BatchResult | None, Any]:
-    """A cache hit's result, or None and the item to brief: the article as read (so a miss is
-    not read and hashed again), or the item itself when reading it failed (``_one`` reports it)."""
+def _cached(s: Summarizer, index: int, item: Any) -> tuple[BatchResult | None, Article | None]:
+    """A cache hit's result, or None and the article as read (so a miss is not read, hashed
+    and looked up again), or None and None when reading or looking up failed (``_one`` reports it)."""
     if isinstance(item, MineralBriefError):
-        return None, item
+        return None, None
     try:
         art = as_article(item)
         brief = s.cached(art)
     except Exception:
-        return None, item
+        return None, None
     if brief is None:
         return None, art
     return BatchResult(index, _source_of(item, index), "cached", brief=brief), art

@@ -224,3 +224,43 @@ def test_a_cached_brief_that_strict_mode_refuses_is_a_failure_not_a_hit(tmp_path
         strict = mineralbrief.Summarizer(base_url=srv.base_url, cache_dir=tmp_path / "cache", strict=True, **FAST)
         [result] = list(summarize_many([text], summarizer=strict))
     assert result.status == "failed" and "UngroundedBriefError" in result.error
+
+
+class _CountingCache:
+    """A cache that counts its reads and writes (a dict underneath)."""
+
+    def __init__(self) -> None:
+        self.held: dict = {}
+        self.gets = self.sets = 0
+
+    def get(self, key):
+        self.gets += 1
+        return self.held.get(key)
+
+    def set(self, key, brief):
+        self.sets += 1
+        self.held[key] = brief
+
+
+def test_a_batch_looks_each_article_up_once_and_stores_each_miss_once():
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(5)]
+    store = _CountingCache()
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        s = mineralbrief.Summarizer(base_url=srv.base_url, store=store, **FAST)
+        assert {r.status for r in summarize_many(texts, concurrency=3, summarizer=s)} == {"done"}
+        assert (store.gets, store.sets) == (5, 5)
+        assert {r.status for r in summarize_many(texts, concurrency=3, summarizer=s)} == {"cached"}
+        assert (store.gets, store.sets) == (10, 5)
+    assert len(srv.requests) == 5
+
+
+def test_refresh_briefs_again_and_replaces_the_cached_brief():
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    store = _CountingCache()
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        s = mineralbrief.Summarizer(base_url=srv.base_url, store=store, **FAST)
+        s.summarize(text)
+        assert s.summarize(text).provenance.cached
+        again = s.summarize(text, refresh=True)
+    assert not again.provenance.cached and len(srv.requests) == 2
+    assert (store.gets, store.sets) == (2, 2)
