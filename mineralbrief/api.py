@@ -112,22 +112,18 @@ class Summarizer:
             ConfigError: e.g. the openai backend without a key or endpoint.
         """
         with telemetry.article_span(self.backend) as span:  # a no-op without OpenTelemetry
-            art = span.article(as_article(article))
-            key = self.store.key(art)
-            hit = None if refresh else self.store.get(key, art)
+            art, key, hit = self._look_up(span, article, refresh)
             if hit is not None:
-                return span.brief(self.checked(hit, art))
+                return hit
             request = self.prepare(art)
             return span.brief(self.finish(request, self.backend.generate(request), key))
 
     async def asummarize(self, article: ArticleLike, *, refresh: bool = False) -> Brief:
         """``summarize`` for asyncio (the backend's ``agenerate``)."""
         with telemetry.article_span(self.backend) as span:
-            art = span.article(as_article(article))
-            key = self.store.key(art)
-            hit = None if refresh else self.store.get(key, art)
+            art, key, hit = self._look_up(span, article, refresh)
             if hit is not None:
-                return span.brief(self.checked(hit, art))
+                return hit
             request = self.prepare(art)
             return span.brief(self.finish(request, await self.backend.agenerate(request), key))
 
@@ -151,6 +147,14 @@ class Summarizer:
     def cache_key(self, art: Article) -> str | None:
         """The article's cache key, or None when this backend's answers are not cached."""
         return self.store.key(art)
+
+    def _look_up(self, span: telemetry.ArticleSpan, article: ArticleLike,
+                 refresh: bool) -> tuple[Article, str | None, Brief | None]:
+        """The article as read, its cache key, and the cache's brief of it (checked) or None."""
+        art = span.article(as_article(article))
+        key = self.store.key(art)
+        hit = None if refresh else self.store.get(key, art)
+        return art, key, None if hit is None else span.brief(self.checked(hit, art))
 
     # -- the steps of a miss, in the order they run (the Batch API runs them apart) ------------
     def prepare(self, art: Article) -> GenerationRequest:

@@ -72,17 +72,9 @@ def ray_cluster() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    import shutil
+    from test_rediscache import redis_exe, redis_server
 
-    from test_rediscache import REQUIRE_REDIS, redis_server
-
-    exe = shutil.which("redis-server")
-    if exe is None:
-        why = "redis-server is not installed (make test installs it)"
-        if REQUIRE_REDIS:
-            pytest.fail(why + " (MINERALBRIEF_REQUIRE_REDIS=1)")
-        pytest.skip(why)
-    with redis_server(exe) as url:
+    with redis_server(redis_exe()) as url:
         yield url.rsplit("/", 1)[0]
 
 

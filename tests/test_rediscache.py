@@ -217,16 +217,21 @@ def test_without_the_redis_extra_a_cache_url_says_what_to_install(monkeypatch, t
 
 
 # -- a real redis-server ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A redis-server on 127.0.0.1, a free port, no persistence; stopped after the module."""
+def redis_exe() -> str:
+    """The redis-server program; without it the test is skipped (failed with REQUIRE_REDIS)."""
     exe = shutil.which("redis-server")
     if exe is None:
         why = "redis-server is not installed (apt-get install redis-server; make test installs it)"
         if REQUIRE_REDIS:
             pytest.fail(why + " (MINERALBRIEF_REQUIRE_REDIS=1)")
         pytest.skip(why)
-    with redis_server(exe) as url:
+    return exe
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A redis-server on 127.0.0.1, a free port, no persistence; stopped after the module."""
+    with redis_server(redis_exe()) as url:
         yield url
 
 
