@@ -50,6 +50,14 @@ def enabled() -> bool:
     return _trace is not None
 
 
+def recording() -> bool:
+    """Whether spans may be recorded: the API is installed and an SDK has set a tracer provider
+    (until one does, every tracer is a no-op)."""
+    if _trace is None:
+        return False
+    return not isinstance(_trace.get_tracer_provider(), (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider))
+
+
 def _tracer() -> Any:
     # looked up on each use: the application may configure its provider after importing us
     return _trace.get_tracer(TRACER_NAME)
@@ -112,7 +120,7 @@ class ArticleSpan:
 def article_span(backend: Backend) -> Iterator[ArticleSpan]:
     """The span around one article's brief (the current span while it runs, so the model
     attempts nest under it)."""
-    if _trace is None:
+    if not recording():
         yield ArticleSpan()
         return
     with _tracer().start_as_current_span("mineralbrief.summarize", kind=SpanKind.INTERNAL, record_exception=False,
@@ -137,7 +145,7 @@ class AttemptSpans:
     def __init__(self, hooks: Any, settings: Settings) -> None:
         self._span: Any = None
         self.attempt = 0
-        if _trace is None:
+        if not recording():  # no hooks at all: instructor calls each one per attempt
             return
         self._model = settings.model
         endpoint = urlparse(settings.base_url or "https://api.openai.com")

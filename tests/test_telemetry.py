@@ -143,3 +143,21 @@ def test_the_library_runs_without_opentelemetry(tmp_path):
            "PYTHONPATH": str(ROOT), "MINERALBRIEF_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def test_nothing_is_traced_until_an_sdk_sets_a_tracer_provider():
+    """With the API alone (no SDK provider) every span would be a no-op: none is started and no
+    hook is given to instructor; once a provider is set, spans are recorded."""
+    import subprocess
+    import sys
+
+    code = (
+        "from mineralbrief import telemetry\n"
+        "from opentelemetry import trace\n"
+        "from opentelemetry.sdk.trace import TracerProvider\n"
+        "before = telemetry.recording()\n"
+        "trace.set_tracer_provider(TracerProvider())\n"
+        "print(before, telemetry.recording())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["False", "True"], out.stderr
