@@ -31,6 +31,7 @@ CONTEXT_KEY = "mineralbrief_source"
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r",(?=\d{3}\b)")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
 
 def numbers_in(text: str) -> list[str]:
@@ -125,9 +126,15 @@ class SourceIndex:
         return (*self._normalised.span(hit.dest_start, hit.dest_end), float(hit.score))
 
     def has_name(self, name: str) -> bool:
-        """True when the article writes ``name`` (modulo dots, case and legal suffix)."""
+        """True when the article writes ``name`` (modulo dots, case, accents and legal suffix)."""
         key = name_key(name)
-        return bool(key) and (f" {key} " in self.name_space or key in self.extra_aliases)
+        if not key:
+            return False
+        if key in self.extra_aliases:
+            return True
+        if _UNSPACED.search(key):  # Chinese and Japanese write no spaces around a name
+            return key in self.name_space
+        return f" {key} " in self.name_space
 
 
 class _Checker:

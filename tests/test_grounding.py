@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
+import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -186,3 +187,20 @@ def test_offsets_point_into_the_original_text_across_crlf_markdown_and_accents()
     index = SourceIndex(text)
     start, end, score = index.find('cafe\u0301 minerals ("cm") signed a deal with m\u00e1rquez $5m')
     assert score == 100 and text[start:end] == text[text.index("Caf"):]
+
+
+@pytest.mark.parametrize("written, named", [
+    ("Ñandú Minería S.A. signed the offtake.", "Nandu Mineria"),           # accents dropped on both sides
+    ("Société Générale arranged the loan.", "Société Générale"),
+    ("中国稀土集团有限公司与北方稀土签署了合作协议。", "中国稀土集团"),        # no spaces around a Chinese name
+    ("ГМК «Норильский никель» подписала соглашение.", "Норильский никель"),
+])
+def test_names_in_other_scripts_and_with_accents_are_found(written, named):
+    assert name_key(named)  # a name of letters is never an empty key
+    assert SourceIndex(written).has_name(named)
+
+
+def test_a_name_the_article_does_not_write_is_still_missing_in_any_script():
+    index = SourceIndex("中国稀土集团有限公司与北方稀土签署了合作协议。Société Générale arranged the loan.")
+    assert not index.has_name("中国五矿")
+    assert not index.has_name("Societe Anonyme")

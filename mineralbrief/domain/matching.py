@@ -180,20 +180,33 @@ def _normalise_with_offsets(text: str) -> tuple[str, _OffsetMap, _OffsetMap | No
     return "".join(parts), gaps, fold_map
 
 
-# Bytes that end a name word: all but 0-9 and a-z ("?" stands for any non-ASCII character).
+# Bytes that end a name word: all but 0-9 and a-z.
 _NAME_BREAKS = bytes(c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
+_ACCENTS = re.compile(r"[\u0300-\u036f]+")  # the combining marks NFKD splits off Latin letters
+_WORD_RUNS = re.compile(r"[^\W_]+")  # letters and digits of any script
+# legal forms written into a Chinese or Japanese name, not a word of their own
+_CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社")
 
 
 def name_form(text: str) -> str:
     """``name_key`` of a long text (not cached: an article would stay in the cache)."""
-    # the words are the runs of 0-9a-z: cut by bytes.translate, which is table-driven C, where
-    # a regex built one match object per word (0.3 ms on a 13 KB release)
-    folded = normalise(text).replace(".", "").encode("ascii", "replace")
-    words = folded.translate(_NAME_BREAKS).decode("ascii").split()
+    t = normalise(text).replace(".", "")
+    if not t.isascii():  # accents off Latin letters ("Minería" -> "mineria"); other scripts kept
+        t = _ACCENTS.sub("", unicodedata.normalize("NFKD", t))
+    if t.isascii():
+        # the words are the runs of 0-9a-z: cut by bytes.translate, which is table-driven C, where
+        # a regex built one match object per word (0.3 ms on a 13 KB release)
+        words = t.encode("ascii").translate(_NAME_BREAKS).decode("ascii").split()
+    else:
+        words = _WORD_RUNS.findall(t)
     if words and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
+    if words and not words[-1].isascii():
+        last = words[-1]
+        form = next((f for f in _CJK_FORMS if last.endswith(f) and len(last) > len(f)), "")
+        words[-1] = last[:len(last) - len(form)]
     return " ".join(words)
 
 
