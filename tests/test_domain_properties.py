@@ -360,3 +360,28 @@ def test_company_scan_is_linear_in_one_long_capitalised_run(unit):
         return time.perf_counter() - t0
     small, big = run(5_000), run(40_000)
     assert big < 12 * small + 0.05, (small, big)  # eight times the run: quadratic would be 64 times
+
+
+# -- patterns rewritten to start with a digit class match what the originals matched ------------
+
+_NUM_AS_WRITTEN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_REWRITTEN = [
+    ("quantities", numbers._QTY_RE, re.compile(numbers._QTY_RE.pattern.replace(
+        numbers._NUM_FROM_DIGIT, _NUM_AS_WRITTEN))),
+    ("day month year", numbers._DATE_RES[1][0], re.compile(numbers._DATE_RES[1][0].pattern.replace(
+        r"(?P<day>\d(?<!\w\d)\d?)", r"\b(?P<day>\d{1,2})"))),
+    ("dotted date", numbers._DATE_RES[3][0], re.compile(numbers._DATE_RES[3][0].pattern.replace(
+        r"(?P<day>\d(?<!\w\d)\d?)", r"\b(?P<day>\d{1,2})"))),
+]
+DIGIT_TEXT = st.lists(st.sampled_from(["1", "12", "123", "2024", "1,000", "12,345.6", ",", ".", " ", "-", "x", "_",
+                                       "\u0663", "st", "th", " March ", "Sept.", " tonnes", "t", " million", "Mt",
+                                       "km", "\n", "a1", "7.5", "31.12.", "2026"]), max_size=30).map("".join)
+
+
+@pytest.mark.parametrize("name,rx,as_written", _REWRITTEN, ids=[r[0] for r in _REWRITTEN])
+@settings(max_examples=300)
+@given(text=DIGIT_TEXT)
+def test_patterns_rewritten_from_a_digit_match_as_written(name, rx, as_written, text):
+    assert rx.pattern != as_written.pattern
+    assert [(m.span(), m.groups()) for m in rx.finditer(text)] == [
+        (m.span(), m.groups()) for m in as_written.finditer(text)]
