@@ -385,3 +385,62 @@ def test_patterns_rewritten_from_a_digit_match_as_written(name, rx, as_written, 
     assert rx.pattern != as_written.pattern
     assert [(m.span(), m.groups()) for m in rx.finditer(text)] == [
         (m.span(), m.groups()) for m in as_written.finditer(text)]
+
+
+# -- what the scanners read from the article's shared Starts is what a search of the text finds --
+
+WORD_TEXT = st.lists(st.sampled_from(
+    PHRASES + sorted(elements._NAMES)[::3] + ["Lithium", "LEAD", "níquel", "Dy/Tb", "NdPr", "x1", "_a", "a_",
+                                              "\u0131", "\u017f", "K", "\u0130", "é", "中", "锂", "\u00a0", "€5", "£",
+                                              "millones de dólares", "37,5 millions US", "March 3, 2024"]),
+    max_size=30).flatmap(lambda parts: st.lists(st.sampled_from([" ", "", "-", "\n", ".", "(", "9", "x", "/"]),
+                                                min_size=len(parts), max_size=len(parts))
+                         .map(lambda seps: "".join(p + s for p, s in zip(parts, seps))))
+
+
+@settings(max_examples=300)
+@given(WORD_TEXT)
+def test_the_words_of_a_text_and_where_they_stand(text):
+    starts = Starts(text)
+    lowered = text.lower()
+    assert starts.lowered == lowered
+    assert starts.non_ascii() == {c for c in text if not c.isascii()}
+    words = starts.words()
+    if len(lowered) != len(text) or "\u0131" in text or "\u017f" in text:
+        assert words is None
+        return
+    runs = list(re.finditer(r"[a-z]+", lowered))
+    assert words == {m.group() for m in runs}
+    for word in list(words)[:10]:
+        assert starts.word_starts(word) == [m.start() for m in runs if m.group() == word]
+
+
+def _cues_as_before(text):
+    """find_cues as it read the text before the shared Starts: every start word searched."""
+    lowered = text.lower()
+    out = [deals.DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in deals.CUES
+           if any(t in lowered for t in deals._TRIGGERS[kind]) for m in Starts(text).finditer(rx, deals._STARTS[kind])]
+    if deals._FOREIGN_HINT.search(text):
+        out += [deals.DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in deals.FOREIGN_CUES
+                for m in rx.finditer(text)]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+@settings(max_examples=300)
+@given(WORD_TEXT)
+def test_cues_found_from_the_texts_words_are_those_its_start_words_find(text):
+    assert deals.find_cues(text) == _cues_as_before(text)
+
+
+@settings(max_examples=300)
+@given(WORD_TEXT)
+def test_element_names_found_from_the_texts_words_are_those_the_pattern_finds(text):
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        assert list(elements._name_spans(lowered, Starts(text))) == [
+            (m.group(1), m.start(), m.end()) for m in elements._NAME_RE.finditer(lowered)]
+
+
+def test_only_characters_outside_ascii_give_the_foreign_hint():
+    assert not any(deals._FOREIGN_HINT.match(chr(c)) for c in range(128))

@@ -54,31 +54,122 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
         m = rx.search(text, m.start() + 1)
 
 
+# Every byte that is not an ASCII lower-case letter, mapped to a space: the words of a lower-cased
+# text are then what ``bytes.split`` returns (see ``Starts.words``).
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_ASCII = bytes(range(128))
+
+
 class Starts:
-    """One text, and where given words stand in it (lower-cased once for case-blind patterns)."""
+    """One text, and what the scanners of one article share about it, each computed once on
+    first use: the lower-cased text, where words stand, its words and its non-ASCII characters.
+
+    ``extract_facts`` makes one for the article and hands it to every scanner, which each took
+    a pass of their own over the text for the same answers (lower-casing it, searching it for the
+    same words)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lowered: str | None = None
+        self._lower: str | None = None
+        self._faithful: bool | None = None
+        self._found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._words: frozenset[str] | None = None
+        self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
+        self._non_ascii: frozenset[str] | None = None
 
-    def _case_blind(self) -> str | None:
+    @property
+    def lowered(self) -> str:
+        """``text.lower()`` (which may be longer than the text: see ``case_blind``)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def case_blind(self) -> str | None:
         """The lower-cased text, or None when lower-casing moved offsets or folds apart."""
-        if self._lowered is None:
-            lowered = self.text.lower()
-            faithful = len(lowered) == len(self.text) and not any(c in self.text for c in _FOLDS_APART)
-            self._lowered = lowered if faithful else ""
-        return self._lowered or None
+        if self._faithful is None:
+            self._faithful = len(self.lowered) == len(self.text) and not any(c in self.text for c in _FOLDS_APART)
+        return self._lower if self._faithful else None
+
+    def non_ascii(self) -> frozenset[str]:
+        """The characters of the text outside ASCII. Its UTF-8 bytes without the ASCII ones are
+        those characters (no ASCII byte is part of a longer character), in two C calls rather
+        than a pattern tried at every position."""
+        if self._non_ascii is None:
+            text = self.text
+            self._non_ascii = frozenset() if text.isascii() else frozenset(
+                text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        return self._non_ascii
+
+    def words(self) -> frozenset[str] | None:
+        """The runs of ASCII letters a to z in the case-blind text (None when there is none).
+
+        Whatever a case-blind pattern matches that starts with a word ending at a non-letter
+        (``\\bsupply (?:agreement|...)``) has that word among these: a scanner asks this set
+        whether a pattern can match at all, instead of searching the text. (Other characters,
+        accented letters and digits too, separate words here: a set with more words than the
+        text's is still a safe answer.)"""
+        if self._words is None:
+            lowered = self.case_blind()
+            if lowered is None:
+                return None
+            letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+            self._spaced = " " + letters + " "
+            self._words = frozenset(letters.split())
+        return self._words
+
+    def word_starts(self, word: str) -> list[int]:
+        """Where ``word`` (lower-case letters a to z) stands as one of ``words()``, in order:
+        searched after a space in the text of those words, and kept where a space follows.
+        (A needle that ends in a space is searched several times slower: ``str.find`` skips
+        ahead by the needle's last character.)"""
+        key = (" ", (word,))
+        found = self._found.get(key)
+        if found is None:
+            if self.words() is None:
+                raise ValueError("the text has no case-blind form: ask words() first")
+            spaced, needle, end = self._spaced, " " + word, len(word) + 1
+            found = []
+            i = spaced.find(needle)
+            while i >= 0:
+                if spaced[i + end] == " ":
+                    found.append(i)  # the text's offset: one space pads the front of ``spaced``
+                i = spaced.find(needle, i + end)
+            self._found[key] = found
+        return found
+
+    def occurrences(self, words: tuple[str, ...], case_blind: bool = False) -> list[int]:
+        """Every start of any of ``words`` in the text, or in the case-blind text (which must
+        exist), in the order ``occurrences`` gives them; each list is searched once."""
+        key = ("lower" if case_blind else "", words)
+        found = self._found.get(key)
+        if found is None:
+            where = self._lower if case_blind else self.text
+            assert where is not None and (not case_blind or self._faithful)
+            found = self._found[key] = list(occurrences(where, words))
+        return found
 
     def finditer(self, rx: re.Pattern[str], words: Iterable[str], reach: int = 0) -> Iterator[re.Match[str]]:
         """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``
         characters before one of ``words`` (lower-case when ``rx`` ignores case) or at the start
         of the text."""
-        where = self._case_blind() if rx.flags & re.IGNORECASE else self.text
-        if where is None:
+        case_blind = bool(rx.flags & re.IGNORECASE)
+        if case_blind and self.case_blind() is None:
             yield from rx.finditer(self.text)
             return
+        words = tuple(words)
+        if _alternation(words) is None and len(words) > 1:  # searched word by word: each word's list is kept
+            hits: list[int] = []
+            for word in words:
+                hits += self.occurrences((word,), case_blind)
+        else:
+            hits = self.occurrences(words, case_blind)
+        yield from self.matches_at(rx, hits, reach)
+
+    def matches_at(self, rx: re.Pattern[str], hits: Iterable[int], reach: int = 0) -> Iterator[re.Match[str]]:
+        """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``
+        characters before one of ``hits`` or at the start of the text."""
         candidates = {0}
-        for i in occurrences(where, tuple(words)):
+        for i in hits:
             candidates.update(range(max(0, i - reach), i + 1))
         free = 0  # where the last match ended: finditer's matches do not overlap
         for i in sorted(candidates):

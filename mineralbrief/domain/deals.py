@@ -211,30 +211,60 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 
 
 # The words each cue's matches start with (lower-case where the cue ignores case): its regex is
-# tried only there (``Starts``).
-_STARTS: dict[str, tuple[str, ...]] = {
-    "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy", "exclusive"),
-    "supply_agreement": ("supply", "agreement", "contract", "deal"),
-    "joint_venture": ("joint", "JV"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
-    "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
-                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len",
-                "contribution"),
-    "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
-                   "preferred", "common", "warrants", "shareholder"),
-    "framework": ("framework",),
-    "partnership": ("strategic", "partner", "collaboration", "cooperat", "research", "crada"),
+# tried only there (``Starts``). Each comes with the whole words it stands for at the start of a
+# match (``"acqui"``: acquisition, acquires...; ``"non-dilutive"`` is read as the word ``"non"``),
+# lower-case: a start word is searched for only when the article has one of them as a word, and
+# a cue none of whose words the article has is not tried at all.
+_STARTS_BY_WORD: dict[str, dict[str, tuple[str, ...]]] = {
+    "mou": {"mou": ("mou", "mous"), "memorand": ("memorandum", "memoranda")},
+    "loi": {"loi": ("loi", "lois"), "letter": ("letter", "letters")},
+    "offtake": {"off": ("off", "offtake", "offtakes"), "agree": ("agree", "agreed", "agrees"),
+                "commit": ("commit", "committed", "commits"), "sale": ("sale", "sales"),
+                "purchase": ("purchase",), "right": ("right", "rights"), "buy": ("buy",),
+                "exclusive": ("exclusive",)},
+    "supply_agreement": {"supply": ("supply",), "agreement": ("agreement", "agreements"),
+                         "contract": ("contract", "contracts"), "deal": ("deal", "deals")},
+    "joint_venture": {"joint": ("joint",), "JV": ("jv",)},
+    "acquisition": {"acqui": ("acquisition", "acquire", "acquires", "acquired", "acquiring"),
+                    "takeover": ("takeover",), "merger": ("merger",), "buyout": ("buyout",),
+                    "buy": ("buy", "buys", "buying"), "bought": ("bought",), "purchased": ("purchased",),
+                    "paid": ("paid",)},
+    "funding": {"loan": ("loan", "loans"), "grant": ("grant", "grants"), "funding": ("funding",),
+                "financing": ("financing",), "letter": ("letter",), "debt": ("debt",), "credit": ("credit",),
+                "conditional": ("conditional",), "awarded": ("awarded",), "non-dilutive": ("non",),
+                "incentives": ("incentives",), "subsid": ("subsidy", "subsidies"), "provided": ("provided",),
+                "received": ("received",), "granted": ("granted",), "len": ("lend", "lends", "lent", "lending"),
+                "contribution": ("contribution",)},
+    "investment": {"equity": ("equity",), "strategic": ("strategic",),
+                   "invest": ("invest", "invests", "invested", "investment"), "private": ("private",),
+                   "placement": ("placement",), "stake": ("stake",), "convertible": ("convertible",),
+                   "preferred": ("preferred",), "common": ("common",), "warrants": ("warrants",),
+                   "shareholder": ("shareholder", "shareholders")},
+    "framework": {"framework": ("framework",)},
+    "partnership": {"strategic": ("strategic",), "partner": ("partner", "partners", "partnered", "partnership"),
+                    "collaboration": ("collaboration",), "cooperat": ("cooperation", "cooperative"),
+                    "research": ("research",), "crada": ("crada",)},
 }
+_STARTS: dict[str, tuple[str, ...]] = {kind: tuple(by_word) for kind, by_word in _STARTS_BY_WORD.items()}
 
 
-def find_cues(text: str) -> list[DealCue]:
-    """Every deal cue in ``text``, in order."""
-    starts = Starts(text)
-    lowered = text.lower()
-    out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
-           if any(t in lowered for t in _TRIGGERS[kind]) for m in starts.finditer(rx, _STARTS[kind])]
-    if _FOREIGN_HINT.search(text):
+def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
+    """Every deal cue in ``text``, in order (``starts``: the article's, when the caller has it)."""
+    starts = starts or Starts(text)
+    words = starts.words()  # None when the text does not lower-case faithfully: every start word is searched
+    out: list[DealCue] = []
+    for kind, rx in CUES:
+        if words is None:
+            matches = starts.finditer(rx, _STARTS[kind]) if any(t in starts.lowered for t in _TRIGGERS[kind]) else ()
+        else:  # tried only where one of the cue's first words stands
+            present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
+            if not present or not any(t in starts.lowered for t in _TRIGGERS[kind]):
+                continue
+            matches = starts.matches_at(rx, [i for w in present for i in starts.word_starts(w)])
+        out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for m in matches]
+    # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
+    # asked, not the text searched
+    if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):
         out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .anchored import Starts
 from .deals import DealCue, Sentence, find_cues, split_sentences
 from .elements import ElementMention, find_elements
 from .injection import blank, find_injections
@@ -119,14 +120,15 @@ def extract_facts(text: str) -> Facts:
     """
     injections = find_injections(text)
     plain = blank(_plain_markdown(text), injections)
+    starts = Starts(plain)  # what the scanners share: the lower-cased text, its words, ...
     return Facts(
         text=text,
         plain=plain,
-        elements=find_elements(plain),
+        elements=find_elements(plain, starts),
         orgs=find_orgs(plain),
         locations=find_locations(plain),
-        amounts=find_amounts(plain),
-        dates=find_dates(plain),
-        cues=find_cues(plain),
+        amounts=find_amounts(plain, starts),
+        dates=find_dates(plain, starts),
+        cues=find_cues(plain, starts),
         injections=injections,
     )

@@ -59,6 +59,7 @@ _WORD_CURRENCY = {"dólares": "USD", "dollars": "USD", "us": "USD", "euros": "EU
                   "dollars canadiens": "CAD", "dollars australiens": "AUD"}
 _WORD_MULT = {"mil millones": 1e9, "millones": 1e6, "millions": 1e6, "milliards": 1e9}
 _WORD_TRIGGERS = ("millones", "millions de", "millions us", "milliards")
+_WORD_MULT_WORDS = frozenset({"millones", "millions", "milliards"})
 
 
 def _european(num: str) -> float:
@@ -130,11 +131,23 @@ def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
     return (m.start(), True) if m else (start, False)
 
 
-def find_amounts(text: str) -> list[AmountMention]:
-    """Money amounts and physical quantities in ``text``, in order."""
+def _money_starts(starts: Starts) -> tuple[str, ...]:
+    """The start words of ``_MONEY_RE`` the text can hold: a currency code is a word of its own
+    (a digit or a space follows it), a sign outside ASCII one of the text's characters."""
+    words = starts.words()
+    if words is None:
+        return _MONEY_STARTS
+    others = starts.non_ascii()
+    return tuple(w for w in _MONEY_STARTS if w == "$" or w in words or w in others)
+
+
+def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
+    """Money amounts and physical quantities in ``text``, in order (``starts``: the text's, when
+    the caller has it)."""
     out: list[AmountMention] = []
     taken: list[tuple[int, int]] = []
-    for m in Starts(text).finditer(_MONEY_RE, _MONEY_STARTS, reach=3):
+    starts = starts or Starts(text)
+    for m in starts.finditer(_MONEY_RE, _money_starts(starts), reach=3):
         cur_raw = m.group("cur").replace("\\", "").strip().lower()
         mult = (m.group("mult") or "").lower()
         # a bare "m"/"b" after a number is only a multiplier when glued to it ("$5m")
@@ -148,8 +161,9 @@ def find_amounts(text: str) -> list[AmountMention]:
             currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
-    lowered = text.lower()
-    if any(t in lowered for t in _WORD_TRIGGERS):
+    # the pattern's multipliers are words of their own: without one, the triggers need not be read
+    words = starts.words()
+    if (words is None or not words.isdisjoint(_WORD_MULT_WORDS)) and any(t in starts.lowered for t in _WORD_TRIGGERS):
         for m in _WORD_MONEY_RE.finditer(text):
             start, up_to = _start_with_up_to(text, m.start())
             out.append(AmountMention(
@@ -172,10 +186,11 @@ def find_amounts(text: str) -> list[AmountMention]:
     return out
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped."""
+def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
+    """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
+    (``starts``: the text's, when the caller has it)."""
     out: list[DateMention] = []
-    starts = Starts(text)
+    starts = starts or Starts(text)
     for rx, words in _DATE_RES:
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
