@@ -20,8 +20,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .anchored import Starts
+
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+# Up to this many kinds of character are replaced by ``str.replace``, one pass each; more (an
+# article in Chinese) by one pass of a pattern over the runs of them.
+_FEW = 12
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +67,15 @@ def skeleton(text: str) -> tuple[str, list[int] | None]:
     from; ``None`` for the map when the two are the same length and aligned."""
     if text.isascii():
         return text, None
-    table = {ch: _map_char(ch) for ch in set(_NON_ASCII_CHAR.findall(text))}
+    table = {ch: _map_char(ch) for ch in Starts(text).non_ascii()}
     if all(len(mapped) == 1 for mapped in table.values()):  # curly quotes, dashes, accents: aligned
+        changed = [(ch, mapped) for ch, mapped in table.items() if mapped != ch]
+        if len(changed) <= _FEW and all(mapped.isascii() for _, mapped in changed):
+            # a few kinds of character (an article's quotes and dashes): one C pass each (each to
+            # ASCII, so that no replacement is replaced again)
+            for ch, mapped in changed:
+                text = text.replace(ch, mapped)
+            return text, None
         return _NON_ASCII.sub(lambda m: "".join(map(table.__getitem__, m.group())), text), None
     return skeleton_with_offsets(text)
 
