@@ -461,3 +461,39 @@ def test_element_names_found_from_the_texts_words_are_those_the_pattern_finds(te
 
 def test_only_characters_outside_ascii_give_the_foreign_hint():
     assert not any(deals._FOREIGN_HINT.match(chr(c)) for c in range(128))
+
+
+SYMBOL_TEXT = st.lists(st.sampled_from(["Dy", "Tb", "Nd", "Pr", "Li", "ion", "A", "B", "x", "Co", "/", "-", " ", "  ",
+                                        "\n", "\u00a0", "\u2009", "9", "_", "é", "(", "NdFeB"]), max_size=30).map("".join)
+
+
+@settings(max_examples=300)
+@given(SYMBOL_TEXT)
+def test_symbol_groups_tried_before_their_signs_are_those_finditer_finds(text):
+    found = Starts(text).matches_at(elements._SYMBOL_GROUP_RE, elements._symbol_group_starts(text, Starts(text)))
+    assert [m.span() for m in found] == [m.span() for m in elements._SYMBOL_GROUP_RE.finditer(text)]
+
+
+@settings(max_examples=300)
+@given(DIGIT_TEXT)
+def test_digit_runs_and_what_is_tried_from_them_find_what_the_patterns_find(text):
+    starts = Starts(text)
+    runs = starts.digit_runs()
+    if "\u0663" in text:  # a digit outside ASCII: the patterns run over the text
+        assert runs is None and numbers._first_digits(text, starts) is None
+    else:
+        assert runs == [m.span() for m in re.finditer(r"\d+", text)]
+        for rx, words in numbers._DATE_RES:
+            if words is None:
+                found = starts.matches_at(rx, numbers._first_digits(text, starts) or [])
+                assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in numbers._quantities(text, starts)] == [m.span() for m in numbers._QTY_RE.finditer(text)]
+
+
+def test_the_character_classes_the_fast_paths_read_with_str_methods():
+    """``\\d`` is ``str.isdecimal``, ``\\w`` ``isalnum`` or "_", ``\\s`` ``isspace``, for every code point."""
+    digit, word, space = re.compile(r"\d"), re.compile(r"\w"), re.compile(r"\s")
+    for c in map(chr, range(sys.maxunicode + 1)):
+        assert bool(digit.match(c)) == c.isdecimal()
+        assert bool(word.match(c)) == (c.isalnum() or c == "_")
+        assert bool(space.match(c)) == c.isspace()

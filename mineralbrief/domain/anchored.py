@@ -58,6 +58,9 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
 # text are then what ``bytes.split`` returns (see ``Starts.words``).
 _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _ASCII = bytes(range(128))
+# Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
+# ``bytes.find`` each (see ``Starts.digit_runs``).
+_DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 
 
 class Starts:
@@ -76,6 +79,7 @@ class Starts:
         self._words: frozenset[str] | None = None
         self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
         self._non_ascii: frozenset[str] | None = None
+        self._digit_runs: list[tuple[int, int]] | None = None
 
     @property
     def lowered(self) -> str:
@@ -99,6 +103,23 @@ class Starts:
             self._non_ascii = frozenset() if text.isascii() else frozenset(
                 text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
         return self._non_ascii
+
+    def digit_runs(self) -> list[tuple[int, int]] | None:
+        """The spans of the runs of digits (what ``\\d+`` finds), in order; None when the text
+        has a digit outside ASCII (``\\d`` is any Unicode digit), which this does not look for."""
+        if any(c.isdecimal() for c in self.non_ascii()):  # ``\d`` is ``str.isdecimal``
+            return None
+        if self._digit_runs is None:
+            digits = self.text.encode("ascii", "replace").translate(_DIGITS_ONLY)
+            runs = []
+            start = digits.find(b"0")
+            while start >= 0:
+                end = digits.find(b" ", start)
+                end = len(digits) if end < 0 else end
+                runs.append((start, end))
+                start = digits.find(b"0", end)
+            self._digit_runs = runs
+        return self._digit_runs
 
     def words(self) -> frozenset[str] | None:
         """The runs of ASCII letters a to z in the case-blind text (None when there is none).
@@ -168,9 +189,11 @@ class Starts:
     def matches_at(self, rx: re.Pattern[str], hits: Iterable[int], reach: int = 0) -> Iterator[re.Match[str]]:
         """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``
         characters before one of ``hits`` or at the start of the text."""
-        candidates = {0}
-        for i in hits:
-            candidates.update(range(max(0, i - reach), i + 1))
+        candidates = set(hits)
+        candidates.add(0)
+        if reach:
+            for i in list(candidates):
+                candidates.update(range(max(0, i - reach), i))
         free = 0  # where the last match ended: finditer's matches do not overlap
         for i in sorted(candidates):
             if i >= free:

@@ -258,7 +258,9 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
             matches = starts.finditer(rx, _STARTS[kind]) if any(t in starts.lowered for t in _TRIGGERS[kind]) else ()
         else:  # tried only where one of the cue's first words stands
             present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
-            if not present or not any(t in starts.lowered for t in _TRIGGERS[kind]):
+            # a trigger that is one of the article's words is in its text: no need to search
+            if not present or not (any(t in words for t in _TRIGGERS[kind])
+                                   or any(t in starts.lowered for t in _TRIGGERS[kind])):
                 continue
             matches = starts.matches_at(rx, [i for w in present for i in starts.word_starts(w)])
         out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for m in matches]

@@ -295,17 +295,29 @@ def _name_spans(lowered: str, starts: Starts) -> Iterator[tuple[str, int, int]]:
         for start in starts.word_starts(name):
             end = start + len(name)
             # a word of ``words`` ends at any character but a to z: the name must end a run of
-            # word characters (``\b``) on both sides
-            if (start == 0 or not _word_char(lowered[start - 1])) and (
-                    end == len(lowered) or not _word_char(lowered[end])):
+            # word characters (``\b``, ``\w`` is ``isalnum`` or "_") on both sides
+            before = lowered[start - 1] if start else " "
+            after = lowered[end] if end < len(lowered) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
                 found.append((start, name))
     found.sort()
     for start, name in found:
         yield name, start, start + len(name)
 
 
-def _word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"  # what ``\w`` matches
+def _symbol_group_starts(text: str, starts: Starts) -> list[int]:
+    """Where a match of ``_SYMBOL_GROUP_RE`` can start: the symbol before a "/" or "-" (and the
+    blank space before it). An article has a few dozen of those signs, and a few hundred capitals
+    where the pattern would be tried."""
+    hits = []
+    for i in starts.occurrences(("/",)) + starts.occurrences(("-",)):
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if i >= 1 and "A" <= text[i - 1] <= "Z":
+            hits.append(i - 1)
+        elif i >= 2 and "a" <= text[i - 1] <= "z" and "A" <= text[i - 2] <= "Z":
+            hits.append(i - 2)
+    return hits
 
 
 def find_elements(text: str, starts: Starts | None = None) -> list[ElementMention]:
@@ -343,7 +355,7 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
         sym = m.group(1)
         if sym in SYMBOLS:
             out.append(ElementMention(SYMBOLS[sym], sym, m.start(1), m.end(1)))
-    for m in _SYMBOL_GROUP_RE.finditer(text):
+    for m in starts.matches_at(_SYMBOL_GROUP_RE, _symbol_group_starts(text, starts)):
         syms = re.findall(r"[A-Z][a-z]?", m.group(0))
         if len(syms) >= 2 and all(s in SYMBOLS for s in syms):
             for s in syms:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,11 +42,12 @@ _MONEY_RE = re.compile(
 )
 # What a sum starts with, or (reach 3) follows within three characters: "US\\$" starts 3 before "$".
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
+_UNIT_NAMES = ("tonnes", "tonne", "tons", "ton", "tpa", "ktpa", "Mtpa", "kt", "Mt", "t", "kilotons", "kilotonnes",
+               "pounds", "lbs", "acres", "acre", "hectares", "hectare", "ha", "ounces", "oz", "MW", "GWh", "km")
 _QTY_RE = re.compile(
     r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
     r"\s*-?\s*"
-    r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
-    r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
+    r"(?P<unit>" + "|".join(_UNIT_NAMES) + r")\b",
 )
 # Sums written out in Spanish or French: "2.260 millones de dólares", "37,5 millions US",
 # "699 millions de dollars" (a dot or a space groups thousands, a comma marks decimals).
@@ -70,14 +72,16 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# Each with the words its dates start with, where they are plain (``\\d`` is any Unicode digit).
-# Those without start words begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``,
-# the same matches) so that the engine skips to the next digit, not tries every position.
+# Each with the words its dates start with; None for those that start with their day or year
+# (``\b\d``), tried where a run of digits starts (``Starts.digit_runs``). Without the runs (a
+# text with digits outside ASCII) those run over the text, and begin with a digit class
+# (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same matches) so that the engine skips to the
+# next digit.
 _DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
     (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
      ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
     (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
-    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), ("19", "20")),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None),
     (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
 ]
 
@@ -141,6 +145,30 @@ def _money_starts(starts: Starts) -> tuple[str, ...]:
     return tuple(w for w in _MONEY_STARTS if w == "$" or w in words or w in others)
 
 
+# The units as ``Starts.words`` has them: a quantity's unit is a word of its own.
+_UNIT_WORDS = frozenset(u.lower() for u in _UNIT_NAMES)
+
+
+def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
+    """The matches of ``_QTY_RE``, tried where a run of digits starts: a run that matches from
+    one of its digits matches from its first one (its digits and what follows are the same),
+    except before a comma, where "1234,567 t" matches from "234". Not tried in a text that has
+    none of the units as a word."""
+    words = starts.words()
+    if words is not None and words.isdisjoint(_UNIT_WORDS):
+        return iter(())
+    runs = starts.digit_runs()
+    if runs is None:
+        return _QTY_RE.finditer(text)
+    hits: list[int] = []
+    for start, end in runs:
+        if text.startswith(",", end):
+            hits += range(start, end)
+        else:
+            hits.append(start)
+    return starts.matches_at(_QTY_RE, hits)
+
+
 def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
     """Money amounts and physical quantities in ``text``, in order (``starts``: the text's, when
     the caller has it)."""
@@ -172,7 +200,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
                 start=start, end=m.end(), up_to=up_to))
             taken.append((start, m.end()))
     covered = _Covered(taken)
-    for m in _QTY_RE.finditer(text):
+    for m in _quantities(text, starts):
         if m.start("num") in covered:
             continue
         mult = (m.group("mult") or "").lower()
@@ -186,15 +214,29 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
     return out
 
 
+def _first_digits(text: str, starts: Starts) -> list[int] | None:
+    """Where a run of digits starts that no word character precedes (``\\b\\d``): where the dates
+    that start with their day or year can start. None when the text has digits outside ASCII."""
+    runs = starts.digit_runs()
+    return None if runs is None else [i for i, _ in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
+
+
 def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
     """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
     (``starts``: the text's, when the caller has it)."""
     out: list[DateMention] = []
     starts = starts or Starts(text)
+    first_digits = _first_digits(text, starts)
     for rx, words in _DATE_RES:
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
-        for m in (rx.finditer(text) if words is None else starts.finditer(rx, words)):
+        if words is not None:
+            matches = starts.finditer(rx, words)
+        elif first_digits is not None:
+            matches = starts.matches_at(rx, first_digits)
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             g = m.groupdict()
             month = _MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
             try:
