@@ -497,3 +497,15 @@ def test_the_character_classes_the_fast_paths_read_with_str_methods():
         assert bool(digit.match(c)) == c.isdecimal()
         assert bool(word.match(c)) == (c.isalnum() or c == "_")
         assert bool(space.match(c)) == c.isspace()
+
+
+DATELINE_TEXT = st.lists(st.sampled_from(["RENO", ", ", "Nev.", "Oct. 28, 2024", " -- ", "--", "\u2014", "\u2013", " - ", "-",
+                                          "\n", "\n\n", " ", "\t", "Acme said", "a" * 60, "British Columbia and"]),
+                         max_size=25).map("".join)
+
+
+@settings(max_examples=300)
+@given(DATELINE_TEXT)
+def test_datelines_tried_on_the_lines_of_their_dashes_are_those_finditer_finds(text):
+    assert lexicon._datelines(text, Starts(text)) == [
+        m.span() for m in lexicon._DATELINE.finditer(text) if lexicon._is_dateline(m.group(0))]

@@ -126,7 +126,7 @@ def extract_facts(text: str) -> Facts:
         plain=plain,
         elements=find_elements(plain, starts),
         orgs=find_orgs(plain),
-        locations=find_locations(plain),
+        locations=find_locations(plain, starts),
         amounts=find_amounts(plain, starts),
         dates=find_dates(plain, starts),
         cues=find_cues(plain, starts),
