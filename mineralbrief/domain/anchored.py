@@ -164,10 +164,18 @@ class Starts:
         key = ("lower" if case_blind else "", words)
         found = self._found.get(key)
         if found is None:
-            where = self._lower if case_blind else self.text
-            assert where is not None and (not case_blind or self._faithful)
+            where = self.case_blind() if case_blind else self.text
+            if where is None:
+                raise ValueError("the text has no case-blind form")
             found = self._found[key] = list(occurrences(where, words))
         return found
+
+    def share_words(self, other: Starts) -> None:
+        """Take ``other``'s words (``words``, ``word_starts``), for a text whose runs of a to z,
+        lower-cased, are those of ``other``'s text at the same offsets (the caller knows: an
+        article's skeleton, where only characters that read as no letter were replaced)."""
+        self._words, self._spaced = other.words(), other._spaced
+        self._found.update((key, found) for key, found in other._found.items() if key[0] == " ")
 
     def finditer(self, rx: re.Pattern[str], words: Iterable[str], reach: int = 0) -> Iterator[re.Match[str]]:
         """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``

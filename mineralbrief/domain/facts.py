@@ -118,9 +118,11 @@ def extract_facts(text: str) -> Facts:
     Paragraphs that read like instructions to a model are blanked first (offsets kept), so
     nothing they say becomes a fact.
     """
-    injections = find_injections(text)
+    starts = Starts(text)  # what the scanners share: the lower-cased text, its words, ...
+    injections = find_injections(text, starts)
     plain = blank(_plain_markdown(text), injections)
-    starts = Starts(plain)  # what the scanners share: the lower-cased text, its words, ...
+    if plain != text:  # links or injections were blanked: the scanners read another text
+        starts = Starts(plain)
     return Facts(
         text=text,
         plain=plain,

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 
 from .anchored import Starts
-from .skeleton import skeleton, span_in_text
+from .skeleton import same_words, skeleton, span_in_text
 
 _CUES = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
@@ -45,12 +45,19 @@ _STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "
            "\n", "<|im_", "[", "<<", "###", "you", "new", "as", "respond", "reply", "answer", "output", "{")
 
 
-def find_injections(text: str) -> list[tuple[int, int]]:
+def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs that hold text addressed to a model, merged and sorted, as
     offsets into ``text`` (found on its skeleton: look-alike letters and invisible characters
-    do not hide a cue)."""
-    shape, offsets = skeleton(text)
-    found = _find(shape)
+    do not hide a cue). ``starts``: the text's, when the caller has it."""
+    starts = starts or Starts(text)
+    shape, offsets = skeleton(text, starts)
+    if shape == text:
+        found = _find(shape, starts)
+    else:
+        shaped = Starts(shape)
+        if starts.words() is not None and same_words(starts.non_ascii()):
+            shaped.share_words(starts)  # only dashes and quotes were replaced: the words are the text's
+        found = _find(shape, shaped)
     if offsets is None:
         return found
     return [span_in_text(offsets, start, end, len(text)) for start, end in found]
@@ -107,8 +114,7 @@ def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
     return hits
 
 
-def _find(text: str) -> list[tuple[int, int]]:
-    starts = Starts(text)
+def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
     words = starts.words()
     if words is None:  # a text that does not lower-case faithfully: every start word is searched
         matches = starts.finditer(_CUES, _STARTS)
