@@ -257,7 +257,7 @@ def test_offline_brief_time_grows_linearly():
 
 def _anchored() -> list[tuple[str, re.Pattern[str], tuple[str, ...], int]]:
     found = [(f"cue {kind}", rx, tuple(deals._STARTS[kind]), 0) for kind, rx in deals.CUES]
-    found += [(f"date {i}", rx, words, 0) for i, (rx, words) in enumerate(numbers._DATE_RES) if words]
+    found += [(f"date {i}", rx, words, 0) for i, (rx, words, _) in enumerate(numbers._DATE_RES) if words]
     return found + [
         ("injection", injection._CUES, injection._STARTS, 0),
         ("money", numbers._MONEY_RE, numbers._MONEY_STARTS, 3),
@@ -430,6 +430,11 @@ def test_the_words_of_a_text_and_where_they_stand(text):
     assert words == {m.group() for m in runs}
     for word in list(words)[:10]:
         assert starts.word_starts(word) == [m.start() for m in runs if m.group() == word]
+    asked = sorted(words)[:40] + ["nowhere", "lithium"]  # more words than are searched one by one
+    for some in (asked, asked[:3]):
+        fresh = Starts(text)
+        fresh.words()
+        assert fresh.word_starts_many(some) == {w: [m.start() for m in runs if m.group() == w] for w in some}
 
 
 def _cues_as_before(text):
@@ -483,9 +488,10 @@ def test_digit_runs_and_what_is_tried_from_them_find_what_the_patterns_find(text
         assert runs is None and numbers._first_digits(text, starts) is None
     else:
         assert runs == [m.span() for m in re.finditer(r"\d+", text)]
-        for rx, words in numbers._DATE_RES:
+        for rx, words, lengths in numbers._DATE_RES:
             if words is None:
-                found = starts.matches_at(rx, numbers._first_digits(text, starts) or [])
+                runs = numbers._first_digits(text, starts) or []
+                found = starts.matches_at(rx, [i for i, j in runs if j - i in lengths])
                 assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
     assert [m.span() for m in numbers._quantities(text, starts)] == [m.span() for m in numbers._QTY_RE.finditer(text)]
 
@@ -525,3 +531,12 @@ def test_injections_read_on_the_skeleton_with_the_texts_words_as_before(text):
     expected = [skeleton.span_in_text(offsets, s, e, len(text)) for s, e in _old_injections(shape)]
     assert injection.find_injections(text, Starts(text)) == expected
     assert injection.find_injections(text) == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["in ", "at ", "near ", "Chattanooga", "Reno Town", ", ", ",", " ", "\n", "\t", "x", "Nevada"]),
+                max_size=20).map("".join), st.integers(0, 80))
+def test_a_town_is_looked_for_only_after_a_comma(text, start):
+    start = min(start, len(text))
+    if lexicon._TOWN.search(text, max(0, start - 60), start):
+        assert lexicon._after_comma(text, start)

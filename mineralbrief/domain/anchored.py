@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import compress
 
 # Letters that a case-blind pattern matches to an ASCII letter but str.lower() keeps apart
 # (dotless i, long s): in a text holding one, the start words could be missed, so the pattern
@@ -60,6 +61,7 @@ _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _ASCII = bytes(range(128))
 # Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
 # ``bytes.find`` each (see ``Starts.digit_runs``).
+_SEARCHED = 16  # up to this many words are searched for one by one (``Starts.word_starts_many``)
 _DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 
 
@@ -78,6 +80,7 @@ class Starts:
         self._found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._words: frozenset[str] | None = None
         self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
+        self._parts: list[str] = []  # the case-blind text's words and the empty parts between its spaces
         self._non_ascii: frozenset[str] | None = None
         self._digit_runs: list[tuple[int, int]] | None = None
 
@@ -135,8 +138,32 @@ class Starts:
                 return None
             letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
             self._spaced = " " + letters + " "
-            self._words = frozenset(letters.split())
+            # split at each space: the text of words ends with one (after a word or not) before
+            # each of its parts, so where a part stands is the count of characters before it
+            self._parts = letters.split(" ")
+            self._words = frozenset(self._parts) - {""}
         return self._words
+
+    def word_starts_many(self, words: Iterable[str]) -> dict[str, list[int]]:
+        """``word_starts`` of each of ``words``. Many words are found in one pass over the text's
+        words (a C pass that picks out those words, and the lengths of the parts before each,
+        about as costly as searching the text for 16 words), a few by searching for each."""
+        words = set(words)
+        wanted = {w for w in words if (" ", (w,)) not in self._found}
+        if len(wanted) <= _SEARCHED:
+            return {w: self.word_starts(w) for w in words}
+        if wanted:
+            if self._words is None and self.words() is None:
+                raise ValueError("the text has no case-blind form: ask words() first")
+            parts = self._parts
+            found: dict[str, list[int]] = {w: [] for w in wanted}
+            offset = done = 0
+            for k in compress(range(len(parts)), map(wanted.__contains__, parts)):
+                offset += k - done + sum(map(len, parts[done:k]))  # each part and its space
+                done = k
+                found[parts[k]].append(offset)
+            self._found.update(((" ", (w,)), at) for w, at in found.items())
+        return {w: self._found[(" ", (w,))] for w in words}
 
     def word_starts(self, word: str) -> list[int]:
         """Where ``word`` (lower-case letters a to z) stands as one of ``words()``, in order:
@@ -146,7 +173,7 @@ class Starts:
         key = (" ", (word,))
         found = self._found.get(key)
         if found is None:
-            if self.words() is None:
+            if self._words is None and self.words() is None:
                 raise ValueError("the text has no case-blind form: ask words() first")
             spaced, needle, end = self._spaced, " " + word, len(word) + 1
             found = []
@@ -174,7 +201,7 @@ class Starts:
         """Take ``other``'s words (``words``, ``word_starts``), for a text whose runs of a to z,
         lower-cased, are those of ``other``'s text at the same offsets (the caller knows: an
         article's skeleton, where only characters that read as no letter were replaced)."""
-        self._words, self._spaced = other.words(), other._spaced
+        self._words, self._spaced, self._parts = other.words(), other._spaced, other._parts
         self._found.update((key, found) for key, found in other._found.items() if key[0] == " ")
 
     def finditer(self, rx: re.Pattern[str], words: Iterable[str], reach: int = 0) -> Iterator[re.Match[str]]:

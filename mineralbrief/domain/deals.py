@@ -253,17 +253,23 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
     starts = starts or Starts(text)
     words = starts.words()  # None when the text does not lower-case faithfully: every start word is searched
     out: list[DealCue] = []
-    for kind, rx in CUES:
-        if words is None:
-            matches = starts.finditer(rx, _STARTS[kind]) if any(t in starts.lowered for t in _TRIGGERS[kind]) else ()
-        else:  # tried only where one of the cue's first words stands
+    if words is None:
+        for kind, rx in CUES:
+            if any(t in starts.lowered for t in _TRIGGERS[kind]):
+                out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
+                        for m in starts.finditer(rx, _STARTS[kind])]
+    else:  # each cue tried only where one of its first words stands
+        tried = []
+        for kind, rx in CUES:
             present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
             # a trigger that is one of the article's words is in its text: no need to search
-            if not present or not (any(t in words for t in _TRIGGERS[kind])
-                                   or any(t in starts.lowered for t in _TRIGGERS[kind])):
-                continue
-            matches = starts.matches_at(rx, [i for w in present for i in starts.word_starts(w)])
-        out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for m in matches]
+            triggers = _TRIGGERS[kind]
+            if present and (any(t in words for t in triggers) or any(t in starts.lowered for t in triggers)):
+                tried.append((kind, rx, present))
+        at = starts.word_starts_many(w for _, _, present in tried for w in present)
+        for kind, rx, present in tried:
+            out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
+                    for m in starts.matches_at(rx, [i for w in present for i in at[w]])]
     # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
     # asked, not the text searched
     if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):

@@ -291,8 +291,8 @@ def _name_spans(lowered: str, starts: Starts) -> Iterator[tuple[str, int, int]]:
             yield m.group(1), m.start(), m.end()
         return
     found = []
-    for name in words.intersection(_ASCII_NAMES):
-        for start in starts.word_starts(name):
+    for name, at in starts.word_starts_many(words.intersection(_ASCII_NAMES)).items():
+        for start in at:
             end = start + len(name)
             # a word of ``words`` ends at any character but a to z: the name must end a run of
             # word characters (``\b``, ``\w`` is ``isalnum`` or "_") on both sides

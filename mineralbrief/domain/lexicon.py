@@ -161,6 +161,15 @@ def _datelines(text: str, starts: Starts) -> list[tuple[int, int]]:
     return [m.span() for m in starts.matches_at(_DATELINE, sorted(lines)) if _is_dateline(m.group(0))]
 
 
+def _after_comma(text: str, start: int) -> bool:
+    """A comma and blank space right before ``start`` (``_TOWN`` ends with ``,\\s+$``): otherwise
+    the pattern, tried at each of the 60 characters before, cannot match."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i < start and i > 0 and text[i - 1] == ","
+
+
 def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, int, int]]:
     """States, provinces and mining regions the article names, with spans. A town written before
     its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
@@ -178,7 +187,7 @@ def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, i
         if k >= 0 and m.start() < datelines[k][1]:
             continue
         name, start, end = m.group(1), m.start(), m.end()
-        town = _TOWN.search(text, max(0, start - 60), start)
+        town = _TOWN.search(text, max(0, start - 60), start) if _after_comma(text, start) else None
         if town and town.group(1) not in _REGION_COUNTRY and not lexicon_entry(town.group(1)) and not (
                 set(town.group(1).split()) & _NOT_TOWNS):
             name, start = f"{town.group(1)}, {name}", town.start(1)

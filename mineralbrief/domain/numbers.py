@@ -72,17 +72,18 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# Each with the words its dates start with; None for those that start with their day or year
-# (``\b\d``), tried where a run of digits starts (``Starts.digit_runs``). Without the runs (a
-# text with digits outside ASCII) those run over the text, and begin with a digit class
-# (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same matches) so that the engine skips to the
-# next digit.
-_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
+# Each with the words its dates start with, or, for those that start with their day or year
+# (``\b\d``), the lengths of that run of digits: they are tried where such a run starts
+# (``Starts.digit_runs``). Without the runs (a text with digits outside ASCII) those run over the
+# text, and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
+# matches) so that the engine skips to the next digit.
+_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None, tuple[int, ...]]] = [
     (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
-    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
+     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), ()),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+     None, (1, 2)),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None, (4,)),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None, (1, 2)),
 ]
 
 
@@ -214,11 +215,12 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
     return out
 
 
-def _first_digits(text: str, starts: Starts) -> list[int] | None:
-    """Where a run of digits starts that no word character precedes (``\\b\\d``): where the dates
-    that start with their day or year can start. None when the text has digits outside ASCII."""
+def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
+    """The runs of digits that no word character precedes (``\\b\\d``): where the dates that
+    start with their day or year can start. None when the text has digits outside ASCII."""
     runs = starts.digit_runs()
-    return None if runs is None else [i for i, _ in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
+    return None if runs is None else [
+        (i, j) for i, j in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
 
 
 def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
@@ -227,13 +229,13 @@ def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
     out: list[DateMention] = []
     starts = starts or Starts(text)
     first_digits = _first_digits(text, starts)
-    for rx, words in _DATE_RES:
+    for rx, words, lengths in _DATE_RES:
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
         if words is not None:
             matches = starts.finditer(rx, words)
         elif first_digits is not None:
-            matches = starts.matches_at(rx, first_digits)
+            matches = starts.matches_at(rx, [i for i, j in first_digits if j - i in lengths])
         else:
             matches = rx.finditer(text)
         for m in matches:
