@@ -85,8 +85,11 @@ STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("announced", re.compile(r"\b(?:announced|announces|unveiled)\b", re.I)),
 ]
 
-# a full stop, then a capital, a digit, or a letter of a script without case (Arabic, Hebrew...)
-_SPLIT = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
+# a full stop, then a capital, a digit, or a letter of a script without case (Arabic, Hebrew...).
+# The break is the group "gap"; the stop is matched before it (not looked behind for) so that the
+# engine skips from stop to stop instead of trying every position. (No stop can stand inside a
+# gap: the matches are the gaps the lookbehind form found.)
+_SPLIT = re.compile(r"[.!?؟](?P<gap>[\"”’)]?\s+)(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
 # Chinese and Japanese end a sentence with a full-width stop and no space
 _WIDE_END = re.compile(r"[。！？][」』”’）)]*")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -164,10 +167,11 @@ def _split_run(out: list[Sentence], chunk: str, base: int) -> None:
     """Split one run of a line at full stops (abbreviations and initials excepted)."""
     pos = 0
     for m in _SPLIT.finditer(chunk):
-        tail = max(pos, m.start() - _TAIL)
-        if _ABBREV.search(chunk, tail, m.start()) or _INITIAL.search(chunk, tail, m.start()):
+        gap = m.start("gap")
+        tail = max(pos, gap - _TAIL)
+        if _ABBREV.search(chunk, tail, gap) or _INITIAL.search(chunk, tail, gap):
             continue
-        _add(out, chunk, base, pos, m.start() + 1)
+        _add(out, chunk, base, pos, gap + 1)
         pos = m.end()
     _add(out, chunk, base, pos, len(chunk))
 
