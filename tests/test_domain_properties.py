@@ -544,3 +544,34 @@ def test_a_town_is_looked_for_only_after_a_comma(text, start):
     start = min(start, len(text))
     if lexicon._TOWN.search(text, max(0, start - 60), start):
         assert lexicon._after_comma(text, start)
+
+
+def _language_as_before(text: str) -> str:
+    from collections import Counter
+
+    from mineralbrief.domain import language
+
+    head = text[:4_000]
+    words = re.findall(r"[a-z]+", head.lower())
+    scripts: Counter[str] = Counter()
+    scripts["LATIN"] = sum(map(len, words))
+    for ch in re.findall(r"[^\x00-\x7f]", head):
+        if ch.isalpha():
+            scripts[language._script(ch)] += 1
+    letters = sum(scripts.values())
+    if not letters:
+        return "other"
+    script, count = scripts.most_common(1)[0]
+    if script != "LATIN" and count > letters / 2:
+        return f"other:{script}"
+    common = sum(map(language._ENGLISH.__contains__, words))
+    return "en" if words and common / len(words) >= 0.08 else "other"
+
+
+@settings(max_examples=300)
+@given(st.one_of(TEXT, WORD_TEXT, st.lists(st.sampled_from(["the ", "中文", "Привет ", "مرحبا ", "\u0130", "\u212a", "a1b"]),
+                                            max_size=40).map("".join)))
+def test_language_read_from_c_calls_as_before(text):
+    from mineralbrief.domain.language import language_of
+
+    assert language_of(text) == _language_as_before(text)

@@ -65,6 +65,18 @@ _SEARCHED = 16  # up to this many words are searched for one by one (``Starts.wo
 _DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 
 
+def letters_only(text: str) -> str:
+    """``text`` with every character but the ASCII letters a to z made a space (same length):
+    its ``split()`` is what ``re.findall("[a-z]+", text)`` finds, from three C calls."""
+    return text.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+
+
+def outside_ascii(text: str) -> str:
+    """The characters of ``text`` outside ASCII, in order: its UTF-8 bytes without the ASCII ones
+    (no ASCII byte is part of a longer character), rather than a pattern tried at every position."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
 class Starts:
     """One text, and what the scanners of one article share about it, each computed once on
     first use: the lower-cased text, where words stand, its words and its non-ASCII characters.
@@ -98,13 +110,9 @@ class Starts:
         return self._lower if self._faithful else None
 
     def non_ascii(self) -> frozenset[str]:
-        """The characters of the text outside ASCII. Its UTF-8 bytes without the ASCII ones are
-        those characters (no ASCII byte is part of a longer character), in two C calls rather
-        than a pattern tried at every position."""
+        """The characters of the text outside ASCII (``outside_ascii``)."""
         if self._non_ascii is None:
-            text = self.text
-            self._non_ascii = frozenset() if text.isascii() else frozenset(
-                text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+            self._non_ascii = frozenset() if self.text.isascii() else frozenset(outside_ascii(self.text))
         return self._non_ascii
 
     def digit_runs(self) -> list[tuple[int, int]] | None:
@@ -136,7 +144,7 @@ class Starts:
             lowered = self.case_blind()
             if lowered is None:
                 return None
-            letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+            letters = letters_only(lowered)
             self._spaced = " " + letters + " "
             # split at each space: the text of words ends with one (after a word or not) before
             # each of its parts, so where a part stands is the count of characters before it
