@@ -575,3 +575,12 @@ def test_language_read_from_c_calls_as_before(text):
     from mineralbrief.domain.language import language_of
 
     assert language_of(text) == _language_as_before(text)
+
+
+def test_a_long_chain_of_element_symbols_is_read_in_linear_time():
+    """One "Dy/Tb-Dy/..." match of 20,000 symbols gave each symbol its own copy of the match."""
+    small, big = "Dy/ Tb- " * 2_500, "Dy/ Tb- " * 20_000
+    t_small, _ = _timed(elements.find_elements, small)
+    t_big, found = _timed(elements.find_elements, big)
+    assert len(found) == 40_000
+    assert t_big < 12 * t_small + 0.05, (t_small, t_big)  # eight times the text: quadratic would be 64 times

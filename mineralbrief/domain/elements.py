@@ -356,10 +356,11 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
         if sym in SYMBOLS:
             out.append(ElementMention(SYMBOLS[sym], sym, m.start(1), m.end(1)))
     for m in starts.matches_at(_SYMBOL_GROUP_RE, _symbol_group_starts(text, starts)):
-        syms = re.findall(r"[A-Z][a-z]?", m.group(0))
+        written = m.group(0)  # one string for all its symbols (a copy each was quadratic in a long chain)
+        syms = re.findall(r"[A-Z][a-z]?", written)
         if len(syms) >= 2 and all(s in SYMBOLS for s in syms):
             for s in syms:
-                out.append(ElementMention(SYMBOLS[s], m.group(0), m.start(), m.end()))
+                out.append(ElementMention(SYMBOLS[s], written, m.start(), m.end()))
     if any(_CJK_FIRST <= c <= _CJK_LAST for c in starts.non_ascii()):  # the class of ``_HAS_CJK``
         for m in _CJK_RE.finditer(text):
             if text[m.start() - 1:m.start()] in _CJK_NOT_BEFORE and m.start() > 0:
