@@ -60,7 +60,7 @@ _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _ASCII = bytes(range(128))
 # Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
 # ``bytes.find`` each (see ``Starts.digit_runs``).
-_SEARCHED = 16  # up to this many words are searched for one by one (``Starts.word_starts_many``)
+_SEARCHED = 3  # up to this many words are searched for one by one (``Starts.word_starts_many``)
 _DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 
 
@@ -153,7 +153,7 @@ class Starts:
         """``word_starts`` of each of ``words``. Many words are found in one pass: a C pass over
         the text's words picks out the wanted ones in the order they stand, and each is then
         found from where the one before it ended (about as costly as searching the whole text for
-        16 words); a few words by searching for each."""
+        four words); up to three words by searching for each."""
         words = set(words)
         wanted = {w for w in words if (" ", (w,)) not in self._found}
         if len(wanted) <= _SEARCHED:
