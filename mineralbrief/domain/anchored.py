@@ -10,6 +10,12 @@ looks for those words with ``str.find`` (in the lower-cased text when the patter
 and tries the pattern only there, with ``Pattern.match``: the matches of ``Pattern.finditer``,
 in the same order, for the cost of a few calls per occurrence of a start word.
 ``tests/test_domain_properties.py`` compares the two on texts made of each pattern's words.
+
+A ``Starts`` is made once per article (``extract_facts``) and shared by the scanners, with what
+they all ask of the text computed once, mostly by C calls (``str.lower``, ``bytes.translate``,
+``split``, ``str.find``): the lower-cased text, its words (runs of a to z: a pattern none of whose
+first words the article has is not tried at all, and the others only where those words stand),
+its characters outside ASCII and its runs of digits.
 """
 
 from __future__ import annotations
@@ -60,8 +66,8 @@ _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _ASCII = bytes(range(128))
 # Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
 # ``bytes.find`` each (see ``Starts.digit_runs``).
-_SEARCHED = 3  # up to this many words are searched for one by one (``Starts.word_starts_many``)
 _DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
+_SEARCHED = 3  # up to this many words are searched for one by one (``Starts.word_starts_many``)
 
 
 def letters_only(text: str) -> str:
@@ -88,6 +94,8 @@ class Starts:
         self.text = text
         self._lower: str | None = None
         self._faithful: bool | None = None
+        # where words stand, searched once: ("", words) in the text, ("lower", words) in the
+        # case-blind text, (" ", (word,)) as a whole word (``word_starts``)
         self._found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._words: frozenset[str] | None = None
         self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
@@ -163,13 +171,13 @@ class Starts:
                 raise ValueError("the text has no case-blind form: ask words() first")
             spaced = self._spaced
             found: dict[str, list[int]] = {w: [] for w in wanted}
-            at = 0
+            i = 0
             for word in filter(wanted.__contains__, self._parts):
                 # no other whole wanted word stands between the last one and this one
-                at = spaced.find(" " + word + " ", at)
-                found[word].append(at)  # the text's offset: one space pads the front of ``spaced``
-                at += len(word) + 1
-            self._found.update(((" ", (w,)), at) for w, at in found.items())
+                i = spaced.find(" " + word + " ", i)
+                found[word].append(i)  # the text's offset: one space pads the front of ``spaced``
+                i += len(word) + 1
+            self._found.update(((" ", (w,)), starts) for w, starts in found.items())
         return {w: self._found[(" ", (w,))] for w in words}
 
     def word_starts(self, word: str) -> list[int]:
