@@ -139,7 +139,7 @@ def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
 def _money_starts(starts: Starts) -> tuple[str, ...]:
     """The start words of ``_MONEY_RE`` the text can hold: a currency code is a word of its own
     (a digit or a space follows it), a sign outside ASCII one of the text's characters."""
-    words = starts.words()
+    words = starts.words_if_known()
     if words is None:
         return _MONEY_STARTS
     others = starts.non_ascii()
@@ -155,7 +155,7 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     one of its digits matches from its first one (its digits and what follows are the same),
     except before a comma, where "1234,567 t" matches from "234". Not tried in a text that has
     none of the units as a word."""
-    words = starts.words()
+    words = starts.words_if_known()
     if words is not None and words.isdisjoint(_UNIT_WORDS):
         return iter(())
     runs = starts.digit_runs()
@@ -191,7 +191,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
         ))
         taken.append((start, end))
     # the pattern's multipliers are words of their own: without one, the triggers need not be read
-    words = starts.words()
+    words = starts.words_if_known()
     if (words is None or not words.isdisjoint(_WORD_MULT_WORDS)) and any(t in starts.lowered for t in _WORD_TRIGGERS):
         for m in _WORD_MONEY_RE.finditer(text):
             start, up_to = _start_with_up_to(text, m.start())
