@@ -603,3 +603,19 @@ def test_amounts_narrowed_by_the_articles_words_are_those_found_without(text):
     starts = Starts(text)
     starts.words()  # as inside extract_facts, where the injection check has found them
     assert find_amounts(text, starts) == find_amounts(text)
+
+
+FOREIGN_PHRASES = ["protocole d'accord", "Memorandos de Entendimiento", "lettres d'intérêt", "carta de intención",
+                   "accords d'achat", "contratos de compra", "contrat d'approvisionnement", "acuerdos de suministro",
+                   "co-entreprise", "Empresas Mixtas", "entreprises communes", "adquisición", "rachète", "rachetée",
+                   "préstamos", "cartas de créditos", "crédito", "prêt", "subvenciones", "subventions", "inversión",
+                   "invertirá", "investissements", "prise de participation", "souscrivent", "placement privé",
+                   "accords-cadres", "acuerdo marco", "partenariats", "alianza", "asociaciones", "谅解备忘录", "意向书",
+                   "承购", "供货协议", "合资", "收购", "贷款", "股权投资", "入股", "框架协议", "é", "\u0131", "\u212a", "joint venture"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(FOREIGN_PHRASES), st.sampled_from(CASES), st.sampled_from([" ", "", "x", "\n"])),
+                max_size=12).map(lambda parts: "".join(case(p) + sep for p, case, sep in parts)))
+def test_foreign_cues_run_only_where_their_words_are_find_what_all_of_them_find(text):
+    assert deals.find_cues(text) == _cues_as_before(text)

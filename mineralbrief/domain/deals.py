@@ -70,6 +70,20 @@ FOREIGN_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("framework", re.compile(r"\b(?:accords?-cadres?|acuerdos? marco)\b|框架协议", re.I)),
     ("partnership", re.compile(r"\b(?:partenariats?|alianzas?|asociaci(?:ón|ones))\b", re.I)),
 ]
+# Text that each foreign cue's every match holds, lower-case: a cue none of them is in (the
+# lower-cased text) is not run over the text.
+_FOREIGN_NEEDLES: dict[str, tuple[str, ...]] = {
+    "mou": ("protocole", "memorando", "谅解备忘录"),
+    "loi": ("lettre", "carta", "意向书"),
+    "offtake": ("d'achat", "de compra", "承购", "包销"),
+    "supply_agreement": ("d'approvisionnement", "de suministro", "供应协议", "供货协议"),
+    "joint_venture": ("entreprise", "empresa", "合资"),
+    "acquisition": ("adqui", "rach", "收购"),
+    "funding": ("préstamo", "crédito", "prêt", "subvenci", "subvention", "贷款"),
+    "investment": ("inver", "investi", "prise", "souscri", "placement privé", "股权投资", "入股"),
+    "framework": ("-cadre", "acuerdo", "框架协议"),
+    "partnership": ("partenariat", "alianza", "asociaci"),
+}
 _FOREIGN_HINT = re.compile(r"[áéíóúñçèàêâôû]|[\u4e00-\u9fff]", re.I)
 
 # "the letter is not a commitment": a text that says a deal does not bind (a "definitive
@@ -277,7 +291,9 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
     # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
     # asked, not the text searched
     if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):
-        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES for m in rx.finditer(text)]
+        lowered = starts.case_blind()  # None: the needles could miss a case-blind match, every cue runs
+        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES
+                if lowered is None or any(n in lowered for n in _FOREIGN_NEEDLES[kind]) for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out
 
