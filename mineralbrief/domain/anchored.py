@@ -10,6 +10,12 @@ looks for those words with ``str.find`` (in the lower-cased text when the patter
 and tries the pattern only there, with ``Pattern.match``: the matches of ``Pattern.finditer``,
 in the same order, for the cost of a few calls per occurrence of a start word.
 ``tests/test_domain_properties.py`` compares the two on texts made of each pattern's words.
+
+A ``Starts`` is made once per article (``extract_facts``) and shared by the scanners, with what
+they all ask of the text computed once, mostly by C calls (``str.lower``, ``bytes.translate``,
+``split``, ``str.find``): the lower-cased text, its words (runs of a to z: a pattern none of whose
+first words the article has is not tried at all, and the others only where those words stand),
+its characters outside ASCII and its runs of digits.
 """
 
 from __future__ import annotations
@@ -54,32 +60,195 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
         m = rx.search(text, m.start() + 1)
 
 
+# Every byte that is not an ASCII lower-case letter, mapped to a space: the words of a lower-cased
+# text are then what ``bytes.split`` returns (see ``Starts.words``).
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_ASCII = bytes(range(128))
+# Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
+# ``bytes.find`` each (see ``Starts.digit_runs``).
+_DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
+_SEARCHED = 3  # up to this many words are searched for one by one (``Starts.word_starts_many``)
+
+
+def letters_only(text: str) -> str:
+    """``text`` with every character but the ASCII letters a to z made a space (same length):
+    its ``split()`` is what ``re.findall("[a-z]+", text)`` finds, from three C calls."""
+    return text.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+
+
+def outside_ascii(text: str) -> str:
+    """The characters of ``text`` outside ASCII, in order: its UTF-8 bytes without the ASCII ones
+    (no ASCII byte is part of a longer character), rather than a pattern tried at every position."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
 class Starts:
-    """One text, and where given words stand in it (lower-cased once for case-blind patterns)."""
+    """One text, and what the scanners of one article share about it, each computed once on
+    first use: the lower-cased text, where words stand, its words and its non-ASCII characters.
+
+    ``extract_facts`` makes one for the article and hands it to every scanner, which each took
+    a pass of their own over the text for the same answers (lower-casing it, searching it for the
+    same words)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lowered: str | None = None
+        self._lower: str | None = None
+        self._faithful: bool | None = None
+        # where words stand, searched once: ("", words) in the text, ("lower", words) in the
+        # case-blind text, (" ", (word,)) as a whole word (``word_starts``)
+        self._found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._words: frozenset[str] | None = None
+        self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
+        self._parts: list[str] = []  # the case-blind text's words and the empty parts between its spaces
+        self._non_ascii: frozenset[str] | None = None
+        self._digit_runs: list[tuple[int, int]] | None = None
 
-    def _case_blind(self) -> str | None:
+    @property
+    def lowered(self) -> str:
+        """``text.lower()`` (which may be longer than the text: see ``case_blind``)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def case_blind(self) -> str | None:
         """The lower-cased text, or None when lower-casing moved offsets or folds apart."""
-        if self._lowered is None:
-            lowered = self.text.lower()
-            faithful = len(lowered) == len(self.text) and not any(c in self.text for c in _FOLDS_APART)
-            self._lowered = lowered if faithful else ""
-        return self._lowered or None
+        if self._faithful is None:
+            self._faithful = len(self.lowered) == len(self.text) and not any(c in self.text for c in _FOLDS_APART)
+        return self._lower if self._faithful else None
+
+    def non_ascii(self) -> frozenset[str]:
+        """The characters of the text outside ASCII (``outside_ascii``)."""
+        if self._non_ascii is None:
+            self._non_ascii = frozenset() if self.text.isascii() else frozenset(outside_ascii(self.text))
+        return self._non_ascii
+
+    def digit_runs(self) -> list[tuple[int, int]] | None:
+        """The spans of the runs of digits (what ``\\d+`` finds), in order; None when the text
+        has a digit outside ASCII (``\\d`` is any Unicode digit), which this does not look for."""
+        if any(c.isdecimal() for c in self.non_ascii()):  # ``\d`` is ``str.isdecimal``
+            return None
+        if self._digit_runs is None:
+            digits = self.text.encode("ascii", "replace").translate(_DIGITS_ONLY)
+            runs = []
+            start = digits.find(b"0")
+            while start >= 0:
+                end = digits.find(b" ", start)
+                end = len(digits) if end < 0 else end
+                runs.append((start, end))
+                start = digits.find(b"0", end)
+            self._digit_runs = runs
+        return self._digit_runs
+
+    def words(self) -> frozenset[str] | None:
+        """The runs of ASCII letters a to z in the case-blind text (None when there is none).
+
+        Whatever a case-blind pattern matches that starts with a word ending at a non-letter
+        (``\\bsupply (?:agreement|...)``) has that word among these: a scanner asks this set
+        whether a pattern can match at all, instead of searching the text. (Other characters,
+        accented letters and digits too, separate words here: a set with more words than the
+        text's is still a safe answer.)"""
+        if self._words is None:
+            lowered = self.case_blind()
+            if lowered is None:
+                return None
+            letters = letters_only(lowered)
+            self._spaced = " " + letters + " "
+            self._parts = letters.split(" ")  # the words in order (and empty parts between spaces)
+            self._words = frozenset(self._parts) - {""}
+        return self._words
+
+    def words_if_known(self) -> frozenset[str] | None:
+        """``words()`` when a scanner has already asked for them, else None: for a scanner that
+        only narrows a search with them, which costs less than finding them."""
+        return self._words
+
+    def word_starts_many(self, words: Iterable[str]) -> dict[str, list[int]]:
+        """``word_starts`` of each of ``words``. Many words are found in one pass: a C pass over
+        the text's words picks out the wanted ones in the order they stand, and each is then
+        found from where the one before it ended (about as costly as searching the whole text for
+        four words); up to three words by searching for each."""
+        words = set(words)
+        wanted = {w for w in words if (" ", (w,)) not in self._found}
+        if len(wanted) <= _SEARCHED:
+            return {w: self.word_starts(w) for w in words}
+        if wanted:
+            if self._words is None and self.words() is None:
+                raise ValueError("the text has no case-blind form: ask words() first")
+            spaced = self._spaced
+            found: dict[str, list[int]] = {w: [] for w in wanted}
+            i = 0
+            for word in filter(wanted.__contains__, self._parts):
+                # no other whole wanted word stands between the last one and this one
+                i = spaced.find(" " + word + " ", i)
+                found[word].append(i)  # the text's offset: one space pads the front of ``spaced``
+                i += len(word) + 1
+            self._found.update(((" ", (w,)), starts) for w, starts in found.items())
+        return {w: self._found[(" ", (w,))] for w in words}
+
+    def word_starts(self, word: str) -> list[int]:
+        """Where ``word`` (lower-case letters a to z) stands as one of ``words()``, in order:
+        searched after a space in the text of those words, and kept where a space follows.
+        (A needle that ends in a space is searched several times slower: ``str.find`` skips
+        ahead by the needle's last character.)"""
+        key = (" ", (word,))
+        found = self._found.get(key)
+        if found is None:
+            if self._words is None and self.words() is None:
+                raise ValueError("the text has no case-blind form: ask words() first")
+            spaced, needle, end = self._spaced, " " + word, len(word) + 1
+            found = []
+            i = spaced.find(needle)
+            while i >= 0:
+                if spaced[i + end] == " ":
+                    found.append(i)  # the text's offset: one space pads the front of ``spaced``
+                i = spaced.find(needle, i + end)
+            self._found[key] = found
+        return found
+
+    def occurrences(self, words: tuple[str, ...], case_blind: bool = False) -> list[int]:
+        """Every start of any of ``words`` in the text, or in the case-blind text (which must
+        exist), in the order ``occurrences`` gives them; each list is searched once."""
+        key = ("lower" if case_blind else "", words)
+        found = self._found.get(key)
+        if found is None:
+            where = self.case_blind() if case_blind else self.text
+            if where is None:
+                raise ValueError("the text has no case-blind form")
+            found = self._found[key] = list(occurrences(where, words))
+        return found
+
+    def share_words(self, other: Starts) -> None:
+        """Take ``other``'s words (``words``, ``word_starts``), for a text whose runs of a to z,
+        lower-cased, are those of ``other``'s text at the same offsets (the caller knows: an
+        article's skeleton, where only characters that read as no letter were replaced)."""
+        self._words, self._spaced, self._parts = other.words(), other._spaced, other._parts
+        self._found.update((key, found) for key, found in other._found.items() if key[0] == " ")
 
     def finditer(self, rx: re.Pattern[str], words: Iterable[str], reach: int = 0) -> Iterator[re.Match[str]]:
         """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``
         characters before one of ``words`` (lower-case when ``rx`` ignores case) or at the start
         of the text."""
-        where = self._case_blind() if rx.flags & re.IGNORECASE else self.text
-        if where is None:
+        case_blind = bool(rx.flags & re.IGNORECASE)
+        if case_blind and self.case_blind() is None:
             yield from rx.finditer(self.text)
             return
-        candidates = {0}
-        for i in occurrences(where, tuple(words)):
-            candidates.update(range(max(0, i - reach), i + 1))
+        words = tuple(words)
+        if _alternation(words) is None and len(words) > 1:  # searched word by word: each word's list is kept
+            hits: list[int] = []
+            for word in words:
+                hits += self.occurrences((word,), case_blind)
+        else:
+            hits = self.occurrences(words, case_blind)
+        yield from self.matches_at(rx, hits, reach)
+
+    def matches_at(self, rx: re.Pattern[str], hits: Iterable[int], reach: int = 0) -> Iterator[re.Match[str]]:
+        """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``
+        characters before one of ``hits`` or at the start of the text."""
+        candidates = set(hits)
+        candidates.add(0)
+        if reach:
+            for i in list(candidates):
+                candidates.update(range(max(0, i - reach), i))
         free = 0  # where the last match ended: finditer's matches do not overlap
         for i in sorted(candidates):
             if i >= free:

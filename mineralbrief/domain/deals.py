@@ -70,6 +70,20 @@ FOREIGN_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("framework", re.compile(r"\b(?:accords?-cadres?|acuerdos? marco)\b|框架协议", re.I)),
     ("partnership", re.compile(r"\b(?:partenariats?|alianzas?|asociaci(?:ón|ones))\b", re.I)),
 ]
+# Text that each foreign cue's every match holds, lower-case: a cue none of them is in (the
+# lower-cased text) is not run over the text.
+_FOREIGN_NEEDLES: dict[str, tuple[str, ...]] = {
+    "mou": ("protocole", "memorando", "谅解备忘录"),
+    "loi": ("lettre", "carta", "意向书"),
+    "offtake": ("d'achat", "de compra", "承购", "包销"),
+    "supply_agreement": ("d'approvisionnement", "de suministro", "供应协议", "供货协议"),
+    "joint_venture": ("entreprise", "empresa", "合资"),
+    "acquisition": ("adqui", "rach", "收购"),
+    "funding": ("préstamo", "crédito", "prêt", "subvenci", "subvention", "贷款"),
+    "investment": ("inver", "investi", "prise", "souscri", "placement privé", "股权投资", "入股"),
+    "framework": ("-cadre", "acuerdo", "框架协议"),
+    "partnership": ("partenariat", "alianza", "asociaci"),
+}
 _FOREIGN_HINT = re.compile(r"[áéíóúñçèàêâôû]|[\u4e00-\u9fff]", re.I)
 
 # "the letter is not a commitment": a text that says a deal does not bind (a "definitive
@@ -85,8 +99,11 @@ STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("announced", re.compile(r"\b(?:announced|announces|unveiled)\b", re.I)),
 ]
 
-# a full stop, then a capital, a digit, or a letter of a script without case (Arabic, Hebrew...)
-_SPLIT = re.compile(r"(?<=[.!?؟])[\"”’)]?\s+(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
+# a full stop, then a capital, a digit, or a letter of a script without case (Arabic, Hebrew...).
+# The break is the group "gap"; the stop is matched before it (not looked behind for) so that the
+# engine skips from stop to stop instead of trying every position. (No stop can stand inside a
+# gap: the matches are the gaps the lookbehind form found.)
+_SPLIT = re.compile(r"[.!?؟](?P<gap>[\"”’)]?\s+)(?=[\"“(]?(?:[A-Z0-9]|[^\W\d_a-zà-ÿ]))")
 # Chinese and Japanese end a sentence with a full-width stop and no space
 _WIDE_END = re.compile(r"[。！？][」』”’）)]*")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Corp|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -164,10 +181,11 @@ def _split_run(out: list[Sentence], chunk: str, base: int) -> None:
     """Split one run of a line at full stops (abbreviations and initials excepted)."""
     pos = 0
     for m in _SPLIT.finditer(chunk):
-        tail = max(pos, m.start() - _TAIL)
-        if _ABBREV.search(chunk, tail, m.start()) or _INITIAL.search(chunk, tail, m.start()):
+        gap = m.start("gap")
+        tail = max(pos, gap - _TAIL)
+        if _ABBREV.search(chunk, tail, gap) or _INITIAL.search(chunk, tail, gap):
             continue
-        _add(out, chunk, base, pos, m.start() + 1)
+        _add(out, chunk, base, pos, gap + 1)
         pos = m.end()
     _add(out, chunk, base, pos, len(chunk))
 
@@ -211,31 +229,71 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 
 
 # The words each cue's matches start with (lower-case where the cue ignores case): its regex is
-# tried only there (``Starts``).
-_STARTS: dict[str, tuple[str, ...]] = {
-    "mou": ("mou", "memorand"), "loi": ("loi", "letter"),
-    "offtake": ("off", "agree", "commit", "sale", "purchase", "right", "buy", "exclusive"),
-    "supply_agreement": ("supply", "agreement", "contract", "deal"),
-    "joint_venture": ("joint", "JV"),
-    "acquisition": ("acqui", "takeover", "merger", "buyout", "buy", "bought", "purchased", "paid"),
-    "funding": ("loan", "grant", "funding", "financing", "letter", "debt", "credit", "conditional",
-                "awarded", "non-dilutive", "incentives", "subsid", "provided", "received", "granted", "len",
-                "contribution"),
-    "investment": ("equity", "strategic", "invest", "private", "placement", "stake", "convertible",
-                   "preferred", "common", "warrants", "shareholder"),
-    "framework": ("framework",),
-    "partnership": ("strategic", "partner", "collaboration", "cooperat", "research", "crada"),
+# tried only there (``Starts``). Each comes with the whole words it stands for at the start of a
+# match (``"acqui"``: acquisition, acquires...; ``"non-dilutive"`` is read as the word ``"non"``),
+# lower-case: a start word is searched for only when the article has one of them as a word, and
+# a cue none of whose words the article has is not tried at all.
+_STARTS_BY_WORD: dict[str, dict[str, tuple[str, ...]]] = {
+    "mou": {"mou": ("mou", "mous"), "memorand": ("memorandum", "memoranda")},
+    "loi": {"loi": ("loi", "lois"), "letter": ("letter", "letters")},
+    "offtake": {"off": ("off", "offtake", "offtakes"), "agree": ("agree", "agreed", "agrees"),
+                "commit": ("commit", "committed", "commits"), "sale": ("sale", "sales"),
+                "purchase": ("purchase",), "right": ("right", "rights"), "buy": ("buy",),
+                "exclusive": ("exclusive",)},
+    "supply_agreement": {"supply": ("supply",), "agreement": ("agreement", "agreements"),
+                         "contract": ("contract", "contracts"), "deal": ("deal", "deals")},
+    "joint_venture": {"joint": ("joint",), "JV": ("jv",)},
+    "acquisition": {"acqui": ("acquisition", "acquire", "acquires", "acquired", "acquiring"),
+                    "takeover": ("takeover",), "merger": ("merger",), "buyout": ("buyout",),
+                    "buy": ("buy", "buys", "buying"), "bought": ("bought",), "purchased": ("purchased",),
+                    "paid": ("paid",)},
+    "funding": {"loan": ("loan", "loans"), "grant": ("grant", "grants"), "funding": ("funding",),
+                "financing": ("financing",), "letter": ("letter",), "debt": ("debt",), "credit": ("credit",),
+                "conditional": ("conditional",), "awarded": ("awarded",), "non-dilutive": ("non",),
+                "incentives": ("incentives",), "subsid": ("subsidy", "subsidies"), "provided": ("provided",),
+                "received": ("received",), "granted": ("granted",), "len": ("lend", "lends", "lent", "lending"),
+                "contribution": ("contribution",)},
+    "investment": {"equity": ("equity",), "strategic": ("strategic",),
+                   "invest": ("invest", "invests", "invested", "investment"), "private": ("private",),
+                   "placement": ("placement",), "stake": ("stake",), "convertible": ("convertible",),
+                   "preferred": ("preferred",), "common": ("common",), "warrants": ("warrants",),
+                   "shareholder": ("shareholder", "shareholders")},
+    "framework": {"framework": ("framework",)},
+    "partnership": {"strategic": ("strategic",), "partner": ("partner", "partners", "partnered", "partnership"),
+                    "collaboration": ("collaboration",), "cooperat": ("cooperation", "cooperative"),
+                    "research": ("research",), "crada": ("crada",)},
 }
+_STARTS: dict[str, tuple[str, ...]] = {kind: tuple(by_word) for kind, by_word in _STARTS_BY_WORD.items()}
 
 
-def find_cues(text: str) -> list[DealCue]:
-    """Every deal cue in ``text``, in order."""
-    starts = Starts(text)
-    lowered = text.lower()
-    out = [DealCue(kind, text[m.start():m.end()], m.start(), m.end()) for kind, rx in CUES
-           if any(t in lowered for t in _TRIGGERS[kind]) for m in starts.finditer(rx, _STARTS[kind])]
-    if _FOREIGN_HINT.search(text):
-        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES for m in rx.finditer(text)]
+def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
+    """Every deal cue in ``text``, in order (``starts``: the article's, when the caller has it)."""
+    starts = starts or Starts(text)
+    words = starts.words()  # None when the text does not lower-case faithfully: every start word is searched
+    out: list[DealCue] = []
+    if words is None:
+        for kind, rx in CUES:
+            if any(t in starts.lowered for t in _TRIGGERS[kind]):
+                out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
+                        for m in starts.finditer(rx, _STARTS[kind])]
+    else:  # each cue tried only where one of its first words stands
+        tried = []
+        for kind, rx in CUES:
+            present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
+            # a trigger that is one of the article's words is in its text: no need to search
+            triggers = _TRIGGERS[kind]
+            if present and (any(t in words for t in triggers) or any(t in starts.lowered for t in triggers)):
+                tried.append((kind, rx, present))
+        at = starts.word_starts_many(w for _, _, present in tried for w in present)
+        for kind, rx, present in tried:
+            out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
+                    for m in starts.matches_at(rx, [i for w in present for i in at[w]])]
+    # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
+    # asked, not the text searched
+    if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):
+        lowered = starts.case_blind()  # None: the needles could miss a case-blind match, every cue runs
+        out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES
+                if lowered is None or any(n in lowered for n in _FOREIGN_NEEDLES[kind]) for m in rx.finditer(text)]
     out.sort(key=lambda c: c.start)
     return out
 

@@ -19,6 +19,7 @@ elements: ``chemical_elements`` leaves them out of a brief's element list.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .anchored import Starts
@@ -170,6 +171,7 @@ _NAME_RE = re.compile(r"\b(" + _by_first_letter(_NAMES) + r")\b")
 # The spelled-out magnet alloy is NdFeB: its iron and boron do not count either.
 _NDFEB_WORDS = re.compile(r"\bneodymium[\s-]+iron[\s-]+boron\b")
 _COMPOUND_RE = re.compile(r"\b(" + "|".join(sorted(COMPOUNDS, key=len, reverse=True)) + r")\b")
+_COMPOUND_WORDS = frozenset(c.lower() for c in COMPOUNDS)  # as ``Starts.words`` has them
 # A symbol in parentheses right after its name: "dysprosium (Dy)".
 _PAREN_SYMBOL_RE = re.compile(r"\(([A-Z][a-z]?)\)(?!\w)")  # not "(Re)commissioning"
 # Two or more symbols joined by "/" or "-": "Dy/Tb", "Nd-Pr".
@@ -270,18 +272,66 @@ def _plain_element(word: str) -> bool:
     return name in ELEMENT_NAMES and name not in _AMBIGUOUS and word not in _AMBIGUOUS
 
 
-def find_elements(text: str) -> list[ElementMention]:
+# The names written in ASCII, and the letters outside ASCII the others are written with.
+_ASCII_NAMES = tuple(n for n in _NAMES if n.isascii())
+_NON_ASCII_NAME_LETTERS = frozenset(c for n in _NAMES for c in n if not c.isascii())
+_CJK_FIRST, _CJK_LAST = "\u4e00", "\u9fff"
+
+
+def _name_spans(lowered: str, starts: Starts) -> Iterator[tuple[str, int, int]]:
+    """The matches of ``_NAME_RE`` in ``lowered``, in order, as (name, start, end).
+
+    Every name is a run of word characters, so its matches are the runs of word characters that
+    are a name. When the text has no letter that a name outside ASCII is written with, they are
+    found from the text's words (``Starts.words``): only the few names the article has are looked
+    up, instead of the pattern tried at every position of the text."""
+    words = starts.words() if starts.lowered is lowered else None
+    if words is None or not _NON_ASCII_NAME_LETTERS.isdisjoint(starts.non_ascii()):
+        for m in _NAME_RE.finditer(lowered):
+            yield m.group(1), m.start(), m.end()
+        return
+    found = []
+    for name, at in starts.word_starts_many(words.intersection(_ASCII_NAMES)).items():
+        for start in at:
+            end = start + len(name)
+            # a word of ``words`` ends at any character but a to z: the name must end a run of
+            # word characters (``\b``, ``\w`` is ``isalnum`` or "_") on both sides
+            before = lowered[start - 1] if start else " "
+            after = lowered[end] if end < len(lowered) else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                found.append((start, name))
+    found.sort()
+    for start, name in found:
+        yield name, start, start + len(name)
+
+
+def _symbol_group_starts(text: str, starts: Starts) -> list[int]:
+    """Where a match of ``_SYMBOL_GROUP_RE`` can start: the symbol before a "/" or "-" (and the
+    blank space before it). An article has a few dozen of those signs, and a few hundred capitals
+    where the pattern would be tried."""
+    hits = []
+    for i in starts.occurrences(("/",)) + starts.occurrences(("-",)):
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if i >= 1 and "A" <= text[i - 1] <= "Z":
+            hits.append(i - 1)
+        elif i >= 2 and "a" <= text[i - 1] <= "z" and "A" <= text[i - 2] <= "Z":
+            hits.append(i - 2)
+    return hits
+
+
+def find_elements(text: str, starts: Starts | None = None) -> list[ElementMention]:
     """Every mention of an element in ``text``, with its character span (mentions inside
-    proper names and ordinary words that look like metals left out)."""
+    proper names and ordinary words that look like metals left out). ``starts``: the text's,
+    when the caller has it."""
     out: list[ElementMention] = []
+    starts = starts or Starts(text)
     # names match in any case: search the lower-cased text (same length, same offsets)
-    lowered = text.lower()
+    lowered = starts.lowered
     if len(lowered) != len(text):  # rare letters whose lower case is longer: keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))]
-    for m in _NAME_RE.finditer(lowered):
-        name = m.group(1)
-        start, end = m.span()
+    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))] if "neodymium" in lowered else []
+    for name, start, end in _name_spans(lowered, starts):
         if alloy and name in ("iron", "boron") and any(a <= start < b for a, b in alloy):
             continue
         written = text[start:end]
@@ -295,19 +345,23 @@ def find_elements(text: str) -> list[ElementMention]:
         if name == "oro" and lowered.startswith((" blanco", " negro"), end):
             continue  # "el oro blanco": lithium
         out.append(ElementMention(NAME_VARIANTS.get(name, name), written, start, end))
-    for m in Starts(text).finditer(_COMPOUND_RE, COMPOUNDS):
+    words = starts.words()
+    compounds = starts.finditer(_COMPOUND_RE, COMPOUNDS) if words is None or not words.isdisjoint(
+        _COMPOUND_WORDS) else ()
+    for m in compounds:
         for name in COMPOUNDS[m.group(1)]:
             out.append(ElementMention(name, m.group(0), m.start(), m.end()))
     for m in _PAREN_SYMBOL_RE.finditer(text):
         sym = m.group(1)
         if sym in SYMBOLS:
             out.append(ElementMention(SYMBOLS[sym], sym, m.start(1), m.end(1)))
-    for m in _SYMBOL_GROUP_RE.finditer(text):
-        syms = re.findall(r"[A-Z][a-z]?", m.group(0))
+    for m in starts.matches_at(_SYMBOL_GROUP_RE, _symbol_group_starts(text, starts)):
+        written = m.group(0)  # one string for all its symbols (a copy each was quadratic in a long chain)
+        syms = re.findall(r"[A-Z][a-z]?", written)
         if len(syms) >= 2 and all(s in SYMBOLS for s in syms):
             for s in syms:
-                out.append(ElementMention(SYMBOLS[s], m.group(0), m.start(), m.end()))
-    if not text.isascii() and _HAS_CJK.search(text):
+                out.append(ElementMention(SYMBOLS[s], written, m.start(), m.end()))
+    if any(_CJK_FIRST <= c <= _CJK_LAST for c in starts.non_ascii()):  # the class of ``_HAS_CJK``
         for m in _CJK_RE.finditer(text):
             if text[m.start() - 1:m.start()] in _CJK_NOT_BEFORE and m.start() > 0:
                 continue  # 地铁, 高铁 (railways), 无锡 (Wuxi)

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .anchored import Starts
 from .deals import DealCue, Sentence, find_cues, split_sentences
 from .elements import ElementMention, find_elements
 from .injection import blank, find_injections
@@ -117,16 +118,19 @@ def extract_facts(text: str) -> Facts:
     Paragraphs that read like instructions to a model are blanked first (offsets kept), so
     nothing they say becomes a fact.
     """
-    injections = find_injections(text)
+    starts = Starts(text)  # what the scanners share: the lower-cased text, its words, ...
+    injections = find_injections(text, starts)
     plain = blank(_plain_markdown(text), injections)
+    if plain != text:  # links or injections were blanked: the scanners read another text
+        starts = Starts(plain)
     return Facts(
         text=text,
         plain=plain,
-        elements=find_elements(plain),
+        elements=find_elements(plain, starts),
         orgs=find_orgs(plain),
-        locations=find_locations(plain),
-        amounts=find_amounts(plain),
-        dates=find_dates(plain),
-        cues=find_cues(plain),
+        locations=find_locations(plain, starts),
+        amounts=find_amounts(plain, starts),
+        dates=find_dates(plain, starts),
+        cues=find_cues(plain, starts),
         injections=injections,
     )

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 
 from .anchored import Starts
-from .skeleton import skeleton, span_in_text
+from .skeleton import same_words, skeleton, span_in_text
 
 _CUES = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
@@ -45,24 +45,90 @@ _STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "
            "\n", "<|im_", "[", "<<", "###", "you", "new", "as", "respond", "reply", "answer", "output", "{")
 
 
-def find_injections(text: str) -> list[tuple[int, int]]:
+def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs that hold text addressed to a model, merged and sorted, as
     offsets into ``text`` (found on its skeleton: look-alike letters and invisible characters
-    do not hide a cue)."""
-    shape, offsets = skeleton(text)
-    found = _find(shape)
+    do not hide a cue). ``starts``: the text's, when the caller has it."""
+    starts = starts or Starts(text)
+    shape, offsets = skeleton(text, starts)
+    if shape == text:
+        found = _find(shape, starts)
+    else:
+        shaped = Starts(shape)
+        if starts.words() is not None and same_words(starts.non_ascii()):
+            shaped.share_words(starts)  # only dashes and quotes were replaced: the words are the text's
+        found = _find(shape, shaped)
     if offsets is None:
         return found
     return [span_in_text(offsets, start, end, len(text)) for start, end in found]
 
 
-def _find(text: str) -> list[tuple[int, int]]:
-    lowered = text.lower()
+# Where a cue can start, from the article's words (``Starts.words``): the words each cue starts
+# with, and groups of words of which the cue needs one each. A cue none of whose words the article
+# has cannot match, and is not looked for; the others are tried where their first word stands.
+_WORD_CUES: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = [
+    (("ignore", "disregard", "forget", "override"),
+     (("instruction", "instructions", "rules", "prompt", "prompts", "directions", "guidelines", "context"),)),
+    (("system", "developer"), (("prompt", "message", "instruction", "instructions"),)),
+    (("you",), (("are",), ("now",))),
+    (("new",), (("instruction", "instructions"),)),
+    (("as",), (("a", "an"), ("ai", "language", "assistant"))),
+    (("respond", "reply", "answer"), (("only",), ("with",))),
+    (("output",), (("following", "only"),)),
+]
+# Cues that start with a sign, searched for where the article has their words ("###" is followed
+# by the start of a word, which may go on: it needs none).
+_SIGN_CUES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
+    ("<|im_", (("im",), ("start", "end"))),
+    ("[", (("inst",),)),
+    ("<<", (("sys",),)),
+    ("###", ()),
+    ("{", (("headline", "key", "deals", "entities", "bottom", "questions"),)),
+]
+# "system:" at the start of a line: tried from the line breaks in the blank space before the word.
+_SPEAKERS = ("system", "assistant", "user", "developer")
+
+
+def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
+    """Every place where a match of ``_CUES`` can start (others too), found from the words of the
+    text; none when no cue can match."""
+    hits: list[int] = []
+    for firsts, needs in _WORD_CUES:
+        present = [w for w in firsts if w in words]
+        if present and all(not words.isdisjoint(group) for group in needs):
+            hits += [i for w in present for i in starts.word_starts(w)]
+    for sign, needs in _SIGN_CUES:
+        if all(not words.isdisjoint(group) for group in needs):
+            hits += starts.occurrences((sign,), case_blind=True)  # "<|IM_start|>" too
+    for word in _SPEAKERS:
+        if word in words:
+            for i in starts.word_starts(word):
+                # ``(?:^|\n)\s*``: a line break in the blank space right before the word, or
+                # the start of the text
+                while i > 0 and text[i - 1].isspace():
+                    i -= 1
+                    if text[i] == "\n":
+                        hits.append(i)
+                if i == 0:
+                    hits.append(0)
+    return hits
+
+
+def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
+    words = starts.words()
+    if words is None:  # a text that does not lower-case faithfully: every start word is searched
+        matches = starts.finditer(_CUES, _STARTS)
+    else:
+        hits = _cue_starts(text, starts, words)
+        if not hits:
+            return []
+        matches = starts.matches_at(_CUES, hits)
+    lowered = starts.lowered
     if not any(t in lowered for t in _TRIGGERS):
         return []
     spans: list[tuple[int, int]] = []
     breaks: list[int] | None = None  # every "\n\n" (overlapping too), found once, on the first cue
-    for m in Starts(text).finditer(_CUES, _STARTS):
+    for m in matches:
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # skip the newline a cue may start with
         if breaks is None:
             breaks = [b.start() for b in _BREAK.finditer(text)]

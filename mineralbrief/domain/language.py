@@ -7,16 +7,15 @@ brief of an article in another language must say that it may miss what the artic
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
+
+from .anchored import letters_only, outside_ascii
 
 # the commonest English words; real English prose runs at 15-25% of its words
 _ENGLISH = frozenset(
     "the of and to in a for on with is was by as that at from its said will be has have are it an "
     "this which or were their not per under into than also".split())
-_ASCII_WORD = re.compile(r"[a-z]+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def language_of(text: str, sample: int = 4_000) -> str:
@@ -24,10 +23,12 @@ def language_of(text: str, sample: int = 4_000) -> str:
     (``"other:CJK"``, ``"other:ARABIC"``, ``"other:CYRILLIC"``...). Reads the first
     ``sample`` characters: cost does not grow with the article."""
     head = text[:sample]
-    words = _ASCII_WORD.findall(head.lower())  # English words are ASCII: one pass serves both counts
+    # English words are ASCII: one pass serves both counts (the runs of a to z, as
+    # ``re.findall("[a-z]+")`` finds them, from C calls)
+    words = letters_only(head.lower()).split()
     scripts: Counter[str] = Counter()
     scripts["LATIN"] = sum(map(len, words))
-    for ch in _NON_ASCII.findall(head):  # only the characters outside ASCII are looked up one by one
+    for ch in outside_ascii(head):  # only the characters outside ASCII are looked up one by one
         if ch.isalpha():
             scripts[_script(ch)] += 1
     letters = sum(scripts.values())

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
+from .anchored import Starts
 from .matching import name_key
 from .mentions import Mentions
 
@@ -146,12 +147,35 @@ _NOT_TOWNS = frozenset(
 _COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})")
 
 
-def find_locations(text: str) -> list[tuple[str, int, int]]:
+_DASHES = ("--", "—", "–", " - ")  # what ends a dateline (the lookahead of ``_DATELINE``)
+
+
+def _datelines(text: str, starts: Starts) -> list[tuple[int, int]]:
+    """The spans of the text's datelines: ``_DATELINE`` tried at the start of each line that holds
+    one of the dashes that end one (an article has a few), not at every position."""
+    dashes = starts.occurrences(_DASHES)
+    if not dashes:
+        return []
+    breaks = starts.occurrences(("\n",))  # in order: the line of a dash is found by bisection
+    lines = {breaks[k - 1] + 1 if k else 0 for k in (bisect_right(breaks, d) for d in dashes)}
+    return [m.span() for m in starts.matches_at(_DATELINE, sorted(lines)) if _is_dateline(m.group(0))]
+
+
+def _after_comma(text: str, start: int) -> bool:
+    """A comma and blank space right before ``start`` (``_TOWN`` ends with ``,\\s+$``): otherwise
+    the pattern, tried at each of the 60 characters before, cannot match."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i < start and i > 0 and text[i - 1] == ","
+
+
+def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, int, int]]:
     """States, provinces and mining regions the article names, with spans. A town written before
     its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
     own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
     A dateline's places are where the release was issued, and are left out."""
-    datelines = [m.span() for m in _DATELINE.finditer(text) if _is_dateline(m.group(0))] if "," in text else []
+    datelines = _datelines(text, starts or Starts(text)) if "," in text else []
     dateline_starts = [a for a, _ in datelines]  # in order, none inside another: found by bisection
     out = []
     for m in _states_regex().finditer(text):
@@ -163,7 +187,7 @@ def find_locations(text: str) -> list[tuple[str, int, int]]:
         if k >= 0 and m.start() < datelines[k][1]:
             continue
         name, start, end = m.group(1), m.start(), m.end()
-        town = _TOWN.search(text, max(0, start - 60), start)
+        town = _TOWN.search(text, max(0, start - 60), start) if _after_comma(text, start) else None
         if town and town.group(1) not in _REGION_COUNTRY and not lexicon_entry(town.group(1)) and not (
                 set(town.group(1).split()) & _NOT_TOWNS):
             name, start = f"{town.group(1)}, {name}", town.start(1)

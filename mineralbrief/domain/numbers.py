@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,11 @@ _UNITS = {
     "ounces": "ounces", "oz": "ounces", "mw": "MW", "gwh": "GWh", "km": "km",
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# The same numbers with the first digit taken out in front, so that a pattern starting with one
+# begins with a digit class: the engine then skips to the next digit instead of trying the
+# pattern at every position (six times faster on a press release). ``\d{1,3}`` is ``\d\d{0,2}``
+# and ``\d+`` is ``\d\d*``, tried in the same order: the matches are the same.
+_NUM_FROM_DIGIT = r"\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
 _UP_TO = re.compile(r"\bup to\s+$", re.IGNORECASE)
 _MONEY_RE = re.compile(
     r"(?P<cur>US\\?\$|A\\?\$|AU\\?\$|C\\?\$|CA\\?\$|NZ\\?\$|\\?\$|€|£|¥|\b(?:USD|AUD|CAD|EUR|GBP|JPY|NZD)\s?)"
@@ -36,11 +42,12 @@ _MONEY_RE = re.compile(
 )
 # What a sum starts with, or (reach 3) follows within three characters: "US\\$" starts 3 before "$".
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
+_UNIT_NAMES = ("tonnes", "tonne", "tons", "ton", "tpa", "ktpa", "Mtpa", "kt", "Mt", "t", "kilotons", "kilotonnes",
+               "pounds", "lbs", "acres", "acre", "hectares", "hectare", "ha", "ounces", "oz", "MW", "GWh", "km")
 _QTY_RE = re.compile(
-    r"(?P<num>" + _NUM + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
+    r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
     r"\s*-?\s*"
-    r"(?P<unit>tonnes|tonne|tons|ton|tpa|ktpa|Mtpa|kt|Mt|t|kilotons|kilotonnes|pounds|lbs|acres|acre|"
-    r"hectares|hectare|ha|ounces|oz|MW|GWh|km)\b",
+    r"(?P<unit>" + "|".join(_UNIT_NAMES) + r")\b",
 )
 # Sums written out in Spanish or French: "2.260 millones de dólares", "37,5 millions US",
 # "699 millions de dollars" (a dot or a space groups thousands, a comma marks decimals).
@@ -54,6 +61,7 @@ _WORD_CURRENCY = {"dólares": "USD", "dollars": "USD", "us": "USD", "euros": "EU
                   "dollars canadiens": "CAD", "dollars australiens": "AUD"}
 _WORD_MULT = {"mil millones": 1e9, "millones": 1e6, "millions": 1e6, "milliards": 1e9}
 _WORD_TRIGGERS = ("millones", "millions de", "millions us", "milliards")
+_WORD_MULT_WORDS = frozenset({"millones", "millions", "milliards"})
 
 
 def _european(num: str) -> float:
@@ -64,13 +72,18 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# Each with the words its dates start with, where they are plain (``\\d`` is any Unicode digit).
-_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
+# Each with the words its dates start with, or, for those that start with their day or year
+# (``\b\d``), the lengths of that run of digits: they are tried where such a run starts
+# (``Starts.digit_runs``). Without the runs (a text with digits outside ASCII) those run over the
+# text, and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
+# matches) so that the engine skips to the next digit.
+_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None, tuple[int, ...]]] = [
     (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
-    (re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
-    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), ("19", "20")),
-    (re.compile(r"\b(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
+     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), ()),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
+     None, (1, 2)),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None, (4,)),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None, (1, 2)),
 ]
 
 
@@ -123,11 +136,47 @@ def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
     return (m.start(), True) if m else (start, False)
 
 
-def find_amounts(text: str) -> list[AmountMention]:
-    """Money amounts and physical quantities in ``text``, in order."""
+def _money_starts(starts: Starts) -> tuple[str, ...]:
+    """The start words of ``_MONEY_RE`` the text can hold: a currency code is a word of its own
+    (a digit or a space follows it), a sign outside ASCII one of the text's characters."""
+    words = starts.words_if_known()
+    if words is None:
+        return _MONEY_STARTS
+    others = starts.non_ascii()
+    return tuple(w for w in _MONEY_STARTS if w == "$" or w in words or w in others)
+
+
+# The units as ``Starts.words`` has them: a quantity's unit is a word of its own.
+_UNIT_WORDS = frozenset(u.lower() for u in _UNIT_NAMES)
+
+
+def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
+    """The matches of ``_QTY_RE``, tried where a run of digits starts: a run that matches from
+    one of its digits matches from its first one (its digits and what follows are the same),
+    except before a comma, where "1234,567 t" matches from "234". Not tried in a text that has
+    none of the units as a word."""
+    words = starts.words_if_known()
+    if words is not None and words.isdisjoint(_UNIT_WORDS):
+        return iter(())
+    runs = starts.digit_runs()
+    if runs is None:
+        return _QTY_RE.finditer(text)
+    hits: list[int] = []
+    for start, end in runs:
+        if text.startswith(",", end):
+            hits += range(start, end)
+        else:
+            hits.append(start)
+    return starts.matches_at(_QTY_RE, hits)
+
+
+def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
+    """Money amounts and physical quantities in ``text``, in order (``starts``: the text's, when
+    the caller has it)."""
     out: list[AmountMention] = []
     taken: list[tuple[int, int]] = []
-    for m in Starts(text).finditer(_MONEY_RE, _MONEY_STARTS, reach=3):
+    starts = starts or Starts(text)
+    for m in starts.finditer(_MONEY_RE, _money_starts(starts), reach=3):
         cur_raw = m.group("cur").replace("\\", "").strip().lower()
         mult = (m.group("mult") or "").lower()
         # a bare "m"/"b" after a number is only a multiplier when glued to it ("$5m")
@@ -141,8 +190,9 @@ def find_amounts(text: str) -> list[AmountMention]:
             currency=_CURRENCY.get(cur_raw), unit=None, start=start, end=end, up_to=up_to,
         ))
         taken.append((start, end))
-    lowered = text.lower()
-    if any(t in lowered for t in _WORD_TRIGGERS):
+    # the pattern's multipliers are words of their own: without one, the triggers need not be read
+    words = starts.words_if_known()
+    if (words is None or not words.isdisjoint(_WORD_MULT_WORDS)) and any(t in starts.lowered for t in _WORD_TRIGGERS):
         for m in _WORD_MONEY_RE.finditer(text):
             start, up_to = _start_with_up_to(text, m.start())
             out.append(AmountMention(
@@ -151,7 +201,7 @@ def find_amounts(text: str) -> list[AmountMention]:
                 start=start, end=m.end(), up_to=up_to))
             taken.append((start, m.end()))
     covered = _Covered(taken)
-    for m in _QTY_RE.finditer(text):
+    for m in _quantities(text, starts):
         if m.start("num") in covered:
             continue
         mult = (m.group("mult") or "").lower()
@@ -165,14 +215,30 @@ def find_amounts(text: str) -> list[AmountMention]:
     return out
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped."""
+def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
+    """The runs of digits that no word character precedes (``\\b\\d``): where the dates that
+    start with their day or year can start. None when the text has digits outside ASCII."""
+    runs = starts.digit_runs()
+    return None if runs is None else [
+        (i, j) for i, j in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
+
+
+def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
+    """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
+    (``starts``: the text's, when the caller has it)."""
     out: list[DateMention] = []
-    starts = Starts(text)
-    for rx, words in _DATE_RES:
+    starts = starts or Starts(text)
+    first_digits = _first_digits(text, starts)
+    for rx, words, lengths in _DATE_RES:
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
-        for m in (rx.finditer(text) if words is None else starts.finditer(rx, words)):
+        if words is not None:
+            matches = starts.finditer(rx, words)
+        elif first_digits is not None:
+            matches = starts.matches_at(rx, [i for i, j in first_digits if j - i in lengths])
+        else:
+            matches = rx.finditer(text)
+        for m in matches:
             g = m.groupdict()
             month = _MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
             try:

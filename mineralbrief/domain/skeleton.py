@@ -20,8 +20,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .anchored import Starts
+
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+# Up to this many kinds of character are replaced by ``str.replace``, one pass each; more (an
+# article in Chinese) by one pass of a pattern over the runs of them.
+_FEW = 12
 
 
 @lru_cache(maxsize=1)
@@ -58,15 +62,34 @@ def _map_char(ch: str) -> str:
     return "".join(out)
 
 
-def skeleton(text: str) -> tuple[str, list[int] | None]:
+def skeleton(text: str, starts: Starts | None = None) -> tuple[str, list[int] | None]:
     """The skeleton of ``text`` and, for each of its characters, the offset in ``text`` it came
-    from; ``None`` for the map when the two are the same length and aligned."""
+    from; ``None`` for the map when the two are the same length and aligned (``starts``: the
+    text's, when the caller has it)."""
     if text.isascii():
         return text, None
-    table = {ch: _map_char(ch) for ch in set(_NON_ASCII_CHAR.findall(text))}
+    table = {ch: _map_char(ch) for ch in (starts or Starts(text)).non_ascii()}
     if all(len(mapped) == 1 for mapped in table.values()):  # curly quotes, dashes, accents: aligned
+        changed = [(ch, mapped) for ch, mapped in table.items() if mapped != ch]
+        if len(changed) <= _FEW and all(mapped.isascii() for _, mapped in changed):
+            # a few kinds of character (an article's quotes and dashes): one C pass each (each to
+            # ASCII, so that no replacement is replaced again)
+            for ch, mapped in changed:
+                text = text.replace(ch, mapped)
+            return text, None
         return _NON_ASCII.sub(lambda m: "".join(map(table.__getitem__, m.group())), text), None
     return skeleton_with_offsets(text)
+
+
+def same_words(chars: frozenset[str]) -> bool:
+    """True when a text whose characters outside ASCII are ``chars`` has, in its skeleton, the
+    same words (``Starts.words``: runs of a to z) at the same offsets: none of them reads as an
+    ASCII letter or vanishes, and none becomes another character outside ASCII."""
+    for ch in chars:
+        mapped = _map_char(ch)
+        if mapped != ch and not (len(mapped) == 1 and mapped.isascii() and not mapped.isalpha()):
+            return False
+    return True
 
 
 def skeleton_with_offsets(text: str) -> tuple[str, list[int]]:
