@@ -34,9 +34,10 @@ _CUES = re.compile(
 _BREAK = re.compile(r"(?=\n\n)")
 
 # Words every cue contains; the (slow, case-blind) regex runs only when one of them is present.
+# One word each: a cue of several words may be written with any blank space between them.
 _TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "system", "assistant", "user",
-             "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "you are now", "instruction",
-             "as an ai", "as a language", "as an assistant", "only with", "output", '"headline"',
+             "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "now", "instruction",
+             "ai", "language", "only", "output", '"headline"',
              '"key_points"', '"deals"', '"entities"', '"bottom_line"', '"questions"')
 
 
