@@ -32,7 +32,7 @@ from .lexicon import (
     lexicon_matches,
 )
 from .matching import name_key
-from .mentions import Mentions
+from .mentions import Capitals, Mentions
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
@@ -386,7 +386,8 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.mentions = Mentions(text)
+        self.capitals = Capitals(text)  # built once: the name lookups, gazetteer and ticker scan read it
+        self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
         self._words: frozenset[str] | None = None
@@ -766,7 +767,7 @@ def _add_gazetteer(reg: _Registry, scan: _Scan, tickers: list[tuple[int, int]]) 
     under any of its forms. A form inside a name already found ("Hyundai Motor" in "Hyundai Motor
     Company") is part of that name, not a mention of its own, and ties the entry to it: a bare
     "Hyundai" elsewhere is then the same company."""
-    hits = find_gazetteer(scan.text)
+    hits = find_gazetteer(scan.text, scan.capitals)
     if tickers:  # a ticker's symbol ("ASX: LKAB") names the listed company before it, not LKAB
         ends = [e for _, e in tickers]
         hits = [h for h in hits if not _within(tickers, ends, h[2], h[3])]
