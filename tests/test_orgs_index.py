@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import gazetteer, mentions
+from mineralbrief.domain import gazetteer, mentions, orgs
 from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
 from mineralbrief.domain.mentions import Capitals, Mentions
 
@@ -104,3 +104,65 @@ def test_gazetteer_read_at_its_first_words_finds_what_every_word_found(text):
 def test_gazetteer_skips_a_name_inside_a_hyphenated_word():
     for text in ("Non-Sumitomo suppliers", "A-Tesla deal", "x-Ford", "S&P-Ford", "Ford-Tesla"):
         assert find_gazetteer(text) == _gazetteer_by_every_word(text), text
+
+
+# -- patterns tried only where their matches can start ------------------------------------------
+
+def _exchange_alternatives() -> list[str]:
+    """The exchanges of ``orgs.EXCHANGES`` as written (split at its top-level bars)."""
+    out, depth, part = [], 0, ""
+    for c in orgs.EXCHANGES:
+        depth += c == "("
+        depth -= c == ")"
+        if c == "|" and not depth:
+            out.append(part)
+            part = ""
+        else:
+            part += c
+    return [*out, part]
+
+
+EXCHANGE_SAMPLES = [re.sub(r"\[\.\\s-\]\?|\(\?:[^)]*\)\?", "", alt) for alt in _exchange_alternatives()] + [
+    "TSX.V", "TSX-V", "TSX V", "Euronext Paris", "NYSE American", "OTC Pink", "ASX / TSX"]
+TICKER_TEXTS = st.lists(st.tuples(st.sampled_from(EXCHANGE_SAMPLES), st.sampled_from([":", ": ", " ", ", ", "-"]),
+                                  st.sampled_from(["AB", "REE", "1234", "3A1", "B", "ab"]),
+                                  st.sampled_from([" ", ")", ".", "_", "x", "(", ", CD) ", "/"])),
+                        max_size=12).map(lambda parts: "".join("".join(p) for p in parts))
+
+
+def test_every_exchange_starts_with_an_indexed_word():
+    for sample in EXCHANGE_SAMPLES:
+        for before in ("", " ", "(", ".", "x", "_", "é"):
+            text = f"{before}{sample}: AB"
+            expected = [m.span() for m in orgs._TICKER_RE.finditer(text)]
+            found = orgs.matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
+            assert [m.span() for m in found] == expected, text
+
+
+@settings(max_examples=300)
+@given(TICKER_TEXTS)
+def test_tickers_read_at_the_exchange_words_are_those_finditer_finds(text):
+    found = orgs.matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
+    assert [m.groupdict() | {"span": m.span()} for m in found] == [
+        m.groupdict() | {"span": m.span()} for m in orgs._TICKER_RE.finditer(text)]
+
+
+SAID_WORDS = ["Alpha", "Beta", "CNGR", "Vulcan", "Elements", "said", "says", "plans", "agreed", "announced", "x",
+              "A", "Ab.Cd", "O'Neil", "R&D", "Non-Ferrous", "the", "Said", "saidx", "unsaid", "é", "9"]
+SAID_TEXTS = st.lists(st.tuples(st.sampled_from(SAID_WORDS),
+                                st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "", "-", ".", "(", ", "])),
+                      max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=400)
+@given(SAID_TEXTS)
+def test_statements_read_back_from_their_verbs_are_those_finditer_finds(text):
+    assert [m.span(1) for m in orgs._said_matches(orgs._Scan(text))] == [
+        m.span(1) for m in orgs._SAID_RE.finditer(text)]
+
+
+def test_words_back_reads_whole_words_across_a_widened_window():
+    text = "x" * 300 + " Alpha  Beta\nGamma Delta said"
+    assert orgs._words_back(text, len(text) - 5, 4) == 301
+    assert orgs._words_back(text, len(text) - 5, 5) == 0
+    assert orgs._words_back("Alpha said", 6, 4) == 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .anchored import Starts, occurrences
@@ -32,7 +33,7 @@ from .lexicon import (
     lexicon_matches,
 )
 from .matching import name_key
-from .mentions import Capitals, Mentions
+from .mentions import Capitals, Mentions, matches_at
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
@@ -44,13 +45,12 @@ _TICKER_RE = re.compile(
     r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?(?![A-Za-z0-9])|\d{4,6}(?![\d,.]\d)|\d[A-Z0-9]{0,4}[A-Z][A-Z0-9]{0,4}\b)"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
-# the first words of the exchanges above, where a ticker match starts
-# Where a pattern can start, found in one pass of the regex engine (one str.find per word was
-# a pass over the text per word): the first words of the exchanges, the roles, the openers.
-_EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "TSX", "CSE", "OTC", "LSE", "AIM", "FSE", "FRA", "ETR",
-                   "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "LON", "SGX", "KRX", "KOS", "TSE", "TYO", "B3", "BMV",
-                   "Frankfurt", "Euronext", "EPA", "IDX", "SHA", "SHE", "SSE", "SZSE", "BSE", "NSE", "WSE", "OMX",
-                   "STO", "OSE", "BVL", "BCS")
+# Where a ticker can start: the words (runs of word characters) the exchanges above begin with,
+# looked up in the article's index of capitalised words (``\b`` before them is the index's rule).
+_EXCHANGE_WORDS = ("ASX", "NASDAQ", "Nasdaq", "NYSE", "NYSEAMERICAN", "TSX", "TSXV", "CSE", "OTCQX", "OTCQB", "OTC",
+                   "LSE", "LON", "AIM", "FSE", "FRA", "ETR", "XETRA", "JSE", "NZX", "HKEX", "HKG", "SEHK", "SGX", "KRX",
+                   "KOSDAQ", "KOSPI", "TSE", "TYO", "B3", "BMV", "Frankfurt", "Euronext", "EPA", "IDX", "SHA", "SHE",
+                   "SSE", "SZSE", "BSE", "NSE", "WSE", "OMX", "STO", "OSE", "BVL", "BCS")
 # Reuters instrument codes: a symbol and the exchange's suffix, in brackets
 _RIC_RE = re.compile(r"\(([A-Z0-9]{1,6}\.(?:AX|N|O|OQ|TO|V|CN|L|SS|SZ|HK|T|KS|KQ|SA|PA|DE|AS|BR|MI|MC|JO|NS|BO|ST|"
                      r"OL|HE|CO|SI|KL|JK|BK|NZ|MX|SN|LM|BA))\)")
@@ -137,7 +137,8 @@ _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and
                           r"would|said|says|signed|agreed|plans|to|which)\b)")
 _COUNTRY_NAMES = tuple(COUNTRIES)
 _CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
-_SAID_WORDS = (" said", " says", " announced", " announces", " agreed", " expects", " plans")
+# the verbs of a statement: "CNGR said", "Vulcan Elements announced"
+_SAID_VERBS = ("said", "says", "announced", "announces", "agreed", "expects", "plans")
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 # capitalised words a single-word name after a role cue cannot be
 _NOT_A_NAME = frozenset("""
@@ -391,6 +392,20 @@ class _Scan:
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
         self._words: frozenset[str] | None = None
+        self._verbs: dict[str, list[int]] | None = None
+        self._capital_starts: list[int] | None = None
+
+    def verbs(self) -> dict[str, list[int]]:
+        """Where each verb of ``_SAID_VERBS`` is written (inside longer words too), verb by verb."""
+        if self._verbs is None:
+            self._verbs = {verb: list(occurrences(self.text, (verb,))) for verb in _SAID_VERBS}
+        return self._verbs
+
+    def capital_starts(self) -> list[int]:
+        """Where every whole capitalised word of the index starts, in order."""
+        if self._capital_starts is None:
+            self._capital_starts = sorted(i for at in self.capitals.words.values() for i in at)
+        return self._capital_starts
 
     def writes_word(self, word: str) -> bool:
         """True when ``word`` stands in the text as a whole word (``\\bword\\b``); the text's
@@ -416,6 +431,35 @@ class _Scan:
             verdict = self._title_lines[start] = len(long_words) >= 4 and (
                 sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8)
         return verdict
+
+
+def _words_back(text: str, end: int, n: int) -> int:
+    """Where the ``n``-th whitespace-separated word before ``end`` starts (0 when there are fewer):
+    a window before ``end``, split from the right, widened until it holds ``n`` whole words."""
+    size = 64
+    while True:
+        lo = max(0, end - size)
+        window = text[lo:end]
+        parts = window.rsplit(None, n)
+        if len(parts) > n:  # parts[0] is what lies before the n words
+            return end - len(window[len(parts[0]):].lstrip())
+        if lo == 0:
+            return 0
+        size *= 4
+
+
+def _said_matches(scan: _Scan) -> Iterator[re.Match[str]]:
+    """``_SAID_RE.finditer(text)``, the pattern tried only at the capitalised words among the
+    four words before a verb (its name has two to four words, each after a space, and a space
+    comes before the verb): a pass of the pattern tried it at every capital of the article."""
+    text, capitals = scan.text, scan.capital_starts()
+    starts: set[int] = set()
+    for at in scan.verbs().values():
+        for v in at:
+            if v and text[v - 1].isspace():
+                first = _words_back(text, v, 4)
+                starts.update(capitals[bisect_left(capitals, first):bisect_left(capitals, v)])
+    return matches_at(_SAID_RE, text, sorted(starts))
 
 
 def _key(name: str) -> str:
@@ -550,7 +594,7 @@ def find_orgs(text: str) -> list[Org]:
     reg, scan, starts = _Registry(), _Scan(text), Starts(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
-    for m in starts.finditer(_TICKER_RE, _EXCHANGE_WORDS):
+    for m in matches_at(_TICKER_RE, text, scan.capitals.starts(_EXCHANGE_WORDS)):
         tickers.append((m.start(), m.end()))
         paren_start = text.rfind("(", max(0, m.start() - 3), m.start() + 1)
         if paren_start < 0 and text[max(0, m.start() - 3):m.start()].rstrip()[-1:] in (",", ";", "/"):
@@ -651,7 +695,7 @@ def find_orgs(text: str) -> list[Org]:
     #     ("Vulcan Elements said"): companies without a suffix or ticker
     roles = [*starts.finditer(_ROLE_RE, _ROLE_WORDS),
              *(m for m in _BASED_RE.finditer(text) if _capitalised_word_before(text, m.start()))]
-    for rx, need, cued in ((_ROLE_RE, 1, roles), (_SAID_RE, 2, _SAID_RE.finditer(text))):
+    for rx, need, cued in ((_ROLE_RE, 1, roles), (_SAID_RE, 2, _said_matches(scan))):
         for m in cued:
             name = _clean_name(m.group(1))
             single = len(name.split()) < 2  # one word only after a role: "battery cell producer Freyr"
@@ -751,7 +795,7 @@ def _add_cued(reg: _Registry, scan: _Scan) -> None:
             country = next((c for c in _COUNTRY_NAMES if ahead.endswith(c)), None)
             if country is not None and not ahead[:-len(country)][-1:].isalpha():
                 found.append((m.group(1), m.start(1)))
-    for i in occurrences(text, _SAID_WORDS):
+    for i in (v - 1 for at in scan.verbs().values() for v in at if v and text[v - 1] == " "):
         acronym = _ACRONYM_END.search(text, max(0, i - 8), i)
         if acronym is not None and scan.mentions.count(acronym.group(1)) >= 2:
             found.append((acronym.group(1), acronym.start(1)))
