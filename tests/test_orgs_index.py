@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from mineralbrief.domain import gazetteer, mentions, orgs
 from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
-from mineralbrief.domain.mentions import Capitals, Mentions
+from mineralbrief.domain.mentions import Mentions
+from mineralbrief.domain.wordindex import Anchored, Capitals, matches_at, words_back
 
 # -- name lookups ------------------------------------------------------------------------------
 
@@ -135,14 +136,14 @@ def test_every_exchange_starts_with_an_indexed_word():
         for before in ("", " ", "(", ".", "x", "_", "é"):
             text = f"{before}{sample}: AB"
             expected = [m.span() for m in orgs._TICKER_RE.finditer(text)]
-            found = orgs.matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
+            found = matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
             assert [m.span() for m in found] == expected, text
 
 
 @settings(max_examples=300)
 @given(TICKER_TEXTS)
 def test_tickers_read_at_the_exchange_words_are_those_finditer_finds(text):
-    found = orgs.matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
+    found = matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
     assert [m.groupdict() | {"span": m.span()} for m in found] == [
         m.groupdict() | {"span": m.span()} for m in orgs._TICKER_RE.finditer(text)]
 
@@ -163,6 +164,36 @@ def test_statements_read_back_from_their_verbs_are_those_finditer_finds(text):
 
 def test_words_back_reads_whole_words_across_a_widened_window():
     text = "x" * 300 + " Alpha  Beta\nGamma Delta said"
-    assert orgs._words_back(text, len(text) - 5, 4) == 301
-    assert orgs._words_back(text, len(text) - 5, 5) == 0
-    assert orgs._words_back("Alpha said", 6, 4) == 0
+    assert words_back(text, len(text) - 5, 4) == 301
+    assert words_back(text, len(text) - 5, 5) == 0
+    assert words_back("Alpha said", 6, 4) == 0
+
+
+COMPANY_WORDS = ["Alpha", "Beta", "Gamma", "Delta", "&", "Iluka", "Resources", "Rare", "Earths", "Earth", "Ltd",
+                 "Ltd.", "Inc.", "Inc", "S.A.", "S.p.A.", "L.L.C.", "L.P.", "N.V.", "K.K.", "Pty", "plc", "PLC", "Co.",
+                 "Co", "Corp", "Corporation", "Company", "Holdings", "Group", "Nickel", "Mines-Investment", "(USA)",
+                 "Idaho", "Project", "project", "the", "x", "Tesla,", "Alpha-Beta", "O'Neil", "9", "é", "Tbk"]
+COMPANY_TEXTS = st.lists(st.tuples(st.sampled_from(COMPANY_WORDS),
+                                   st.sampled_from([" ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ", ". ",
+                                                    "-", "("])),
+                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=300)
+@given(COMPANY_TEXTS)
+def test_company_names_read_back_from_their_company_words_are_those_search_finds(text):
+    _same_company_search(text)
+
+
+def _same_company_search(text: str) -> None:
+    anchored = Anchored(orgs._COMPANY_RE, text, orgs._company_starts(orgs._Scan(text)))
+    for pos in range(len(text) + 1):
+        found, expected = anchored.search(pos), orgs._COMPANY_RE.search(text, pos)
+        assert (found and found.span(1)) == (expected and expected.span(1)), (text, pos)
+
+
+@pytest.mark.parametrize("text", [
+    "Alpha Beta Gamma Delta Iluka Resources", "x Alpha Beta & Gamma Delta Iluka Resources", "(Alpha Beta\n Gamma Delta Co.",
+    "Alpha  Beta\tGamma Delta Iota, Inc. said", "Alpha Beta Gamma Delta Iota Kappa plc", "Vale Base Metals plc"])
+def test_the_longest_company_names_are_found_back_from_their_company_word(text):
+    _same_company_search(text)

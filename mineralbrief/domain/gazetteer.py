@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import COUNTRIES
-from .mentions import Capitals
+from .wordindex import Capitals
 
 # canonical name -> other forms the news writes for the same company
 COMPANIES: dict[str, tuple[str, ...]] = {

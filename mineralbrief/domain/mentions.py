@@ -23,16 +23,14 @@ Two indexes of the article make a lookup cheaper than a pass over the text (``st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+
+from .wordindex import Capitals
 
 # A whole word (no word character or dot before it) that starts with a capital or a digit: the
 # words names are found by. The class comes first so the engine skips ahead to the next one.
 _WORD = re.compile(r"[A-Z0-9](?<![\w.][A-Z0-9])\w*")
-# The words ``Capitals`` indexes: the same, and also those right after a dot, where "\b" still
-# sees a word start ("(.ASX: ..."): the ticker scan starts there. A name never does (the
-# lookups check the character before), so the extra entries change no answer.
-_TEXT_WORD = re.compile(r"[A-Z0-9](?<!\w[A-Z0-9])\w*")
 _FIND_LIMIT = 128  # names looked up by str.find before the text's words are indexed
 _TOKENS_AFTER = 8  # names searched for by str.find before the text's ASCII words are collected
 # bytes -> the ASCII letters and digits kept, every other byte a space (a non-ASCII character
@@ -48,34 +46,6 @@ def _ascii_words(text: str) -> list[bytes]:
 @lru_cache(maxsize=4096)
 def _name_words(name: str) -> frozenset[bytes]:
     return frozenset(_ascii_words(name))
-
-
-class Capitals:
-    """One text's whole capitalised words (and words starting with a digit): word -> starts."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        words: dict[str, list[int]] = {}
-        for m in _TEXT_WORD.finditer(text):
-            words.setdefault(m[0], []).append(m.start())
-        self.words = words
-
-    def starts(self, words: Iterable[str]) -> list[int]:
-        """Where any of ``words`` stands as a whole word (or after a dot), in order."""
-        found = self.words.keys() & set(words)
-        return sorted(i for word in found for i in self.words[word])
-
-
-def matches_at(rx: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
-    """The matches of ``rx.finditer(text)`` when every one starts at one of ``starts`` (sorted):
-    the pattern is tried only there, and where one match ended the next may start."""
-    free = 0
-    for i in starts:
-        if i >= free:
-            m = rx.match(text, i)
-            if m is not None:
-                yield m
-                free = max(m.end(), i + 1)
 
 
 def _left_free(text: str, i: int) -> bool:

@@ -33,7 +33,8 @@ from .lexicon import (
     lexicon_matches,
 )
 from .matching import name_key
-from .mentions import Capitals, Mentions, matches_at
+from .mentions import Mentions
+from .wordindex import Anchored, Capitals, matches_at, words_back
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
@@ -85,6 +86,11 @@ _COMPANY_RE = re.compile(
     r"(?![ \t]+(?:project|mine|deposit|prospect|facility|plant|refinery|complex|concession|tenement|site|business|"
     r"division|segment)\b)"
 )
+# The words (runs of word characters) the company words start with: "Ltd" of "Ltd.", "S" of "S.A.",
+# "Rare" of "Rare Earths". A company name is looked for back from where one stands.
+_SUFFIX_WORDS = frozenset(w for alternatives in (LEGAL_SUFFIX, INDUSTRY_SUFFIX, _COMMA_LEGAL)
+                          for w in re.findall(r"(?:^\(\?:|\|)(\w+)", alternatives))
+_LOWER_SUFFIX_WORDS = tuple(sorted(w for w in _SUFFIX_WORDS if not w[0].isupper()))  # "plc": not in Capitals
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
 _POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
@@ -188,6 +194,7 @@ Strategy Plan Policy Index Exchange Platform Partnership Alliance Accelerator Or
 Report Review Conference Summit Week Award Zone Corridor Hub Mill Smelter Campus University
 Laboratory Standard Assurance Process Technology Route Circuit
 """.split())
+_HEADS = _THING_HEADS | _AGENCY_HEADS  # made once: _plausible_company reads it per candidate
 # A public body's name running up to a position: "Ministry of Industry and Mineral Resources" holds
 # no company "Mineral Resources", "Department of Natural Resources" none "Natural Resources".
 _BODY_BEFORE = re.compile(
@@ -306,7 +313,7 @@ def _plausible_company(name: str) -> bool:
     """A name that could be a company's: not a thing's or a body's, and not only descriptive words
     unless a legal word ends it after two others ("National Mining Company")."""
     words = name.split()
-    if not words or len(words) > 7 or words[-1].strip(".,") in _THING_HEADS | _AGENCY_HEADS:
+    if not words or len(words) > 7 or words[-1].strip(".,") in _HEADS:
         return False
     if any(w.lower().strip(".,") in {"framework", "initiative", "program", "act", "order",
                                        "agreement", "accelerator", "department", "ministry"} for w in words):
@@ -393,19 +400,12 @@ class _Scan:
         self._title_lines: dict[int, bool] = {}
         self._words: frozenset[str] | None = None
         self._verbs: dict[str, list[int]] | None = None
-        self._capital_starts: list[int] | None = None
 
     def verbs(self) -> dict[str, list[int]]:
         """Where each verb of ``_SAID_VERBS`` is written (inside longer words too), verb by verb."""
         if self._verbs is None:
             self._verbs = {verb: list(occurrences(self.text, (verb,))) for verb in _SAID_VERBS}
         return self._verbs
-
-    def capital_starts(self) -> list[int]:
-        """Where every whole capitalised word of the index starts, in order."""
-        if self._capital_starts is None:
-            self._capital_starts = sorted(i for at in self.capitals.words.values() for i in at)
-        return self._capital_starts
 
     def writes_word(self, word: str) -> bool:
         """True when ``word`` stands in the text as a whole word (``\\bword\\b``); the text's
@@ -433,33 +433,30 @@ class _Scan:
         return verdict
 
 
-def _words_back(text: str, end: int, n: int) -> int:
-    """Where the ``n``-th whitespace-separated word before ``end`` starts (0 when there are fewer):
-    a window before ``end``, split from the right, widened until it holds ``n`` whole words."""
-    size = 64
-    while True:
-        lo = max(0, end - size)
-        window = text[lo:end]
-        parts = window.rsplit(None, n)
-        if len(parts) > n:  # parts[0] is what lies before the n words
-            return end - len(window[len(parts[0]):].lstrip())
-        if lo == 0:
-            return 0
-        size *= 4
-
-
 def _said_matches(scan: _Scan) -> Iterator[re.Match[str]]:
     """``_SAID_RE.finditer(text)``, the pattern tried only at the capitalised words among the
     four words before a verb (its name has two to four words, each after a space, and a space
     comes before the verb): a pass of the pattern tried it at every capital of the article."""
-    text, capitals = scan.text, scan.capital_starts()
+    text = scan.text
     starts: set[int] = set()
     for at in scan.verbs().values():
         for v in at:
             if v and text[v - 1].isspace():
-                first = _words_back(text, v, 4)
-                starts.update(capitals[bisect_left(capitals, first):bisect_left(capitals, v)])
+                starts.update(scan.capitals.between(words_back(text, v, 4), v))
     return matches_at(_SAID_RE, text, sorted(starts))
+
+
+def _company_starts(scan: _Scan) -> set[int]:
+    """Where ``_COMPANY_RE`` can match: at the capitalised words among the five words before a
+    company word that follows a space (the name has one to five words, spaces between them).
+    A pass of the pattern tried it at every capital of the article."""
+    text = scan.text
+    ends = [*scan.capitals.starts(_SUFFIX_WORDS), *occurrences(text, _LOWER_SUFFIX_WORDS)]
+    starts: set[int] = set()
+    for end in ends:
+        if end and text[end - 1].isspace():
+            starts.update(scan.capitals.between(words_back(text, end, 5), end))
+    return starts
 
 
 def _key(name: str) -> str:
@@ -664,8 +661,8 @@ def find_orgs(text: str) -> list[Org]:
             held.append(span)
     held_ends = [e for _, e in held]
     held_set = set(held)  # membership per candidate: a list was quadratic on a long article
-    pos = 0
-    while (found := _COMPANY_RE.search(text, pos)) is not None:
+    company, pos = Anchored(_COMPANY_RE, text, _company_starts(scan)), 0
+    while (found := company.search(pos)) is not None:
         m = found
         # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
         # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
