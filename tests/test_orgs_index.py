@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import gazetteer, mentions, orgs
+from mineralbrief.domain import gazetteer, mentions, orgs, orgscan
 from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
 from mineralbrief.domain.mentions import Mentions
 from mineralbrief.domain.wordindex import Anchored, Capitals, matches_at, words_back
@@ -158,8 +158,8 @@ SAID_TEXTS = st.lists(st.tuples(st.sampled_from(SAID_WORDS),
 @settings(max_examples=400)
 @given(SAID_TEXTS)
 def test_statements_read_back_from_their_verbs_are_those_finditer_finds(text):
-    assert [m.span(1) for m in orgs._said_matches(orgs._Scan(text))] == [
-        m.span(1) for m in orgs._SAID_RE.finditer(text)]
+    assert [m.span(1) for m in orgscan.said_matches(orgscan.Scan(text))] == [
+        m.span(1) for m in orgscan.SAID_RE.finditer(text)]
 
 
 def test_words_back_reads_whole_words_across_a_widened_window():
@@ -186,7 +186,7 @@ def test_company_names_read_back_from_their_company_words_are_those_search_finds
 
 
 def _same_company_search(text: str) -> None:
-    anchored = Anchored(orgs._COMPANY_RE, text, orgs._company_starts(orgs._Scan(text)))
+    anchored = Anchored(orgs._COMPANY_RE, text, orgscan.company_starts(orgscan.Scan(text)))
     for pos in range(len(text) + 1):
         found, expected = anchored.search(pos), orgs._COMPANY_RE.search(text, pos)
         assert (found and found.span(1)) == (expected and expected.span(1)), (text, pos)
