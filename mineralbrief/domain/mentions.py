@@ -79,10 +79,8 @@ class Mentions:
         """Every start of ``name`` standing as a whole name (overlapping included), in order."""
         found = self._starts.get(name)
         if found is None:
-            if _WORD.search(name) is None:  # no capitalised word: searched for whole, if it may be there
-                found = self._find(name) if self._may_hold(name) else []
-            elif self._words is None and len(self._starts) < _FIND_LIMIT:
-                found = self._find(name)
+            if self._words is None and len(self._starts) < _FIND_LIMIT:
+                found = self._find(name) if _WORD.search(name) or self._may_hold(name) else []
             else:
                 found = self._find_indexed(name)
             self._starts[name] = found
@@ -139,8 +137,8 @@ class Mentions:
         # the name's capitalised words that stand as whole words wherever the name does: at its
         # start, or after a character that is neither a word character nor a dot
         anchors = [(m.start(), m.group()) for m in _WORD.finditer(name)]
-        if not anchors:  # no capitalised word: looked up whole
-            return self._find(name)
+        if not anchors:  # no capitalised word: searched for whole, if it may be there
+            return self._find(name) if self._may_hold(name) else []
         at, word = min(anchors, key=lambda a: len(words.get(a[1], ())))
         text, end = self.text, len(name)
         return [i - at for i in words.get(word, ()) if i >= at and text.startswith(name, i - at)

@@ -27,8 +27,9 @@ INDUSTRY_SUFFIX = (r"(?:Resources|Materials|Metals|Minerals|Mining|Rare Earths|R
 
 # compiled once: these run per word of every candidate name
 _LEGAL_RE = re.compile(LEGAL_SUFFIX)
-_POSSESSIVE_WORD = re.compile(r"(['’]s|-based)$")
-_POSSESSIVE_END = re.compile(r"['’]s$")
+# (endings, not patterns: a word of str.split() holds no line break for "$" to stop before)
+_POSSESSIVE_WORD = ("'s", "’s", "-based")
+_POSSESSIVE_END = ("'s", "’s")
 _NAME_WHOLE = re.compile(_NAME)
 # a word with a full stop that does not end a sentence: an initial, "U.S.", "Co.", "Inc."
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|St|Mt|Ft|Jr|Sr|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct"
@@ -129,7 +130,7 @@ def clean_name(raw: str) -> str:
             break
     # drop what precedes a possessive or a "-based" qualifier: "DOE's National ..." -> "National ..."
     for i in range(len(words) - 1, -1, -1):
-        if _POSSESSIVE_WORD.search(words[i]) and i < len(words) - 1:
+        if words[i].endswith(_POSSESSIVE_WORD) and i < len(words) - 1:
             words = words[i + 1:]
             break
     while len(words) > 2 and words[0] in _ARTICLES:  # "La Corporación Nacional del Cobre"
@@ -140,7 +141,7 @@ def clean_name(raw: str) -> str:
                      or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&" or words[0] in NOT_A_NAME):
         words = words[1:]
     name = " ".join(words).strip(" ,;:-–")
-    return _POSSESSIVE_END.sub("", name)
+    return name[:-2] if name.endswith(_POSSESSIVE_END) else name
 
 
 def generic_word(word: str) -> bool:

@@ -117,6 +117,7 @@ _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and
 _COUNTRY_NAMES = tuple(COUNTRIES)
 _CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
+_WITH = re.compile(r"\s+with\b")  # "RareX Partners with ...": a verb
 # A title, then only capitalised words to the end. Each word runs to a space or the end (the
 # lookahead): written as (?:[A-Z][\w'-]*\s*)*$ the engine tried every split of a long capitalised
 # word before failing, in time exponential in its capitals; this form accepts the same strings.
@@ -251,7 +252,7 @@ def find_orgs(text: str) -> list[Org]:
         # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
         last = m.start(1) + max(m.group(1).rfind(" "), m.group(1).rfind("\n")) + 1
         pos = m.end()
-        if re.match(r"\s+with\b", text[m.end():m.end() + 6]):  # "RareX Partners with ..." is a verb
+        if _WITH.match(text, m.end(), m.end() + 6):  # "RareX Partners with ..." is a verb
             continue
         picked = _best_tail(reg, scan, clean_name(m.group(1)), m.start(1), m.end(1))
         if picked is None:
@@ -440,7 +441,7 @@ def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) ->
     else:
         scored = []
         for t in tails:
-            if not plausible_company(t) or t.split()[0][0].islower():
+            if t[0].islower() or not scan.plausible(t):  # (a tail starts with its first word)
                 continue
             count = scan.mentions.count(t)
             scored.append((count, len(t), t))

@@ -25,6 +25,7 @@ from .orgnames import (
     NOT_A_NAME,
     THING_HEADS,
     generic_word,
+    plausible_company,
 )
 from .wordindex import Capitals, matches_at, words_back
 
@@ -121,6 +122,15 @@ class Scan:
         self._title_lines: dict[int, bool] = {}
         self._words: frozenset[str] | None = None
         self._verbs: dict[str, list[int]] | None = None
+        self._plausible: dict[str, bool] = {}
+
+    def plausible(self, name: str) -> bool:
+        """``plausible_company(name)``, each name checked once: the tails of one company's name
+        are checked again wherever it is written."""
+        found = self._plausible.get(name)
+        if found is None:
+            found = self._plausible[name] = plausible_company(name)
+        return found
 
     def verbs(self) -> dict[str, list[int]]:
         """Where each verb of ``_SAID_VERBS`` is written (inside longer words too), verb by verb."""
