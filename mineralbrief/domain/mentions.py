@@ -8,7 +8,8 @@ forms, so ``Mentions`` answers each name once and keeps the answer.
 Two indexes of the article make a lookup cheaper than a pass over the text (``str.find``, about
 6 microseconds per name on a 13 KB release):
 
-- ``Capitals``: where each whole capitalised word stands, from one regex pass. A name is found
+- ``wordindex.Capitals``: where each whole capitalised word stands, from one regex pass (it
+  also holds the words right after a dot; a name never starts there). A name is found
   through its rarest capitalised word: each word of a name that starts it or follows a space
   stands in the text as a whole word wherever the name does. The company scan makes it once per
   article and shares it (the gazetteer and the ticker scan read it too); a ``Mentions`` without
@@ -16,8 +17,9 @@ Two indexes of the article make a lookup cheaper than a pass over the text (``st
 - the set of the text's ASCII words (runs of A-Z, a-z, 0-9), for names with no capitalised word
   (the lexicon's lower-cased forms, searched in the lower-cased text): a name whose ASCII words
   are not all in the set is not in the text, and most of a lexicon's hundred forms are not. It
-  is made by ``bytes.translate`` and ``split`` (C loops, about 0.1 ms on 13 KB) once
-  ``_TOKENS_AFTER`` names have been searched for.
+  is made by ``bytes.translate`` and ``split`` (C loops, about 0.1 ms on 13 KB, some twenty
+  passes of ``str.find``) once more than ``_TOKENS_AFTER`` names have been searched for, or
+  at once when ``spans`` is asked for more names than that.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Mentions:
         # whole capitalised word -> where it stands
         self._words: dict[str, list[int]] | None = capitals.words if capitals is not None else None
         self._searched = 0  # names searched for with str.find
+        self._asked = 0  # names in the largest batch asked for at once (spans)
         self._tokens: set[bytes] | None = None  # the text's ASCII words, once collected
 
     def starts(self, name: str) -> list[int]:
@@ -98,7 +101,8 @@ class Mentions:
         """Spans of the names, left to right, the longest name winning where several start at
         one place, none overlapping (what one alternation of the names, longest first, finds),
         none right after a character of ``not_after``."""
-        text = self.text
+        text, names = self.text, list(names)
+        self._asked = max(self._asked, len(names))
         longest: dict[int, int] = {}
         for name in names:
             for i in self.starts(name):
@@ -121,11 +125,12 @@ class Mentions:
         Wherever the name stands as a whole name, each of its runs of ASCII letters and digits
         is a whole run of the text: inside the name a non-alphanumeric character bounds it, at
         the name's ends the characters the whole-name rule allows do. (The set is collected once
-        ``_TOKENS_AFTER`` names have been searched for: a text asked for a few names is not worth it.)
+        more than ``_TOKENS_AFTER`` names have been searched for or asked for in one batch: for a
+        few names it costs more than their passes.)
         """
         if self._tokens is None:
             self._searched += 1
-            if self._searched <= _TOKENS_AFTER:
+            if max(self._searched, self._asked) <= _TOKENS_AFTER:
                 return True
             self._tokens = set(_ascii_words(self.text))
         return _name_words(name) <= self._tokens
