@@ -197,3 +197,14 @@ def _same_company_search(text: str) -> None:
     "Alpha  Beta\tGamma Delta Iota, Inc. said", "Alpha Beta Gamma Delta Iota Kappa plc", "Vale Base Metals plc"])
 def test_the_longest_company_names_are_found_back_from_their_company_word(text):
     _same_company_search(text)
+
+
+@pytest.mark.parametrize("find_words", [0, 1000])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet="ab_1 .-é\u0663\u00b2Ⅻ\n", max_size=40),
+       words=st.lists(st.text(alphabet="ab_1é\u0663\u00b2Ⅻ", min_size=1, max_size=3), max_size=10))
+def test_a_word_written_whole_is_found_by_either_lookup(monkeypatch, find_words, text, words):
+    monkeypatch.setattr(orgscan, "_FIND_WORDS", find_words)
+    scan = orgscan.Scan(text)
+    for word in words:
+        assert scan.writes_word(word) == (re.search(r"\b" + re.escape(word) + r"\b", text) is not None), (text, word)

@@ -50,6 +50,15 @@ def _name_words(name: str) -> frozenset[bytes]:
     return frozenset(_ascii_words(name))
 
 
+@lru_cache(maxsize=4096)
+def _anchors(name: str) -> tuple[tuple[int, str], ...]:
+    """The name's capitalised words that stand as whole words wherever the name does (at its
+    start, or after a character that is neither a word character nor a dot), with their
+    offsets: a name is found through one of them. (Cached: the lexicon's names recur in every
+    article.)"""
+    return tuple((m.start(), m.group()) for m in _WORD.finditer(name))
+
+
 def _left_free(text: str, i: int) -> bool:
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")
 
@@ -82,10 +91,13 @@ class Mentions:
         """Every start of ``name`` standing as a whole name (overlapping included), in order."""
         found = self._starts.get(name)
         if found is None:
-            if self._words is None and len(self._starts) < _FIND_LIMIT:
-                found = self._find(name) if _WORD.search(name) or self._may_hold(name) else []
+            anchors = _anchors(name)
+            if not anchors:  # no capitalised word: searched for whole, if it may be there
+                found = self._find(name) if self._may_hold(name) else []
+            elif self._words is None and len(self._starts) < _FIND_LIMIT:
+                found = self._find(name)
             else:
-                found = self._find_indexed(name)
+                found = self._find_indexed(name, anchors)
             self._starts[name] = found
         return found
 
@@ -135,15 +147,10 @@ class Mentions:
             self._tokens = set(_ascii_words(self.text))
         return _name_words(name) <= self._tokens
 
-    def _find_indexed(self, name: str) -> list[int]:
+    def _find_indexed(self, name: str, anchors: tuple[tuple[int, str], ...]) -> list[int]:
         if self._words is None:
             self._words = Capitals(self.text).words
         words = self._words
-        # the name's capitalised words that stand as whole words wherever the name does: at its
-        # start, or after a character that is neither a word character nor a dot
-        anchors = [(m.start(), m.group()) for m in _WORD.finditer(name)]
-        if not anchors:  # no capitalised word: searched for whole, if it may be there
-            return self._find(name) if self._may_hold(name) else []
         at, word = min(anchors, key=lambda a: len(words.get(a[1], ())))
         text, end = self.text, len(name)
         return [i - at for i in words.get(word, ()) if i >= at and text.startswith(name, i - at)

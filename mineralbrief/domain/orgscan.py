@@ -109,6 +109,12 @@ def in_body_name(text: str, start: int) -> bool:
 
 
 _WORD_CHARS = re.compile(r"\w+")
+_FIND_WORDS = 8  # words writes_word looks up by str.find before it collects the text's words
+
+
+def _word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern: a letter or digit of any script, or "_"."""
+    return c.isalnum() or c == "_"
 
 
 class Scan:
@@ -121,6 +127,7 @@ class Scan:
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
         self._words: frozenset[str] | None = None
+        self._searched_words = 0  # words writes_word searched for with str.find
         self._verbs: dict[str, list[int]] | None = None
         self._plausible: dict[str, bool] = {}
 
@@ -139,11 +146,21 @@ class Scan:
         return self._verbs
 
     def writes_word(self, word: str) -> bool:
-        """True when ``word`` stands in the text as a whole word (``\\bword\\b``); the text's
-        words are collected once, not searched for per word."""
+        """True when ``word`` stands in the text as a whole word (``\\bword\\b``).
+
+        The first few words are searched for with ``str.find`` (a pass each); then the text's
+        words are collected once (one ``\\w+`` pass, about 40 ``str.find`` passes' worth), so a
+        long article asking for many words stays linear.
+        """
         if not _WORD_CHARS.fullmatch(word):
             return re.search(r"\b" + re.escape(word) + r"\b", self.text) is not None
         if self._words is None:
+            self._searched_words += 1
+            if self._searched_words <= _FIND_WORDS:
+                text, end = self.text, len(word)
+                return any((i == 0 or not _word_char(text[i - 1]))
+                           and (i + end == len(text) or not _word_char(text[i + end]))
+                           for i in occurrences(text, (word,)))
             self._words = frozenset(_WORD_CHARS.findall(self.text))
         return word in self._words
 
