@@ -672,7 +672,8 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
     out: list[tuple[str, str, int, int]] = []
     free_from = 0
     word_starts: set[int] | None = None  # _WORD's matches, read only when needed
-    for i in capitals.starts(_FIRST_RUNS):
+    words = capitals.words
+    for i, run in sorted((at, first) for first in words.keys() & _FIRST_RUNS for at in words[first]):
         if i < free_from or i and text[i - 1] == ".":
             continue
         if i and text[i - 1] in "&'-":
@@ -680,8 +681,10 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
                 word_starts = {m.start() for m in _WORD.finditer(text)}
             if i not in word_starts:
                 continue
-        m = _WORD.match(text, i)
-        word = m.group() if m is not None else ""
+        word = run  # _WORD's word, unless a mark joins more to the run of word characters
+        if text[i + len(run):i + len(run) + 1] in ("&", "'", "-"):
+            m = _WORD.match(text, i)
+            word = m.group() if m is not None else ""
         forms = _BY_FIRST.get(word)
         if forms is None:
             if "-" not in word and "'" not in word:
