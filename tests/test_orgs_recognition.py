@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from mineralbrief.domain import orgs
+from mineralbrief.domain import orgregistry, orgs
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.orgs import find_orgs
 
@@ -172,7 +172,7 @@ def test_a_name_does_not_run_across_a_paragraph_break() -> None:
 def test_chinese_company_names_and_their_listing() -> None:
     text = ("2023年3月31日 浙江青山钴业股份有限公司（600123.SH）发布公告称，公司与PT Sulawa Nikel Tbk及美国"
             "福特汽车公司签署协议，淡水河谷有权获得项目公司最多30%的股权。")
-    reg = orgs._Registry()
+    reg = orgregistry.Registry()
     orgs._add_chinese(reg, text)  # (find_orgs calls it once name_key keeps Chinese characters)
     found = {o.name: o.ticker for o in reg.orgs}
     assert found.get("浙江青山钴业股份有限公司") == "600123.SH"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import COUNTRIES
+from .wordindex import Capitals
 
 # canonical name -> other forms the news writes for the same company
 COMPANIES: dict[str, tuple[str, ...]] = {
@@ -637,13 +638,18 @@ _REGIONS = sorted({*COUNTRIES, "USA", "UK", "Europe", "Africa", "Asia", "America
                    "Latin America", "Asia Pacific"} - {"United States"}, key=len, reverse=True)
 _SUBSIDIARY = re.compile(r"[ ]+(" + "|".join(re.escape(r) for r in _REGIONS) + r")(?![\w'’-])")
 
-# A whole capitalised word (or one starting with a digit), as ``mentions._WORD`` finds them.
+# A whole capitalised word (or one starting with a digit), as ``mentions._WORD`` finds them, with
+# the marks that may join it to more ("Freeport-McMoRan", "Tesla's", "S&P"): what a form's first
+# word is compared with.
 _WORD = re.compile(r"[A-Z0-9](?<![\w.][A-Z0-9])[\w&'-]*")
 # first word of each form -> its forms, longest first
 _BY_FIRST: dict[str, list[str]] = {}
 for _form in sorted(FORMS, key=len, reverse=True):
     _first = re.split(r"[\s-]", _form, maxsplit=1)[0]
     _BY_FIRST.setdefault(_first, []).append(_form)
+# The run of word characters each first word starts with ("S" of "S&P"): the article's words are
+# looked up in ``Capitals`` by it, so only where one stands is a form compared.
+_FIRST_RUNS = frozenset(re.split(r"[^\w]", _first, maxsplit=1)[0] for _first in _BY_FIRST)
 _STEM_END = re.compile(r"[-']")
 _SENTENCE_END = re.compile(r"(?:[.!?]['\"”’)]?\s+|\n\s*|^\s*)$")
 
@@ -652,16 +658,33 @@ def _at_sentence_start(text: str, i: int) -> bool:
     return _SENTENCE_END.search(text[max(0, i - 4):i]) is not None if i else True
 
 
-def find_gazetteer(text: str) -> list[tuple[str, str, int, int]]:
+def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[str, str, int, int]]:
     """(canonical name, written form, start, end) of every gazetteer form the article writes
-    as a whole, case-sensitive name; the longest form wins where several start at one place."""
+    as a whole, case-sensitive name; the longest form wins where several start at one place.
+
+    The article's words are ``_WORD``'s matches, read left to right; a form is compared only
+    where a word's leading run of word characters starts a form's first word, so only those
+    places (found in ``capitals``, the article's index) are visited. A place right after "&",
+    "'" or "-" may lie inside a word (the "Sumitomo" of "Non-Sumitomo"): there the words are
+    read with ``_WORD`` itself, once.
+    """
+    capitals = capitals or Capitals(text)
     out: list[tuple[str, str, int, int]] = []
     free_from = 0
-    for m in _WORD.finditer(text):
-        i = m.start()
-        if i < free_from:
+    word_starts: set[int] | None = None  # _WORD's matches, read only when needed
+    words = capitals.words
+    for i, run in sorted((at, first) for first in words.keys() & _FIRST_RUNS for at in words[first]):
+        if i < free_from or i and text[i - 1] == ".":
             continue
-        word = m.group()
+        if i and text[i - 1] in "&'-":
+            if word_starts is None:
+                word_starts = {m.start() for m in _WORD.finditer(text)}
+            if i not in word_starts:
+                continue
+        word = run  # _WORD's word, unless a mark joins more to the run of word characters
+        if text[i + len(run):i + len(run) + 1] in ("&", "'", "-"):
+            m = _WORD.match(text, i)
+            word = m.group() if m is not None else ""
         forms = _BY_FIRST.get(word)
         if forms is None:
             if "-" not in word and "'" not in word:
