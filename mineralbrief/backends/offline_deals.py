@@ -105,6 +105,11 @@ _TERMS_OF = re.compile(
     re.I)
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
+# instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
+# the company's shares" is a stake (run only when its first word is in the text)
+_MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
+]
 ROUNDING = 0.05
 
 
@@ -304,7 +309,10 @@ class _Finder:
         self.company_names = {o.name for o in facts.companies}
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
-        for c in facts.cues:
+        lowered = facts.plain.lower()
+        more = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, word, rx in _MORE_CUES
+                if word in lowered for m in rx.finditer(facts.plain)]
+        for c in sorted([*facts.cues, *more], key=lambda c: c.start):
             i = facts.sentence_index(c.start)
             if i is not None:
                 self.cues[i].append(c)
@@ -425,6 +433,11 @@ class _Finder:
             typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
             if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
                 typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
+            if not any(a.currency and _term_amount(a, facts.text, s, "") for a in self.amounts_in[i]):
+                # "the split of the equity is not disclosed, but under the framework agreement ...": a
+                # weak money word with no sum names no instrument, and does not outrank the one beside it
+                named = [(t, c) for t, c in typed if not (t in _MONEY_TYPES and _WEAK.match(c.text))]
+                typed = named or typed
             kinds = _resolve([t for t, _ in typed])
             mentions = self.mentions(s)
             names = [p.name for _, p, _ in mentions]
@@ -458,7 +471,7 @@ class _Finder:
                     continue  # a company spending on its own plant is capex, not a deal
                 if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
                     continue
-                back = _BACKREF.search(s.text) is not None
+                back = self._refers_back(s, [c for t, c in typed if t == kind])
                 # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
                 own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
                 binds = binding_in(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
@@ -471,6 +484,17 @@ class _Finder:
                     out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1, verb=verb)
                             for p in split]
         return out
+
+    @staticmethod
+    def _refers_back(s: Sentence, cues: list[DealCue]) -> bool:
+        """Whether the sentence points back at a deal already named ("the agreement", "this
+        partnership"), not at an instrument its own cue qualifies: "under the framework agreement"
+        names a framework (the cue stands before the noun), "the partnership" points back."""
+        for m in _BACKREF.finditer(s.text):
+            noun_at = s.start + m.start(1)
+            if not any(s.start + m.start() <= c.start < noun_at for c in cues):
+                return True
+        return False
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
                      mentions: list[tuple[int, Party, bool]]) -> list[Party]:
