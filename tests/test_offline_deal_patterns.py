@@ -3,7 +3,7 @@ on articles it has never seen."""
 
 from __future__ import annotations
 
-from mineralbrief.backends.offline_deals import find_deals
+from mineralbrief.backends.offline_deals import _Finder, _fuller_names, _short_forms, find_deals
 from mineralbrief.domain.facts import extract_facts
 
 LEAD = "PERTH, May 5, 2025 -- Quokka Minerals Ltd. (ASX: QKM) reported on its nickel project today. "
@@ -37,3 +37,56 @@ def test_a_sum_paid_for_a_companys_shares_is_an_investment():
                    "it paid for new Quokka shares last year.")
     deals = _deals(text)
     assert [(k, a) for k, _, a in deals] == [("investment", ["US$40 million"])]
+
+
+def test_a_company_later_called_by_its_first_word_is_still_a_party():
+    text = LEAD + ("Borealis Motors Corp. will buy nickel concentrate from Quokka Minerals Ltd. under a supply "
+                   "agreement. Quokka said on Monday that Borealis had committed to buy 40,000 tonnes of "
+                   "concentrate over five years.")
+    deals = _deals(text)
+    assert len(deals) == 1 and deals[0][1] == {"Borealis Motors Corp.", "Quokka Minerals Ltd."}
+    assert "40,000 tonnes" in deals[0][2]
+    facts = extract_facts(text)
+    said = next(s for s in facts.sentences if s.text.startswith("Quokka said"))
+    assert [p.name for p in _Finder(facts).parties(said)] == ["Quokka Minerals Ltd.", "Borealis Motors Corp."]
+
+
+def test_a_first_word_inside_another_name_or_used_in_lower_case_is_no_short_form():
+    text = LEAD + ("General Nickel Corp. signed a supply agreement with Quokka Minerals Ltd. on Monday. "
+                   "The Attorney General said the general terms were sound.")
+    assert all(len(p) == 2 for _, p, _ in _deals(text))
+    facts = extract_facts(text)
+    assert "General" not in _short_forms(facts, _fuller_names(facts)).values()
+
+
+def test_the_parent_named_to_describe_a_buyer_is_not_a_party():
+    text = LEAD + ("Quokka Minerals Ltd. signed an offtake agreement with Kestrel Batteries Co., a wholly owned "
+                   "subsidiary of Harrow Holdings Corp., for its nickel.")
+    deals = _deals(text)
+    assert [p for _, p, _ in deals] == [{"Quokka Minerals Ltd.", "Kestrel Batteries Co."}]
+
+
+def test_binding_offtakes_told_together_bind_each_buyers_contract():
+    text = LEAD + ("Quokka Minerals Ltd. has concluded binding offtake agreements with Kestrel Batteries Co., "
+                   "a unit of Harrow Holdings Corp., and with Borealis Motors Corp., for its nickel sulphate. "
+                   "Kestrel offtake: 10,000 tonnes per year over five years. "
+                   "Borealis offtake: 12,000 tonnes per year over six years.")
+    found = find_deals(extract_facts(text))
+    assert sorted(len(d.parties) for d in found) == [2, 2]
+    assert all(d.deal_type == "offtake" and d.binding is True for d in found)
+
+
+def test_an_aggregate_sum_of_several_investors_is_none_of_their_own():
+    text = LEAD + ("Harrow Holdings Corp. and Larkspur Metals Corp. are making equity investments in Quokka "
+                   "Minerals Ltd. for an aggregate of US$60 million. Harrow Holdings Corp. is investing "
+                   "US$35 million and Larkspur Metals Corp. is investing US$25 million.")
+    amounts = sorted(a for _, _, am in _deals(text) for a in am)
+    assert "US$60 million" not in amounts
+
+
+def test_a_project_described_as_a_joint_venture_of_one_named_owner_is_no_deal():
+    text = LEAD + ("Quokka Minerals Ltd. signed a supply agreement with Borealis Motors Corp. for nickel. "
+                   "The Wattle project is a joint venture in which Quokka holds 60%.")
+    assert [k for k, _, _ in _deals(text)] == ["supply_agreement"]
+    formed = LEAD + "Quokka Minerals Ltd. and Borealis Motors Corp. formed a joint venture to build a refinery."
+    assert [k for k, _, _ in _deals(formed)] == ["joint_venture"]

@@ -39,6 +39,9 @@ _SALES = {"offtake", "supply_agreement"}
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # "the Volkswagen Group's battery company": a name that only describes another ("Canada's
 # contribution" still names an actor)
+# "a wholly owned subsidiary of Panasonic Holdings": the name after it describes the one before
+_DESCRIBED_BY = re.compile(r"\b(?:subsidiary|unit|division|arm|affiliate|part|member) of (?:the )?$|"
+                           r"\b(?:owned|controlled|backed) by (?:the )?$", re.I)
 _DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
                          r"parent|affiliate|owner)\b", re.I)
 _WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: str.isalnum's word
@@ -103,6 +106,8 @@ _TERMS_OF = re.compile(
     r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
     r"(?:agreement|term sheet|contract|deal)\b|\bthe (?:legally |non-)?binding (?:agreement|term sheet|contract)\b",
     re.I)
+_AGGREGATE = re.compile(r"\baggregate\W+(?:\w+\W+){0,2}$", re.I)
+_IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $", re.I)
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
 # instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
@@ -243,6 +248,33 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     return not _CAPACITY.search(before)
 
 
+# a short form is a name only where it stands alone, not inside a longer capitalised name
+_IN_A_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&.-]*[ -]$")
+_NAME_GOES_ON = re.compile(r" [A-Z]")
+
+
+def _short_forms(facts: Facts, fuller: dict[str, str]) -> dict[str, str]:
+    """The first word a company's later mentions shorten its name to ("Talon" for "Talon Metals
+    Corp"): kept only when no other name or place begins with it, it is no element, and the text
+    never writes it in lower case (a common word: "General", "American", "Entreprise")."""
+    lower = {w for w in _WORD.findall(facts.plain) if w.islower()}
+    first: dict[str, set[str]] = {}
+    for o in facts.orgs:
+        for n in o.names():
+            words = _SUFFIX.sub("", n).split()
+            name = fuller.get(o.name, o.name) if o.kind == "company" else ""
+            if words:
+                first.setdefault(words[0], set()).add(name if len(words) > 1 else "")
+    places = {w for loc, _, _ in facts.locations for w in loc.split()[:1]}
+    out = {}
+    for word, names in first.items():
+        if (len(names) == 1 and (name := next(iter(names))) and len(word) >= 4 and word.isalpha()
+                and word[:1].isupper() and word.lower() not in lower and word.lower() not in ELEMENT_NAMES
+                and word not in places):
+            out[name] = word
+    return out
+
+
 class _Forms:
     """Names to look up where a word begins, keyed by their first two words: the words of a
     text are looked up once, not every name searched for in it (an article naming a thousand
@@ -326,6 +358,8 @@ class _Finder:
         self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
         self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
         forms: list[tuple[str, int]] = []  # (a written form, its entity)
+        short = _short_forms(facts, self.fuller)
+        self.short: set[str] = set()  # the short forms among the forms
         for o in facts.orgs:
             if o.kind not in ("company", "agency", "government"):
                 continue
@@ -341,6 +375,9 @@ class _Finder:
                     self.spans_in.setdefault(i, []).append((k, sp))
             forms += [(f, k) for f in {f for n in o.names() for f in (n, _SUFFIX.sub("", n))
                                        if len(f) >= 4 and f[:1].isupper()}]
+            if o.kind == "company" and usable_name in short:
+                forms.append((short[usable_name], k))
+                self.short.add(short[usable_name])
         self.forms = _Forms(forms)
         self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
 
@@ -372,7 +409,8 @@ class _Finder:
             if name in found:
                 continue
             at = spans.get(k) or written.get(k, [])
-            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
+            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)
+                  and not _DESCRIBED_BY.search(text, max(0, sp[0] - 40), sp[0])]
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], party, company)
@@ -396,6 +434,8 @@ class _Finder:
         for at, f, k in self.forms.find(t):
             if (f, k) in seen or (at and t[at - 1].isalnum()) or t[at + len(f):at + len(f) + 1].isalnum():
                 continue
+            if f in self.short and (_IN_A_NAME.search(t, max(0, at - 30), at) or _NAME_GOES_ON.match(t, at + len(f))):
+                continue  # a short form inside another name: "Attorney General", "Latin America"
             seen.add((f, k))
             out.setdefault(k, []).append((s.start + at, s.start + at + len(f)))
         return out
@@ -449,8 +489,12 @@ class _Finder:
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
                 mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
-                has_money = any(a.currency for a in mine)
                 parties = self._own_parties(kind, kinds, typed, mentions)
+                if kind == "investment" and len([p for p in parties if p != self.main]) >= 2:
+                    # "A and B are investing an aggregate of $80 million": the sum of several stakes,
+                    # none of them its own
+                    mine = [a for a in mine if not _AGGREGATE.search(facts.text, max(s.start, a.start - 40), a.start)]
+                has_money = any(a.currency for a in mine)
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
                 if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
                     # "the third offtake", "the loan would cover ...": a deal already named
@@ -471,6 +515,9 @@ class _Finder:
                     continue  # a company spending on its own plant is capex, not a deal
                 if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
                     continue
+                if kind == "joint_venture" and len(parties) < 2 and any(
+                        t == kind and _IS_A.search(facts.text, max(s.start, c.start - 30), c.start) for t, c in typed):
+                    continue  # "the mine is a joint venture in which A holds 51%": what a project is, not a deal
                 back = self._refers_back(s, [c for t, c in typed if t == kind])
                 # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
                 own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
@@ -479,9 +526,9 @@ class _Finder:
                     out += [_Candidate(kind, [s], p, a, back, binds)
                             for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
-                    split = self._each_buyer(kind, ps, mentions, typed)
+                    split, several = self._each_buyer(kind, ps, mentions, typed)
                     verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
-                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1, verb=verb)
+                    out += [_Candidate(kind, [s], p, mine, back, binds, each=several, verb=verb)
                             for p in split]
         return out
 
@@ -510,16 +557,18 @@ class _Finder:
         return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
 
     def _each_buyer(self, kind: str, parties: list[Party], mentions: list[tuple[int, Party, bool]],
-                    typed: list[tuple[str, DealCue]]) -> list[list[Party]]:
+                    typed: list[tuple[str, DealCue]]) -> tuple[list[list[Party]], bool]:
         """Offtakes and supply contracts (plural) with several buyers listed in one breath
         ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
-        each with the article's company."""
+        each with the article's company. Also whether the sentence tells several buyers'
+        contracts at once (then it does not swallow one buyer's contract told alone)."""
         plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed) or _EACH.search(
             self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
         if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
-            return [parties]
+            return [parties], False
         text = self.facts.text
         others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
+        summary = len(others) >= 2  # contracts with several buyers, even when not named as a list
         run: list[Party] = []
         best: list[Party] = []
         for k, (at, p) in enumerate(others):
@@ -527,8 +576,8 @@ class _Finder:
             run = [*run, p] if joined else [p]
             best = run if len(run) > len(best) else best
         if len(best) < 2:
-            return [parties]
-        return [[self.main, p] for p in best]
+            return [parties], summary
+        return [[self.main, p] for p in best], True
 
     def _each_investor(self, parties: list[Party], amounts: list[AmountMention],
                        mentions: list[tuple[int, Party, bool]], s: Sentence,
@@ -778,8 +827,9 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
         own = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
                and e.deal_type in _SALES and e.names() < names]
         if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
-            for e in own:
+            for e in own:  # "binding offtake agreements with A and B": each contract binds
                 e.sentences += d.sentences
+                e.binding = e.binding if e.binding is not None else d.binding
             gone.add(id(d))
     deals = [d for d in deals if id(d) not in gone]
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
