@@ -90,3 +90,28 @@ def test_a_project_described_as_a_joint_venture_of_one_named_owner_is_no_deal():
     assert [k for k, _, _ in _deals(text)] == ["supply_agreement"]
     formed = LEAD + "Quokka Minerals Ltd. and Borealis Motors Corp. formed a joint venture to build a refinery."
     assert [k for k, _, _ in _deals(formed)] == ["joint_venture"]
+
+
+def test_a_company_called_by_its_ticker_is_a_party_and_counts_as_the_articles_company():
+    text = ("Quokka Minerals (ASX: QKM) said its loan from the Northern Development Bank has closed. "
+            "On 2 May QKM agreed to sell 30% of the project to Borealis Motors Corp. in a joint venture. "
+            "Borealis Motors Corp. is a carmaker. Borealis Motors Corp. builds trucks. QKM keeps 70% and runs the mine.")
+    finder = _Finder(extract_facts(text))
+    assert finder.main is not None and finder.main.name == "Quokka Minerals"
+    jv = [p for k, p, _ in _deals(text) if k == "joint_venture"]
+    assert jv == [{"Quokka Minerals", "Borealis Motors Corp."}]
+
+
+def test_a_short_heading_takes_its_parties_from_the_sentence_it_heads():
+    text = LEAD + ("Quokka Minerals Ltd. secured a US$50 million loan from Harrow Bank Corp. last week. "
+                   "Offtake is secured. Borealis Motors Corp. holds rights to all first-phase volumes for ten years.")
+    offtakes = [p for k, p, _ in _deals(text) if k == "offtake"]
+    assert offtakes == [{"Quokka Minerals Ltd.", "Borealis Motors Corp."}]
+
+
+def test_a_heading_over_a_sentence_that_names_the_deal_adds_no_deal():
+    text = LEAD + ("Quokka Minerals Ltd. signed a binding offtake agreement with Borealis Motors Corp. last week. "
+                   "Offtake book now full. The Borealis contract sits beside earlier binding offtakes with "
+                   "Kestrel Batteries Co. and Larkspur Metals Corp.")
+    found = find_deals(extract_facts(text))
+    assert sorted(len(d.parties) for d in found) == [2, 2, 2]

@@ -108,6 +108,7 @@ _TERMS_OF = re.compile(
     re.I)
 _AGGREGATE = re.compile(r"\baggregate\W+(?:\w+\W+){0,2}$", re.I)
 _IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $", re.I)
+_HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
 # instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
@@ -253,6 +254,13 @@ _IN_A_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&.-]*[ -]$")
 _NAME_GOES_ON = re.compile(r" [A-Z]")
 
 
+def _symbol(ticker: str | None) -> str | None:
+    """The symbol of a listing ("TSX/NYSE: LAC" -> "LAC") when it can stand for the company in
+    the text: capitals with two letters at least, not a number."""
+    symbol = re.split(r"[:\s]", ticker.strip())[-1] if ticker else ""
+    return symbol if symbol.isupper() and sum(ch.isalpha() for ch in symbol) >= 2 else None
+
+
 def _short_forms(facts: Facts, fuller: dict[str, str]) -> dict[str, str]:
     """The first word a company's later mentions shorten its name to ("Talon" for "Talon Metals
     Corp"): kept only when no other name or place begins with it, it is no element, and the text
@@ -322,6 +330,9 @@ class _Finder:
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
         self.fuller = _fuller_names(facts)
+        for o in facts.companies:  # the scan may take a ticker written alone ("QKM said") for a company
+            if (symbol := _symbol(o.ticker)) and (n := _party_name(o.name)) and symbol != n:
+                self.fuller.setdefault(symbol, self.fuller.get(n, n))
         # the article's own company: named most (its short and full names together), and in the
         # lead (a release's issuer comes first)
         lead = min(len(facts.text), 600)
@@ -329,10 +340,14 @@ class _Finder:
         first: dict[str, int] = {}
         ticker: dict[str, str | None] = {}
         usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := _party_name(o.name)) and o.spans]
-        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))})
+        symbols = {o.name: symbol for o, _ in usable if (symbol := _symbol(o.ticker))}
+        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))} |
+                                 set(symbols.values()))
         for o, name in usable:
-            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
+            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written
+            # name, and the ticker written as a name ("LAC keeps 62%"; its listing is one mention already)
             written = max(counts[f] for f in {name, _SUFFIX.sub("", name)})
+            written += max(0, counts[symbols[o.name]] - 1) if o.name in symbols else 0
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
@@ -378,6 +393,8 @@ class _Finder:
             if o.kind == "company" and usable_name in short:
                 forms.append((short[usable_name], k))
                 self.short.add(short[usable_name])
+            if o.kind == "company" and (symbol := _symbol(o.ticker)):
+                forms.append((symbol, k))  # "LAC keeps 62%": a company called by its ticker
         self.forms = _Forms(forms)
         self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
 
@@ -505,7 +522,10 @@ class _Finder:
                     continue  # a deal with no sum counts only when named outright between two sides
                 if not strong and not has_money and kind not in _SOFT:
                     continue
-                ps = self._complete(parties, prev, kind)
+                heads = nxt if len(s.text.split()) <= _HEADING_WORDS and not parties else None
+                if heads is not None and any(c.deal_type == kind for c in self.cues[i + 1]):
+                    continue  # a heading over the sentence that tells the deal itself
+                ps = self._complete(parties, prev, kind, heads)
                 if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
@@ -624,13 +644,18 @@ class _Finder:
             mine.append(a)
         return mine
 
-    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str) -> list[Party]:
+    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str,
+                  heads: Sentence | None = None) -> list[Party]:
         """A deal has two sides: when the sentence names one, the other is the article's company
-        ("secured a $620 million loan"); when it names none, those of the sentence before
+        ("secured a $620 million loan"); when it names none, those of the sentence it heads
+        ("Offtake is locked up. GM has rights to all volumes"), else of the sentence before
         ("Each buyer will invest ...")."""
         parties = list(parties)
         names = {p.name for p in parties}
         companies = self.company_names
+        if not names and heads is not None:
+            parties = self.parties(heads)[:3]
+            names = {p.name for p in parties}
         if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
             i = self.facts.sentence_index(prev.start)
             for j in range(i, max(-1, i - 3), -1) if i is not None else ():
