@@ -115,3 +115,11 @@ def test_a_heading_over_a_sentence_that_names_the_deal_adds_no_deal():
                    "Kestrel Batteries Co. and Larkspur Metals Corp.")
     found = find_deals(extract_facts(text))
     assert sorted(len(d.parties) for d in found) == [2, 2, 2]
+
+
+def test_an_equity_investment_named_outright_needs_no_sum_a_stake_held_is_no_deal():
+    named = LEAD + ("Under the accord signed in June, Borealis Motors Corp. also agreed to make an equity "
+                    "investment in Quokka Minerals Ltd.")
+    assert [(k, p) for k, p, _ in _deals(named)] == [("investment", {"Borealis Motors Corp.", "Quokka Minerals Ltd."})]
+    held = LEAD + "Borealis Motors Corp. has held a stake in Quokka Minerals Ltd. since 2019."
+    assert _deals(held) == []

@@ -108,6 +108,9 @@ _TERMS_OF = re.compile(
     re.I)
 _AGGREGATE = re.compile(r"\baggregate\W+(?:\w+\W+){0,2}$", re.I)
 _IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $", re.I)
+# an investment named outright needs no sum ("agreed to make an equity investment in the company");
+# "a stake in", "shareholder" or "equity" alone may describe holdings, not a deal
+_NAMED_STAKE = re.compile(r"(?:equity|strategic) investment", re.I)
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -518,7 +521,8 @@ class _Finder:
                     out.append(_Candidate(_REF, [s], [], amounts, True, binding_in(s.text), kind))
                     continue
                 if kind in _MONEY_TYPES and not has_money and (
-                        not strong or kind == "investment" or len(parties) < 2 or not companies):
+                        not strong or len(parties) < 2 or not companies or kind == "investment" and not any(
+                            t == kind and _NAMED_STAKE.match(c.text) for t, c in typed)):
                     continue  # a deal with no sum counts only when named outright between two sides
                 if not strong and not has_money and kind not in _SOFT:
                     continue
