@@ -123,3 +123,13 @@ def test_an_equity_investment_named_outright_needs_no_sum_a_stake_held_is_no_dea
     assert [(k, p) for k, p, _ in _deals(named)] == [("investment", {"Borealis Motors Corp.", "Quokka Minerals Ltd."})]
     held = LEAD + "Borealis Motors Corp. has held a stake in Quokka Minerals Ltd. since 2019."
     assert _deals(held) == []
+
+
+def test_buying_out_the_stake_a_partner_held_also_tells_their_joint_venture():
+    text = LEAD + ("Quokka Minerals Ltd. has bought the 40% minority interest held by Larkspur Metals Corp. in "
+                   "the Wattle project for US$120 million, taking full ownership.")
+    kinds = sorted((k, tuple(sorted(p))) for k, p, _ in _deals(text))
+    assert kinds == [("acquisition", ("Larkspur Metals Corp.", "Quokka Minerals Ltd.")),
+                     ("joint_venture", ("Larkspur Metals Corp.", "Quokka Minerals Ltd."))]
+    outright = LEAD + "Quokka Minerals Ltd. will acquire Larkspur Metals Corp. for US$300 million in cash."
+    assert [k for k, _, _ in _deals(outright)] == ["acquisition"]

@@ -111,6 +111,11 @@ _IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $",
 # an investment named outright needs no sum ("agreed to make an equity investment in the company");
 # "a stake in", "shareholder" or "equity" alone may describe holdings, not a deal
 _NAMED_STAKE = re.compile(r"(?:equity|strategic) investment", re.I)
+# the stake a co-owner held, bought by the other: "the 49.9% minority interest held by B", "bought
+# out partner B", "la participation que détenait B"
+_CO_OWNER = re.compile(
+    r"\b(?:minority (?:stake|interest|share)|(?:stake|interest|share) (?:held by|(?:\w+ )?had held)|"
+    r"(?:bought|buys?|buying) out (?:its |their )?(?:\w+ )?partner|que détenait|que poseía)", re.I)
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -554,6 +559,9 @@ class _Finder:
                     verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
                     out += [_Candidate(kind, [s], p, mine, back, binds, each=several, verb=verb)
                             for p in split]
+                if kind == "acquisition" and len(ps) >= 2 and _CO_OWNER.search(s.text):
+                    # buying out the stake a partner held: the two were in a joint venture (a background deal)
+                    out.append(_Candidate("joint_venture", [s], ps[:2], refers_back=True))
         return out
 
     @staticmethod
