@@ -133,3 +133,13 @@ def test_buying_out_the_stake_a_partner_held_also_tells_their_joint_venture():
                      ("joint_venture", ("Larkspur Metals Corp.", "Quokka Minerals Ltd."))]
     outright = LEAD + "Quokka Minerals Ltd. will acquire Larkspur Metals Corp. for US$300 million in cash."
     assert [k for k, _, _ in _deals(outright)] == ["acquisition"]
+
+
+def test_contracts_signed_between_two_sides_without_a_kind_are_a_deal_of_their_own():
+    text = LEAD + ("The new company will operate under contracts Harrow Holdings Corp. signed with Larkspur "
+                   "Metals Corp. last year.")
+    assert [(k, p) for k, p, _ in _deals(text)] == [
+        ("other", {"Harrow Holdings Corp.", "Larkspur Metals Corp."})]
+    qualified = LEAD + ("Quokka Minerals Ltd. will honour the offtake contracts signed with Larkspur Metals Corp. "
+                        "last year.")
+    assert [k for k, _, _ in _deals(qualified)] == ["offtake"]

@@ -41,6 +41,7 @@ _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # contribution" still names an actor)
 # "a wholly owned subsidiary of Panasonic Holdings": the name after it describes the one before
 _DESCRIBED_BY = re.compile(r"\b(?:subsidiary|unit|division|arm|affiliate|part|member) of (?:the )?$|"
+                           r"\bfiliale? de (?:la |l['’])?$|"
                            r"\b(?:owned|controlled|backed) by (?:the )?$", re.I)
 _DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
                          r"parent|affiliate|owner)\b", re.I)
@@ -116,12 +117,17 @@ _NAMED_STAKE = re.compile(r"(?:equity|strategic) investment", re.I)
 _CO_OWNER = re.compile(
     r"\b(?:minority (?:stake|interest|share)|(?:stake|interest|share) (?:held by|(?:\w+ )?had held)|"
     r"(?:bought|buys?|buying) out (?:its |their )?(?:\w+ )?partner|que détenait|que poseía)", re.I)
+_SIDES_AFTER = 30  # how far after "signed with" the other side of a contract of no named kind is named
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
 # instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
 # the company's shares" is a stake (run only when its first word is in the text)
 _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
+    # "the contracts Corfo signed with Minera Tarar": a contract of no named kind between two sides
+    ("other", "contra", re.compile(
+        r"\b(?:contracts?|contratos?)\b[^;\n]{0,60}?\b(?:signed|suscritos?|firmados?) (?:with|between|entre)\b",
+        re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
 ]
 ROUNDING = 0.05
@@ -367,6 +373,11 @@ class _Finder:
         lowered = facts.plain.lower()
         more = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, word, rx in _MORE_CUES
                 if word in lowered for m in rx.finditer(facts.plain)]
+        starts = [c.start for c in facts.cues]
+        # "the offtake contracts signed with ...": a contract another cue qualifies is of that kind
+        more = [c for c in more if c.deal_type != "other" or
+                bisect_left(starts, c.start - 20) == bisect_right(starts, c.end)
+                and facts.sentence_index(c.start) == facts.sentence_index(c.end - 1)]
         for c in sorted([*facts.cues, *more], key=lambda c: c.start):
             i = facts.sentence_index(c.start)
             if i is not None:
@@ -515,6 +526,9 @@ class _Finder:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
                 mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
                 parties = self._own_parties(kind, kinds, typed, mentions)
+                if kind == "other":  # its sides are named in the cue and right after it
+                    cue = next(c for t, c in typed if t == kind)
+                    parties = [p for at, p, _ in mentions if cue.start <= at <= cue.end + _SIDES_AFTER]
                 if kind == "investment" and len([p for p in parties if p != self.main]) >= 2:
                     # "A and B are investing an aggregate of $80 million": the sum of several stakes,
                     # none of them its own
