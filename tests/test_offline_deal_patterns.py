@@ -143,3 +143,19 @@ def test_contracts_signed_between_two_sides_without_a_kind_are_a_deal_of_their_o
     qualified = LEAD + ("Quokka Minerals Ltd. will honour the offtake contracts signed with Larkspur Metals Corp. "
                         "last year.")
     assert [k for k, _, _ in _deals(qualified)] == ["offtake"]
+
+
+def test_french_plural_contracts_with_two_buyers_are_one_contract_each():
+    text = ("MONTRÉAL, 4 mars 2025 -- Graphite Boréal Inc. a annoncé la signature de contrats d'approvisionnement "
+            "à long terme avec Kestrel Batteries Co. et Borealis Motors Corp. pour son matériau d'anode. "
+            "Graphite Boréal Inc. produira dès 2027.")
+    pairs = sorted(tuple(sorted(p)) for _, p, _ in _deals(text))
+    assert pairs == [("Borealis Motors Corp.", "Graphite Boréal Inc."), ("Graphite Boréal Inc.", "Kestrel Batteries Co.")]
+
+
+def test_the_buyers_contracts_told_together_fold_into_each_buyers_contract():
+    text = LEAD + ("Quokka Minerals Ltd. signed offtake agreements with Kestrel Batteries Co. and Borealis Motors "
+                   "Corp. for its nickel. Kestrel Batteries Co. and Borealis Motors Corp. will together take "
+                   "80% of the output under these offtake contracts.")
+    pairs = sorted(tuple(sorted(p)) for _, p, _ in _deals(text))
+    assert pairs == [("Borealis Motors Corp.", "Quokka Minerals Ltd."), ("Kestrel Batteries Co.", "Quokka Minerals Ltd.")]

@@ -50,6 +50,9 @@ _SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\
 # what stands between the names of a list: "A, B and C", "A as well as B"
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
+# a cue in the plural: "offtakes", "supply agreements", "contrats d'approvisionnement" (French and
+# Spanish put the plural on the first word)
+_PLURAL = re.compile(r"s$|^(?:contrat|accord|entente|contrato|acuerdo)s\b", re.I)
 MAX_DEALS = 8
 
 _BOILERPLATE = re.compile(
@@ -608,7 +611,7 @@ class _Finder:
         ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
         each with the article's company. Also whether the sentence tells several buyers'
         contracts at once (then it does not swallow one buyer's contract told alone)."""
-        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed) or _EACH.search(
+        plural = any(t == kind and _PLURAL.search(c.text) for t, c in typed) or _EACH.search(
             self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
         if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
             return [parties], False
@@ -873,14 +876,20 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
             gone.add(id(d))
     for d in deals:  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
         names = {p.name for p in d.parties}
-        if id(d) in gone or d.deal_type not in _SALES or len(names) < 3:
+        if id(d) in gone or d.deal_type not in _SALES or len(names) < 2 or d.each and len(names) < 3:
             continue
-        own = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
-               and e.deal_type in _SALES and e.names() < names]
+        near = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
+                and e.deal_type in _SALES]
+        own = [e for e in near if e.names() < names] if len(names) >= 3 else []
+        if not own:  # "these purchase agreements" of the buyers alone, each contract being with the seller
+            own = [e for e in near if e.each and len(e.names() & names) == 1]
+            if not own or not set.intersection(*(e.names() for e in own)) - names:
+                continue
         if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
             for e in own:  # "binding offtake agreements with A and B": each contract binds
                 e.sentences += d.sentences
                 e.binding = e.binding if e.binding is not None else d.binding
+                votes[id(e)] += votes[id(d)]
             gone.add(id(d))
     deals = [d for d in deals if id(d) not in gone]
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
