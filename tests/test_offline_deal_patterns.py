@@ -3,7 +3,8 @@ on articles it has never seen."""
 
 from __future__ import annotations
 
-from mineralbrief.backends.offline_deals import _Finder, _fuller_names, _short_forms, find_deals
+from mineralbrief.backends.offline_deals import _Finder, find_deals
+from mineralbrief.backends.offline_names import fuller_names, short_forms
 from mineralbrief.domain.facts import extract_facts
 
 LEAD = "PERTH, May 5, 2025 -- Quokka Minerals Ltd. (ASX: QKM) reported on its nickel project today. "
@@ -56,7 +57,7 @@ def test_a_first_word_inside_another_name_or_used_in_lower_case_is_no_short_form
                    "The Attorney General said the general terms were sound.")
     assert all(len(p) == 2 for _, p, _ in _deals(text))
     facts = extract_facts(text)
-    assert "General" not in _short_forms(facts, _fuller_names(facts)).values()
+    assert "General" not in short_forms(facts, fuller_names(facts)).values()
 
 
 def test_the_parent_named_to_describe_a_buyer_is_not_a_party():

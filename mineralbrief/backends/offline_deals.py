@@ -17,10 +17,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
-from ..domain.elements import ELEMENT_NAMES
 from ..domain.facts import Facts
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
+from .offline_names import (
+    DESCRIBED_BY,
+    DESCRIPTOR,
+    IN_A_NAME,
+    NAME_GOES_ON,
+    SUFFIX,
+    Forms,
+    fuller_names,
+    party_name,
+    short_forms,
+    symbol_of,
+    written_counts,
+)
 
 LABEL = {
     "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
@@ -37,16 +49,6 @@ _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
-# "the Volkswagen Group's battery company": a name that only describes another ("Canada's
-# contribution" still names an actor)
-# "a wholly owned subsidiary of Panasonic Holdings": the name after it describes the one before
-_DESCRIBED_BY = re.compile(r"\b(?:subsidiary|unit|division|arm|affiliate|part|member) of (?:the )?$|"
-                           r"\bfiliale? de (?:la |l['’])?$|"
-                           r"\b(?:owned|controlled|backed) by (?:the )?$", re.I)
-_DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
-                         r"parent|affiliate|owner)\b", re.I)
-_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: str.isalnum's word
-_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
 # what stands between the names of a list: "A, B and C", "A as well as B"
 _LIST_GLUE = re.compile(
     r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
@@ -88,10 +90,6 @@ _COST_AFTER = re.compile(
 _CAPACITY = re.compile(
     r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
     r"\W+(?:\w+\W+){0,5}$", re.I)
-_JUNK_PARTY = re.compile(
-    r"\b(?:Project|Mine|Deposit|Facility|Plant|Refinery|Leach|Agreement|Letter of \w+|Memorandum|"
-    r"Understanding|Offtake|Program)$|^(?:Letter|Memorandum)\b")
-_RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
 _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
     r"(MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
@@ -233,28 +231,6 @@ def _reporting_end(text: str) -> int:
     return len(text)
 
 
-def _party_name(name: str) -> str | None:
-    """A usable party name, or None for what is not a party (an element, a project, the name
-    of the agreement itself); a name run in from the sentence before keeps its last part."""
-    name = _RUN_IN.sub("", name).strip()
-    if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
-        return None
-    return name
-
-
-def _fuller_names(facts: Facts) -> dict[str, str]:
-    """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
-    Monde Graphite"): the short one stands for the only longer company name it begins."""
-    names = sorted(n for o in facts.companies if (n := _party_name(o.name)))
-    out = {}
-    for a in names:  # the names that begin with "a " stand together in sorted order
-        i = bisect_left(names, a + " ")
-        longer = names[i:i + 2]
-        if longer and longer[0].startswith(a + " ") and not (len(longer) > 1 and longer[1].startswith(a + " ")):
-            out[a] = longer[0]
-    return out
-
-
 def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
     """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
     volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
@@ -266,79 +242,6 @@ def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str
     return not _CAPACITY.search(before)
 
 
-# a short form is a name only where it stands alone, not inside a longer capitalised name
-_IN_A_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w&.-]*[ -]$")
-_NAME_GOES_ON = re.compile(r" [A-Z]")
-
-
-def _symbol(ticker: str | None) -> str | None:
-    """The symbol of a listing ("TSX/NYSE: LAC" -> "LAC") when it can stand for the company in
-    the text: capitals with two letters at least, not a number."""
-    symbol = re.split(r"[:\s]", ticker.strip())[-1] if ticker else ""
-    return symbol if symbol.isupper() and sum(ch.isalpha() for ch in symbol) >= 2 else None
-
-
-def _short_forms(facts: Facts, fuller: dict[str, str]) -> dict[str, str]:
-    """The first word a company's later mentions shorten its name to ("Talon" for "Talon Metals
-    Corp"): kept only when no other name or place begins with it, it is no element, and the text
-    never writes it in lower case (a common word: "General", "American", "Entreprise")."""
-    lower = {w for w in _WORD.findall(facts.plain) if w.islower()}
-    first: dict[str, set[str]] = {}
-    for o in facts.orgs:
-        for n in o.names():
-            words = _SUFFIX.sub("", n).split()
-            name = fuller.get(o.name, o.name) if o.kind == "company" else ""
-            if words:
-                first.setdefault(words[0], set()).add(name if len(words) > 1 else "")
-    places = {w for loc, _, _ in facts.locations for w in loc.split()[:1]}
-    out = {}
-    for word, names in first.items():
-        if (len(names) == 1 and (name := next(iter(names))) and len(word) >= 4 and word.isalpha()
-                and word[:1].isupper() and word.lower() not in lower and word.lower() not in ELEMENT_NAMES
-                and word not in places):
-            out[name] = word
-    return out
-
-
-class _Forms:
-    """Names to look up where a word begins, keyed by their first two words: the words of a
-    text are looked up once, not every name searched for in it (an article naming a thousand
-    companies, many of them "of ..." or "the ...")."""
-
-    def __init__(self, forms: Iterable[tuple[str, int]]) -> None:
-        self.by_key: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-        self.odd: list[tuple[str, int]] = []  # forms that do not begin with a letter or a digit
-        for f, k in forms:
-            key = tuple(w.group(0) for w in itertools.islice(_WORD.finditer(f), 2))
-            if key and _WORD.match(f):
-                self.by_key.setdefault(key, []).append((f, k))
-            else:
-                self.odd.append((f, k))
-
-    def find(self, text: str) -> Iterable[tuple[int, str, int]]:
-        """(offset, form, payload) for each place the text writes a form at the start of a word."""
-        words = [(w.start(), w.group(0)) for w in _WORD.finditer(text)]
-        for i, (at, word) in enumerate(words):
-            keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
-            for key in keys:
-                for f, k in self.by_key.get(key, ()):
-                    if text.startswith(f, at):
-                        yield at, f, k
-        for f, k in self.odd:
-            at = text.find(f)
-            while at >= 0:
-                yield at, f, k
-                at = text.find(f, at + 1)
-
-
-def _written_counts(text: str, forms: set[str]) -> dict[str, int]:
-    """How often each form is written where a word begins."""
-    counts = dict.fromkeys(forms, 0)
-    for _, f, _ in _Forms((f, 0) for f in forms).find(text):
-        counts[f] += 1
-    return counts
-
-
 class _Finder:
     """The deal candidates of one article."""
 
@@ -346,9 +249,9 @@ class _Finder:
         self.facts = facts
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-        self.fuller = _fuller_names(facts)
+        self.fuller = fuller_names(facts)
         for o in facts.companies:  # the scan may take a ticker written alone ("QKM said") for a company
-            if (symbol := _symbol(o.ticker)) and (n := _party_name(o.name)) and symbol != n:
+            if (symbol := symbol_of(o.ticker)) and (n := party_name(o.name)) and symbol != n:
                 self.fuller.setdefault(symbol, self.fuller.get(n, n))
         # the article's own company: named most (its short and full names together), and in the
         # lead (a release's issuer comes first)
@@ -356,14 +259,14 @@ class _Finder:
         score: dict[str, int] = {}
         first: dict[str, int] = {}
         ticker: dict[str, str | None] = {}
-        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := _party_name(o.name)) and o.spans]
-        symbols = {o.name: symbol for o, _ in usable if (symbol := _symbol(o.ticker))}
-        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))} |
+        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := party_name(o.name)) and o.spans]
+        symbols = {o.name: symbol for o, _ in usable if (symbol := symbol_of(o.ticker))}
+        counts = written_counts(facts.text, {f for _, n in usable for f in (n, SUFFIX.sub("", n))} |
                                  set(symbols.values()))
         for o, name in usable:
             # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written
             # name, and the ticker written as a name ("LAC keeps 62%"; its listing is one mention already)
-            written = max(counts[f] for f in {name, _SUFFIX.sub("", name)})
+            written = max(counts[f] for f in {name, SUFFIX.sub("", name)})
             written += max(0, counts[symbols[o.name]] - 1) if o.name in symbols else 0
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
@@ -395,12 +298,12 @@ class _Finder:
         self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
         self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
         forms: list[tuple[str, int]] = []  # (a written form, its entity)
-        short = _short_forms(facts, self.fuller)
+        short = short_forms(facts, self.fuller)
         self.short: set[str] = set()  # the short forms among the forms
         for o in facts.orgs:
             if o.kind not in ("company", "agency", "government"):
                 continue
-            usable_name = _party_name(o.name)
+            usable_name = party_name(o.name)
             if not usable_name:
                 continue
             usable_name = self.fuller.get(usable_name, usable_name)
@@ -410,14 +313,14 @@ class _Finder:
                 i = facts.sentence_index(sp[0])
                 if i is not None:
                     self.spans_in.setdefault(i, []).append((k, sp))
-            forms += [(f, k) for f in {f for n in o.names() for f in (n, _SUFFIX.sub("", n))
+            forms += [(f, k) for f in {f for n in o.names() for f in (n, SUFFIX.sub("", n))
                                        if len(f) >= 4 and f[:1].isupper()}]
             if o.kind == "company" and usable_name in short:
                 forms.append((short[usable_name], k))
                 self.short.add(short[usable_name])
-            if o.kind == "company" and (symbol := _symbol(o.ticker)):
+            if o.kind == "company" and (symbol := symbol_of(o.ticker)):
                 forms.append((symbol, k))  # "LAC keeps 62%": a company called by its ticker
-        self.forms = _Forms(forms)
+        self.forms = Forms(forms)
         self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
@@ -448,8 +351,8 @@ class _Finder:
             if name in found:
                 continue
             at = spans.get(k) or written.get(k, [])
-            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)
-                  and not _DESCRIBED_BY.search(text, max(0, sp[0] - 40), sp[0])]
+            at = [sp for sp in at if not DESCRIPTOR.match(text, sp[1], sp[1] + 60)
+                  and not DESCRIBED_BY.search(text, max(0, sp[0] - 40), sp[0])]
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], party, company)
@@ -473,7 +376,7 @@ class _Finder:
         for at, f, k in self.forms.find(t):
             if (f, k) in seen or (at and t[at - 1].isalnum()) or t[at + len(f):at + len(f) + 1].isalnum():
                 continue
-            if f in self.short and (_IN_A_NAME.search(t, max(0, at - 30), at) or _NAME_GOES_ON.match(t, at + len(f))):
+            if f in self.short and (IN_A_NAME.search(t, max(0, at - 30), at) or NAME_GOES_ON.match(t, at + len(f))):
                 continue  # a short form inside another name: "Attorney General", "Latin America"
             seen.add((f, k))
             out.setdefault(k, []).append((s.start + at, s.start + at + len(f)))
@@ -933,7 +836,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
 
     finder = _Finder(facts)
     deals: list[DealSummary] = []
-    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
+    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := party_name(o.name))}
     names_at = sorted(sp for o in facts.orgs for sp in o.spans)
     name_starts = [a for a, _ in names_at]
     reach = list(itertools.accumulate((b for _, b in names_at), max))  # the furthest a name runs so far
