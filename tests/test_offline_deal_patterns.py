@@ -160,3 +160,12 @@ def test_the_buyers_contracts_told_together_fold_into_each_buyers_contract():
                    "80% of the output under these offtake contracts.")
     pairs = sorted(tuple(sorted(p)) for _, p, _ in _deals(text))
     assert pairs == [("Borealis Motors Corp.", "Quokka Minerals Ltd."), ("Kestrel Batteries Co.", "Quokka Minerals Ltd.")]
+
+
+def test_a_right_to_all_the_output_is_an_offtake_in_english_and_spanish():
+    english = LEAD + ("Borealis Motors Corp. already has rights to all first-phase volumes from Quokka Minerals Ltd. "
+                      "for up to fifteen years.")
+    assert [k for k, _, _ in _deals(english)] == ["offtake"]
+    spanish = ("SANTIAGO, 5 de mayo de 2025 -- Borealis Motors Corp. tiene derecho a comprar toda la producción "
+               "de litio de Minera Quokka S.A. durante diez años.")
+    assert [k for k, _, _ in _deals(spanish)] == ["offtake"]

@@ -129,6 +129,11 @@ _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("other", "contra", re.compile(
         r"\b(?:contracts?|contratos?)\b[^;\n]{0,60}?\b(?:signed|suscritos?|firmados?) (?:with|between|entre)\b",
         re.I)),
+    # "has rights to all first-phase volumes", "tiene derecho a comprar hasta la totalidad": an offtake
+    ("offtake", "right", re.compile(
+        r"\brights? to (?:all|100%|the entire)\b[^.;\n]{0,30}?\b(?:volumes?|output|production|supply)\b", re.I)),
+    ("offtake", "derecho", re.compile(r"\bderechos? (?:a|de) (?:comprar|adquirir)\b", re.I)),
+    ("offtake", "droit", re.compile(r"\bdroits? d'(?:achat|acheter)\b", re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
 ]
 ROUNDING = 0.05
