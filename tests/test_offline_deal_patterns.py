@@ -169,3 +169,18 @@ def test_a_right_to_all_the_output_is_an_offtake_in_english_and_spanish():
     spanish = ("SANTIAGO, 5 de mayo de 2025 -- Borealis Motors Corp. tiene derecho a comprar toda la producción "
                "de litio de Minera Quokka S.A. durante diez años.")
     assert [k for k, _, _ in _deals(spanish)] == ["offtake"]
+
+
+def test_each_row_of_a_markdown_deal_table_is_a_deal_of_the_kinds_its_header_names():
+    text = ("# Quokka Minerals lands two anchor buyers\n\n"
+            "**Quokka Minerals Ltd.** has signed long-term sales agreements with two carmakers.\n\n"
+            "| Customer | Annual volume | Term | Upfront equity |\n|---|---|---|---|\n"
+            "| Kestrel Batteries Co. | 12,000 t nickel sulphate | 5 years | US$20M |\n"
+            "| Borealis Motors Corp. | 9,000 t nickel sulphate | 6 years | - |\n\n"
+            "Quokka Minerals Ltd. expects first output in 2027.\n")
+    deals = sorted((k, tuple(sorted(p)), tuple(a)) for k, p, a in _deals(text))
+    assert ("investment", ("Kestrel Batteries Co.", "Quokka Minerals Ltd."), ("US$20M",)) in deals
+    offtakes = [(p, a) for k, p, a in deals if k == "offtake"]
+    assert offtakes == [(("Borealis Motors Corp.", "Quokka Minerals Ltd."), ("9,000 t",)),
+                        (("Kestrel Batteries Co.", "Quokka Minerals Ltd."), ("12,000 t",))]
+    assert not any(k == "investment" and "Borealis Motors Corp." in p for k, p, _ in deals)

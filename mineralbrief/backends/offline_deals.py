@@ -33,6 +33,7 @@ from .offline_names import (
     symbol_of,
     written_counts,
 )
+from .offline_tables import Row, deal_rows
 
 LABEL = {
     "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
@@ -279,6 +280,7 @@ class _Finder:
         ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
         self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
         self.company_names = {o.name for o in facts.companies}
+        self.rows = deal_rows(facts.sentences)
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
         lowered = facts.plain.lower()
@@ -400,6 +402,9 @@ class _Finder:
             if (s.start >= self.end or _BOILERPLATE.search(s.text.lower()) or s.text.endswith("?")
                     or _ADVISER.search(s.text)):
                 continue
+            if i in self.rows:  # "| Panasonic Energy | 18,000 t | 7 years | US$25M |"
+                out += self._row_deals(self.rows[i], s, i)
+                continue
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
@@ -487,6 +492,24 @@ class _Finder:
                 if kind == "acquisition" and len(ps) >= 2 and _CO_OWNER.search(s.text):
                     # buying out the stake a partner held: the two were in a joint venture (a background deal)
                     out.append(_Candidate("joint_venture", [s], ps[:2], refers_back=True))
+        return out
+
+    def _row_deals(self, row: Row, s: Sentence, i: int) -> list[_Candidate]:
+        """The deals of one row of a deal table: the article's company with the party the row
+        names, one deal per kind the header names; a sum goes to the kind of its column, a
+        volume to the contract."""
+        main = self.main
+        others = [p for _, p, company in self.mentions(s) if company and main is not None and p != main]
+        if main is None or not others:
+            return []
+        out = []
+        for kind in row.kinds:
+            mine = [a for a in self.amounts_in[i] if _term_amount(a, self.facts.text, s, kind)
+                    and (row.kind_at(a.start) == kind if a.currency else kind in _VOLUME_TYPES)]
+            if kind in _MONEY_TYPES and not mine:
+                continue
+            parties = [others[0], main] if kind in _MONEY_TYPES else [main, others[0]]
+            out.append(_Candidate(kind, [s], parties, mine))
         return out
 
     @staticmethod
