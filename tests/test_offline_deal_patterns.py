@@ -184,3 +184,11 @@ def test_each_row_of_a_markdown_deal_table_is_a_deal_of_the_kinds_its_header_nam
     assert offtakes == [(("Borealis Motors Corp.", "Quokka Minerals Ltd."), ("9,000 t",)),
                         (("Kestrel Batteries Co.", "Quokka Minerals Ltd."), ("12,000 t",))]
     assert not any(k == "investment" and "Borealis Motors Corp." in p for k, p, _ in deals)
+
+
+def test_a_buyer_described_by_its_owner_stays_in_the_list_of_buyers():
+    text = LEAD + ("Quokka Minerals Ltd. has binding offtake agreements with Kestrel Batteries Co., Larkspur Metals "
+                   "Corp. and Harrow's battery arm Borealis Cells Corp.")
+    pairs = sorted(tuple(sorted(p)) for k, p, _ in _deals(text) if k == "offtake")
+    assert pairs == [("Borealis Cells Corp.", "Quokka Minerals Ltd."), ("Kestrel Batteries Co.", "Quokka Minerals Ltd."),
+                     ("Larkspur Metals Corp.", "Quokka Minerals Ltd.")]

@@ -50,9 +50,11 @@ _SOFT = {"partnership", "framework"}
 _SALES = {"offtake", "supply_agreement"}
 # "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
-# what stands between the names of a list: "A, B and C", "A as well as B"
+# what stands between the names of a list: "A, B and C", "A as well as B", "A and Volkswagen's
+# battery arm C" (an owner named to describe the next name)
 _LIST_GLUE = re.compile(
-    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
+    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?"
+    r"(?:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}['’]s (?:[a-z][\w-]* ){0,3})?$")
 # a cue in the plural: "offtakes", "supply agreements", "contrats d'approvisionnement" (French and
 # Spanish put the plural on the first word)
 _PLURAL = re.compile(r"s$|^(?:contrat|accord|entente|contrato|acuerdo)s\b", re.I)
