@@ -192,3 +192,10 @@ def test_a_buyer_described_by_its_owner_stays_in_the_list_of_buyers():
     pairs = sorted(tuple(sorted(p)) for k, p, _ in _deals(text) if k == "offtake")
     assert pairs == [("Borealis Cells Corp.", "Quokka Minerals Ltd."), ("Kestrel Batteries Co.", "Quokka Minerals Ltd."),
                      ("Larkspur Metals Corp.", "Quokka Minerals Ltd.")]
+
+
+def test_an_acquisition_subject_to_shareholder_approval_is_not_taken_for_a_stake():
+    text = LEAD + ("Quokka Minerals Ltd. has entered into a conditional agreement to acquire Larkspur Metals Corp., "
+                   "subject to shareholder approval.")
+    assert [(k, p) for k, p, _ in _deals(text)] == [
+        ("acquisition", {"Quokka Minerals Ltd.", "Larkspur Metals Corp."})]

@@ -74,7 +74,8 @@ _TAIL_SECTION = re.compile(
     r"(?:(?:Media|Investor|Press)[ \t]*)?(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)[ \t\r]*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(
-    r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
+    r"\b(?:stakes?\b|interest in|shares?\b|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)",
+    re.I)  # "shareholder approval" is no stake
 _JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
