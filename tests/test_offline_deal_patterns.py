@@ -199,3 +199,16 @@ def test_an_acquisition_subject_to_shareholder_approval_is_not_taken_for_a_stake
                    "subject to shareholder approval.")
     assert [(k, p) for k, p, _ in _deals(text)] == [
         ("acquisition", {"Quokka Minerals Ltd.", "Larkspur Metals Corp."})]
+
+
+def test_a_purchase_of_a_volume_is_an_offtake_and_a_sale_to_a_buyer_an_acquisition():
+    bought = LEAD + ("Quokka Minerals Ltd. and Borealis Motors Corp. signed a binding agreement under which "
+                     "Borealis will buy 50,000 tonnes a year of concentrate.")
+    assert [(k, b, a) for k, _, a, b in
+            ((d.deal_type, 0, [x.text for x in d.amounts], d.binding) for d in find_deals(extract_facts(bought)))] == [
+        ("offtake", True, ["50,000 tonnes"])]
+    sold = LEAD + "Quokka Minerals Ltd. agreed to sell its Wattle project to Larkspur Metals Corp. for US$100 million."
+    assert [(k, p, a) for k, p, a in _deals(sold)] == [
+        ("acquisition", {"Quokka Minerals Ltd.", "Larkspur Metals Corp."}, ["US$100 million"])]
+    market = LEAD + "Quokka Minerals Ltd. expects to sell its concentrate to converters in China."
+    assert _deals(market) == []

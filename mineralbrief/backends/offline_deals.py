@@ -138,6 +138,15 @@ _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\brights? to (?:all|100%|the entire)\b[^.;\n]{0,30}?\b(?:volumes?|output|production|supply)\b", re.I)),
     ("offtake", "derecho", re.compile(r"\bderechos? (?:a|de) (?:comprar|adquirir)\b", re.I)),
     ("offtake", "droit", re.compile(r"\bdroits? d'(?:achat|acheter)\b", re.I)),
+    # "under which Borealis will buy 50,000 tonnes a year": a purchase of a volume is an offtake
+    ("offtake", "t", re.compile(
+        r"\b(?:will|to|would|shall) (?:buy|purchase|take) (?:up to |about |around |some )?\d[\d,.]*\s?"
+        r"(?:dry metric tonnes|metric tonnes|metric tons|tonnes|tons|dmt|kt|t)\b", re.I)),
+    # "agreed to sell its Wattle project to Larkspur": the buyer's acquisition, told by the seller
+    ("acquisition", "sel", re.compile(
+        r"\b(?:agreed to sell|agrees to sell|will sell|to sell|sold|sells|selling) (?:its |the |their |a |an )?"
+        r"(?:[\w%.-]+ ){0,4}?(?:project|mine|assets?|business|deposit|operations?|stake|interest|subsidiary|unit|"
+        r"division) (?:[\w-]+ ){0,3}?to\b", re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
 ]
 ROUNDING = 0.05
