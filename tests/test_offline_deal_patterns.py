@@ -212,3 +212,22 @@ def test_a_purchase_of_a_volume_is_an_offtake_and_a_sale_to_a_buyer_an_acquisiti
         ("acquisition", {"Quokka Minerals Ltd.", "Larkspur Metals Corp."}, ["US$100 million"])]
     market = LEAD + "Quokka Minerals Ltd. expects to sell its concentrate to converters in China."
     assert _deals(market) == []
+
+
+def test_buying_a_company_is_an_acquisition_buying_its_output_an_offtake():
+    company = LEAD + "Larkspur Metals Corp. agreed to buy Quokka Minerals Ltd. for US$1 billion in cash."
+    assert [k for k, _, _ in _deals(company)] == ["acquisition"]
+    rival = LEAD + "Larkspur Metals Corp. struck a deal to buy rival Quokka Minerals Ltd. for A$2.1 billion."
+    assert [k for k, _, _ in _deals(rival)] == ["acquisition"]
+    output = LEAD + "Larkspur Metals Corp. agreed to buy spodumene from Quokka Minerals Ltd. for five years."
+    assert [k for k, _, _ in _deals(output)] == ["offtake"]
+
+
+def test_a_merger_a_sale_of_volumes_and_a_prepayment_facility_are_read():
+    merger = LEAD + "Quokka Minerals Ltd. and Larkspur Metals Corp. agreed to merge in an all-share deal."
+    assert [k for k, _, _ in _deals(merger)] == ["acquisition"]
+    sale = LEAD + ("Quokka Minerals Ltd. will sell up to 20,000 tonnes a year of hydroxide to Borealis Motors Corp. "
+                   "over five years.")
+    assert [(k, a) for k, _, a in _deals(sale)] == [("offtake", ["up to 20,000 tonnes"])]
+    prepay = LEAD + "Harrow Trading Corp. will provide Quokka Minerals Ltd. with a US$200 million prepayment facility."
+    assert [(k, a) for k, _, a in _deals(prepay)] == [("funding", ["US$200 million"])]

@@ -74,8 +74,8 @@ _TAIL_SECTION = re.compile(
     r"(?:(?:Media|Investor|Press)[ \t]*)?(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)[ \t\r]*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(
-    r"\b(?:stakes?\b|interest in|shares?\b|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)",
-    re.I)  # "shareholder approval" is no stake
+    r"\b(?:stakes?\b|interest in|(?<!all-)shares?\b|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|"
+    r"a (?:quarter|third) of)", re.I)  # "shareholder approval" and "an all-share deal" are no stake
 _JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
@@ -123,6 +123,9 @@ _CO_OWNER = re.compile(
     r"\b(?:minority (?:stake|interest|share)|(?:stake|interest|share) (?:held by|(?:\w+ )?had held)|"
     r"(?:bought|buys?|buying) out (?:its |their )?(?:\w+ )?partner|que détenait|que poseía)", re.I)
 _SIDES_AFTER = 30  # how far after "signed with" the other side of a contract of no named kind is named
+# "buy rival ", "buy its partner ": the words that may stand between a purchase verb and the company bought
+_BEFORE_A_NAME = re.compile(r"\s+(?:(?:its|their|the|rival|peer|fellow|smaller|larger|former|junior|partner|"
+                            r"competitor|miner|producer|developer|explorer)\s+){0,3}")
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -147,6 +150,17 @@ _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(?:agreed to sell|agrees to sell|will sell|to sell|sold|sells|selling) (?:its |the |their |a |an )?"
         r"(?:[\w%.-]+ ){0,4}?(?:project|mine|assets?|business|deposit|operations?|stake|interest|subsidiary|unit|"
         r"division) (?:[\w-]+ ){0,3}?to\b", re.I)),
+    # "struck a deal to buy rival A", "agreed to merge": a company bought
+    ("acquisition", "buy", re.compile(
+        r"\b(?:to buy|buys|bought|buying)\s+(?:(?:its|their) )?(?:smaller |larger )?(?:rival|peer|competitor)\b",
+        re.I)),
+    ("acquisition", "merge", re.compile(r"\b(?:agreed to|agree to|agrees to|will|to|plan to|plans to) merge\b", re.I)),
+    # "will sell up to 20,000 tonnes a year to B"
+    ("offtake", "sell", re.compile(
+        r"\b(?:will|to|would|agreed to) sell (?:up to |about |around )?\d[\d,.]*\s?(?:dry metric tonnes|metric tonnes|"
+        r"metric tons|tonnes|tons|dmt|kt|t)\b[^.;\n]{0,60}?\bto\b", re.I)),
+    # a trader's advance against future deliveries
+    ("funding", "prepay", re.compile(r"\bpre-?payment (?:facility|agreement|deal|financing|loan)\b", re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
 ]
 ROUNDING = 0.05
@@ -435,6 +449,10 @@ class _Finder:
             if not cues:
                 continue
             typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
+            if any(t == "offtake" for t, _ in typed):  # "agreed to buy Larkspur Metals for $1 billion"
+                companies_at = [at for at, _, company in self.mentions(s) if company]
+                typed = [("acquisition" if t == "offtake" and self._buys_a_company(c, companies_at) else t, c)
+                         for t, c in typed]
             if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
                 typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
             if not any(a.currency and _term_amount(a, facts.text, s, "") for a in self.amounts_in[i]):
@@ -523,6 +541,13 @@ class _Finder:
             parties = [others[0], main] if kind in _MONEY_TYPES else [main, others[0]]
             out.append(_Candidate(kind, [s], parties, mine))
         return out
+
+    def _buys_a_company(self, cue: DealCue, companies_at: list[int]) -> bool:
+        """Whether a purchase verb's object is a company ("agreed to buy rival Larkspur"): its
+        acquisition, not a purchase of output."""
+        if not cue.text.lower().endswith(("buy", "purchase")):
+            return False
+        return any(_BEFORE_A_NAME.fullmatch(self.facts.text, cue.end, at) for at in companies_at if at > cue.end)
 
     @staticmethod
     def _refers_back(s: Sentence, cues: list[DealCue]) -> bool:
