@@ -124,6 +124,9 @@ def test_an_equity_investment_named_outright_needs_no_sum_a_stake_held_is_no_dea
     assert [(k, p) for k, p, _ in _deals(named)] == [("investment", {"Borealis Motors Corp.", "Quokka Minerals Ltd."})]
     held = LEAD + "Borealis Motors Corp. has held a stake in Quokka Minerals Ltd. since 2019."
     assert _deals(held) == []
+    bought = LEAD + "Larkspur Metals Corp. bought a 19.9% stake in Quokka Minerals Ltd. last year."
+    assert [(k, p) for k, p, _ in _deals(bought)] == [
+        ("investment", {"Larkspur Metals Corp.", "Quokka Minerals Ltd."})]
 
 
 def test_buying_out_the_stake_a_partner_held_also_tells_their_joint_venture():

@@ -116,7 +116,7 @@ _AGGREGATE = re.compile(r"\baggregate\W+(?:\w+\W+){0,2}$", re.I)
 _IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $", re.I)
 # an investment named outright needs no sum ("agreed to make an equity investment in the company");
 # "a stake in", "shareholder" or "equity" alone may describe holdings, not a deal
-_NAMED_STAKE = re.compile(r"(?:equity|strategic) investment", re.I)
+_NAMED_STAKE = re.compile(r"(?:equity|strategic) investment|(?:buy|buys|bought|buying|acquir\w+|purchased) ", re.I)
 # the stake a co-owner held, bought by the other: "the 49.9% minority interest held by B", "bought
 # out partner B", "la participation que détenait B"
 _CO_OWNER = re.compile(
