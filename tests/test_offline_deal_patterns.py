@@ -234,3 +234,11 @@ def test_a_merger_a_sale_of_volumes_and_a_prepayment_facility_are_read():
     assert [(k, a) for k, _, a in _deals(sale)] == [("offtake", ["up to 20,000 tonnes"])]
     prepay = LEAD + "Harrow Trading Corp. will provide Quokka Minerals Ltd. with a US$200 million prepayment facility."
     assert [(k, a) for k, _, a in _deals(prepay)] == [("funding", ["US$200 million"])]
+
+
+def test_a_binding_agreement_still_to_come_does_not_bind_the_deal_signed():
+    later = LEAD + ("Quokka Minerals Ltd. signed a letter of intent with Borealis Motors Corp. The parties aim to "
+                    "sign a binding offtake agreement later this year.")
+    assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(later))] == [("loi", None)]
+    now = LEAD + "Quokka Minerals Ltd. has agreed to a binding offtake agreement with Borealis Motors Corp."
+    assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(now))] == [("offtake", True)]

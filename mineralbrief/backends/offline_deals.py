@@ -126,6 +126,13 @@ _SIDES_AFTER = 30  # how far after "signed with" the other side of a contract of
 # "buy rival ", "buy its partner ": the words that may stand between a purchase verb and the company bought
 _BEFORE_A_NAME = re.compile(r"\s+(?:(?:its|their|the|rival|peer|fellow|smaller|larger|former|junior|partner|"
                             r"competitor|miner|producer|developer|explorer)\s+){0,3}")
+# a binding agreement still to come
+_TO_COME = re.compile(
+    r"\b(?:(?:aim|plan|intend|expect|hope|seek|look)\w* to|will|would|could|towards?|with a view to|ahead of)\s+"
+    r"(?:(?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach|agree on|a|an|the|fully|legally|formal|"
+    r"definitive)\s+){0,4}binding\b|"
+    r"\bto (?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach)\s+(?:(?:a|an|the|fully|legally|formal|"
+    r"definitive)\s+){0,3}binding\b", re.I)
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -219,6 +226,16 @@ def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool
     """An "investment" by a public body with no equity words is funding: "the department invests
     $1 billion" is a grant, not a stake."""
     return not _EQUITY.search(text) and any(n in public_bodies for n in names)
+
+
+def _binds(text: str) -> bool | None:
+    """Whether the text says the deal binds (``binding_in``), unless the binding agreement it names
+    is still to come ("the parties aim to sign a binding agreement by June"): that says nothing
+    of the deal signed."""
+    said = binding_in(text)
+    if said and _TO_COME.search(text):
+        return None
+    return said
 
 
 def _instrument(cue: DealCue, window: str, before: str) -> str:
@@ -437,10 +454,10 @@ class _Finder:
                 amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
-                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
+                if _TERMS_OF.search(s.text) or ref and _binds(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
                     out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
-                                          binding_in(s.text), hint))
+                                          _binds(s.text), hint))
                 continue
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
@@ -483,7 +500,7 @@ class _Finder:
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
                 if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
                     # "the third offtake", "the loan would cover ...": a deal already named
-                    out.append(_Candidate(_REF, [s], [], amounts, True, binding_in(s.text), kind))
+                    out.append(_Candidate(_REF, [s], [], amounts, True, _binds(s.text), kind))
                     continue
                 if kind in _MONEY_TYPES and not has_money and (
                         not strong or len(parties) < 2 or not companies or kind == "investment" and not any(
@@ -510,7 +527,7 @@ class _Finder:
                 back = self._refers_back(s, [c for t, c in typed if t == kind])
                 # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
                 own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
-                binds = binding_in(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
+                binds = _binds(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
                 if kind in ("investment", "funding"):
                     out += [_Candidate(kind, [s], p, a, back, binds)
                             for p, a in self._each_investor(ps, mine, mentions, s)]
