@@ -242,3 +242,14 @@ def test_a_binding_agreement_still_to_come_does_not_bind_the_deal_signed():
     assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(later))] == [("loi", None)]
     now = LEAD + "Quokka Minerals Ltd. has agreed to a binding offtake agreement with Borealis Motors Corp."
     assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(now))] == [("offtake", True)]
+
+
+def test_a_binding_offtake_and_a_non_binding_mou_in_one_sentence_are_two_deals_each_with_its_side():
+    text = LEAD + ("Quokka Minerals Ltd. signed a binding offtake agreement with Borealis Motors Corp. and a "
+                   "non-binding MOU with Kestrel Batteries Co.")
+    found = sorted((d.deal_type, d.binding, tuple(sorted(p.name for p in d.parties)))
+                   for d in find_deals(extract_facts(text)))
+    assert found == [("mou", False, ("Kestrel Batteries Co.", "Quokka Minerals Ltd.")),
+                     ("offtake", True, ("Borealis Motors Corp.", "Quokka Minerals Ltd."))]
+    memorandum = LEAD + "Quokka Minerals Ltd. signed non-binding offtake MOUs with Borealis Motors Corp."
+    assert [d.deal_type for d in find_deals(extract_facts(memorandum))] == ["mou"]

@@ -133,6 +133,7 @@ _TO_COME = re.compile(
     r"definitive)\s+){0,4}binding\b|"
     r"\bto (?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach)\s+(?:(?:a|an|the|fully|legally|formal|"
     r"definitive)\s+){0,3}binding\b", re.I)
+_MOU_REACH = 30  # an offtake word this near a memorandum names what the memorandum is about
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -248,13 +249,17 @@ def _instrument(cue: DealCue, window: str, before: str) -> str:
     return cue.deal_type
 
 
-def _resolve(types: list[str]) -> list[str]:
+def _resolve(typed: list[tuple[str, DealCue]]) -> list[str]:
     """The instruments a sentence reports, from its cue types: softer words give way to the
     instrument they describe (a letter of interest for debt is the letter; a stake taken through
     a joint venture is the joint venture; "partnership" beside an offtake is the offtake)."""
-    kinds = list(dict.fromkeys(types))
+    kinds = list(dict.fromkeys(t for t, _ in typed))
     if "mou" in kinds:  # "non-binding offtake MOUs": the memorandum is the instrument
-        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition")]
+        memoranda = [c.start for t, c in typed if t == "mou"]
+
+        def told_apart(kind: str) -> bool:  # "a binding offtake with A and a non-binding MOU with B"
+            return all(min(abs(c.start - m) for m in memoranda) > _MOU_REACH for t, c in typed if t == kind)
+        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition") or k in _SALES and told_apart(k)]
     if "loi" in kinds:
         kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
     if "joint_venture" in kinds:
@@ -477,7 +482,7 @@ class _Finder:
                 # weak money word with no sum names no instrument, and does not outrank the one beside it
                 named = [(t, c) for t, c in typed if not (t in _MONEY_TYPES and _WEAK.match(c.text))]
                 typed = named or typed
-            kinds = _resolve([t for t, _ in typed])
+            kinds = _resolve(typed)
             mentions = self.mentions(s)
             names = [p.name for _, p, _ in mentions]
             if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
@@ -582,6 +587,14 @@ class _Finder:
         """The parties of one instrument: in a sentence with several, each name goes to the
         money instrument whose cue stands nearest, and the sentence's subject to all of them (a
         contract keeps every name: "signed offtakes with A, which will also lend $X")."""
+        if len(kinds) > 1 and mentions and kind not in _MONEY_TYPES and not any(k in _MONEY_TYPES for k in kinds):
+            # "a binding offtake with A and a non-binding MOU with B": each contract names its side
+            # after its own word, up to the next instrument's
+            at = [c.start for t, c in typed if t == kind]
+            later = [c.start for t, c in typed if t in kinds and t != kind and c.start > at[0]]
+            own = [m for m in mentions[1:] if at[0] < m[0] < min(later, default=m[0] + 1)]
+            if own:
+                return [p for _, p, _ in sorted([mentions[0], *own], key=lambda x: (not x[2], x[0]))[:4]]
         if len(kinds) == 1 or not mentions or kind not in _MONEY_TYPES:
             ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
             return [p for _, p, _ in ranked]
