@@ -253,3 +253,16 @@ def test_a_binding_offtake_and_a_non_binding_mou_in_one_sentence_are_two_deals_e
                      ("offtake", True, ("Borealis Motors Corp.", "Quokka Minerals Ltd."))]
     memorandum = LEAD + "Quokka Minerals Ltd. signed non-binding offtake MOUs with Borealis Motors Corp."
     assert [d.deal_type for d in find_deals(extract_facts(memorandum))] == ["mou"]
+
+
+def test_an_agreement_for_the_supply_of_names_a_supply_contract_over_a_heading_and_its_stake_keeps_its_investor():
+    text = LEAD + ("Quokka Minerals Ltd. expects first output in 2027.\n\nExisting offtake with Borealis\n\n"
+                   "Quokka Minerals Ltd. signed in 2023 a binding agreement with Borealis Motors Corp. for the supply "
+                   "of nickel sulphate over five years, under which Borealis Motors Corp. also agreed to make an equity "
+                   "investment in the company.\n")
+    found = sorted((d.deal_type, d.binding, tuple(sorted(p.name for p in d.parties)))
+                   for d in find_deals(extract_facts(text)))
+    assert found == [("investment", None, ("Borealis Motors Corp.", "Quokka Minerals Ltd.")),
+                     ("supply_agreement", True, ("Borealis Motors Corp.", "Quokka Minerals Ltd."))]
+    definitive = LEAD + "Quokka Minerals Ltd. signed a definitive agreement with Borealis Motors Corp. to supply nickel."
+    assert [k for k, _, _ in _deals(definitive)] == ["supply_agreement"]

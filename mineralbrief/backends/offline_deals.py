@@ -102,7 +102,8 @@ _NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", 
               "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
               "collaboration": "partnership", "alliance": "partnership"}
 # the offtake cues that are verbs ("agreed to buy"), not the article's name for the contract
-_PURCHASE_VERB = re.compile(r"(?:agree|commit|right|to |will |buy|purchase)", re.I)
+# ("an agreement for the supply of" names a supply contract: it is no verb)
+_PURCHASE_VERB = re.compile(r"(?:agree(?!ment)|commit|right|to |will |buy|purchase)", re.I)
 # partners investing together in one project: a joint venture by another name
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
@@ -167,6 +168,9 @@ _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("offtake", "sell", re.compile(
         r"\b(?:will|to|would|agreed to) sell (?:up to |about |around )?\d[\d,.]*\s?(?:dry metric tonnes|metric tonnes|"
         r"metric tons|tonnes|tons|dmt|kt|t)\b[^.;\n]{0,60}?\bto\b", re.I)),
+    # "a definitive agreement with B to supply lithium hydroxide", "an agreement ... for the supply of"
+    ("supply_agreement", "suppl", re.compile(
+        r"\b(?:agreement|contract|deal)s?\b(?: with [^;\n]{1,60}?)? (?:for the supply of|to supply)\b", re.I)),
     # a trader's advance against future deliveries
     ("funding", "prepay", re.compile(r"\bpre-?payment (?:facility|agreement|deal|financing|loan)\b", re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
@@ -336,9 +340,8 @@ class _Finder:
                 if word in lowered for m in rx.finditer(facts.plain)]
         starts = [c.start for c in facts.cues]
         # "the offtake contracts signed with ...": a contract another cue qualifies is of that kind
-        more = [c for c in more if c.deal_type != "other" or
-                bisect_left(starts, c.start - 20) == bisect_right(starts, c.end)
-                and facts.sentence_index(c.start) == facts.sentence_index(c.end - 1)]
+        more = [c for c in more if facts.sentence_index(c.start) == facts.sentence_index(c.end - 1) and (
+                c.deal_type != "other" or bisect_left(starts, c.start - 20) == bisect_right(starts, c.end))]
         for c in sorted([*facts.cues, *more], key=lambda c: c.start):
             i = facts.sentence_index(c.start)
             if i is not None:
@@ -376,7 +379,8 @@ class _Finder:
             if o.kind == "company" and (symbol := symbol_of(o.ticker)):
                 forms.append((symbol, k))  # "LAC keeps 62%": a company called by its ticker
         self.forms = Forms(forms)
-        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
+        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int], dict[str, int]]] = {}
+        self.last_of: dict[str, int] = {}  # where a party's mention in the current sentence is named last
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
@@ -389,18 +393,20 @@ class _Finder:
             kept = self._find_mentions(s, i)
             if i is not None:
                 self._mentions[i] = kept
-        out, ends = kept
+        out, ends, lasts = kept
         self.end_of.update(ends)
+        self.last_of.update(lasts)
         return list(out)
 
     def _find_mentions(self, s: Sentence, i: int | None,
-                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int]]:
+                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int], dict[str, int]]:
         text = self.facts.text
         spans: dict[int, list[tuple[int, int]]] = {}
         for k, sp in self.spans_in.get(i, []) if i is not None else ():
             spans.setdefault(k, []).append(sp)
         written = self._written(s)
         found: dict[str, tuple[int, int, Party, bool]] = {}
+        lasts: dict[str, int] = {}  # where the sentence names a party last
         for k in sorted(set(spans) | set(written)):  # in the scan's order: the first of one name wins
             name, party, company = self.parties_of[k]
             if name in found:
@@ -411,6 +417,7 @@ class _Finder:
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], party, company)
+                lasts[name] = max(at)[0]
         bounds = [(a, b) for a, b, _, _ in found.values()]
         out = []
         ends: dict[str, int] = {}
@@ -419,7 +426,7 @@ class _Finder:
                 continue  # "LG Energy" inside "LG Energy Solution"
             ends[party.name] = b
             out.append((a, party, company))
-        return out, ends
+        return out, ends, lasts
 
     def _written(self, s: Sentence) -> dict[int, list[tuple[int, int]]]:
         """Where a sentence writes an entity's names, or a name without its legal suffix
@@ -599,8 +606,12 @@ class _Finder:
             ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
             return [p for _, p, _ in ranked]
         cue_at = [(c.start, t) for t, c in typed if t in kinds]
+
+        def nearest(at: int) -> tuple[int, str]:
+            return min((abs(x - at), t) for x, t in cue_at)
+        # a name said again by the instrument ("under which Stellantis also agreed to invest") is its side
         mine = [mentions[0]] + [m for m in mentions[1:]
-                                if min(cue_at, key=lambda x: abs(x[0] - m[0]))[1] == kind]
+                                if kind in (nearest(m[0])[1], nearest(self.last_of.get(m[1].name, m[0]))[1])]
         return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
 
     def _each_buyer(self, kind: str, parties: list[Party], mentions: list[tuple[int, Party, bool]],
@@ -835,6 +846,19 @@ class _Deals:
         return [self.deals[i] for i in sorted(out, reverse=True)]
 
 
+_LABEL = "label:"  # a vote from a heading, counted only when no sentence names the contract
+
+
+def _vote(c: _Candidate) -> list[str]:
+    """The word a report uses for its contract: none for a verb ("agreed to buy"); a heading's
+    ("Existing offtake with B") counts only where the body says nothing."""
+    if c.verb:
+        return []
+    s = c.sentences[0]
+    heading = len(s.text.split()) <= _HEADING_WORDS and not s.text.rstrip().endswith((".", "!", "?", ":"))
+    return [_LABEL + c.deal_type] if heading else [c.deal_type]
+
+
 def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
     """One deal per instrument: every report of it in the article folded into one."""
     index = _Deals()
@@ -848,9 +872,9 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
         home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
         if home is None:
             index.add(c)
-            votes[id(c)] = [] if c.verb else [c.deal_type]
+            votes[id(c)] = _vote(c)
             continue
-        votes[id(home)] += [] if c.verb else [c.deal_type]
+        votes[id(home)] += _vote(c)
         if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
             index.retype(home, c.deal_type)
         home.sentences += c.sentences
@@ -891,7 +915,8 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
             gone.add(id(d))
     deals = [d for d in deals if id(d) not in gone]
     for d in deals:  # an offtake some sentences call a supply contract: the word used most
-        said = [t for t in votes[id(d)] if t in _SALES]
+        said = [t for t in votes[id(d)] if t in _SALES] or [
+            t[len(_LABEL):] for t in votes[id(d)] if t.startswith(_LABEL) and t[len(_LABEL):] in _SALES]
         if d.deal_type in _SALES and said:
             d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
     # a partnership with no terms of its own, between the sides of a more specific deal, is that
