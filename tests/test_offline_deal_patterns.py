@@ -266,3 +266,11 @@ def test_an_agreement_for_the_supply_of_names_a_supply_contract_over_a_heading_a
                      ("supply_agreement", True, ("Borealis Motors Corp.", "Quokka Minerals Ltd."))]
     definitive = LEAD + "Quokka Minerals Ltd. signed a definitive agreement with Borealis Motors Corp. to supply nickel."
     assert [k for k, _, _ in _deals(definitive)] == ["supply_agreement"]
+
+
+def test_money_put_in_is_an_investment_and_after_a_joint_venture_is_named_its_terms():
+    backers = LEAD + "Existing backers Harrow Holdings Corp. and Larkspur Metals Corp. are adding US$30 million now."
+    assert [(k, a) for k, _, a in _deals(backers)] == [("investment", ["US$30 million"])]
+    venture = LEAD + ("Quokka Minerals Ltd. agreed to sell 40% of the project to Borealis Motors Corp. in a joint "
+                      "venture. Borealis Motors Corp. puts in US$400 million, of which US$300 million is cash.")
+    assert [(k, a) for k, _, a in _deals(venture)] == [("joint_venture", ["US$400 million", "US$300 million"])]

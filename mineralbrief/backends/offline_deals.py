@@ -138,6 +138,9 @@ _MOU_REACH = 30  # an offtake word this near a memorandum names what the memoran
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
+_PUT_IN = re.compile(
+    r"\b(?:put(?:s|ting)? in|inject(?:s|ed|ing)?|adding)\s+(?:(?:another|a further|an additional|about|around|"
+    r"some|up to|a combined|a total of)\s+)?(?:US|A|C|CA|AU)?\$\s?\d", re.I)
 # instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
 # the company's shares" is a stake (run only when its first word is in the text)
 _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
@@ -171,6 +174,8 @@ _MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
     # "a definitive agreement with B to supply lithium hydroxide", "an agreement ... for the supply of"
     ("supply_agreement", "suppl", re.compile(
         r"\b(?:agreement|contract|deal)s?\b(?: with [^;\n]{1,60}?)? (?:for the supply of|to supply)\b", re.I)),
+    # "GM has agreed to put in another US$125 million", "backers are adding US$37.5 million now"
+    ("investment", "in", _PUT_IN),
     # a trader's advance against future deliveries
     ("funding", "prepay", re.compile(r"\bpre-?payment (?:facility|agreement|deal|financing|loan)\b", re.I)),
     ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
@@ -250,6 +255,8 @@ def _instrument(cue: DealCue, window: str, before: str) -> str:
     if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout|b\w+ (?:out|back)", cue.text, re.I):
         if _STAKE.search(window) and not _CONTROL.search(window):
             return "joint_venture" if _JV_BEFORE.search(before) else "investment"
+    if cue.deal_type == "investment" and _PUT_IN.match(cue.text) and _JV_BEFORE.search(before):
+        return "joint_venture"  # "... in a joint venture. GM puts in $625m": what the partner brings to it
     return cue.deal_type
 
 
