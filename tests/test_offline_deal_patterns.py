@@ -274,3 +274,10 @@ def test_money_put_in_is_an_investment_and_after_a_joint_venture_is_named_its_te
     venture = LEAD + ("Quokka Minerals Ltd. agreed to sell 40% of the project to Borealis Motors Corp. in a joint "
                       "venture. Borealis Motors Corp. puts in US$400 million, of which US$300 million is cash.")
     assert [(k, a) for k, _, a in _deals(venture)] == [("joint_venture", ["US$400 million", "US$300 million"])]
+
+
+def test_a_government_named_beside_an_offtake_is_not_its_buyer():
+    text = LEAD + ("Quokka Minerals Ltd. signed an offtake agreement with Borealis Motors Corp. in March. "
+                   "Quokka is working with lenders and the Australian government on debt, and the offtake commitments "
+                   "are expected to support that process.")
+    assert [(k, p) for k, p, _ in _deals(text)] == [("offtake", {"Quokka Minerals Ltd.", "Borealis Motors Corp."})]

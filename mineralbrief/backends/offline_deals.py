@@ -314,6 +314,7 @@ class _Finder:
         self.facts = facts
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
+        self.governments = {o.name for o in facts.orgs if o.kind == "government"}
         self.fuller = fuller_names(facts)
         for o in facts.companies:  # the scan may take a ticker written alone ("QKM said") for a company
             if (symbol := symbol_of(o.ticker)) and (n := party_name(o.name)) and symbol != n:
@@ -515,6 +516,8 @@ class _Finder:
                     # "A and B are investing an aggregate of $80 million": the sum of several stakes,
                     # none of them its own
                     mine = [a for a in mine if not _AGGREGATE.search(facts.text, max(s.start, a.start - 40), a.start)]
+                if kind in _SALES:  # a government buys or sells through its companies and agencies
+                    parties = [p for p in parties if p.name not in self.governments]
                 has_money = any(a.currency for a in mine)
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
                 if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
