@@ -20,6 +20,7 @@ from ..domain.deals import DealCue, Sentence, binding_in, status_in
 from ..domain.facts import Facts
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
+from .offline_cues import PUT_IN, more_cues
 from .offline_names import (
     DESCRIBED_BY,
     DESCRIPTOR,
@@ -31,6 +32,7 @@ from .offline_names import (
     party_name,
     short_forms,
     symbol_of,
+    words_of,
     written_counts,
 )
 from .offline_tables import Row, deal_rows
@@ -138,48 +140,6 @@ _MOU_REACH = 30  # an offtake word this near a memorandum names what the memoran
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
-_PUT_IN = re.compile(
-    r"\b(?:put(?:s|ting)? in|inject(?:s|ed|ing)?|adding)\s+(?:(?:another|a further|an additional|about|around|"
-    r"some|up to|a combined|a total of)\s+)?(?:US|A|C|CA|AU)?\$\s?\d", re.I)
-# instruments outlets name in words the domain's cues do not read: "the $320 million it paid for
-# the company's shares" is a stake (run only when its first word is in the text)
-_MORE_CUES: list[tuple[str, str, re.Pattern[str]]] = [
-    # "the contracts Corfo signed with Minera Tarar": a contract of no named kind between two sides
-    ("other", "contra", re.compile(
-        r"\b(?:contracts?|contratos?)\b[^;\n]{0,60}?\b(?:signed|suscritos?|firmados?) (?:with|between|entre)\b",
-        re.I)),
-    # "has rights to all first-phase volumes", "tiene derecho a comprar hasta la totalidad": an offtake
-    ("offtake", "right", re.compile(
-        r"\brights? to (?:all|100%|the entire)\b[^.;\n]{0,30}?\b(?:volumes?|output|production|supply)\b", re.I)),
-    ("offtake", "derecho", re.compile(r"\bderechos? (?:a|de) (?:comprar|adquirir)\b", re.I)),
-    ("offtake", "droit", re.compile(r"\bdroits? d'(?:achat|acheter)\b", re.I)),
-    # "under which Borealis will buy 50,000 tonnes a year": a purchase of a volume is an offtake
-    ("offtake", "t", re.compile(
-        r"\b(?:will|to|would|shall) (?:buy|purchase|take) (?:up to |about |around |some )?\d[\d,.]*\s?"
-        r"(?:dry metric tonnes|metric tonnes|metric tons|tonnes|tons|dmt|kt|t)\b", re.I)),
-    # "agreed to sell its Wattle project to Larkspur": the buyer's acquisition, told by the seller
-    ("acquisition", "sel", re.compile(
-        r"\b(?:agreed to sell|agrees to sell|will sell|to sell|sold|sells|selling) (?:its |the |their |a |an )?"
-        r"(?:[\w%.-]+ ){0,4}?(?:project|mine|assets?|business|deposit|operations?|stake|interest|subsidiary|unit|"
-        r"division) (?:[\w-]+ ){0,3}?to\b", re.I)),
-    # "struck a deal to buy rival A", "agreed to merge": a company bought
-    ("acquisition", "buy", re.compile(
-        r"\b(?:to buy|buys|bought|buying)\s+(?:(?:its|their) )?(?:smaller |larger )?(?:rival|peer|competitor)\b",
-        re.I)),
-    ("acquisition", "merge", re.compile(r"\b(?:agreed to|agree to|agrees to|will|to|plan to|plans to) merge\b", re.I)),
-    # "will sell up to 20,000 tonnes a year to B"
-    ("offtake", "sell", re.compile(
-        r"\b(?:will|to|would|agreed to) sell (?:up to |about |around )?\d[\d,.]*\s?(?:dry metric tonnes|metric tonnes|"
-        r"metric tons|tonnes|tons|dmt|kt|t)\b[^.;\n]{0,60}?\bto\b", re.I)),
-    # "a definitive agreement with B to supply lithium hydroxide", "an agreement ... for the supply of"
-    ("supply_agreement", "suppl", re.compile(
-        r"\b(?:agreement|contract|deal)s?\b(?: with [^;\n]{1,60}?)? (?:for the supply of|to supply)\b", re.I)),
-    # "GM has agreed to put in another US$125 million", "backers are adding US$37.5 million now"
-    ("investment", "in", _PUT_IN),
-    # a trader's advance against future deliveries
-    ("funding", "prepay", re.compile(r"\bpre-?payment (?:facility|agreement|deal|financing|loan)\b", re.I)),
-    ("investment", "paid", re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
-]
 ROUNDING = 0.05
 
 
@@ -255,7 +215,7 @@ def _instrument(cue: DealCue, window: str, before: str) -> str:
     if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout|b\w+ (?:out|back)", cue.text, re.I):
         if _STAKE.search(window) and not _CONTROL.search(window):
             return "joint_venture" if _JV_BEFORE.search(before) else "investment"
-    if cue.deal_type == "investment" and _PUT_IN.match(cue.text) and _JV_BEFORE.search(before):
+    if cue.deal_type == "investment" and PUT_IN.match(cue.text) and _JV_BEFORE.search(before):
         return "joint_venture"  # "... in a joint venture. GM puts in $625m": what the partner brings to it
     return cue.deal_type
 
@@ -327,8 +287,9 @@ class _Finder:
         ticker: dict[str, str | None] = {}
         usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := party_name(o.name)) and o.spans]
         symbols = {o.name: symbol for o, _ in usable if (symbol := symbol_of(o.ticker))}
+        words = words_of(facts.text)
         counts = written_counts(facts.text, {f for _, n in usable for f in (n, SUFFIX.sub("", n))} |
-                                 set(symbols.values()))
+                                set(symbols.values()), words)
         for o, name in usable:
             # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written
             # name, and the ticker written as a name ("LAC keeps 62%"; its listing is one mention already)
@@ -343,9 +304,7 @@ class _Finder:
         self.rows = deal_rows(facts.sentences)
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
-        lowered = facts.plain.lower()
-        more = [DealCue(kind, m.group(0), m.start(), m.end()) for kind, word, rx in _MORE_CUES
-                if word in lowered for m in rx.finditer(facts.plain)]
+        more = more_cues(facts.plain)
         starts = [c.start for c in facts.cues]
         # "the offtake contracts signed with ...": a contract another cue qualifies is of that kind
         more = [c for c in more if facts.sentence_index(c.start) == facts.sentence_index(c.end - 1) and (
@@ -364,7 +323,7 @@ class _Finder:
         self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
         self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
         forms: list[tuple[str, int]] = []  # (a written form, its entity)
-        short = short_forms(facts, self.fuller)
+        short = short_forms(facts, self.fuller, words)
         self.short: set[str] = set()  # the short forms among the forms
         for o in facts.orgs:
             if o.kind not in ("company", "agency", "government"):

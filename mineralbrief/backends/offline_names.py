@@ -61,18 +61,25 @@ def symbol_of(ticker: str | None) -> str | None:
     return symbol if symbol.isupper() and sum(ch.isalpha() for ch in symbol) >= 2 else None
 
 
-def short_forms(facts: Facts, fuller: dict[str, str]) -> dict[str, str]:
+def words_of(text: str) -> list[tuple[int, str]]:
+    """The words of a text with their offsets (one pass, shared by the lookups below)."""
+    return [(w.start(), w.group(0)) for w in WORD.finditer(text)]
+
+
+def short_forms(facts: Facts, fuller: dict[str, str], words: list[tuple[int, str]] | None = None,
+                ) -> dict[str, str]:
     """The first word a company's later mentions shorten its name to ("Talon" for "Talon Metals
     Corp"): kept only when no other name or place begins with it, it is no element, and the text
-    never writes it in lower case (a common word: "General", "American", "Entreprise")."""
-    lower = {w for w in WORD.findall(facts.plain) if w.islower()}
+    never writes it in lower case (a common word: "General", "American", "Entreprise").
+    ``words``: the text's words, when already listed."""
+    lower = {w for _, w in (words if words is not None else words_of(facts.plain)) if w.islower()}
     first: dict[str, set[str]] = {}
     for o in facts.orgs:
         for n in o.names():
-            words = SUFFIX.sub("", n).split()
+            parts = SUFFIX.sub("", n).split()
             name = fuller.get(o.name, o.name) if o.kind == "company" else ""
-            if words:
-                first.setdefault(words[0], set()).add(name if len(words) > 1 else "")
+            if parts:
+                first.setdefault(parts[0], set()).add(name if len(parts) > 1 else "")
     places = {w for loc, _, _ in facts.locations for w in loc.split()[:1]}
     out = {}
     for word, names in first.items():
@@ -98,9 +105,10 @@ class Forms:
             else:
                 self.odd.append((f, k))
 
-    def find(self, text: str) -> Iterable[tuple[int, str, int]]:
-        """(offset, form, payload) for each place the text writes a form at the start of a word."""
-        words = [(w.start(), w.group(0)) for w in WORD.finditer(text)]
+    def find(self, text: str, words: list[tuple[int, str]] | None = None) -> Iterable[tuple[int, str, int]]:
+        """(offset, form, payload) for each place the text writes a form at the start of a word
+        (``words``: the text's words, when already listed)."""
+        words = words if words is not None else words_of(text)
         for i, (at, word) in enumerate(words):
             keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
             for key in keys:
@@ -114,9 +122,9 @@ class Forms:
                 at = text.find(f, at + 1)
 
 
-def written_counts(text: str, forms: set[str]) -> dict[str, int]:
+def written_counts(text: str, forms: set[str], words: list[tuple[int, str]] | None = None) -> dict[str, int]:
     """How often each form is written where a word begins."""
     counts = dict.fromkeys(forms, 0)
-    for _, f, _ in Forms((f, 0) for f in forms).find(text):
+    for _, f, _ in Forms((f, 0) for f in forms).find(text, words):
         counts[f] += 1
     return counts
