@@ -281,3 +281,10 @@ def test_a_government_named_beside_an_offtake_is_not_its_buyer():
                    "Quokka is working with lenders and the Australian government on debt, and the offtake commitments "
                    "are expected to support that process.")
     assert [(k, p) for k, p, _ in _deals(text)] == [("offtake", {"Quokka Minerals Ltd.", "Borealis Motors Corp."})]
+
+
+def test_a_chinese_sentence_whose_sides_the_scan_misses_borrows_none_from_elsewhere():
+    text = ("【本报讯】2025年5月5日 宽卡矿业股份有限公司（600001.SH）发布公告称，公司与PT Quokka Nikel Tbk（宽卡印尼）"
+            "签署最终协议，共同投资建设湿法冶炼项目。\n\n该项目预计2027年投产。\n\n"
+            "博锐汽车同时正与宽卡矿业洽谈一份关于三元前驱体的供应协议。")
+    assert [d.deal_type for d in find_deals(extract_facts(text))] == []

@@ -137,6 +137,7 @@ _TO_COME = re.compile(
     r"\bto (?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach)\s+(?:(?:a|an|the|fully|legally|formal|"
     r"definitive)\s+){0,3}binding\b", re.I)
 _MOU_REACH = 30  # an offtake word this near a memorandum names what the memorandum is about
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -492,6 +493,8 @@ class _Finder:
                 heads = nxt if len(s.text.split()) <= _HEADING_WORDS and not parties else None
                 if heads is not None and any(c.deal_type == kind for c in self.cues[i + 1]):
                     continue  # a heading over the sentence that tells the deal itself
+                if not parties and _CJK.search(s.text):
+                    continue  # the name scan misses short Chinese names: sides taken from elsewhere would be guesses
                 ps = self._complete(parties, prev, kind, heads)
                 if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
