@@ -288,3 +288,10 @@ def test_a_chinese_sentence_whose_sides_the_scan_misses_borrows_none_from_elsewh
             "签署最终协议，共同投资建设湿法冶炼项目。\n\n该项目预计2027年投产。\n\n"
             "博锐汽车同时正与宽卡矿业洽谈一份关于三元前驱体的供应协议。")
     assert [d.deal_type for d in find_deals(extract_facts(text))] == []
+
+
+def test_a_loan_that_names_only_its_borrower_takes_the_lender_named_just_before():
+    text = LEAD + ("The government approved two loans administered by Export Finance Australia this week. "
+                   "The larger loan, a facility of A$185 million, goes to Larkspur Metals Corp. for its graphite mine.")
+    loans = [(p, a) for k, p, a in _deals(text) if k == "funding"]
+    assert ({"Larkspur Metals Corp.", "Export Finance Australia"}, ["A$185 million"]) in loans

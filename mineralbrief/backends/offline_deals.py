@@ -673,6 +673,14 @@ class _Finder:
                 if parties:
                     break
             names = {p.name for p in parties}
+        if kind == "funding" and len(parties) == 1 and parties[0].name in companies and prev is not None:
+            # "The larger loan, of A$185 million, goes to Renascor": the lender is the public body
+            # named just before (a loan has a lender)
+            i = self.facts.sentence_index(prev.start)
+            lender = next((p for j in (range(i, max(-1, i - 3), -1) if i is not None else ())
+                           for p in self.parties(self.facts.sentences[j]) if p.name in self.public), None)
+            if lender is not None:
+                return [*parties, lender]
         if self.main is not None and self.main.name not in names and (
                 len(parties) < 2 or not any(p.name in companies for p in parties)):
             parties.insert(0, self.main)
