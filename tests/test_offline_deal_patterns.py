@@ -295,3 +295,10 @@ def test_a_loan_that_names_only_its_borrower_takes_the_lender_named_just_before(
                    "The larger loan, a facility of A$185 million, goes to Larkspur Metals Corp. for its graphite mine.")
     loans = [(p, a) for k, p, a in _deals(text) if k == "funding"]
     assert ({"Larkspur Metals Corp.", "Export Finance Australia"}, ["A$185 million"]) in loans
+
+
+def test_a_headline_binding_a_deal_told_only_below_binds_it():
+    text = ("Borealis Motors Corp. signs binding lithium deal with Quokka Minerals Ltd.\n\n"
+            "PERTH, May 5, 2025 -- Quokka Minerals Ltd. has signed an offtake agreement with Borealis Motors Corp. "
+            "for its hydroxide.")
+    assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(text))] == [("offtake", True)]

@@ -138,6 +138,8 @@ _TO_COME = re.compile(
     r"definitive)\s+){0,3}binding\b", re.I)
 _MOU_REACH = 30  # an offtake word this near a memorandum names what the memorandum is about
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_BOUND_DEAL = re.compile(r"\b(?:non-?)?binding\s+(?:[\w-]+\s+){0,2}?(?:deal|agreement|contract|term sheet|pact)s?\b",
+                         re.I)
 _HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
@@ -434,7 +436,9 @@ class _Finder:
                 amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
-                if _TERMS_OF.search(s.text) or ref and _binds(s.text) is not None or priced:
+                # "Tesla signs binding lithium deal with Liontown": a headline binding a deal told below
+                bound = _BOUND_DEAL.search(s.text) is not None and _binds(s.text) is not None
+                if _TERMS_OF.search(s.text) or (ref or bound) and _binds(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
                     out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
                                           _binds(s.text), hint))
@@ -792,12 +796,14 @@ class _Deals:
             if x > 0:
                 self.by_sum.setdefault((cur, self._bucket(x)), set()).add(i)
 
-    def attach(self, ref: _Candidate, text: str) -> None:
-        """``_attach`` a sentence that refers back, among the deals that name its parties (or all)."""
+    def attach(self, ref: _Candidate, text: str) -> bool:
+        """``_attach`` a sentence that refers back, among the deals that name its parties (or all);
+        whether it found one."""
         named = self.sharing(_Candidate(_REF, [], ref.parties))[::-1] if ref.parties else self.latest_of_each_type()
         attached = _attach(named, ref, text)
         if attached:
             self.note(attached[0], _Candidate(_REF, [], [], attached[1]))
+        return attached is not None
 
     def retype(self, home: _Candidate, deal_type: str) -> None:
         home.deal_type = deal_type
@@ -844,9 +850,11 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
     index = _Deals()
     deals = index.deals
     votes: dict[int, list[str]] = {}
+    early: list[_Candidate] = []
     for c in cands:
         if c.deal_type == _REF:
-            index.attach(c, text)
+            if not index.attach(c, text) and c.parties:
+                early.append(c)  # a headline before the deal it binds is told: tried again at the end
             continue
         # a deal it repeats names one of its parties or holds one of its sums (see _same)
         home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
@@ -864,6 +872,8 @@ def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Can
         written = home.texts()
         home.amounts += [a for a in c.amounts if a.text not in written]
         index.note(home, c)
+    for c in early:
+        index.attach(c, text)
     deals = list(deals)
     gone: set[int] = set()
     for d in deals:  # named alone before its buyer came up: the fuller deal tells it
