@@ -302,3 +302,13 @@ def test_a_headline_binding_a_deal_told_only_below_binds_it():
             "PERTH, May 5, 2025 -- Quokka Minerals Ltd. has signed an offtake agreement with Borealis Motors Corp. "
             "for its hydroxide.")
     assert [(d.deal_type, d.binding) for d in find_deals(extract_facts(text))] == [("offtake", True)]
+
+
+def test_public_money_told_by_award_granted_or_provide_with_is_funding():
+    for sentence in ("The U.S. Department of Energy selected Quokka Minerals Ltd. for a US$50 million award.",
+                     "Quokka Minerals Ltd. has been granted US$50 million by the U.S. Department of Energy.",
+                     "The U.S. Department of Energy will provide Quokka Minerals Ltd. with US$50 million."):
+        assert [(k, p, a) for k, p, a in _deals(LEAD + sentence)] == [
+            ("funding", {"Quokka Minerals Ltd.", "U.S. Department of Energy"}, ["US$50 million"])], sentence
+    prepay = LEAD + "Borealis Motors Corp. made a US$30 million prepayment to Quokka Minerals Ltd."
+    assert [k for k, _, _ in _deals(prepay)] == ["funding"]

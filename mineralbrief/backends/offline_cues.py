@@ -55,7 +55,13 @@ _MORE_CUES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("investment", ("put", "inject", "adding"), PUT_IN),
     # a trader's advance against future deliveries
     ("funding", ("prepay", "pre-pay"), re.compile(
-        r"\bpre-?payment (?:facility|agreement|deal|financing|loan)\b", re.I)),
+        r"\bpre-?payment(?: (?:facility|agreement|deal|financing|loan)|s?\b)", re.I)),
+    # public money by other words: "selected B for a $50 million award", "has been granted A$15 million",
+    # "the department will provide B with $35 million"
+    ("funding", ("award",), re.compile(r"\bawards?\b(?!-)", re.I)),
+    ("funding", ("granted",), re.compile(r"\bgranted (?:up to |about |some )?(?:US|A|C|CA|AU)?\$\s?\d", re.I)),
+    ("funding", ("provid",), re.compile(
+        r"\bprovid(?:e|es|ed|ing) (?:[\w.&'’-]+ ){1,6}?with (?:up to |about |some )?(?:US|A|C|CA|AU)?\$\s?\d", re.I)),
     # "the $320 million it paid for LAC shares"
     ("investment", ("paid",), re.compile(r"\bpaid\b[^.;\n]{0,40}?\bfor\b[^.;\n]{0,30}?\bshares\b", re.I)),
 ]
