@@ -31,23 +31,22 @@ _MORE_CUES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("offtake", ("derecho",), re.compile(r"\bderechos? (?:a|de) (?:comprar|adquirir)\b", re.I)),
     ("offtake", ("droit",), re.compile(r"\bdroits? d'(?:achat|acheter)\b", re.I)),
     # "under which Borealis will buy 50,000 tonnes a year": a purchase of a volume is an offtake
-    ("offtake", ("will ", "to ", "would ", "shall "), re.compile(
-        r"\b(?:will|to|would|shall) (?:buy|purchase|take) (?:up to |about |around |some )?\d[\d,.]*\s?" + _TONNES,
-        re.I)),
+    ("offtake", ("buy", "purchase", "take"), re.compile(
+        r"(?:(?<=\bwill )|(?<=\bto )|(?<=\bwould )|(?<=\bshall ))(?:buy|purchase|take) (?:up to |about |around |some )?"
+        r"\d[\d,.]*\s?" + _TONNES, re.I)),
     # "agreed to sell its Wattle project to Larkspur": the buyer's acquisition, told by the seller
-    ("acquisition", ("agree", "will sell", "to sell", "sold", "sell"), re.compile(
-        r"\b(?:agreed to sell|agrees to sell|will sell|to sell|sold|sells|selling) (?:its |the |their |a |an )?"
+    ("acquisition", ("sell", "sold"), re.compile(
+        r"\b(?:sell|sold|sells|selling) (?:its |the |their |a |an )?"
         r"(?:[\w%.-]+ ){0,4}?(?:project|mine|assets?|business|deposit|operations?|stake|interest|subsidiary|unit|"
         r"division) (?:[\w-]+ ){0,3}?to\b", re.I)),
     # "struck a deal to buy rival A", "agreed to merge": a company bought
     ("acquisition", ("to buy", "buy", "bought"), re.compile(
         r"\b(?:to buy|buys|bought|buying)\s+(?:(?:its|their) )?(?:smaller |larger )?(?:rival|peer|competitor)\b",
         re.I)),
-    ("acquisition", ("agree", "will merge", "to merge", "plan"), re.compile(
-        r"\b(?:agreed to|agree to|agrees to|will|to|plan to|plans to) merge\b", re.I)),
+    ("acquisition", ("merge",), re.compile(r"(?:(?<=\bwill )|(?<=\bto ))merge\b", re.I)),
     # "will sell up to 20,000 tonnes a year to B"
-    ("offtake", ("will sell", "to sell", "would sell", "agreed to sell"), re.compile(
-        r"\b(?:will|to|would|agreed to) sell (?:up to |about |around )?\d[\d,.]*\s?" + _TONNES +
+    ("offtake", ("sell",), re.compile(
+        r"(?:(?<=\bwill )|(?<=\bto )|(?<=\bwould ))sell (?:up to |about |around )?\d[\d,.]*\s?" + _TONNES +
         r"[^.;\n]{0,60}?\bto\b", re.I)),
     # "a definitive agreement with B to supply lithium hydroxide", "an agreement ... for the supply of"
     ("supply_agreement", ("agreement", "contract", "deal"), re.compile(
