@@ -69,5 +69,7 @@ _MORE_CUES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
 def more_cues(text: str) -> list[DealCue]:
     """The deal cues of ``_MORE_CUES`` in ``text``, kind by kind (the caller sorts them)."""
     starts = Starts(text)
+    lowered = text.lower()  # most patterns' words are not in a given text: they are not tried at all
     return [DealCue(kind, m.group(0), m.start(), m.end())
-            for kind, words, rx in _MORE_CUES for m in starts.finditer(rx, words)]
+            for kind, words, rx in _MORE_CUES if any(w in lowered for w in words)
+            for m in starts.finditer(rx, words)]

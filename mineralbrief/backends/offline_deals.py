@@ -383,7 +383,7 @@ class _Finder:
                 continue
             at = spans.get(k) or written.get(k, [])
             at = [sp for sp in at if not DESCRIPTOR.match(text, sp[1], sp[1] + 60)
-                  and not DESCRIBED_BY.search(text, max(0, sp[0] - 40), sp[0])]
+                  and not self._described(text, sp[0])]
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], party, company)
@@ -397,6 +397,12 @@ class _Finder:
             ends[party.name] = b
             out.append((a, party, company))
         return out, ends, lasts
+
+    @staticmethod
+    def _described(text: str, at: int) -> bool:
+        """Whether the name at ``at`` follows "a subsidiary of", "owned by", "filiale de"."""
+        before = text[max(0, at - 40):at]
+        return (" of " in before or " by " in before or " de " in before) and DESCRIBED_BY.search(before) is not None
 
     def _written(self, s: Sentence) -> dict[int, list[tuple[int, int]]]:
         """Where a sentence writes an entity's names, or a name without its legal suffix
@@ -437,7 +443,7 @@ class _Finder:
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
                 priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
                 # "Tesla signs binding lithium deal with Liontown": a headline binding a deal told below
-                bound = _BOUND_DEAL.search(s.text) is not None and _binds(s.text) is not None
+                bound = "binding" in s.text and _BOUND_DEAL.search(s.text) is not None and _binds(s.text) is not None
                 if _TERMS_OF.search(s.text) or (ref or bound) and _binds(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
                     out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,

@@ -72,7 +72,7 @@ def short_forms(facts: Facts, fuller: dict[str, str], words: list[tuple[int, str
     Corp"): kept only when no other name or place begins with it, it is no element, and the text
     never writes it in lower case (a common word: "General", "American", "Entreprise").
     ``words``: the text's words, when already listed."""
-    lower = {w for _, w in (words if words is not None else words_of(facts.plain)) if w.islower()}
+    lower = {w for _, w in (words if words is not None else words_of(facts.plain))} if facts.orgs else set()
     first: dict[str, set[str]] = {}
     for o in facts.orgs:
         for n in o.names():
