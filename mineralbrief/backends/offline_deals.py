@@ -4,23 +4,35 @@ A sentence can report several instruments ("an offtake and a US$25 million equit
 each becomes a deal of its own, and the sums of the sentence go to the instrument they sit
 nearest. Parties are the entities of the sentence (agencies, governments and state companies
 included), completed from the sentence before when the sentence names one side only. Mentions of
-one deal across the article (the headline, the lead, a later "the loan") are merged into one.
+one deal across the article (the headline, the lead, a later "the loan") are merged into one
+(``offline_merge``). How parties are named is in ``offline_names``, the cues the domain's list lacks
+in ``offline_cues``, Markdown deal tables in ``offline_tables``.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
 from ..domain.facts import Facts
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
 from .offline_cues import PUT_IN, more_cues
+from .offline_merge import (
+    HEADING_WORDS,
+    MONEY_TYPES,
+    REF,
+    ROUNDING,
+    SALES,
+    SOFT,
+    VOLUME_TYPES,
+    Candidate,
+    merge_reports,
+    term_amount,
+)
 from .offline_names import (
     DESCRIBED_BY,
     DESCRIPTOR,
@@ -43,13 +55,6 @@ LABEL = {
     "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
     "framework": "framework", "partnership": "partnership", "other": "deal",
 }
-# When one sentence has several cues of one family, the most specific names the deal.
-PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
-            "framework", "investment", "funding", "partnership"]
-_MONEY_TYPES = {"investment", "funding", "acquisition"}
-_VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
-_SOFT = {"partnership", "framework"}
-_SALES = {"offtake", "supply_agreement"}
 # "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
 # what stands between the names of a list: "A, B and C", "A as well as B", "A and Volkswagen's
@@ -86,16 +91,6 @@ _CONTROL = re.compile(
 # weak cues name a deal only when the sentence also gives its sum
 _WEAK = re.compile(r"^(?:financing|funding|contribution|incentives|subsid\w*|shareholders?|warrants|equity|invest\w*|"
                    r"partner\w*|inversión|investir|alianzas?|asociaci\w+)$", re.I)
-# a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
-_NOT_TERMS = re.compile(
-    r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
-    r"revenue|market (?:cap\w*|size|value)|valu(?:ed|ation)|net present value|NPV|sales of|worth of|"
-    r"raised from shareholders|spent|spend(?:ing)?)\W+(?:\w+\W+){0,6}$", re.I)
-_COST_AFTER = re.compile(
-    r"\W*(?:\w+\W+){0,4}?(?:estimat\w*|needs? to build|cost\w*|capex|budget\w*|raised from)\b", re.I)
-_CAPACITY = re.compile(
-    r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
-    r"\W+(?:\w+\W+){0,5}$", re.I)
 _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
     r"(MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
@@ -110,7 +105,6 @@ _PURCHASE_VERB = re.compile(r"(?:agree(?!ment)|commit|right|to |will |buy|purcha
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
     r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
-_REF = "terms"  # not a deal: a sentence that gives the terms of one already named
 _TERMS_OF = re.compile(
     r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
     r"(?:agreement|term sheet|contract|deal)\b|\bthe (?:legally |non-)?binding (?:agreement|term sheet|contract)\b",
@@ -140,59 +134,8 @@ _MOU_REACH = 30  # an offtake word this near a memorandum names what the memoran
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BOUND_DEAL = re.compile(r"\b(?:non-?)?binding\s+(?:[\w-]+\s+){0,2}?(?:deal|agreement|contract|term sheet|pact)s?\b",
                          re.I)
-_HEADING_WORDS = 5  # a line this short names what the next one tells
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
-ROUNDING = 0.05
-
-
-@dataclass
-class _Candidate:
-    deal_type: str
-    sentences: list[Sentence]
-    parties: list[Party]
-    amounts: list[AmountMention] = field(default_factory=list)
-    refers_back: bool = False
-    binding: bool | None = None
-    hint: str | None = None  # for a sentence that only refers back: the kind of deal it names
-    each: bool = False  # one buyer's contract, split from a list of several
-    verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
-
-    _sums: dict[str, list[float]] = field(default_factory=dict, repr=False, compare=False)
-    _summed: int = field(default=0, repr=False, compare=False)
-    _names: set[str] = field(default_factory=set, repr=False, compare=False)
-    _named: int = field(default=0, repr=False, compare=False)
-    _texts: set[str] = field(default_factory=set, repr=False, compare=False)
-    _texted: int = field(default=0, repr=False, compare=False)
-
-    def names(self) -> set[str]:
-        """The parties' names (parties and amounts only grow: the sets are brought up to date)."""
-        self._names.update(p.name for p in self.parties[self._named:])
-        self._named = len(self.parties)
-        return self._names
-
-    def texts(self) -> set[str]:
-        """The amounts as written."""
-        self._texts.update(a.text for a in self.amounts[self._texted:])
-        self._texted = len(self.amounts)
-        return self._texts
-
-    def __post_init__(self) -> None:  # its own lists: a deal grows as reports merge into it
-        self.parties = list(self.parties)
-        self.amounts = list(self.amounts)
-
-    @property
-    def money(self) -> list[tuple[str, float]]:
-        return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
-
-    def sums(self) -> dict[str, list[float]]:
-        """The sums by currency, sorted, brought up to date as amounts are added (a deal told
-        in a thousand sentences is not read again for each of them)."""
-        for a in self.amounts[self._summed:]:
-            if a.currency and a.value:
-                insort(self._sums.setdefault(a.currency, []), a.value)
-        self._summed = len(self.amounts)
-        return self._sums
 
 
 def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
@@ -233,7 +176,7 @@ def _resolve(typed: list[tuple[str, DealCue]]) -> list[str]:
 
         def told_apart(kind: str) -> bool:  # "a binding offtake with A and a non-binding MOU with B"
             return all(min(abs(c.start - m) for m in memoranda) > _MOU_REACH for t, c in typed if t == kind)
-        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition") or k in _SALES and told_apart(k)]
+        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition") or k in SALES and told_apart(k)]
     if "loi" in kinds:
         kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
     if "joint_venture" in kinds:
@@ -242,7 +185,7 @@ def _resolve(typed: list[tuple[str, DealCue]]) -> list[str]:
         kinds = [k for k in kinds if k != "investment"]
     if "offtake" in kinds:
         kinds = [k for k in kinds if k != "supply_agreement"]
-    hard = [k for k in kinds if k not in _SOFT]
+    hard = [k for k in kinds if k not in SOFT]
     if hard:
         kinds = hard
     if "framework" in kinds and "partnership" in kinds:
@@ -257,17 +200,6 @@ def _reporting_end(text: str) -> int:
         if m.start() > len(text) // 3:
             return m.start()
     return len(text)
-
-
-def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
-    """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
-    volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
-    before = text[max(sentence.start, a.start - 60):a.start]
-    if a.currency:
-        return not _NOT_TERMS.search(before) and not _COST_AFTER.match(text, a.end, min(sentence.end, a.end + 60))
-    if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
-        return False
-    return not _CAPACITY.search(before)
 
 
 class _Finder:
@@ -425,8 +357,8 @@ class _Finder:
         ranked = sorted(self.mentions(s), key=lambda x: (not x[2], x[0]))[:4]
         return [p for _, p, _ in ranked]
 
-    def candidates(self) -> list[_Candidate]:
-        out: list[_Candidate] = []
+    def candidates(self) -> list[Candidate]:
+        out: list[Candidate] = []
         facts = self.facts
         for i, s in enumerate(facts.sentences):
             cues = self.cues[i]
@@ -441,12 +373,12 @@ class _Finder:
                 ref = _BACKREF.search(s.text)
                 amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
-                priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
+                priced = ref is not None and any(a.currency and term_amount(a, facts.text, s, "") for a in amounts)
                 # "Tesla signs binding lithium deal with Liontown": a headline binding a deal told below
                 bound = "binding" in s.text and _BOUND_DEAL.search(s.text) is not None and _binds(s.text) is not None
                 if _TERMS_OF.search(s.text) or (ref or bound) and _binds(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
-                    out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
+                    out.append(Candidate(REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
                                           _binds(s.text), hint))
                 continue
             prev = facts.sentences[i - 1] if i else None
@@ -462,10 +394,10 @@ class _Finder:
                          for t, c in typed]
             if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
                 typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
-            if not any(a.currency and _term_amount(a, facts.text, s, "") for a in self.amounts_in[i]):
+            if not any(a.currency and term_amount(a, facts.text, s, "") for a in self.amounts_in[i]):
                 # "the split of the equity is not disclosed, but under the framework agreement ...": a
                 # weak money word with no sum names no instrument, and does not outrank the one beside it
-                named = [(t, c) for t, c in typed if not (t in _MONEY_TYPES and _WEAK.match(c.text))]
+                named = [(t, c) for t, c in typed if not (t in MONEY_TYPES and _WEAK.match(c.text))]
                 typed = named or typed
             kinds = _resolve(typed)
             mentions = self.mentions(s)
@@ -474,7 +406,7 @@ class _Finder:
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
             amounts = list(self.amounts_in[i])
-            money_kinds = [k for k in kinds if k in _MONEY_TYPES]
+            money_kinds = [k for k in kinds if k in MONEY_TYPES]
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
                 mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
@@ -486,34 +418,34 @@ class _Finder:
                     # "A and B are investing an aggregate of $80 million": the sum of several stakes,
                     # none of them its own
                     mine = [a for a in mine if not _AGGREGATE.search(facts.text, max(s.start, a.start - 40), a.start)]
-                if kind in _SALES:  # a government buys or sells through its companies and agencies
+                if kind in SALES:  # a government buys or sells through its companies and agencies
                     parties = [p for p in parties if p.name not in self.governments]
                 has_money = any(a.currency for a in mine)
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
                 if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
                     # "the third offtake", "the loan would cover ...": a deal already named
-                    out.append(_Candidate(_REF, [s], [], amounts, True, _binds(s.text), kind))
+                    out.append(Candidate(REF, [s], [], amounts, True, _binds(s.text), kind))
                     continue
-                if kind in _MONEY_TYPES and not has_money and (
+                if kind in MONEY_TYPES and not has_money and (
                         not strong or len(parties) < 2 or not companies or kind == "investment" and not any(
                             t == kind and _NAMED_STAKE.match(c.text) for t, c in typed)):
                     continue  # a deal with no sum counts only when named outright between two sides
-                if not strong and not has_money and kind not in _SOFT:
+                if not strong and not has_money and kind not in SOFT:
                     continue
-                heads = nxt if len(s.text.split()) <= _HEADING_WORDS and not parties else None
+                heads = nxt if len(s.text.split()) <= HEADING_WORDS and not parties else None
                 if heads is not None and any(c.deal_type == kind for c in self.cues[i + 1]):
                     continue  # a heading over the sentence that tells the deal itself
                 if not parties and _CJK.search(s.text):
                     continue  # the name scan misses short Chinese names: sides taken from elsewhere would be guesses
                 ps = self._complete(parties, prev, kind, heads)
-                if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
+                if prev is not None and not has_money and kind in MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
                     mine = [a for a in self.amounts_in[i - 1] if a.currency
-                            and _term_amount(a, facts.text, prev, kind)]
-                if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
+                            and term_amount(a, facts.text, prev, kind)]
+                if kind in MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
-                if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
+                if not ps or (kind in SOFT and len(ps) < 2):  # a venture has two sides
                     continue
                 if kind == "joint_venture" and len(parties) < 2 and any(
                         t == kind and _IS_A.search(facts.text, max(s.start, c.start - 30), c.start) for t, c in typed):
@@ -523,19 +455,19 @@ class _Finder:
                 own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
                 binds = _binds(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
                 if kind in ("investment", "funding"):
-                    out += [_Candidate(kind, [s], p, a, back, binds)
+                    out += [Candidate(kind, [s], p, a, back, binds)
                             for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
                     split, several = self._each_buyer(kind, ps, mentions, typed)
                     verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
-                    out += [_Candidate(kind, [s], p, mine, back, binds, each=several, verb=verb)
+                    out += [Candidate(kind, [s], p, mine, back, binds, each=several, verb=verb)
                             for p in split]
                 if kind == "acquisition" and len(ps) >= 2 and _CO_OWNER.search(s.text):
                     # buying out the stake a partner held: the two were in a joint venture (a background deal)
-                    out.append(_Candidate("joint_venture", [s], ps[:2], refers_back=True))
+                    out.append(Candidate("joint_venture", [s], ps[:2], refers_back=True))
         return out
 
-    def _row_deals(self, row: Row, s: Sentence, i: int) -> list[_Candidate]:
+    def _row_deals(self, row: Row, s: Sentence, i: int) -> list[Candidate]:
         """The deals of one row of a deal table: the article's company with the party the row
         names, one deal per kind the header names; a sum goes to the kind of its column, a
         volume to the contract."""
@@ -545,12 +477,12 @@ class _Finder:
             return []
         out = []
         for kind in row.kinds:
-            mine = [a for a in self.amounts_in[i] if _term_amount(a, self.facts.text, s, kind)
-                    and (row.kind_at(a.start) == kind if a.currency else kind in _VOLUME_TYPES)]
-            if kind in _MONEY_TYPES and not mine:
+            mine = [a for a in self.amounts_in[i] if term_amount(a, self.facts.text, s, kind)
+                    and (row.kind_at(a.start) == kind if a.currency else kind in VOLUME_TYPES)]
+            if kind in MONEY_TYPES and not mine:
                 continue
-            parties = [others[0], main] if kind in _MONEY_TYPES else [main, others[0]]
-            out.append(_Candidate(kind, [s], parties, mine))
+            parties = [others[0], main] if kind in MONEY_TYPES else [main, others[0]]
+            out.append(Candidate(kind, [s], parties, mine))
         return out
 
     def _buys_a_company(self, cue: DealCue, companies_at: list[int]) -> bool:
@@ -576,7 +508,7 @@ class _Finder:
         """The parties of one instrument: in a sentence with several, each name goes to the
         money instrument whose cue stands nearest, and the sentence's subject to all of them (a
         contract keeps every name: "signed offtakes with A, which will also lend $X")."""
-        if len(kinds) > 1 and mentions and kind not in _MONEY_TYPES and not any(k in _MONEY_TYPES for k in kinds):
+        if len(kinds) > 1 and mentions and kind not in MONEY_TYPES and not any(k in MONEY_TYPES for k in kinds):
             # "a binding offtake with A and a non-binding MOU with B": each contract names its side
             # after its own word, up to the next instrument's
             at = [c.start for t, c in typed if t == kind]
@@ -584,7 +516,7 @@ class _Finder:
             own = [m for m in mentions[1:] if at[0] < m[0] < min(later, default=m[0] + 1)]
             if own:
                 return [p for _, p, _ in sorted([mentions[0], *own], key=lambda x: (not x[2], x[0]))[:4]]
-        if len(kinds) == 1 or not mentions or kind not in _MONEY_TYPES:
+        if len(kinds) == 1 or not mentions or kind not in MONEY_TYPES:
             ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
             return [p for _, p, _ in ranked]
         cue_at = [(c.start, t) for t, c in typed if t in kinds]
@@ -604,7 +536,7 @@ class _Finder:
         contracts at once (then it does not swallow one buyer's contract told alone)."""
         plural = any(t == kind and _PLURAL.search(c.text) for t, c in typed) or _EACH.search(
             self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
-        if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
+        if kind not in SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
             return [parties], False
         text = self.facts.text
         others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
@@ -652,9 +584,9 @@ class _Finder:
         text = self.facts.text
         mine = []
         for a in amounts:
-            if not _term_amount(a, text, s, kind):
+            if not term_amount(a, text, s, kind):
                 continue
-            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in _VOLUME_TYPES]
+            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in VOLUME_TYPES]
             if kind not in holders:
                 continue
             if len(holders) > 1:
@@ -676,7 +608,7 @@ class _Finder:
         if not names and heads is not None:
             parties = self.parties(heads)[:3]
             names = {p.name for p in parties}
-        if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
+        if not names and prev is not None and kind not in SOFT:  # the nearest sentence before that names someone
             i = self.facts.sentence_index(prev.start)
             for j in range(i, max(-1, i - 3), -1) if i is not None else ():
                 parties = self.parties(self.facts.sentences[j])[:3]
@@ -695,233 +627,6 @@ class _Finder:
                 len(parties) < 2 or not any(p.name in companies for p in parties)):
             parties.insert(0, self.main)
         return parties
-
-
-def _close(a: list[tuple[str, float]], sums: dict[str, list[float]]) -> bool:
-    """A candidate's sums and a deal's (by currency, sorted) share one within rounding ("$2.3
-    bln" and "US$2.26 billion"). Closeness only grows toward ``x``: the nearest sum on either
-    side decides."""
-    for cur, x in a:
-        ys = sums.get(cur, [])
-        i = bisect_left(ys, x)
-        if any(abs(x - y) <= ROUNDING * max(x, y) for y in ys[max(0, i - 1):i + 1]):
-            return True
-    return False
-
-
-# an instrument that a sum of money is raised through: the sum named again is the same deal
-_ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
-            "joint_venture": {"acquisition", "investment", "funding"}}
-
-
-def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
-    """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
-    no sums that disagree; a sum raised through a letter or a joint venture named again; an
-    offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
-    names, dnames = {p.name for p in c.parties}, d.names()
-    shared = names & dnames
-    if d.deal_type != c.deal_type:
-        if {d.deal_type, c.deal_type} == _SALES:
-            return len(shared) >= 2
-        if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
-            return bool(shared) and _close(c.money, d.sums())
-        return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
-    if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
-        return False  # another investor on each side: two stakes, even of one size
-    if d.sums() and c.money:
-        # a joint venture's or a contract's several sums are its terms; an investor's tranches
-        # in one company are one investment; two loans or purchases are told apart by their sums
-        if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
-            return True
-        if d.deal_type == "investment" and names == dnames and len(names) >= 2:
-            return True
-        return _close(c.money, d.sums())
-    if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
-        return True
-    # one side named alone folds into a deal that names it, but never swallows the deals that
-    # name it with someone else (a company's offtakes with several buyers)
-    if (c.each or d.each) and len(names) >= 2 and len(dnames) >= 2:
-        return names == dnames  # a contract with one of several buyers is not their summary
-    return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
-
-
-def _fits(d: _Candidate, ref: _Candidate, volumes: bool) -> bool:
-    # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
-    return (d.deal_type in _SALES) == volumes if ref.amounts else d.deal_type not in _MONEY_TYPES
-
-
-def _attach(named: list[_Candidate], ref: _Candidate, text: str) -> tuple[_Candidate, list[AmountMention]] | None:
-    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
-    word and its sums go to the latest deal it names a party of (or the latest deal). ``named``:
-    the deals it may mean, latest first."""
-    named = sorted(named, key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
-    volumes = any(a.currency is None for a in ref.amounts)
-    home = next((d for d in named if _fits(d, ref, volumes)), named[0] if named else None)
-    if home is None:
-        return None
-    home.sentences.append(ref.sentences[0])
-    home.binding = home.binding if home.binding is not None else ref.binding
-    written = home.texts()
-    added = [a for a in ref.amounts
-             if _term_amount(a, text, ref.sentences[0], home.deal_type) and a.text not in written]
-    home.amounts += added
-    return home, added
-
-
-_BUCKET = 0.06  # wider than log(1 / (1 - ROUNDING)): two sums within rounding fall in one bucket or the next
-
-
-class _Deals:
-    """The deals merged so far, indexed by party name, by sum and by type: each report is
-    compared with the deals it could repeat (a shared party, a sum within rounding), not with
-    every deal of the article (a wire of a thousand deals)."""
-
-    def __init__(self) -> None:
-        self.deals: list[_Candidate] = []
-        self.at: dict[int, int] = {}  # id of a deal -> its place
-        self.by_name: dict[str, set[int]] = {}
-        self.by_sum: dict[tuple[str, int], set[int]] = {}
-        self.by_type: dict[str, list[int]] = {}  # places, in order; a deal whose type changed is skipped
-
-    @staticmethod
-    def _bucket(value: float) -> int:
-        return math.floor(math.log(value) / _BUCKET)
-
-    def add(self, d: _Candidate) -> None:
-        self.at[id(d)] = len(self.deals)
-        self.deals.append(d)
-        self.note(d, d)
-        self.by_type.setdefault(d.deal_type, []).append(self.at[id(d)])
-
-    def note(self, home: _Candidate, c: _Candidate) -> None:
-        """Index ``home`` under the names and sums of ``c`` (merged into it)."""
-        i = self.at[id(home)]
-        for p in c.parties:
-            self.by_name.setdefault(p.name, set()).add(i)
-        for cur, x in c.money:
-            if x > 0:
-                self.by_sum.setdefault((cur, self._bucket(x)), set()).add(i)
-
-    def attach(self, ref: _Candidate, text: str) -> bool:
-        """``_attach`` a sentence that refers back, among the deals that name its parties (or all);
-        whether it found one."""
-        named = self.sharing(_Candidate(_REF, [], ref.parties))[::-1] if ref.parties else self.latest_of_each_type()
-        attached = _attach(named, ref, text)
-        if attached:
-            self.note(attached[0], _Candidate(_REF, [], [], attached[1]))
-        return attached is not None
-
-    def retype(self, home: _Candidate, deal_type: str) -> None:
-        home.deal_type = deal_type
-        insort(self.by_type.setdefault(deal_type, []), self.at[id(home)])
-
-    def sharing(self, c: _Candidate) -> list[_Candidate]:
-        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in order."""
-        places: set[int] = set()
-        for p in c.parties:
-            places |= self.by_name.get(p.name, set())
-        for cur, x in c.money:
-            if x > 0:
-                b = self._bucket(x)
-                for k in (b - 1, b, b + 1):
-                    places |= self.by_sum.get((cur, k), set())
-        return [self.deals[i] for i in sorted(places)]
-
-    def latest_of_each_type(self) -> list[_Candidate]:
-        """The latest deal of each type, latest first."""
-        out = []
-        for t, places in self.by_type.items():
-            while places and self.deals[places[-1]].deal_type != t:
-                places.pop()  # a deal retyped (a letter's sum named again): types only move to the instrument
-            if places:
-                out.append(places[-1])
-        return [self.deals[i] for i in sorted(out, reverse=True)]
-
-
-_LABEL = "label:"  # a vote from a heading, counted only when no sentence names the contract
-
-
-def _vote(c: _Candidate) -> list[str]:
-    """The word a report uses for its contract: none for a verb ("agreed to buy"); a heading's
-    ("Existing offtake with B") counts only where the body says nothing."""
-    if c.verb:
-        return []
-    s = c.sentences[0]
-    heading = len(s.text.split()) <= _HEADING_WORDS and not s.text.rstrip().endswith((".", "!", "?", ":"))
-    return [_LABEL + c.deal_type] if heading else [c.deal_type]
-
-
-def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
-    """One deal per instrument: every report of it in the article folded into one."""
-    index = _Deals()
-    deals = index.deals
-    votes: dict[int, list[str]] = {}
-    early: list[_Candidate] = []
-    for c in cands:
-        if c.deal_type == _REF:
-            if not index.attach(c, text) and c.parties:
-                early.append(c)  # a headline before the deal it binds is told: tried again at the end
-            continue
-        # a deal it repeats names one of its parties or holds one of its sums (see _same)
-        home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
-        if home is None:
-            index.add(c)
-            votes[id(c)] = _vote(c)
-            continue
-        votes[id(home)] += _vote(c)
-        if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
-            index.retype(home, c.deal_type)
-        home.sentences += c.sentences
-        home.binding = home.binding if home.binding is not None else c.binding
-        has = home.names()
-        home.parties += [p for p in c.parties if p.name not in has]
-        written = home.texts()
-        home.amounts += [a for a in c.amounts if a.text not in written]
-        index.note(home, c)
-    for c in early:
-        index.attach(c, text)
-    deals = list(deals)
-    gone: set[int] = set()
-    for d in deals:  # named alone before its buyer came up: the fuller deal tells it
-        names = {p.name for p in d.parties}
-        if len(names) != 1 or d.money:
-            continue
-        fuller = next((e for e in index.sharing(d) if e is not d and id(e) not in gone and
-                       e.deal_type == d.deal_type and names < e.names()), None)
-        if fuller is not None:
-            fuller.sentences += d.sentences
-            votes[id(fuller)] += votes[id(d)]
-            gone.add(id(d))
-    for d in deals:  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
-        names = {p.name for p in d.parties}
-        if id(d) in gone or d.deal_type not in _SALES or len(names) < 2 or d.each and len(names) < 3:
-            continue
-        near = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
-                and e.deal_type in _SALES]
-        own = [e for e in near if e.names() < names] if len(names) >= 3 else []
-        if not own:  # "these purchase agreements" of the buyers alone, each contract being with the seller
-            own = [e for e in near if e.each and len(e.names() & names) == 1]
-            if not own or not set.intersection(*(e.names() for e in own)) - names:
-                continue
-        if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
-            for e in own:  # "binding offtake agreements with A and B": each contract binds
-                e.sentences += d.sentences
-                e.binding = e.binding if e.binding is not None else d.binding
-                votes[id(e)] += votes[id(d)]
-            gone.add(id(d))
-    deals = [d for d in deals if id(d) not in gone]
-    for d in deals:  # an offtake some sentences call a supply contract: the word used most
-        said = [t for t in votes[id(d)] if t in _SALES] or [
-            t[len(_LABEL):] for t in votes[id(d)] if t.startswith(_LABEL) and t[len(_LABEL):] in _SALES]
-        if d.deal_type in _SALES and said:
-            d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
-    # a partnership with no terms of its own, between the sides of a more specific deal, is that
-    # deal in softer words
-    def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
-        names = d.names()
-        return any(e.deal_type not in _SOFT and (names <= e.names() or len(names & e.names()) >= 2)
-                   for e in index.sharing(_Candidate(_REF, [], d.parties)) if id(e) not in gone)
-    return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
 
 
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
@@ -961,7 +666,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
         i = bisect_right(name_starts, pos) - 1
         return i >= 0 and reach[i] > pos
 
-    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
+    for c in merge_reports(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
         held = {facts.sentence_index(s.start) for s in sentences}  # a deal told in many sentences
