@@ -25,8 +25,8 @@ from ..models import (
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
 from .offline_deals import LABEL, find_deals
-from .offline_deals import PRIORITY as PRIORITY  # the local backend ranks its choices by it
 from .offline_deals import public_funding as public_funding
+from .offline_merge import PRIORITY as PRIORITY  # the local backend ranks its choices by it
 from .offline_text import (
     bottom_line,
     cut_by_a_line_break,

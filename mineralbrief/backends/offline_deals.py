@@ -4,23 +4,50 @@ A sentence can report several instruments ("an offtake and a US$25 million equit
 each becomes a deal of its own, and the sums of the sentence go to the instrument they sit
 nearest. Parties are the entities of the sentence (agencies, governments and state companies
 included), completed from the sentence before when the sentence names one side only. Mentions of
-one deal across the article (the headline, the lead, a later "the loan") are merged into one.
+one deal across the article (the headline, the lead, a later "the loan") are merged into one
+(``offline_merge``). How parties are named is in ``offline_names``, the cues the domain's list lacks
+in ``offline_cues``, Markdown deal tables in ``offline_tables``.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from ..domain.deals import DealCue, Sentence, binding_in, status_in
-from ..domain.elements import ELEMENT_NAMES
 from ..domain.facts import Facts
 from ..domain.numbers import AmountMention
 from ..models import Amount, DealSummary, Evidence, Party
+from .offline_cues import PUT_IN, more_cues
+from .offline_merge import (
+    HEADING_WORDS,
+    MONEY_TYPES,
+    REF,
+    ROUNDING,
+    SALES,
+    SOFT,
+    VOLUME_TYPES,
+    Candidate,
+    merge_reports,
+    term_amount,
+)
+from .offline_names import (
+    DESCRIBED_BY,
+    DESCRIPTOR,
+    IN_A_NAME,
+    NAME_GOES_ON,
+    SUFFIX,
+    Forms,
+    fuller_names,
+    party_name,
+    short_forms,
+    symbol_of,
+    words_of,
+    written_counts,
+)
+from .offline_tables import Row, deal_rows
 
 LABEL = {
     "mou": "MOU", "loi": "letter of intent", "offtake": "offtake agreement",
@@ -28,24 +55,16 @@ LABEL = {
     "acquisition": "acquisition", "investment": "investment", "funding": "funding package",
     "framework": "framework", "partnership": "partnership", "other": "deal",
 }
-# When one sentence has several cues of one family, the most specific names the deal.
-PRIORITY = ["mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
-            "framework", "investment", "funding", "partnership"]
-_MONEY_TYPES = {"investment", "funding", "acquisition"}
-_VOLUME_TYPES = {"offtake", "supply_agreement", "joint_venture"}
-_SOFT = {"partnership", "framework"}
-_SALES = {"offtake", "supply_agreement"}
 # "each buyer will invest", "GM and Panasonic each agreed to buy": one deal per party named
 _EACH = re.compile(r"\b(?:each|both|chacun|chacune|cada uno)\b", re.I)
-# "the Volkswagen Group's battery company": a name that only describes another ("Canada's
-# contribution" still names an actor)
-_DESCRIPTOR = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:unit|subsidiary|company|division|arm|business|group|"
-                         r"parent|affiliate|owner)\b", re.I)
-_WORD = re.compile(r"[^\W_]+")  # a run of letters and digits: str.isalnum's word
-_SUFFIX = re.compile(r",?\s+(?:Inc|Ltd|Limited|Corp|Corporation|Co|LLC|plc|SA|S\.A|AG|NV|Group|Holdings)\.?$")
-# what stands between the names of a list: "A, B and C", "A as well as B"
+# what stands between the names of a list: "A, B and C", "A as well as B", "A and Volkswagen's
+# battery arm C" (an owner named to describe the next name)
 _LIST_GLUE = re.compile(
-    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?$")
+    r"(?:,?\s*(?:Inc|Ltd|Co|Corp|LLC|plc)\.?)?\s*(?:,|,?\s+(?:and|et|y|as well as))\s+(?:with\s+)?"
+    r"(?:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}['’]s (?:[a-z][\w-]* ){0,3})?$")
+# a cue in the plural: "offtakes", "supply agreements", "contrats d'approvisionnement" (French and
+# Spanish put the plural on the first word)
+_PLURAL = re.compile(r"s$|^(?:contrat|accord|entente|contrato|acuerdo)s\b", re.I)
 MAX_DEALS = 8
 
 _BOILERPLATE = re.compile(
@@ -62,7 +81,8 @@ _TAIL_SECTION = re.compile(
     r"(?:(?:Media|Investor|Press)[ \t]*)?(?:C|c)ontacts?:?|Neither [^\n]*|Disclaimer[^\n]*)[ \t\r]*$", re.M)
 _EQUITY = re.compile(r"\b(?:stock|shares?|stake|equity|warrants?|shareholder|placement|convertible)\b", re.I)
 _STAKE = re.compile(
-    r"\b(?:stake|interest in|shares?|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|a (?:quarter|third) of)", re.I)
+    r"\b(?:stakes?\b|interest in|(?<!all-)shares?\b|equity|\d+(?:[.,]\d+)?\s?%|per ?cent|participa\w+|"
+    r"a (?:quarter|third) of)", re.I)  # "shareholder approval" and "an all-share deal" are no stake
 _JV_BEFORE = re.compile(r"\bjoint[- ]venture\b", re.I)
 _CONTROL = re.compile(
     r"\b(?:full (?:ownership|control)|sole owner|100\s?%|all (?:of )?the (?:shares|issued)|whole company|"
@@ -71,20 +91,6 @@ _CONTROL = re.compile(
 # weak cues name a deal only when the sentence also gives its sum
 _WEAK = re.compile(r"^(?:financing|funding|contribution|incentives|subsid\w*|shareholders?|warrants|equity|invest\w*|"
                    r"partner\w*|inversión|investir|alianzas?|asociaci\w+)$", re.I)
-# a sum's own words: what it prices is not a deal (a build cost, a market, a valuation)
-_NOT_TERMS = re.compile(
-    r"(?:cost|capex|capital (?:cost|required|expenditure|intensity)|estimat\w*|needs? to build|budget|"
-    r"revenue|market (?:cap\w*|size|value)|valu(?:ed|ation)|net present value|NPV|sales of|worth of|"
-    r"raised from shareholders|spent|spend(?:ing)?)\W+(?:\w+\W+){0,6}$", re.I)
-_COST_AFTER = re.compile(
-    r"\W*(?:\w+\W+){0,4}?(?:estimat\w*|needs? to build|cost\w*|capex|budget\w*|raised from)\b", re.I)
-_CAPACITY = re.compile(
-    r"(?:capacity|produc\w*|output|resource|reserves?|nameplate|process(?:ing)?|expansion|expand\w*)"
-    r"\W+(?:\w+\W+){0,5}$", re.I)
-_JUNK_PARTY = re.compile(
-    r"\b(?:Project|Mine|Deposit|Facility|Plant|Refinery|Leach|Agreement|Letter of \w+|Memorandum|"
-    r"Understanding|Offtake|Program)$|^(?:Letter|Memorandum)\b")
-_RUN_IN = re.compile(r"^.*\b(?!(?:Inc|Corp|Ltd|Co|Bhd|Pty)\.)[A-Za-z]{3,}\.\s+")
 _BACKREF = re.compile(
     r"\b(?:the|this|that|its|such)\s+(?:[\w-]+\s+)?"
     r"(MOU|MoU|memorandum|LOI|letter|partnership|collaboration|agreement|alliance|deal|arrangement|"
@@ -93,74 +99,59 @@ _NOUN_KIND = {"mou": "mou", "memorandum": "mou", "loi": "loi", "letter": "loi", 
               "award": "funding", "commitment": "funding", "offtake": "offtake", "partnership": "partnership",
               "collaboration": "partnership", "alliance": "partnership"}
 # the offtake cues that are verbs ("agreed to buy"), not the article's name for the contract
-_PURCHASE_VERB = re.compile(r"(?:agree|commit|right|to |will |buy|purchase)", re.I)
+# ("an agreement for the supply of" names a supply contract: it is no verb)
+_PURCHASE_VERB = re.compile(r"(?:agree(?!ment)|commit|right|to |will |buy|purchase)", re.I)
 # partners investing together in one project: a joint venture by another name
 _JOINT = re.compile(
     r"\b(?:jointly|all (?:two|three|four) (?:companies|partners|groups)|the (?:two|three|four) (?:companies|partners)|"
     r"(?:second|third|fourth) shareholder)\b|共同投资|三方", re.I)
-_REF = "terms"  # not a deal: a sentence that gives the terms of one already named
 _TERMS_OF = re.compile(
     r"\b(?:under|in|by) (?:the|this|a|its) (?:(?:legally |non-)?binding |definitive |long-term )?"
     r"(?:agreement|term sheet|contract|deal)\b|\bthe (?:legally |non-)?binding (?:agreement|term sheet|contract)\b",
     re.I)
+_AGGREGATE = re.compile(r"\baggregate\W+(?:\w+\W+){0,2}$", re.I)
+_IS_A = re.compile(r"\b(?:is|was|are|were|remains?) (?:a|an|the)(?: [\w-]+)? $", re.I)
+# an investment named outright needs no sum ("agreed to make an equity investment in the company");
+# "a stake in", "shareholder" or "equity" alone may describe holdings, not a deal
+_NAMED_STAKE = re.compile(r"(?:equity|strategic) investment|(?:buy|buys|bought|buying|acquir\w+|purchased) ", re.I)
+# the stake a co-owner held, bought by the other: "the 49.9% minority interest held by B", "bought
+# out partner B", "la participation que détenait B"
+_CO_OWNER = re.compile(
+    r"\b(?:minority (?:stake|interest|share)|(?:stake|interest|share) (?:held by|(?:\w+ )?had held)|"
+    r"(?:bought|buys?|buying) out (?:its |their )?(?:\w+ )?partner|que détenait|que poseía)", re.I)
+_SIDES_AFTER = 30  # how far after "signed with" the other side of a contract of no named kind is named
+# "buy rival ", "buy its partner ": the words that may stand between a purchase verb and the company bought
+_BEFORE_A_NAME = re.compile(r"\s+(?:(?:its|their|the|rival|peer|fellow|smaller|larger|former|junior|partner|"
+                            r"competitor|miner|producer|developer|explorer)\s+){0,3}")
+# a binding agreement still to come
+_TO_COME = re.compile(
+    r"\b(?:(?:aim|plan|intend|expect|hope|seek|look)\w* to|will|would|could|towards?|with a view to|ahead of)\s+"
+    r"(?:(?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach|agree on|a|an|the|fully|legally|formal|"
+    r"definitive)\s+){0,4}binding\b|"
+    r"\bto (?:sign|negotiate|enter into|execute|finali[sz]e|conclude|reach)\s+(?:(?:a|an|the|fully|legally|formal|"
+    r"definitive)\s+){0,3}binding\b", re.I)
+_MOU_REACH = 30  # an offtake word this near a memorandum names what the memorandum is about
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BOUND_DEAL = re.compile(r"\b(?:non-?)?binding\s+(?:[\w-]+\s+){0,2}?(?:deal|agreement|contract|term sheet|pact)s?\b",
+                         re.I)
 _ADVISER = re.compile(r"\b(?:acted|acting|act|serves?|served) as (?:\w+ )?(?:financial |legal |technical )?"
                       r"(?:advis[eo]rs?|counsel|arrangers?|underwriters?)\b", re.I)
-ROUNDING = 0.05
-
-
-@dataclass
-class _Candidate:
-    deal_type: str
-    sentences: list[Sentence]
-    parties: list[Party]
-    amounts: list[AmountMention] = field(default_factory=list)
-    refers_back: bool = False
-    binding: bool | None = None
-    hint: str | None = None  # for a sentence that only refers back: the kind of deal it names
-    each: bool = False  # one buyer's contract, split from a list of several
-    verb: bool = False  # a purchase named by its verb only ("agreed to buy"): it does not say offtake or supply
-
-    _sums: dict[str, list[float]] = field(default_factory=dict, repr=False, compare=False)
-    _summed: int = field(default=0, repr=False, compare=False)
-    _names: set[str] = field(default_factory=set, repr=False, compare=False)
-    _named: int = field(default=0, repr=False, compare=False)
-    _texts: set[str] = field(default_factory=set, repr=False, compare=False)
-    _texted: int = field(default=0, repr=False, compare=False)
-
-    def names(self) -> set[str]:
-        """The parties' names (parties and amounts only grow: the sets are brought up to date)."""
-        self._names.update(p.name for p in self.parties[self._named:])
-        self._named = len(self.parties)
-        return self._names
-
-    def texts(self) -> set[str]:
-        """The amounts as written."""
-        self._texts.update(a.text for a in self.amounts[self._texted:])
-        self._texted = len(self.amounts)
-        return self._texts
-
-    def __post_init__(self) -> None:  # its own lists: a deal grows as reports merge into it
-        self.parties = list(self.parties)
-        self.amounts = list(self.amounts)
-
-    @property
-    def money(self) -> list[tuple[str, float]]:
-        return [(a.currency, a.value) for a in self.amounts if a.currency and a.value]
-
-    def sums(self) -> dict[str, list[float]]:
-        """The sums by currency, sorted, brought up to date as amounts are added (a deal told
-        in a thousand sentences is not read again for each of them)."""
-        for a in self.amounts[self._summed:]:
-            if a.currency and a.value:
-                insort(self._sums.setdefault(a.currency, []), a.value)
-        self._summed = len(self.amounts)
-        return self._sums
 
 
 def public_funding(text: str, names: list[str], public_bodies: set[str]) -> bool:
     """An "investment" by a public body with no equity words is funding: "the department invests
     $1 billion" is a grant, not a stake."""
     return not _EQUITY.search(text) and any(n in public_bodies for n in names)
+
+
+def _binds(text: str) -> bool | None:
+    """Whether the text says the deal binds (``binding_in``), unless the binding agreement it names
+    is still to come ("the parties aim to sign a binding agreement by June"): that says nothing
+    of the deal signed."""
+    said = binding_in(text)
+    if said and _TO_COME.search(text):
+        return None
+    return said
 
 
 def _instrument(cue: DealCue, window: str, before: str) -> str:
@@ -170,16 +161,22 @@ def _instrument(cue: DealCue, window: str, before: str) -> str:
     if cue.deal_type == "acquisition" and not re.match(r"takeover|merger|buyout|b\w+ (?:out|back)", cue.text, re.I):
         if _STAKE.search(window) and not _CONTROL.search(window):
             return "joint_venture" if _JV_BEFORE.search(before) else "investment"
+    if cue.deal_type == "investment" and PUT_IN.match(cue.text) and _JV_BEFORE.search(before):
+        return "joint_venture"  # "... in a joint venture. GM puts in $625m": what the partner brings to it
     return cue.deal_type
 
 
-def _resolve(types: list[str]) -> list[str]:
+def _resolve(typed: list[tuple[str, DealCue]]) -> list[str]:
     """The instruments a sentence reports, from its cue types: softer words give way to the
     instrument they describe (a letter of interest for debt is the letter; a stake taken through
     a joint venture is the joint venture; "partnership" beside an offtake is the offtake)."""
-    kinds = list(dict.fromkeys(types))
+    kinds = list(dict.fromkeys(t for t, _ in typed))
     if "mou" in kinds:  # "non-binding offtake MOUs": the memorandum is the instrument
-        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition")]
+        memoranda = [c.start for t, c in typed if t == "mou"]
+
+        def told_apart(kind: str) -> bool:  # "a binding offtake with A and a non-binding MOU with B"
+            return all(min(abs(c.start - m) for m in memoranda) > _MOU_REACH for t, c in typed if t == kind)
+        kinds = [k for k in kinds if k in ("mou", "joint_venture", "acquisition") or k in SALES and told_apart(k)]
     if "loi" in kinds:
         kinds = [k for k in kinds if k not in ("funding", "investment", "offtake", "supply_agreement")]
     if "joint_venture" in kinds:
@@ -188,7 +185,7 @@ def _resolve(types: list[str]) -> list[str]:
         kinds = [k for k in kinds if k != "investment"]
     if "offtake" in kinds:
         kinds = [k for k in kinds if k != "supply_agreement"]
-    hard = [k for k in kinds if k not in _SOFT]
+    hard = [k for k in kinds if k not in SOFT]
     if hard:
         kinds = hard
     if "framework" in kinds and "partnership" in kinds:
@@ -205,78 +202,6 @@ def _reporting_end(text: str) -> int:
     return len(text)
 
 
-def _party_name(name: str) -> str | None:
-    """A usable party name, or None for what is not a party (an element, a project, the name
-    of the agreement itself); a name run in from the sentence before keeps its last part."""
-    name = _RUN_IN.sub("", name).strip()
-    if not name or name.lower() in ELEMENT_NAMES or _JUNK_PARTY.search(name):
-        return None
-    return name
-
-
-def _fuller_names(facts: Facts) -> dict[str, str]:
-    """Short forms the scan kept apart from their full name ("Nouveau Monde" and "Nouveau
-    Monde Graphite"): the short one stands for the only longer company name it begins."""
-    names = sorted(n for o in facts.companies if (n := _party_name(o.name)))
-    out = {}
-    for a in names:  # the names that begin with "a " stand together in sorted order
-        i = bisect_left(names, a + " ")
-        longer = names[i:i + 2]
-        if longer and longer[0].startswith(a + " ") and not (len(longer) > 1 and longer[1].startswith(a + " ")):
-            out[a] = longer[0]
-    return out
-
-
-def _term_amount(a: AmountMention, text: str, sentence: Sentence, deal_type: str) -> bool:
-    """Whether a sum or quantity of the sentence is a term of the deal: money for any deal,
-    volumes for offtakes, supply and joint ventures; never a cost, a capacity or a market."""
-    before = text[max(sentence.start, a.start - 60):a.start]
-    if a.currency:
-        return not _NOT_TERMS.search(before) and not _COST_AFTER.match(text, a.end, min(sentence.end, a.end + 60))
-    if a.unit in ("acres", "hectares", "km", "MW", "GWh", "ounces") or deal_type not in _VOLUME_TYPES:
-        return False
-    return not _CAPACITY.search(before)
-
-
-class _Forms:
-    """Names to look up where a word begins, keyed by their first two words: the words of a
-    text are looked up once, not every name searched for in it (an article naming a thousand
-    companies, many of them "of ..." or "the ...")."""
-
-    def __init__(self, forms: Iterable[tuple[str, int]]) -> None:
-        self.by_key: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-        self.odd: list[tuple[str, int]] = []  # forms that do not begin with a letter or a digit
-        for f, k in forms:
-            key = tuple(w.group(0) for w in itertools.islice(_WORD.finditer(f), 2))
-            if key and _WORD.match(f):
-                self.by_key.setdefault(key, []).append((f, k))
-            else:
-                self.odd.append((f, k))
-
-    def find(self, text: str) -> Iterable[tuple[int, str, int]]:
-        """(offset, form, payload) for each place the text writes a form at the start of a word."""
-        words = [(w.start(), w.group(0)) for w in _WORD.finditer(text)]
-        for i, (at, word) in enumerate(words):
-            keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
-            for key in keys:
-                for f, k in self.by_key.get(key, ()):
-                    if text.startswith(f, at):
-                        yield at, f, k
-        for f, k in self.odd:
-            at = text.find(f)
-            while at >= 0:
-                yield at, f, k
-                at = text.find(f, at + 1)
-
-
-def _written_counts(text: str, forms: set[str]) -> dict[str, int]:
-    """How often each form is written where a word begins."""
-    counts = dict.fromkeys(forms, 0)
-    for _, f, _ in _Forms((f, 0) for f in forms).find(text):
-        counts[f] += 1
-    return counts
-
-
 class _Finder:
     """The deal candidates of one article."""
 
@@ -284,27 +209,42 @@ class _Finder:
         self.facts = facts
         self.end = _reporting_end(facts.text)
         self.public = {o.name for o in facts.orgs if o.kind in ("agency", "government")}
-        self.fuller = _fuller_names(facts)
+        self.governments = {o.name for o in facts.orgs if o.kind == "government"}
+        self.fuller = fuller_names(facts)
+        for o in facts.companies:  # the scan may take a ticker written alone ("QKM said") for a company
+            if (symbol := symbol_of(o.ticker)) and (n := party_name(o.name)) and symbol != n:
+                self.fuller.setdefault(symbol, self.fuller.get(n, n))
         # the article's own company: named most (its short and full names together), and in the
         # lead (a release's issuer comes first)
         lead = min(len(facts.text), 600)
         score: dict[str, int] = {}
         first: dict[str, int] = {}
         ticker: dict[str, str | None] = {}
-        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := _party_name(o.name)) and o.spans]
-        counts = _written_counts(facts.text, {f for _, n in usable for f in (n, _SUFFIX.sub("", n))})
+        usable = [(o, self.fuller.get(n, n)) for o in facts.companies if (n := party_name(o.name)) and o.spans]
+        symbols = {o.name: symbol for o, _ in usable if (symbol := symbol_of(o.ticker))}
+        words = words_of(facts.text)
+        counts = written_counts(facts.text, {f for _, n in usable for f in (n, SUFFIX.sub("", n))} |
+                                set(symbols.values()), words)
         for o, name in usable:
-            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written name
-            written = max(counts[f] for f in {name, _SUFFIX.sub("", name)})
+            # the scan may miss mentions ("Lithium Americas" of "Lithium Americas Corp."): count the written
+            # name, and the ticker written as a name ("LAC keeps 62%"; its listing is one mention already)
+            written = max(counts[f] for f in {name, SUFFIX.sub("", name)})
+            written += max(0, counts[symbols[o.name]] - 1) if o.name in symbols else 0
             score[name] = max(score.get(name, 0) + o.mentions, written)
             first[name] = min(first.get(name, o.spans[0][0]), o.spans[0][0])
             ticker[name] = ticker.get(name) or o.ticker
         ranked = sorted(score, key=lambda n: (-(score[n] + (5 if first[n] < lead else 0)), first[n]))
         self.main = Party(name=ranked[0], ticker=ticker[ranked[0]]) if ranked else None
         self.company_names = {o.name for o in facts.companies}
+        self.rows = deal_rows(facts.sentences)
         self.end_of: dict[str, int] = {}  # where a party's mention in the current sentence ends
         self.cues: list[list[DealCue]] = [[] for _ in facts.sentences]
-        for c in facts.cues:
+        more = more_cues(facts.plain)
+        starts = [c.start for c in facts.cues]
+        # "the offtake contracts signed with ...": a contract another cue qualifies is of that kind
+        more = [c for c in more if facts.sentence_index(c.start) == facts.sentence_index(c.end - 1) and (
+                c.deal_type != "other" or bisect_left(starts, c.start - 20) == bisect_right(starts, c.end))]
+        for c in sorted([*facts.cues, *more], key=lambda c: c.start):
             i = facts.sentence_index(c.start)
             if i is not None:
                 self.cues[i].append(c)
@@ -318,10 +258,12 @@ class _Finder:
         self.parties_of: list[tuple[str, Party, bool]] = []  # (name, party, company?) of each usable entity
         self.spans_in: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # sentence -> (entity, span)
         forms: list[tuple[str, int]] = []  # (a written form, its entity)
+        short = short_forms(facts, self.fuller, words)
+        self.short: set[str] = set()  # the short forms among the forms
         for o in facts.orgs:
             if o.kind not in ("company", "agency", "government"):
                 continue
-            usable_name = _party_name(o.name)
+            usable_name = party_name(o.name)
             if not usable_name:
                 continue
             usable_name = self.fuller.get(usable_name, usable_name)
@@ -331,10 +273,16 @@ class _Finder:
                 i = facts.sentence_index(sp[0])
                 if i is not None:
                     self.spans_in.setdefault(i, []).append((k, sp))
-            forms += [(f, k) for f in {f for n in o.names() for f in (n, _SUFFIX.sub("", n))
+            forms += [(f, k) for f in {f for n in o.names() for f in (n, SUFFIX.sub("", n))
                                        if len(f) >= 4 and f[:1].isupper()}]
-        self.forms = _Forms(forms)
-        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int]]] = {}
+            if o.kind == "company" and usable_name in short:
+                forms.append((short[usable_name], k))
+                self.short.add(short[usable_name])
+            if o.kind == "company" and (symbol := symbol_of(o.ticker)):
+                forms.append((symbol, k))  # "LAC keeps 62%": a company called by its ticker
+        self.forms = Forms(forms)
+        self._mentions: dict[int, tuple[list[tuple[int, Party, bool]], dict[str, int], dict[str, int]]] = {}
+        self.last_of: dict[str, int] = {}  # where a party's mention in the current sentence is named last
 
     def mentions(self, s: Sentence) -> list[tuple[int, Party, bool]]:
         """The entities a sentence names that can be parties: (first offset, party, company?).
@@ -347,27 +295,31 @@ class _Finder:
             kept = self._find_mentions(s, i)
             if i is not None:
                 self._mentions[i] = kept
-        out, ends = kept
+        out, ends, lasts = kept
         self.end_of.update(ends)
+        self.last_of.update(lasts)
         return list(out)
 
     def _find_mentions(self, s: Sentence, i: int | None,
-                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int]]:
+                       ) -> tuple[list[tuple[int, Party, bool]], dict[str, int], dict[str, int]]:
         text = self.facts.text
         spans: dict[int, list[tuple[int, int]]] = {}
         for k, sp in self.spans_in.get(i, []) if i is not None else ():
             spans.setdefault(k, []).append(sp)
         written = self._written(s)
         found: dict[str, tuple[int, int, Party, bool]] = {}
+        lasts: dict[str, int] = {}  # where the sentence names a party last
         for k in sorted(set(spans) | set(written)):  # in the scan's order: the first of one name wins
             name, party, company = self.parties_of[k]
             if name in found:
                 continue
             at = spans.get(k) or written.get(k, [])
-            at = [sp for sp in at if not _DESCRIPTOR.match(text, sp[1], sp[1] + 60)]
+            at = [sp for sp in at if not DESCRIPTOR.match(text, sp[1], sp[1] + 60)
+                  and not self._described(text, sp[0])]
             if at:
                 first = min(at)
                 found[name] = (first[0], first[1], party, company)
+                lasts[name] = max(at)[0]
         bounds = [(a, b) for a, b, _, _ in found.values()]
         out = []
         ends: dict[str, int] = {}
@@ -376,7 +328,13 @@ class _Finder:
                 continue  # "LG Energy" inside "LG Energy Solution"
             ends[party.name] = b
             out.append((a, party, company))
-        return out, ends
+        return out, ends, lasts
+
+    @staticmethod
+    def _described(text: str, at: int) -> bool:
+        """Whether the name at ``at`` follows "a subsidiary of", "owned by", "filiale de"."""
+        before = text[max(0, at - 40):at]
+        return (" of " in before or " by " in before or " de " in before) and DESCRIBED_BY.search(before) is not None
 
     def _written(self, s: Sentence) -> dict[int, list[tuple[int, int]]]:
         """Where a sentence writes an entity's names, or a name without its legal suffix
@@ -388,6 +346,8 @@ class _Finder:
         for at, f, k in self.forms.find(t):
             if (f, k) in seen or (at and t[at - 1].isalnum()) or t[at + len(f):at + len(f) + 1].isalnum():
                 continue
+            if f in self.short and (IN_A_NAME.search(t, max(0, at - 30), at) or NAME_GOES_ON.match(t, at + len(f))):
+                continue  # a short form inside another name: "Attorney General", "Latin America"
             seen.add((f, k))
             out.setdefault(k, []).append((s.start + at, s.start + at + len(f)))
         return out
@@ -397,24 +357,29 @@ class _Finder:
         ranked = sorted(self.mentions(s), key=lambda x: (not x[2], x[0]))[:4]
         return [p for _, p, _ in ranked]
 
-    def candidates(self) -> list[_Candidate]:
-        out: list[_Candidate] = []
+    def candidates(self) -> list[Candidate]:
+        out: list[Candidate] = []
         facts = self.facts
         for i, s in enumerate(facts.sentences):
             cues = self.cues[i]
             if (s.start >= self.end or _BOILERPLATE.search(s.text.lower()) or s.text.endswith("?")
                     or _ADVISER.search(s.text)):
                 continue
+            if i in self.rows:  # "| Panasonic Energy | 18,000 t | 7 years | US$25M |"
+                out += self._row_deals(self.rows[i], s, i)
+                continue
             if not cues:
                 # "Under the binding agreement, Liontown will deliver ...", "The letter is not a commitment"
                 ref = _BACKREF.search(s.text)
                 amounts = list(self.amounts_in[i])
                 # "the contract would be worth more than $1.5 billion": a sum for a deal already named
-                priced = ref is not None and any(a.currency and _term_amount(a, facts.text, s, "") for a in amounts)
-                if _TERMS_OF.search(s.text) or ref and binding_in(s.text) is not None or priced:
+                priced = ref is not None and any(a.currency and term_amount(a, facts.text, s, "") for a in amounts)
+                # "Tesla signs binding lithium deal with Liontown": a headline binding a deal told below
+                bound = "binding" in s.text and _BOUND_DEAL.search(s.text) is not None and _binds(s.text) is not None
+                if _TERMS_OF.search(s.text) or (ref or bound) and _binds(s.text) is not None or priced:
                     hint = _NOUN_KIND.get(ref.group(1).lower()) if ref else None
-                    out.append(_Candidate(_REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
-                                          binding_in(s.text), hint))
+                    out.append(Candidate(REF, [s], [p for _, p, _ in self.mentions(s)], amounts, True,
+                                          _binds(s.text), hint))
                 continue
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
@@ -423,79 +388,159 @@ class _Finder:
             if not cues:
                 continue
             typed = [(_instrument(c, window, prev.text if prev else ""), c) for c in cues]
+            if any(t == "offtake" for t, _ in typed):  # "agreed to buy Larkspur Metals for $1 billion"
+                companies_at = [at for at, _, company in self.mentions(s) if company]
+                typed = [("acquisition" if t == "offtake" and self._buys_a_company(c, companies_at) else t, c)
+                         for t, c in typed]
             if _JOINT.search(s.text):  # "all three companies will make equity investments in the project"
                 typed = [("joint_venture" if t == "investment" else t, c) for t, c in typed]
-            kinds = _resolve([t for t, _ in typed])
+            if not any(a.currency and term_amount(a, facts.text, s, "") for a in self.amounts_in[i]):
+                # "the split of the equity is not disclosed, but under the framework agreement ...": a
+                # weak money word with no sum names no instrument, and does not outrank the one beside it
+                named = [(t, c) for t, c in typed if not (t in MONEY_TYPES and _WEAK.match(c.text))]
+                typed = named or typed
+            kinds = _resolve(typed)
             mentions = self.mentions(s)
             names = [p.name for _, p, _ in mentions]
             if any(k == "investment" for k in kinds) and public_funding(s.text, names[:1], self.public):
                 typed = [("funding" if t == "investment" else t, c) for t, c in typed]
                 kinds = list(dict.fromkeys("funding" if k == "investment" else k for k in kinds))
             amounts = list(self.amounts_in[i])
-            money_kinds = [k for k in kinds if k in _MONEY_TYPES]
+            money_kinds = [k for k in kinds if k in MONEY_TYPES]
             for kind in kinds:
                 strong = any(t == kind and (kind == "joint_venture" or not _WEAK.match(c.text)) for t, c in typed)
                 mine = self._amounts_for(kind, kinds, money_kinds, typed, amounts, s)
-                has_money = any(a.currency for a in mine)
                 parties = self._own_parties(kind, kinds, typed, mentions)
+                if kind == "other":  # its sides are named in the cue and right after it
+                    cue = next(c for t, c in typed if t == kind)
+                    parties = [p for at, p, _ in mentions if cue.start <= at <= cue.end + _SIDES_AFTER]
+                if kind == "investment" and len([p for p in parties if p != self.main]) >= 2:
+                    # "A and B are investing an aggregate of $80 million": the sum of several stakes,
+                    # none of them its own
+                    mine = [a for a in mine if not _AGGREGATE.search(facts.text, max(s.start, a.start - 40), a.start)]
+                if kind in SALES:  # a government buys or sells through its companies and agencies
+                    parties = [p for p in parties if p.name not in self.governments]
+                has_money = any(a.currency for a in mine)
                 companies = sum(1 for _, p, c in mentions if c and p in parties)
                 if not mentions and _BACKREF.search(s.text) and not _EACH.search(s.text):
                     # "the third offtake", "the loan would cover ...": a deal already named
-                    out.append(_Candidate(_REF, [s], [], amounts, True, binding_in(s.text), kind))
+                    out.append(Candidate(REF, [s], [], amounts, True, _binds(s.text), kind))
                     continue
-                if kind in _MONEY_TYPES and not has_money and (
-                        not strong or kind == "investment" or len(parties) < 2 or not companies):
+                if kind in MONEY_TYPES and not has_money and (
+                        not strong or len(parties) < 2 or not companies or kind == "investment" and not any(
+                            t == kind and _NAMED_STAKE.match(c.text) for t, c in typed)):
                     continue  # a deal with no sum counts only when named outright between two sides
-                if not strong and not has_money and kind not in _SOFT:
+                if not strong and not has_money and kind not in SOFT:
                     continue
-                ps = self._complete(parties, prev, kind)
-                if prev is not None and not has_money and kind in _MONEY_TYPES | {"loi", "mou"} and \
+                heads = nxt if len(s.text.split()) <= HEADING_WORDS and not parties else None
+                if heads is not None and any(c.deal_type == kind for c in self.cues[i + 1]):
+                    continue  # a heading over the sentence that tells the deal itself
+                if not parties and _CJK.search(s.text):
+                    continue  # the name scan misses short Chinese names: sides taken from elsewhere would be guesses
+                ps = self._complete(parties, prev, kind, heads)
+                if prev is not None and not has_money and kind in MONEY_TYPES | {"loi", "mou"} and \
                         not self.cues[i - 1] and {p.name for p in self.parties(prev)} & {p.name for p in ps}:
                     # "EXIM may finance up to US$1.8 billion. The form this takes is a letter of interest"
                     mine = [a for a in self.amounts_in[i - 1] if a.currency
-                            and _term_amount(a, facts.text, prev, kind)]
-                if kind in _MONEY_TYPES and len(ps) < 2 and not strong:
+                            and term_amount(a, facts.text, prev, kind)]
+                if kind in MONEY_TYPES and len(ps) < 2 and not strong:
                     continue  # a company spending on its own plant is capex, not a deal
-                if not ps or (kind in _SOFT and len(ps) < 2):  # a venture has two sides
+                if not ps or (kind in SOFT and len(ps) < 2):  # a venture has two sides
                     continue
-                back = _BACKREF.search(s.text) is not None
+                if kind == "joint_venture" and len(parties) < 2 and any(
+                        t == kind and _IS_A.search(facts.text, max(s.start, c.start - 30), c.start) for t, c in typed):
+                    continue  # "the mine is a joint venture in which A holds 51%": what a project is, not a deal
+                back = self._refers_back(s, [c for t, c in typed if t == kind])
                 # "binding offtakes ... and a A$300 million loan": the word binds the instrument it stands by
                 own = next(c for t, c in typed if t == kind) if len(kinds) > 1 else None
-                binds = binding_in(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
+                binds = _binds(facts.text[max(s.start, own.start - 40):own.end] if own else s.text)
                 if kind in ("investment", "funding"):
-                    out += [_Candidate(kind, [s], p, a, back, binds)
+                    out += [Candidate(kind, [s], p, a, back, binds)
                             for p, a in self._each_investor(ps, mine, mentions, s)]
                 else:
-                    split = self._each_buyer(kind, ps, mentions, typed)
+                    split, several = self._each_buyer(kind, ps, mentions, typed)
                     verb = all(_PURCHASE_VERB.match(c.text) for t, c in typed if t == kind)
-                    out += [_Candidate(kind, [s], p, mine, back, binds, each=len(split) > 1, verb=verb)
+                    out += [Candidate(kind, [s], p, mine, back, binds, each=several, verb=verb)
                             for p in split]
+                if kind == "acquisition" and len(ps) >= 2 and _CO_OWNER.search(s.text):
+                    # buying out the stake a partner held: the two were in a joint venture (a background deal)
+                    out.append(Candidate("joint_venture", [s], ps[:2], refers_back=True))
         return out
+
+    def _row_deals(self, row: Row, s: Sentence, i: int) -> list[Candidate]:
+        """The deals of one row of a deal table: the article's company with the party the row
+        names, one deal per kind the header names; a sum goes to the kind of its column, a
+        volume to the contract."""
+        main = self.main
+        others = [p for _, p, company in self.mentions(s) if company and main is not None and p != main]
+        if main is None or not others:
+            return []
+        out = []
+        for kind in row.kinds:
+            mine = [a for a in self.amounts_in[i] if term_amount(a, self.facts.text, s, kind)
+                    and (row.kind_at(a.start) == kind if a.currency else kind in VOLUME_TYPES)]
+            if kind in MONEY_TYPES and not mine:
+                continue
+            parties = [others[0], main] if kind in MONEY_TYPES else [main, others[0]]
+            out.append(Candidate(kind, [s], parties, mine))
+        return out
+
+    def _buys_a_company(self, cue: DealCue, companies_at: list[int]) -> bool:
+        """Whether a purchase verb's object is a company ("agreed to buy rival Larkspur"): its
+        acquisition, not a purchase of output."""
+        if not cue.text.lower().endswith(("buy", "purchase")):
+            return False
+        return any(_BEFORE_A_NAME.fullmatch(self.facts.text, cue.end, at) for at in companies_at if at > cue.end)
+
+    @staticmethod
+    def _refers_back(s: Sentence, cues: list[DealCue]) -> bool:
+        """Whether the sentence points back at a deal already named ("the agreement", "this
+        partnership"), not at an instrument its own cue qualifies: "under the framework agreement"
+        names a framework (the cue stands before the noun), "the partnership" points back."""
+        for m in _BACKREF.finditer(s.text):
+            noun_at = s.start + m.start(1)
+            if not any(s.start + m.start() <= c.start < noun_at for c in cues):
+                return True
+        return False
 
     def _own_parties(self, kind: str, kinds: list[str], typed: list[tuple[str, DealCue]],
                      mentions: list[tuple[int, Party, bool]]) -> list[Party]:
         """The parties of one instrument: in a sentence with several, each name goes to the
         money instrument whose cue stands nearest, and the sentence's subject to all of them (a
         contract keeps every name: "signed offtakes with A, which will also lend $X")."""
-        if len(kinds) == 1 or not mentions or kind not in _MONEY_TYPES:
+        if len(kinds) > 1 and mentions and kind not in MONEY_TYPES and not any(k in MONEY_TYPES for k in kinds):
+            # "a binding offtake with A and a non-binding MOU with B": each contract names its side
+            # after its own word, up to the next instrument's
+            at = [c.start for t, c in typed if t == kind]
+            later = [c.start for t, c in typed if t in kinds and t != kind and c.start > at[0]]
+            own = [m for m in mentions[1:] if at[0] < m[0] < min(later, default=m[0] + 1)]
+            if own:
+                return [p for _, p, _ in sorted([mentions[0], *own], key=lambda x: (not x[2], x[0]))[:4]]
+        if len(kinds) == 1 or not mentions or kind not in MONEY_TYPES:
             ranked = sorted(mentions, key=lambda x: (not x[2], x[0]))[:4]
             return [p for _, p, _ in ranked]
         cue_at = [(c.start, t) for t, c in typed if t in kinds]
+
+        def nearest(at: int) -> tuple[int, str]:
+            return min((abs(x - at), t) for x, t in cue_at)
+        # a name said again by the instrument ("under which Stellantis also agreed to invest") is its side
         mine = [mentions[0]] + [m for m in mentions[1:]
-                                if min(cue_at, key=lambda x: abs(x[0] - m[0]))[1] == kind]
+                                if kind in (nearest(m[0])[1], nearest(self.last_of.get(m[1].name, m[0]))[1])]
         return [p for _, p, _ in sorted(mine, key=lambda x: (not x[2], x[0]))[:4]]
 
     def _each_buyer(self, kind: str, parties: list[Party], mentions: list[tuple[int, Party, bool]],
-                    typed: list[tuple[str, DealCue]]) -> list[list[Party]]:
+                    typed: list[tuple[str, DealCue]]) -> tuple[list[list[Party]], bool]:
         """Offtakes and supply contracts (plural) with several buyers listed in one breath
         ("offtakes with Panasonic Energy, Stellantis and PowerCo") are one contract per buyer,
-        each with the article's company."""
-        plural = any(t == kind and c.text.lower().endswith("s") for t, c in typed) or _EACH.search(
+        each with the article's company. Also whether the sentence tells several buyers'
+        contracts at once (then it does not swallow one buyer's contract told alone)."""
+        plural = any(t == kind and _PLURAL.search(c.text) for t, c in typed) or _EACH.search(
             self.facts.text, typed[0][1].start - 80, typed[0][1].start) is not None  # "each agreed to buy"
-        if kind not in _SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
-            return [parties]
+        if kind not in SALES or self.main is None or not plural:  # "an offtake with Hyundai and Kia"
+            return [parties], False
         text = self.facts.text
         others = [(at, p) for at, p, company in mentions if company and p.name != self.main.name]
+        summary = len(others) >= 2  # contracts with several buyers, even when not named as a list
         run: list[Party] = []
         best: list[Party] = []
         for k, (at, p) in enumerate(others):
@@ -503,8 +548,8 @@ class _Finder:
             run = [*run, p] if joined else [p]
             best = run if len(run) > len(best) else best
         if len(best) < 2:
-            return [parties]
-        return [[self.main, p] for p in best]
+            return [parties], summary
+        return [[self.main, p] for p in best], True
 
     def _each_investor(self, parties: list[Party], amounts: list[AmountMention],
                        mentions: list[tuple[int, Party, bool]], s: Sentence,
@@ -539,9 +584,9 @@ class _Finder:
         text = self.facts.text
         mine = []
         for a in amounts:
-            if not _term_amount(a, text, s, kind):
+            if not term_amount(a, text, s, kind):
                 continue
-            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in _VOLUME_TYPES]
+            holders = (money_kinds or kinds) if a.currency else [k for k in kinds if k in VOLUME_TYPES]
             if kind not in holders:
                 continue
             if len(holders) > 1:
@@ -551,224 +596,37 @@ class _Finder:
             mine.append(a)
         return mine
 
-    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str) -> list[Party]:
+    def _complete(self, parties: list[Party], prev: Sentence | None, kind: str,
+                  heads: Sentence | None = None) -> list[Party]:
         """A deal has two sides: when the sentence names one, the other is the article's company
-        ("secured a $620 million loan"); when it names none, those of the sentence before
+        ("secured a $620 million loan"); when it names none, those of the sentence it heads
+        ("Offtake is locked up. GM has rights to all volumes"), else of the sentence before
         ("Each buyer will invest ...")."""
         parties = list(parties)
         names = {p.name for p in parties}
         companies = self.company_names
-        if not names and prev is not None and kind not in _SOFT:  # the nearest sentence before that names someone
+        if not names and heads is not None:
+            parties = self.parties(heads)[:3]
+            names = {p.name for p in parties}
+        if not names and prev is not None and kind not in SOFT:  # the nearest sentence before that names someone
             i = self.facts.sentence_index(prev.start)
             for j in range(i, max(-1, i - 3), -1) if i is not None else ():
                 parties = self.parties(self.facts.sentences[j])[:3]
                 if parties:
                     break
             names = {p.name for p in parties}
+        if kind == "funding" and len(parties) == 1 and parties[0].name in companies and prev is not None:
+            # "The larger loan, of A$185 million, goes to Renascor": the lender is the public body
+            # named just before (a loan has a lender)
+            i = self.facts.sentence_index(prev.start)
+            lender = next((p for j in (range(i, max(-1, i - 3), -1) if i is not None else ())
+                           for p in self.parties(self.facts.sentences[j]) if p.name in self.public), None)
+            if lender is not None:
+                return [*parties, lender]
         if self.main is not None and self.main.name not in names and (
                 len(parties) < 2 or not any(p.name in companies for p in parties)):
             parties.insert(0, self.main)
         return parties
-
-
-def _close(a: list[tuple[str, float]], sums: dict[str, list[float]]) -> bool:
-    """A candidate's sums and a deal's (by currency, sorted) share one within rounding ("$2.3
-    bln" and "US$2.26 billion"). Closeness only grows toward ``x``: the nearest sum on either
-    side decides."""
-    for cur, x in a:
-        ys = sums.get(cur, [])
-        i = bisect_left(ys, x)
-        if any(abs(x - y) <= ROUNDING * max(x, y) for y in ys[max(0, i - 1):i + 1]):
-            return True
-    return False
-
-
-# an instrument that a sum of money is raised through: the sum named again is the same deal
-_ABSORBS = {"loi": {"funding", "investment"}, "mou": {"funding", "investment"},
-            "joint_venture": {"acquisition", "investment", "funding"}}
-
-
-def _same(d: _Candidate, c: _Candidate, companies: set[str]) -> bool:
-    """Whether candidate ``c`` reports deal ``d`` again: the same type with the same sides and
-    no sums that disagree; a sum raised through a letter or a joint venture named again; an
-    offtake an outlet calls a supply deal; "the partnership" that refers back to a deal."""
-    names, dnames = {p.name for p in c.parties}, d.names()
-    shared = names & dnames
-    if d.deal_type != c.deal_type:
-        if {d.deal_type, c.deal_type} == _SALES:
-            return len(shared) >= 2
-        if c.deal_type in _ABSORBS.get(d.deal_type, ()) or d.deal_type in _ABSORBS.get(c.deal_type, ()):
-            return bool(shared) and _close(c.money, d.sums())
-        return c.deal_type in _SOFT and c.refers_back and not c.money and bool(shared)
-    if c.deal_type == "investment" and (names - dnames) & companies and (dnames - names) & companies:
-        return False  # another investor on each side: two stakes, even of one size
-    if d.sums() and c.money:
-        # a joint venture's or a contract's several sums are its terms; an investor's tranches
-        # in one company are one investment; two loans or purchases are told apart by their sums
-        if d.deal_type not in _MONEY_TYPES and (len(shared) >= 2 or shared and (names <= dnames or dnames <= names)):
-            return True
-        if d.deal_type == "investment" and names == dnames and len(names) >= 2:
-            return True
-        return _close(c.money, d.sums())
-    if c.deal_type not in _SALES and shared:  # one side gives no sum: "the transaction" again
-        return True
-    # one side named alone folds into a deal that names it, but never swallows the deals that
-    # name it with someone else (a company's offtakes with several buyers)
-    if (c.each or d.each) and len(names) >= 2 and len(dnames) >= 2:
-        return names == dnames  # a contract with one of several buyers is not their summary
-    return names <= dnames or (dnames <= names and len(dnames) >= 2) or len(shared) >= 2
-
-
-def _fits(d: _Candidate, ref: _Candidate, volumes: bool) -> bool:
-    # volumes are a contract's terms, sums a loan's or a stake's; bare "agreement" is rarely a loan
-    return (d.deal_type in _SALES) == volumes if ref.amounts else d.deal_type not in _MONEY_TYPES
-
-
-def _attach(named: list[_Candidate], ref: _Candidate, text: str) -> tuple[_Candidate, list[AmountMention]] | None:
-    """A sentence that gives the terms of "the agreement" without naming its kind: its binding
-    word and its sums go to the latest deal it names a party of (or the latest deal). ``named``:
-    the deals it may mean, latest first."""
-    named = sorted(named, key=lambda d: d.deal_type != ref.hint)  # the kind it names first, latest first
-    volumes = any(a.currency is None for a in ref.amounts)
-    home = next((d for d in named if _fits(d, ref, volumes)), named[0] if named else None)
-    if home is None:
-        return None
-    home.sentences.append(ref.sentences[0])
-    home.binding = home.binding if home.binding is not None else ref.binding
-    written = home.texts()
-    added = [a for a in ref.amounts
-             if _term_amount(a, text, ref.sentences[0], home.deal_type) and a.text not in written]
-    home.amounts += added
-    return home, added
-
-
-_BUCKET = 0.06  # wider than log(1 / (1 - ROUNDING)): two sums within rounding fall in one bucket or the next
-
-
-class _Deals:
-    """The deals merged so far, indexed by party name, by sum and by type: each report is
-    compared with the deals it could repeat (a shared party, a sum within rounding), not with
-    every deal of the article (a wire of a thousand deals)."""
-
-    def __init__(self) -> None:
-        self.deals: list[_Candidate] = []
-        self.at: dict[int, int] = {}  # id of a deal -> its place
-        self.by_name: dict[str, set[int]] = {}
-        self.by_sum: dict[tuple[str, int], set[int]] = {}
-        self.by_type: dict[str, list[int]] = {}  # places, in order; a deal whose type changed is skipped
-
-    @staticmethod
-    def _bucket(value: float) -> int:
-        return math.floor(math.log(value) / _BUCKET)
-
-    def add(self, d: _Candidate) -> None:
-        self.at[id(d)] = len(self.deals)
-        self.deals.append(d)
-        self.note(d, d)
-        self.by_type.setdefault(d.deal_type, []).append(self.at[id(d)])
-
-    def note(self, home: _Candidate, c: _Candidate) -> None:
-        """Index ``home`` under the names and sums of ``c`` (merged into it)."""
-        i = self.at[id(home)]
-        for p in c.parties:
-            self.by_name.setdefault(p.name, set()).add(i)
-        for cur, x in c.money:
-            if x > 0:
-                self.by_sum.setdefault((cur, self._bucket(x)), set()).add(i)
-
-    def attach(self, ref: _Candidate, text: str) -> None:
-        """``_attach`` a sentence that refers back, among the deals that name its parties (or all)."""
-        named = self.sharing(_Candidate(_REF, [], ref.parties))[::-1] if ref.parties else self.latest_of_each_type()
-        attached = _attach(named, ref, text)
-        if attached:
-            self.note(attached[0], _Candidate(_REF, [], [], attached[1]))
-
-    def retype(self, home: _Candidate, deal_type: str) -> None:
-        home.deal_type = deal_type
-        insort(self.by_type.setdefault(deal_type, []), self.at[id(home)])
-
-    def sharing(self, c: _Candidate) -> list[_Candidate]:
-        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in order."""
-        places: set[int] = set()
-        for p in c.parties:
-            places |= self.by_name.get(p.name, set())
-        for cur, x in c.money:
-            if x > 0:
-                b = self._bucket(x)
-                for k in (b - 1, b, b + 1):
-                    places |= self.by_sum.get((cur, k), set())
-        return [self.deals[i] for i in sorted(places)]
-
-    def latest_of_each_type(self) -> list[_Candidate]:
-        """The latest deal of each type, latest first."""
-        out = []
-        for t, places in self.by_type.items():
-            while places and self.deals[places[-1]].deal_type != t:
-                places.pop()  # a deal retyped (a letter's sum named again): types only move to the instrument
-            if places:
-                out.append(places[-1])
-        return [self.deals[i] for i in sorted(out, reverse=True)]
-
-
-def _merge(cands: list[_Candidate], text: str, companies: set[str]) -> list[_Candidate]:
-    """One deal per instrument: every report of it in the article folded into one."""
-    index = _Deals()
-    deals = index.deals
-    votes: dict[int, list[str]] = {}
-    for c in cands:
-        if c.deal_type == _REF:
-            index.attach(c, text)
-            continue
-        # a deal it repeats names one of its parties or holds one of its sums (see _same)
-        home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
-        if home is None:
-            index.add(c)
-            votes[id(c)] = [] if c.verb else [c.deal_type]
-            continue
-        votes[id(home)] += [] if c.verb else [c.deal_type]
-        if c.deal_type in _ABSORBS and home.deal_type in _ABSORBS[c.deal_type]:
-            index.retype(home, c.deal_type)
-        home.sentences += c.sentences
-        home.binding = home.binding if home.binding is not None else c.binding
-        has = home.names()
-        home.parties += [p for p in c.parties if p.name not in has]
-        written = home.texts()
-        home.amounts += [a for a in c.amounts if a.text not in written]
-        index.note(home, c)
-    deals = list(deals)
-    gone: set[int] = set()
-    for d in deals:  # named alone before its buyer came up: the fuller deal tells it
-        names = {p.name for p in d.parties}
-        if len(names) != 1 or d.money:
-            continue
-        fuller = next((e for e in index.sharing(d) if e is not d and id(e) not in gone and
-                       e.deal_type == d.deal_type and names < e.names()), None)
-        if fuller is not None:
-            fuller.sentences += d.sentences
-            votes[id(fuller)] += votes[id(d)]
-            gone.add(id(d))
-    for d in deals:  # "GM, Panasonic to buy from NMG" when each buyer has its own contract
-        names = {p.name for p in d.parties}
-        if id(d) in gone or d.deal_type not in _SALES or len(names) < 3:
-            continue
-        own = [e for e in index.sharing(_Candidate(_REF, [], d.parties)) if e is not d and id(e) not in gone
-               and e.deal_type in _SALES and e.names() < names]
-        if len(own) >= 2 and names <= {p.name for e in own for p in e.parties}:
-            for e in own:
-                e.sentences += d.sentences
-            gone.add(id(d))
-    deals = [d for d in deals if id(d) not in gone]
-    for d in deals:  # an offtake some sentences call a supply contract: the word used most
-        said = [t for t in votes[id(d)] if t in _SALES]
-        if d.deal_type in _SALES and said:
-            d.deal_type = max(sorted(set(said), key=PRIORITY.index), key=said.count)  # a tie: the offtake
-    # a partnership with no terms of its own, between the sides of a more specific deal, is that
-    # deal in softer words
-    def echoed(d: _Candidate) -> bool:  # a framework agreement is an instrument of its own
-        names = d.names()
-        return any(e.deal_type not in _SOFT and (names <= e.names() or len(names & e.names()) >= 2)
-                   for e in index.sharing(_Candidate(_REF, [], d.parties)) if id(e) not in gone)
-    return [d for d in deals if d.deal_type != "partnership" or d.money or not echoed(d)]
 
 
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
@@ -799,7 +657,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
 
     finder = _Finder(facts)
     deals: list[DealSummary] = []
-    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := _party_name(o.name))}
+    companies = {finder.fuller.get(n, n) for o in facts.companies if (n := party_name(o.name))}
     names_at = sorted(sp for o in facts.orgs for sp in o.spans)
     name_starts = [a for a, _ in names_at]
     reach = list(itertools.accumulate((b for _, b in names_at), max))  # the furthest a name runs so far
@@ -808,7 +666,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
         i = bisect_right(name_starts, pos) - 1
         return i >= 0 and reach[i] > pos
 
-    for c in _merge(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
+    for c in merge_reports(finder.candidates(), facts.text, companies)[:MAX_DEALS]:
         sentences = c.sentences
         binding = c.binding
         held = {facts.sentence_index(s.start) for s in sentences}  # a deal told in many sentences
