@@ -8,6 +8,7 @@ one source and a "partnership" by another is the same agreement).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -77,7 +78,13 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     report names one party only, that party and sums that agree (a one-party placement must not
     swallow another company's grant), or a shared company and sums that agree (outlets name the
     lender differently: "U.S. Energy Department", "the U.S. government"). A shared agency alone
-    never joins two sums: it makes many awards of about the same size."""
+    never joins two sums: it makes many awards of about the same size.
+
+    A party named in a script the other report does not use ("福特汽车公司" beside "Ford") can
+    be neither matched nor told apart (``_across_scripts``)."""
+    common = _scripts(a) & _scripts(b)
+    if len(common) < len(_scripts(a) | _scripts(b)):
+        return _across_scripts(a, b, common) and _same_money(da, db)
     shared = a & b
     if len(shared) >= 2:
         return _same_money(da, db)
@@ -85,6 +92,29 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
         return False
     has_sums = any(x.currency and x.value for x in da.amounts) and any(x.currency and x.value for x in db.amounts)
     return min(len(a), len(b)) == 1 or (_FAMILY.get(da.deal_type) == "money" and has_sums and bool(shared & companies))
+
+
+def _script(key: str) -> str:
+    """The script a name key is written in: "latin" (name keys carry no accents), or the
+    Unicode name's first word of its first letter outside ASCII ("CJK", "CYRILLIC", ...)."""
+    c = next((c for c in key if not c.isascii() and c.isalpha()), None)
+    return "latin" if c is None else unicodedata.name(c, "OTHER").split()[0]
+
+
+def _scripts(keys: frozenset[str]) -> set[str]:
+    return {_script(k) for k in keys}
+
+
+def _across_scripts(a: frozenset[str], b: frozenset[str], common: set[str]) -> bool:
+    """Two reports in partly different scripts name one deal: they share a party written in a
+    script both use, and two or more once each party one report writes in a script the other
+    does not use is counted as one of the other's parties it does not share (it may be that
+    party, written otherwise): the rule for reports in one script, two shared parties."""
+    ka = frozenset(k for k in a if _script(k) in common)
+    kb = frozenset(k for k in b if _script(k) in common)
+    shared = ka & kb
+    maybe = min(len(a - ka), len(kb - shared)) + min(len(b - kb), len(ka - shared))
+    return bool(shared) and len(shared) + maybe >= 2
 
 
 ROUNDING = 0.05  # "$2.3bn" and "US$2.26 billion" are one sum; a loan and a stake usually are not

@@ -86,3 +86,24 @@ def test_a_loan_whose_lender_outlets_name_differently_merges_on_the_company_and_
               entities=["Talon Metals"]),
     ], date=DAY)
     assert sorted(len(d.sources) for d in day.deals) == [1, 1, 2]
+
+
+def test_a_write_up_in_chinese_joins_the_english_ones_on_the_party_both_write_in_latin_letters():
+    """Names in another script can be neither matched nor told apart ("福特汽车公司" is Ford):
+    they are left out, so the partner both reports write alike decides."""
+    day = daily_brief([
+        brief("release", (["Ford Motor Company", "PT Vale Indonesia Tbk", "Zhejiang Huayou Cobalt"], "joint_venture", [])),
+        brief("wire", (["Ford", "PT Vale Indonesia", "Huayou"], "joint_venture", [])),
+        brief("zh", (["浙江华友钴业股份有限公司", "PT Vale Indonesia Tbk", "福特汽车公司"], "joint_venture", [])),
+    ], date=DAY)
+    assert [len(d.sources) for d in day.deals] == [3]
+
+
+def test_reports_in_two_scripts_stay_apart_when_the_parties_they_can_compare_disagree():
+    day = daily_brief([
+        brief("en", (["Ford", "PT Vale Indonesia", "Huayou"], "joint_venture", [])),
+        brief("zh-1", (["华友钴业", "Eramet"], "joint_venture", [])),            # the Latin parties differ
+        brief("zh-2", (["中国五矿", "青山控股"], "joint_venture", [])),          # nothing to compare
+        brief("zh-3", (["福特汽车公司"], "joint_venture", [])),                  # no party both write alike
+    ], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 1, 1, 1]
