@@ -104,17 +104,22 @@ class Forms:
                 self.by_key.setdefault(key, []).append((f, k))
             else:
                 self.odd.append((f, k))
+        self.firsts = frozenset(key[0] for key in self.by_key)  # most words start no form
 
     def find(self, text: str, words: list[tuple[int, str]] | None = None) -> Iterable[tuple[int, str, int]]:
         """(offset, form, payload) for each place the text writes a form at the start of a word
         (``words``: the text's words, when already listed)."""
         words = words if words is not None else words_of(text)
+        by_key, firsts, last = self.by_key, self.firsts, len(words) - 1
         for i, (at, word) in enumerate(words):
-            keys = [(word,)] + ([(word, words[i + 1][1])] if i + 1 < len(words) else [])
-            for key in keys:
-                for f, k in self.by_key.get(key, ()):
-                    if text.startswith(f, at):
-                        yield at, f, k
+            if word not in firsts:
+                continue
+            for f, k in by_key.get((word,), ()):
+                if text.startswith(f, at):
+                    yield at, f, k
+            for f, k in by_key.get((word, words[i + 1][1]), ()) if i < last else ():
+                if text.startswith(f, at):
+                    yield at, f, k
         for f, k in self.odd:
             at = text.find(f)
             while at >= 0:
