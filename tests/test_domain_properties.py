@@ -619,3 +619,24 @@ FOREIGN_PHRASES = ["protocole d'accord", "Memorandos de Entendimiento", "lettres
                 max_size=12).map(lambda parts: "".join(case(p) + sep for p, case, sep in parts)))
 def test_foreign_cues_run_only_where_their_words_are_find_what_all_of_them_find(text):
     assert deals.find_cues(text) == _cues_as_before(text)
+
+
+FOLDED = sorted(lexicon._FOLDED)
+LEXICON_TEXT = st.lists(st.one_of(
+    st.sampled_from(sorted({w for form in FOLDED for w in form.split()})),
+    st.sampled_from([" ", " ", "-", ".", "_", "9", "é", "\n", ",", "\u0130", "\u017f"]),
+    st.sampled_from(FOLDED),
+), max_size=40).map("".join).map(lambda t: t.title() if len(t) % 3 == 0 else t)
+
+
+@settings(max_examples=300)
+@given(LEXICON_TEXT)
+def test_lexicon_forms_from_the_shared_words_are_those_a_search_of_each_finds(text):
+    """The lower-case forms, found from the words the scanners share, are what searching the
+    lower-cased text for each form finds (whole names, not after a hyphen, longest first)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return
+    searched = sorted(Mentions(text).spans(lexicon._EXACT, not_after="-") +
+                      Mentions(lowered).spans(lexicon._FOLDED, not_after="-"))
+    assert lexicon.lexicon_matches(text, starts=Starts(text)) == searched

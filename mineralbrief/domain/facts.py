@@ -127,7 +127,7 @@ def extract_facts(text: str) -> Facts:
         text=text,
         plain=plain,
         elements=find_elements(plain, starts),
-        orgs=find_orgs(plain),
+        orgs=find_orgs(plain, starts),
         locations=find_locations(plain, starts),
         amounts=find_amounts(plain, starts),
         dates=find_dates(plain, starts),

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from .anchored import Starts
+from .anchored import Starts, letters_only, occurrences
 from .matching import name_key
 from .mentions import Mentions
 
@@ -105,14 +105,54 @@ _EXACT = sorted({f for f in LEXICON_FORMS.values() if f.isupper() or len(f) <= 4
 _FOLDED = sorted({f.lower() for f in LEXICON_FORMS.values() if not (f.isupper() or len(f) <= 4)})
 
 
-def lexicon_matches(text: str, mentions: Mentions | None = None) -> list[tuple[int, int]]:
+def lexicon_matches(text: str, mentions: Mentions | None = None, starts: Starts | None = None,
+                    ) -> list[tuple[int, int]]:
     """Spans of the lexicon's forms in ``text``, sorted: whole names, not after a hyphen, the
-    longest where several start at one place (``mentions``: the text's, if already made)."""
+    longest where several start at one place (``mentions``, ``starts``: the text's, if already
+    made)."""
     spans = (mentions or Mentions(text)).spans(_EXACT, not_after="-")
-    lowered = text.lower()
-    if len(lowered) == len(text):  # the lower-cased text keeps every offset
-        spans += Mentions(lowered).spans(_FOLDED, not_after="-")
+    lowered = starts.case_blind() if starts is not None and starts.text == text else None
+    if lowered is not None and starts is not None and starts.words() is not None:
+        spans += _folded_spans(lowered, starts)
+    else:
+        lowered = text.lower()
+        if len(lowered) == len(text):  # the lower-cased text keeps every offset
+            spans += Mentions(lowered).spans(_FOLDED, not_after="-")
     spans.sort()
+    return spans
+
+
+def _first_and_words(form: str) -> tuple[str | None, frozenset[str]]:
+    """A lower-case form's first word, when the form starts with one (runs of a to z, as
+    ``Starts.words``), and all its words."""
+    parts = letters_only(form).split(" ")
+    return (parts[0] or None), frozenset(parts) - {""}
+
+
+_FOLDED_WORDS = [(form, *_first_and_words(form)) for form in _FOLDED]
+
+
+def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
+    """``Mentions(lowered).spans(_FOLDED, not_after="-")``, from the words the scanners share: a
+    form stands as a whole name only where each of its words is one of the text's words, and
+    it starts where its first word does."""
+    words = starts.words() or frozenset()
+    longest: dict[int, int] = {}
+    for form, first, need in _FOLDED_WORDS:
+        if not need <= words:
+            continue
+        places = starts.word_starts(first) if first is not None else list(occurrences(lowered, (form,)))
+        end = len(form)
+        for i in places:
+            if (lowered.startswith(form, i) and (i == 0 or not (lowered[i - 1].isalnum() or lowered[i - 1] in "_.-"))
+                    and (i + end == len(lowered) or not (lowered[i + end].isalnum() or lowered[i + end] == "_"))
+                    and end > longest.get(i, 0)):
+                longest[i] = end
+    spans, free_from = [], 0
+    for i in sorted(longest):
+        if i >= free_from:
+            spans.append((i, i + longest[i]))
+            free_from = i + longest[i]
     return spans
 
 

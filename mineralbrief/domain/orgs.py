@@ -164,15 +164,18 @@ _CJK_GENERIC_ENDS = tuple(n for n in _CJK_NOT_NAMES if len(n) >= 4)
 _CJK_KEYED = bool(name_key("公司"))
 _CJK_TICKER = re.compile(r"\s*[（(]\s*(\d{6}\.(?:SH|SZ|SS)|\d{4,5}\.HK)\s*[）)]")
 
-def find_orgs(text: str) -> list[Org]:
-    """Companies, agencies, governments and countries the article names, resolved.
+def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
+    """Companies, agencies, governments and countries the article names, resolved
+    (``starts``: the text's, when the caller has it).
 
     Returns:
         One ``Org`` per entity, with every span where a name or alias of it occurs.
     """
     if "*" in text:  # Markdown emphasis ("**Nouveau Monde Graphite** (TSXV: NOU)"): spaces, offsets kept
         text = text.replace("*", " ")
-    reg, scan, starts = Registry(), Scan(text), Starts(text)
+    if starts is None or starts.text != text:
+        starts = Starts(text)
+    reg, scan = Registry(), Scan(text)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
     for m in matches_at(_TICKER_RE, text, scan.capitals.starts(_EXCHANGE_WORDS)):
@@ -294,7 +297,7 @@ def find_orgs(text: str) -> list[Org]:
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
     _add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
-    for start, end in lexicon_matches(text, scan.mentions):
+    for start, end in lexicon_matches(text, scan.mentions, starts):
         written = text[start:end]
         canon, kind = LEXICON_INDEX[written.lower()]
         if written in ("US", "U.S.") and re.match(r"\s*\$", text[end:end + 3]):
