@@ -190,7 +190,8 @@ _CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株�
 
 def name_form(text: str) -> str:
     """``name_key`` of a long text (not cached: an article would stay in the cache)."""
-    t = normalise(text).replace(".", "")
+    # ``normalise`` but for its blank space, which the words are split on here anyway
+    t = _drop(_unify(unicodedata.normalize("NFKC", text))).casefold().replace(".", "")
     if not t.isascii():  # accents off Latin letters ("Minería" -> "mineria"); other scripts kept
         t = _ACCENTS.sub("", unicodedata.normalize("NFKD", t))
     if t.isascii():
