@@ -9,6 +9,7 @@ a name (or the text just before a position), never the article's indexes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .elements import ELEMENT_NAMES
 from .lexicon import COUNTRIES
@@ -121,6 +122,7 @@ _PLACE_WORDS = frozenset({"us", "u.s.", "usa", "u.s", "uk", "eu", "american", "a
     w.lower() for name in COUNTRIES for w in [name])
 
 
+@lru_cache(maxsize=16384)  # a name recurs in its article and across articles
 def clean_name(raw: str) -> str:
     words = raw.strip(" ,;:-–").split()
     # a full stop ends a sentence, not a name: "Idaho. The Company" -> "The Company"
@@ -144,6 +146,7 @@ def clean_name(raw: str) -> str:
     return name[:-2] if name.endswith(_POSSESSIVE_END) else name
 
 
+@lru_cache(maxsize=16384)
 def generic_word(word: str) -> bool:
     w = word.lower().strip(".,")
     if w in _NOT_COMPANY_WORDS or w in _DESCRIPTIVE or _LEGAL_RE.fullmatch(word):
@@ -152,6 +155,7 @@ def generic_word(word: str) -> bool:
     return bool(parts) and all(p in _PLACE_WORDS for p in parts)
 
 
+@lru_cache(maxsize=16384)
 def plausible_company(name: str) -> bool:
     """A name that could be a company's: not a thing's or a body's, and not only descriptive words
     unless a legal word ends it after two others ("National Mining Company")."""
