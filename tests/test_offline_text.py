@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from mineralbrief.backends.offline_text import headline_of, is_masthead, people, sites, strip_dateline
+from mineralbrief.backends.offline_people import people, sites
+from mineralbrief.backends.offline_text import headline_of, is_masthead, strip_dateline
 from mineralbrief.domain.facts import extract_facts
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -159,7 +160,7 @@ def test_a_commodity_or_a_sentence_fragment_is_not_listed_as_a_company():
 
 
 def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quote():
-    from mineralbrief.backends.offline_text import tidy
+    from mineralbrief.backends.offline_bottom import tidy
 
     said = 'Acme Corp. (ASX: ACM) ("Acme" or the "Company") signed a loan with the DOE ("Lender").'
     assert tidy(said) == "Acme Corp. (ASX: ACM) signed a loan with the DOE."
