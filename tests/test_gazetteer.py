@@ -65,3 +65,39 @@ def test_a_tickers_symbol_is_not_a_company_of_its_own(symbol):
 
     text = f"Quokka Minerals Limited (ASX: {symbol}) signed an agreement."
     assert [o.name for o in find_orgs(text) if o.kind == "company"] == ["Quokka Minerals Limited"]
+
+
+def test_companies_grown_from_public_lists_are_found() -> None:
+    """Invented sentences naming a uranium miner, a cell maker, a trader, a bank, a state fund,
+    a cathode maker and an automaker that the news writes without a suffix."""
+    text = ("The uranium miner NexGen Energy said on Monday it had picked Urenco to enrich its "
+            "output. Battery maker Hithium and the automaker Navistar agreed a supply pact, while "
+            "trader Transamine will market concentrate from Managem. Standard Chartered and "
+            "Mizuho arranged the loan; the Abu Dhabi Investment Authority took a stake, and "
+            "Young Poong will buy the cobalt. Toda Kogyo makes the cathode.")
+    found = _companies(text)
+    for name in ("NexGen Energy", "Urenco", "Hithium", "Navistar", "Transamine", "Managem",
+                 "Standard Chartered", "Mizuho", "Abu Dhabi Investment Authority", "Young Poong",
+                 "Toda Kogyo"):
+        assert name in found, name
+
+
+def test_a_short_or_former_name_is_the_same_company() -> None:
+    hits = {form: canon for canon, form, _, _ in find_gazetteer(
+        "Anglo Pacific Group renamed itself; Ecora said the royalty holds. Molicel ships cells.")}
+    assert hits == {"Anglo Pacific Group": "Ecora Resources", "Ecora": "Ecora Resources",
+                    "Molicel": "E-One Moli Energy"}
+
+
+@pytest.mark.parametrize("text", [
+    "Reliance on a single supplier worries the buyers, the ministers said in a joint statement.",
+    "Paladin knights were the heroes of the old romances the author loved as a boy.",
+    "Denison is a small city in Texas with a railway museum and a lake nearby.",
+])
+def test_a_listed_name_that_is_a_word_or_place_at_a_sentence_start_is_not_a_company(text: str) -> None:
+    assert _companies(text) == {}
+
+
+def test_a_project_that_contains_a_shorter_company_like_phrase_is_left_alone() -> None:
+    text = "The partners in the North American Lithium operation in Quebec will merge."
+    assert "American Lithium" not in [form for _, form, _, _ in find_gazetteer(text)]
