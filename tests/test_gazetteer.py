@@ -101,3 +101,17 @@ def test_a_listed_name_that_is_a_word_or_place_at_a_sentence_start_is_not_a_comp
 def test_a_project_that_contains_a_shorter_company_like_phrase_is_left_alone() -> None:
     text = "The partners in the North American Lithium operation in Quebec will merge."
     assert "American Lithium" not in [form for _, form, _, _ in find_gazetteer(text)]
+
+
+def test_local_and_former_forms_name_the_listed_company() -> None:
+    hits = {form: canon for canon, form, _, _ in find_gazetteer(
+        "Luoyang Molybdenum and Guoxuan High-Tech signed with the Corporación Nacional del Cobre; "
+        "Sichuan Tianqi and POSCO Chemical watched.")}
+    assert hits == {"Luoyang Molybdenum": "China Molybdenum", "Guoxuan High-Tech": "Gotion High-Tech",
+                    "Corporación Nacional del Cobre": "Codelco", "Sichuan Tianqi": "Tianqi Lithium",
+                    "POSCO Chemical": "Posco Future M"}
+
+
+def test_shell_at_a_sentence_start_is_a_word_and_mid_sentence_the_oil_major() -> None:
+    assert "Shell" not in _companies("Shell fragments littered the beach after the storm passed.")
+    assert "Shell" in _companies("The lithium brine deal with Shell was signed. Shell will fund it.")

@@ -36,7 +36,8 @@ AMBIGUOUS = frozenset({
     # grown from public lists: words, places and surnames that are also these companies' names
     "Reliance", "Paladin", "Denison", "Talison", "Westinghouse", "Form Energy", "Generation Mining",
     "Deep Yellow", "Western Areas", "Leading Edge", "Leading Edge Materials", "Tokuyama", "Lunate",
-    "Fortum", "Citi", "Blackstone", "Sovereign Metals", "Victory Metals", "Nova Minerals",
+    "Fortum", "Citi", "Blackstone", "Sovereign Metals", "Victory Metals", "Nova Minerals", "Shell",
+    "European Metals", "International Graphite", "Encounter Resources", "Oil India", "State Grid",
 })
 # Forms too easily something else (a place, a word, another firm's initials): not scanned for.
 _TOO_AMBIGUOUS = frozenset({
