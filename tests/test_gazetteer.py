@@ -115,3 +115,10 @@ def test_local_and_former_forms_name_the_listed_company() -> None:
 def test_shell_at_a_sentence_start_is_a_word_and_mid_sentence_the_oil_major() -> None:
     assert "Shell" not in _companies("Shell fragments littered the beach after the storm passed.")
     assert "Shell" in _companies("The lithium brine deal with Shell was signed. Shell will fund it.")
+
+
+def test_an_initialism_with_another_common_meaning_is_not_scanned_for() -> None:
+    """"EDF" is also the European Defence Fund: only the utility's full name is taken."""
+    forms = [form for _, form, _, _ in find_gazetteer(
+        "The EDF grant and Electricite de France's stake were both announced on Friday.")]
+    assert forms == ["Electricite de France"]

@@ -38,6 +38,7 @@ AMBIGUOUS = frozenset({
     "Deep Yellow", "Western Areas", "Leading Edge", "Leading Edge Materials", "Tokuyama", "Lunate",
     "Fortum", "Citi", "Blackstone", "Sovereign Metals", "Victory Metals", "Nova Minerals", "Shell",
     "European Metals", "International Graphite", "Encounter Resources", "Oil India", "State Grid",
+    "Fluor", "Worley", "Alphabet",
 })
 # Forms too easily something else (a place, a word, another firm's initials): not scanned for.
 _TOO_AMBIGUOUS = frozenset({
@@ -46,7 +47,7 @@ _TOO_AMBIGUOUS = frozenset({
     "Hastings", "Merdeka", "Harita", "Manara",
     "Westwin", "VAC", "SRC", "LCM", "ASM", "RCF", "PLS", "LAC", "BTR", "GEM", "MMG",
     "IRH", "EGA", "PIF", "FMG", "VW", "MinRes", "IBC", "ERG", "ADQ", "QIA", "CRU", "SMM", "JLR", "GAC", "FAW", "IXM",
-    "Platts", "PLN", "CGN", "REPT",
+    "Platts", "PLN", "CGN", "REPT", "EDF",
 })
 
 # Industry words the news drops from a name: "Nouveau Monde" for Nouveau Monde Graphite.
