@@ -186,7 +186,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         text = text.replace("*", " ")
     if starts is None or starts.text != text:
         starts = Starts(text)
-    reg, scan = Registry(), Scan(text)
+    reg, scan = Registry(), Scan(text, starts)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
     for m in matches_at(_TICKER_RE, text, scan.capitals.starts(_EXCHANGE_WORDS)):
@@ -220,7 +220,9 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
-    if _CJK_KEYED and ("公司" in text or "集团" in text):
+    # (the text's characters outside ASCII, which the scanners share, first: two searches of a
+    # 13 KB text for a Chinese word cost ~25 us, and most articles hold no Chinese character)
+    if _CJK_KEYED and not starts.non_ascii().isdisjoint("司团") and ("公司" in text or "集团" in text):
         _add_chinese(reg, text)
     # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
