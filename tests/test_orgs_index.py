@@ -249,3 +249,28 @@ def test_cues_found_in_one_pass_are_every_start_of_every_cue(text):
     ", a , an , the , its , their 's ’s ", ",  a ,a , ann 'ss"])
 def test_cues_in_one_pass_in_texts_with_every_cue(text):
     assert [m.start() for m in orgs._CUE_RE.finditer(text)] == sorted(occurrences(text, orgs._CUE_WORDS))
+
+
+PREFIX_WORDS = [*orgs._PREFIX_HEADS, "Vale", "Indonesia", "Tbk", "de", "del", "Nacional", "Cobre", "S.A.", "Ltda.",
+                "x", "é", "_", "9", "ª", "中", "ł", "×", "Groupes", "xPT", "Ltda"]
+PREFIX_TEXTS = st.lists(st.tuples(st.sampled_from(PREFIX_WORDS), st.sampled_from([" ", "", "\n", "  ", "\n\n", ", ", "-"])),
+                        max_size=25).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=400)
+@given(PREFIX_TEXTS)
+def test_prefixed_names_read_at_the_indexed_words_are_those_finditer_finds(text):
+    _same_prefixed(text)
+
+
+def _same_prefixed(text: str) -> None:
+    found = orgs._prefix_matches(Starts(text), Capitals(text))
+    assert [(m.span(), m.groups()) for m in found] == [(m.span(), m.groups()) for m in orgs._PREFIX_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "PT Vale Indonesia Tbk and Corporación Nacional del Cobre", "xPT Vale Indonesia", "_PT Vale Indonesia",
+    "中PT Vale Indonesia", "ªPT Vale Indonesia", "éPT Vale Indonesia", "×PT Vale Indonesia", "9PT Vale",
+    "Grupo México, Société pour le Traitement du Terril"])
+def test_prefixed_names_in_texts_with_and_without_other_word_characters(text):
+    _same_prefixed(text)

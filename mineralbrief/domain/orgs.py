@@ -56,7 +56,7 @@ from .orgscan import (
     said_matches,
     stands_alone,
 )
-from .wordindex import Anchored, matches_at
+from .wordindex import Anchored, Capitals, matches_at
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
@@ -150,9 +150,10 @@ _THING_NEXT = frozenset(w.lower() for w in THING_HEADS) | {"programs", "loans", 
 # Words that open a company's name in French, Spanish, Portuguese and Indonesian ("PT Vale
 # Indonesia Tbk", "Sociedad Química y Minera de Chile", "Société pour le Traitement du Terril")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
+_PREFIX_HEADS = ("PT", "Minera", "Sociedad", "Compañía", "Compania", "Empresa", "Corporación", "Corporacion", "Société",
+                 "Societe", "Entreprise", "Compagnie", "Companhia", "Mineração", "Mineradora", "Grupo", "Groupe")
 _PREFIX_RE = re.compile(
-    r"(?<![" + _LATIN + r"0-9])((?:PT|Minera|Sociedad|Compañía|Compania|Empresa|Corporación|Corporacion|Société|"
-    r"Societe|Entreprise|Compagnie|Companhia|Mineração|Mineradora|Grupo|Groupe)"
+    r"(?<![" + _LATIN + r"0-9])((?:" + "|".join(_PREFIX_HEADS) + ")"
     r"(?:(?:" + _SPACE + r"(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*" + _SPACE + r"[A-Z]["
     + _LATIN + r"'-]*){1,7}(?:" + _SPACE + r"(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
 )
@@ -216,7 +217,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         tickers.append((m.start(), m.end()))
     tickers.sort()
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
-    for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
+    for m in _prefix_matches(starts, scan.capitals):
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
@@ -329,6 +330,18 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         org.spans.sort()
     fold_prefixes(reg)
     return [o for o in reg.orgs if o.spans]
+
+
+def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str]]:
+    """``_PREFIX_RE.finditer(text)``, the pattern tried only where the article's index of
+    capitalised words has a company word that opens a name (an alternation of them was a pass
+    over the text). A match's company word is a whole word of the index: blank space follows
+    it, and before it stands no Latin letter or digit, which in a text with no "_" and no word
+    character outside Latin-1 is no word character at all. Other texts are searched as before."""
+    text = starts.text
+    if "_" in text or any(c.isalnum() and not "\xc0" <= c <= "\xff" for c in starts.non_ascii()):
+        return starts.finditer(_PREFIX_RE, _PREFIX_WORDS)
+    return matches_at(_PREFIX_RE, text, capitals.starts(_PREFIX_HEADS))
 
 
 def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
