@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .anchored import Starts
+from .anchored import Starts, occurrences
 from .gazetteer import FORMS, find_gazetteer
 from .lexicon import (
     COUNTRIES,
@@ -122,11 +122,19 @@ _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and
                           r"would|said|says|signed|agreed|plans|to|which)\b)")
 _COUNTRY_NAMES = tuple(COUNTRIES)
 _CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
-# The starts of _CUE_WORDS in one pass (not seven of ``str.find``): the pattern opens with one of
-# three characters, which the engine skips ahead to, and no cue can start inside another (each
-# opens with a comma or a quote and holds neither after its first character), so the
-# non-overlapping matches are every start, in order.
-_CUE_RE = re.compile("|".join(map(re.escape, _CUE_WORDS)))
+# The starts of _CUE_WORDS: the five after a comma in one pass of a pattern that opens with ", "
+# (which the engine searches for as a literal), the two possessives by ``str.find`` (seven finds
+# before; one pattern of all seven was slower, the engine testing every character against a set).
+# No cue can start inside another (each opens with a comma or a quote and holds neither after
+# its first character), so the non-overlapping matches are every start.
+_COMMA_CUES = tuple(c for c in _CUE_WORDS if c.startswith(", "))
+_COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_CUES) + ")")
+_OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
+
+
+def _cue_starts(text: str) -> list[int]:
+    """``sorted(occurrences(text, _CUE_WORDS))``."""
+    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, _OTHER_CUES)))
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 _WITH = re.compile(r"\s+with\b")  # "RareX Partners with ...": a verb
 # A title, then only capitalised words to the end. Each word runs to a space or the end (the
@@ -337,11 +345,16 @@ def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str
     capitalised words has a company word that opens a name (an alternation of them was a pass
     over the text). A match's company word is a whole word of the index: blank space follows
     it, and before it stands no Latin letter or digit, which in a text with no "_" and no word
-    character outside Latin-1 is no word character at all. Other texts are searched as before."""
+    character outside Latin-1 is no word character at all. Other texts are searched as before.
+
+    The places tried are those the search by ``_PREFIX_WORDS`` tried (the start of the text, and
+    where one of those words is written), so the names found are the same: "PT" is tried only
+    before a space there, not before a line break."""
     text = starts.text
     if "_" in text or any(c.isalnum() and not "\xc0" <= c <= "\xff" for c in starts.non_ascii()):
         return starts.finditer(_PREFIX_RE, _PREFIX_WORDS)
-    return matches_at(_PREFIX_RE, text, capitals.starts(_PREFIX_HEADS))
+    heads = [i for i in capitals.starts(_PREFIX_HEADS) if text.startswith(_PREFIX_WORDS, i)]
+    return starts.matches_at(_PREFIX_RE, heads)
 
 
 def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
@@ -378,7 +391,7 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for i in (m.start() for m in _CUE_RE.finditer(text)):
+    for i in _cue_starts(text):
         if text[i] == ",":
             m = _APPOSITION_RE.match(text, i)
             before = name_before(text, i) if m is not None else None
