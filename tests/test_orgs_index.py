@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain import gazetteer, mentions, orgs, orgscan
+from mineralbrief.domain.anchored import Starts, occurrences
 from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
 from mineralbrief.domain.mentions import Mentions
 from mineralbrief.domain.wordindex import Anchored, Capitals, matches_at, words_back
@@ -208,3 +209,71 @@ def test_a_word_written_whole_is_found_by_either_lookup(monkeypatch, find_words,
     scan = orgscan.Scan(text)
     for word in words:
         assert scan.writes_word(word) == (re.search(r"\b" + re.escape(word) + r"\b", text) is not None), (text, word)
+
+
+# -- roles and cues found without a pass per word ------------------------------------------------
+
+ROLE_WORDS = ["maker", "Maker", "start-up", "startup", "start", "up", "trading house", "trading", "wealth fund",
+              "wealth", "miner", "mineral", "makers", "automaker", "giant", "partner", "Vulcan", "Elements", "Hanwa",
+              "x", "é", "_", "9", "ı", "İ", "\u212a", ",", "-", "(", "'s", "’s", "a", "an", "the", "its", "their"]
+ROLE_TEXTS = st.lists(st.tuples(st.sampled_from(ROLE_WORDS), st.sampled_from([" ", "", "\n", "  ", "-", ", ", "."])),
+                      max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=400)
+@given(ROLE_TEXTS)
+def test_roles_read_at_the_articles_words_are_those_finditer_finds(text):
+    _same_roles(text)
+
+
+def _same_roles(text: str) -> None:
+    assert [(m.span(), m.groups()) for m in orgs._role_matches(Starts(text))] == [
+        (m.span(), m.groups()) for m in orgs._ROLE_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "magnet maker Vulcan Elements and battery start-up Freyr", "the startup Alpha Beta said", "trading house Hanwa",
+    "sovereign wealth fund Alpha, a miner Beta", "İ maker Vulcan Elements", "ı startup Alpha"])
+def test_roles_in_texts_with_and_without_a_case_blind_form(text):
+    _same_roles(text)
+
+
+@settings(max_examples=300)
+@given(ROLE_TEXTS)
+def test_cues_found_in_one_pass_are_every_start_of_every_cue(text):
+    assert orgs._cue_starts(text) == sorted(occurrences(text, orgs._CUE_WORDS))
+
+
+@pytest.mark.parametrize("text", [
+    "Brunp, a unit, an arm, the firm, its partner, their miner; Korea's LG, Korea’s SK",
+    ", a , an , the , its , their 's ’s ", ",  a ,a , ann 'ss"])
+def test_cues_in_one_pass_in_texts_with_every_cue(text):
+    assert orgs._cue_starts(text) == sorted(occurrences(text, orgs._CUE_WORDS))
+
+
+PREFIX_WORDS = [*orgs._PREFIX_HEADS, "Vale", "Indonesia", "Tbk", "de", "del", "Nacional", "Cobre", "S.A.", "Ltda.",
+                "x", "é", "_", "9", "ª", "中", "ł", "×", "Groupes", "xPT", "Ltda"]
+PREFIX_TEXTS = st.lists(st.tuples(st.sampled_from(PREFIX_WORDS), st.sampled_from([" ", "", "\n", "  ", "\n\n", ", ", "-"])),
+                        max_size=25).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=400)
+@given(PREFIX_TEXTS)
+def test_prefixed_names_read_at_the_indexed_words_are_those_finditer_finds(text):
+    _same_prefixed(text)
+
+
+def _same_prefixed(text: str) -> None:
+    """The same matches as the search at ``_PREFIX_WORDS`` (which misses "PT" before a line break
+    but at the start of the text, where ``finditer`` finds it)."""
+    found = orgs._prefix_matches(Starts(text), Capitals(text))
+    searched = Starts(text).finditer(orgs._PREFIX_RE, orgs._PREFIX_WORDS)
+    assert [(m.span(), m.groups()) for m in found] == [(m.span(), m.groups()) for m in searched]
+
+
+@pytest.mark.parametrize("text", [
+    "PT Vale Indonesia Tbk and Corporación Nacional del Cobre", "xPT Vale Indonesia", "_PT Vale Indonesia",
+    "中PT Vale Indonesia", "ªPT Vale Indonesia", "éPT Vale Indonesia", "×PT Vale Indonesia", "9PT Vale",
+    "Grupo México, Société pour le Traitement du Terril", "PT\nVale Indonesia", "x PT\nVale Indonesia"])
+def test_prefixed_names_in_texts_with_and_without_other_word_characters(text):
+    _same_prefixed(text)

@@ -241,3 +241,11 @@ def test_a_ticker_symbol_is_a_whole_word_never_part_of_one():
     tickers = [o.ticker for o in find_orgs("ACME CORP (TSX VENTURE: ACM) SAID ON MONDAY IT SIGNED AN OFFTAKE.")]
     assert not any(t and "VENTUR" in t for t in tickers)
     assert [o.ticker for o in find_orgs("Acme Ltd (LSE: ACM.L) said.")] == ["LSE: ACM.L"]
+
+
+def test_chinese_company_names_through_the_scan() -> None:
+    """find_orgs reaches the Chinese names (it looks for their characters among the text's
+    characters outside ASCII before searching for the company words)."""
+    text = "浙江青山钴业股份有限公司（600123.SH）发布公告称。 Talon Metals Corp. said."
+    names = [o.name for o in orgs.find_orgs(text, Starts(text))]
+    assert ("浙江青山钴业股份有限公司" in names) == orgs._CJK_KEYED

@@ -137,11 +137,13 @@ def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
     form stands as a whole name only where each of its words is one of the text's words, and
     it starts where its first word does."""
     words = starts.words() or frozenset()
+    present = [(form, first) for form, first, need in _FOLDED_WORDS if need <= words]
+    # the first words of the forms that may stand, found together: a dozen of them searched for
+    # one by one cost a dozen passes over the text (~0.1 ms on a 13 KB release)
+    places_of = starts.word_starts_many(first for _, first in present if first is not None)
     longest: dict[int, int] = {}
-    for form, first, need in _FOLDED_WORDS:
-        if not need <= words:
-            continue
-        places = starts.word_starts(first) if first is not None else list(occurrences(lowered, (form,)))
+    for form, first in present:
+        places = places_of[first] if first is not None else list(occurrences(lowered, (form,)))
         end = len(form)
         for i in places:
             if (lowered.startswith(form, i) and (i == 0 or not (lowered[i - 1].isalnum() or lowered[i - 1] in "_.-"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
 from .anchored import Starts, occurrences
 from .gazetteer import FORMS, find_gazetteer
@@ -55,7 +56,7 @@ from .orgscan import (
     said_matches,
     stands_alone,
 )
-from .wordindex import Anchored, matches_at
+from .wordindex import Anchored, Capitals, matches_at
 
 EXCHANGES = (
     r"ASX|NASDAQ|Nasdaq|NYSE American|NYSE|TSX[.\s-]?V|TSXV|TSX|CSE|OTCQX|OTCQB|OTC Pink|OTC|"
@@ -104,6 +105,11 @@ _ROLES = (r"maker|producer|miner|developer|start-?up|firm|processor|refiner|supp
 _ROLE_RE = re.compile(r"\b(?:" + _ROLES + r")\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
 _ROLE_WORDS = tuple(w for w in _ROLES.replace("start-?up", "start").replace("trading house", "trading")
                    .replace("wealth fund", "wealth").split("|"))
+# The same roles as whole words of the case-blind text (``Starts.words``: runs of a to z): a match
+# starts after a non-word character, and each role's first run of letters ends at a space or a
+# hyphen, except "startup", one run. Looked up in one pass over the article's words, not searched
+# for one by one (25 passes of ``str.find``, about 0.2 ms on a 13 KB release).
+_ROLE_RUNS = frozenset((*_ROLE_WORDS, "startup"))
 # "Singapore-based Rigqueza International" (the place before "-based" is checked apart)
 _BASED_RE = re.compile(r"-based\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
 # "Brunp, the recycling arm of CATL": a name, then what it is (the name is found back from the comma)
@@ -116,6 +122,19 @@ _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and
                           r"would|said|says|signed|agreed|plans|to|which)\b)")
 _COUNTRY_NAMES = tuple(COUNTRIES)
 _CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
+# The starts of _CUE_WORDS: the five after a comma in one pass of a pattern that opens with ", "
+# (which the engine searches for as a literal), the two possessives by ``str.find`` (seven finds
+# before; one pattern of all seven was slower, the engine testing every character against a set).
+# No cue can start inside another (each opens with a comma or a quote and holds neither after
+# its first character), so the non-overlapping matches are every start.
+_COMMA_CUES = tuple(c for c in _CUE_WORDS if c.startswith(", "))
+_COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_CUES) + ")")
+_OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
+
+
+def _cue_starts(text: str) -> list[int]:
+    """``sorted(occurrences(text, _CUE_WORDS))``."""
+    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, _OTHER_CUES)))
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 _WITH = re.compile(r"\s+with\b")  # "RareX Partners with ...": a verb
 # A title, then only capitalised words to the end. Each word runs to a space or the end (the
@@ -139,9 +158,10 @@ _THING_NEXT = frozenset(w.lower() for w in THING_HEADS) | {"programs", "loans", 
 # Words that open a company's name in French, Spanish, Portuguese and Indonesian ("PT Vale
 # Indonesia Tbk", "Sociedad Química y Minera de Chile", "Société pour le Traitement du Terril")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
+_PREFIX_HEADS = ("PT", "Minera", "Sociedad", "Compañía", "Compania", "Empresa", "Corporación", "Corporacion", "Société",
+                 "Societe", "Entreprise", "Compagnie", "Companhia", "Mineração", "Mineradora", "Grupo", "Groupe")
 _PREFIX_RE = re.compile(
-    r"(?<![" + _LATIN + r"0-9])((?:PT|Minera|Sociedad|Compañía|Compania|Empresa|Corporación|Corporacion|Société|"
-    r"Societe|Entreprise|Compagnie|Companhia|Mineração|Mineradora|Grupo|Groupe)"
+    r"(?<![" + _LATIN + r"0-9])((?:" + "|".join(_PREFIX_HEADS) + ")"
     r"(?:(?:" + _SPACE + r"(?:de|del|des|du|la|le|las|los|y|e|et|pour|da|do|dos|di))*" + _SPACE + r"[A-Z]["
     + _LATIN + r"'-]*){1,7}(?:" + _SPACE + r"(?:Tbk|S\.A\.|SA|SpA|S\.A\.S\.|Ltda\.?))?)(?![" + _LATIN + r"0-9])"
 )
@@ -175,7 +195,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         text = text.replace("*", " ")
     if starts is None or starts.text != text:
         starts = Starts(text)
-    reg, scan = Registry(), Scan(text)
+    reg, scan = Registry(), Scan(text, starts)
     # 1. tickers: the name right before "(ASX: REE)" is a listed company
     tickers: list[tuple[int, int]] = []  # where "(ASX: LKAB)" stands: a symbol there is no company of its own
     for m in matches_at(_TICKER_RE, text, scan.capitals.starts(_EXCHANGE_WORDS)):
@@ -205,11 +225,13 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         tickers.append((m.start(), m.end()))
     tickers.sort()
     # 1b. names a company word opens: "PT Vale Indonesia Tbk", "Corporación Nacional del Cobre"
-    for m in starts.finditer(_PREFIX_RE, _PREFIX_WORDS):
+    for m in _prefix_matches(starts, scan.capitals):
         name = m.group(1)
         if len(name.split()) >= 2 and reg.find(name) is None and head_kind(name) is None:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
-    if _CJK_KEYED and ("公司" in text or "集团" in text):
+    # (the text's characters outside ASCII, which the scanners share, first: two searches of a
+    # 13 KB text for a Chinese word cost ~25 us, and most articles hold no Chinese character)
+    if _CJK_KEYED and not starts.non_ascii().isdisjoint("司团") and ("公司" in text or "集团" in text):
         _add_chinese(reg, text)
     # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
@@ -277,7 +299,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         reg.add(name, "agency" if _DEVELOPMENT_BODY.search(name) else "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
-    roles = [*starts.finditer(_ROLE_RE, _ROLE_WORDS),
+    roles = [*_role_matches(starts),
              *(m for m in _BASED_RE.finditer(text) if capitalised_word_before(text, m.start()))]
     for rx, need, cued in ((_ROLE_RE, 1, roles), (SAID_RE, 2, said_matches(scan))):
         for m in cued:
@@ -318,6 +340,34 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     return [o for o in reg.orgs if o.spans]
 
 
+def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str]]:
+    """``_PREFIX_RE.finditer(text)``, the pattern tried only where the article's index of
+    capitalised words has a company word that opens a name (an alternation of them was a pass
+    over the text). A match's company word is a whole word of the index: blank space follows
+    it, and before it stands no Latin letter or digit, which in a text with no "_" and no word
+    character outside Latin-1 is no word character at all. Other texts are searched as before.
+
+    The places tried are those the search by ``_PREFIX_WORDS`` tried (the start of the text, and
+    where one of those words is written), so the names found are the same: "PT" is tried only
+    before a space there, not before a line break."""
+    text = starts.text
+    if "_" in text or any(c.isalnum() and not "\xc0" <= c <= "\xff" for c in starts.non_ascii()):
+        return starts.finditer(_PREFIX_RE, _PREFIX_WORDS)
+    heads = [i for i in capitals.starts(_PREFIX_HEADS) if text.startswith(_PREFIX_WORDS, i)]
+    return starts.matches_at(_PREFIX_RE, heads)
+
+
+def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
+    """``_ROLE_RE.finditer(text)``: the pattern tried where a role stands as a whole word of the
+    case-blind text (``_ROLE_RUNS``), or searched for word by word when the text has no
+    case-blind form."""
+    words = starts.words()
+    if words is None:
+        return starts.finditer(_ROLE_RE, _ROLE_WORDS)
+    found = starts.word_starts_many(_ROLE_RUNS & words)
+    return starts.matches_at(_ROLE_RE, [i for at in found.values() for i in at])
+
+
 def _add_chinese(reg: Registry, text: str) -> None:
     """Chinese company names: "浙江华友钴业股份有限公司（603799.SH）", "及美国福特汽车公司" -> 福特汽车公司."""
     for m in _CJK_COMPANY_RE.finditer(text):
@@ -341,7 +391,7 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for i in sorted(occurrences(text, _CUE_WORDS)):
+    for i in _cue_starts(text):
         if text[i] == ",":
             m = _APPOSITION_RE.match(text, i)
             before = name_before(text, i) if m is not None else None

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .anchored import occurrences
+from .anchored import Starts, occurrences
 from .mentions import Mentions
 from .orgnames import (
     AFTER_NAME,
@@ -120,8 +120,9 @@ def _word_char(c: str) -> bool:
 class Scan:
     """The article and what the company scan looks up in it, each found once."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, starts: Starts | None = None) -> None:
         self.text = text
+        self._shared = starts if starts is not None and starts.text == text else None  # the text's, if made
         self.capitals = Capitals(text)  # built once: the name lookups, gazetteer and ticker scan read it
         self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
@@ -168,7 +169,9 @@ class Scan:
         """True when ``pos`` sits in a Title Cased line (a headline), where capitals mean nothing."""
         text = self.text
         if self._newlines is None:  # found once: a search back to the line start per call was quadratic
-            self._newlines = [m.start() for m in re.finditer("\n", text)]
+            # (the shared list when the caller made one: the lexicon's datelines ask for it too)
+            self._newlines = (self._shared.occurrences(("\n",)) if self._shared is not None
+                              else [m.start() for m in re.finditer("\n", text)])
         k = bisect_left(self._newlines, pos)
         start = self._newlines[k - 1] + 1 if k else 0
         verdict = self._title_lines.get(start)

@@ -29,10 +29,15 @@ class Capitals:
     def __init__(self, text: str) -> None:
         self.text = text
         words: dict[str, list[int]] = {}
+        order: list[int] = []  # every start, in order (the matches come left to right)
         for m in _CAPITAL_WORD.finditer(text):
-            words.setdefault(m[0], []).append(m.start())
+            i = m.start()
+            words.setdefault(m[0], []).append(i)
+            order.append(i)
         self.words = words
-        self._order: list[int] | None = None
+        # (kept in the one pass: sorting the starts out of ``words`` later cost ~40 us on 13 KB,
+        # and the company scan always asks ``between``)
+        self._order = order
 
     def starts(self, words: Iterable[str]) -> list[int]:
         """Where any of ``words`` stands, in order."""
@@ -41,8 +46,6 @@ class Capitals:
 
     def between(self, start: int, end: int) -> list[int]:
         """Where every capitalised word starting in ``[start, end)`` starts, in order."""
-        if self._order is None:
-            self._order = sorted(i for at in self.words.values() for i in at)
         order = self._order
         return order[bisect_left(order, start):bisect_left(order, end)]
 
