@@ -40,12 +40,13 @@ AR = ("وقعت شركة معادن السعودية مذكرة تفاهم بق�
       "ويتوقع أن ينتج المشروع خمسة وعشرين ألف طن سنويا من هيدروكسيد الليثيوم.")
 
 
-@pytest.mark.parametrize("text,script", [(ZH, "CJK"), (AR, "ARABIC")])
-def test_an_article_the_offline_backend_cannot_read_is_flagged_not_called_clean(text, script):
+@pytest.mark.parametrize("text,script,written", [(ZH, "CJK", "Chinese or Japanese characters"),
+                                                  (AR, "ARABIC", "Arabic script")])
+def test_an_article_the_offline_backend_cannot_read_is_flagged_not_called_clean(text, script, written):
     """A Chinese or Arabic report of a US$500m MOU must not come back as a clean 'no deal'."""
     brief = mineralbrief.summarize(text, backend="offline")
     assert brief.language == f"other:{script}"
-    assert brief.notes and "not in English" in brief.notes[0]
+    assert brief.notes and "not in English" in brief.notes[0] and f"written in {written})" in brief.notes[0]
     assert "No specific deal is reported" not in brief.bottom_line.text
     assert "Note:" in brief.to_markdown()
 

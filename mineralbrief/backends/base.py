@@ -151,8 +151,13 @@ def merge_generations(gens: list[Generation], model: str | None) -> Generation:
 
 
 def unread_language_note(backend: str, language: str) -> str:
-    """The note of a backend that reads English only, for an article that is not in English."""
-    script = f", {language.split(':', 1)[1].title()} script" if ":" in language else ""
-    return (f"This article is not in English{script}, and the {backend} backend reads English only: "
-            "deals, amounts and names it states may be missing from this brief. Brief it with a model "
-            "(backend='openai') to read it.")
+    """The note of a backend that reads English best, for an article that is not in English."""
+    script = language.split(":", 1)[1] if ":" in language else ""
+    written = f" (it is written in {_SCRIPTS.get(script, script.title() + ' script')})" if script else ""
+    return (f"This article is not in English{written}, and the {backend} backend reads English best "
+            "(with some Spanish, French and Chinese deal words): deals, amounts and names it states may "
+            "be missing from this brief. Brief it with a model (backend='openai') to read it.")
+
+
+_SCRIPTS = {"CJK": "Chinese or Japanese characters", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
+            "HANGUL": "Korean"}

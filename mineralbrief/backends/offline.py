@@ -81,7 +81,7 @@ class OfflineBackend(BaseBackend):
             return Generation(content=content, usage=Usage(), model=VERSION)
         if not content.deals:  # "no deal is reported" would claim what this backend cannot know
             content.bottom_line = Claim(
-                text="No deal could be read: the article is not in English and this backend reads English only.",
+                text="No deal could be read: the article is not in English, and this backend reads English best.",
                 evidence=content.bottom_line.evidence)
         return Generation(content=content, usage=Usage(), model=VERSION,
                           notes=[unread_language_note("offline", request.language)])
