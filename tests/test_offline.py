@@ -40,7 +40,7 @@ AR = ("وقعت شركة معادن السعودية مذكرة تفاهم بق�
       "ويتوقع أن ينتج المشروع خمسة وعشرين ألف طن سنويا من هيدروكسيد الليثيوم.")
 
 
-@pytest.mark.parametrize("text,script,written", [(ZH, "CJK", "Chinese or Japanese characters"),
+@pytest.mark.parametrize("text,script,written", [(ZH, "CJK", "Chinese, Japanese or Korean characters"),
                                                   (AR, "ARABIC", "Arabic script")])
 def test_an_article_the_offline_backend_cannot_read_is_flagged_not_called_clean(text, script, written):
     """A Chinese or Arabic report of a US$500m MOU must not come back as a clean 'no deal'."""

@@ -159,5 +159,4 @@ def unread_language_note(backend: str, language: str) -> str:
             "be missing from this brief. Brief it with a model (backend='openai') to read it.")
 
 
-_SCRIPTS = {"CJK": "Chinese or Japanese characters", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
-            "HANGUL": "Korean"}
+_SCRIPTS = {"CJK": "Chinese, Japanese or Korean characters"}  # language_of names their scripts CJK
