@@ -640,3 +640,42 @@ def test_lexicon_forms_from_the_shared_words_are_those_a_search_of_each_finds(te
     searched = sorted(Mentions(text).spans(lexicon._EXACT, not_after="-") +
                       Mentions(lowered).spans(lexicon._FOLDED, not_after="-"))
     assert lexicon.lexicon_matches(text, starts=Starts(text)) == searched
+
+
+def _name_form_before(text: str) -> str:
+    """``name_form`` as it was before its ASCII path deleted the Markdown signs and dots in
+    ``bytes.translate`` (the reference the fast path must agree with)."""
+    import unicodedata
+
+    from mineralbrief.domain import matching as m
+    t = m._drop(m._unify(unicodedata.normalize("NFKC", text))).casefold().replace(".", "")
+    if not t.isascii():
+        t = m._ACCENTS.sub("", unicodedata.normalize("NFKD", t))
+    if t.isascii():
+        words = t.encode("ascii").translate(m._NAME_BREAKS).decode("ascii").split()
+    else:
+        words = m._WORD_RUNS.findall(t)
+    if words and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in m._LEGAL_SUFFIXES:
+        words.pop()
+    if words and not words[-1].isascii():
+        last = words[-1]
+        form = next((f for f in m._CJK_FORMS if last.endswith(f) and len(last) > len(f)), "")
+        words[-1] = last[:len(last) - len(form)]
+    return " ".join(words)
+
+
+NAME_FORM_TEXT = st.one_of(
+    st.lists(st.sampled_from(["The", "the", " ", "U.S.", "Inc.", "Corp", "ltd", "_", "*", "\\", "[", "]", ".",
+                              "\u2013", "\u2019", "\u00a0", "\u2033", "Miner\u00eda", "e\u0301", "\uff21",
+                              "\u212a", "\u0130", "\u00df", "\u516c\u53f8", "\u6709\u9650\u516c\u53f8",
+                              "Rio", "Tinto", "9", "-", "\n"]), max_size=25).map("".join),
+    TEXT)
+
+
+@settings(max_examples=500)
+@given(NAME_FORM_TEXT)
+def test_name_form_as_before(text):
+    from mineralbrief.domain.matching import name_form
+    assert name_form(text) == _name_form_before(text)
