@@ -21,6 +21,7 @@ from functools import cached_property
 from pydantic_core import PydanticCustomError
 from rapidfuzz import fuzz
 
+from .domain.anchored import outside_ascii
 from .domain.elements import elements_named
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
@@ -30,14 +31,32 @@ FUZZY_THRESHOLD = 90.0
 CONTEXT_KEY = "mineralbrief_source"
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGIT = re.compile(r"\d")
+# The characters a number is written with kept, every other byte a space (non-ASCII ones are
+# "?" once encoded, so a space too).
+_NUMBER_CHARS = bytes(c if chr(c) in "0123456789.," else 32 for c in range(256))
 _THOUSANDS = re.compile(r",(?=\d{3}\b)")
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
+
+
+def _numbers_written(text: str) -> list[str]:
+    """``_NUMBER.findall(text)``. When every digit is ASCII, the runs of 0-9 . , are cut out by
+    ``bytes.translate`` and only those holding a digit searched: a pattern opening with ``\\d``
+    is tried at every character (~160 us on a 13 KB release, ~60 us this way; on a short text,
+    a claim of a brief, the pattern is quicker)."""
+    if len(text) < 256 or _DIGIT.search(outside_ascii(text)):  # or a digit of another script
+        return _NUMBER.findall(text)
+    found: list[str] = []
+    for run in text.encode("ascii", "replace").translate(_NUMBER_CHARS).decode("ascii").split():
+        if run.strip(".,"):  # a match cannot reach past its run: searched there, it is the same
+            found += _NUMBER.findall(run)
+    return found
 
 
 def numbers_in(text: str) -> list[str]:
     """The numbers written in ``text``, thousands separators removed (``1,800`` -> ``1800``)."""
     out = []
-    for n in _NUMBER.findall(text):
+    for n in _numbers_written(text):
         if "," in n:
             n = _THOUSANDS.sub("", n)
         out.append(n.rstrip("0").rstrip(".") if "." in n else n)

@@ -679,3 +679,16 @@ NAME_FORM_TEXT = st.one_of(
 def test_name_form_as_before(text):
     from mineralbrief.domain.matching import name_form
     assert name_form(text) == _name_form_before(text)
+
+
+NUMBER_TEXT = st.lists(st.sampled_from(["1", "800", "0", ".", ",", "..", ", ", " ", "a", "\u2013", "\u0663",
+                                        "\uff11", "\u00e9", "\n", "US$", "12.50", "1,800", "-", "x" * 40]),
+                       max_size=60).map("".join)
+
+
+@settings(max_examples=400)
+@given(NUMBER_TEXT, TEXT, st.integers(0, 300))
+def test_numbers_written_as_the_pattern_finds_them(text, other, pad):
+    from mineralbrief.grounding import _NUMBER, _numbers_written
+    for t in (text, " " * pad + text, text + other + text + "y" * pad, other * 3 + " " * pad):
+        assert _numbers_written(t) == _NUMBER.findall(t)
