@@ -107,3 +107,18 @@ def test_reports_in_two_scripts_stay_apart_when_the_parties_they_can_compare_dis
         brief("zh-3", (["福特汽车公司"], "joint_venture", [])),                  # no party both write alike
     ], date=DAY)
     assert sorted(len(d.sources) for d in day.deals) == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("order", [("en-tesla", "zh", "en-lg"), ("zh", "en-tesla", "en-lg"),
+                                   ("en-lg", "zh", "en-tesla")])
+def test_a_write_up_in_chinese_never_joins_two_deals_of_one_company(order):
+    """"特斯拉" may be Tesla or LG Energy Solution, but not both: once the Chinese write-up joined
+    one company's offtake with one buyer, its other offtake (a different buyer) stays apart."""
+    reports = {
+        "en-tesla": brief("en-tesla", (["Ganfeng Lithium", "Tesla"], "offtake", [])),
+        "zh": brief("zh", (["Ganfeng Lithium", "特斯拉"], "offtake", [])),
+        "en-lg": brief("en-lg", (["Ganfeng Lithium", "LG Energy Solution"], "offtake", [])),
+    }
+    day = daily_brief([reports[k] for k in order], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 2]
+    assert not any({"en-tesla", "en-lg"} <= set(d.sources) for d in day.deals)
