@@ -95,11 +95,20 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     return min(len(a), len(b)) == 1 or (_FAMILY.get(da.deal_type) == "money" and has_sums and bool(shared & companies))
 
 
+# letters of one writing system under several Unicode names: "ø", "ł", "đ" stay in a name key
+# (they decompose to no ASCII letter) and are Latin; Japanese writes names in kana and in kanji
+_WRITING = {"LATIN": "latin", "HIRAGANA": "CJK", "KATAKANA": "CJK"}
+
+
 def _script(key: str) -> str:
-    """The script a name key is written in: "latin" (name keys carry no accents), or the
-    Unicode name's first word of its first letter outside ASCII ("CJK", "CYRILLIC", ...)."""
+    """The script a name key is written in: "latin" (name keys carry no accents; "ørsted" is
+    Latin too), or the Unicode name's first word of its first letter outside ASCII ("CJK" for
+    Chinese characters and Japanese kana alike, "CYRILLIC", "HANGUL", ...)."""
     c = next((c for c in key if not c.isascii() and c.isalpha()), None)
-    return "latin" if c is None else unicodedata.name(c, "OTHER").split()[0]
+    if c is None:
+        return "latin"
+    word = unicodedata.name(c, "OTHER").split()[0]
+    return _WRITING.get(word, word)
 
 
 def _scripts(keys: frozenset[str]) -> set[str]:

@@ -122,3 +122,14 @@ def test_a_write_up_in_chinese_never_joins_two_deals_of_one_company(order):
     day = daily_brief([reports[k] for k in order], date=DAY)
     assert sorted(len(d.sources) for d in day.deals) == [1, 2]
     assert not any({"en-tesla", "en-lg"} <= set(d.sources) for d in day.deals)
+
+
+@pytest.mark.parametrize("company,other,partner", [
+    ("Mkango Resources", "Łukasiewicz Institute", "HyProMag"),  # "ł", "ø" stay in a name key: Latin still
+    ("Mkango Resources", "Ørsted", "HyProMag"),
+    ("住友金属鉱山", "トヨタ", "豊田通商"),  # Japanese names in kana and in kanji: one writing system
+])
+def test_names_with_letters_that_keep_their_mark_or_in_kana_are_not_another_script(company, other, partner):
+    day = daily_brief([brief("a", ([company, other], "partnership", [])),
+                       brief("b", ([company, partner], "partnership", []))], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 1]  # two partners: two deals
