@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -83,8 +84,9 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     A party named in a script the other report does not use ("福特汽车公司" beside "Ford") can
     be neither matched nor told apart (``_across_scripts``); ``paired``: such parties of ``a``
     (an entry of the day) already taken for a party of a report merged into it."""
-    common = _scripts(a) & _scripts(b)
-    if len(common) < len(_scripts(a) | _scripts(b)):
+    sa, sb = _scripts(a), _scripts(b)
+    common = sa & sb
+    if len(common) < len(sa | sb):
         return _across_scripts(a, b, common, paired) and _same_money(da, db)
     shared = a & b
     if len(shared) >= 2:
@@ -100,6 +102,7 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
 _WRITING = {"LATIN": "latin", "HIRAGANA": "CJK", "KATAKANA": "CJK"}
 
 
+@lru_cache(maxsize=1 << 16)  # every comparison of two reports asks for each of their parties
 def _script(key: str) -> str:
     """The script a name key is written in: "latin" (name keys carry no accents; "ørsted" is
     Latin too), or the Unicode name's first word of its first letter outside ASCII ("CJK" for
@@ -111,11 +114,12 @@ def _script(key: str) -> str:
     return _WRITING.get(word, word)
 
 
-def _scripts(keys: frozenset[str]) -> set[str]:
-    return {_script(k) for k in keys}
+@lru_cache(maxsize=1 << 12)
+def _scripts(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(_script(k) for k in keys)
 
 
-def _across_scripts(a: frozenset[str], b: frozenset[str], common: set[str],
+def _across_scripts(a: frozenset[str], b: frozenset[str], common: frozenset[str],
                     paired: frozenset[str] = frozenset()) -> bool:
     """Two reports in partly different scripts name one deal: they share a party written in a
     script both use, and two or more once each party one report writes in a script the other

@@ -133,3 +133,23 @@ def test_names_with_letters_that_keep_their_mark_or_in_kana_are_not_another_scri
     day = daily_brief([brief("a", ([company, other], "partnership", [])),
                        brief("b", ([company, partner], "partnership", []))], date=DAY)
     assert sorted(len(d.sources) for d in day.deals) == [1, 1]  # two partners: two deals
+
+
+def test_the_script_of_a_party_is_read_once_not_per_comparison(monkeypatch):
+    """A company in every report of the day (its buyers in Latin and in Chinese letters) makes
+    each report compared with every entry: the script of each name is looked up once."""
+    import unicodedata
+
+    from mineralbrief import daily
+
+    calls = []
+    real = unicodedata.name
+    monkeypatch.setattr(daily.unicodedata, "name", lambda c, *d: calls.append(c) or real(c, *d))
+    for f in (daily._script, daily._scripts):
+        cache_clear = getattr(f, "cache_clear", None)
+        if cache_clear is not None:
+            cache_clear()
+    briefs = [brief(f"en{i}", (["Ganfeng Lithium", f"Buyer{i} Corp", "Ørsted"], "offtake", [])) for i in range(60)]
+    briefs += [brief(f"zh{i}", (["Ganfeng Lithium", "买家" + chr(0x4E00 + i)], "offtake", [])) for i in range(60)]
+    daily_brief(briefs, date=DAY)
+    assert len(calls) <= 61  # the script of each name outside ASCII (60 buyers and "ørsted"), once
