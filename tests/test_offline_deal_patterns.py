@@ -189,6 +189,17 @@ def test_each_row_of_a_markdown_deal_table_is_a_deal_of_the_kinds_its_header_nam
     assert not any(k == "investment" and "Borealis Motors Corp." in p for k, p, _ in deals)
 
 
+def test_a_table_of_other_companies_and_their_customers_is_not_the_article_companys_deals():
+    """A peer table ("Company" | "Main customers"): each row is its first company's customer,
+    not a buyer of the article's company, and not a deal with the peer."""
+    text = ("Lithium Americas reported results on Tuesday. The company produced lithium carbonate at "
+            "Thacker Pass in Nevada. Shares rose 5% on Tuesday.\n\n"
+            "| Company | Main customers | Output |\n|---|---|---|\n"
+            "| Albemarle | Tesla | 10,000 t |\n"
+            "| Pilbara Minerals | Ganfeng | 20,000 t |\n")
+    assert _deals(text) == []
+
+
 def test_a_buyer_described_by_its_owner_stays_in_the_list_of_buyers():
     text = LEAD + ("Quokka Minerals Ltd. has binding offtake agreements with Kestrel Batteries Co., Larkspur Metals "
                    "Corp. and Harrow's battery arm Borealis Cells Corp.")
