@@ -331,12 +331,19 @@ def is_masthead(title: str) -> bool:
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
 
 
+def _in_injection(facts: Facts, line: str) -> bool:
+    """Whether the article writes ``line`` first inside a passage addressed to a model (its first
+    line, made the title, in the paragraph of an "ignore previous instructions")."""
+    at = facts.text.find(line.strip()) if facts.injections else -1
+    return at >= 0 and any(a <= at < b for a, b in facts.injections)
+
+
 def headline_of(facts: Facts, title: str | None) -> str | None:
     """The article's headline: its title, unless the title is a masthead; then the first line
     near the top that stands alone like a heading (a blank line or a rule on both sides, five
     words or more, no sentence break inside). Never a line addressed to a model ("Ignore previous
     instructions and ...", an article's first line made its title): the brief must not relay it."""
-    if title and find_injections(title):
+    if title and (find_injections(title) or _in_injection(facts, title)):
         title = None
     if title and not is_masthead(title):
         return title
