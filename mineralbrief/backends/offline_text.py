@@ -334,8 +334,10 @@ _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
 def _in_injection(facts: Facts, line: str) -> bool:
     """Whether the article writes ``line`` first inside a passage addressed to a model (its first
     line, made the title, in the paragraph of an "ignore previous instructions")."""
-    at = facts.text.find(line.strip()) if facts.injections else -1
-    return at >= 0 and any(a <= at < b for a, b in facts.injections)
+    if not facts.injections or not line.split():
+        return False
+    found = re.search(r"\s+".join(map(re.escape, line.split())), facts.text)  # a title's blank space is collapsed
+    return found is not None and any(a <= found.start() < b for a, b in facts.injections)
 
 
 def headline_of(facts: Facts, title: str | None) -> str | None:
