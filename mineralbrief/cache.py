@@ -91,6 +91,9 @@ class BriefStore:
             return None
         if hit is None:
             return None
+        if not isinstance(hit, Brief):  # a cache of one's own that answers something else: a miss
+            self._warn("read", TypeError(f"a {type(hit).__name__} where a Brief was expected"))
+            return None
         # the same text from another outlet: the answer is shared, the source is this article's
         return hit.model_copy(update={
             "source": meta(art), "usage": Usage(),

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -73,7 +74,7 @@ def _deal_key(deal: DealSummary, resolve: _Resolver) -> tuple[str, frozenset[str
 
 
 def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary,
-          companies: frozenset[str] = frozenset()) -> bool:
+          companies: frozenset[str] = frozenset(), paired: frozenset[str] = frozenset()) -> bool:
     """Two reports of one deal: two shared parties (and sums that do not disagree), or, when a
     report names one party only, that party and sums that agree (a one-party placement must not
     swallow another company's grant), or a shared company and sums that agree (outlets name the
@@ -81,10 +82,12 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     never joins two sums: it makes many awards of about the same size.
 
     A party named in a script the other report does not use ("福特汽车公司" beside "Ford") can
-    be neither matched nor told apart (``_across_scripts``)."""
-    common = _scripts(a) & _scripts(b)
-    if len(common) < len(_scripts(a) | _scripts(b)):
-        return _across_scripts(a, b, common) and _same_money(da, db)
+    be neither matched nor told apart (``_across_scripts``); ``paired``: such parties of ``a``
+    (an entry of the day) already taken for a party of a report merged into it."""
+    sa, sb = _scripts(a), _scripts(b)
+    common = sa & sb
+    if len(common) < len(sa | sb):
+        return _across_scripts(a, b, common, paired) and _same_money(da, db)
     shared = a & b
     if len(shared) >= 2:
         return _same_money(da, db)
@@ -94,27 +97,58 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     return min(len(a), len(b)) == 1 or (_FAMILY.get(da.deal_type) == "money" and has_sums and bool(shared & companies))
 
 
+# letters of one writing system under several Unicode names: "ø", "ł", "đ" stay in a name key
+# (they decompose to no ASCII letter) and are Latin; Japanese writes names in kana and in kanji
+_WRITING = {"LATIN": "latin", "HIRAGANA": "CJK", "KATAKANA": "CJK"}
+
+
+@lru_cache(maxsize=1 << 16)  # every comparison of two reports asks for each of their parties
 def _script(key: str) -> str:
-    """The script a name key is written in: "latin" (name keys carry no accents), or the
-    Unicode name's first word of its first letter outside ASCII ("CJK", "CYRILLIC", ...)."""
+    """The script a name key is written in: "latin" (name keys carry no accents; "ørsted" is
+    Latin too), or the Unicode name's first word of its first letter outside ASCII ("CJK" for
+    Chinese characters and Japanese kana alike, "CYRILLIC", "HANGUL", ...)."""
     c = next((c for c in key if not c.isascii() and c.isalpha()), None)
-    return "latin" if c is None else unicodedata.name(c, "OTHER").split()[0]
+    if c is None:
+        return "latin"
+    word = unicodedata.name(c, "OTHER").split()[0]
+    return _WRITING.get(word, word)
 
 
-def _scripts(keys: frozenset[str]) -> set[str]:
-    return {_script(k) for k in keys}
+@lru_cache(maxsize=1 << 12)
+def _scripts(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(_script(k) for k in keys)
 
 
-def _across_scripts(a: frozenset[str], b: frozenset[str], common: set[str]) -> bool:
+def _across_scripts(a: frozenset[str], b: frozenset[str], common: frozenset[str],
+                    paired: frozenset[str] = frozenset()) -> bool:
     """Two reports in partly different scripts name one deal: they share a party written in a
     script both use, and two or more once each party one report writes in a script the other
     does not use is counted as one of the other's parties it does not share (it may be that
-    party, written otherwise): the rule for reports in one script, two shared parties."""
+    party, written otherwise): the rule for reports in one script, two shared parties. A party
+    of ``a`` in ``paired`` is already one of ``a``'s other parties: it is not counted again."""
     ka = frozenset(k for k in a if _script(k) in common)
     kb = frozenset(k for k in b if _script(k) in common)
     shared = ka & kb
-    maybe = min(len(a - ka), len(kb - shared)) + min(len(b - kb), len(ka - shared))
+    maybe = min(len(a - ka - paired), len(kb - shared)) + min(len(b - kb), len(ka - shared))
     return bool(shared) and len(shared) + maybe >= 2
+
+
+def _paired(a: frozenset[str], b: frozenset[str], paired: frozenset[str]) -> frozenset[str]:
+    """The parties written in a script only one of two merged reports uses that the merge took for
+    the other's parties ("特斯拉" for "Tesla"), added to ``paired``: an entry that took them must
+    not take them again for a third report's other party ("LG Energy Solution"). Where a side
+    writes more such parties than the other has left to be, which is which is unknown: none."""
+    common = _scripts(a) & _scripts(b)
+    ka = frozenset(k for k in a if _script(k) in common)
+    kb = frozenset(k for k in b if _script(k) in common)
+    shared = ka & kb
+    fa, fb = a - ka - paired, b - kb
+    out = set(paired)
+    if fa and len(fa) <= len(kb - shared):
+        out |= fa
+    if fb and len(fb) <= len(ka - shared):
+        out |= fb
+    return frozenset(out)
 
 
 ROUNDING = 0.05  # "$2.3bn" and "US$2.26 billion" are one sum; a loan and a stake usually are not
@@ -174,6 +208,7 @@ def daily_brief(
     companies = frozenset(resolve(e.name) for b in briefs for e in b.entities if e.kind == "company")
     # deals: merge reports of one deal, indexed by party so 2,000 briefs stay fast
     groups: list[tuple[str, frozenset[str], DealSummary, list[str]]] = []
+    paired: list[frozenset[str]] = []  # each entry's parties taken for a party in another script
     why: dict[int, list[str]] = {}  # the merge report: for each entry, why each later source joined it
     by_party: dict[str, list[int]] = {}
     for b in briefs:
@@ -183,10 +218,12 @@ def daily_brief(
             if not parties:
                 continue
             home = next((i for p in parties for i in by_party.get(p, [])
-                         if groups[i][0] == family and _same(groups[i][1], parties, groups[i][2], d, companies)),
+                         if groups[i][0] == family
+                         and _same(groups[i][1], parties, groups[i][2], d, companies, paired[i])),
                         None)
             if home is None:
                 groups.append((family, parties, d, [src]))
+                paired.append(frozenset())
                 for p in parties:
                     by_party.setdefault(p, []).append(len(groups) - 1)
             else:
@@ -197,6 +234,7 @@ def daily_brief(
                         f"{src}: its {d.deal_type} shares {', '.join(sorted(ps & parties))} in the {fam} family"
                         + ("; sums agree within rounding" if fam == "money" and d.amounts else ""))
                 groups[home] = (fam, ps | parties, _richer(best, d), sources)
+                paired[home] = _paired(ps, parties, paired[home])
 
     deals = []
     for i, (family, parties, d, sources) in enumerate(groups):

@@ -11,7 +11,10 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import SecretStr
 
 from .config import Settings, environment_key, make_settings
 
@@ -30,6 +33,23 @@ def _fingerprint(s: Settings) -> str:
     return s.model_dump_json() + "|" + hashlib.sha256(secret.encode()).hexdigest()
 
 
+_PLAIN = (str, int, float, bool, type(None), PurePath)  # told apart by their repr
+
+
+def _call(overrides: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The arguments and the environment as a value, or None when a value's repr may not tell two
+    apart (``SecretStr("key A")`` and ``SecretStr("key B")`` both print as stars: one tenant's
+    key must never answer for another's), and the settings are read again."""
+    parts = []
+    for name, value in sorted(overrides.items()):
+        if isinstance(value, SecretStr):
+            value = "secret:" + hashlib.sha256(value.get_secret_value().encode()).hexdigest()
+        elif not isinstance(value, _PLAIN):
+            return None
+        parts.append((name, value))
+    return repr(parts), environment_key()
+
+
 class Shared(Generic[S]):
     """Objects made by ``make(settings)``, one per distinct settings, safe to use from threads."""
 
@@ -42,7 +62,7 @@ class Shared(Generic[S]):
         self._lock = threading.Lock()
 
     def get(self, settings: Settings | None = None, **overrides: Any) -> S:
-        call = None if settings is not None else (repr(sorted(overrides.items())), environment_key())
+        call = None if settings is not None else _call(overrides)
         with self._lock:
             known = self._calls.get(call) if call is not None else None
             if known is not None and known in self._made:

@@ -116,6 +116,19 @@ def test_module_level_summarize_reuses_one_summarizer_per_settings(server):
     assert len(server.headers) == 2 and len({h["x-fixture-peer-port"] for h in server.headers}) == 1
 
 
+def test_keys_given_as_secret_strings_never_share_a_summarizer():
+    """``SecretStr("A")`` and ``SecretStr("B")`` print alike: a service passing each tenant's key
+    must get each tenant's summarizer (its key, its bill), and the same one for the same key."""
+    from pydantic import SecretStr
+
+    get = mineralbrief.api.shared_summarizer
+    a = get(backend="openai", base_url="http://127.0.0.1:9/v1", api_key=SecretStr("sk-tenant-a"), cache=False)
+    b = get(backend="openai", base_url="http://127.0.0.1:9/v1", api_key=SecretStr("sk-tenant-b"), cache=False)
+    assert a is not b and b.settings.api_key is not None
+    assert b.settings.api_key.get_secret_value() == "sk-tenant-b"
+    assert get(backend="openai", base_url="http://127.0.0.1:9/v1", api_key=SecretStr("sk-tenant-b"), cache=False) is b
+
+
 def test_a_backend_without_the_contract_is_refused_with_a_pointer():
     class Half:
         name = "half"

@@ -156,6 +156,19 @@ def test_a_failed_cache_write_keeps_the_paid_answer(server, caplog):
     assert len(warnings) == 1  # warned once, not per article
 
 
+@pytest.mark.parametrize("garbage", [{"summary": "a dict"}, "a string", 42])
+def test_a_cache_answering_a_non_brief_is_a_miss(server, caplog, garbage):
+    class Odd(mineralbrief.NullCache):  # a cache of one's own, e.g. a JSON store that returns dicts
+        def get(self, key):
+            return garbage
+
+    server.push(answer(reference()))
+    s = mineralbrief.Summarizer(base_url=server.base_url, store=Odd(), **FAST)
+    assert s.summarize(ARTICLE).grounding.ok
+    assert len(server.requests) == 1
+    assert any("cache read failed" in r.getMessage() for r in caplog.records)
+
+
 def test_a_cache_hit_carries_the_metadata_of_the_article_at_hand(server):
     server.push(answer(reference()))
     text = ARTICLE.read_text()

@@ -107,3 +107,49 @@ def test_reports_in_two_scripts_stay_apart_when_the_parties_they_can_compare_dis
         brief("zh-3", (["福特汽车公司"], "joint_venture", [])),                  # no party both write alike
     ], date=DAY)
     assert sorted(len(d.sources) for d in day.deals) == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("order", [("en-tesla", "zh", "en-lg"), ("zh", "en-tesla", "en-lg"),
+                                   ("en-lg", "zh", "en-tesla")])
+def test_a_write_up_in_chinese_never_joins_two_deals_of_one_company(order):
+    """"特斯拉" may be Tesla or LG Energy Solution, but not both: once the Chinese write-up joined
+    one company's offtake with one buyer, its other offtake (a different buyer) stays apart."""
+    reports = {
+        "en-tesla": brief("en-tesla", (["Ganfeng Lithium", "Tesla"], "offtake", [])),
+        "zh": brief("zh", (["Ganfeng Lithium", "特斯拉"], "offtake", [])),
+        "en-lg": brief("en-lg", (["Ganfeng Lithium", "LG Energy Solution"], "offtake", [])),
+    }
+    day = daily_brief([reports[k] for k in order], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 2]
+    assert not any({"en-tesla", "en-lg"} <= set(d.sources) for d in day.deals)
+
+
+@pytest.mark.parametrize("company,other,partner", [
+    ("Mkango Resources", "Łukasiewicz Institute", "HyProMag"),  # "ł", "ø" stay in a name key: Latin still
+    ("Mkango Resources", "Ørsted", "HyProMag"),
+    ("住友金属鉱山", "トヨタ", "豊田通商"),  # Japanese names in kana and in kanji: one writing system
+])
+def test_names_with_letters_that_keep_their_mark_or_in_kana_are_not_another_script(company, other, partner):
+    day = daily_brief([brief("a", ([company, other], "partnership", [])),
+                       brief("b", ([company, partner], "partnership", []))], date=DAY)
+    assert sorted(len(d.sources) for d in day.deals) == [1, 1]  # two partners: two deals
+
+
+def test_the_script_of_a_party_is_read_once_not_per_comparison(monkeypatch):
+    """A company in every report of the day (its buyers in Latin and in Chinese letters) makes
+    each report compared with every entry: the script of each name is looked up once."""
+    import unicodedata
+
+    from mineralbrief import daily
+
+    calls = []
+    real = unicodedata.name
+    monkeypatch.setattr(daily.unicodedata, "name", lambda c, *d: calls.append(c) or real(c, *d))
+    for f in (daily._script, daily._scripts):
+        cache_clear = getattr(f, "cache_clear", None)
+        if cache_clear is not None:
+            cache_clear()
+    briefs = [brief(f"en{i}", (["Ganfeng Lithium", f"Buyer{i} Corp", "Ørsted"], "offtake", [])) for i in range(60)]
+    briefs += [brief(f"zh{i}", (["Ganfeng Lithium", "买家" + chr(0x4E00 + i)], "offtake", [])) for i in range(60)]
+    daily_brief(briefs, date=DAY)
+    assert len(calls) <= 61  # the script of each name outside ASCII (60 buyers and "ørsted"), once

@@ -3,6 +3,8 @@ on articles it has never seen."""
 
 from __future__ import annotations
 
+import pytest
+
 from mineralbrief.backends.offline_deals import _Finder, find_deals
 from mineralbrief.backends.offline_names import fuller_names, short_forms
 from mineralbrief.domain.facts import extract_facts
@@ -187,6 +189,31 @@ def test_each_row_of_a_markdown_deal_table_is_a_deal_of_the_kinds_its_header_nam
     assert offtakes == [(("Borealis Motors Corp.", "Quokka Minerals Ltd."), ("9,000 t",)),
                         (("Kestrel Batteries Co.", "Quokka Minerals Ltd."), ("12,000 t",))]
     assert not any(k == "investment" and "Borealis Motors Corp." in p for k, p, _ in deals)
+
+
+def test_a_table_of_other_companies_and_their_customers_is_not_the_article_companys_deals():
+    """A peer table ("Company" | "Main customers"): each row is its first company's customer,
+    not a buyer of the article's company, and not a deal with the peer."""
+    text = ("Lithium Americas reported results on Tuesday. The company produced lithium carbonate at "
+            "Thacker Pass in Nevada. Shares rose 5% on Tuesday.\n\n"
+            "| Company | Main customers | Output |\n|---|---|---|\n"
+            "| Albemarle | Tesla | 10,000 t |\n"
+            "| Pilbara Minerals | Ganfeng | 20,000 t |\n")
+    assert _deals(text) == []
+
+
+@pytest.mark.parametrize("tables", [
+    "| Buyer | Volume |\n|---|---|\n| General Motors | 10,000 t |\n\n"
+    "| Peer | Country |\n|---|---|\n| Albemarle | United States |\n| Pilbara Minerals | Australia |\n",
+    "| Peer | Country |\n|---|---|\n| Albemarle | United States |\n\n"
+    "| Buyer | Volume |\n|---|---|\n| General Motors | 10,000 t |\n",
+])
+def test_two_tables_a_blank_line_apart_each_have_their_own_header(tables):
+    """The line above a delimiter row is a header: the second table's header is no row of the
+    first, and its rows are read under its own header (peers are no buyers)."""
+    text = ("Lithium Americas reported results on Tuesday. The company produced lithium carbonate at "
+            "Thacker Pass in Nevada. Shares rose 5% on Tuesday.\n\n") + tables
+    assert _deals(text) == [("offtake", {"Lithium Americas", "General Motors"}, ["10,000 t"])]
 
 
 def test_a_buyer_described_by_its_owner_stays_in_the_list_of_buyers():

@@ -472,16 +472,18 @@ class _Finder:
         names, one deal per kind the header names; a sum goes to the kind of its column, a
         volume to the contract."""
         main = self.main
-        others = [p for _, p, company in self.mentions(s) if company and main is not None and p != main]
+        others = [(at, p) for at, p, company in self.mentions(s) if company and main is not None and p != main]
         if main is None or not others:
             return []
+        if row.kind_at(others[0][0]) is None and any(row.kind_at(at) is not None for at, _ in others[1:]):
+            return []  # "| Albemarle | Tesla |" under "| Company | Main customers |": another company's buyer
         out = []
         for kind in row.kinds:
             mine = [a for a in self.amounts_in[i] if term_amount(a, self.facts.text, s, kind)
                     and (row.kind_at(a.start) == kind if a.currency else kind in VOLUME_TYPES)]
             if kind in MONEY_TYPES and not mine:
                 continue
-            parties = [others[0], main] if kind in MONEY_TYPES else [main, others[0]]
+            parties = [others[0][1], main] if kind in MONEY_TYPES else [main, others[0][1]]
             out.append(Candidate(kind, [s], parties, mine))
         return out
 

@@ -43,6 +43,11 @@ def _cells(s: Sentence) -> list[tuple[str, int, int]]:
     return out
 
 
+def _kinds(cells: list[tuple[str, int, int]]) -> list[str | None]:
+    """The deal kind each header cell names, or None."""
+    return [next((k for k, rx in _COLUMN_KINDS if rx.search(c)), None) for c, _, _ in cells]
+
+
 def deal_rows(sentences: list[Sentence]) -> dict[int, Row]:
     """The data rows of the deal tables among the sentences (a table line is a sentence of its
     own), by sentence index: rows under a header that names a deal kind."""
@@ -54,10 +59,16 @@ def deal_rows(sentences: list[Sentence]) -> dict[int, Row]:
             header = None
             continue
         if _SEPARATOR.match(text):
+            # the line above a delimiter row is a header: a table right after another one
+            # (only a blank line between them) starts here, its header is no row of the first
+            above = sentences[i - 1] if i > 0 else None
+            if above is not None and above.text.startswith("|") and above.text.endswith("|"):
+                rows.pop(i - 1, None)
+                header = _kinds(_cells(above))
             continue
         cells = _cells(s)
         if header is None:  # a table's first line is its header
-            header = [next((k for k, rx in _COLUMN_KINDS if rx.search(c)), None) for c, _, _ in cells]
+            header = _kinds(cells)
             continue
         kinds = list(dict.fromkeys(k for k in header if k))
         if kinds and len(cells) == len(header):

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from ..domain.deals import Sentence
 from ..domain.elements import ELEMENT_NAMES, canonical_element
 from ..domain.facts import Facts
+from ..domain.injection import find_injections
 from ..models import Evidence
 
 
@@ -330,13 +331,28 @@ def is_masthead(title: str) -> bool:
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
 
 
+def _in_injection(facts: Facts, line: str) -> bool:
+    """Whether the article writes ``line`` first inside a passage addressed to a model (its first
+    line, made the title, in the paragraph of an "ignore previous instructions")."""
+    if not facts.injections or not line.split():
+        return False
+    found = re.search(r"\s+".join(map(re.escape, line.split())), facts.text)  # a title's blank space is collapsed
+    return found is not None and any(a <= found.start() < b for a, b in facts.injections)
+
+
 def headline_of(facts: Facts, title: str | None) -> str | None:
     """The article's headline: its title, unless the title is a masthead; then the first line
     near the top that stands alone like a heading (a blank line or a rule on both sides, five
-    words or more, no sentence break inside)."""
+    words or more, no sentence break inside). Never a line addressed to a model ("Ignore previous
+    instructions and ...", an article's first line made its title): the brief must not relay it."""
+    if title and (find_injections(title) or _in_injection(facts, title)):
+        title = None
     if title and not is_masthead(title):
         return title
     lines = facts.text[:2000].split("\n")[:40]
+    at = [0]
+    for raw in lines[:-1]:
+        at.append(at[-1] + len(raw) + 1)
 
     def blank(i: int) -> bool:
         return (i < 0 or i >= len(lines) or not lines[i].strip() or _RULE.match(lines[i]) is not None
@@ -345,6 +361,8 @@ def headline_of(facts: Facts, title: str | None) -> str | None:
     for i, raw in enumerate(lines):
         line = _NUMBERING.sub("", raw).strip()
         if not line or (title and line == title.strip()) or not (blank(i - 1) and blank(i + 1)):
+            continue
+        if any(a < at[i] + len(raw) and at[i] < b for a, b in facts.injections):
             continue
         if (5 <= len(line.split()) <= 30 and not is_masthead(line) and not re.search(r"[.!?:]\"?$|[a-z]{2}[.!?] ", line)
                 and not is_boilerplate(line) and re.search(r"[A-Za-z]{3}", line)):
