@@ -36,6 +36,7 @@ _DIGIT = re.compile(r"\d")
 # "?" once encoded, so a space too).
 _NUMBER_CHARS = bytes(c if chr(c) in "0123456789.," else 32 for c in range(256))
 _THOUSANDS = re.compile(r",(?=\d{3}\b)")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
 
@@ -153,6 +154,8 @@ class SourceIndex:
             return True
         if _UNSPACED.search(key):  # Chinese and Japanese write no spaces around a name
             return key in self.name_space
+        if _HANGUL.search(key):  # Korean writes a particle right after a name: "포스코퓨처엠과"
+            return f" {key}" in self.name_space
         return f" {key} " in self.name_space
 
 

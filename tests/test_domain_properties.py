@@ -654,7 +654,7 @@ def _name_form_before(text: str) -> str:
     if t.isascii():
         words = t.encode("ascii").translate(m._NAME_BREAKS).decode("ascii").split()
     else:
-        words = m._WORD_RUNS.findall(t)
+        words = m._other_script_words(unicodedata.normalize("NFC", t))
     if words and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[-1] in m._LEGAL_SUFFIXES:

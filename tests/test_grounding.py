@@ -204,3 +204,18 @@ def test_a_name_the_article_does_not_write_is_still_missing_in_any_script():
     index = SourceIndex("中国稀土集团有限公司与北方稀土签署了合作协议。Société Générale arranged the loan.")
     assert not index.has_name("中国五矿")
     assert not index.has_name("Societe Anonyme")
+
+
+@pytest.mark.parametrize("written, named", [
+    ("ブリヂストンは契約を結んだ。", "ブリヂストン"),                    # a kana split by NFKD is one letter again
+    ("हिंदुस्तान जिंक ने समझौता किया।", "हिंदुस्तान जिंक"),              # vowel signs belong to their word
+    ("LG에너지솔루션은 포스코퓨처엠과 계약을 맺었다.", "포스코퓨처엠"),  # a Korean particle follows the name
+    ("«Норильский никель» подписал соглашение.", "Норильский никель"),
+])
+def test_names_keep_the_marks_of_their_script(written, named):
+    assert SourceIndex(written).has_name(named)
+
+
+def test_kana_that_differ_only_by_their_voicing_mark_are_different_names():
+    assert name_key("ガ") != name_key("カ") and name_key("ブリヂストン") == "ブリヂストン"
+    assert name_key("Норильский") == "норильский"  # a breve is no Latin accent: kept

@@ -183,8 +183,7 @@ def _normalise_with_offsets(text: str) -> tuple[str, _OffsetMap, _OffsetMap | No
 # Bytes that end a name word: all but 0-9 and a-z.
 _NAME_BREAKS = bytes(c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
 _NAME_DELETED = "".join(sorted(_DROP)).encode("ascii") + b"."  # dropped, not word breaks
-_ACCENTS = re.compile(r"[\u0300-\u036f]+")  # the combining marks NFKD splits off Latin letters
-_WORD_RUNS = re.compile(r"[^\W_]+")  # letters and digits of any script
+_ACCENTS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")  # the accents NFKD splits off Latin letters (only)
 # legal forms written into a Chinese or Japanese name, not a word of their own
 _CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社")
 
@@ -205,7 +204,7 @@ def name_form(text: str) -> str:
         if t.isascii():
             words = t.encode("ascii").translate(_NAME_BREAKS).decode("ascii").split()
         else:
-            words = _WORD_RUNS.findall(t)
+            words = _other_script_words(unicodedata.normalize("NFC", t))
     if words and words[0] == "the":
         words = words[1:]
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
@@ -215,6 +214,15 @@ def name_form(text: str) -> str:
         form = next((f for f in _CJK_FORMS if last.endswith(f) and len(last) > len(f)), "")
         words[-1] = last[:len(last) - len(form)]
     return " ".join(words)
+
+
+def _other_script_words(t: str) -> list[str]:
+    """The words of a text in any script: runs of letters, digits and the combining marks that
+    belong to them (the kana voicing mark of "ブ", a Devanagari or Thai vowel sign), which
+    a regex word pattern does not count as word characters. The text is recomposed first (NFC), so a kana
+    split by NFKD is one letter again."""
+    breaks = {ord(c): " " for c in set(t) if not (c.isalnum() or unicodedata.category(c).startswith("M"))}
+    return t.translate(breaks).split()
 
 
 @lru_cache(maxsize=65536)
