@@ -46,11 +46,36 @@ _STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "
            "\n", "<|im_", "[", "<<", "###", "you", "new", "as", "respond", "reply", "answer", "output", "{")
 
 
+# What may stand between the words of a cue instead of a space: an invisible character (which the
+# skeleton drops, as it must inside a word: "Ign\u200bore") or a hyphen ("ignore-previous-...").
+_JOINED = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]|(?<=[A-Za-z])-(?=[A-Za-z])")
+_HYPHENED_CUES = ("ignore-", "disregard-", "forget-", "override-", "system-", "developer-", "you-are")
+
+
 def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs that hold text addressed to a model, merged and sorted, as
     offsets into ``text`` (found on its skeleton: look-alike letters and invisible characters
-    do not hide a cue). ``starts``: the text's, when the caller has it."""
+    do not hide a cue; nor do invisible characters or hyphens put between its words).
+    ``starts``: the text's, when the caller has it."""
     starts = starts or Starts(text)
+    found = _on_skeleton(text, starts)
+    invisible = any(c in starts.non_ascii() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+    if not invisible and not any(cue in starts.lowered for cue in _HYPHENED_CUES):
+        return found
+    spaced = _JOINED.sub(" ", text)  # one character for one: the offsets are the text's
+    if spaced == text:
+        return found
+    more = _on_skeleton(spaced, Starts(spaced))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found + more):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _on_skeleton(text: str, starts: Starts) -> list[tuple[int, int]]:
     shape, offsets = skeleton(text, starts)
     if shape == text:
         found = _find(shape, starts)
