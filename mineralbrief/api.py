@@ -85,8 +85,12 @@ class Summarizer:
             store = open_cache_url(self.settings.cache_url, self.settings.resolved_cache_dir)
         elif store is None:
             store = NullCache()
-        self.cache: Cache = store
         self.store = BriefStore(store, prefix)
+
+    @property
+    def cache(self) -> Cache:
+        """The cache the briefs are kept in (``store``'s)."""
+        return self.store.cache
 
     @property
     def backend_name(self) -> str:
@@ -152,8 +156,7 @@ class Summarizer:
                  refresh: bool) -> tuple[Article, str | None, Brief | None]:
         """The article as read, its cache key, and the cache's brief of it (checked) or None."""
         art = span.article(as_article(article))
-        # a NullCache (cache=False) holds nothing: no key to hash the article for (~16 us on 13 KB)
-        key = None if type(self.cache) is NullCache else self.store.key(art)
+        key = self.store.key(art)
         hit = None if refresh else self.store.get(key, art)
         return art, key, None if hit is None else span.brief(self.checked(hit, art))
 

@@ -65,9 +65,13 @@ def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, 
     spaced = _JOINED.sub(" ", text)  # one character for one: the offsets are the text's
     if spaced == text:
         return found
-    more = _on_skeleton(spaced, Starts(spaced))
+    return _merged(sorted(found + _on_skeleton(spaced, Starts(spaced))))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order of their starts, those that overlap or touch made one."""
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(found + more):
+    for start, end in spans:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
@@ -164,11 +168,8 @@ def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
         start = breaks[k] + 2 if k >= 0 else 0
         k = bisect_left(breaks, max(m.end(), at))
         end = breaks[k] if k < len(breaks) else len(text)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
-    return spans
+        spans.append((start, end))
+    return _merged(spans)  # the matches come in order: so do their paragraphs' starts
 
 
 _VISIBLE = re.compile(r"[^\n]+")

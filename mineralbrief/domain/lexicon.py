@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .anchored import Starts, letters_only, occurrences
 from .matching import name_key
-from .mentions import Mentions
+from .mentions import Mentions, left_free, longest_first, right_free
 
 AGENCIES: dict[str, tuple[str, ...]] = {
     "U.S. Department of Defense": ("Department of Defense", "DoD", "Pentagon", "Department of War", "DOW"),
@@ -146,16 +146,10 @@ def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
         places = places_of[first] if first is not None else list(occurrences(lowered, (form,)))
         end = len(form)
         for i in places:
-            if (lowered.startswith(form, i) and (i == 0 or not (lowered[i - 1].isalnum() or lowered[i - 1] in "_.-"))
-                    and (i + end == len(lowered) or not (lowered[i + end].isalnum() or lowered[i + end] == "_"))
-                    and end > longest.get(i, 0)):
+            if (end > longest.get(i, 0) and lowered.startswith(form, i) and left_free(lowered, i)
+                    and lowered[i - 1:i] != "-" and right_free(lowered, i + end)):
                 longest[i] = end
-    spans, free_from = [], 0
-    for i in sorted(longest):
-        if i >= free_from:
-            spans.append((i, i + longest[i]))
-            free_from = i + longest[i]
-    return spans
+    return longest_first(longest)
 
 
 @lru_cache(maxsize=1)

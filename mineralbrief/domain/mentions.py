@@ -59,11 +59,13 @@ def _anchors(name: str) -> tuple[tuple[int, str], ...]:
     return tuple((m.start(), m.group()) for m in _WORD.finditer(name))
 
 
-def _left_free(text: str, i: int) -> bool:
+def left_free(text: str, i: int) -> bool:
+    """No word character or dot right before ``i``."""
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.")
 
 
-def _right_free(text: str, end: int) -> bool:
+def right_free(text: str, end: int) -> bool:
+    """No word character right at ``end``."""
     return end == len(text) or not (text[end].isalnum() or text[end] == "_")
 
 
@@ -73,6 +75,17 @@ def _occurrences(text: str, needle: str) -> Iterator[int]:
     while i >= 0:
         yield i
         i = text.find(needle, i + 1)
+
+
+def longest_first(longest: dict[int, int]) -> list[tuple[int, int]]:
+    """From the longest name's length at each start, the spans left to right, none overlapping
+    (what one alternation of the names, longest first, finds)."""
+    spans, free_from = [], 0
+    for i in sorted(longest):
+        if i >= free_from:
+            spans.append((i, i + longest[i]))
+            free_from = i + longest[i]
+    return spans
 
 
 class Mentions:
@@ -120,16 +133,11 @@ class Mentions:
             for i in self.starts(name):
                 if len(name) > longest.get(i, 0) and not (not_after and i and text[i - 1] in not_after):
                     longest[i] = len(name)
-        spans, free_from = [], 0
-        for i in sorted(longest):
-            if i >= free_from:
-                spans.append((i, i + longest[i]))
-                free_from = i + longest[i]
-        return spans
+        return longest_first(longest)
 
     def _find(self, name: str) -> list[int]:
         text, end = self.text, len(name)
-        return [i for i in _occurrences(text, name) if name and _left_free(text, i) and _right_free(text, i + end)]
+        return [i for i in _occurrences(text, name) if name and left_free(text, i) and right_free(text, i + end)]
 
     def _may_hold(self, name: str) -> bool:
         """False when a word of ``name`` is missing from the text (so the name is too).
@@ -154,4 +162,4 @@ class Mentions:
         at, word = min(anchors, key=lambda a: len(words.get(a[1], ())))
         text, end = self.text, len(name)
         return [i - at for i in words.get(word, ()) if i >= at and text.startswith(name, i - at)
-                and _left_free(text, i - at) and _right_free(text, i - at + end)]
+                and left_free(text, i - at) and right_free(text, i - at + end)]
