@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from mineralbrief.domain import orgregistry, orgs
+from mineralbrief.domain import orgcjk, orgregistry, orgs
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.orgs import find_orgs
 
@@ -173,7 +173,7 @@ def test_chinese_company_names_and_their_listing() -> None:
     text = ("2023年3月31日 浙江青山钴业股份有限公司（600123.SH）发布公告称，公司与PT Sulawa Nikel Tbk及美国"
             "福特汽车公司签署协议，淡水河谷有权获得项目公司最多30%的股权。")
     reg = orgregistry.Registry()
-    orgs._add_chinese(reg, text)  # (find_orgs calls it once name_key keeps Chinese characters)
+    orgcjk.add_chinese(reg, text)
     found = {o.name: o.ticker for o in reg.orgs}
     assert found.get("浙江青山钴业股份有限公司") == "600123.SH"
     assert "福特汽车公司" in found  # the country in front and the joining word are cut
@@ -248,4 +248,4 @@ def test_chinese_company_names_through_the_scan() -> None:
     characters outside ASCII before searching for the company words)."""
     text = "浙江青山钴业股份有限公司（600123.SH）发布公告称。 Talon Metals Corp. said."
     names = [o.name for o in orgs.find_orgs(text, Starts(text))]
-    assert ("浙江青山钴业股份有限公司" in names) == orgs._CJK_KEYED
+    assert "浙江青山钴业股份有限公司" in names

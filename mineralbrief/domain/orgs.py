@@ -31,6 +31,7 @@ from .lexicon import (
     lexicon_matches,
 )
 from .matching import name_key
+from .orgcjk import add_chinese
 from .orgnames import (
     COMMA_LEGAL,
     COMPANY_WORD_END,
@@ -135,6 +136,8 @@ _OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
 def _cue_starts(text: str) -> list[int]:
     """``sorted(occurrences(text, _CUE_WORDS))``."""
     return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, _OTHER_CUES)))
+
+
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 _WITH = re.compile(r"\s+with\b")  # "RareX Partners with ...": a verb
 # A title, then only capitalised words to the end. Each word runs to a space or the end (the
@@ -168,21 +171,6 @@ _PREFIX_RE = re.compile(
 _PREFIX_WORDS = ("PT ", "Minera", "Sociedad", "Compañía", "Compania", "Companhia", "Empresa", "Corporaci",
                  "Société", "Societe", "Entreprise", "Compagnie", "Grupo", "Groupe")
 
-# Chinese company names end in a company word (公司 "company", 集团 "group"); where one starts, the
-# run of Chinese characters is cut after its last joining word (与 "and", 由 "by", ...) and a
-# country in front (美国 "US") is dropped. A listing follows in brackets: （603799.SH）.
-_CJK_COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,24}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)")
-_CJK_JOINERS = re.compile(r".*[与和及同由向对将在为是把被从让给，、]")
-_CJK_COUNTRY = re.compile(r"^(?:美国|中国|日本|韩国|印尼|印度尼西亚|澳大利亚|澳洲|加拿大|英国|德国|法国|"
-                          r"智利|阿根廷|巴西|刚果)")
-_CJK_NOT_NAMES = frozenset("该公司 本公司 公司 子公司 母公司 分公司 合资公司 项目公司 新公司 上市公司 "
-                           "一家公司 这家公司 两家公司 三家公司 集团 该集团 本集团 控股公司 矿业公司 "
-                           "国有企业 企业集团".split())
-_CJK_GENERIC_ENDS = tuple(n for n in _CJK_NOT_NAMES if len(n) >= 4)
-# Found only once ``name_key`` keeps Chinese characters: the grounding check and the evaluation
-# compare names by it, and today it leaves a Chinese name empty (the brief would be flagged).
-_CJK_KEYED = bool(name_key("公司"))
-_CJK_TICKER = re.compile(r"\s*[（(]\s*(\d{6}\.(?:SH|SZ|SS)|\d{4,5}\.HK)\s*[）)]")
 
 def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     """Companies, agencies, governments and countries the article names, resolved
@@ -231,8 +219,8 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
             reg.add(name, "company", (m.start(1), m.end(1)), "prefix")
     # (the text's characters outside ASCII, which the scanners share, first: two searches of a
     # 13 KB text for a Chinese word cost ~25 us, and most articles hold no Chinese character)
-    if _CJK_KEYED and not starts.non_ascii().isdisjoint("司团") and ("公司" in text or "集团" in text):
-        _add_chinese(reg, text)
+    if not starts.non_ascii().isdisjoint("司团") and ("公司" in text or "集团" in text):
+        add_chinese(reg, text)
     # 2. defined short names and parenthesised acronyms: Name ("USSM") / Name (DOE), and a
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
     for m in _PAREN_RE.finditer(text):
@@ -366,24 +354,6 @@ def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
         return starts.finditer(_ROLE_RE, _ROLE_WORDS)
     found = starts.word_starts_many(_ROLE_RUNS & words)
     return starts.matches_at(_ROLE_RE, [i for at in found.values() for i in at])
-
-
-def _add_chinese(reg: Registry, text: str) -> None:
-    """Chinese company names: "浙江华友钴业股份有限公司（603799.SH）", "及美国福特汽车公司" -> 福特汽车公司."""
-    for m in _CJK_COMPANY_RE.finditer(text):
-        name, start = m.group(), m.start()
-        cut = _CJK_JOINERS.match(name[:-2])
-        if cut:
-            name, start = name[cut.end():], start + cut.end()
-        country = _CJK_COUNTRY.match(name)
-        if country and len(name) - country.end() >= 4:
-            name, start = name[country.end():], start + country.end()
-        if len(name) < 4 or name in _CJK_NOT_NAMES or any(name.endswith(g) for g in _CJK_GENERIC_ENDS):
-            continue
-        org = reg.add(name, "company", (start, start + len(name)), "suffix")
-        listing = _CJK_TICKER.match(text, m.end())
-        if listing and org.ticker is None:
-            org.ticker = listing.group(1)
 
 
 def _add_cued(reg: Registry, scan: Scan) -> None:
