@@ -172,3 +172,25 @@ def test_a_run_of_blank_lines_is_read_in_linear_time():
     t0 = time.perf_counter()
     find_deals(facts)
     assert time.perf_counter() - t0 < 0.5
+
+
+def test_a_company_in_every_deal_does_not_make_merging_quadratic(monkeypatch):
+    # each report was compared with every earlier deal naming the company: a table of 2,000 of
+    # one company's offtakes took 13 s. A report is now compared with the latest NEAR of them.
+    from mineralbrief.backends import offline_merge
+
+    calls = 0
+    same = offline_merge._same
+
+    def counted(*args: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return same(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offline_merge, "_same", counted)
+    n = 600
+    text = LEAD + " ".join(f"Northway Graphite Inc. signed an offtake agreement with Buyer{i} Holdings Ltd "
+                           f"for {100 + i} tonnes of graphite." for i in range(n))
+    assert find_deals(extract_facts(text))
+    assert calls > 20 * n  # the deals stay apart, so each report meets many
+    assert calls <= (n + 5) * offline_merge.NEAR  # every earlier deal would be n * n / 2 = 180,000

@@ -260,3 +260,40 @@ def test_a_line_of_no_break_spaces_is_no_sentence_and_no_empty_quote():
     text = "\xa0 \xa0\n" + CORPUS.parent.joinpath("seeds", "arafura_offtake_release.txt").read_text()
     brief = mineralbrief.summarize(text, backend="offline", cache=False)
     assert brief.grounding.ok
+
+
+def test_a_long_run_of_wrapped_lines_is_joined_in_linear_time():
+    # each line joined to a sentence copied the sentence and searched it whole for its last
+    # mark: a 4,000-row table (every row "runs on") took seconds in the join alone
+    import time
+
+    from mineralbrief.backends.offline_text import reading_sentences
+
+    def rows(n: int) -> float:
+        text = "Lead sentence of the table below.\n\n" + "\n".join(
+            f"| Buyer{i} Holdings Ltd of the northern district | {100 + i} tonnes of lithium | offtake |"
+            for i in range(n)) + "\n"
+        facts = extract_facts(text)
+        facts.sentences  # noqa: B018 (split before the clock starts)
+        t0 = time.perf_counter()
+        joined = reading_sentences(facts)
+        elapsed = time.perf_counter() - t0
+        assert len(joined) <= 3 and joined[-1].end >= len(text) - 2  # the rows run on as one
+        return elapsed
+
+    t_small, t_big = rows(1000), rows(8000)
+    assert t_big < 12 * t_small + 0.2  # eight times the rows: quadratic would be sixty-four times
+
+
+def test_the_last_mark_of_a_sentence_is_read_as_the_pattern_read_it():
+    import random
+    import re
+
+    from mineralbrief.backends.offline_text import _ends_terminal
+
+    pattern = re.compile(r"[.!?:;\"”’)\]]\s*$")  # what it replaced: a search of the whole text
+    rnd = random.Random(5)
+    marks = 'ab .!?:;"”’)]\n\t\u00a0\u2003\u3000x'
+    for _ in range(20_000):
+        text = "".join(rnd.choice(marks) for _ in range(rnd.randrange(0, 8)))
+        assert _ends_terminal(text) == bool(pattern.search(text)), repr(text)

@@ -96,7 +96,8 @@ def _key_points(facts: Facts, title: str | None) -> list[Claim]:
     picked = key_sentences(facts, title)
     if len(picked) < 3:
         raise ArticleError(
-            f"too short to brief: {len(facts.sentences)} sentence(s); a brief needs at least three"
+            f"too short to brief: {len(picked)} sentence(s) of running text (tables, headings and "
+            "fragments aside); a brief needs at least three"
         )
     return [Claim(text=_clean(s.text), evidence=[_quote(facts, s)]) for s in picked]
 

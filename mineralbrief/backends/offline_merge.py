@@ -167,6 +167,10 @@ def _attach(named: list[Candidate], ref: Candidate, text: str) -> tuple[Candidat
 
 
 _BUCKET = 0.06  # wider than log(1 / (1 - ROUNDING)): two sums within rounding fall in one bucket or the next
+# A report is compared with the latest deals that share a party or a sum with it, this many at
+# most: no article tells a hundred deals of one company, but a hostile one (a table of thousands
+# of a company's contracts) would otherwise compare every report with every deal before it.
+NEAR = 100
 
 
 class _Deals:
@@ -214,7 +218,8 @@ class _Deals:
         insort(self.by_type.setdefault(deal_type, []), self.at[id(home)])
 
     def sharing(self, c: Candidate) -> list[Candidate]:
-        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in order."""
+        """The deals that name one of ``c``'s parties or hold a sum near one of its sums, in
+        order: the latest ``NEAR`` of them."""
         places: set[int] = set()
         for p in c.parties:
             places |= self.by_name.get(p.name, set())
@@ -223,7 +228,7 @@ class _Deals:
                 b = self._bucket(x)
                 for k in (b - 1, b, b + 1):
                     places |= self.by_sum.get((cur, k), set())
-        return [self.deals[i] for i in sorted(places)]
+        return [self.deals[i] for i in sorted(places)[-NEAR:]]
 
     def latest_of_each_type(self) -> list[Candidate]:
         """The latest deal of each type, latest first."""
@@ -261,7 +266,7 @@ def merge_reports(cands: list[Candidate], text: str, companies: set[str]) -> lis
                 early.append(c)  # a headline before the deal it binds is told: tried again at the end
             continue
         # a deal it repeats names one of its parties or holds one of its sums (see _same)
-        home = next((d for d in (index.sharing(c) if c.parties else deals) if _same(d, c, companies)), None)
+        home = next((d for d in (index.sharing(c) if c.parties else deals[-NEAR:]) if _same(d, c, companies)), None)
         if home is None:
             index.add(c)
             votes[id(c)] = _vote(c)

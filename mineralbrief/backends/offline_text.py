@@ -35,7 +35,16 @@ def quote(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
 
 # -- sentences read across hard line breaks -----------------------------------------------------
 
-_TERMINAL = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_TERMINALS = ".!?:;\"”’)]"
+
+
+def _ends_terminal(text: str) -> bool:
+    """The text ends with a sentence's last mark, whitespace aside (read from the end: a
+    sentence joined from a thousand lines is not read again for each)."""
+    end = text.rstrip()
+    return end != "" and end[-1] in _TERMINALS
+
+
 _BULLET = re.compile(r"\s*(?:[-*•–]\s|\d{1,2}[.)]\s|#)")
 _RULE = re.compile(r"\s*([-=_*~#])\1{3,}\s*$")
 # A line this long that stops mid-sentence was wrapped, not ended (72-column text wraps at 60-72).
@@ -74,7 +83,7 @@ def _title_case(line: str) -> bool:
 def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
     """True when ``b`` continues ``a`` across one hard line break of a wrapped paragraph."""
     gap = text[a.end:b.start]
-    if gap.count("\n") != 1 or gap.strip(" \t\n-–—") or _TERMINAL.search(a.text):
+    if gap.count("\n") != 1 or gap.strip(" \t\n-–—") or _ends_terminal(a.text):
         return False
     line_start, line_end = _line_of(text, a.end - 1)
     line = text[line_start:line_end]
@@ -96,15 +105,29 @@ def reading_sentences(facts: Facts) -> list[Sentence]:
 
 def _join_wrapped(facts: Facts) -> list[Sentence]:
     out: list[Sentence] = []
+    run: list[Sentence] = []  # the lines of the sentence being read
     for s in facts.sentences:
-        if out and _runs_on(facts.text, out[-1], s):
-            prev = out[-1]
-            dash = " ".join(facts.text[prev.end:s.start].split())  # "has closed\n-- about $2.3bn"
-            joined = prev.text + " " + (dash + " " if dash else "") + s.text.strip()
-            out[-1] = Sentence(text=joined, start=prev.start, end=s.end)
-        else:
-            out.append(s)
+        if run and _runs_on(facts.text, run[-1], s):
+            run.append(s)
+            continue
+        if run:
+            out.append(_joined(facts.text, run))
+        run = [s]
+    if run:
+        out.append(_joined(facts.text, run))
     return out
+
+
+def _joined(text: str, run: list[Sentence]) -> Sentence:
+    """One sentence of the lines it runs over, joined once (a table of a thousand rows is not
+    copied again for each row)."""
+    if len(run) == 1:
+        return run[0]
+    parts = [run[0].text]
+    for prev, s in zip(run, run[1:], strict=False):
+        dash = " ".join(text[prev.end:s.start].split())  # "has closed\n-- about $2.3bn"
+        parts.append(f"{dash} {s.text.strip()}" if dash else s.text.strip())
+    return Sentence(text=" ".join(parts), start=run[0].start, end=run[-1].end)
 
 
 # -- boilerplate sections -----------------------------------------------------------------------
@@ -264,7 +287,7 @@ def _score_sentences(facts: Facts) -> list[Scored]:
         k = bisect_right(boiler_starts, s.start) - 1  # the sections neither overlap nor nest
         if k >= 0 and s.start < boiler[k][1]:
             continue
-        if not _TERMINAL.search(text) and _MASTHEAD.search(text):  # "European Commission - Press release"
+        if not _ends_terminal(text) and _MASTHEAD.search(text):  # "European Commission - Press release"
             continue
         line_start, line_end = _line_at(facts, s.start)
         if s.end <= line_end:  # nothing but spaces beside it on its line (read without copying the line)
@@ -281,7 +304,7 @@ def _score_sentences(facts: Facts) -> list[Scored]:
         score += max(0.0, 2.0 - 0.5 * body)  # the lead carries the news
         if _QUOTE_OPEN.match(text) or (_SAID.search(text) and text.count("\"") + text.count("“") >= 2):
             score -= 2.0  # a quotation is colour, not a fact
-        if whole_line and not _TERMINAL.search(text):
+        if whole_line and not _ends_terminal(text):
             score -= 1.5  # a heading or a deck line, not a sentence
         if words > 70:
             score -= 1.5
