@@ -48,9 +48,11 @@ def _role_positions(text: str) -> list[int]:
     return sorted(found)
 
 
-_UP = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?"
-# A person's name: two to four words in title case, with initials and particles (van, de, da).
-_PERSON = (rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_UP}(?:\s+(?:[A-Z]\.|van|von|de|da|del|der|di|le|la|bin|al))*"
+# a word of a name: "Cherry", "McKenzie", "DeAnne", "Smith-Jones"
+_UP = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:[A-ZÀ-Ý][a-zà-ÿ'’]+)?(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?"
+# A person's name: two to four words in title case, with initials and particles (van, de, da),
+# starting a word (never the "Anne Julius" of "DeAnne Julius").
+_PERSON = (rf"(?<![\w'’])(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_UP}(?:\s+(?:[A-Z]\.|van|von|de|da|del|der|di|le|la|bin|al))*"
            rf"(?:\s+{_UP}){{1,2}}")
 _PERSON_PATTERNS = [
     # "Chief Executive Jon Cherry", "Mines Minister Winston Chitando", "CEO **Dr Chris Burns**"
