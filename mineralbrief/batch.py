@@ -168,6 +168,10 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                         yield hit  # at once: no task, nothing held while others complete
                     else:
                         pending.add(asyncio.ensure_future(_one(s, index, item, art)))
+                        # let it start: its request goes out before the next article is read and
+                        # scanned (else a whole wave is scanned before the first request is sent,
+                        # and the answers then come back in one burst)
+                        await asyncio.sleep(0)
             if not pending:
                 return
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
