@@ -309,3 +309,17 @@ def test_the_last_mark_of_a_sentence_is_read_as_the_pattern_read_it():
 def test_a_person_is_named_from_the_start_of_a_word(text: str, name: str):
     facts = extract_facts(text)
     assert [p[0] for p in people(facts)] == [name]
+
+
+def test_a_title_stating_a_number_the_article_does_not_write_is_not_the_headline():
+    # the title was taken as it came: "$5 billion" in the headline of an article that says
+    # $20 million (the grounding check flagged it; the offline brief must not state it)
+    text = ("Acme Lithium Corp. signed an offtake with Tesla for lithium from its mine in Nevada. The deal is "
+            "worth $20 million over five years. Shares rose 4% on the news in Toronto. More contracts are "
+            "expected next year.")
+    made_up = mineralbrief.summarize(mineralbrief.Article(text=text, title="Acme signs $5 billion deal with Tesla"),
+                                     backend="offline", cache=False)
+    assert "5 billion" not in made_up.headline and made_up.grounding.ok
+    told = mineralbrief.summarize(mineralbrief.Article(text=text, title="Acme signs $20 million deal with Tesla"),
+                                  backend="offline", cache=False)
+    assert told.headline == "Acme signs $20 million deal with Tesla"

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz
 from ..domain.deals import Sentence
 from ..domain.elements import ELEMENT_NAMES, canonical_element
 from ..domain.facts import Facts
-from ..domain.injection import find_injections
+from ..domain.injection import blank, find_injections
+from ..grounding import numbers_in
 from ..models import Evidence
 
 
@@ -368,8 +369,8 @@ def headline_of(facts: Facts, title: str | None) -> str | None:
     near the top that stands alone like a heading (a blank line or a rule on both sides, five
     words or more, no sentence break inside). Never a line addressed to a model ("Ignore previous
     instructions and ...", an article's first line made its title): the brief must not relay it."""
-    if title and (find_injections(title) or _in_injection(facts, title)):
-        title = None
+    if title and (find_injections(title) or _in_injection(facts, title) or not _numbers_told(facts, title)):
+        title = None  # nor a title that states a number the article does not write
     if title and not is_masthead(title):
         return title
     lines = facts.text[:2000].split("\n")[:40]
@@ -391,6 +392,13 @@ def headline_of(facts: Facts, title: str | None) -> str | None:
                 and not is_boilerplate(line) and re.search(r"[A-Za-z]{3}", line)):
             return line
     return title
+
+
+def _numbers_told(facts: Facts, title: str) -> bool:
+    """Every number of ``title`` is one the article writes (outside passages addressed to a model),
+    as the grounding check reads them."""
+    said = numbers_in(title)
+    return not said or set(said) <= set(numbers_in(blank(facts.text, facts.injections)))
 
 
 # "BRISBANE, Australia and CHATTANOOGA, Tenn. -- ", "TORONTO, Jan 10 - ": a dateline without a
