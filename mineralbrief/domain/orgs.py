@@ -346,14 +346,16 @@ def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str
 
 
 def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
-    """``_ROLE_RE.finditer(text)``: the pattern tried where a role stands as a whole word of the
-    case-blind text (``_ROLE_RUNS``), or searched for word by word when the text has no
-    case-blind form."""
+    """``_ROLE_RE.finditer(text)``: the pattern tried where the roles that stand as whole words
+    of the case-blind text (``_ROLE_RUNS``) are written, found by ``str.find`` in the text (a
+    match starts with one, in its own case), or searched for word by word when the text has no
+    case-blind form. (An article writes a few roles: a search for each cost less than finding
+    them among the text's words, ``Starts.word_starts_many``.)"""
     words = starts.words()
     if words is None:
         return starts.finditer(_ROLE_RE, _ROLE_WORDS)
-    found = starts.word_starts_many(_ROLE_RUNS & words)
-    return starts.matches_at(_ROLE_RE, [i for at in found.values() for i in at])
+    text = starts.text
+    return matches_at(_ROLE_RE, text, sorted(set(occurrences(text, tuple(_ROLE_RUNS & words)))))
 
 
 def _add_cued(reg: Registry, scan: Scan) -> None:
@@ -458,19 +460,19 @@ def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) ->
     """
     words = phrase.split()
     tails = [" ".join(words[i:]) for i in range(len(words))]
-    known = [t for t in tails if reg.find(t) is not None]
-    if known:
-        name = known[0]
-    else:
-        scored = []
+    find = reg.find
+    name = next((t for t in tails if find(t) is not None), None)  # the longest known tail
+    if name is None:
+        best: tuple[int, int, str] | None = None
         for t in tails:
             if t[0].islower() or not scan.plausible(t):  # (a tail starts with its first word)
                 continue
-            count = scan.mentions.count(t)
-            scored.append((count, len(t), t))
-        if not scored:
+            scored = (scan.mentions.count(t), len(t), t)
+            if best is None or scored > best:
+                best = scored
+        if best is None:
             return None
-        count, _, name = max(scored)
+        count, _, name = best
         if count < 2 and scan.title_line(near):
             return None
     pos = scan.text.find(name, near, limit)

@@ -108,6 +108,9 @@ def in_body_name(text: str, start: int) -> bool:
     return _BODY_BEFORE.search(text, max(0, start - 80), start) is not None
 
 
+# The words of a line (``[A-Za-z][\w'-]*``), giving the first letter of each word over three
+# characters and "" for the others: the words are counted without a string made for each.
+_LONG_WORD_FIRST = re.compile(r"([A-Za-z])[\w'-]{3,}|[A-Za-z][\w'-]*")
 _WORD_CHARS = re.compile(r"\w+")
 _FIND_WORDS = 8  # words writes_word looks up by str.find before it collects the text's words
 
@@ -177,10 +180,9 @@ class Scan:
         verdict = self._title_lines.get(start)
         if verdict is None:
             end = self._newlines[k] if k < len(self._newlines) else len(text)
-            words = re.findall(r"[A-Za-z][\w'-]*", text[start:end])
-            long_words = [w for w in words if len(w) > 3]
-            verdict = self._title_lines[start] = len(long_words) >= 4 and (
-                sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8)
+            firsts = "".join(_LONG_WORD_FIRST.findall(text, start, end))  # of the words over 3 letters
+            verdict = self._title_lines[start] = len(firsts) >= 4 and (
+                sum(map(str.isupper, firsts)) / len(firsts) > 0.8)
         return verdict
 
 
