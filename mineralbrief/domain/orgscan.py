@@ -111,6 +111,11 @@ def in_body_name(text: str, start: int) -> bool:
 # The words of a line (``[A-Za-z][\w'-]*``), giving the first letter of each word over three
 # characters and "" for the others: the words are counted without a string made for each.
 _LONG_WORD_FIRST = re.compile(r"([A-Za-z])[\w'-]{3,}|[A-Za-z][\w'-]*")
+# ASCII bytes by class: "A" a capital, "a" a lower-case letter, " " what is no part of a word
+# (neither "\w" nor "'" nor "-"); "w" the rest: digits, "_", "'", "-", and "?", which stands for
+# any character outside ASCII too (so a word's start after one is never counted).
+_LETTER_CLASSES = bytes(65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else
+                        119 if chr(c).isdigit() or chr(c) in "_'-?" or c > 127 else 32 for c in range(256))
 _WORD_CHARS = re.compile(r"\w+")
 _FIND_WORDS = 8  # words writes_word looks up by str.find before it collects the text's words
 
@@ -180,10 +185,24 @@ class Scan:
         verdict = self._title_lines.get(start)
         if verdict is None:
             end = self._newlines[k] if k < len(self._newlines) else len(text)
-            firsts = "".join(_LONG_WORD_FIRST.findall(text, start, end))  # of the words over 3 letters
-            verdict = self._title_lines[start] = len(firsts) >= 4 and (
-                sum(map(str.isupper, firsts)) / len(firsts) > 0.8)
+            verdict = self._title_lines[start] = title_cased(text, start, end)
         return verdict
+
+
+def title_cased(text: str, start: int, end: int) -> bool:
+    """True when four words at least of ``text[start:end]`` (``[A-Za-z][\\w'-]*``) are over three
+    characters long, and over 80% of those start with a capital.
+
+    A line of prose is told at once: its capitals (one for each capitalised word at most) are
+    fewer than four times the lower-case words over three letters that follow a space (each
+    one of its words), so under 80% of its words can be capitalised. Only other lines have
+    their words read (a paragraph's words took ~25 us, and a name's check asks for several).
+    """
+    classes = text[start:end].encode("ascii", "replace").translate(_LETTER_CLASSES)
+    if classes.count(b"A") < 4 * classes.count(b" aaaa"):
+        return False
+    firsts = "".join(_LONG_WORD_FIRST.findall(text, start, end))  # of the words over 3 letters
+    return len(firsts) >= 4 and sum(map(str.isupper, firsts)) / len(firsts) > 0.8
 
 
 def said_matches(scan: Scan) -> Iterator[re.Match[str]]:
