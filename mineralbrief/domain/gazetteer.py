@@ -18,6 +18,7 @@ the article also writes it away from the start of a sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .gazetteer_names import COMPANIES  # canonical name -> other forms the news writes
 from .lexicon import COUNTRIES
@@ -81,6 +82,14 @@ for _form in sorted(FORMS, key=len, reverse=True):
 # looked up in ``Capitals`` by it, so only where one stands is a form compared.
 _FIRST_RUNS = frozenset(re.split(r"[^\w]", _first, maxsplit=1)[0] for _first in _BY_FIRST)
 _STEM_END = re.compile(r"[-']")
+_JOINERS = ("&", "'", "-")
+
+
+@lru_cache(maxsize=None)  # one per first word of the gazetteer's forms, made on first use
+def _forms_of(first: str) -> re.Pattern[str]:
+    """The forms whose first word is ``first``, longest first, each written whole (no word
+    character after it): one match tries them all, the first that fits winning."""
+    return re.compile("(?:" + "|".join(map(re.escape, _BY_FIRST[first])) + r")(?!\w)")
 _SENTENCE_END = re.compile(r"(?:[.!?]['\"”’)]?\s+|\n\s*|^\s*)$")
 
 
@@ -112,26 +121,24 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
             if i not in word_starts:
                 continue
         word = run  # _WORD's word, unless a mark joins more to the run of word characters
-        if text[i + len(run):i + len(run) + 1] in ("&", "'", "-"):
+        if text.startswith(_JOINERS, i + len(run)):
             m = _WORD.match(text, i)
             word = m.group() if m is not None else ""
-        forms = _BY_FIRST.get(word)
-        if forms is None:
+        if word not in _BY_FIRST:
             if "-" not in word and "'" not in word:
                 continue
-            stem = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
-            forms = _BY_FIRST.get(stem)
-            if forms is None:
+            word = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
+            if word not in _BY_FIRST:
                 continue
-        for form in forms:
-            end = i + len(form)
-            if text.startswith(form, i) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
-                sub = _SUBSIDIARY.match(text, end) if form == FORMS[form] and text[end:end + 1] == " " else None
-                if sub is not None:  # "Vale Canada": the subsidiary, named by its own written form
-                    form, end = text[i:sub.end()], sub.end()
-                out.append((FORMS.get(form, form), form, i, end))
-                free_from = end
-                break
+        m = _forms_of(word).match(text, i)
+        if m is None:
+            continue
+        form, end = m.group(), m.end()
+        sub = _SUBSIDIARY.match(text, end) if form == FORMS[form] and text.startswith(" ", end) else None
+        if sub is not None:  # "Vale Canada": the subsidiary, named by its own written form
+            form, end = text[i:sub.end()], sub.end()
+        out.append((FORMS.get(form, form), form, i, end))
+        free_from = end
     ambiguous = {form for _, form, _, _ in out if form in AMBIGUOUS}
     if ambiguous:
         settled = {form for _, form, i, _ in out if form in ambiguous and not _at_sentence_start(text, i)}
