@@ -7,6 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mineralbrief.domain import orgnames
+from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
 
 _PIECES = ["Alpha", "alpha", "Rare", "earths", "the", "of", "and", "Ltd", "US", "x", "Éta", "éta", "über", "9lives",
@@ -29,3 +31,76 @@ def _title_cased_plainly(line: str) -> bool:
 def test_title_cased_is_the_share_of_capitalised_long_words(line, before):
     text = before + line + " tail"
     assert title_cased(text, len(before), len(before) + len(line)) == _title_cased_plainly(line), line
+
+
+# -- the name before a bracket ------------------------------------------------------------------
+
+def _name_before_plainly(text: str, pos: int) -> tuple[str, int] | None:
+    """``name_before`` as first written: every word of the line read, the name walked back char by char."""
+    window_start = max(0, pos - orgnames._LOOK_BACK)
+    line_start = text.rfind("\n", window_start, pos) + 1 or window_start
+    end = pos
+    while True:  # skip "(...)" groups and spaces between the name and pos
+        while end > line_start and text[end - 1].isspace():
+            end -= 1
+        if end > line_start and text[end - 1] == ")":
+            open_at = text.rfind("(", line_start, end)
+            if open_at < 0 or end - open_at > 62:
+                return None
+            end = open_at
+            continue
+        break
+    # the window cuts a line: its first word may be cut, and a name running into it is too long
+    cut = line_start > 0 and text[line_start - 1] != "\n"
+    words = text[line_start:end].split()
+    if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
+        words = words[1:]
+    taken = 0  # how many words, from the last, belong to the name
+    for token in reversed(words):
+        if not orgnames._TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
+            break
+        if token.endswith(",") and taken and not orgnames._LEGAL_RE.fullmatch(words[len(words) - taken].strip(",")):
+            break  # "Panasonic Energy, Stellantis": a list, not one name ("Tesla, Inc." is one)
+        if token[0].isupper() or token[0].isdigit() and taken or token in orgnames._CONNECTORS and taken:
+            taken += 1
+        else:
+            break
+    if cut and taken == len(words) and taken:
+        return None
+    while taken and words[len(words) - taken] in orgnames._CONNECTORS:
+        taken -= 1
+    if not taken:
+        return None
+    first = end  # walk back over the taken words (and the spaces between them) to the first
+    for i, token in enumerate(reversed(words[len(words) - taken:])):
+        while i and text[first - 1].isspace():
+            first -= 1
+        first -= len(token)
+    raw = text[first:end]
+    if not orgnames._NAME_WHOLE.fullmatch(raw):
+        return None
+    name = orgnames.clean_name(raw)
+    if not name:
+        return None
+    start = text.find(name.split()[0], first)
+    return name, start
+
+
+_NAME_WORDS = ["Talon", "Metals", "Corp.", "Tesla,", "Inc.", "Ltd", "of", "the", "and", "&", "de", "U.S.", "DOE", "3M",
+               "2022", "energy", "said", "(TSX: TLO)", "(the \"Company\")", "Co.,", "Panasonic", "Energy,", '"Talon"',
+               "Export-Import", "Bank", "É", "x" * 30, "Alpha" * 7, "(" + "y" * 70 + ")", ")"]
+_NAME_GLUE = [" "] * 8 + ["  ", "\n", "\n\n", "\t", "", "\u00a0", " (", ") "]
+NAME_TEXTS = st.lists(st.tuples(st.sampled_from(_NAME_WORDS), st.sampled_from(_NAME_GLUE)),
+                      max_size=60).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=1000)
+@given(text=NAME_TEXTS, at=st.integers(0, 10_000), last_words=st.sampled_from([1, 2, 3, orgnames._LAST_WORDS]))
+def test_name_before_reads_the_name_the_whole_line_gives(text, at, last_words):
+    kept = orgnames._LAST_WORDS
+    orgnames._LAST_WORDS = last_words  # (few words read first: the line is read whole more often)
+    try:
+        for pos in {min(at, len(text)), len(text), *(i for i, c in enumerate(text) if c == "(")}:
+            assert name_before(text, pos) == _name_before_plainly(text, pos), (text, pos)
+    finally:
+        orgnames._LAST_WORDS = kept

@@ -18,7 +18,7 @@ the article also writes it away from the start of a sentence.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .gazetteer_names import COMPANIES  # canonical name -> other forms the news writes
 from .lexicon import COUNTRIES
@@ -85,7 +85,7 @@ _STEM_END = re.compile(r"[-']")
 _JOINERS = ("&", "'", "-")
 
 
-@lru_cache(maxsize=None)  # one per first word of the gazetteer's forms, made on first use
+@cache  # one per first word of the gazetteer's forms, made on first use
 def _forms_of(first: str) -> re.Pattern[str]:
     """The forms whose first word is ``first``, longest first, each written whole (no word
     character after it): one match tries them all, the first that fits winning."""

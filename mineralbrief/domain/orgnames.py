@@ -181,6 +181,7 @@ _CONNECTORS = frozenset({"of", "and", "&", "de", "del", "des", "du", "la", "le",
                          "dos", "for", "the"})
 _TOKEN = re.compile(r"[\w&'’.-]+,?")
 _LOOK_BACK = 160  # a name, with the parentheticals after it, ends within this many characters
+_LAST_WORDS = 10  # the words of the line before a name that name_before reads first
 
 
 def name_before(text: str, pos: int) -> tuple[str, int] | None:
@@ -205,10 +206,45 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
         break
     # the window cuts a line: its first word may be cut, and a name running into it is too long
     cut = line_start > 0 and text[line_start - 1] != "\n"
-    words = text[line_start:end].split()
-    if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
-        words = words[1:]
-    taken = 0  # how many words, from the last, belong to the name
+    segment = text[line_start:end]  # (it ends with a word: the spaces before ``end`` were skipped)
+    # The line's last words are read first: a name that ends before them is the one the whole
+    # line gives (its first word, cut or not, is not reached), and otherwise the line is read.
+    words = segment.rsplit(None, _LAST_WORDS)
+    taken = -1
+    if len(words) > _LAST_WORDS:
+        del words[0]  # what the line holds before its last words
+        taken = _name_length(words)
+        if taken == len(words):
+            words, taken = segment.split(), -1
+    if taken < 0:
+        if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
+            words = words[1:]
+        taken = _name_length(words)
+        if cut and taken == len(words) and taken:
+            return None
+    while taken and words[len(words) - taken] in _CONNECTORS:
+        taken -= 1
+    if not taken:
+        return None
+    # the first word taken starts after what the line holds before the taken words, and its spaces
+    head = segment.rsplit(None, taken)
+    skipped = len(head[0]) if len(head) > taken else 0
+    rest = segment[skipped:]
+    first = line_start + skipped + len(rest) - len(rest.lstrip())
+    raw = text[first:end]
+    if not _NAME_WHOLE.fullmatch(raw):
+        return None
+    name = clean_name(raw)
+    if not name:
+        return None
+    start = text.find(name.split()[0], first)
+    return name, start
+
+
+def _name_length(words: list[str]) -> int:
+    """How many of ``words``, from the last, a name may take: capitalised words, and digits and
+    connectors after one, up to a word that is none, or a list's comma."""
+    taken = 0
     for token in reversed(words):
         if not _TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
             break
@@ -218,25 +254,7 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
             taken += 1
         else:
             break
-    if cut and taken == len(words) and taken:
-        return None
-    while taken and words[len(words) - taken] in _CONNECTORS:
-        taken -= 1
-    if not taken:
-        return None
-    first = end  # walk back over the taken words (and the spaces between them) to the first
-    for i, token in enumerate(reversed(words[len(words) - taken:])):
-        while i and text[first - 1].isspace():
-            first -= 1
-        first -= len(token)
-    raw = text[first:end]
-    if not _NAME_WHOLE.fullmatch(raw):
-        return None
-    name = clean_name(raw)
-    if not name:
-        return None
-    start = text.find(name.split()[0], first)
-    return name, start
+    return taken
 
 
 def initials_fit(alias: str, name: str) -> bool:
