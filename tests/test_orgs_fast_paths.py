@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from mineralbrief.domain import orgnames
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
+from mineralbrief.domain.wordindex import _CAPITAL_WORD, Capitals
 
 _PIECES = ["Alpha", "alpha", "Rare", "earths", "the", "of", "and", "Ltd", "US", "x", "Éta", "éta", "über", "9lives",
            "Co-op", "co-op", "it's", "A_b", "ab_cd", "?", "é", "?abcd", "-abcd", "'abcd", "_abcd", "abcd", "ABCD"]
@@ -104,3 +105,22 @@ def test_name_before_reads_the_name_the_whole_line_gives(text, at, last_words):
             assert name_before(text, pos) == _name_before_plainly(text, pos), (text, pos)
     finally:
         orgnames._LAST_WORDS = kept
+
+
+# -- the index of capitalised words ---------------------------------------------------------------
+
+_CAPITAL_PIECES = ["Alpha", "alpha", "U.S.", "9lives", "X1", "_A", "A_b", "aB", "ß", "é", "É", "Éta", "–", "’", "“",
+                   "\u00a0", "?", "Ab?c", "(ASX:", "Non-Sumitomo", "İ", "\ud800", "Ⅻ", "٣"]
+CAPITAL_TEXTS = st.lists(st.tuples(st.sampled_from(_CAPITAL_PIECES), st.sampled_from(["", " ", "-", ".", "\n"])),
+                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=1500)
+@given(text=CAPITAL_TEXTS, shared=st.booleans())
+def test_capitals_read_by_class_are_the_capitalised_words_the_pattern_finds(text, shared):
+    words: dict[str, list[int]] = {}
+    for m in _CAPITAL_WORD.finditer(text):
+        words.setdefault(m.group(), []).append(m.start())
+    index = Capitals(text, {c for c in text if not c.isascii()} if shared else None)
+    assert index.words == words
+    assert index.between(0, len(text)) == [m.start() for m in _CAPITAL_WORD.finditer(text)]

@@ -131,7 +131,8 @@ class Scan:
     def __init__(self, text: str, starts: Starts | None = None) -> None:
         self.text = text
         self._shared = starts if starts is not None and starts.text == text else None  # the text's, if made
-        self.capitals = Capitals(text)  # built once: the name lookups, gazetteer and ticker scan read it
+        # built once: the name lookups, gazetteer and ticker scan read it
+        self.capitals = Capitals(text, self._shared.non_ascii() if self._shared is not None else None)
         self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
