@@ -50,8 +50,8 @@ class Capitals:
                 words.setdefault(m[0], []).append(i)
                 order.append(i)
         else:
-            for m in _CLASS_WORD.finditer(text.encode("ascii", "replace").translate(_CLASSES)):
-                i, end = m.span()
+            for found in _CLASS_WORD.finditer(text.encode("ascii", "replace").translate(_CLASSES)):
+                i, end = found.span()
                 word = text[i:end]
                 at = words.get(word)
                 if at is None:
