@@ -148,6 +148,8 @@ _TITLE_RE = re.compile(
     r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*(?=\s|$)\s*)*$"
 )
 _EXCHANGE = re.compile(EXCHANGES)
+_SPACES = re.compile(r"\s+")
+_AROUND_SLASH = re.compile(r"\s*/\s*")
 
 
 # Public development and finance bodies with a company's legal word: "Production Development
@@ -200,7 +202,9 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
             continue
         org = reg.add(name, "company", (start, start + len(name)), "ticker")
         if org.ticker is None:
-            ex = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group("ex")))
+            ex = m.group("ex")
+            if not ex.isalnum():  # "NYSE American", "TSX / ASX": one space, no space around a slash
+                ex = _AROUND_SLASH.sub("/", _SPACES.sub(" ", ex))
             org.ticker = f"{ex}: {m.group('sym')}"
     # 1a. a wire's instrument code: "Lynas Rare Earths (LYC.AX)", "Shenghe Resources (600392.SS)"
     for m in _RIC_RE.finditer(text):
@@ -259,20 +263,21 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     held_ends = [e for _, e in held]
     held_set = set(held)  # membership per candidate: a list was quadratic on a long article
     company, pos = Anchored(_COMPANY_RE, text, company_starts(scan)), 0
-    while (found := company.search(pos)) is not None:
-        m = found
-        # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
-        # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
-        last = m.start(1) + max(m.group(1).rfind(" "), m.group(1).rfind("\n")) + 1
+    while (m := company.search(pos)) is not None:
         pos = m.end()
-        if _WITH.match(text, m.end(), m.end() + 6):  # "RareX Partners with ..." is a verb
+        if _WITH.match(text, pos, pos + 6):  # "RareX Partners with ..." is a verb
             continue
-        picked = _best_tail(reg, scan, clean_name(m.group(1)), m.start(1), m.end(1))
+        phrase, (near, limit) = m.group(1), m.span(1)
+        picked = _best_tail(reg, scan, clean_name(phrase), near, limit)
         if picked is None:
+            # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
+            # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
+            last = near + max(phrase.rfind(" "), phrase.rfind("\n")) + 1
             pos = last if last > m.start() else pos
             continue
         name, start = picked
-        if held and within(held, held_ends, start, start + len(name)) and (start, start + len(name)) not in held_set:
+        end = start + len(name)
+        if held and within(held, held_ends, start, end) and (start, end) not in held_set:
             continue
         partners = _PARTNERS_BEFORE.search(text, max(0, start - 60), start) if "&" in name else None
         if partners and not any(w in FORMS or reg.find(w) for w in partners.group().split(", ") if w):
