@@ -173,7 +173,8 @@ def plausible_company(name: str) -> bool:
 
 def head_kind(name: str) -> str | None:
     """"agency" or "thing" when the last word of ``name`` makes it a public body or a thing."""
-    last = name.split()[-1] if name.split() else ""
+    words = name.rsplit(None, 1)
+    last = words[-1] if words else ""
     return "agency" if last in AGENCY_HEADS else "thing" if last in THING_HEADS else None
 
 
@@ -257,7 +258,10 @@ def _name_length(words: list[str]) -> int:
     return taken
 
 
+_INITIALS_APART = re.compile(r"[\s.-]+")
+
+
 def initials_fit(alias: str, name: str) -> bool:
-    letters = "".join(w[0] for w in re.split(r"[\s.-]+", name) if w and w[0].isupper())
+    letters = "".join(w[0] for w in _INITIALS_APART.split(name) if w and w[0].isupper())
     a = alias.upper()
     return a in letters.upper() or letters.upper().startswith(a[:2]) or name.upper().startswith(a[:3])

@@ -160,6 +160,7 @@ _PARTNERS_BEFORE = re.compile(r"(?:[A-Z][\w'-]+, ){1,2}$")
 # lower-case words that, right after a name and its acronym, make the name a thing's:
 # "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
 _THING_NEXT = frozenset(w.lower() for w in THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
 # Words that open a company's name in French, Spanish, Portuguese and Indonesian ("PT Vale
 # Indonesia Tbk", "Sociedad Química y Minera de Chile", "Société pour le Traitement du Terril")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
@@ -229,7 +230,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
     for m in _PAREN_RE.finditer(text):
         inner = m.group(1).strip()
-        defined = _DEFINED_RE.match(m.group(0))
+        defined = _DEFINED_RE.match(text, m.start())  # (it stops before the closing bracket)
         alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) or inner in FORMS else None)
         if alias is None or _EXCHANGE.fullmatch(alias):
             continue
@@ -493,7 +494,7 @@ def _names_a_thing(text: str, start: int, after: int, name: str) -> bool:
     word, or a thing's word follows the brackets ("the ... (ATVM) loan program")."""
     if not COMPANY_WORD_END.search(name) and text[max(0, start - 4):start].lower() == "the ":
         return True
-    nxt = re.match(r"\s*([A-Za-z]+)", text[after:after + 20])
+    nxt = _NEXT_WORD.match(text, after, after + 20)
     return nxt is not None and nxt.group(1).lower() in _THING_NEXT
 
 
