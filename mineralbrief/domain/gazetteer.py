@@ -103,37 +103,45 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
 
     The article's words are ``_WORD``'s matches, read left to right; a form is compared only
     where a word's leading run of word characters starts a form's first word, so only those
-    places (found in ``capitals``, the article's index) are visited. A place right after "&",
-    "'" or "-" may lie inside a word (the "Sumitomo" of "Non-Sumitomo"): there the words are
-    read with ``_WORD`` itself, once.
+    places (found in ``capitals``, the article's index) are visited, run by run; the forms found
+    are then read left to right, each kept unless it starts inside the one kept before. A place
+    right after "&", "'" or "-" may lie inside a word (the "Sumitomo" of "Non-Sumitomo"): there
+    the words are read with ``_WORD`` itself, once.
     """
     capitals = capitals or Capitals(text)
+    words = capitals.words
+    word_starts: set[int] | None = None  # _WORD's matches, read only when needed
+    written: list[tuple[int, int, str]] = []  # (start, end, form): the form written at each place
+    for run in words.keys() & _FIRST_RUNS:
+        forms_of_run = _forms_of(run) if run in _BY_FIRST else None
+        after = len(run)
+        for i in words[run]:
+            if i and text[i - 1] in ".&'-":
+                if text[i - 1] == ".":
+                    continue
+                if word_starts is None:
+                    word_starts = {m.start() for m in _WORD.finditer(text)}
+                if i not in word_starts:
+                    continue
+            forms = forms_of_run  # _WORD's word is the run, unless a mark joins more to it
+            if text.startswith(_JOINERS, i + after):
+                m = _WORD.match(text, i)
+                word = m.group() if m is not None else ""
+                if word not in _BY_FIRST:
+                    if "-" not in word and "'" not in word:
+                        continue
+                    word = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
+                    if word not in _BY_FIRST:
+                        continue
+                forms = _forms_of(word)
+            if forms is not None and (m := forms.match(text, i)) is not None:
+                written.append((i, m.end(), m.group()))
+    written.sort()
     out: list[tuple[str, str, int, int]] = []
     free_from = 0
-    word_starts: set[int] | None = None  # _WORD's matches, read only when needed
-    words = capitals.words
-    for i, run in sorted((at, first) for first in words.keys() & _FIRST_RUNS for at in words[first]):
-        if i < free_from or i and text[i - 1] == ".":
+    for i, end, form in written:  # left to right, none inside the one before
+        if i < free_from:
             continue
-        if i and text[i - 1] in "&'-":
-            if word_starts is None:
-                word_starts = {m.start() for m in _WORD.finditer(text)}
-            if i not in word_starts:
-                continue
-        word = run  # _WORD's word, unless a mark joins more to the run of word characters
-        if text.startswith(_JOINERS, i + len(run)):
-            m = _WORD.match(text, i)
-            word = m.group() if m is not None else ""
-        if word not in _BY_FIRST:
-            if "-" not in word and "'" not in word:
-                continue
-            word = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
-            if word not in _BY_FIRST:
-                continue
-        m = _forms_of(word).match(text, i)
-        if m is None:
-            continue
-        form, end = m.group(), m.end()
         sub = _SUBSIDIARY.match(text, end) if form == FORMS[form] and text.startswith(" ", end) else None
         if sub is not None:  # "Vale Canada": the subsidiary, named by its own written form
             form, end = text[i:sub.end()], sub.end()
