@@ -264,7 +264,8 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     held_ends = [e for _, e in held]
     held_set = set(held)  # membership per candidate: a list was quadratic on a long article
     company, pos = Anchored(_COMPANY_RE, text, company_starts(scan)), 0
-    while (m := company.search(pos)) is not None:
+    while (found := company.search(pos)) is not None:
+        m = found
         pos = m.end()
         if _WITH.match(text, pos, pos + 6):  # "RareX Partners with ..." is a verb
             continue
