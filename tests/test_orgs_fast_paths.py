@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import orgnames
+from mineralbrief.domain import orgnames, orgs, orgscan
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
 from mineralbrief.domain.wordindex import _CAPITAL_WORD, Capitals
@@ -124,3 +124,26 @@ def test_capitals_read_by_class_are_the_capitalised_words_the_pattern_finds(text
     index = Capitals(text, {c for c in text if not c.isascii()} if shared else None)
     assert index.words == words
     assert index.between(0, len(text)) == [m.start() for m in _CAPITAL_WORD.finditer(text)]
+
+
+# -- name words never given back ------------------------------------------------------------------
+
+_PATTERN_WORDS = ["Alpha", "Beta", "CNGR", "&", "Iluka", "Resources", "Rare", "Earths", "Ltd", "Ltd.", "Inc.", "S.A.",
+                  "L.L.C.", "Pty", "plc", "Co.", "Corp", "Company", "Holdings", "Nickel", "Mines-Investment", "(USA)",
+                  "Idaho", "Project", "project", "facility", "the", "x", "Tesla,", "Alpha-Beta", "O'Neil", "9", "é",
+                  "said", "says", "plans", "Said", "saidx", "R&D", "Ab.Cd", "A"]
+PATTERN_TEXTS = st.lists(st.tuples(st.sampled_from(_PATTERN_WORDS),
+                                   st.sampled_from([" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ",
+                                                    ". ", "-", "(", " \n "])),
+                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+@settings(max_examples=800)
+@given(text=PATTERN_TEXTS)
+def test_name_words_kept_whole_match_what_giving_them_back_matched(text):
+    for rx in (orgs._COMPANY_RE, orgscan.SAID_RE):
+        assert "*+" in rx.pattern
+        backtracking = re.compile(rx.pattern.replace("*+", "*"))
+        for i in range(len(text) + 1):
+            found, expected = rx.match(text, i), backtracking.match(text, i)
+            assert (found and found.span(1)) == (expected and expected.span(1)), (text, i)

@@ -90,7 +90,9 @@ _SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"
 _COMPANY_RE = re.compile(
     # (the class first, the word boundary after it: the engine skips ahead to capitals)
     # (nor inside a hyphenated or dotted run: "Alpha-Beta-Gamma..." tried at each capital was quadratic)
-    r"([A-Z](?<![\w&'.-][A-Z])[\w&'.-]*(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + COMMA_LEGAL
+    # (a word's characters are never given back, "*+": a space or a comma follows a name's word,
+    # neither of which the word can hold; giving them back one by one made a failed try slow)
+    r"([A-Z](?<![\w&'.-][A-Z])[\w&'.-]*+(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*+|&)){0,4}?(?:,\s+" + COMMA_LEGAL
     + r"|\s+" + LEGAL_SUFFIX + r"|\s+" + INDUSTRY_SUFFIX
     + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"

@@ -33,8 +33,9 @@ from .wordindex import Capitals, matches_at, words_back
 _SAID_VERBS = ("said", "says", "announced", "announces", "agreed", "expects", "plans")
 
 SAID_RE = re.compile(
-    # a name starts at a word's start, not inside a hyphenated run (there it was quadratic)
-    r"((?:[A-Z](?<![\w&'.-][A-Z])[\w&'.-]*\s+)(?:[A-Z][\w&'.-]*\s+){0,2}[A-Z][\w&'.-]*)\s+"
+    # a name starts at a word's start, not inside a hyphenated run (there it was quadratic); a
+    # word's characters are never given back ("*+": a space follows each, which none can hold)
+    r"((?:[A-Z](?<![\w&'.-][A-Z])[\w&'.-]*+\s+)(?:[A-Z][\w&'.-]*+\s+){0,2}[A-Z][\w&'.-]*+)\s+"
     r"(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
 
