@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain import orgnames, orgs, orgscan
+from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
-from mineralbrief.domain.wordindex import _CAPITAL_WORD, Capitals
+from mineralbrief.domain.wordindex import _CAPITAL_WORD, Anchored, Capitals
 
 _PIECES = ["Alpha", "alpha", "Rare", "earths", "the", "of", "and", "Ltd", "US", "x", "Éta", "éta", "über", "9lives",
            "Co-op", "co-op", "it's", "A_b", "ab_cd", "?", "é", "?abcd", "-abcd", "'abcd", "_abcd", "abcd", "ABCD"]
@@ -147,3 +148,13 @@ def test_name_words_kept_whole_match_what_giving_them_back_matched(text):
         for i in range(len(text) + 1):
             found, expected = rx.match(text, i), backtracking.match(text, i)
             assert (found and found.span(1)) == (expected and expected.span(1)), (text, i)
+
+
+@settings(max_examples=500)
+@given(text=PATTERN_TEXTS.map(lambda text: text.replace("Ltd", "plc").replace("Pty", "xplc")), shared=st.booleans())
+def test_company_names_read_back_with_the_articles_words_are_those_search_finds(text, shared):
+    scan = orgscan.Scan(text, Starts(text) if shared else None)  # (with its words: "plc" looked for if written)
+    anchored = Anchored(orgs._COMPANY_RE, text, orgscan.company_starts(scan))
+    for pos in range(len(text) + 1):
+        found, expected = anchored.search(pos), orgs._COMPANY_RE.search(text, pos)
+        assert (found and found.span(1)) == (expected and expected.span(1)), (text, pos)

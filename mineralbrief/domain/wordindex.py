@@ -66,7 +66,7 @@ class Capitals:
 
     def starts(self, words: Iterable[str]) -> list[int]:
         """Where any of ``words`` stands, in order."""
-        found = self.words.keys() & set(words)
+        found = self.words.keys() & words
         return sorted(i for word in found for i in self.words[word])
 
     def between(self, start: int, end: int) -> list[int]:
