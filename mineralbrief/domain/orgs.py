@@ -316,7 +316,8 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
     _add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
-    for start, end in lexicon_matches(text, scan.mentions, starts):
+    for span in lexicon_matches(text, scan.mentions, starts):
+        start, end = span
         written = text[start:end]
         canon, kind = LEXICON_INDEX[written.lower()]
         if written in ("US", "U.S.") and re.match(r"\s*\$", text[end:end + 3]):
@@ -324,13 +325,13 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         if written.islower() and canon[0].isupper():
             continue  # "washington" as a common word is not the city or the state
         org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
-        reg.add_span(org, (start, end), unique=False)
+        reg.add_span(org, span, unique=False)
         if written != canon:
             reg.alias(org, LEXICON_FORMS.get(written.lower(), written))
     # 5. every further mention of a known name or alias, in one pass
     owner = {written: org for org in reg.orgs for written in org.names()}
-    for start, end in scan.mentions.spans(owner):
-        reg.add_span(owner[text[start:end]], (start, end))
+    for span in scan.mentions.spans(owner):
+        reg.add_span(owner[text[span[0]:span[1]]], span)
     for org in reg.orgs:
         org.spans.sort()
     fold_prefixes(reg)
