@@ -469,10 +469,14 @@ def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) ->
     or spaced its words otherwise) its next mention.
     """
     words = phrase.split()
-    tails = [" ".join(words[i:]) for i in range(len(words))]
     find = reg.find
-    name = next((t for t in tails if find(t) is not None), None)  # the longest known tail
-    if name is None:
+    tails: list[str] = []  # the tails not known, longest first
+    for i in range(len(words)):
+        name = " ".join(words[i:])
+        if find(name) is not None:  # the longest known tail
+            break
+        tails.append(name)
+    else:
         best: tuple[int, int, str] | None = None
         for t in tails:
             if t[0].islower() or not scan.plausible(t):  # (a tail starts with its first word)
