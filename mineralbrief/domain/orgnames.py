@@ -261,6 +261,7 @@ def _name_length(words: list[str]) -> int:
 _INITIALS_APART = re.compile(r"[\s.-]+")
 
 
+@lru_cache(maxsize=16384)
 def initials_fit(alias: str, name: str) -> bool:
     letters = "".join(w[0] for w in _INITIALS_APART.split(name) if w and w[0].isupper())
     a = alias.upper()
