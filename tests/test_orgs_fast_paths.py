@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain import orgnames, orgs, orgscan
-from mineralbrief.domain.anchored import Starts
+from mineralbrief.domain.anchored import Starts, occurrences
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
 from mineralbrief.domain.wordindex import _CAPITAL_WORD, Anchored, Capitals
@@ -158,3 +158,10 @@ def test_company_names_read_back_with_the_articles_words_are_those_search_finds(
     for pos in range(len(text) + 1):
         found, expected = anchored.search(pos), orgs._COMPANY_RE.search(text, pos)
         assert (found and found.span(1)) == (expected and expected.span(1)), (text, pos)
+
+
+@settings(max_examples=300)
+@given(text=st.lists(st.sampled_from(["Korea's LG", "Korea’s SK", ", a ", ", the ", "'s ", "’s", " ", "é", "x"]),
+                     max_size=20).map("".join))
+def test_cues_found_with_the_articles_characters_are_every_start_of_every_cue(text):
+    assert orgs._cue_starts(text, Starts(text).non_ascii()) == sorted(occurrences(text, orgs._CUE_WORDS))

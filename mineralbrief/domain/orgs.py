@@ -135,9 +135,11 @@ _COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_C
 _OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
 
 
-def _cue_starts(text: str) -> list[int]:
-    """``sorted(occurrences(text, _CUE_WORDS))``."""
-    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, _OTHER_CUES)))
+def _cue_starts(text: str, non_ascii: frozenset[str] | None = None) -> list[int]:
+    """``sorted(occurrences(text, _CUE_WORDS))`` (``non_ascii``: the text's characters outside
+    ASCII, when the caller has them: a cue that opens with another is not searched for)."""
+    others = _OTHER_CUES if non_ascii is None else tuple(c for c in _OTHER_CUES if c[0].isascii() or c[0] in non_ascii)
+    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, others)))
 
 
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
@@ -373,7 +375,7 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for i in _cue_starts(text):
+    for i in _cue_starts(text, scan.non_ascii()):
         if text[i] == ",":
             m = _APPOSITION_RE.match(text, i)
             before = name_before(text, i) if m is not None else None

@@ -133,7 +133,7 @@ class Scan:
         self.text = text
         self._shared = starts if starts is not None and starts.text == text else None  # the text's, if made
         # built once: the name lookups, gazetteer and ticker scan read it
-        self.capitals = Capitals(text, self._shared.non_ascii() if self._shared is not None else None)
+        self.capitals = Capitals(text, self.non_ascii())
         self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
@@ -141,6 +141,10 @@ class Scan:
         self._searched_words = 0  # words writes_word searched for with str.find
         self._verbs: dict[str, list[int]] | None = None
         self._plausible: dict[str, bool] = {}
+
+    def non_ascii(self) -> frozenset[str] | None:
+        """The text's characters outside ASCII, when the caller's ``Starts`` has them (shared)."""
+        return self._shared.non_ascii() if self._shared is not None else None
 
     def plausible(self, name: str) -> bool:
         """``plausible_company(name)``, each name checked once: the tails of one company's name
