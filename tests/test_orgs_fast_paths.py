@@ -11,7 +11,7 @@ from mineralbrief.domain import orgnames, orgs, orgscan
 from mineralbrief.domain.anchored import Starts, occurrences
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
-from mineralbrief.domain.wordindex import _CAPITAL_WORD, Anchored, Capitals
+from mineralbrief.domain.wordindex import _CAPITAL_WORD, Anchored, Capitals, words_back
 
 _PIECES = ["Alpha", "alpha", "Rare", "earths", "the", "of", "and", "Ltd", "US", "x", "Éta", "éta", "über", "9lives",
            "Co-op", "co-op", "it's", "A_b", "ab_cd", "?", "é", "?abcd", "-abcd", "'abcd", "_abcd", "abcd", "ABCD"]
@@ -165,3 +165,13 @@ def test_company_names_read_back_with_the_articles_words_are_those_search_finds(
                      max_size=20).map("".join))
 def test_cues_found_with_the_articles_characters_are_every_start_of_every_cue(text):
     assert orgs._cue_starts(text, Starts(text).non_ascii()) == sorted(occurrences(text, orgs._CUE_WORDS))
+
+
+@settings(max_examples=500)
+@given(text=st.lists(st.sampled_from(["Alpha", "b", "x" * 70, " ", "  ", "\n", "\t", "\u00a0", "é", "-"]),
+                     max_size=40).map("".join), n=st.integers(1, 6), at=st.integers(0, 3000))
+def test_words_back_is_where_the_nth_word_before_starts(text, n, at):
+    end = min(at, len(text))
+    words = [m.start() for m in re.finditer(r"\S+", text[:end])]
+    # (0 unless more words stand before: the start of the text when there are just n)
+    assert words_back(text, end, n) == (words[-n] if len(words) > n else 0), (text, end, n)

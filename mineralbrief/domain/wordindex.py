@@ -110,8 +110,8 @@ def words_back(text: str, end: int, n: int) -> int:
         lo = max(0, end - size)
         window = text[lo:end]
         parts = window.rsplit(None, n)
-        if len(parts) > n:  # parts[0] is what lies before the n words
-            return end - len(window[len(parts[0]):].lstrip())
+        if len(parts) > n:  # parts[0] is what lies before the n words, then only spaces
+            return lo + window.find(parts[1], len(parts[0]))
         if lo == 0:
             return 0
         size *= 4
