@@ -146,6 +146,11 @@ class Scan:
         """The text's characters outside ASCII, when the caller's ``Starts`` has them (shared)."""
         return self._shared.non_ascii() if self._shared is not None else None
 
+    def words(self) -> frozenset[str] | None:
+        """The runs of a to z of the case-blind text (``Starts.words``), when the caller's
+        ``Starts`` can give them (shared)."""
+        return self._shared.words() if self._shared is not None else None
+
     def plausible(self, name: str) -> bool:
         """``plausible_company(name)``, each name checked once: the tails of one company's name
         are checked again wherever it is written."""
@@ -233,7 +238,7 @@ def company_starts(scan: Scan) -> list[int]:
     text, capitals = scan.text, scan.capitals
     # ("plc" is searched for only when the case-blind text has it as a word, as " plc" at a
     # match's company word has: most articles do not, and a search of 13 KB cost ~10 us)
-    words = scan._shared.words() if scan._shared is not None else None
+    words = scan.words()
     lower = _LOWER_SUFFIX_WORDS if words is None else tuple(w for w in _LOWER_SUFFIX_WORDS if w in words)
     ends = sorted({*capitals.starts(_SUFFIX_WORDS), *occurrences(text, lower)})
     starts: list[int] = []
