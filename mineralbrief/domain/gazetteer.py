@@ -18,6 +18,7 @@ the article also writes it away from the start of a sentence.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .gazetteer_names import COMPANIES  # canonical name -> other forms the news writes
 from .lexicon import COUNTRIES
@@ -81,6 +82,14 @@ for _form in sorted(FORMS, key=len, reverse=True):
 # looked up in ``Capitals`` by it, so only where one stands is a form compared.
 _FIRST_RUNS = frozenset(re.split(r"[^\w]", _first, maxsplit=1)[0] for _first in _BY_FIRST)
 _STEM_END = re.compile(r"[-']")
+_JOINERS = ("&", "'", "-")
+
+
+@cache  # one per first word of the gazetteer's forms, made on first use
+def _forms_of(first: str) -> re.Pattern[str]:
+    """The forms whose first word is ``first``, longest first, each written whole (no word
+    character after it): one match tries them all, the first that fits winning."""
+    return re.compile("(?:" + "|".join(map(re.escape, _BY_FIRST[first])) + r")(?!\w)")
 _SENTENCE_END = re.compile(r"(?:[.!?]['\"”’)]?\s+|\n\s*|^\s*)$")
 
 
@@ -94,44 +103,50 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
 
     The article's words are ``_WORD``'s matches, read left to right; a form is compared only
     where a word's leading run of word characters starts a form's first word, so only those
-    places (found in ``capitals``, the article's index) are visited. A place right after "&",
-    "'" or "-" may lie inside a word (the "Sumitomo" of "Non-Sumitomo"): there the words are
-    read with ``_WORD`` itself, once.
+    places (found in ``capitals``, the article's index) are visited, run by run; the forms found
+    are then read left to right, each kept unless it starts inside the one kept before. A place
+    right after "&", "'" or "-" may lie inside a word (the "Sumitomo" of "Non-Sumitomo"): there
+    the words are read with ``_WORD`` itself, once.
     """
     capitals = capitals or Capitals(text)
+    words = capitals.words
+    word_starts: set[int] | None = None  # _WORD's matches, read only when needed
+    written: list[tuple[int, int, str]] = []  # (start, end, form): the form written at each place
+    for run in words.keys() & _FIRST_RUNS:
+        forms_of_run = _forms_of(run) if run in _BY_FIRST else None
+        after = len(run)
+        for i in words[run]:
+            if i and text[i - 1] in ".&'-":
+                if text[i - 1] == ".":
+                    continue
+                if word_starts is None:
+                    word_starts = {m.start() for m in _WORD.finditer(text)}
+                if i not in word_starts:
+                    continue
+            forms = forms_of_run  # _WORD's word is the run, unless a mark joins more to it
+            if text.startswith(_JOINERS, i + after):
+                m = _WORD.match(text, i)
+                word = m.group() if m is not None else ""
+                if word not in _BY_FIRST:
+                    if "-" not in word and "'" not in word:
+                        continue
+                    word = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
+                    if word not in _BY_FIRST:
+                        continue
+                forms = _forms_of(word)
+            if forms is not None and (m := forms.match(text, i)) is not None:
+                written.append((i, m.end(), m.group()))
+    written.sort()
     out: list[tuple[str, str, int, int]] = []
     free_from = 0
-    word_starts: set[int] | None = None  # _WORD's matches, read only when needed
-    words = capitals.words
-    for i, run in sorted((at, first) for first in words.keys() & _FIRST_RUNS for at in words[first]):
-        if i < free_from or i and text[i - 1] == ".":
+    for i, end, form in written:  # left to right, none inside the one before
+        if i < free_from:
             continue
-        if i and text[i - 1] in "&'-":
-            if word_starts is None:
-                word_starts = {m.start() for m in _WORD.finditer(text)}
-            if i not in word_starts:
-                continue
-        word = run  # _WORD's word, unless a mark joins more to the run of word characters
-        if text[i + len(run):i + len(run) + 1] in ("&", "'", "-"):
-            m = _WORD.match(text, i)
-            word = m.group() if m is not None else ""
-        forms = _BY_FIRST.get(word)
-        if forms is None:
-            if "-" not in word and "'" not in word:
-                continue
-            stem = _STEM_END.split(word, maxsplit=1)[0]  # "Ford-backed", "Tesla's"
-            forms = _BY_FIRST.get(stem)
-            if forms is None:
-                continue
-        for form in forms:
-            end = i + len(form)
-            if text.startswith(form, i) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
-                sub = _SUBSIDIARY.match(text, end) if form == FORMS[form] and text[end:end + 1] == " " else None
-                if sub is not None:  # "Vale Canada": the subsidiary, named by its own written form
-                    form, end = text[i:sub.end()], sub.end()
-                out.append((FORMS.get(form, form), form, i, end))
-                free_from = end
-                break
+        sub = _SUBSIDIARY.match(text, end) if form == FORMS[form] and text.startswith(" ", end) else None
+        if sub is not None:  # "Vale Canada": the subsidiary, named by its own written form
+            form, end = text[i:sub.end()], sub.end()
+        out.append((FORMS.get(form, form), form, i, end))
+        free_from = end
     ambiguous = {form for _, form, _, _ in out if form in AMBIGUOUS}
     if ambiguous:
         settled = {form for _, form, i, _ in out if form in ambiguous and not _at_sentence_start(text, i)}

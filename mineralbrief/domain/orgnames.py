@@ -173,7 +173,8 @@ def plausible_company(name: str) -> bool:
 
 def head_kind(name: str) -> str | None:
     """"agency" or "thing" when the last word of ``name`` makes it a public body or a thing."""
-    last = name.split()[-1] if name.split() else ""
+    words = name.rsplit(None, 1)
+    last = words[-1] if words else ""
     return "agency" if last in AGENCY_HEADS else "thing" if last in THING_HEADS else None
 
 
@@ -181,6 +182,7 @@ _CONNECTORS = frozenset({"of", "and", "&", "de", "del", "des", "du", "la", "le",
                          "dos", "for", "the"})
 _TOKEN = re.compile(r"[\w&'’.-]+,?")
 _LOOK_BACK = 160  # a name, with the parentheticals after it, ends within this many characters
+_LAST_WORDS = 10  # the words of the line before a name that name_before reads first
 
 
 def name_before(text: str, pos: int) -> tuple[str, int] | None:
@@ -205,30 +207,31 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
         break
     # the window cuts a line: its first word may be cut, and a name running into it is too long
     cut = line_start > 0 and text[line_start - 1] != "\n"
-    words = text[line_start:end].split()
-    if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
-        words = words[1:]
-    taken = 0  # how many words, from the last, belong to the name
-    for token in reversed(words):
-        if not _TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
-            break
-        if token.endswith(",") and taken and not _LEGAL_RE.fullmatch(words[len(words) - taken].strip(",")):
-            break  # "Panasonic Energy, Stellantis": a list, not one name ("Tesla, Inc." is one)
-        if token[0].isupper() or token[0].isdigit() and taken or token in _CONNECTORS and taken:
-            taken += 1
-        else:
-            break
-    if cut and taken == len(words) and taken:
-        return None
+    segment = text[line_start:end]  # (it ends with a word: the spaces before ``end`` were skipped)
+    # The line's last words are read first: a name that ends before them is the one the whole
+    # line gives (its first word, cut or not, is not reached), and otherwise the line is read.
+    words = segment.rsplit(None, _LAST_WORDS)
+    taken = -1
+    if len(words) > _LAST_WORDS:
+        del words[0]  # what the line holds before its last words
+        taken = _name_length(words)
+        if taken == len(words):
+            words, taken = segment.split(), -1
+    if taken < 0:
+        if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
+            words = words[1:]
+        taken = _name_length(words)
+        if cut and taken == len(words) and taken:
+            return None
     while taken and words[len(words) - taken] in _CONNECTORS:
         taken -= 1
     if not taken:
         return None
-    first = end  # walk back over the taken words (and the spaces between them) to the first
-    for i, token in enumerate(reversed(words[len(words) - taken:])):
-        while i and text[first - 1].isspace():
-            first -= 1
-        first -= len(token)
+    # the first word taken starts after what the line holds before the taken words, and its spaces
+    head = segment.rsplit(None, taken)
+    skipped = len(head[0]) if len(head) > taken else 0
+    rest = segment[skipped:]
+    first = line_start + skipped + len(rest) - len(rest.lstrip())
     raw = text[first:end]
     if not _NAME_WHOLE.fullmatch(raw):
         return None
@@ -239,7 +242,27 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
     return name, start
 
 
+def _name_length(words: list[str]) -> int:
+    """How many of ``words``, from the last, a name may take: capitalised words, and digits and
+    connectors after one, up to a word that is none, or a list's comma."""
+    taken = 0
+    for token in reversed(words):
+        if not _TOKEN.fullmatch(token):  # 'Company")': the end of a quote or a bracket, not a name
+            break
+        if token.endswith(",") and taken and not _LEGAL_RE.fullmatch(words[len(words) - taken].strip(",")):
+            break  # "Panasonic Energy, Stellantis": a list, not one name ("Tesla, Inc." is one)
+        if token[0].isupper() or token[0].isdigit() and taken or token in _CONNECTORS and taken:
+            taken += 1
+        else:
+            break
+    return taken
+
+
+_INITIALS_APART = re.compile(r"[\s.-]+")
+
+
+@lru_cache(maxsize=16384)
 def initials_fit(alias: str, name: str) -> bool:
-    letters = "".join(w[0] for w in re.split(r"[\s.-]+", name) if w and w[0].isupper())
+    letters = "".join(w[0] for w in _INITIALS_APART.split(name) if w and w[0].isupper())
     a = alias.upper()
     return a in letters.upper() or letters.upper().startswith(a[:2]) or name.upper().startswith(a[:3])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .matching import name_key
 from .orgnames import LEGAL_END
@@ -36,6 +37,7 @@ class Org:
         return [self.name, *self.aliases]
 
 
+@lru_cache(maxsize=16384)  # a pure function of a name: the scan asks it for every tail of every candidate
 def _key(name: str) -> str:
     """``name_key``, or the name itself where that leaves nothing (a Chinese name)."""
     return name_key(name) or name.strip()
@@ -64,8 +66,10 @@ class Registry:
         return org
 
     def add_span(self, org: Org, span: tuple[int, int], unique: bool = True) -> None:
-        seen = self._seen.setdefault(id(org), set())
-        if unique and span in seen:
+        seen = self._seen.get(id(org))
+        if seen is None:
+            seen = self._seen[id(org)] = set()
+        elif unique and span in seen:
             return
         seen.add(span)
         org.spans.append(span)

@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from .anchored import Starts, occurrences
-from .gazetteer import FORMS, find_gazetteer
+from .gazetteer import FORMS
 from .lexicon import (
     COUNTRIES,
     LEXICON_FORMS,
@@ -32,6 +32,7 @@ from .lexicon import (
 )
 from .matching import name_key
 from .orgcjk import add_chinese
+from .orggazetteer import add_gazetteer
 from .orgnames import (
     COMMA_LEGAL,
     COMPANY_WORD_END,
@@ -90,7 +91,9 @@ _SPACE = r"(?:[ \t]+\n?|\n)[ \t]*"
 _COMPANY_RE = re.compile(
     # (the class first, the word boundary after it: the engine skips ahead to capitals)
     # (nor inside a hyphenated or dotted run: "Alpha-Beta-Gamma..." tried at each capital was quadratic)
-    r"([A-Z](?<![\w&'.-][A-Z])[\w&'.-]*(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*|&)){0,4}?(?:,\s+" + COMMA_LEGAL
+    # (a word's characters are never given back, "*+": a space or a comma follows a name's word,
+    # neither of which the word can hold; giving them back one by one made a failed try slow)
+    r"([A-Z](?<![\w&'.-][A-Z])[\w&'.-]*+(?:" + _SPACE + r"(?:[A-Z][\w&'.-]*+|&)){0,4}?(?:,\s+" + COMMA_LEGAL
     + r"|\s+" + LEGAL_SUFFIX + r"|\s+" + INDUSTRY_SUFFIX
     + r")(?:(?:\s+\((?:USA|US|U\.S\.|Canada|Australia|UK)\)|\s+[A-Z][a-z]+)?"
     r"(?:\s+" + LEGAL_SUFFIX + r"|,\s+" + COMMA_LEGAL + r")|\s+" + INDUSTRY_SUFFIX + r")*)"
@@ -133,9 +136,11 @@ _COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_C
 _OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
 
 
-def _cue_starts(text: str) -> list[int]:
-    """``sorted(occurrences(text, _CUE_WORDS))``."""
-    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, _OTHER_CUES)))
+def _cue_starts(text: str, non_ascii: frozenset[str] | None = None) -> list[int]:
+    """``sorted(occurrences(text, _CUE_WORDS))`` (``non_ascii``: the text's characters outside
+    ASCII, when the caller has them: a cue that opens with another is not searched for)."""
+    others = _OTHER_CUES if non_ascii is None else tuple(c for c in _OTHER_CUES if c[0].isascii() or c[0] in non_ascii)
+    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, others)))
 
 
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
@@ -148,6 +153,8 @@ _TITLE_RE = re.compile(
     r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*(?=\s|$)\s*)*$"
 )
 _EXCHANGE = re.compile(EXCHANGES)
+_SPACES = re.compile(r"\s+")
+_AROUND_SLASH = re.compile(r"\s*/\s*")
 
 
 # Public development and finance bodies with a company's legal word: "Production Development
@@ -158,6 +165,7 @@ _PARTNERS_BEFORE = re.compile(r"(?:[A-Z][\w'-]+, ){1,2}$")
 # lower-case words that, right after a name and its acronym, make the name a thing's:
 # "the Advanced Technology Vehicles Manufacturing (ATVM) loan program"
 _THING_NEXT = frozenset(w.lower() for w in THING_HEADS) | {"programs", "loans", "grant", "scheme", "regime"}
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
 # Words that open a company's name in French, Spanish, Portuguese and Indonesian ("PT Vale
 # Indonesia Tbk", "Sociedad Química y Minera de Chile", "Société pour le Traitement du Terril")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
@@ -200,7 +208,9 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
             continue
         org = reg.add(name, "company", (start, start + len(name)), "ticker")
         if org.ticker is None:
-            ex = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", m.group("ex")))
+            ex = m.group("ex")
+            if not ex.isalnum():  # "NYSE American", "TSX / ASX": one space, no space around a slash
+                ex = _AROUND_SLASH.sub("/", _SPACES.sub(" ", ex))
             org.ticker = f"{ex}: {m.group('sym')}"
     # 1a. a wire's instrument code: "Lynas Rare Earths (LYC.AX)", "Shenghe Resources (600392.SS)"
     for m in _RIC_RE.finditer(text):
@@ -225,7 +235,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     #    well-known short name in brackets: "Corporación Nacional del Cobre (Codelco)"
     for m in _PAREN_RE.finditer(text):
         inner = m.group(1).strip()
-        defined = _DEFINED_RE.match(m.group(0))
+        defined = _DEFINED_RE.match(text, m.start())  # (it stops before the closing bracket)
         alias = defined.group(1) if defined else (inner if _ACRONYM_RE.match(inner) or inner in FORMS else None)
         if alias is None or _EXCHANGE.fullmatch(alias):
             continue
@@ -261,18 +271,20 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
     company, pos = Anchored(_COMPANY_RE, text, company_starts(scan)), 0
     while (found := company.search(pos)) is not None:
         m = found
-        # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
-        # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
-        last = m.start(1) + max(m.group(1).rfind(" "), m.group(1).rfind("\n")) + 1
         pos = m.end()
-        if _WITH.match(text, m.end(), m.end() + 6):  # "RareX Partners with ..." is a verb
+        if _WITH.match(text, pos, pos + 6):  # "RareX Partners with ..." is a verb
             continue
-        picked = _best_tail(reg, scan, clean_name(m.group(1)), m.start(1), m.end(1))
+        phrase, (near, limit) = m.group(1), m.span(1)
+        picked = _best_tail(reg, scan, clean_name(phrase), near, limit)
         if picked is None:
+            # a phrase that gives no name leaves its last word to the next phrase: "NEWS PROVIDED BY
+            # Lithium" is none, but its "Lithium" starts "Lithium Americas Corp."
+            last = near + max(phrase.rfind(" "), phrase.rfind("\n")) + 1
             pos = last if last > m.start() else pos
             continue
         name, start = picked
-        if held and within(held, held_ends, start, start + len(name)) and (start, start + len(name)) not in held_set:
+        end = start + len(name)
+        if held and within(held, held_ends, start, end) and (start, end) not in held_set:
             continue
         partners = _PARTNERS_BEFORE.search(text, max(0, start - 60), start) if "&" in name else None
         if partners and not any(w in FORMS or reg.find(w) for w in partners.group().split(", ") if w):
@@ -305,9 +317,10 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
             reg.add(name, "company", (start, start + len(name)), "role")
     _add_cued(reg, scan)
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
-    _add_gazetteer(reg, scan, tickers)
+    add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
-    for start, end in lexicon_matches(text, scan.mentions, starts):
+    for span in lexicon_matches(text, scan.mentions, starts):
+        start, end = span
         written = text[start:end]
         canon, kind = LEXICON_INDEX[written.lower()]
         if written in ("US", "U.S.") and re.match(r"\s*\$", text[end:end + 3]):
@@ -315,13 +328,13 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         if written.islower() and canon[0].isupper():
             continue  # "washington" as a common word is not the city or the state
         org = reg.find(canon) or reg.add(canon, kind, None, "lexicon")
-        reg.add_span(org, (start, end), unique=False)
+        reg.add_span(org, span, unique=False)
         if written != canon:
             reg.alias(org, LEXICON_FORMS.get(written.lower(), written))
     # 5. every further mention of a known name or alias, in one pass
     owner = {written: org for org in reg.orgs for written in org.names()}
-    for start, end in scan.mentions.spans(owner):
-        reg.add_span(owner[text[start:end]], (start, end))
+    for span in scan.mentions.spans(owner):
+        reg.add_span(owner[text[span[0]:span[1]]], span)
     for org in reg.orgs:
         org.spans.sort()
     fold_prefixes(reg)
@@ -346,14 +359,16 @@ def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str
 
 
 def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
-    """``_ROLE_RE.finditer(text)``: the pattern tried where a role stands as a whole word of the
-    case-blind text (``_ROLE_RUNS``), or searched for word by word when the text has no
-    case-blind form."""
+    """``_ROLE_RE.finditer(text)``: the pattern tried where the roles that stand as whole words
+    of the case-blind text (``_ROLE_RUNS``) are written, found by ``str.find`` in the text (a
+    match starts with one, in its own case), or searched for word by word when the text has no
+    case-blind form. (An article writes a few roles: a search for each cost less than finding
+    them among the text's words, ``Starts.word_starts_many``.)"""
     words = starts.words()
     if words is None:
         return starts.finditer(_ROLE_RE, _ROLE_WORDS)
-    found = starts.word_starts_many(_ROLE_RUNS & words)
-    return starts.matches_at(_ROLE_RE, [i for at in found.values() for i in at])
+    text = starts.text
+    return matches_at(_ROLE_RE, text, sorted(set(occurrences(text, tuple(_ROLE_RUNS & words)))))
 
 
 def _add_cued(reg: Registry, scan: Scan) -> None:
@@ -361,7 +376,7 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
     "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
     text = scan.text
     found: list[tuple[str, int]] = []
-    for i in _cue_starts(text):
+    for i in _cue_starts(text, scan.non_ascii()):
         if text[i] == ",":
             m = _APPOSITION_RE.match(text, i)
             before = name_before(text, i) if m is not None else None
@@ -392,61 +407,6 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
         reg.add(name, "company", (start, start + len(name)), "role")
 
 
-def _add_gazetteer(reg: Registry, scan: Scan, tickers: list[tuple[int, int]]) -> None:
-    """Companies of the gazetteer the article writes, each merged with what the scan above found
-    under any of its forms. A form inside a name already found ("Hyundai Motor" in "Hyundai Motor
-    Company") is part of that name, not a mention of its own, and ties the entry to it: a bare
-    "Hyundai" elsewhere is then the same company."""
-    hits = find_gazetteer(scan.text, scan.capitals)
-    if tickers:  # a ticker's symbol ("ASX: LKAB") names the listed company before it, not LKAB
-        ends = [e for _, e in tickers]
-        hits = [h for h in hits if not within(tickers, ends, h[2], h[3])]
-    if not hits:
-        return
-    found = sorted((sp, i) for i, o in enumerate(reg.orgs) for sp in o.spans)
-    starts = [sp[0] for sp, _ in found]
-    by_canon: dict[str, list[tuple[str, int, int]]] = {}
-    owner: dict[str, Org] = {}
-    for canon, form, start, end in hits:
-        k = bisect_left(starts, start + 1) - 1  # the last span found that starts at or before
-        if k >= 0 and found[k][0][1] >= end:
-            holder = reg.orgs[found[k][1]]
-            if holder.kind == "company":
-                owner.setdefault(canon, holder)
-            if found[k][0] != (start, end):
-                continue
-        by_canon.setdefault(canon, []).append((form, start, end))
-    for canon, written in by_canon.items():
-        forms = list(dict.fromkeys(form for form, _, _ in written))
-        known: list[Org] = []
-        for o in map(reg.find, [canon, *forms]):
-            if o is not None and all(o is not k for k in known):
-                known.append(o)
-        # the fullest name of those found leads: "Nouveau Monde Graphite", not "Nouveau Monde"
-        org = max([o for o in (owner.get(canon), *known) if o is not None], key=lambda o: len(o.name), default=None)
-        if org is not None and org.kind != "company":
-            continue
-        if org is not None:  # found already: a differing form is an alias (step 5 spans it)
-            org.signals.add("gazetteer")
-            for other in known:  # "Nouveau Monde" and "Nouveau Monde Graphite", found apart: one
-                if other is not org and other.kind == "company":
-                    reg.merge(org, other)
-            for form in forms:
-                reg.alias(org, form)
-            continue
-        # found by the gazetteer alone, a form always run into a further capitalised word names
-        # something longer: "Ultium Platform", "Cummins Range project"
-        written = [w for w in written if stands_alone(scan, w[0]) and not in_body_name(scan.text, w[1])]
-        forms = [f for f in forms if any(w[0] == f for w in written)]
-        if not forms:
-            continue
-        name = canon if canon in forms else max(forms, key=len)
-        org = reg.add(name, "company", None, "gazetteer")
-        for form, start, end in written:
-            reg.add_span(org, (start, end))
-            reg.alias(org, form)
-
-
 def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) -> tuple[str, int] | None:
     """The company name inside a capitalised phrase that ends with a company word.
 
@@ -457,20 +417,24 @@ def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) ->
     or spaced its words otherwise) its next mention.
     """
     words = phrase.split()
-    tails = [" ".join(words[i:]) for i in range(len(words))]
-    known = [t for t in tails if reg.find(t) is not None]
-    if known:
-        name = known[0]
+    find = reg.find
+    tails: list[str] = []  # the tails not known, longest first
+    for i in range(len(words)):
+        name = " ".join(words[i:])
+        if find(name) is not None:  # the longest known tail
+            break
+        tails.append(name)
     else:
-        scored = []
+        best: tuple[int, int, str] | None = None
         for t in tails:
             if t[0].islower() or not scan.plausible(t):  # (a tail starts with its first word)
                 continue
-            count = scan.mentions.count(t)
-            scored.append((count, len(t), t))
-        if not scored:
+            scored = (scan.mentions.count(t), len(t), t)
+            if best is None or scored > best:
+                best = scored
+        if best is None:
             return None
-        count, _, name = max(scored)
+        count, _, name = best
         if count < 2 and scan.title_line(near):
             return None
     pos = scan.text.find(name, near, limit)
@@ -486,7 +450,7 @@ def _names_a_thing(text: str, start: int, after: int, name: str) -> bool:
     word, or a thing's word follows the brackets ("the ... (ATVM) loan program")."""
     if not COMPANY_WORD_END.search(name) and text[max(0, start - 4):start].lower() == "the ":
         return True
-    nxt = re.match(r"\s*([A-Za-z]+)", text[after:after + 20])
+    nxt = _NEXT_WORD.match(text, after, after + 20)
     return nxt is not None and nxt.group(1).lower() in _THING_NEXT
 
 

@@ -33,8 +33,9 @@ from .wordindex import Capitals, matches_at, words_back
 _SAID_VERBS = ("said", "says", "announced", "announces", "agreed", "expects", "plans")
 
 SAID_RE = re.compile(
-    # a name starts at a word's start, not inside a hyphenated run (there it was quadratic)
-    r"((?:[A-Z](?<![\w&'.-][A-Z])[\w&'.-]*\s+)(?:[A-Z][\w&'.-]*\s+){0,2}[A-Z][\w&'.-]*)\s+"
+    # a name starts at a word's start, not inside a hyphenated run (there it was quadratic); a
+    # word's characters are never given back ("*+": a space follows each, which none can hold)
+    r"((?:[A-Z](?<![\w&'.-][A-Z])[\w&'.-]*+\s+)(?:[A-Z][\w&'.-]*+\s+){0,2}[A-Z][\w&'.-]*+)\s+"
     r"(?:said|says|announced|announces|agreed|expects|plans)\b"
 )
 
@@ -108,6 +109,14 @@ def in_body_name(text: str, start: int) -> bool:
     return _BODY_BEFORE.search(text, max(0, start - 80), start) is not None
 
 
+# The words of a line (``[A-Za-z][\w'-]*``), giving the first letter of each word over three
+# characters and "" for the others: the words are counted without a string made for each.
+_LONG_WORD_FIRST = re.compile(r"([A-Za-z])[\w'-]{3,}|[A-Za-z][\w'-]*")
+# ASCII bytes by class: "A" a capital, "a" a lower-case letter, " " what is no part of a word
+# (neither "\w" nor "'" nor "-"); "w" the rest: digits, "_", "'", "-", and "?", which stands for
+# any character outside ASCII too (so a word's start after one is never counted).
+_LETTER_CLASSES = bytes(65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else
+                        119 if chr(c).isdigit() or chr(c) in "_'-?" or c > 127 else 32 for c in range(256))
 _WORD_CHARS = re.compile(r"\w+")
 _FIND_WORDS = 8  # words writes_word looks up by str.find before it collects the text's words
 
@@ -123,7 +132,8 @@ class Scan:
     def __init__(self, text: str, starts: Starts | None = None) -> None:
         self.text = text
         self._shared = starts if starts is not None and starts.text == text else None  # the text's, if made
-        self.capitals = Capitals(text)  # built once: the name lookups, gazetteer and ticker scan read it
+        # built once: the name lookups, gazetteer and ticker scan read it
+        self.capitals = Capitals(text, self.non_ascii())
         self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}
@@ -131,6 +141,15 @@ class Scan:
         self._searched_words = 0  # words writes_word searched for with str.find
         self._verbs: dict[str, list[int]] | None = None
         self._plausible: dict[str, bool] = {}
+
+    def non_ascii(self) -> frozenset[str] | None:
+        """The text's characters outside ASCII, when the caller's ``Starts`` has them (shared)."""
+        return self._shared.non_ascii() if self._shared is not None else None
+
+    def words(self) -> frozenset[str] | None:
+        """The runs of a to z of the case-blind text (``Starts.words``), when the caller's
+        ``Starts`` can give them (shared)."""
+        return self._shared.words() if self._shared is not None else None
 
     def plausible(self, name: str) -> bool:
         """``plausible_company(name)``, each name checked once: the tails of one company's name
@@ -177,11 +196,24 @@ class Scan:
         verdict = self._title_lines.get(start)
         if verdict is None:
             end = self._newlines[k] if k < len(self._newlines) else len(text)
-            words = re.findall(r"[A-Za-z][\w'-]*", text[start:end])
-            long_words = [w for w in words if len(w) > 3]
-            verdict = self._title_lines[start] = len(long_words) >= 4 and (
-                sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8)
+            verdict = self._title_lines[start] = title_cased(text, start, end)
         return verdict
+
+
+def title_cased(text: str, start: int, end: int) -> bool:
+    """True when four words at least of ``text[start:end]`` (``[A-Za-z][\\w'-]*``) are over three
+    characters long, and over 80% of those start with a capital.
+
+    A line of prose is told at once: its capitals (one for each capitalised word at most) are
+    fewer than four times the lower-case words over three letters that follow a space (each
+    one of its words), so under 80% of its words can be capitalised. Only other lines have
+    their words read (a paragraph's words took ~25 us, and a name's check asks for several).
+    """
+    classes = text[start:end].encode("ascii", "replace").translate(_LETTER_CLASSES)
+    if classes.count(b"A") < 4 * classes.count(b" aaaa"):
+        return False
+    firsts = "".join(_LONG_WORD_FIRST.findall(text, start, end))  # of the words over 3 letters
+    return len(firsts) >= 4 and sum(map(str.isupper, firsts)) / len(firsts) > 0.8
 
 
 def said_matches(scan: Scan) -> Iterator[re.Match[str]]:
@@ -197,16 +229,24 @@ def said_matches(scan: Scan) -> Iterator[re.Match[str]]:
     return matches_at(SAID_RE, text, sorted(starts))
 
 
-def company_starts(scan: Scan) -> set[int]:
-    """Where ``_COMPANY_RE`` can match: at the capitalised words among the five words before a
-    company word that follows a space (the name has one to five words, spaces between them).
-    A pass of the pattern tried it at every capital of the article."""
-    text = scan.text
-    ends = [*scan.capitals.starts(_SUFFIX_WORDS), *occurrences(text, _LOWER_SUFFIX_WORDS)]
-    starts: set[int] = set()
+def company_starts(scan: Scan) -> list[int]:
+    """Where ``_COMPANY_RE`` can match, in order: at the capitalised words among the five words
+    before a company word that follows a space (the name has one to five words, spaces between
+    them). A pass of the pattern tried it at every capital of the article. (The company words
+    are read in order, and the five words before one start no earlier than those before the
+    last: each adds the capitals after the last one.)"""
+    text, capitals = scan.text, scan.capitals
+    # ("plc" is searched for only when the case-blind text has it as a word, as " plc" at a
+    # match's company word has: most articles do not, and a search of 13 KB cost ~10 us)
+    words = scan.words()
+    lower = _LOWER_SUFFIX_WORDS if words is None else tuple(w for w in _LOWER_SUFFIX_WORDS if w in words)
+    ends = sorted({*capitals.starts(_SUFFIX_WORDS), *occurrences(text, lower)})
+    starts: list[int] = []
+    taken = 0  # the capitals before this are among the starts
     for end in ends:
         if end and text[end - 1].isspace():
-            starts.update(scan.capitals.between(words_back(text, end, 5), end))
+            starts += capitals.between(max(words_back(text, end, 5), taken), end)
+            taken = end
     return starts
 
 
