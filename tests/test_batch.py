@@ -293,3 +293,39 @@ def test_each_request_goes_out_before_the_next_article_is_scanned():
     results = list(summarize_many(texts, concurrency=6, summarizer=Recorded(backend=Remote())))
     assert all(r.ok for r in results)
     assert events[:4] == ["scanned", "sent", "scanned", "sent"]
+
+
+def test_the_work_of_a_completion_does_not_grow_with_the_articles_in_flight():
+    # the batch found each completion with asyncio.wait, which hooks a callback on every pending
+    # task (and unhooks it) each time: work and garbage grew as articles x concurrency
+    import asyncio
+
+    from mineralbrief.backends.base import Generation
+
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")  # a FIXTURE answer
+    content = mineralbrief.BriefContent.model_validate(
+        brief.model_dump(include=set(mineralbrief.BriefContent.model_fields)))
+
+    class Server(mineralbrief.BaseBackend):
+        name = "server"
+
+        async def agenerate(self, request):  # answers one by one, as a server's do
+            await asyncio.sleep(0.05 + int(request.article.content_hash[:4], 16) / 0xFFFF / 10)
+            return Generation(content=content, usage=mineralbrief.Usage(), model="fixture")
+
+    hooked = 0
+
+    class Counted(asyncio.Task):  # type: ignore[type-arg]
+        def add_done_callback(self, fn, *, context=None):  # type: ignore[no-untyped-def]
+            nonlocal hooked
+            hooked += 1
+            super().add_done_callback(fn, context=context)
+
+    async def run() -> int:
+        asyncio.get_running_loop().set_task_factory(lambda loop, coro, **kw: Counted(coro, loop=loop, **kw))
+        summarizer = mineralbrief.Summarizer(backend=Server())
+        return len([r async for r in mineralbrief.asummarize_many(
+            [f"Item {i}." for i in range(400)], concurrency=100, summarizer=summarizer)])
+
+    assert asyncio.run(run()) == 400
+    assert hooked < 5 * 400  # a hook per completion and pending task would be ~40,000
