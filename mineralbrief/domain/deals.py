@@ -264,6 +264,8 @@ _STARTS_BY_WORD: dict[str, dict[str, tuple[str, ...]]] = {
                     "research": ("research",), "crada": ("crada",)},
 }
 _STARTS: dict[str, tuple[str, ...]] = {kind: tuple(by_word) for kind, by_word in _STARTS_BY_WORD.items()}
+# the words this scan asks ``Starts.word_starts_many`` for
+LOOKED_UP = frozenset(w for by_word in _STARTS_BY_WORD.values() for whole in by_word.values() for w in whole)
 
 
 def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:

@@ -275,6 +275,7 @@ def _plain_element(word: str) -> bool:
 # The names written in ASCII, and the letters outside ASCII the others are written with.
 _ASCII_NAMES = tuple(n for n in _NAMES if n.isascii())
 _NON_ASCII_NAME_LETTERS = frozenset(c for n in _NAMES for c in n if not c.isascii())
+LOOKED_UP = frozenset(_ASCII_NAMES)  # the words this scan asks ``Starts.word_starts_many`` for
 _CJK_FIRST, _CJK_LAST = "\u4e00", "\u9fff"
 
 

@@ -130,6 +130,8 @@ def _first_and_words(form: str) -> tuple[str | None, frozenset[str]]:
 
 
 _FOLDED_WORDS = [(form, *_first_and_words(form)) for form in _FOLDED]
+# the words this scan asks ``Starts.word_starts_many`` for
+LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None)
 
 
 def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
