@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .anchored import Starts, letters_only, occurrences
@@ -185,18 +186,72 @@ _NOT_TOWNS = frozenset(
 _COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})")
 
 
-_DASHES = ("--", "—", "–", " - ")  # what ends a dateline (the lookahead of ``_DATELINE``)
+def _dash_lines(text: str, starts: Starts) -> list[int]:
+    """The starts of the lines that hold one of the dashes that end a dateline (the lookahead of
+    ``_DATELINE``: "--", " - ", an em or en dash), in order. The text's hyphens are found once for
+    every scanner; a line's start is searched back from each dash only as far as the dash before."""
+    dashes = [i for i in starts.occurrences(("-",))
+              if text.startswith("-", i + 1) or (i and text.startswith(" - ", i - 1))]
+    if not starts.non_ascii().isdisjoint("—–"):
+        dashes = sorted(dashes + starts.occurrences(("—", "–")))
+    lines: list[int] = []
+    line = seen = 0
+    for d in dashes:
+        k = text.rfind("\n", seen, d)
+        if k >= 0:
+            line = k + 1
+        seen = d
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def _datelines(text: str, starts: Starts) -> list[tuple[int, int]]:
     """The spans of the text's datelines: ``_DATELINE`` tried at the start of each line that holds
     one of the dashes that end one (an article has a few), not at every position."""
-    dashes = starts.occurrences(_DASHES)
-    if not dashes:
+    lines = _dash_lines(text, starts)
+    if not lines:
         return []
-    breaks = starts.occurrences(("\n",))  # in order: the line of a dash is found by bisection
-    lines = {breaks[k - 1] + 1 if k else 0 for k in (bisect_right(breaks, d) for d in dashes)}
-    return [m.span() for m in starts.matches_at(_DATELINE, sorted(lines)) if _is_dateline(m.group(0))]
+    return [m.span() for m in starts.matches_at(_DATELINE, lines) if _is_dateline(m.group(0))]
+
+
+def _first_run(name: str) -> str:
+    """A name's first run of the letters a to z, lower-cased: a word of ``Starts.words``."""
+    return letters_only(name.lower()).split()[0]
+
+
+def _inner_starts() -> list[tuple[str, int]]:
+    """The regions whose name a longer name holds after a space or hyphen ("Virginia" in "West
+    Virginia", "Katanga" in "Haut-Katanga"), as the first word of that region's name and where it
+    stands in the longer one: the pattern reads the longer name even inside a longer word, and
+    does not read again what it read ("XWest Virginia" holds no "Virginia")."""
+    inner = set()
+    for name in STATES:
+        for k in range(1, len(name)):
+            rest = name[k:]
+            if name[k].isupper() and not name[k - 1].isalnum() and any(
+                    other.startswith(rest) or rest.startswith(other) for other in STATES):
+                inner.add((_first_run(rest), k))
+    return sorted(inner)
+
+
+_STATE_WORDS = frozenset(_first_run(name) for name in STATES)
+_STATE_INNER = _inner_starts()
+LOOKED_UP = LOOKED_UP | _STATE_WORDS
+
+
+def _state_matches(text: str, starts: Starts) -> Iterator[re.Match[str]]:
+    """The matches of ``_states_regex`` in the text, tried only where one can start: where a
+    region's first word stands in the case-blind text (``Starts.words``), and before the first
+    word of a region that a longer name holds. (A match that starts inside a run of letters is
+    not a place, and is left out by the caller: it matters only where it hides one.)"""
+    words = starts.words()
+    if words is None:
+        return _states_regex().finditer(text)
+    at = starts.word_starts_many(_STATE_WORDS.intersection(words))
+    hits = [i for found in at.values() for i in found]
+    hits += [i - k for word, k in _STATE_INNER if word in at for i in at[word] if i >= k]
+    return starts.matches_at(_states_regex(), hits)
 
 
 def _after_comma(text: str, start: int) -> bool:
@@ -213,10 +268,11 @@ def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, i
     its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
     own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
     A dateline's places are where the release was issued, and are left out."""
-    datelines = _datelines(text, starts or Starts(text)) if "," in text else []
+    starts = starts or Starts(text)
+    datelines = _datelines(text, starts) if "," in text else []
     dateline_starts = [a for a, _ in datelines]  # in order, none inside another: found by bisection
     out = []
-    for m in _states_regex().finditer(text):
+    for m in _state_matches(text, starts):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue  # inside a longer word
         if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):

@@ -1,0 +1,92 @@
+"""Property tests (hypothesis) for the fast paths of the domain scan that read the article's shared
+``Starts`` (its words, its hyphens) instead of searching the text: each finds what the plain
+search or pattern it replaced finds."""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mineralbrief.domain import elements, injection, lexicon
+from mineralbrief.domain.anchored import Starts
+from mineralbrief.domain.facts import _LOOKUPS
+
+
+def test_no_character_outside_the_word_class_lower_cases_to_one_in_it():
+    """What ``elements._name_spans`` relies on: in a text without letters or digits outside ASCII,
+    the lower-cased text has no word character outside ASCII either."""
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if not (c.isalnum() or c == "_"):
+            assert not any(x.isalnum() or x == "_" for x in c.lower()), hex(ord(c))
+
+
+HYPHEN_TEXT = st.lists(st.sampled_from(["ignore", "IGNORE", "Ignore", "system", "developer", "you", "YOU", "are", "Are",
+                                        "forget", "disregard", "override", "-", "--", " ", "x", "\n", "\u0130", "\u017f",
+                                        "\u2013", "\u200b"]), max_size=20).map("".join)
+
+
+@settings(max_examples=400)
+@given(HYPHEN_TEXT)
+def test_hyphened_cues_read_at_the_hyphens_are_those_a_search_finds(text):
+    expected = any(cue in text.lower() for cue in injection._HYPHENED_CUES)
+    assert injection._hyphened(Starts(text)) == expected
+    starts = Starts(text, _LOOKUPS)
+    starts.words()
+    assert injection._hyphened(starts) == expected
+
+
+STATE_PIECES = sorted(lexicon.STATES)[::4] + ["West Virginia", "Virginia", "West", "Haut-Katanga", "Katanga", "Haut",
+                                              "New South Wales", "Québec", "Quebec", "Qu", "Washington", "Nevada"]
+STATE_TEXT = st.lists(st.tuples(st.sampled_from(STATE_PIECES),
+                                st.sampled_from(["", " ", "-", ",", "\n", "x", "X", "9", "_", "é", "\u0130", "ians"])),
+                      max_size=12).map(lambda parts: "".join(s + p for p, s in parts))
+
+
+def _places(matches, text):
+    """The matches ``find_locations`` reads: those that do not start inside a run of word characters."""
+    return [m.span() for m in matches if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
+
+
+@settings(max_examples=500)
+@given(STATE_TEXT)
+def test_regions_tried_at_their_first_words_are_those_finditer_finds(text):
+    expected = _places(lexicon._states_regex().finditer(text), text)
+    assert _places(lexicon._state_matches(text, Starts(text)), text) == expected
+    shared = Starts(text, _LOOKUPS)
+    shared.words()
+    assert _places(lexicon._state_matches(text, shared), text) == expected
+
+
+def test_a_region_hidden_inside_a_longer_name_stays_hidden():
+    text = "XWest Virginia and Haut-Katanga, aHaut-Katanga; Virginia"
+    assert _places(lexicon._state_matches(text, Starts(text)), text) == _places(
+        lexicon._states_regex().finditer(text), text) == [(19, 31), (48, 56)]
+
+
+DASH_TEXT = st.lists(st.sampled_from(["RENO", ", ", "Oct. 28, 2024", " -- ", "--", "---", "\u2014", "\u2013", " - ", "-",
+                                      "\n", "\n\n", " ", "a", "-\n", "\n-", " -"]), max_size=25).map("".join)
+
+
+@settings(max_examples=400)
+@given(DASH_TEXT)
+def test_the_lines_of_the_dashes_are_those_a_search_of_each_dash_finds(text):
+    dashes = sorted({i for dash in ("--", "\u2014", "\u2013", " - ") for i in range(len(text)) if text.startswith(dash, i)})
+    expected = sorted({text.rfind("\n", 0, d) + 1 for d in dashes})
+    assert lexicon._dash_lines(text, Starts(text)) == expected
+
+
+NAME_TEXT = st.lists(st.tuples(st.sampled_from(["lithium", "Nickel", "IRON", "lead", "cobalt", "x", "litio", "zinc"]),
+                               st.sampled_from(["", " ", "_", "9", "\u00e9", "\u0663", "x", "-", "\n", "\u4e2d", "\u2013"])),
+                     max_size=12).map(lambda parts: "".join(s + p + s for p, s in parts))
+
+
+@settings(max_examples=400)
+@given(NAME_TEXT)
+def test_element_names_next_to_digits_or_underscores_are_those_the_pattern_finds(text):
+    lowered = text.lower()
+    expected = [(m.start(), m.group(1)) for m in elements._NAME_RE.finditer(lowered)]
+    for starts in (Starts(text), Starts(text, _LOOKUPS)):
+        # the words are read only from the lower-cased text the Starts holds
+        assert elements._name_spans(starts.lowered, starts) == expected
