@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import elements, injection, lexicon
+from mineralbrief.domain import elements, injection, lexicon, numbers
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.facts import _LOOKUPS
 
@@ -90,3 +90,28 @@ def test_element_names_next_to_digits_or_underscores_are_those_the_pattern_finds
     for starts in (Starts(text), Starts(text, _LOOKUPS)):
         # the words are read only from the lower-cased text the Starts holds
         assert elements._name_spans(starts.lowered, starts) == expected
+
+
+DATE_PIECES = st.sampled_from(["Jan", "January", "Sept", "May", "Dec", "x", "X", "3", "12", "31", "123", "2024", "1999",
+                                "2101", "st", "th", ",", ".", "-", " ", "  ", "\n", "\t", "_", "01", "2024-01-31",
+                                "31.12.2024", "5th March 2023"])
+# dates as the patterns write them, among pieces of them
+DATE_TEXT = st.lists(st.one_of(DATE_PIECES, st.tuples(
+    st.sampled_from(["Jan", "January", "Sept", "Sep", "May", "Dec", "Nov"]), st.sampled_from(["", "."]),
+    st.sampled_from([" ", "\n ", "  ", ""]), st.sampled_from(["3", "31", "123"]), st.sampled_from(["", "st", "th"]),
+    st.sampled_from(["", ","]), st.sampled_from([" ", ""]), st.sampled_from(["2024", "1899", "20245"])).map("".join)),
+    max_size=8).map("".join)
+
+
+@settings(max_examples=800)
+@given(DATE_TEXT)
+def test_dates_tried_where_their_day_or_year_stands_are_those_finditer_finds(text):
+    starts = Starts(text)
+    hits = numbers._date_starts(text, numbers._first_digits(text, starts) or [])
+    for (rx, _), at in zip(numbers._DATE_RES, hits, strict=True):
+        assert [m.span() for m in starts.matches_at(rx, at)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_a_date_that_starts_with_its_month_is_found_after_other_text():
+    text = "x Sept. 3 2025, on Jan 31st, 2024 and May\n 5 1999"
+    assert [d.text for d in numbers.find_dates(text)] == ["Sept. 3 2025", "Jan 31st, 2024", "May\n 5 1999"]

@@ -72,18 +72,17 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# Each with the words its dates start with, or, for those that start with their day or year
-# (``\b\d``), the lengths of that run of digits: they are tried where such a run starts
-# (``Starts.digit_runs``). Without the runs (a text with digits outside ASCII) those run over the
-# text, and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
+# Each with the words its dates start with (for a date that starts with its month). They are tried
+# where ``_date_starts`` reads that a date can start, from the runs of digits (``Starts.digit_runs``).
+# Without the runs (a text with digits outside ASCII) they run over the text (the first one from
+# its words), and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
 # matches) so that the engine skips to the next digit.
-_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None, tuple[int, ...]]] = [
+_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
     (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), ()),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-     None, (1, 2)),
-    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None, (4,)),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None, (1, 2)),
+     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
 ]
 
 
@@ -223,19 +222,64 @@ def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
         (i, j) for i, j in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
 
 
+# Every way ``_MONTH`` writes a month: a date that starts with one ends it right before the day.
+_MONTH_FORMS = ("January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun",
+                "July", "Jul", "August", "Aug", "September", "Sept", "Sep", "October", "Oct", "November",
+                "Nov", "December", "Dec")
+_ORDINAL = frozenset("snrt")  # what an ordinal suffix after a day starts with ("st", "nd", "rd", "th")
+
+
+def _date_starts(text: str, first_digits: list[tuple[int, int]]) -> list[list[int]]:
+    """For each pattern of ``_DATE_RES``, where its dates can start, read from the runs of digits
+    that no word character precedes and from the character right after each (a date's day or year
+    is such a run, followed by what its pattern reads next):
+
+    - a month, a day: the day is a run of one or two digits after blank space, followed by an
+      ordinal, a comma or blank space; the month (and a dot) ends right before that blank space;
+    - a day, a month: such a day, followed by an ordinal or blank space;
+    - 2024-01-31: a run of four digits that starts with 19 or 20, followed by a hyphen;
+    - 31.12.2024: a run of one or two digits followed by a dot."""
+    month_first: list[int] = []
+    day_first: list[int] = []
+    iso: list[int] = []
+    dotted: list[int] = []
+    for i, j in first_digits:
+        after = text[j:j + 1]
+        if j - i <= 2:
+            if after == ".":
+                dotted.append(i)
+                continue
+            if not after or not (after in _ORDINAL or after.isspace() or after == ","):
+                continue
+            if after != ",":
+                day_first.append(i)
+            if i and text[i - 1].isspace():
+                k = i - 1  # the blank space before the day, walked back over (each only once)
+                while k and text[k - 1].isspace():
+                    k -= 1
+                if text[k - 1:k] == ".":
+                    k -= 1
+                if text.endswith(_MONTH_FORMS, 0, k):
+                    month_first += [k - len(form) for form in _MONTH_FORMS if text.endswith(form, 0, k)]
+        elif j - i == 4 and after == "-" and text.startswith(("19", "20"), i):
+            iso.append(i)
+    return [month_first, day_first, iso, dotted]
+
+
 def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
     """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
     (``starts``: the text's, when the caller has it)."""
     out: list[DateMention] = []
     starts = starts or Starts(text)
     first_digits = _first_digits(text, starts)
-    for rx, words, lengths in _DATE_RES:
+    hits = _date_starts(text, first_digits) if first_digits is not None else None
+    for k, (rx, words) in enumerate(_DATE_RES):
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
-        if words is not None:
+        if hits is not None:
+            matches = starts.matches_at(rx, hits[k])
+        elif words is not None:
             matches = starts.finditer(rx, words)
-        elif first_digits is not None:
-            matches = starts.matches_at(rx, [i for i, j in first_digits if j - i in lengths])
         else:
             matches = rx.finditer(text)
         for m in matches:
