@@ -4,6 +4,7 @@ search or pattern it replaced finds."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from hypothesis import given, settings
@@ -115,3 +116,27 @@ def test_dates_tried_where_their_day_or_year_stands_are_those_finditer_finds(tex
 def test_a_date_that_starts_with_its_month_is_found_after_other_text():
     text = "x Sept. 3 2025, on Jan 31st, 2024 and May\n 5 1999"
     assert [d.text for d in numbers.find_dates(text)] == ["Sept. 3 2025", "Jan 31st, 2024", "May\n 5 1999"]
+
+
+QUANTITY_TEXT = st.lists(st.sampled_from(["5", "12", "1,234", "1234,567", "2.5", "2.", ".5", " ", "  ", "\n", "-", " - ",
+                                          " million", "million", " thousand ", "tonnes", " t", "t", "Mt", "mt", "km", "oz",
+                                          "MW", "GWh", "ha", "x", "%", ",", "_", "a", "\ttonnes", "\n t"]), max_size=16).map("".join)
+
+
+@settings(max_examples=800)
+@given(QUANTITY_TEXT)
+def test_quantities_tried_where_a_unit_can_follow_are_those_finditer_finds(text):
+    for starts in (Starts(text), Starts(text, _LOOKUPS)):
+        starts.words()
+        found = [m.span() for m in numbers._quantities(text, starts)]
+        assert found == [m.span() for m in numbers._QTY_RE.finditer(text)]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["1", "23", "x", "X", " ", "\u212a", "\u0130", "\u00e9", "\u2013", "\u0663", "\u00b2", ",", "A1"]),
+                max_size=20).map("".join))
+def test_the_digit_runs_read_from_the_case_blind_bytes_are_the_texts(text):
+    starts = Starts(text)
+    starts.words()  # the digits are then read from the bytes of the case-blind text
+    runs = starts.digit_runs()
+    assert runs is None if "\u0663" in text else runs == [m.span() for m in re.finditer(r"\d+", text)]

@@ -105,6 +105,7 @@ class Starts:
         self._parts: list[str] = []  # the case-blind text's words, in order
         self._non_ascii: frozenset[str] | None = None
         self._digit_runs: list[tuple[int, int]] | None = None
+        self._bytes = b""  # the case-blind text encoded in ASCII, once its words are read
 
     @property
     def lowered(self) -> str:
@@ -131,7 +132,8 @@ class Starts:
         if any(c.isdecimal() for c in self.non_ascii()):  # ``\d`` is ``str.isdecimal``
             return None
         if self._digit_runs is None:
-            digits = self.text.encode("ascii", "replace").translate(_DIGITS_ONLY)
+            # the case-blind text's bytes, once its words are read, have the text's digits
+            digits = (self._bytes or self.text.encode("ascii", "replace")).translate(_DIGITS_ONLY)
             runs = []
             start = digits.find(b"0")
             while start >= 0:
@@ -154,7 +156,8 @@ class Starts:
             lowered = self.case_blind()
             if lowered is None:
                 return None
-            letters = letters_only(lowered)
+            self._bytes = lowered.encode("ascii", "replace")
+            letters = self._bytes.translate(_LETTERS_ONLY).decode("ascii")  # ``letters_only``
             self._spaced = " " + letters + " "
             self._parts = letters.split()
             self._words = frozenset(self._parts)

@@ -149,11 +149,19 @@ def _money_starts(starts: Starts) -> tuple[str, ...]:
 _UNIT_WORDS = frozenset(u.lower() for u in _UNIT_NAMES)
 
 
+_DIGITS = frozenset("0123456789")
+# What can come first after a quantity's number and the blank space after it: a hyphen, or the
+# first letter of a multiplier or a unit.
+_AFTER_NUMBER = frozenset("-mtb" + "".join(unit[0] for unit in _UNIT_NAMES))
+
+
 def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     """The matches of ``_QTY_RE``, tried where a run of digits starts: a run that matches from
     one of its digits matches from its first one (its digits and what follows are the same),
-    except before a comma, where "1234,567 t" matches from "234". Not tried in a text that has
-    none of the units as a word."""
+    except before a comma, where "1234,567 t" matches from "234". A run followed by a comma or a
+    dot is tried only when a digit follows that; any other run is the whole number, tried only
+    when a hyphen, a multiplier or a unit comes next (after blank space). Not tried in a text that
+    has none of the units as a word."""
     words = starts.words_if_known()
     if words is not None and words.isdisjoint(_UNIT_WORDS):
         return iter(())
@@ -162,10 +170,17 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
         return _QTY_RE.finditer(text)
     hits: list[int] = []
     for start, end in runs:
-        if text.startswith(",", end):
-            hits += range(start, end)
+        after = text[end:end + 1]
+        if after == "," or after == ".":
+            if text[end + 1:end + 2] in _DIGITS:  # the number goes on (else it cannot be followed by a unit)
+                # ",\d{3}" follows at most three digits: "1234,567 t" matches from "234"
+                hits += range(max(start, end - 3), end) if after == "," else (start,)
         else:
-            hits.append(start)
+            while after.isspace():  # each run walks over the blank space after it only
+                end += 1
+                after = text[end:end + 1]
+            if after in _AFTER_NUMBER:
+                hits.append(start)
     return starts.matches_at(_QTY_RE, hits)
 
 
