@@ -268,6 +268,11 @@ _STARTS: dict[str, tuple[str, ...]] = {kind: tuple(by_word) for kind, by_word in
 LOOKED_UP = frozenset(w for by_word in _STARTS_BY_WORD.values() for whole in by_word.values() for w in whole)
 
 
+# Each cue with the whole words its matches start with (``_STARTS_BY_WORD``) and its triggers.
+_BY_WORDS = [(kind, rx, frozenset(w for whole in _STARTS_BY_WORD[kind].values() for w in whole), _TRIGGERS[kind])
+             for kind, rx in CUES]
+
+
 def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
     """Every deal cue in ``text``, in order (``starts``: the article's, when the caller has it)."""
     starts = starts or Starts(text)
@@ -280,16 +285,18 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
                         for m in starts.finditer(rx, _STARTS[kind])]
     else:  # each cue tried only where one of its first words stands
         tried = []
-        for kind, rx in CUES:
-            present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
-            # a trigger that is one of the article's words is in its text: no need to search
-            triggers = _TRIGGERS[kind]
-            if present and (any(t in words for t in triggers) or any(t in starts.lowered for t in triggers)):
+        for kind, rx, whole, triggers in _BY_WORDS:
+            present = words.intersection(whole)
+            # a trigger that is one of the article's words, or inside one, is in its text: no need
+            # to search
+            if present and (not words.isdisjoint(triggers) or any(t in w for w in present for t in triggers)
+                            or any(t in starts.lowered for t in triggers)):
                 tried.append((kind, rx, present))
         at = starts.word_starts_many(w for _, _, present in tried for w in present)
         for kind, rx, present in tried:
-            out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
-                    for m in starts.matches_at(rx, [i for w in present for i in at[w]])]
+            for m in starts.matches_at(rx, [i for w in present for i in at[w]]):
+                start, end = m.span()
+                out.append(DealCue(kind, text[start:end], start, end))
     # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
     # asked, not the text searched
     if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):
