@@ -140,3 +140,14 @@ def test_the_digit_runs_read_from_the_case_blind_bytes_are_the_texts(text):
     starts.words()  # the digits are then read from the bytes of the case-blind text
     runs = starts.digit_runs()
     assert runs is None if "\u0663" in text else runs == [m.span() for m in re.finditer(r"\d+", text)]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["neodymium", "Neodymium", "NEODYMIUM", "-iron-boron", " iron boron", "iron", "boron", "x",
+                                 "9", "_", " ", "-", "\u00e9", "\u212a"]), max_size=10).map("".join))
+def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
+    """What ``find_elements`` relies on to look for the alloy only in a text with that word."""
+    starts = Starts(text)
+    words = starts.words()
+    if words is not None and elements._NDFEB_WORDS.search(starts.lowered):
+        assert "neodymium" in words

@@ -124,7 +124,7 @@ class Sentence:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DealCue:
     """A phrase that names a kind of deal, with its span."""
 
@@ -132,6 +132,11 @@ class DealCue:
     text: str
     start: int
     end: int
+
+    def __init__(self, deal_type: str, text: str, start: int, end: int) -> None:
+        # written once, straight into the instance (see ``elements.ElementMention``)
+        d = self.__dict__
+        d["deal_type"], d["text"], d["start"], d["end"] = deal_type, text, start, end
 
 
 # a hard-wrapped text (a plain-text newsletter at 72 columns): no line past 100 characters and

@@ -185,7 +185,7 @@ _FUNCTION_WORDS = frozenset(
     "Battery-grade Spot Chinese Global".split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ElementMention:
     """One place where the article names an element."""
 
@@ -193,6 +193,13 @@ class ElementMention:
     text: str
     start: int
     end: int
+
+    def __init__(self, element: str, text: str, start: int, end: int) -> None:
+        # a scan makes dozens: the fields are written once, straight into the instance (the
+        # generated __init__ of a frozen dataclass sets each through object.__setattr__, half
+        # the time of making one)
+        d = self.__dict__
+        d["element"], d["text"], d["start"], d["end"] = element, text, start, end
 
 
 def canonical_element(token: str) -> list[str]:
@@ -244,11 +251,11 @@ def _in_proper_name(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     if not word[:1].isupper() or word.isupper():  # lower case, or a heading in capitals
         return False
-    before = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before and before.group(1) not in _FUNCTION_WORDS and not before.group(1).endswith("."):
+    after = _NAME_WORD_AFTER.match(text, end)  # read first: a match here costs less than a search
+    if after is not None and after.group(1) not in _FUNCTION_WORDS:
         return True
-    after = _NAME_WORD_AFTER.match(text, end)
-    return after is not None and after.group(1) not in _FUNCTION_WORDS
+    before = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and before.group(1) not in _FUNCTION_WORDS and not before.group(1).endswith(".")
 
 
 _LIST_BEFORE = re.compile(r"([a-zà-ÿ]+)(?:\s*,\s*|\s+(?:and|or|y|et)\s+|\s*[-/]\s*)$")
@@ -338,7 +345,10 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
     lowered = starts.lowered
     if len(lowered) != len(text):  # rare letters whose lower case is longer: keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))] if "neodymium" in lowered else []
+    words = starts.words() if starts.lowered is lowered else None
+    # the alloy's words start with "neodymium" standing as a word of its own
+    spelled = "neodymium" in words if words is not None else "neodymium" in lowered
+    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))] if spelled else []
     for start, name in _name_spans(lowered, starts):
         end = start + len(name)
         written = text[start:end]
