@@ -151,3 +151,11 @@ def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
     words = starts.words()
     if words is not None and elements._NDFEB_WORDS.search(starts.lowered):
         assert "neodymium" in words
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["Ab", "x", " ", "\u2013", "\u2014", "\u2019", "\u00e9", "\u00c9", "\u03a3", "\u03c3",
+                                 "\u0130", "\u212a", "\u00df", "\u00a0", "\u4e2d", "SIGMA", "\U0001f600", "K"]),
+                max_size=40).map("".join))
+def test_a_text_lower_cased_piece_by_piece_is_as_str_lower_makes_it(text):
+    assert Starts(text).lowered == text.lower()
