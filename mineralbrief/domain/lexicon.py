@@ -273,24 +273,25 @@ def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, i
     dateline_starts = [a for a, _ in datelines]  # in order, none inside another: found by bisection
     out = []
     for m in _state_matches(text, starts):
-        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+        region = name = m.group(1)
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue  # inside a longer word
-        if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
+        if region == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[end:end + 6]):
             continue  # the capital, not the state
-        k = bisect_right(dateline_starts, m.start()) - 1
-        if k >= 0 and m.start() < datelines[k][1]:
+        k = bisect_right(dateline_starts, start) - 1
+        if k >= 0 and start < datelines[k][1]:
             continue
-        name, start, end = m.group(1), m.start(), m.end()
         town = _TOWN.search(text, max(0, start - 60), start) if _after_comma(text, start) else None
         if town and town.group(1) not in _REGION_COUNTRY and not lexicon_entry(town.group(1)) and not (
                 set(town.group(1).split()) & _NOT_TOWNS):
             name, start = f"{town.group(1)}, {name}", town.start(1)
-        after = _COUNTRY_AFTER.match(text, end)
+        after = _COUNTRY_AFTER.match(text, end) if text.startswith(",", end) else None  # it starts with one
         if after:
             written = after.group(1)
             written = written[:-1] if written.endswith(".") and written.count(".") == 1 else written
             country = lexicon_entry(written)
-            if country and country[1] == "country" and country[0] == _REGION_COUNTRY.get(m.group(1)):
+            if country and country[1] == "country" and country[0] == _REGION_COUNTRY.get(region):
                 name, end = f"{name}, {written}", after.start(1) + len(written)
         out.append((name, start, end))
     return out
