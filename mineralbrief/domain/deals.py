@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -308,7 +309,7 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
         lowered = starts.case_blind()  # None: the needles could miss a case-blind match, every cue runs
         out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES
                 if lowered is None or any(n in lowered for n in _FOREIGN_NEEDLES[kind]) for m in rx.finditer(text)]
-    out.sort(key=lambda c: c.start)
+    out.sort(key=attrgetter("start"))
     return out
 
 

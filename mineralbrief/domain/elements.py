@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -382,7 +383,7 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
                 continue  # 华友钴业 (a company), 氢氧化 (hydroxide), 碳酸 (carbonate), 铁路 (railway)
             out.append(ElementMention(CJK_ELEMENTS[m.group(0)], m.group(0), m.start(), m.end()))
     if len(out) > named:
-        out.sort(key=lambda e: (e.start, e.element))
+        out.sort(key=attrgetter("start", "element"))
     return out
 
 

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -225,7 +226,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
             currency=None, unit=_UNITS.get(m.group("unit").lower(), m.group("unit")),
             start=start, end=m.end(), up_to=up_to,
         ))
-    out.sort(key=lambda a: a.start)
+    out.sort(key=attrgetter("start"))
     return out
 
 
@@ -307,5 +308,5 @@ def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
             if m.start() in covered:
                 continue
             out.append(DateMention(m.group(0), value, m.start(), m.end()))
-    out.sort(key=lambda d: d.start)
+    out.sort(key=attrgetter("start"))
     return out
