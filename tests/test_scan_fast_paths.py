@@ -159,3 +159,31 @@ def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
                 max_size=40).map("".join))
 def test_a_text_lower_cased_piece_by_piece_is_as_str_lower_makes_it(text):
     assert Starts(text).lowered == text.lower()
+
+
+class _WithoutWords(Starts):
+    """A Starts that never has the text's words: every scanner takes its plain path."""
+
+    def words(self):
+        return None
+
+
+ELEMENT_TEXT = st.lists(st.sampled_from(["neodymium", "Neodymium", "-iron-boron", " iron boron", "iron", "Iron Creek",
+                                         "lead", "lead-acid", "Andes Copper", "the copper", "Dy/Tb", "NdPr", "(Dy)", "x",
+                                         "9", "_", " ", "-", "\n", "\u00e9", "litio", "white gold", "\u2013"]),
+                        max_size=14).map("".join)
+
+
+@settings(max_examples=500)
+@given(ELEMENT_TEXT)
+def test_elements_read_from_the_texts_words_are_those_of_the_plain_scan(text):
+    from mineralbrief.domain.elements import find_elements
+
+    assert find_elements(text, Starts(text, _LOOKUPS)) == find_elements(text, _WithoutWords(text))
+
+
+@settings(max_examples=400)
+@given(st.lists(st.one_of(STATE_TEXT, st.sampled_from(["RENO, Nev., Oct. 28, 2024 -- ", "in Chattanooga, ", ", USA",
+                                                        "Washington, D.C.", "\n", " - "])), max_size=4).map("".join))
+def test_locations_read_from_the_texts_words_are_those_of_the_plain_scan(text):
+    assert lexicon.find_locations(text, Starts(text, _LOOKUPS)) == lexicon.find_locations(text, _WithoutWords(text))
