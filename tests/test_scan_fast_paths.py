@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sys
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain import elements, injection, lexicon, numbers
@@ -125,6 +125,7 @@ QUANTITY_TEXT = st.lists(st.sampled_from(["5", "12", "1,234", "1234,567", "2.5",
 
 @settings(max_examples=800)
 @given(QUANTITY_TEXT)
+@example("12 -tonnes, 3 - Mt, 5\n\ttonnes, 1234,567 t, 2.5 million oz, 7 thousand-acre")
 def test_quantities_tried_where_a_unit_can_follow_are_those_finditer_finds(text):
     for starts in (Starts(text), Starts(text, _LOOKUPS)):
         starts.words()

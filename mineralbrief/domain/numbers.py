@@ -45,8 +45,9 @@ _MONEY_RE = re.compile(
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
 _UNIT_NAMES = ("tonnes", "tonne", "tons", "ton", "tpa", "ktpa", "Mtpa", "kt", "Mt", "t", "kilotons", "kilotonnes",
                "pounds", "lbs", "acres", "acre", "hectares", "hectare", "ha", "ounces", "oz", "MW", "GWh", "km")
+_QTY_MULTS = ("million", "thousand", "billion")
 _QTY_RE = re.compile(
-    r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
+    r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>" + "|".join(_QTY_MULTS) + r")\b)?"
     r"\s*-?\s*"
     r"(?P<unit>" + "|".join(_UNIT_NAMES) + r")\b",
 )
@@ -151,18 +152,19 @@ _UNIT_WORDS = frozenset(u.lower() for u in _UNIT_NAMES)
 
 
 _DIGITS = frozenset("0123456789")
-# What can come first after a quantity's number and the blank space after it: a hyphen, or the
-# first letter of a multiplier or a unit.
-_AFTER_NUMBER = frozenset("-mtb" + "".join(unit[0] for unit in _UNIT_NAMES))
+# What comes right after a quantity's number and the blank space after it: a hyphen, a multiplier
+# or a unit.
+_AFTER_NUMBER = ("-", *_QTY_MULTS, *_UNIT_NAMES)
 
 
 def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     """The matches of ``_QTY_RE``, tried where a run of digits starts: a run that matches from
     one of its digits matches from its first one (its digits and what follows are the same),
-    except before a comma, where "1234,567 t" matches from "234". A run followed by a comma or a
-    dot is tried only when a digit follows that; any other run is the whole number, tried only
-    when a hyphen, a multiplier or a unit comes next (after blank space). Not tried in a text that
-    has none of the units as a word."""
+    except before a comma, where "1234,567 t" matches from "234". Runs joined by a comma or a dot
+    ("75,000.5") make one number: a quantity's number ends where they end (no hyphen, multiplier
+    or unit starts with a digit, a comma or a dot), so they are tried only when a hyphen, a
+    multiplier or a unit comes next (after blank space). Not tried in a text that has none of the
+    units as a word."""
     words = starts.words_if_known()
     if words is not None and words.isdisjoint(_UNIT_WORDS):
         return iter(())
@@ -170,18 +172,20 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     if runs is None:
         return _QTY_RE.finditer(text)
     hits: list[int] = []
+    number: list[int] = []  # where the number the runs so far make may start
     for start, end in runs:
         after = text[end:end + 1]
-        if after == "," or after == ".":
-            if text[end + 1:end + 2] in _DIGITS:  # the number goes on (else it cannot be followed by a unit)
-                # ",\d{3}" follows at most three digits: "1234,567 t" matches from "234"
-                hits += range(max(start, end - 3), end) if after == "," else (start,)
-        else:
-            while after.isspace():  # each run walks over the blank space after it only
-                end += 1
-                after = text[end:end + 1]
-            if after in _AFTER_NUMBER:
-                hits.append(start)
+        if (after == "," or after == ".") and text[end + 1:end + 2] in _DIGITS:  # the number goes on
+            # ",\d{3}" follows at most three digits: "1234,567 t" matches from "234"
+            number += range(max(start, end - 3), end) if after == "," else (start,)
+            continue
+        number.append(start)
+        while after.isspace():  # each number walks over the blank space after it only
+            end += 1
+            after = text[end:end + 1]
+        if text.startswith(_AFTER_NUMBER, end):
+            hits += number
+        number = []
     return starts.matches_at(_QTY_RE, hits)
 
 
