@@ -180,9 +180,9 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
             number += range(max(start, end - 3), end) if after == "," else (start,)
             continue
         number.append(start)
-        while after.isspace():  # each number walks over the blank space after it only
-            end += 1
-            after = text[end:end + 1]
+        if after.isspace():  # the blank space after the number (one C call, however long)
+            blank = _BLANK.match(text, end)
+            end = blank.end() if blank else end
         if text.startswith(_AFTER_NUMBER, end):
             hits += number
         number = []
@@ -246,6 +246,10 @@ def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
 _MONTH_FORMS = ("January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun",
                 "July", "Jul", "August", "Aug", "September", "Sept", "Sep", "October", "Oct", "November",
                 "Nov", "December", "Dec")
+_FORMS_ENDING: dict[str, tuple[str, ...]] = {}  # the forms by their last letter: at most four each
+for _form in _MONTH_FORMS:
+    _FORMS_ENDING[_form[-1]] = (*_FORMS_ENDING.get(_form[-1], ()), _form)
+_BLANK = re.compile(r"\s*")
 _ORDINAL = frozenset("snrt")  # what an ordinal suffix after a day starts with ("st", "nd", "rd", "th")
 
 
@@ -263,7 +267,9 @@ def _date_starts(text: str, first_digits: list[tuple[int, int]]) -> list[list[in
     day_first: list[int] = []
     iso: list[int] = []
     dotted: list[int] = []
+    last = 0  # where the run before ended: the blank space before a day lies after it
     for i, j in first_digits:
+        gap, last = last, j
         after = text[j:j + 1]
         if j - i <= 2:
             if after == ".":
@@ -274,13 +280,14 @@ def _date_starts(text: str, first_digits: list[tuple[int, int]]) -> list[list[in
             if after != ",":
                 day_first.append(i)
             if i and text[i - 1].isspace():
-                k = i - 1  # the blank space before the day, walked back over (each only once)
-                while k and text[k - 1].isspace():
-                    k -= 1
+                k = i - 1  # the blank space before the day, read back to the run before at most
+                if text[k - 1:k].isspace():
+                    k = gap + len(text[gap:k].rstrip())
                 if text[k - 1:k] == ".":
                     k -= 1
-                if text.endswith(_MONTH_FORMS, 0, k):
-                    month_first += [k - len(form) for form in _MONTH_FORMS if text.endswith(form, 0, k)]
+                forms = _FORMS_ENDING.get(text[k - 1:k])
+                if forms and text.endswith(forms, 0, k):
+                    month_first += [k - len(form) for form in forms if text.endswith(form, 0, k)]
         elif j - i == 4 and after == "-" and text.startswith(("19", "20"), i):
             iso.append(i)
     return [month_first, day_first, iso, dotted]
