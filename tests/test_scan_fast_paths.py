@@ -188,3 +188,12 @@ def test_elements_read_from_the_texts_words_are_those_of_the_plain_scan(text):
                                                         "Washington, D.C.", "\n", " - "])), max_size=4).map("".join))
 def test_locations_read_from_the_texts_words_are_those_of_the_plain_scan(text):
     assert lexicon.find_locations(text, Starts(text, _LOOKUPS)) == lexicon.find_locations(text, _WithoutWords(text))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["up to", "UP TO", "Up To", "up  to", "to", "o", " ", "  ", "\n", "\t", "5", "$", "x",
+                                 "u", "p", "\u00a0"]), max_size=12).map("".join))
+def test_up_to_read_before_an_amount_is_what_the_pattern_finds(text):
+    for start in range(len(text) + 1):
+        m = numbers._UP_TO.search(text, max(0, start - 8), start)
+        assert numbers._start_with_up_to(text, start) == ((m.start(), True) if m else (start, False))

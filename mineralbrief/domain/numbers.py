@@ -88,7 +88,7 @@ _DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class AmountMention:
     """Money or a quantity as written, parsed, with its span."""
 
@@ -99,6 +99,13 @@ class AmountMention:
     start: int
     end: int
     up_to: bool = False
+
+    def __init__(self, text: str, value: float | None, currency: str | None, unit: str | None, start: int, end: int,
+                 up_to: bool = False) -> None:
+        # written once, straight into the instance (see ``elements.ElementMention``)
+        d = self.__dict__
+        d["text"], d["value"], d["currency"], d["unit"] = text, value, currency, unit
+        d["start"], d["end"], d["up_to"] = start, end, up_to
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,13 @@ class _Covered:
 
 
 def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
-    """Extend a match back over a preceding "up to"."""
+    """Extend a match back over a preceding "up to" (looked for only after blank space with an
+    "o" in the eight characters before)."""
+    if not text[start - 1:start].isspace():
+        return start, False
+    before = text[max(0, start - 8):start]
+    if "o" not in before and "O" not in before:
+        return start, False
     m = _UP_TO.search(text, max(0, start - 8), start)
     return (m.start(), True) if m else (start, False)
 
@@ -155,6 +168,7 @@ _DIGITS = frozenset("0123456789")
 # What comes right after a quantity's number and the blank space after it: a hyphen, a multiplier
 # or a unit.
 _AFTER_NUMBER = ("-", *_QTY_MULTS, *_UNIT_NAMES)
+_AFTER_FIRST = frozenset(after[0] for after in _AFTER_NUMBER)
 
 
 def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
@@ -180,12 +194,12 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
             number += range(max(start, end - 3), end) if after == "," else (start,)
             continue
         number.append(start)
-        if after.isspace():  # the blank space after the number (one C call, however long)
-            blank = _BLANK.match(text, end)
-            end = blank.end() if blank else end
-        if text.startswith(_AFTER_NUMBER, end):
+        if after.isspace():  # the blank space after the number: one C call, however long
+            blank = _BLANK.match(text, end + 1) if text[end + 1:end + 2].isspace() else None
+            end = blank.end() if blank else end + 1
+        if text[end:end + 1] in _AFTER_FIRST and text.startswith(_AFTER_NUMBER, end):
             hits += number
-        number = []
+        number.clear()
     return starts.matches_at(_QTY_RE, hits)
 
 
