@@ -169,12 +169,13 @@ def _states_regex() -> re.Pattern[str]:
 # A dateline: "VANCOUVER, British Columbia and RENO, Nev., Oct. 28, 2024 --". Its places say where
 # the release was issued, not where the deal is.
 _DATELINE = re.compile(r"^[ \t]*[A-Z][^\n]{0,110}?(?=--|—|–| - )", re.M)
+_DATELINE_WORD = re.compile(r"[^\s,()]+")
 _DATELINE_GLUE = frozenset({"and", "of", "de", "del", "la", "et", "y", "&", "/"})
 
 
 def _is_dateline(prefix: str) -> bool:
     """Places and a date before the dash: a comma, and every word capitalised, a number, or glue."""
-    words = re.findall(r"[^\s,()]+", prefix)
+    words = _DATELINE_WORD.findall(prefix)
     return "," in prefix and 0 < len(words) <= 14 and all(
         w[0].isupper() or w[0].isdigit() or w in _DATELINE_GLUE for w in words)
 # "in Chattanooga, Tennessee": a town before its region, after a preposition.
@@ -192,8 +193,9 @@ def _dash_lines(text: str, starts: Starts) -> list[int]:
     every scanner; a line's start is searched back from each dash only as far as the dash before."""
     dashes = [i for i in starts.occurrences(("-",))
               if text.startswith("-", i + 1) or (i and text.startswith(" - ", i - 1))]
-    if not starts.non_ascii().isdisjoint("—–"):
-        dashes = sorted(dashes + starts.occurrences(("—", "–")))
+    wide = tuple(c for c in "—–" if c in starts.non_ascii())
+    if wide:
+        dashes = sorted(dashes + starts.occurrences(wide))
     lines: list[int] = []
     line = seen = 0
     for d in dashes:
