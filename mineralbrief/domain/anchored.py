@@ -82,8 +82,10 @@ def outside_ascii(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
-# Up to this many characters outside ASCII, a text is lower-cased piece by piece (``lower``).
+# Up to this many characters outside ASCII, of up to this many kinds (a pass over the text each),
+# a text is lower-cased piece by piece (``lower``).
 _CUT_AT = 32
+_CUT_KINDS = 8
 
 
 def lower(text: str, others: str) -> str:
@@ -96,7 +98,7 @@ def lower(text: str, others: str) -> str:
     if not others or len(others) > _CUT_AT:
         return text.lower()
     cuts = tuple(set(others))
-    if any(c.lower() != c for c in cuts):
+    if len(cuts) > _CUT_KINDS or any(c.lower() != c for c in cuts):
         return text.lower()
     return _lowered_between(text, cuts)
 
