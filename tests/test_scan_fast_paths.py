@@ -159,7 +159,8 @@ def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
                                  "\u0130", "\u212a", "\u00df", "\u00a0", "\u4e2d", "SIGMA", "\U0001f600", "K"]),
                 max_size=40).map("".join))
 def test_a_text_lower_cased_piece_by_piece_is_as_str_lower_makes_it(text):
-    assert Starts(text).lowered == text.lower()
+    for long in (text, "Ab x " * 600 + text + "Ab X " * 600):  # the long one is cut in pieces
+        assert Starts(long).lowered == long.lower()
 
 
 class _WithoutWords(Starts):

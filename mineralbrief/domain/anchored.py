@@ -82,20 +82,21 @@ def outside_ascii(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
-# Up to this many characters outside ASCII, of up to this many kinds (a pass over the text each),
-# a text is lower-cased piece by piece (``lower``).
-_CUT_AT = 32
+# A text with at most one character outside ASCII in this many, of up to this many kinds (a pass
+# over the text each), is lower-cased piece by piece (``lower``): a piece costs about what
+# ``str.lower`` spends on 200 such characters.
+_CUT_EVERY = 256
 _CUT_KINDS = 8
 
 
 def lower(text: str, others: str) -> str:
     """``text.lower()``, where ``others`` are the text's characters outside ASCII, in order
     (``outside_ascii``). ``str.lower`` reads every character of a text that holds one outside ASCII
-    through Unicode's tables (four times as slow as on an ASCII text): when there are a few and none
+    through Unicode's tables (four times as slow as on an ASCII text): when there are few and none
     of them changes case (dashes, quotes, symbols), the text is cut at them and its pieces, in
     ASCII, are lower-cased. (No character that keeps its case changes another's: the one rule
     that reads a letter's neighbours, the Greek final sigma, is for a letter that changes case.)"""
-    if not others or len(others) > _CUT_AT:
+    if not others or len(others) * _CUT_EVERY > len(text):
         return text.lower()
     cuts = tuple(set(others))
     if len(cuts) > _CUT_KINDS or any(c.lower() != c for c in cuts):
@@ -104,7 +105,7 @@ def lower(text: str, others: str) -> str:
 
 
 def _lowered_between(text: str, cuts: tuple[str, ...]) -> str:
-    if not cuts:
+    if not cuts or text.isascii():  # a piece in ASCII is cut no further
         return text.lower()
     return cuts[0].join([_lowered_between(piece, cuts[1:]) for piece in text.split(cuts[0])])
 
