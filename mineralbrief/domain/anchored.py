@@ -49,6 +49,8 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
     rx = _alternation(words)
     if rx is None:
         for word in words:
+            if word[:1] not in text:  # one character is looked for by memchr: "###" costs 9 us, "#" 0.3
+                continue
             i = text.find(word)
             while i >= 0:
                 yield i
