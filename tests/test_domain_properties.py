@@ -261,7 +261,7 @@ def test_offline_brief_time_grows_linearly():
 
 def _anchored() -> list[tuple[str, re.Pattern[str], tuple[str, ...], int]]:
     found = [(f"cue {kind}", rx, tuple(deals._STARTS[kind]), 0) for kind, rx in deals.CUES]
-    found += [(f"date {i}", rx, words, 0) for i, (rx, words, _) in enumerate(numbers._DATE_RES) if words]
+    found += [(f"date {i}", rx, words, 0) for i, (rx, words) in enumerate(numbers._DATE_RES) if words]
     return found + [
         ("injection", injection._CUES, injection._STARTS, 0),
         ("money", numbers._MONEY_RE, numbers._MONEY_STARTS, 3),
@@ -462,10 +462,11 @@ def test_cues_found_from_the_texts_words_are_those_its_start_words_find(text):
 @settings(max_examples=300)
 @given(WORD_TEXT)
 def test_element_names_found_from_the_texts_words_are_those_the_pattern_finds(text):
-    lowered = text.lower()
+    starts = Starts(text)
+    lowered = starts.lowered  # the words are read only from the lower-cased text the Starts holds
     if len(lowered) == len(text):
-        assert list(elements._name_spans(lowered, Starts(text))) == [
-            (m.group(1), m.start(), m.end()) for m in elements._NAME_RE.finditer(lowered)]
+        assert elements._name_spans(lowered, starts) == [
+            (m.start(), m.group(1)) for m in elements._NAME_RE.finditer(lowered)]
 
 
 def test_only_characters_outside_ascii_give_the_foreign_hint():
@@ -492,11 +493,10 @@ def test_digit_runs_and_what_is_tried_from_them_find_what_the_patterns_find(text
         assert runs is None and numbers._first_digits(text, starts) is None
     else:
         assert runs == [m.span() for m in re.finditer(r"\d+", text)]
-        for rx, words, lengths in numbers._DATE_RES:
-            if words is None:
-                runs = numbers._first_digits(text, starts) or []
-                found = starts.matches_at(rx, [i for i, j in runs if j - i in lengths])
-                assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
+        hits = numbers._date_starts(text, numbers._first_digits(text, starts) or [])
+        for (rx, _), at in zip(numbers._DATE_RES, hits, strict=True):
+            found = starts.matches_at(rx, at)
+            assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
     assert [m.span() for m in numbers._quantities(text, starts)] == [m.span() for m in numbers._QTY_RE.finditer(text)]
 
 

@@ -49,6 +49,8 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
     rx = _alternation(words)
     if rx is None:
         for word in words:
+            if word[:1] not in text:  # one character is looked for by memchr: "###" costs 9 us, "#" 0.3
+                continue
             i = text.find(word)
             while i >= 0:
                 yield i
@@ -82,6 +84,34 @@ def outside_ascii(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
+# A text with at most one character outside ASCII in this many, of up to this many kinds (a pass
+# over the text each), is lower-cased piece by piece (``lower``): a piece costs about what
+# ``str.lower`` spends on 200 such characters.
+_CUT_EVERY = 256
+_CUT_KINDS = 8
+
+
+def lower(text: str, others: str) -> str:
+    """``text.lower()``, where ``others`` are the text's characters outside ASCII, in order
+    (``outside_ascii``). ``str.lower`` reads every character of a text that holds one outside ASCII
+    through Unicode's tables (four times as slow as on an ASCII text): when there are few and none
+    of them changes case (dashes, quotes, symbols), the text is cut at them and its pieces, in
+    ASCII, are lower-cased. (No character that keeps its case changes another's: the one rule
+    that reads a letter's neighbours, the Greek final sigma, is for a letter that changes case.)"""
+    if not others or len(others) * _CUT_EVERY > len(text):
+        return text.lower()
+    cuts = tuple(set(others))
+    if len(cuts) > _CUT_KINDS or any(c.lower() != c for c in cuts):
+        return text.lower()
+    return _lowered_between(text, cuts)
+
+
+def _lowered_between(text: str, cuts: tuple[str, ...]) -> str:
+    if not cuts or text.isascii():  # a piece in ASCII is cut no further
+        return text.lower()
+    return cuts[0].join([_lowered_between(piece, cuts[1:]) for piece in text.split(cuts[0])])
+
+
 class Starts:
     """One text, and what the scanners of one article share about it, each computed once on
     first use: the lower-cased text, where words stand, its words and its non-ASCII characters.
@@ -90,36 +120,43 @@ class Starts:
     a pass of their own over the text for the same answers (lower-casing it, searching it for the
     same words)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lookups: frozenset[str] = frozenset()) -> None:
         self.text = text
         self._lower: str | None = None
         self._faithful: bool | None = None
         # where words stand, searched once: ("", words) in the text, ("lower", words) in the
-        # case-blind text, (" ", (word,)) as a whole word (``word_starts``)
+        # case-blind text
         self._found: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._at: dict[str, list[int]] = {}  # where whole words stand (``word_starts``)
+        # words the scanners will ask ``word_starts_many`` for: found with the first batch asked
+        self._lookups = lookups
         self._words: frozenset[str] | None = None
         self._spaced = ""  # the case-blind text's words between spaces, each at its own offset + 1
-        self._parts: list[str] = []  # the case-blind text's words and the empty parts between its spaces
+        self._parts: list[str] = []  # the case-blind text's words, in order
         self._non_ascii: frozenset[str] | None = None
+        self._outside = ""  # the text's characters outside ASCII, in order (``outside_ascii``)
         self._digit_runs: list[tuple[int, int]] | None = None
+        self._bytes = b""  # the case-blind text encoded in ASCII, once its words are read
 
     @property
     def lowered(self) -> str:
         """``text.lower()`` (which may be longer than the text: see ``case_blind``)."""
         if self._lower is None:
-            self._lower = self.text.lower()
+            self.non_ascii()
+            self._lower = lower(self.text, self._outside)
         return self._lower
 
     def case_blind(self) -> str | None:
         """The lower-cased text, or None when lower-casing moved offsets or folds apart."""
         if self._faithful is None:
-            self._faithful = len(self.lowered) == len(self.text) and not any(c in self.text for c in _FOLDS_APART)
+            self._faithful = len(self.lowered) == len(self.text) and self.non_ascii().isdisjoint(_FOLDS_APART)
         return self._lower if self._faithful else None
 
     def non_ascii(self) -> frozenset[str]:
         """The characters of the text outside ASCII (``outside_ascii``)."""
         if self._non_ascii is None:
-            self._non_ascii = frozenset() if self.text.isascii() else frozenset(outside_ascii(self.text))
+            self._outside = "" if self.text.isascii() else outside_ascii(self.text)
+            self._non_ascii = frozenset(self._outside)
         return self._non_ascii
 
     def digit_runs(self) -> list[tuple[int, int]] | None:
@@ -128,7 +165,8 @@ class Starts:
         if any(c.isdecimal() for c in self.non_ascii()):  # ``\d`` is ``str.isdecimal``
             return None
         if self._digit_runs is None:
-            digits = self.text.encode("ascii", "replace").translate(_DIGITS_ONLY)
+            # the case-blind text's bytes, once its words are read, have the text's digits
+            digits = (self._bytes or self.text.encode("ascii", "replace")).translate(_DIGITS_ONLY)
             runs = []
             start = digits.find(b"0")
             while start >= 0:
@@ -151,10 +189,11 @@ class Starts:
             lowered = self.case_blind()
             if lowered is None:
                 return None
-            letters = letters_only(lowered)
+            self._bytes = lowered.encode("ascii", "replace")
+            letters = self._bytes.translate(_LETTERS_ONLY).decode("ascii")  # ``letters_only``
             self._spaced = " " + letters + " "
-            self._parts = letters.split(" ")  # the words in order (and empty parts between spaces)
-            self._words = frozenset(self._parts) - {""}
+            self._parts = letters.split()
+            self._words = frozenset(self._parts)
         return self._words
 
     def words_if_known(self) -> frozenset[str] | None:
@@ -166,32 +205,41 @@ class Starts:
         """``word_starts`` of each of ``words``. Many words are found in one pass: a C pass over
         the text's words picks out the wanted ones in the order they stand, and each is then
         found from where the one before it ended (about as costly as searching the whole text for
-        four words); up to three words by searching for each."""
+        four words); up to three words by searching for each. The first pass also finds the
+        ``lookups`` the ``Starts`` was made with that the text has: the scanners that ask for
+        them later share it."""
+        at = self._at
         words = set(words)
-        wanted = {w for w in words if (" ", (w,)) not in self._found}
-        if len(wanted) <= _SEARCHED:
-            return {w: self.word_starts(w) for w in words}
-        if wanted:
+        wanted = words.difference(at)
+        if wanted and self._lookups:
             if self._words is None and self.words() is None:
                 raise ValueError("the text has no case-blind form: ask words() first")
-            spaced = self._spaced
-            found: dict[str, list[int]] = {w: [] for w in wanted}
-            i = 0
-            for word in filter(wanted.__contains__, self._parts):
-                # no other whole wanted word stands between the last one and this one
-                i = spaced.find(" " + word + " ", i)
-                found[word].append(i)  # the text's offset: one space pads the front of ``spaced``
-                i += len(word) + 1
-            self._found.update(((" ", (w,)), starts) for w, starts in found.items())
-        return {w: self._found[(" ", (w,))] for w in words}
+            wanted |= self._lookups.intersection(self._words or ()).difference(at)
+            self._lookups = frozenset()
+        if len(wanted) <= _SEARCHED:
+            return {w: self.word_starts(w) for w in words}
+        if self._words is None and self.words() is None:
+            raise ValueError("the text has no case-blind form: ask words() first")
+        find = self._spaced.find
+        # each wanted word: where it stands (filled here), its needle, its length and a space
+        table: dict[str, tuple[list[int], str, int]] = {w: ([], " " + w + " ", len(w) + 1) for w in wanted}
+        i = 0
+        for word in filter(wanted.__contains__, self._parts):
+            # no other whole wanted word stands between the last one and this one
+            found, needle, step = table[word]
+            i = find(needle, i)
+            found.append(i)  # the text's offset: one space pads the front of ``spaced``
+            i += step
+        for w, (found, _, _) in table.items():
+            at[w] = found
+        return {w: at[w] for w in words}
 
     def word_starts(self, word: str) -> list[int]:
         """Where ``word`` (lower-case letters a to z) stands as one of ``words()``, in order:
         searched after a space in the text of those words, and kept where a space follows.
         (A needle that ends in a space is searched several times slower: ``str.find`` skips
         ahead by the needle's last character.)"""
-        key = (" ", (word,))
-        found = self._found.get(key)
+        found = self._at.get(word)
         if found is None:
             if self._words is None and self.words() is None:
                 raise ValueError("the text has no case-blind form: ask words() first")
@@ -202,7 +250,7 @@ class Starts:
                 if spaced[i + end] == " ":
                     found.append(i)  # the text's offset: one space pads the front of ``spaced``
                 i = spaced.find(needle, i + end)
-            self._found[key] = found
+            self._at[word] = found
         return found
 
     def occurrences(self, words: tuple[str, ...], case_blind: bool = False) -> list[int]:
@@ -222,7 +270,7 @@ class Starts:
         lower-cased, are those of ``other``'s text at the same offsets (the caller knows: an
         article's skeleton, where only characters that read as no letter were replaced)."""
         self._words, self._spaced, self._parts = other.words(), other._spaced, other._parts
-        self._found.update((key, found) for key, found in other._found.items() if key[0] == " ")
+        self._at.update(other._at)
 
     def finditer(self, rx: re.Pattern[str], words: Iterable[str], reach: int = 0) -> Iterator[re.Match[str]]:
         """The matches of ``rx.finditer(text)``, when every match starts at most ``reach``

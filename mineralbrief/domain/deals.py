@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -124,7 +125,7 @@ class Sentence:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DealCue:
     """A phrase that names a kind of deal, with its span."""
 
@@ -132,6 +133,11 @@ class DealCue:
     text: str
     start: int
     end: int
+
+    def __init__(self, deal_type: str, text: str, start: int, end: int) -> None:
+        # written once, straight into the instance (see ``elements.ElementMention``)
+        d = self.__dict__
+        d["deal_type"], d["text"], d["start"], d["end"] = deal_type, text, start, end
 
 
 # a hard-wrapped text (a plain-text newsletter at 72 columns): no line past 100 characters and
@@ -264,6 +270,13 @@ _STARTS_BY_WORD: dict[str, dict[str, tuple[str, ...]]] = {
                     "research": ("research",), "crada": ("crada",)},
 }
 _STARTS: dict[str, tuple[str, ...]] = {kind: tuple(by_word) for kind, by_word in _STARTS_BY_WORD.items()}
+# the words this scan asks ``Starts.word_starts_many`` for
+LOOKED_UP = frozenset(w for by_word in _STARTS_BY_WORD.values() for whole in by_word.values() for w in whole)
+
+
+# Each cue with the whole words its matches start with (``_STARTS_BY_WORD``) and its triggers.
+_BY_WORDS = [(kind, rx, frozenset(w for whole in _STARTS_BY_WORD[kind].values() for w in whole), _TRIGGERS[kind])
+             for kind, rx in CUES]
 
 
 def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
@@ -278,23 +291,25 @@ def find_cues(text: str, starts: Starts | None = None) -> list[DealCue]:
                         for m in starts.finditer(rx, _STARTS[kind])]
     else:  # each cue tried only where one of its first words stands
         tried = []
-        for kind, rx in CUES:
-            present = [w for whole in _STARTS_BY_WORD[kind].values() for w in whole if w in words]
-            # a trigger that is one of the article's words is in its text: no need to search
-            triggers = _TRIGGERS[kind]
-            if present and (any(t in words for t in triggers) or any(t in starts.lowered for t in triggers)):
+        for kind, rx, whole, triggers in _BY_WORDS:
+            present = words.intersection(whole)
+            # a trigger that is one of the article's words, or inside one, is in its text: no need
+            # to search
+            if present and (not words.isdisjoint(triggers) or any(t in w for w in present for t in triggers)
+                            or any(t in starts.lowered for t in triggers)):
                 tried.append((kind, rx, present))
         at = starts.word_starts_many(w for _, _, present in tried for w in present)
         for kind, rx, present in tried:
-            out += [DealCue(kind, text[m.start():m.end()], m.start(), m.end())
-                    for m in starts.matches_at(rx, [i for w in present for i in at[w]])]
+            for m in starts.matches_at(rx, [i for w in present for i in at[w]]):
+                start, end = m.span()
+                out.append(DealCue(kind, text[start:end], start, end))
     # only letters outside ASCII can be what the hint looks for (see tests): the text's own are
     # asked, not the text searched
     if any(_FOREIGN_HINT.match(c) for c in starts.non_ascii()):
         lowered = starts.case_blind()  # None: the needles could miss a case-blind match, every cue runs
         out += [DealCue(kind, m.group(0), m.start(), m.end()) for kind, rx in FOREIGN_CUES
                 if lowered is None or any(n in lowered for n in _FOREIGN_NEEDLES[kind]) for m in rx.finditer(text)]
-    out.sort(key=lambda c: c.start)
+    out.sort(key=attrgetter("start"))
     return out
 
 

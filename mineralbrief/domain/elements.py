@@ -19,8 +19,8 @@ elements: ``chemical_elements`` leaves them out of a brief's element list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -186,7 +186,7 @@ _FUNCTION_WORDS = frozenset(
     "Battery-grade Spot Chinese Global".split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ElementMention:
     """One place where the article names an element."""
 
@@ -194,6 +194,13 @@ class ElementMention:
     text: str
     start: int
     end: int
+
+    def __init__(self, element: str, text: str, start: int, end: int) -> None:
+        # a scan makes dozens: the fields are written once, straight into the instance (the
+        # generated __init__ of a frozen dataclass sets each through object.__setattr__, half
+        # the time of making one)
+        d = self.__dict__
+        d["element"], d["text"], d["start"], d["end"] = element, text, start, end
 
 
 def canonical_element(token: str) -> list[str]:
@@ -245,11 +252,11 @@ def _in_proper_name(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     if not word[:1].isupper() or word.isupper():  # lower case, or a heading in capitals
         return False
-    before = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before and before.group(1) not in _FUNCTION_WORDS and not before.group(1).endswith("."):
+    after = _NAME_WORD_AFTER.match(text, end)  # read first: a match here costs less than a search
+    if after is not None and after.group(1) not in _FUNCTION_WORDS:
         return True
-    after = _NAME_WORD_AFTER.match(text, end)
-    return after is not None and after.group(1) not in _FUNCTION_WORDS
+    before = _NAME_WORD_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and before.group(1) not in _FUNCTION_WORDS and not before.group(1).endswith(".")
 
 
 _LIST_BEFORE = re.compile(r"([a-zà-ÿ]+)(?:\s*,\s*|\s+(?:and|or|y|et)\s+|\s*[-/]\s*)$")
@@ -275,11 +282,12 @@ def _plain_element(word: str) -> bool:
 # The names written in ASCII, and the letters outside ASCII the others are written with.
 _ASCII_NAMES = tuple(n for n in _NAMES if n.isascii())
 _NON_ASCII_NAME_LETTERS = frozenset(c for n in _NAMES for c in n if not c.isascii())
+LOOKED_UP = frozenset(_ASCII_NAMES)  # the words this scan asks ``Starts.word_starts_many`` for
 _CJK_FIRST, _CJK_LAST = "\u4e00", "\u9fff"
 
 
-def _name_spans(lowered: str, starts: Starts) -> Iterator[tuple[str, int, int]]:
-    """The matches of ``_NAME_RE`` in ``lowered``, in order, as (name, start, end).
+def _name_spans(lowered: str, starts: Starts) -> list[tuple[int, str]]:
+    """The matches of ``_NAME_RE`` in ``lowered``, in order, as (start, name).
 
     Every name is a run of word characters, so its matches are the runs of word characters that
     are a name. When the text has no letter that a name outside ASCII is written with, they are
@@ -287,22 +295,30 @@ def _name_spans(lowered: str, starts: Starts) -> Iterator[tuple[str, int, int]]:
     up, instead of the pattern tried at every position of the text."""
     words = starts.words() if starts.lowered is lowered else None
     if words is None or not _NON_ASCII_NAME_LETTERS.isdisjoint(starts.non_ascii()):
-        for m in _NAME_RE.finditer(lowered):
-            yield m.group(1), m.start(), m.end()
-        return
-    found = []
+        return [(m.start(), m.group(1)) for m in _NAME_RE.finditer(lowered)]
+    # a word of ``words`` ends at any character but a to z: the name must end a run of word
+    # characters (``\b``, ``\w`` is ``isalnum`` or "_") on both sides. In a text without letters
+    # or digits outside ASCII, the only such characters next to a word are digits and "_" (no
+    # character that is not one lower-cases to one: see tests).
+    plain = not any(c.isalnum() for c in starts.non_ascii())
+    found: list[tuple[int, str]] = []
     for name, at in starts.word_starts_many(words.intersection(_ASCII_NAMES)).items():
-        for start in at:
-            end = start + len(name)
-            # a word of ``words`` ends at any character but a to z: the name must end a run of
-            # word characters (``\b``, ``\w`` is ``isalnum`` or "_") on both sides
-            before = lowered[start - 1] if start else " "
-            after = lowered[end] if end < len(lowered) else " "
-            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
-                found.append((start, name))
+        n = len(name)
+        if plain:
+            found += [(i, name) for i in at if lowered[i - 1:i] not in _DIGIT_OR_UNDER
+                      and lowered[i + n:i + n + 1] not in _DIGIT_OR_UNDER]
+        else:
+            found += [(i, name) for i in at if not (_word_char_at(lowered, i - 1) or _word_char_at(lowered, i + n))]
     found.sort()
-    for start, name in found:
-        yield name, start, start + len(name)
+    return found
+
+
+_DIGIT_OR_UNDER = frozenset("0123456789_")
+
+
+def _word_char_at(text: str, i: int) -> bool:
+    """A character of ``\\w`` at ``i`` (none before the text or after it)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _symbol_group_starts(text: str, starts: Starts) -> list[int]:
@@ -330,21 +346,19 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
     lowered = starts.lowered
     if len(lowered) != len(text):  # rare letters whose lower case is longer: keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))] if "neodymium" in lowered else []
-    for name, start, end in _name_spans(lowered, starts):
-        if alloy and name in ("iron", "boron") and any(a <= start < b for a, b in alloy):
-            continue
+    words = starts.words() if starts.lowered is lowered else None
+    # the alloy's words start with "neodymium" standing as a word of its own
+    spelled = "neodymium" in words if words is not None else "neodymium" in lowered
+    alloy = [m.span() for m in Starts(lowered).finditer(_NDFEB_WORDS, ("neodymium",))] if spelled else []
+    for start, name in _name_spans(lowered, starts):
+        end = start + len(name)
         written = text[start:end]
         if not written.islower() and (name in _LOWER_ONLY or _in_proper_name(text, start, end)):
             continue
-        if name in _AMBIGUOUS and not _metal_sense(lowered, start, end):
+        if name in _CHECKED and not _reads_as_element(name, lowered, start, end, alloy):
             continue
-        if name in _IDIOMATIC and (
-                _IDIOM_AFTER.match(lowered, end) or lowered.endswith(("white ", "black "), 0, start)):
-            continue
-        if name == "oro" and lowered.startswith((" blanco", " negro"), end):
-            continue  # "el oro blanco": lithium
         out.append(ElementMention(NAME_VARIANTS.get(name, name), written, start, end))
+    named = len(out)  # in order of their starts, one at each: sorted unless more are added
     words = starts.words()
     compounds = starts.finditer(_COMPOUND_RE, COMPOUNDS) if words is None or not words.isdisjoint(
         _COMPOUND_WORDS) else ()
@@ -368,8 +382,26 @@ def find_elements(text: str, starts: Starts | None = None) -> list[ElementMentio
             if text.startswith(_CJK_NOT_AFTER, m.end()):
                 continue  # 华友钴业 (a company), 氢氧化 (hydroxide), 碳酸 (carbonate), 铁路 (railway)
             out.append(ElementMention(CJK_ELEMENTS[m.group(0)], m.group(0), m.start(), m.end()))
-    out.sort(key=lambda e: (e.start, e.element))
+    if len(out) > named:
+        out.sort(key=attrgetter("start", "element"))
     return out
+
+
+# The names that read as an element only in some places (``_reads_as_element``).
+_CHECKED = _AMBIGUOUS | _IDIOMATIC | {"oro", "iron", "boron"}
+
+
+def _reads_as_element(name: str, lowered: str, start: int, end: int, alloy: list[tuple[int, int]]) -> bool:
+    """For a name of ``_CHECKED`` at [start, end): False inside the words of the magnet alloy, for a
+    word that is also an ordinary word and does not read as the metal here, in an idiom ("iron
+    out", "white gold"), and in "oro blanco" (lithium)."""
+    if name in ("iron", "boron") and any(a <= start < b for a, b in alloy):
+        return False
+    if name in _AMBIGUOUS and not _metal_sense(lowered, start, end):
+        return False
+    if name in _IDIOMATIC and (_IDIOM_AFTER.match(lowered, end) or lowered.endswith(("white ", "black "), 0, start)):
+        return False
+    return not (name == "oro" and lowered.startswith((" blanco", " negro"), end))
 
 
 def elements_named(text: str) -> list[str]:

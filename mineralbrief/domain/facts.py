@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import deals, elements, lexicon
 from .anchored import Starts
 from .deals import DealCue, Sentence, find_cues, split_sentences
 from .elements import ElementMention, find_elements
@@ -19,6 +20,8 @@ from .lexicon import find_locations
 from .numbers import AmountMention, DateMention, find_amounts, find_dates
 from .orgs import Org, find_orgs
 
+# The words the scanners look up in an article's words: found together, in one pass.
+_LOOKUPS = elements.LOOKED_UP | deals.LOOKED_UP | lexicon.LOOKED_UP
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\([^)\n]{0,300}\)")
 
 
@@ -118,11 +121,11 @@ def extract_facts(text: str) -> Facts:
     Paragraphs that read like instructions to a model are blanked first (offsets kept), so
     nothing they say becomes a fact.
     """
-    starts = Starts(text)  # what the scanners share: the lower-cased text, its words, ...
+    starts = Starts(text, _LOOKUPS)  # what the scanners share: the lower-cased text, its words, ...
     injections = find_injections(text, starts)
     plain = blank(_plain_markdown(text), injections)
     if plain != text:  # links or injections were blanked: the scanners read another text
-        starts = Starts(plain)
+        starts = Starts(plain, _LOOKUPS)
     return Facts(
         text=text,
         plain=plain,

@@ -50,6 +50,9 @@ _STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "
 # skeleton drops, as it must inside a word: "Ign\u200bore") or a hyphen ("ignore-previous-...").
 _JOINED = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]|(?<=[A-Za-z])-(?=[A-Za-z])")
 _HYPHENED_CUES = ("ignore-", "disregard-", "forget-", "override-", "system-", "developer-", "you-are")
+# each cue with where its hyphen stands in it, and what comes before the hyphen in any of them
+_HYPHENS_IN_CUES = tuple((cue, cue.index("-")) for cue in _HYPHENED_CUES)
+_BEFORE_HYPHEN = tuple(cue[:k] for cue, k in _HYPHENS_IN_CUES)
 
 
 def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, int]]:
@@ -60,12 +63,25 @@ def find_injections(text: str, starts: Starts | None = None) -> list[tuple[int, 
     starts = starts or Starts(text)
     found = _on_skeleton(text, starts)
     invisible = any(c in starts.non_ascii() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
-    if not invisible and not any(cue in starts.lowered for cue in _HYPHENED_CUES):
+    if not invisible and not _hyphened(starts):
         return found
     spaced = _JOINED.sub(" ", text)  # one character for one: the offsets are the text's
     if spaced == text:
         return found
     return _merged(sorted(found + _on_skeleton(spaced, Starts(spaced))))
+
+
+def _hyphened(starts: Starts) -> bool:
+    """Whether the lower-cased text holds one of ``_HYPHENED_CUES``: read at the text's hyphens
+    (a few dozen, found once for every scanner) rather than searched for, one pass each."""
+    lowered = starts.case_blind()
+    if lowered is None:  # lower-casing moved offsets: the text's hyphens are not the lower-cased text's
+        return any(cue in starts.lowered for cue in _HYPHENED_CUES)
+    for i in starts.occurrences(("-",)):
+        if lowered.endswith(_BEFORE_HYPHEN, 0, i) and any(
+                i >= k and lowered.startswith(cue, i - k) for cue, k in _HYPHENS_IN_CUES):
+            return True
+    return False
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .anchored import Starts, letters_only, occurrences
@@ -130,6 +131,8 @@ def _first_and_words(form: str) -> tuple[str | None, frozenset[str]]:
 
 
 _FOLDED_WORDS = [(form, *_first_and_words(form)) for form in _FOLDED]
+# the words this scan asks ``Starts.word_starts_many`` for
+LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None)
 
 
 def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
@@ -166,12 +169,13 @@ def _states_regex() -> re.Pattern[str]:
 # A dateline: "VANCOUVER, British Columbia and RENO, Nev., Oct. 28, 2024 --". Its places say where
 # the release was issued, not where the deal is.
 _DATELINE = re.compile(r"^[ \t]*[A-Z][^\n]{0,110}?(?=--|—|–| - )", re.M)
+_DATELINE_WORD = re.compile(r"[^\s,()]+")
 _DATELINE_GLUE = frozenset({"and", "of", "de", "del", "la", "et", "y", "&", "/"})
 
 
 def _is_dateline(prefix: str) -> bool:
     """Places and a date before the dash: a comma, and every word capitalised, a number, or glue."""
-    words = re.findall(r"[^\s,()]+", prefix)
+    words = _DATELINE_WORD.findall(prefix)
     return "," in prefix and 0 < len(words) <= 14 and all(
         w[0].isupper() or w[0].isdigit() or w in _DATELINE_GLUE for w in words)
 # "in Chattanooga, Tennessee": a town before its region, after a preposition.
@@ -183,18 +187,73 @@ _NOT_TOWNS = frozenset(
 _COUNTRY_AFTER = re.compile(r",\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})")
 
 
-_DASHES = ("--", "—", "–", " - ")  # what ends a dateline (the lookahead of ``_DATELINE``)
+def _dash_lines(text: str, starts: Starts) -> list[int]:
+    """The starts of the lines that hold one of the dashes that end a dateline (the lookahead of
+    ``_DATELINE``: "--", " - ", an em or en dash), in order. The text's hyphens are found once for
+    every scanner; a line's start is searched back from each dash only as far as the dash before."""
+    dashes = [i for i in starts.occurrences(("-",))
+              if text.startswith("-", i + 1) or (i and text.startswith(" - ", i - 1))]
+    wide = tuple(c for c in "—–" if c in starts.non_ascii())
+    if wide:
+        dashes = sorted(dashes + starts.occurrences(wide))
+    lines: list[int] = []
+    line = seen = 0
+    for d in dashes:
+        k = text.rfind("\n", seen, d)
+        if k >= 0:
+            line = k + 1
+        seen = d
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
 
 
 def _datelines(text: str, starts: Starts) -> list[tuple[int, int]]:
     """The spans of the text's datelines: ``_DATELINE`` tried at the start of each line that holds
     one of the dashes that end one (an article has a few), not at every position."""
-    dashes = starts.occurrences(_DASHES)
-    if not dashes:
+    lines = _dash_lines(text, starts)
+    if not lines:
         return []
-    breaks = starts.occurrences(("\n",))  # in order: the line of a dash is found by bisection
-    lines = {breaks[k - 1] + 1 if k else 0 for k in (bisect_right(breaks, d) for d in dashes)}
-    return [m.span() for m in starts.matches_at(_DATELINE, sorted(lines)) if _is_dateline(m.group(0))]
+    return [m.span() for m in starts.matches_at(_DATELINE, lines) if _is_dateline(m.group(0))]
+
+
+def _first_run(name: str) -> str:
+    """A name's first run of the letters a to z, lower-cased: a word of ``Starts.words``."""
+    return letters_only(name.lower()).split()[0]
+
+
+def _inner_starts() -> list[tuple[str, int]]:
+    """The regions whose name a longer name holds after a space or hyphen ("Virginia" in "West
+    Virginia", "Katanga" in "Haut-Katanga"), as the first word of that region's name and where it
+    stands in the longer one: the pattern reads the longer name even inside a longer word, and
+    does not read again what it read ("XWest Virginia" holds no "Virginia")."""
+    inner = set()
+    for name in STATES:
+        for k in range(1, len(name)):
+            rest = name[k:]
+            if name[k].isupper() and not name[k - 1].isalnum() and any(
+                    other.startswith(rest) or rest.startswith(other) for other in STATES):
+                inner.add((_first_run(rest), k))
+    return sorted(inner)
+
+
+_STATE_WORDS = frozenset(_first_run(name) for name in STATES)
+_STATE_INNER = _inner_starts()
+LOOKED_UP = LOOKED_UP | _STATE_WORDS
+
+
+def _state_matches(text: str, starts: Starts) -> Iterator[re.Match[str]]:
+    """The matches of ``_states_regex`` in the text, tried only where one can start: where a
+    region's first word stands in the case-blind text (``Starts.words``), and before the first
+    word of a region that a longer name holds. (A match that starts inside a run of letters is
+    not a place, and is left out by the caller: it matters only where it hides one.)"""
+    words = starts.words()
+    if words is None:
+        return _states_regex().finditer(text)
+    at = starts.word_starts_many(_STATE_WORDS.intersection(words))
+    hits = [i for found in at.values() for i in found]
+    hits += [i - k for word, k in _STATE_INNER if word in at for i in at[word] if i >= k]
+    return starts.matches_at(_states_regex(), hits)
 
 
 def _after_comma(text: str, start: int) -> bool:
@@ -211,28 +270,30 @@ def find_locations(text: str, starts: Starts | None = None) -> list[tuple[str, i
     its region reads as one place ("Chattanooga, Tennessee"), and so does a region followed by its
     own country ("Nevada, USA"); a list of regions stays a list ("Missouri, Western Australia").
     A dateline's places are where the release was issued, and are left out."""
-    datelines = _datelines(text, starts or Starts(text)) if "," in text else []
+    starts = starts or Starts(text)
+    datelines = _datelines(text, starts) if "," in text else []
     dateline_starts = [a for a, _ in datelines]  # in order, none inside another: found by bisection
     out = []
-    for m in _states_regex().finditer(text):
-        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+    for m in _state_matches(text, starts):
+        region = name = m.group(1)
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue  # inside a longer word
-        if m.group(1) == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[m.end():m.end() + 6]):
+        if region == "Washington" and re.match(r"\s*,?\s*D\.?\s?C", text[end:end + 6]):
             continue  # the capital, not the state
-        k = bisect_right(dateline_starts, m.start()) - 1
-        if k >= 0 and m.start() < datelines[k][1]:
+        k = bisect_right(dateline_starts, start) - 1
+        if k >= 0 and start < datelines[k][1]:
             continue
-        name, start, end = m.group(1), m.start(), m.end()
         town = _TOWN.search(text, max(0, start - 60), start) if _after_comma(text, start) else None
         if town and town.group(1) not in _REGION_COUNTRY and not lexicon_entry(town.group(1)) and not (
                 set(town.group(1).split()) & _NOT_TOWNS):
             name, start = f"{town.group(1)}, {name}", town.start(1)
-        after = _COUNTRY_AFTER.match(text, end)
+        after = _COUNTRY_AFTER.match(text, end) if text.startswith(",", end) else None  # it starts with one
         if after:
             written = after.group(1)
             written = written[:-1] if written.endswith(".") and written.count(".") == 1 else written
             country = lexicon_entry(written)
-            if country and country[1] == "country" and country[0] == _REGION_COUNTRY.get(m.group(1)):
+            if country and country[1] == "country" and country[0] == _REGION_COUNTRY.get(region):
                 name, end = f"{name}, {written}", after.start(1) + len(written)
         out.append((name, start, end))
     return out

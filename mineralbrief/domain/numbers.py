@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from .anchored import Starts
 
@@ -44,8 +45,9 @@ _MONEY_RE = re.compile(
 _MONEY_STARTS = ("$", "€", "£", "¥", "usd", "aud", "cad", "eur", "gbp", "jpy", "nzd")
 _UNIT_NAMES = ("tonnes", "tonne", "tons", "ton", "tpa", "ktpa", "Mtpa", "kt", "Mt", "t", "kilotons", "kilotonnes",
                "pounds", "lbs", "acres", "acre", "hectares", "hectare", "ha", "ounces", "oz", "MW", "GWh", "km")
+_QTY_MULTS = ("million", "thousand", "billion")
 _QTY_RE = re.compile(
-    r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>million|thousand|billion)\b)?"
+    r"(?P<num>" + _NUM_FROM_DIGIT + r")(?:\s*(?P<mult>" + "|".join(_QTY_MULTS) + r")\b)?"
     r"\s*-?\s*"
     r"(?P<unit>" + "|".join(_UNIT_NAMES) + r")\b",
 )
@@ -72,22 +74,21 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-# Each with the words its dates start with, or, for those that start with their day or year
-# (``\b\d``), the lengths of that run of digits: they are tried where such a run starts
-# (``Starts.digit_runs``). Without the runs (a text with digits outside ASCII) those run over the
-# text, and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
+# Each with the words its dates start with (for a date that starts with its month). They are tried
+# where ``_date_starts`` reads that a date can start, from the runs of digits (``Starts.digit_runs``).
+# Without the runs (a text with digits outside ASCII) they run over the text (the first one from
+# its words), and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
 # matches) so that the engine skips to the next digit.
-_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None, tuple[int, ...]]] = [
+_DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
     (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
-     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), ()),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"),
-     None, (1, 2)),
-    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None, (4,)),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None, (1, 2)),
+     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
+    (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class AmountMention:
     """Money or a quantity as written, parsed, with its span."""
 
@@ -98,6 +99,13 @@ class AmountMention:
     start: int
     end: int
     up_to: bool = False
+
+    def __init__(self, text: str, value: float | None, currency: str | None, unit: str | None, start: int, end: int,
+                 up_to: bool = False) -> None:
+        # written once, straight into the instance (see ``elements.ElementMention``)
+        d = self.__dict__
+        d["text"], d["value"], d["currency"], d["unit"] = text, value, currency, unit
+        d["start"], d["end"], d["up_to"] = start, end, up_to
 
 
 @dataclass(frozen=True)
@@ -131,7 +139,13 @@ class _Covered:
 
 
 def _start_with_up_to(text: str, start: int) -> tuple[int, bool]:
-    """Extend a match back over a preceding "up to"."""
+    """Extend a match back over a preceding "up to" (looked for only after blank space with an
+    "o" in the eight characters before)."""
+    if not text[start - 1:start].isspace():
+        return start, False
+    before = text[max(0, start - 8):start]
+    if "o" not in before and "O" not in before:
+        return start, False
     m = _UP_TO.search(text, max(0, start - 8), start)
     return (m.start(), True) if m else (start, False)
 
@@ -150,11 +164,21 @@ def _money_starts(starts: Starts) -> tuple[str, ...]:
 _UNIT_WORDS = frozenset(u.lower() for u in _UNIT_NAMES)
 
 
+_DIGITS = frozenset("0123456789")
+# What comes right after a quantity's number and the blank space after it: a hyphen, a multiplier
+# or a unit.
+_AFTER_NUMBER = ("-", *_QTY_MULTS, *_UNIT_NAMES)
+_AFTER_FIRST = frozenset(after[0] for after in _AFTER_NUMBER)
+
+
 def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     """The matches of ``_QTY_RE``, tried where a run of digits starts: a run that matches from
     one of its digits matches from its first one (its digits and what follows are the same),
-    except before a comma, where "1234,567 t" matches from "234". Not tried in a text that has
-    none of the units as a word."""
+    except before a comma, where "1234,567 t" matches from "234". Runs joined by a comma or a dot
+    ("75,000.5") make one number: a quantity's number ends where they end (no hyphen, multiplier
+    or unit starts with a digit, a comma or a dot), so they are tried only when a hyphen, a
+    multiplier or a unit comes next (after blank space). Not tried in a text that has none of the
+    units as a word."""
     words = starts.words_if_known()
     if words is not None and words.isdisjoint(_UNIT_WORDS):
         return iter(())
@@ -162,11 +186,20 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     if runs is None:
         return _QTY_RE.finditer(text)
     hits: list[int] = []
+    number: list[int] = []  # where the number the runs so far make may start
     for start, end in runs:
-        if text.startswith(",", end):
-            hits += range(start, end)
-        else:
-            hits.append(start)
+        after = text[end:end + 1]
+        if (after == "," or after == ".") and text[end + 1:end + 2] in _DIGITS:  # the number goes on
+            # ",\d{3}" follows at most three digits: "1234,567 t" matches from "234"
+            number += range(max(start, end - 3), end) if after == "," else (start,)
+            continue
+        number.append(start)
+        if after.isspace():  # the blank space after the number: one C call, however long
+            blank = _BLANK.match(text, end + 1) if text[end + 1:end + 2].isspace() else None
+            end = blank.end() if blank else end + 1
+        if text[end:end + 1] in _AFTER_FIRST and text.startswith(_AFTER_NUMBER, end):
+            hits += number
+        number.clear()
     return starts.matches_at(_QTY_RE, hits)
 
 
@@ -211,7 +244,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
             currency=None, unit=_UNITS.get(m.group("unit").lower(), m.group("unit")),
             start=start, end=m.end(), up_to=up_to,
         ))
-    out.sort(key=lambda a: a.start)
+    out.sort(key=attrgetter("start"))
     return out
 
 
@@ -223,19 +256,71 @@ def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
         (i, j) for i, j in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
 
 
+# Every way ``_MONTH`` writes a month: a date that starts with one ends it right before the day.
+_MONTH_FORMS = ("January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun",
+                "July", "Jul", "August", "Aug", "September", "Sept", "Sep", "October", "Oct", "November",
+                "Nov", "December", "Dec")
+_FORMS_ENDING: dict[str, tuple[str, ...]] = {}  # the forms by their last letter: at most four each
+for _form in _MONTH_FORMS:
+    _FORMS_ENDING[_form[-1]] = (*_FORMS_ENDING.get(_form[-1], ()), _form)
+_BLANK = re.compile(r"\s*")
+_ORDINAL = frozenset("snrt")  # what an ordinal suffix after a day starts with ("st", "nd", "rd", "th")
+
+
+def _date_starts(text: str, first_digits: list[tuple[int, int]]) -> list[list[int]]:
+    """For each pattern of ``_DATE_RES``, where its dates can start, read from the runs of digits
+    that no word character precedes and from the character right after each (a date's day or year
+    is such a run, followed by what its pattern reads next):
+
+    - a month, a day: the day is a run of one or two digits after blank space, followed by an
+      ordinal, a comma or blank space; the month (and a dot) ends right before that blank space;
+    - a day, a month: such a day, followed by an ordinal or blank space;
+    - 2024-01-31: a run of four digits that starts with 19 or 20, followed by a hyphen;
+    - 31.12.2024: a run of one or two digits followed by a dot."""
+    month_first: list[int] = []
+    day_first: list[int] = []
+    iso: list[int] = []
+    dotted: list[int] = []
+    last = 0  # where the run before ended: the blank space before a day lies after it
+    for i, j in first_digits:
+        gap, last = last, j
+        after = text[j:j + 1]
+        if j - i <= 2:
+            if after == ".":
+                dotted.append(i)
+                continue
+            if not after or not (after in _ORDINAL or after.isspace() or after == ","):
+                continue
+            if after != ",":
+                day_first.append(i)
+            if i and text[i - 1].isspace():
+                k = i - 1  # the blank space before the day, read back to the run before at most
+                if text[k - 1:k].isspace():
+                    k = gap + len(text[gap:k].rstrip())
+                if text[k - 1:k] == ".":
+                    k -= 1
+                forms = _FORMS_ENDING.get(text[k - 1:k])
+                if forms and text.endswith(forms, 0, k):
+                    month_first += [k - len(form) for form in forms if text.endswith(form, 0, k)]
+        elif j - i == 4 and after == "-" and text.startswith(("19", "20"), i):
+            iso.append(i)
+    return [month_first, day_first, iso, dotted]
+
+
 def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
     """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
     (``starts``: the text's, when the caller has it)."""
     out: list[DateMention] = []
     starts = starts or Starts(text)
     first_digits = _first_digits(text, starts)
-    for rx, words, lengths in _DATE_RES:
+    hits = _date_starts(text, first_digits) if first_digits is not None else None
+    for k, (rx, words) in enumerate(_DATE_RES):
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
-        if words is not None:
+        if hits is not None:
+            matches = starts.matches_at(rx, hits[k])
+        elif words is not None:
             matches = starts.finditer(rx, words)
-        elif first_digits is not None:
-            matches = starts.matches_at(rx, [i for i, j in first_digits if j - i in lengths])
         else:
             matches = rx.finditer(text)
         for m in matches:
@@ -248,5 +333,5 @@ def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
             if m.start() in covered:
                 continue
             out.append(DateMention(m.group(0), value, m.start(), m.end()))
-    out.sort(key=lambda d: d.start)
+    out.sort(key=attrgetter("start"))
     return out
