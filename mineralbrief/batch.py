@@ -181,10 +181,14 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             if not pending:
                 return
             task = await finished.get()
-            pending.discard(task)
-            result, tokens = task.result()
-            used += tokens
-            yield result
+            while True:  # every article that has ended counts against the budget before another starts
+                pending.discard(task)
+                result, tokens = task.result()
+                used += tokens
+                yield result
+                if finished.empty():
+                    break
+                task = finished.get_nowait()
     finally:  # the caller stopped early: what is in flight is cancelled, not left running
         for task in pending:
             task.cancel()

@@ -329,3 +329,32 @@ def test_the_work_of_a_completion_does_not_grow_with_the_articles_in_flight():
 
     assert asyncio.run(run()) == 400
     assert hooked < 5 * 400  # a hook per completion and pending task would be ~40,000
+
+
+@pytest.mark.parametrize("concurrency", [2, 4])
+def test_articles_that_end_together_all_count_against_the_budget_before_another_starts(concurrency):
+    # the runner took one completion from its queue and started the next article before counting
+    # the others that had already ended: one article more was sent past a budget already spent
+    import asyncio
+
+    from mineralbrief.backends.base import Generation
+
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")  # a FIXTURE answer
+    content = mineralbrief.BriefContent.model_validate(
+        brief.model_dump(include=set(mineralbrief.BriefContent.model_fields)))
+    sent: list[str] = []
+
+    class Server(mineralbrief.BaseBackend):
+        name = "server"
+
+        async def agenerate(self, request):
+            sent.append(request.article.text)
+            await asyncio.sleep(0.02)  # every article in flight answers in the same turn
+            return Generation(content=content, usage=mineralbrief.Usage(requests=1, total_tokens=60), model="fixture")
+
+    texts = [f"Item {i}." for i in range(12)]
+    results = list(summarize_many(texts, concurrency=concurrency, budget_tokens=100,
+                                  summarizer=mineralbrief.Summarizer(backend=Server())))
+    assert sorted(r.index for r in results) == list(range(12))
+    assert len(sent) == concurrency  # the first wave spent the budget: nothing more was sent
+    assert [r.status for r in results].count("skipped_budget") == 12 - concurrency
