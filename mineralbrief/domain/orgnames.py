@@ -135,14 +135,17 @@ def clean_name(raw: str) -> str:
         if words[i].endswith(_POSSESSIVE_WORD) and i < len(words) - 1:
             words = words[i + 1:]
             break
-    while len(words) > 2 and words[0] in _ARTICLES:  # "La Corporación Nacional del Cobre"
-        words = words[1:]
-    while len(words) > 1 and words[0].lower() in _ROLE_OPENERS:  # "Miner Glencore", "Automaker Ford"
-        words = words[1:]
-    while words and (words[0] in _SENTENCE_STARTERS or words[0].lower() in {"the", "and", "with"}
-                     or _LEGAL_RE.fullmatch(words[0]) or words[0] == "&" or words[0] in NOT_A_NAME):
-        words = words[1:]
-    name = " ".join(words).strip(" ,;:-–")
+    # the words dropped from the front are counted, not sliced off one by one: a phrase of
+    # thousands of legal words ("Corp. Inc. Ltd. S.A. ...") was quadratic
+    k, n = 0, len(words)
+    while n - k > 2 and words[k] in _ARTICLES:  # "La Corporación Nacional del Cobre"
+        k += 1
+    while n - k > 1 and words[k].lower() in _ROLE_OPENERS:  # "Miner Glencore", "Automaker Ford"
+        k += 1
+    while k < n and (words[k] in _SENTENCE_STARTERS or words[k].lower() in {"the", "and", "with"}
+                     or _LEGAL_RE.fullmatch(words[k]) or words[k] == "&" or words[k] in NOT_A_NAME):
+        k += 1
+    name = " ".join(words[k:]).strip(" ,;:-–")
     return name[:-2] if name.endswith(_POSSESSIVE_END) else name
 
 
