@@ -407,6 +407,9 @@ def _add_cued(reg: Registry, scan: Scan) -> None:
         reg.add(name, "company", (start, start + len(name)), "role")
 
 
+_TAIL_WORDS = 40  # the most words of a name _best_tail reads (a name has a few)
+
+
 def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) -> tuple[str, int] | None:
     """The company name inside a capitalised phrase that ends with a company word.
 
@@ -416,7 +419,10 @@ def _best_tail(reg: Registry, scan: Scan, phrase: str, near: int, limit: int) ->
     position is where the phrase (``text[near:limit]``) writes it, else (the phrase broke a line
     or spaced its words otherwise) its next mention.
     """
-    words = phrase.split()
+    # its last words only: a name is a few words, and a hostile phrase of thousands ("Lithium Corp
+    # Lithium Corp ...", which the pattern's chain of company words runs through) made a tail of
+    # every length: quadratic (52 KB took 3 s and 450 MB; 1 MB ran out of memory)
+    words = phrase.split()[-_TAIL_WORDS:]
     find = reg.find
     tails: list[str] = []  # the tails not known, longest first
     for i in range(len(words)):
