@@ -237,3 +237,33 @@ def test_a_200_that_never_becomes_a_completion_is_one_clear_error(server):
     with pytest.raises(mineralbrief.TransportError, match="not a chat completion") as info:
         run(server, max_attempts=2)
     assert info.value.attempts == 2
+
+
+def test_one_tls_context_serves_every_client_of_a_backend(monkeypatch):
+    # each event loop's client made its own TLS context, reading the CA bundle (20-40 ms): paid
+    # again at the start of every batch (summarize_many runs its loop for the call)
+    import asyncio
+    import ssl
+
+    from mineralbrief.backends.openai_compat import OpenAICompatBackend
+
+    loaded = 0
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal loaded
+        loaded += 1
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    backend = OpenAICompatBackend(mineralbrief.Settings(base_url="http://127.0.0.1:9/v1"))
+
+    async def one_loop() -> None:
+        await backend.aclient()
+        await backend.aclose()
+
+    asyncio.run(one_loop())
+    asyncio.run(one_loop())
+    backend.client  # noqa: B018 (the synchronous client shares it too)
+    backend.close()
+    assert loaded == 1
