@@ -124,7 +124,12 @@ async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tup
         # an unread item is read here (its error is this item's failure); a read one was just
         # looked up in the cache and missed: not looked up again
         brief = await s.asummarize(item if art is None else art, refresh=art is not None)
-    except Exception as exc:  # one article's failure, even a bug, must not lose the batch
+    except (Exception, asyncio.CancelledError) as exc:  # one article's failure, even a bug, must not lose the batch
+        # this article cancelled (the caller stopped) is not a failure to report; Python 3.10
+        # cannot tell that from a backend's own CancelledError, and takes it as a cancel
+        cancelling = getattr(asyncio.current_task(), "cancelling", None)
+        if isinstance(exc, asyncio.CancelledError) and (cancelling is None or cancelling()):
+            raise
         usage = exc.usage if isinstance(exc, BackendError) else None
         return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),
                 usage.total_tokens if usage is not None else 0)

@@ -358,3 +358,27 @@ def test_articles_that_end_together_all_count_against_the_budget_before_another_
     assert sorted(r.index for r in results) == list(range(12))
     assert len(sent) == concurrency  # the first wave spent the budget: nothing more was sent
     assert [r.status for r in results].count("skipped_budget") == 12 - concurrency
+
+
+@pytest.mark.skipif(__import__("sys").version_info < (3, 11), reason="Python 3.10 cannot tell it from a cancel")
+def test_a_backend_that_raises_cancelled_error_fails_its_article_not_the_batch():
+    # a CancelledError a backend raised itself (not the batch being stopped) ended the whole
+    # batch: it is now that article's failure, while stopping the batch still cancels
+    import asyncio
+
+    offline = mineralbrief.backends.offline.OfflineBackend()
+
+    class Flaky(mineralbrief.BaseBackend):
+        name = "flaky"
+
+        async def agenerate(self, request):
+            await asyncio.sleep(0)
+            if "Item 2." in request.article.text:
+                raise asyncio.CancelledError("a cancel scope of the backend's own leaked out")
+            return offline.generate(request)
+
+    texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\nItem {i}.\n" for i in range(5)]
+    results = list(summarize_many(texts, concurrency=2, summarizer=mineralbrief.Summarizer(backend=Flaky())))
+    assert sorted(r.index for r in results) == list(range(5))
+    failed = [r for r in results if r.status == "failed"]
+    assert [r.index for r in failed] == [2] and failed[0].error.startswith("CancelledError")
