@@ -160,7 +160,7 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
     pending: set[asyncio.Task[tuple[BatchResult, int]]] = set()
     # each task puts itself here when it ends: a completion is taken from the queue, not found by
     # asyncio.wait, which hooks and unhooks every pending task for each one (a context copy and a
-    # callback each: at 32 in flight, half again the garbage collector's work of the whole batch)
+    # callback each: at 32 in flight, the garbage collector worked about twice as long)
     finished: asyncio.Queue[asyncio.Task[tuple[BatchResult, int]]] = asyncio.Queue()
     try:
         while True:
