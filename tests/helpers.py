@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 REFERENCE = Path(__file__).parent / "data" / "reference"
 
 
@@ -59,3 +61,9 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
     return found
+
+
+def word_texts(words: list[str], glue: list[str], max_size: int = 30) -> st.SearchStrategy[str]:
+    """A hypothesis strategy: texts of up to ``max_size`` of ``words``, each followed by one of ``glue``."""
+    return st.lists(st.tuples(st.sampled_from(words), st.sampled_from(glue)), max_size=max_size).map(
+        lambda parts: "".join(w + g for w, g in parts))

@@ -13,13 +13,14 @@ from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
 from mineralbrief.domain.wordindex import _CAPITAL_WORD, Anchored, Capitals, words_back
 
+from helpers import word_texts
+
 _PIECES = ["Alpha", "alpha", "Rare", "earths", "the", "of", "and", "Ltd", "US", "x", "Éta", "éta", "über", "9lives",
            "Co-op", "co-op", "it's", "A_b", "ab_cd", "?", "é", "?abcd", "-abcd", "'abcd", "_abcd", "abcd", "ABCD"]
 _CAPITALISED = ["Alpha", "Rare", "Earths", "Limited", "Co-op", "Über", "ABCD", "Abc's"]
 _SEPARATORS = [" "] * 6 + ["", "  ", ",", ", ", ". ", "\t", "-", "'", " (", ") ", "é ", "\u00a0"]
 # words (mostly capitalised, as in a headline, near the share that makes one) and what parts them
-LINES = st.lists(st.tuples(st.sampled_from(_CAPITALISED * 4 + _PIECES), st.sampled_from(_SEPARATORS)),
-                 max_size=30).map(lambda parts: "".join(w + sep for w, sep in parts))
+LINES = word_texts(_CAPITALISED * 4 + _PIECES, _SEPARATORS, max_size=30)
 
 
 def _title_cased_plainly(line: str) -> bool:
@@ -92,8 +93,7 @@ _NAME_WORDS = ["Talon", "Metals", "Corp.", "Tesla,", "Inc.", "Ltd", "of", "the",
                "2022", "energy", "said", "(TSX: TLO)", "(the \"Company\")", "Co.,", "Panasonic", "Energy,", '"Talon"',
                "Export-Import", "Bank", "É", "x" * 30, "Alpha" * 7, "(" + "y" * 70 + ")", ")"]
 _NAME_GLUE = [" "] * 8 + ["  ", "\n", "\n\n", "\t", "", "\u00a0", " (", ") "]
-NAME_TEXTS = st.lists(st.tuples(st.sampled_from(_NAME_WORDS), st.sampled_from(_NAME_GLUE)),
-                      max_size=60).map(lambda parts: "".join(w + g for w, g in parts))
+NAME_TEXTS = word_texts(_NAME_WORDS, _NAME_GLUE, max_size=60)
 
 
 @settings(max_examples=1000)
@@ -112,8 +112,7 @@ def test_name_before_reads_the_name_the_whole_line_gives(text, at, last_words):
 
 _CAPITAL_PIECES = ["Alpha", "alpha", "U.S.", "9lives", "X1", "_A", "A_b", "aB", "ß", "é", "É", "Éta", "–", "’", "“",
                    "\u00a0", "?", "Ab?c", "(ASX:", "Non-Sumitomo", "İ", "\ud800", "Ⅻ", "٣"]
-CAPITAL_TEXTS = st.lists(st.tuples(st.sampled_from(_CAPITAL_PIECES), st.sampled_from(["", " ", "-", ".", "\n"])),
-                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+CAPITAL_TEXTS = word_texts(_CAPITAL_PIECES, ["", " ", "-", ".", "\n"], max_size=30)
 
 
 @settings(max_examples=1500)
@@ -133,10 +132,8 @@ _PATTERN_WORDS = ["Alpha", "Beta", "CNGR", "&", "Iluka", "Resources", "Rare", "E
                   "L.L.C.", "Pty", "plc", "Co.", "Corp", "Company", "Holdings", "Nickel", "Mines-Investment", "(USA)",
                   "Idaho", "Project", "project", "facility", "the", "x", "Tesla,", "Alpha-Beta", "O'Neil", "9", "é",
                   "said", "says", "plans", "Said", "saidx", "R&D", "Ab.Cd", "A"]
-PATTERN_TEXTS = st.lists(st.tuples(st.sampled_from(_PATTERN_WORDS),
-                                   st.sampled_from([" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ",
-                                                    ". ", "-", "(", " \n "])),
-                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+PATTERN_TEXTS = word_texts(_PATTERN_WORDS, [" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ", ". ",
+                                            "-", "(", " \n "])
 
 
 @settings(max_examples=800)

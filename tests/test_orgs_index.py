@@ -16,6 +16,8 @@ from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
 from mineralbrief.domain.mentions import Mentions
 from mineralbrief.domain.wordindex import Anchored, Capitals, matches_at, words_back
 
+from helpers import word_texts
+
 # -- name lookups ------------------------------------------------------------------------------
 
 WORDS = ["Alpha", "Beta", "of", "U.S.", "Rare", "Earths", "Ltd", "A", "the", "Co", "X-1", "é", "Ab_c", "alpha",
@@ -93,8 +95,7 @@ GAZETTEER_WORDS = ["Ford", "Tesla", "Vale", "Vale Canada", "Rio Tinto", "S&P", "
                    "Freeport-McMoRan", "Sumitomo", "Sumitomo Metal Mining", "Nouveau Monde", "BHP", "Non", "Canada",
                    "Glencore", "Teck", "Hyundai Motor", "LG", "LG Energy Solution", "S", "Ma", "L", "Co", "3M"]
 GLUE = [" ", "-", "'", "&", ".", "'s ", "-backed ", "x", "_", "\n", ". ", "é", "(", "’s "]
-GAZETTEER_TEXTS = st.lists(st.tuples(st.sampled_from(GAZETTEER_WORDS), st.sampled_from(GLUE)),
-                           max_size=25).map(lambda parts: "".join(w + g for w, g in parts))
+GAZETTEER_TEXTS = word_texts(GAZETTEER_WORDS, GLUE, max_size=25)
 
 
 @settings(max_examples=400)
@@ -151,9 +152,7 @@ def test_tickers_read_at_the_exchange_words_are_those_finditer_finds(text):
 
 SAID_WORDS = ["Alpha", "Beta", "CNGR", "Vulcan", "Elements", "said", "says", "plans", "agreed", "announced", "x",
               "A", "Ab.Cd", "O'Neil", "R&D", "Non-Ferrous", "the", "Said", "saidx", "unsaid", "é", "9"]
-SAID_TEXTS = st.lists(st.tuples(st.sampled_from(SAID_WORDS),
-                                st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "", "-", ".", "(", ", "])),
-                      max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+SAID_TEXTS = word_texts(SAID_WORDS, [" ", "  ", "\n", "\t", "\u00a0", "", "-", ".", "(", ", "], max_size=30)
 
 
 @settings(max_examples=400)
@@ -174,10 +173,8 @@ COMPANY_WORDS = ["Alpha", "Beta", "Gamma", "Delta", "&", "Iluka", "Resources", "
                  "Ltd.", "Inc.", "Inc", "S.A.", "S.p.A.", "L.L.C.", "L.P.", "N.V.", "K.K.", "Pty", "plc", "PLC", "Co.",
                  "Co", "Corp", "Corporation", "Company", "Holdings", "Group", "Nickel", "Mines-Investment", "(USA)",
                  "Idaho", "Project", "project", "the", "x", "Tesla,", "Alpha-Beta", "O'Neil", "9", "é", "Tbk"]
-COMPANY_TEXTS = st.lists(st.tuples(st.sampled_from(COMPANY_WORDS),
-                                   st.sampled_from([" ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ", ". ",
-                                                    "-", "("])),
-                         max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+COMPANY_TEXTS = word_texts(COMPANY_WORDS, [" ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "", ",", ", ", ". ", "-",
+                                           "("])
 
 
 @settings(max_examples=300)
@@ -216,8 +213,7 @@ def test_a_word_written_whole_is_found_by_either_lookup(monkeypatch, find_words,
 ROLE_WORDS = ["maker", "Maker", "start-up", "startup", "start", "up", "trading house", "trading", "wealth fund",
               "wealth", "miner", "mineral", "makers", "automaker", "giant", "partner", "Vulcan", "Elements", "Hanwa",
               "x", "é", "_", "9", "ı", "İ", "\u212a", ",", "-", "(", "'s", "’s", "a", "an", "the", "its", "their"]
-ROLE_TEXTS = st.lists(st.tuples(st.sampled_from(ROLE_WORDS), st.sampled_from([" ", "", "\n", "  ", "-", ", ", "."])),
-                      max_size=30).map(lambda parts: "".join(w + g for w, g in parts))
+ROLE_TEXTS = word_texts(ROLE_WORDS, [" ", "", "\n", "  ", "-", ", ", "."], max_size=30)
 
 
 @settings(max_examples=400)
@@ -253,8 +249,7 @@ def test_cues_in_one_pass_in_texts_with_every_cue(text):
 
 PREFIX_WORDS = [*orgs._PREFIX_HEADS, "Vale", "Indonesia", "Tbk", "de", "del", "Nacional", "Cobre", "S.A.", "Ltda.",
                 "x", "é", "_", "9", "ª", "中", "ł", "×", "Groupes", "xPT", "Ltda"]
-PREFIX_TEXTS = st.lists(st.tuples(st.sampled_from(PREFIX_WORDS), st.sampled_from([" ", "", "\n", "  ", "\n\n", ", ", "-"])),
-                        max_size=25).map(lambda parts: "".join(w + g for w, g in parts))
+PREFIX_TEXTS = word_texts(PREFIX_WORDS, [" ", "", "\n", "  ", "\n\n", ", ", "-"], max_size=25)
 
 
 @settings(max_examples=400)

@@ -102,16 +102,6 @@ def _key_points(facts: Facts, title: str | None) -> list[Claim]:
     return [Claim(text=_clean(s.text), evidence=[_quote(facts, s)]) for s in picked]
 
 
-def _cue_types(facts: Facts) -> list[set[str]]:
-    """For each sentence, the deal cues it holds."""
-    types: list[set[str]] = [set() for _ in facts.sentences]
-    for c in facts.cues:
-        i = facts.sentence_index(c.start)
-        if i is not None:
-            types[i].add(c.deal_type)
-    return types
-
-
 
 def _deals(facts: Facts) -> list[DealSummary]:
     return find_deals(facts)

@@ -107,11 +107,6 @@ def _on_a_place(facts: Facts, s: Sentence, name: str) -> bool:
     return i >= 0 and reach[i] > at
 
 
-def _known_name(facts: Facts, start: int, end: int) -> bool:
-    """True when [start, end) overlaps a company, agency, government or country already found."""
-    return any(a < end and start < b for o in facts.orgs for a, b in o.spans)
-
-
 def people(facts: Facts) -> list[tuple[str, str, Sentence]]:
     """(name, role, sentence) for each person named with a title or a role."""
     out: dict[str, tuple[str, str, Sentence]] = {}

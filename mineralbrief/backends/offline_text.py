@@ -20,8 +20,8 @@ from rapidfuzz import fuzz
 from ..domain.deals import Sentence
 from ..domain.elements import ELEMENT_NAMES, canonical_element
 from ..domain.facts import Facts
-from ..domain.injection import blank, find_injections
-from ..grounding import numbers_in
+from ..domain.injection import find_injections
+from ..grounding import SourceIndex, numbers_in
 from ..models import Evidence
 
 
@@ -395,10 +395,10 @@ def headline_of(facts: Facts, title: str | None) -> str | None:
 
 
 def _numbers_told(facts: Facts, title: str) -> bool:
-    """Every number of ``title`` is one the article writes (outside passages addressed to a model),
-    as the grounding check reads them."""
+    """Every number of ``title`` is one the article writes, as the grounding check reads them
+    (``SourceIndex.numbers``: outside passages addressed to a model)."""
     said = numbers_in(title)
-    return not said or set(said) <= set(numbers_in(blank(facts.text, facts.injections)))
+    return not said or set(said) <= SourceIndex(facts.text, blocked=facts.injections).numbers
 
 
 # "BRISBANE, Australia and CHATTANOOGA, Tenn. -- ", "TORONTO, Jan 10 - ": a dateline without a

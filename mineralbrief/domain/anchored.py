@@ -201,6 +201,13 @@ class Starts:
         only narrows a search with them, which costs less than finding them."""
         return self._words
 
+    def _read_words(self) -> frozenset[str]:
+        """``words()``, read once; ``ValueError`` when the text has none (ask ``words()`` first)."""
+        words = self._words if self._words is not None else self.words()
+        if words is None:
+            raise ValueError("the text has no case-blind form: ask words() first")
+        return words
+
     def word_starts_many(self, words: Iterable[str]) -> dict[str, list[int]]:
         """``word_starts`` of each of ``words``. Many words are found in one pass: a C pass over
         the text's words picks out the wanted ones in the order they stand, and each is then
@@ -212,14 +219,11 @@ class Starts:
         words = set(words)
         wanted = words.difference(at)
         if wanted and self._lookups:
-            if self._words is None and self.words() is None:
-                raise ValueError("the text has no case-blind form: ask words() first")
-            wanted |= self._lookups.intersection(self._words or ()).difference(at)
+            wanted |= self._lookups.intersection(self._read_words()).difference(at)
             self._lookups = frozenset()
         if len(wanted) <= _SEARCHED:
             return {w: self.word_starts(w) for w in words}
-        if self._words is None and self.words() is None:
-            raise ValueError("the text has no case-blind form: ask words() first")
+        self._read_words()
         find = self._spaced.find
         # each wanted word: where it stands (filled here), its needle, its length and a space
         table: dict[str, tuple[list[int], str, int]] = {w: ([], " " + w + " ", len(w) + 1) for w in wanted}
@@ -241,8 +245,7 @@ class Starts:
         ahead by the needle's last character.)"""
         found = self._at.get(word)
         if found is None:
-            if self._words is None and self.words() is None:
-                raise ValueError("the text has no case-blind form: ask words() first")
+            self._read_words()
             spaced, needle, end = self._spaced, " " + word, len(word) + 1
             found = []
             i = spaced.find(needle)

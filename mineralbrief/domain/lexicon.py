@@ -131,8 +131,6 @@ def _first_and_words(form: str) -> tuple[str | None, frozenset[str]]:
 
 
 _FOLDED_WORDS = [(form, *_first_and_words(form)) for form in _FOLDED]
-# the words this scan asks ``Starts.word_starts_many`` for
-LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None)
 
 
 def _folded_spans(lowered: str, starts: Starts) -> list[tuple[int, int]]:
@@ -239,7 +237,8 @@ def _inner_starts() -> list[tuple[str, int]]:
 
 _STATE_WORDS = frozenset(_first_run(name) for name in STATES)
 _STATE_INNER = _inner_starts()
-LOOKED_UP = LOOKED_UP | _STATE_WORDS
+# the words this scan asks ``Starts.word_starts_many`` for
+LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None) | _STATE_WORDS
 
 
 def _state_matches(text: str, starts: Starts) -> Iterator[re.Match[str]]:
