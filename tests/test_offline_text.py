@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
+from mineralbrief.backends.offline_headline import headline_of, strip_dateline
 from mineralbrief.backends.offline_people import people, sites
-from mineralbrief.backends.offline_text import headline_of, is_masthead, strip_dateline
+from mineralbrief.backends.offline_text import is_masthead
 from mineralbrief.domain.facts import extract_facts
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -27,16 +27,15 @@ from .base import BaseBackend, Generation, GenerationRequest, unread_language_no
 from .offline_bottom import bottom_line, tidy
 from .offline_deals import LABEL, find_deals
 from .offline_deals import public_funding as public_funding
+from .offline_headline import headline_of, strip_dateline
 from .offline_merge import PRIORITY as PRIORITY  # the local backend ranks its choices by it
 from .offline_people import people_and_sites
 from .offline_text import (
     cut_by_a_line_break,
-    headline_of,
     in_masthead,
     key_sentences,
     repaired_name,
     score_sentences,
-    strip_dateline,
 )
 from .offline_text import quote as _quote
 

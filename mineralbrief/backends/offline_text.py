@@ -20,8 +20,6 @@ from rapidfuzz import fuzz
 from ..domain.deals import Sentence
 from ..domain.elements import ELEMENT_NAMES, canonical_element
 from ..domain.facts import Facts
-from ..domain.injection import find_injections
-from ..grounding import SourceIndex, numbers_in
 from ..models import Evidence
 
 
@@ -47,7 +45,7 @@ def _ends_terminal(text: str) -> bool:
 
 
 _BULLET = re.compile(r"\s*(?:[-*•–]\s|\d{1,2}[.)]\s|#)")
-_RULE = re.compile(r"\s*([-=_*~#])\1{3,}\s*$")
+RULE_LINE = re.compile(r"\s*([-=_*~#])\1{3,}\s*$")
 # A line this long that stops mid-sentence was wrapped, not ended (72-column text wraps at 60-72).
 _WRAPPED_LINE = 45
 
@@ -92,7 +90,7 @@ def _runs_on(text: str, a: Sentence, b: Sentence) -> bool:
         return False  # a short line, or a heading right above its text
     next_start, next_end = _line_of(text, b.start)
     nxt = text[next_start:next_end]
-    return not (_BULLET.match(nxt) or _RULE.match(nxt))
+    return not (_BULLET.match(nxt) or RULE_LINE.match(nxt))
 
 
 def reading_sentences(facts: Facts) -> list[Sentence]:
@@ -176,7 +174,7 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     open_at: int | None = None
     pos, after_break = 0, True
     for line in text.split("\n"):
-        if _RULE.match(line) or not line.strip():
+        if RULE_LINE.match(line) or not line.strip():
             after_break = True
         else:
             if _is_heading(line, after_break):
@@ -350,66 +348,6 @@ def is_masthead(title: str) -> bool:
     """True when a title names the outlet or the kind of document ("ASX / MEDIA RELEASE",
     "BATTERY METALS BULLETIN -- Issue 412"), not the news."""
     return _NINE_WORDS.match(title) is None and _MASTHEAD.search(title) is not None
-
-
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
-
-
-def _in_injection(facts: Facts, line: str) -> bool:
-    """Whether the article writes ``line`` first inside a passage addressed to a model (its first
-    line, made the title, in the paragraph of an "ignore previous instructions")."""
-    if not facts.injections or not line.split():
-        return False
-    found = re.search(r"\s+".join(map(re.escape, line.split())), facts.text)  # a title's blank space is collapsed
-    return found is not None and any(a <= found.start() < b for a, b in facts.injections)
-
-
-def headline_of(facts: Facts, title: str | None) -> str | None:
-    """The article's headline: its title, unless the title is a masthead; then the first line
-    near the top that stands alone like a heading (a blank line or a rule on both sides, five
-    words or more, no sentence break inside). Never a line addressed to a model ("Ignore previous
-    instructions and ...", an article's first line made its title): the brief must not relay it."""
-    if title and (find_injections(title) or _in_injection(facts, title) or not _numbers_told(facts, title)):
-        title = None  # nor a title that states a number the article does not write
-    if title and not is_masthead(title):
-        return title
-    lines = facts.text[:2000].split("\n")[:40]
-    at = [0]
-    for raw in lines[:-1]:
-        at.append(at[-1] + len(raw) + 1)
-
-    def blank(i: int) -> bool:
-        return (i < 0 or i >= len(lines) or not lines[i].strip() or _RULE.match(lines[i]) is not None
-                or is_masthead(lines[i]))
-
-    for i, raw in enumerate(lines):
-        line = _NUMBERING.sub("", raw).strip()
-        if not line or (title and line == title.strip()) or not (blank(i - 1) and blank(i + 1)):
-            continue
-        if any(a < at[i] + len(raw) and at[i] < b for a, b in facts.injections):
-            continue
-        if (5 <= len(line.split()) <= 30 and not is_masthead(line) and not re.search(r"[.!?:]\"?$|[a-z]{2}[.!?] ", line)
-                and not is_boilerplate(line) and re.search(r"[A-Za-z]{3}", line)):
-            return line
-    return title
-
-
-def _numbers_told(facts: Facts, title: str) -> bool:
-    """Every number of ``title`` is one the article writes, as the grounding check reads them
-    (``SourceIndex.numbers``: outside passages addressed to a model)."""
-    said = numbers_in(title)
-    return not said or set(said) <= SourceIndex(facts.text, blocked=facts.injections).numbers
-
-
-# "BRISBANE, Australia and CHATTANOOGA, Tenn. -- ", "TORONTO, Jan 10 - ": a dateline without a
-# year (the backend's own pattern strips those with one). Places and a date, a comma among them.
-_PLACE_DATELINE = re.compile(r"^(?:[A-Z0-9][\w.'’]*(?:,| and| &)?\s+){1,8}(?:--|—|–|-)\s+(?=\S)")
-
-
-def strip_dateline(text: str) -> str:
-    """``text`` without a leading dateline of places (and a day) before a dash."""
-    m = _PLACE_DATELINE.match(text)
-    return text[m.end():] if m and "," in m.group(0) else text
 
 
 # -- names a line break cut in two -----------------------------------------------------------
