@@ -343,13 +343,18 @@ def test_articles_that_end_together_all_count_against_the_budget_before_another_
     content = mineralbrief.BriefContent.model_validate(
         brief.model_dump(include=set(mineralbrief.BriefContent.model_fields)))
     sent: list[str] = []
+    wave: asyncio.Event | None = None
 
     class Server(mineralbrief.BaseBackend):
         name = "server"
 
         async def agenerate(self, request):
+            nonlocal wave
+            wave = wave or asyncio.Event()  # made in the batch's own loop
             sent.append(request.article.text)
-            await asyncio.sleep(0.02)  # every article in flight answers in the same turn
+            if len(sent) >= concurrency:
+                wave.set()
+            await wave.wait()  # every article in flight answers in the same turn (not by a timer)
             return Generation(content=content, usage=mineralbrief.Usage(requests=1, total_tokens=60), model="fixture")
 
     texts = [f"Item {i}." for i in range(12)]
