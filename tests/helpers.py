@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
 REFERENCE = Path(__file__).parent / "data" / "reference"
+T = TypeVar("T")
 
 
 def reference(name: str = "rarex_ussm_mou") -> dict[str, Any]:
@@ -67,3 +71,20 @@ def word_texts(words: list[str], glue: list[str], max_size: int = 30) -> st.Sear
     """A hypothesis strategy: texts of up to ``max_size`` of ``words``, each followed by one of ``glue``."""
     return st.lists(st.tuples(st.sampled_from(words), st.sampled_from(glue)), max_size=max_size).map(
         lambda parts: "".join(w + g for w, g in parts))
+
+
+def cpu_seconds(fn: Callable[[], T]) -> tuple[float, T]:
+    """The CPU seconds ``fn()`` took, with the garbage collector held off, and what it returned.
+
+    For the tests that compare a small input's time with a big one's (a guard against quadratic
+    code): wall time counts the moments the process waits for a core, which under a parallel
+    suite on two cores made a linear scan look quadratic; a collection during the big run adds
+    time that grows with everything the run keeps alive."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.process_time()
+        out = fn()
+        return time.process_time() - t0, out
+    finally:
+        gc.enable()

@@ -7,6 +7,8 @@ from mineralbrief.domain.deals import binding_in, split_sentences
 from mineralbrief.domain.facts import extract_facts
 from mineralbrief.domain.numbers import find_amounts
 
+from helpers import cpu_seconds
+
 LEAD = "TORONTO, March 3, 2025 -- Northway Graphite Inc. (TSX: NWG) announced a new agreement today. "
 
 
@@ -116,13 +118,12 @@ def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
 def test_deal_finding_time_grows_linearly_with_an_article_naming_many_companies():
     # every sentence names a new company and an offtake: the deal finder once scanned every name
     # (and every sum) for each sentence, and counted each name over the whole text
-
-    from test_domain_properties import _timed, _wire
+    from test_domain_properties import _wire
 
     small, big = extract_facts(_wire(200)), extract_facts(_wire(800))
     small.sentences, big.sentences  # noqa: B018 (split before the clock starts)
-    t_small, _ = _timed(find_deals, small)
-    t_big, found = _timed(find_deals, big)
+    t_small, _ = cpu_seconds(lambda: find_deals(small))
+    t_big, found = cpu_seconds(lambda: find_deals(big))
     assert found
     assert t_big < 6 * t_small + 0.5  # four times the text: quadratic would be sixteen times
 
@@ -144,8 +145,6 @@ def test_each_investor_keeps_its_own_sums_when_one_sum_is_for_each():
 def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
     # a thousand deals, each between two companies of its own: each report was compared with
     # every deal found before it
-    import time
-
     def wire(n: int) -> str:
         return " ".join(f"Quokka{i} Minerals Ltd signed a binding offtake agreement with Wombat{i} Metals Inc for "
                         f"{1000 + i:,} tonnes of graphite. Under the agreement, Wombat{i} Metals Inc will pay "
@@ -154,9 +153,7 @@ def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
     def merge(text: str) -> float:
         facts = extract_facts(text)
         facts.sentences  # noqa: B018 (split before the clock starts)
-        t0 = time.perf_counter()
-        find_deals(facts)
-        return time.perf_counter() - t0
+        return cpu_seconds(lambda: find_deals(facts))[0]
 
     t_small, t_big = merge(wire(500)), merge(wire(2000))
     assert t_big < 6 * t_small + 0.5  # four times the deals: quadratic would be sixteen times
@@ -165,13 +162,9 @@ def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
 def test_a_run_of_blank_lines_is_read_in_linear_time():
     # the release's tail sections were looked for with blanks on both sides that ran over newlines:
     # cubic in a run of blank lines (1,000 newlines took 2 s)
-    import time
-
     text = LEAD + "\n" * 1500 + "Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp."
     facts = extract_facts(text)
-    t0 = time.perf_counter()
-    find_deals(facts)
-    assert time.perf_counter() - t0 < 0.5
+    assert cpu_seconds(lambda: find_deals(facts))[0] < 0.5
 
 
 def test_a_company_in_every_deal_does_not_make_merging_quadratic(monkeypatch):

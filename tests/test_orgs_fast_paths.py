@@ -29,7 +29,7 @@ def _title_cased_plainly(line: str) -> bool:
     return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8
 
 
-@settings(max_examples=1500)
+@settings(max_examples=250)
 @given(line=LINES, before=st.sampled_from(["", "Abcd ", "x\u00e9"]))
 def test_title_cased_is_the_share_of_capitalised_long_words(line, before):
     text = before + line + " tail"
@@ -96,7 +96,7 @@ _NAME_GLUE = [" "] * 8 + ["  ", "\n", "\n\n", "\t", "", "\u00a0", " (", ") "]
 NAME_TEXTS = word_texts(_NAME_WORDS, _NAME_GLUE, max_size=60)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=200)
 @given(text=NAME_TEXTS, at=st.integers(0, 10_000), last_words=st.sampled_from([1, 2, 3, orgnames._LAST_WORDS]))
 def test_name_before_reads_the_name_the_whole_line_gives(text, at, last_words):
     kept = orgnames._LAST_WORDS
@@ -115,7 +115,7 @@ _CAPITAL_PIECES = ["Alpha", "alpha", "U.S.", "9lives", "X1", "_A", "A_b", "aB", 
 CAPITAL_TEXTS = word_texts(_CAPITAL_PIECES, ["", " ", "-", ".", "\n"], max_size=30)
 
 
-@settings(max_examples=1500)
+@settings(max_examples=250)
 @given(text=CAPITAL_TEXTS, shared=st.booleans())
 def test_capitals_read_by_class_are_the_capitalised_words_the_pattern_finds(text, shared):
     words: dict[str, list[int]] = {}
@@ -136,7 +136,7 @@ PATTERN_TEXTS = word_texts(_PATTERN_WORDS, [" ", " ", " ", "  ", "\n", "\n\n", "
                                             "-", "(", " \n "])
 
 
-@settings(max_examples=800)
+@settings(max_examples=200)
 @given(text=PATTERN_TEXTS)
 def test_name_words_kept_whole_match_what_giving_them_back_matched(text):
     for rx in (orgs._COMPANY_RE, orgscan.SAID_RE):
@@ -147,7 +147,7 @@ def test_name_words_kept_whole_match_what_giving_them_back_matched(text):
             assert (found and found.span(1)) == (expected and expected.span(1)), (text, i)
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(text=PATTERN_TEXTS.map(lambda text: text.replace("Ltd", "plc").replace("Pty", "xplc")), shared=st.booleans())
 def test_company_names_read_back_with_the_articles_words_are_those_search_finds(text, shared):
     scan = orgscan.Scan(text, Starts(text) if shared else None)  # (with its words: "plc" looked for if written)
@@ -157,14 +157,14 @@ def test_company_names_read_back_with_the_articles_words_are_those_search_finds(
         assert (found and found.span(1)) == (expected and expected.span(1)), (text, pos)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(text=st.lists(st.sampled_from(["Korea's LG", "Korea’s SK", ", a ", ", the ", "'s ", "’s", " ", "é", "x"]),
                      max_size=20).map("".join))
 def test_cues_found_with_the_articles_characters_are_every_start_of_every_cue(text):
     assert orgs._cue_starts(text, Starts(text).non_ascii()) == sorted(occurrences(text, orgs._CUE_WORDS))
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(text=st.lists(st.sampled_from(["Alpha", "b", "x" * 70, " ", "  ", "\n", "\t", "\u00a0", "é", "-"]),
                      max_size=40).map("".join), n=st.integers(1, 6), at=st.integers(0, 3000))
 def test_words_back_is_where_the_nth_word_before_starts(text, n, at):

@@ -98,7 +98,7 @@ GLUE = [" ", "-", "'", "&", ".", "'s ", "-backed ", "x", "_", "\n", ". ", "é", 
 GAZETTEER_TEXTS = word_texts(GAZETTEER_WORDS, GLUE, max_size=25)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(GAZETTEER_TEXTS)
 def test_gazetteer_read_at_its_first_words_finds_what_every_word_found(text):
     assert find_gazetteer(text) == _gazetteer_by_every_word(text)
@@ -142,7 +142,7 @@ def test_every_exchange_starts_with_an_indexed_word():
             assert [m.span() for m in found] == expected, text
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(TICKER_TEXTS)
 def test_tickers_read_at_the_exchange_words_are_those_finditer_finds(text):
     found = matches_at(orgs._TICKER_RE, text, Capitals(text).starts(orgs._EXCHANGE_WORDS))
@@ -155,7 +155,7 @@ SAID_WORDS = ["Alpha", "Beta", "CNGR", "Vulcan", "Elements", "said", "says", "pl
 SAID_TEXTS = word_texts(SAID_WORDS, [" ", "  ", "\n", "\t", "\u00a0", "", "-", ".", "(", ", "], max_size=30)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(SAID_TEXTS)
 def test_statements_read_back_from_their_verbs_are_those_finditer_finds(text):
     assert [m.span(1) for m in orgscan.said_matches(orgscan.Scan(text))] == [
@@ -177,7 +177,7 @@ COMPANY_TEXTS = word_texts(COMPANY_WORDS, [" ", " ", "  ", "\n", "\n\n", "\t", "
                                            "("])
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(COMPANY_TEXTS)
 def test_company_names_read_back_from_their_company_words_are_those_search_finds(text):
     _same_company_search(text)
@@ -216,7 +216,7 @@ ROLE_WORDS = ["maker", "Maker", "start-up", "startup", "start", "up", "trading h
 ROLE_TEXTS = word_texts(ROLE_WORDS, [" ", "", "\n", "  ", "-", ", ", "."], max_size=30)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(ROLE_TEXTS)
 def test_roles_read_at_the_articles_words_are_those_finditer_finds(text):
     _same_roles(text)
@@ -234,7 +234,7 @@ def test_roles_in_texts_with_and_without_a_case_blind_form(text):
     _same_roles(text)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(ROLE_TEXTS)
 def test_cues_found_in_one_pass_are_every_start_of_every_cue(text):
     assert orgs._cue_starts(text) == sorted(occurrences(text, orgs._CUE_WORDS))
@@ -252,7 +252,7 @@ PREFIX_WORDS = [*orgs._PREFIX_HEADS, "Vale", "Indonesia", "Tbk", "de", "del", "N
 PREFIX_TEXTS = word_texts(PREFIX_WORDS, [" ", "", "\n", "  ", "\n\n", ", ", "-"], max_size=25)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(PREFIX_TEXTS)
 def test_prefixed_names_read_at_the_indexed_words_are_those_finditer_finds(text):
     _same_prefixed(text)

@@ -28,7 +28,7 @@ HYPHEN_TEXT = st.lists(st.sampled_from(["ignore", "IGNORE", "Ignore", "system", 
                                         "\u2013", "\u200b"]), max_size=20).map("".join)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(HYPHEN_TEXT)
 def test_hyphened_cues_read_at_the_hyphens_are_those_a_search_finds(text):
     expected = any(cue in text.lower() for cue in injection._HYPHENED_CUES)
@@ -50,7 +50,7 @@ def _places(matches, text):
     return [m.span() for m in matches if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(STATE_TEXT)
 def test_regions_tried_at_their_first_words_are_those_finditer_finds(text):
     expected = _places(lexicon._states_regex().finditer(text), text)
@@ -70,7 +70,7 @@ DASH_TEXT = st.lists(st.sampled_from(["RENO", ", ", "Oct. 28, 2024", " -- ", "--
                                       "\n", "\n\n", " ", "a", "-\n", "\n-", " -"]), max_size=25).map("".join)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(DASH_TEXT)
 def test_the_lines_of_the_dashes_are_those_a_search_of_each_dash_finds(text):
     dashes = sorted({i for dash in ("--", "\u2014", "\u2013", " - ") for i in range(len(text)) if text.startswith(dash, i)})
@@ -83,7 +83,7 @@ NAME_TEXT = st.lists(st.tuples(st.sampled_from(["lithium", "Nickel", "IRON", "le
                      max_size=12).map(lambda parts: "".join(s + p + s for p, s in parts))
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(NAME_TEXT)
 def test_element_names_next_to_digits_or_underscores_are_those_the_pattern_finds(text):
     lowered = text.lower()
@@ -104,7 +104,7 @@ DATE_TEXT = st.lists(st.one_of(DATE_PIECES, st.tuples(
     max_size=8).map("".join)
 
 
-@settings(max_examples=800)
+@settings(max_examples=200)
 @given(DATE_TEXT)
 def test_dates_tried_where_their_day_or_year_stands_are_those_finditer_finds(text):
     starts = Starts(text)
@@ -123,7 +123,7 @@ QUANTITY_TEXT = st.lists(st.sampled_from(["5", "12", "1,234", "1234,567", "2.5",
                                           "MW", "GWh", "ha", "x", "%", ",", "_", "a", "\ttonnes", "\n t"]), max_size=16).map("".join)
 
 
-@settings(max_examples=800)
+@settings(max_examples=200)
 @given(QUANTITY_TEXT)
 @example("12 -tonnes, 3 - Mt, 5\n\ttonnes, 1234,567 t, 2.5 million oz, 7 thousand-acre")
 def test_quantities_tried_where_a_unit_can_follow_are_those_finditer_finds(text):
@@ -133,7 +133,7 @@ def test_quantities_tried_where_a_unit_can_follow_are_those_finditer_finds(text)
         assert found == [m.span() for m in numbers._QTY_RE.finditer(text)]
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(st.lists(st.sampled_from(["1", "23", "x", "X", " ", "\u212a", "\u0130", "\u00e9", "\u2013", "\u0663", "\u00b2", ",", "A1"]),
                 max_size=20).map("".join))
 def test_the_digit_runs_read_from_the_case_blind_bytes_are_the_texts(text):
@@ -143,7 +143,7 @@ def test_the_digit_runs_read_from_the_case_blind_bytes_are_the_texts(text):
     assert runs is None if "\u0663" in text else runs == [m.span() for m in re.finditer(r"\d+", text)]
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(st.lists(st.sampled_from(["neodymium", "Neodymium", "NEODYMIUM", "-iron-boron", " iron boron", "iron", "boron", "x",
                                  "9", "_", " ", "-", "\u00e9", "\u212a"]), max_size=10).map("".join))
 def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
@@ -154,7 +154,7 @@ def test_the_spelled_out_alloy_starts_with_neodymium_as_a_word(text):
         assert "neodymium" in words
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(st.lists(st.sampled_from(["Ab", "x", " ", "\u2013", "\u2014", "\u2019", "\u00e9", "\u00c9", "\u03a3", "\u03c3",
                                  "\u0130", "\u212a", "\u00df", "\u00a0", "\u4e2d", "SIGMA", "\U0001f600", "K"]),
                 max_size=40).map("".join))
@@ -176,7 +176,7 @@ ELEMENT_TEXT = st.lists(st.sampled_from(["neodymium", "Neodymium", "-iron-boron"
                         max_size=14).map("".join)
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(ELEMENT_TEXT)
 def test_elements_read_from_the_texts_words_are_those_of_the_plain_scan(text):
     from mineralbrief.domain.elements import find_elements
@@ -184,14 +184,14 @@ def test_elements_read_from_the_texts_words_are_those_of_the_plain_scan(text):
     assert find_elements(text, Starts(text, _LOOKUPS)) == find_elements(text, _WithoutWords(text))
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(st.lists(st.one_of(STATE_TEXT, st.sampled_from(["RENO, Nev., Oct. 28, 2024 -- ", "in Chattanooga, ", ", USA",
                                                         "Washington, D.C.", "\n", " - "])), max_size=4).map("".join))
 def test_locations_read_from_the_texts_words_are_those_of_the_plain_scan(text):
     assert lexicon.find_locations(text, Starts(text, _LOOKUPS)) == lexicon.find_locations(text, _WithoutWords(text))
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(st.lists(st.sampled_from(["up to", "UP TO", "Up To", "up  to", "to", "o", " ", "  ", "\n", "\t", "5", "$", "x",
                                  "u", "p", "\u00a0"]), max_size=12).map("".join))
 def test_up_to_read_before_an_amount_is_what_the_pattern_finds(text):
