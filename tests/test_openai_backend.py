@@ -267,3 +267,37 @@ def test_one_tls_context_serves_every_client_of_a_backend(monkeypatch):
     backend.client  # noqa: B018 (the synchronous client shares it too)
     backend.close()
     assert loaded == 1
+
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_an_answered_call_leaves_its_article_to_reference_counting(server, call):
+    # instructor's hooks held methods of the dialogue, which held the request: a cycle that kept
+    # the article's facts and index (~250 objects each) alive until the garbage collector ran,
+    # so a batch carried every one of them into the oldest generation
+    import asyncio
+    import gc
+    import weakref
+
+    server.push(answer(reference()))
+    with mineralbrief.Summarizer(base_url=server.base_url, cache=False, **FAST) as s:
+        request = s.prepare(mineralbrief.as_article(ARTICLE))
+        facts = weakref.ref(request.facts)
+        gc.collect()
+        gc.disable()
+        try:
+            if call == "sync":
+                gen = s.backend.generate(request)
+            else:
+                gen = asyncio.run(_agenerate_and_close(s, request))
+            assert gen.grounding is not None and gen.grounding.ok
+            del request, gen
+            assert facts() is None
+        finally:
+            gc.enable()
+
+
+async def _agenerate_and_close(s, request):
+    try:
+        return await s.backend.agenerate(request)
+    finally:
+        await s.aclose()
