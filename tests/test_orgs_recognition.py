@@ -241,6 +241,9 @@ def test_a_ticker_symbol_is_a_whole_word_never_part_of_one():
     tickers = [o.ticker for o in find_orgs("ACME CORP (TSX VENTURE: ACM) SAID ON MONDAY IT SIGNED AN OFFTAKE.")]
     assert not any(t and "VENTUR" in t for t in tickers)
     assert [o.ticker for o in find_orgs("Acme Ltd (LSE: ACM.L) said.")] == ["LSE: ACM.L"]
+    # nor a symbol cut before a word character outside ASCII ("UCU" of "UCU\uff11\uff12", "UCU" of "UCU\u00e9")
+    for symbol in ("UCU\uff11\uff12", "UCU\u00e9"):
+        assert [o.ticker for o in find_orgs(f"Acme Uranium Corp. (TSX: {symbol}) said.")] == [None]
 
 
 def test_chinese_company_names_through_the_scan() -> None:

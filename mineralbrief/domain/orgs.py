@@ -67,7 +67,7 @@ EXCHANGES = (
 )
 _TICKER_RE = re.compile(
     r"(?P<ex>\b(?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\b\s*(?::|,|–|-|—)?\s*"
-    r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?(?![A-Za-z0-9])|\d{4,6}(?![\d,.]\d)|\d[A-Z0-9]{0,4}[A-Z][A-Z0-9]{0,4}\b)"
+    r"(?P<sym>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?(?!\w)|\d{4,6}(?![\d,.]\d)|\d[A-Z0-9]{0,4}[A-Z][A-Z0-9]{0,4}\b)"
     r"(?P<more>(?:\s*[,/]\s*[A-Z][A-Z0-9]{1,5}\b(?!\s*[:–-]))*)"
 )
 # Where a ticker can start: the words (runs of word characters) the exchanges above begin with,
