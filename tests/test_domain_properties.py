@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mineralbrief.domain import (
@@ -58,6 +58,27 @@ def test_money_round_trip(n, mult, currency):
     (a,) = find_amounts(f"The company will receive {written} from the fund.")
     factor = {"": 1, " million": 1e6, " billion": 1e9}[mult]
     assert a.text == written and a.currency == code and a.value == n * factor
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["1", "5008", "000", "12", "0.5", ",", ".", " ", "US$", "$", "C$", " tonnes", " t", "Mt",
+                                 " million", "-", "up to ", "and ", "\u2013", "to "]), max_size=16).map("".join))
+@example("1,5008 tonnes")
+@example("US$1,5008 million")
+def test_every_amount_states_only_numbers_the_article_writes(text):
+    """"1,5008 tonnes" gave "5008 tonnes" and "US$1,5008" gave "US$1,500": pieces of a number,
+    which grounding then flagged (its numbers are those ``numbers_in`` reads)."""
+    from mineralbrief.grounding import numbers_in
+
+    written = set(numbers_in(text))
+    for a in find_amounts(text):
+        assert set(numbers_in(a.text)) <= written, (a.text, text)
+
+
+def test_a_piece_of_a_longer_number_is_no_amount():
+    found = [a.text for a in find_amounts("It will ship 1,5008 tonnes and 12,000,0 t for US$1,5008 million, "
+                                          "then 2,500 tonnes for US$1,500,000.")]
+    assert found == ["2,500 tonnes", "US$1,500,000"]
 
 
 @given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["tonnes", "tpa", "acres", "hectares"]))

@@ -203,6 +203,15 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     return starts.matches_at(_QTY_RE, hits)
 
 
+def _piece_of_a_number(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]``, a number a pattern read, is a piece of a longer one the
+    article writes: "5008" of "1,5008 tonnes", "1,500" of "US$1,5008", "0" of "12,000,0 t". A
+    pattern tries every digit, so it finds a number there; the article does not state it."""
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    return (before[-1:].isdecimal() or (before[-1:] in (",", ".") and before[:1].isdecimal())
+            or after[:1].isdecimal() or (after[:1] in (",", ".") and after[1:].isdecimal()))
+
+
 def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
     """Money amounts and physical quantities in ``text``, in order (``starts``: the text's, when
     the caller has it)."""
@@ -210,6 +219,9 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
     taken: list[tuple[int, int]] = []
     starts = starts or Starts(text)
     for m in starts.finditer(_MONEY_RE, _money_starts(starts), reach=3):
+        if _piece_of_a_number(text, m.start("num"), m.end("num")) or (
+                m.group("num2") and _piece_of_a_number(text, m.start("num2"), m.end("num2"))):
+            continue
         cur_raw = m.group("cur").replace("\\", "").strip().lower()
         mult = (m.group("mult") or "").lower()
         # a bare "m"/"b" after a number is only a multiplier when glued to it ("$5m")
@@ -235,7 +247,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
             taken.append((start, m.end()))
     covered = _Covered(taken)
     for m in _quantities(text, starts):
-        if m.start("num") in covered:
+        if m.start("num") in covered or _piece_of_a_number(text, m.start("num"), m.end("num")):
             continue
         mult = (m.group("mult") or "").lower()
         start, up_to = _start_with_up_to(text, m.start("num"))
