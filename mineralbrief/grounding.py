@@ -158,6 +158,15 @@ class SourceIndex:
             return f" {key}" in self.name_space
         return f" {key} " in self.name_space
 
+    def writes_ticker(self, ticker: str) -> bool:
+        """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE")."""
+        return all(self.has_name(tok) for tok in re.split(r"[\s:,;()]+", ticker) if tok)
+
+    def writes_amount(self, text: str) -> bool:
+        """True when ``text`` holds a number and the article writes each of its numbers."""
+        digits = numbers_in(text)
+        return bool(digits) and all(d in self.numbers for d in digits)
+
 
 class _Checker:
     def __init__(self, index: SourceIndex) -> None:
@@ -213,13 +222,12 @@ class _Checker:
         if not ticker:
             return
         self.checked += 1
-        if not all(self.index.has_name(tok) for tok in re.split(r"[\s:,;()]+", ticker) if tok):
+        if not self.index.writes_ticker(ticker):
             self.fail(f'{where}: ticker not in article: "{ticker}"')
 
     def amount(self, where: str, text: str) -> None:
         self.checked += 1
-        digits = numbers_in(text)
-        if not digits or any(d not in self.index.numbers for d in digits):
+        if not self.index.writes_amount(text):
             self.fail(f'{where}: amount not in article: "{text}"')
 
 

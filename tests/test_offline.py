@@ -54,3 +54,18 @@ def test_an_article_the_offline_backend_cannot_read_is_flagged_not_called_clean(
 def test_an_english_article_has_no_language_note():
     brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")
     assert brief.language == "en" and brief.notes == []
+
+
+@pytest.mark.parametrize("edit", [
+    ("James Durrant", "James Du**rrant"),  # markup inside a name: the person was read as "James Du"
+    ("James Durrant", "James Du.rrant"),  # a dot inside it, likewise
+    ("(ASX: REE)", "(ASX: RE**E)"),  # the ticker was read as "ASX: RE"
+])
+def test_the_offline_brief_leaves_out_what_the_article_does_not_write(edit):
+    # found by a fuzz of the seeds (markup, dots, digits inserted inside words): the offline
+    # backend asks no model again, so a name, ticker or amount its grounding cannot find in the
+    # article is left out of the brief instead of flagged in it
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text().replace(*edit)
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert not [u for u in brief.grounding.unverified if "name not in" in u or "ticker not in" in u]
+    assert any(e.name == "RareX Limited" for e in brief.entities)  # what is written stays

@@ -4,7 +4,8 @@ Everything it writes is taken from the article: key points are article sentences
 domain cues and position, deals and entities come from the extractors, the bottom line is
 composed from detected facts, and the questions come from a bank of risk patterns that the
 article's own words trigger. Every item carries the span it rests on, so the brief is grounded
-by construction.
+by construction; a name, ticker, amount or element that grounding still cannot find in the
+article (a name read short where markup stands inside a word) is left out (``written_only``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import re
 from ..domain.deals import Sentence
 from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
+from ..domain.matching import name_key
 from ..errors import ArticleError
+from ..grounding import SourceIndex
 from ..models import (
     BriefContent,
     Claim,
@@ -72,7 +75,7 @@ class OfflineBackend(BaseBackend):
 
     def generate(self, request: GenerationRequest) -> Generation:
         try:
-            content = build_brief(request.facts, request.article.title)
+            content = written_only(build_brief(request.facts, request.article.title), request.index)
         except ArticleError as exc:
             why = str(exc) if request.language == "en" else unread_language_note("offline", request.language)
             raise ArticleError(f"{request.article.id}: {why}", article_id=request.article.id) from None
@@ -87,6 +90,30 @@ class OfflineBackend(BaseBackend):
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         return self.generate(request)  # a few milliseconds of CPU: a thread would only add to it
+
+
+def written_only(content: BriefContent, index: SourceIndex) -> BriefContent:
+    """``content`` without the names, tickers, amounts and elements the article does not write,
+    as grounding reads the article: a name read short where markup or a dot stands inside a word
+    ("Dan Te**han" gave "Dan Te"). A model is asked again for what grounding finds missing; this
+    backend asks no one, so it leaves out what the check would flag. The same checks as
+    ``grounding.ground``, item by item (an entity stays when any of its names is written)."""
+    entities: list[EntityProfile] = []
+    known: set[str] = set()
+    for e in content.entities:
+        if not any(index.has_name(n) for n in [e.name, *e.aliases]):
+            continue
+        known.update(name_key(n) for n in [e.name, *e.aliases])
+        entities.append(e if not e.ticker or index.writes_ticker(e.ticker) else e.model_copy(update={"ticker": None}))
+    deals = []
+    for d in content.deals:
+        parties = [p if not p.ticker or index.writes_ticker(p.ticker) else p.model_copy(update={"ticker": None})
+                   for p in d.parties if index.has_name(p.name) or name_key(p.name) in known]
+        amounts = [a for a in d.amounts if index.writes_amount(a.text)]
+        deals.append(d if (parties, amounts) == (d.parties, d.amounts)
+                     else d.model_copy(update={"parties": parties, "amounts": amounts}))
+    return content.model_copy(update={
+        "entities": entities, "deals": deals, "elements": [el for el in content.elements if el in index.elements]})
 
 
 # -- the pieces --------------------------------------------------------------------------------
