@@ -89,7 +89,9 @@ class _Tally:
     made a cycle (dialogue -> hooks -> dialogue) that kept its request, the article's facts and
     index (~140 objects by a count of the garbage) alive until the garbage collector came by,
     instead of freed when the call ends; in a batch they were carried into the oldest generation
-    and walked again by every full collection."""
+    and walked again by every full collection. (A call that instructor re-asks, or that fails,
+    still waits for the collector: the tracebacks of the exceptions inside instructor's retry
+    loop hold the call's frames.)"""
 
     def __init__(self) -> None:
         self.usage = Usage()

@@ -203,13 +203,26 @@ def _quantities(text: str, starts: Starts) -> Iterator[re.Match[str]]:
     return starts.matches_at(_QTY_RE, hits)
 
 
+_GROUP_GAPS = (" ", "\u00a0", "\u202f")
+
+
 def _piece_of_a_number(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]``, a number a pattern read, is a piece of a longer one the
-    article writes: "5008" of "1,5008 tonnes", "1,500" of "US$1,5008", "0" of "12,000,0 t". A
+    article writes: "5008" of "1,5008 tonnes", "1,500" of "US$1,5008", "0" of "12,000,0 t",
+    "000" of "10 000 t". A
     pattern tries every digit, so it finds a number there; the article does not state it."""
     before, after = text[max(0, start - 2):start], text[end:end + 2]
-    return (before[-1:].isdecimal() or (before[-1:] in (",", ".") and before[:1].isdecimal())
-            or after[:1].isdecimal() or (after[:1] in (",", ".") and after[1:].isdecimal()))
+    if (before[-1:].isdecimal() or (before[-1:] in (",", ".") and before[:1].isdecimal())
+            or after[:1].isdecimal() or (after[:1] in (",", ".") and after[1:].isdecimal())):
+        return True
+    # "10 000 tonnes": three digits after a blank that follows one to three digits are the
+    # thousands of a number grouped by spaces ("2025 500 tonnes" is a year, then a number)
+    if end - start != 3 or before[-1:] not in _GROUP_GAPS or not before[:1].isdecimal():
+        return False
+    k = start - 1
+    while k > 0 and text[k - 1].isdecimal() and start - 1 - k < 4:
+        k -= 1
+    return start - 1 - k <= 3
 
 
 def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
