@@ -39,22 +39,12 @@ def test_title_cased_is_the_share_of_capitalised_long_words(line, before):
 # -- the name before a bracket ------------------------------------------------------------------
 
 def _name_before_plainly(text: str, pos: int) -> tuple[str, int] | None:
-    """``name_before`` as first written: every word of the line read, the name walked back char by char."""
-    window_start = max(0, pos - orgnames._LOOK_BACK)
-    line_start = text.rfind("\n", window_start, pos) + 1 or window_start
-    end = pos
-    while True:  # skip "(...)" groups and spaces between the name and pos
-        while end > line_start and text[end - 1].isspace():
-            end -= 1
-        if end > line_start and text[end - 1] == ")":
-            open_at = text.rfind("(", line_start, end)
-            if open_at < 0 or end - open_at > 62:
-                return None
-            end = open_at
-            continue
-        break
-    # the window cuts a line: its first word may be cut, and a name running into it is too long
-    cut = line_start > 0 and text[line_start - 1] != "\n"
+    """``name_before`` as first written: every word of the line read, the name walked back char by
+    char (the parentheticals skipped and the name cleaned by the same ``name_end`` and ``named``)."""
+    found = orgnames.name_end(text, pos)
+    if found is None:
+        return None
+    line_start, end, cut = found
     words = text[line_start:end].split()
     if cut and words and not text[line_start].isspace() and not text[line_start - 1].isspace():
         words = words[1:]
@@ -79,14 +69,7 @@ def _name_before_plainly(text: str, pos: int) -> tuple[str, int] | None:
         while i and text[first - 1].isspace():
             first -= 1
         first -= len(token)
-    raw = text[first:end]
-    if not orgnames._NAME_WHOLE.fullmatch(raw):
-        return None
-    name = orgnames.clean_name(raw)
-    if not name:
-        return None
-    start = text.find(name.split()[0], first)
-    return name, start
+    return orgnames.named(text, first, end)
 
 
 _NAME_WORDS = ["Talon", "Metals", "Corp.", "Tesla,", "Inc.", "Ltd", "of", "the", "and", "&", "de", "U.S.", "DOE", "3M",

@@ -131,24 +131,12 @@ class _Dialogue:
         self.hooks.on("completion:response", self.tally.received)
         self.spans = AttemptSpans(self.hooks, settings)  # one span per attempt, when OpenTelemetry records
 
-    @property
-    def attempts(self) -> int:
-        return self.tally.attempts
-
-    @property
-    def usage(self) -> Usage:
-        return self.tally.usage
-
-    @property
-    def last_raw(self) -> str | None:
-        return self.tally.last_raw
-
     def kwargs(self) -> dict[str, Any]:
         """The next ``create`` call: the conversation so far and the re-asks left."""
         s = self.settings
         kwargs: dict[str, Any] = {
             "model": s.model, "messages": list(self.messages), "response_model": RESPONSE_MODEL,
-            "max_retries": max(0, s.max_reasks - self.attempts), "hooks": self.hooks,
+            "max_retries": max(0, s.max_reasks - self.tally.attempts), "hooks": self.hooks,
             "temperature": s.temperature, "max_tokens": s.max_tokens,
         }
         if s.seed is not None:
@@ -160,10 +148,10 @@ class _Dialogue:
         conversation then carries the answer and the list of what was not found)."""
         report = ground(content, self.request.index)
         self.spans.finish(grounded=report.ok)
-        if report.ok or self.attempts > self.settings.max_reasks:
-            return Generation(content=content, usage=self.usage, model=self.settings.model, grounding=report)
+        if report.ok or self.tally.attempts > self.settings.max_reasks:
+            return Generation(content=content, usage=self.tally.usage, model=self.settings.model, grounding=report)
         self.messages += [
-            {"role": "assistant", "content": self.last_raw or content.model_dump_json()},
+            {"role": "assistant", "content": self.tally.last_raw or content.model_dump_json()},
             {"role": "user", "content": reask_message(report)},
         ]
         return None
@@ -184,7 +172,8 @@ class _Dialogue:
         if isinstance(exc, IncompleteOutputException):
             return ValidationFailedError(
                 f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise max_tokens",
-                attempts=self.attempts, last_raw=self.last_raw, errors=[], article_id=article_id, usage=self.usage)
+                attempts=self.tally.attempts, last_raw=self.tally.last_raw, errors=[], article_id=article_id,
+                usage=self.tally.usage)
         cause = exc.__cause__ if isinstance(exc, InstructorRetryException) and exc.__cause__ else exc
         if isinstance(cause, openai.APIError):
             return self._transport_failure(cause)
@@ -194,10 +183,10 @@ class _Dialogue:
                 f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" if isinstance(e, dict) else str(e)
                 for e in errors[:5])
             return ValidationFailedError(
-                f"the model's answer did not fit the schema after {self.attempts} attempt(s): "
+                f"the model's answer did not fit the schema after {self.tally.attempts} attempt(s): "
                 f"{scrub(summary, self.settings)[:400]}",
-                attempts=self.attempts, last_raw=self.last_raw, errors=errors, article_id=article_id,
-                usage=self.usage)
+                attempts=self.tally.attempts, last_raw=self.tally.last_raw, errors=errors, article_id=article_id,
+                usage=self.tally.usage)
         return cause  # not the endpoint, not the answer: a bug, shown as it is
 
     def _transport_failure(self, exc: openai.APIError) -> MineralBriefError:
@@ -208,9 +197,9 @@ class _Dialogue:
             if status in RETRY_STATUSES or status >= 500:
                 return TransportError(
                     f"endpoint kept failing: HTTP {status} after {attempts} attempt(s): {scrub(str(exc), s)[:200]}",
-                    attempts=attempts, last_status=status, article_id=article_id, usage=self.usage)
+                    attempts=attempts, last_status=status, article_id=article_id, usage=self.tally.usage)
             return BackendError(f"endpoint refused the request (HTTP {status}): {scrub(str(exc), s)[:300]}",
-                                article_id=article_id, usage=self.usage)
+                                article_id=article_id, usage=self.tally.usage)
         root: BaseException = exc  # "Connection error." says nothing: name what went wrong below it
         while root.__cause__ is not None and not isinstance(root, ExchangeFailed):
             root = root.__cause__
@@ -219,7 +208,7 @@ class _Dialogue:
         else:
             attempts, last, what = 1, None, f"{type(root).__name__}: {root}"
         return TransportError(f"endpoint kept failing: {scrub(what, s)[:200]}", attempts=attempts,
-                              last_status=last, article_id=article_id, usage=self.usage)
+                              last_status=last, article_id=article_id, usage=self.tally.usage)
 
 
 _LoopClient = tuple[instructor.AsyncInstructor, openai.AsyncOpenAI, AsyncGenerator[None, None]]

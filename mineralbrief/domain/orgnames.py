@@ -195,21 +195,10 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
     capitalised words that goes on past that window is no name. (On a text without line breaks
     the search once ran back to the start of the text for every ticker and acronym: quadratic.)
     """
-    window_start = max(0, pos - _LOOK_BACK)
-    line_start = text.rfind("\n", window_start, pos) + 1 or window_start
-    end = pos
-    while True:  # skip "(...)" groups and spaces between the name and pos
-        while end > line_start and text[end - 1].isspace():
-            end -= 1
-        if end > line_start and text[end - 1] == ")":
-            open_at = text.rfind("(", line_start, end)
-            if open_at < 0 or end - open_at > 62:
-                return None
-            end = open_at
-            continue
-        break
-    # the window cuts a line: its first word may be cut, and a name running into it is too long
-    cut = line_start > 0 and text[line_start - 1] != "\n"
+    found = name_end(text, pos)
+    if found is None:
+        return None
+    line_start, end, cut = found
     segment = text[line_start:end]  # (it ends with a word: the spaces before ``end`` were skipped)
     # The line's last words are read first: a name that ends before them is the one the whole
     # line gives (its first word, cut or not, is not reached), and otherwise the line is read.
@@ -234,15 +223,40 @@ def name_before(text: str, pos: int) -> tuple[str, int] | None:
     head = segment.rsplit(None, taken)
     skipped = len(head[0]) if len(head) > taken else 0
     rest = segment[skipped:]
-    first = line_start + skipped + len(rest) - len(rest.lstrip())
+    return named(text, line_start + skipped + len(rest) - len(rest.lstrip()), end)
+
+
+def name_end(text: str, pos: int) -> tuple[int, int, bool] | None:
+    """Where the words before ``pos`` that may end in a name lie: the start of ``pos``'s line
+    (within ``_LOOK_BACK``), the end of the last word before ``pos`` once parentheticals and
+    spaces are skipped, and whether the window cuts the line (its first word may be cut, and a
+    name running into it is too long); None when a parenthetical is not closed or too long."""
+    window_start = max(0, pos - _LOOK_BACK)
+    line_start = text.rfind("\n", window_start, pos) + 1 or window_start
+    end = pos
+    while True:  # skip "(...)" groups and spaces between the name and pos
+        while end > line_start and text[end - 1].isspace():
+            end -= 1
+        if end > line_start and text[end - 1] == ")":
+            open_at = text.rfind("(", line_start, end)
+            if open_at < 0 or end - open_at > 62:
+                return None
+            end = open_at
+            continue
+        break
+    return line_start, end, line_start > 0 and text[line_start - 1] != "\n"
+
+
+def named(text: str, first: int, end: int) -> tuple[str, int] | None:
+    """The name ``text[first:end]`` gives once cleaned, and where its first word stands; None
+    when those characters are no name."""
     raw = text[first:end]
     if not _NAME_WHOLE.fullmatch(raw):
         return None
     name = clean_name(raw)
     if not name:
         return None
-    start = text.find(name.split()[0], first)
-    return name, start
+    return name, text.find(name.split()[0], first)
 
 
 def _name_length(words: list[str]) -> int:
