@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import ARTICLE_SUFFIXES, load_article
+from .article import load_article
 from .domain.facts import extract_facts
 from .domain.numbers import find_amounts
 from .grounding import name_key
 from .models import Brief
+from .sources.files import ARTICLE_SUFFIXES
 
 
 @dataclass

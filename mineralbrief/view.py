@@ -22,11 +22,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .api import Summarizer
-from .article import Article, iter_articles, load_article
+from .article import Article, load_article
 from .errors import ArticleError
 from .models import Brief, DailyBrief
 from .render.html import brief_page, daily_page
 from .runner import atomic_write
+from .sources.files import iter_articles
 
 
 def _texts(articles: Path | None, wanted: set[str]) -> dict[str, str]:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from mineralbrief.article import display_path, iter_articles
+from mineralbrief.article import display_path
 from mineralbrief.runner import run_daily
+from mineralbrief.sources.files import iter_articles
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = sorted(display_path(p.name) for p in BAD.iterdir() if p.name != "README.md")

@@ -62,7 +62,7 @@ def flaky_server() -> FakeOpenAIServer:
 
 def test_summarize_many_accounts_for_every_article(tmp_path):
     inbox = make_inbox(tmp_path)
-    items = list(mineralbrief.article.iter_articles(inbox))
+    items = list(mineralbrief.sources.files.iter_articles(inbox))
     with flaky_server() as srv:
         results = list(summarize_many(items, concurrency=6, base_url=srv.base_url, cache=False,
                                       max_attempts=3, **FAST))

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from mineralbrief.article import iter_articles, load_article
+from mineralbrief.article import load_article
+from mineralbrief.sources.files import iter_articles
 
 from conftest import SEEDS
 
@@ -198,7 +199,7 @@ def test_an_unreadable_folder_is_a_failure(tmp_path: Path, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr("mineralbrief.article.os.scandir", scandir)
+    monkeypatch.setattr("mineralbrief.sources.files.os.scandir", scandir)
     items = list(iter_articles(inbox))
     assert kinds(items) == ["article", "error"] and "Permission denied" in str(items[1])
 

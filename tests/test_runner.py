@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import mineralbrief
-from mineralbrief.article import iter_articles
 from mineralbrief.errors import NothingToBriefError, OutputBusyError, OutputError
 from mineralbrief.runner import LOCK, brief_name, run_daily
+from mineralbrief.sources.files import iter_articles
 
 from conftest import ROOT, SEEDS
 from fixture_model import fixture_reply

@@ -235,7 +235,7 @@ def test_scanned_or_broken_pdf_is_a_clear_article_error(tmp_path):
     for name in ("broken.pdf", "fake.pdf"):
         with pytest.raises(mineralbrief.ArticleError, match=name):
             mineralbrief.load_article(tmp_path / name)
-    arts, errs = split(mineralbrief.article.iter_articles(tmp_path))  # one failure each in a folder
+    arts, errs = split(mineralbrief.sources.files.iter_articles(tmp_path))  # one failure each in a folder
     assert not arts and len(errs) == 3
 
 

@@ -1,4 +1,5 @@
-"""Real inputs: RSS/Atom feeds, article URLs and PDF press releases (see ``inputs.iter_source``)."""
+"""Real inputs: RSS/Atom feeds, article URLs, PDF press releases and inboxes of files (``files``)
+(see ``inputs.iter_source``)."""
 
 from .feeds import TEASER_CHARS, feed_entries, html_to_text
 from .fetch import USER_AGENT, Fetcher, FetchError, Page, host_is_private, is_url

@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..article import Article, _decode, _read_capped, display_path, iter_articles
+from ..article import Article, _decode, _read_capped, display_path
 from ..errors import ArticleError
 from .feeds import ACCEPT_FEED, feed_entries
 from .fetch import Fetcher, is_url, shown
+from .files import iter_articles
 from .web import ACCEPT_ARTICLE, looks_like_feed, page_article
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
