@@ -1,4 +1,5 @@
-"""The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own.
+"""The ``mineralbrief`` command: parses, calls the API, prints. No logic of its own. The
+``cache`` commands are cli_cache.py's, added here as a group.
 
 Every error prints as one line on stderr (``--debug`` shows the traceback). Exit codes: 0 all
 briefed; 2 some articles failed or were skipped by the budget (``daily``: the day is still
@@ -13,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -26,8 +26,8 @@ import typer
 from .api import Summarizer, make_settings
 from .article import Article, load_article, read_stdin
 from .batch import summarize_many
-from .cache import BriefCache, open_cache_url, remake_cache
-from .errors import ConfigError, MineralBriefError
+from .cli_cache import cache_app
+from .errors import MineralBriefError
 from .redact import redact
 from .schema import write_schemas
 from .sources.fetch import is_url
@@ -39,8 +39,7 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
     help="Typed, grounded briefs of critical-minerals news.",
 )
-cache_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Inspect or clear the brief cache.")
-app.add_typer(cache_app, name="cache")
+app.add_typer(cache_app, name="cache")  # cache info, cache clear: cli_cache.py
 
 
 class Format(str, Enum):
@@ -300,89 +299,6 @@ def eval_cmd(
     with summarizer:
         report = evaluate(articles, gold, summarizer.summarize)
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
-
-
-_CACHE_URL = typer.Option(
-    None, "--cache-url", help="A shared Redis cache (redis://host:6379/0); default MINERALBRIEF_CACHE_URL, "
-    "else the disk cache.")
-
-
-def _redis_cache(cache_url: str | None) -> Any:
-    """The Redis cache named by ``--cache-url`` or the settings, or None for the disk cache."""
-    url = cache_url or make_settings().cache_url
-    if not url:
-        return None
-    return open_cache_url(url, Path())  # a Redis URL: ConfigError for another scheme or no [redis]
-
-
-def _on_redis(cache: Any, what: Callable[[Any], Any]) -> Any:
-    import redis
-
-    try:
-        return what(cache)
-    except (redis.RedisError, OSError) as exc:
-        raise ConfigError(f"the cache at {cache.name} cannot be used ({type(exc).__name__}: {exc})") from None
-    finally:
-        cache.close()
-
-
-@cache_app.command("info")
-def cache_info(cache_url: Optional[str] = _CACHE_URL) -> None:
-    """Where the cache is and what it holds."""
-    shared = _redis_cache(cache_url)
-    if shared is not None:
-        info = _on_redis(shared, lambda c: c.info())
-        ttl = f"{info['ttl']:,} s" if info["ttl"] else "none (kept until removed)"
-        typer.echo(f"server: {info['url']}\nentries: {info['entries']}\nttl: {ttl}")
-        return
-    directory = make_settings().resolved_cache_dir
-    if not directory.exists():  # nothing cached yet: say so without creating it
-        typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
-        return
-    try:
-        cache = BriefCache(directory)
-        try:
-            info = cache.info()
-        finally:
-            cache.close()
-    except (sqlite3.Error, OSError) as exc:
-        raise _cache_error(directory, exc) from exc
-    typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
-
-
-@cache_app.command("clear")
-def cache_clear(cache_url: Optional[str] = _CACHE_URL) -> None:
-    """Remove every cached brief; a corrupt cache is removed and made again."""
-    shared = _redis_cache(cache_url)
-    if shared is not None:
-        removed = _on_redis(shared, lambda c: c.clear())
-        typer.echo(f"removed {removed} cached brief(s) from {shared.name}")
-        return
-    directory = make_settings().resolved_cache_dir
-    if not directory.exists():
-        typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")
-        return
-    try:
-        cache = BriefCache(directory)
-        try:
-            removed = cache.clear()
-        finally:
-            cache.close()
-    except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
-        raise _cache_error(directory, exc) from exc
-    except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
-        remake_cache(directory, exc)
-        typer.echo(f"the cache at {directory} was corrupt ({exc}); removed it and created an empty one")
-        return
-    except OSError as exc:
-        raise _cache_error(directory, exc) from exc
-    typer.echo(f"removed {removed} cached brief(s) from {directory}")
-
-
-def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:
-    corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
-    hint = "; `mineralbrief cache clear` removes and recreates it" if corrupt else ""
-    return ConfigError(f"the cache at {directory} cannot be used ({type(exc).__name__}: {exc}){hint}")
 
 
 def main(argv: list[str] | None = None) -> int:

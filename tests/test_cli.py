@@ -309,7 +309,7 @@ def test_a_read_only_cache_is_one_line(capsys, monkeypatch):
         def __init__(self, directory):
             raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("mineralbrief.cli.BriefCache", ReadOnly)
+    monkeypatch.setattr("mineralbrief.cli_cache.BriefCache", ReadOnly)
     capsys.readouterr()
     for command in ("info", "clear"):
         assert main(["cache", command]) == 1

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import orgnames, orgs, orgscan
+from mineralbrief.domain import orgcues, orgnames, orgs, orgscan
 from mineralbrief.domain.anchored import Starts, occurrences
 from mineralbrief.domain.orgnames import name_before
 from mineralbrief.domain.orgscan import title_cased
@@ -144,7 +144,7 @@ def test_company_names_read_back_with_the_articles_words_are_those_search_finds(
 @given(text=st.lists(st.sampled_from(["Korea's LG", "Korea’s SK", ", a ", ", the ", "'s ", "’s", " ", "é", "x"]),
                      max_size=20).map("".join))
 def test_cues_found_with_the_articles_characters_are_every_start_of_every_cue(text):
-    assert orgs._cue_starts(text, Starts(text).non_ascii()) == sorted(occurrences(text, orgs._CUE_WORDS))
+    assert orgcues._cue_starts(text, Starts(text).non_ascii()) == sorted(occurrences(text, orgcues._CUE_WORDS))
 
 
 @settings(max_examples=250)

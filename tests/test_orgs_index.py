@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import gazetteer, mentions, orgs, orgscan
+from mineralbrief.domain import gazetteer, mentions, orgcues, orgs, orgscan
 from mineralbrief.domain.anchored import Starts, occurrences
 from mineralbrief.domain.gazetteer import AMBIGUOUS, FORMS, find_gazetteer
 from mineralbrief.domain.mentions import Mentions
@@ -223,8 +223,8 @@ def test_roles_read_at_the_articles_words_are_those_finditer_finds(text):
 
 
 def _same_roles(text: str) -> None:
-    assert [(m.span(), m.groups()) for m in orgs._role_matches(Starts(text))] == [
-        (m.span(), m.groups()) for m in orgs._ROLE_RE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in orgcues.role_matches(Starts(text))] == [
+        (m.span(), m.groups()) for m in orgcues.ROLE_RE.finditer(text)]
 
 
 @pytest.mark.parametrize("text", [
@@ -237,14 +237,14 @@ def test_roles_in_texts_with_and_without_a_case_blind_form(text):
 @settings(max_examples=150)
 @given(ROLE_TEXTS)
 def test_cues_found_in_one_pass_are_every_start_of_every_cue(text):
-    assert orgs._cue_starts(text) == sorted(occurrences(text, orgs._CUE_WORDS))
+    assert orgcues._cue_starts(text) == sorted(occurrences(text, orgcues._CUE_WORDS))
 
 
 @pytest.mark.parametrize("text", [
     "Brunp, a unit, an arm, the firm, its partner, their miner; Korea's LG, Korea’s SK",
     ", a , an , the , its , their 's ’s ", ",  a ,a , ann 'ss"])
 def test_cues_in_one_pass_in_texts_with_every_cue(text):
-    assert orgs._cue_starts(text) == sorted(occurrences(text, orgs._CUE_WORDS))
+    assert orgcues._cue_starts(text) == sorted(occurrences(text, orgcues._CUE_WORDS))
 
 
 PREFIX_WORDS = [*orgs._PREFIX_HEADS, "Vale", "Indonesia", "Tbk", "de", "del", "Nacional", "Cobre", "S.A.", "Ltda.",

@@ -13,6 +13,12 @@ Solution"), names inside a public body's ("Ministry of ... Mineral Resources"), 
 phrases running across a full stop or a paragraph break; public bodies become agencies. Names
 that differ only in dots, case or a legal suffix ("US Strategic Metals", "U.S. Strategic Metals
 Inc.") resolve to one entity; defined short names and parenthesised acronyms become its aliases.
+
+Here: ``find_orgs``, which runs the steps, with the patterns of the signals (tickers, company
+words, defined names, suffixes) and the helpers only they use. Its parts are the sibling
+modules: orgnames (what a name looks like), orgscan (what the scan reads in an article),
+orgregistry (the entities found), orgcues (the cues of news: roles, appositions, possessives),
+orggazetteer and orgcjk (well-known and Chinese names).
 """
 
 from __future__ import annotations
@@ -21,10 +27,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from .anchored import Starts, occurrences
+from .anchored import Starts
 from .gazetteer import FORMS
 from .lexicon import (
-    COUNTRIES,
     LEXICON_FORMS,
     LEXICON_INDEX,
     lexicon_entry,
@@ -32,6 +37,7 @@ from .lexicon import (
 )
 from .matching import name_key
 from .orgcjk import add_chinese
+from .orgcues import BASED_RE, ROLE_RE, TITLE_RE, add_cued, role_matches
 from .orggazetteer import add_gazetteer
 from .orgnames import (
     COMMA_LEGAL,
@@ -102,56 +108,7 @@ _COMPANY_RE = re.compile(
     r"(?![ \t]+(?:project|mine|deposit|prospect|facility|plant|refinery|complex|concession|tenement|site|business|"
     r"division|segment)\b)"
 )
-_ROLES = (r"maker|producer|miner|developer|start-?up|firm|processor|refiner|supplier|automaker|carmaker|"
-          r"manufacturer|recycler|explorer|subsidiary|investor|trader|trading house|conglomerate|smelter|"
-          r"wealth fund|giant|venture|partner")
-# "magnet maker Vulcan Elements", "trading house Hanwa"
-_ROLE_RE = re.compile(r"\b(?:" + _ROLES + r")\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
-_ROLE_WORDS = tuple(w for w in _ROLES.replace("start-?up", "start").replace("trading house", "trading")
-                   .replace("wealth fund", "wealth").split("|"))
-# The same roles as whole words of the case-blind text (``Starts.words``: runs of a to z): a match
-# starts after a non-word character, and each role's first run of letters ends at a space or a
-# hyphen, except "startup", one run. Looked up in one pass over the article's words, not searched
-# for one by one (25 passes of ``str.find``, about 0.2 ms on a 13 KB release).
-_ROLE_RUNS = frozenset((*_ROLE_WORDS, "startup"))
-# "Singapore-based Rigqueza International" (the place before "-based" is checked apart)
-_BASED_RE = re.compile(r"-based\s+((?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,3})")
-# "Brunp, the recycling arm of CATL": a name, then what it is (the name is found back from the comma)
-_APPOSITION_RE = re.compile(
-    r",\s+(?:a|an|the|its|their)\s+(?:[a-z][\w-]*\s+){0,3}?(?:" + _ROLES + r"|unit|arm|affiliate|company)"
-    r"(?=\s*[,.;)]|\s+(?:of|in|based|that|which|whose|owned|controlled|listed|backed)\b)")
-# "South Korea's LG", "Germany's BASF": a country's organisation, by its initials
-# (matched at the possessive; the country before it is checked with str.endswith)
-_COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and|is|are|was|were|has|have|had|will|"
-                          r"would|said|says|signed|agreed|plans|to|which)\b)")
-_COUNTRY_NAMES = tuple(COUNTRIES)
-_CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
-# The starts of _CUE_WORDS: the five after a comma in one pass of a pattern that opens with ", "
-# (which the engine searches for as a literal), the two possessives by ``str.find`` (seven finds
-# before; one pattern of all seven was slower, the engine testing every character against a set).
-# No cue can start inside another (each opens with a comma or a quote and holds neither after
-# its first character), so the non-overlapping matches are every start.
-_COMMA_CUES = tuple(c for c in _CUE_WORDS if c.startswith(", "))
-_COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_CUES) + ")")
-_OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
-
-
-def _cue_starts(text: str, non_ascii: frozenset[str] | None = None) -> list[int]:
-    """``sorted(occurrences(text, _CUE_WORDS))`` (``non_ascii``: the text's characters outside
-    ASCII, when the caller has them: a cue that opens with another is not searched for)."""
-    others = _OTHER_CUES if non_ascii is None else tuple(c for c in _OTHER_CUES if c[0].isascii() or c[0] in non_ascii)
-    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, others)))
-
-
-_ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
 _WITH = re.compile(r"\s+with\b")  # "RareX Partners with ...": a verb
-# A title, then only capitalised words to the end. Each word runs to a space or the end (the
-# lookahead): written as (?:[A-Z][\w'-]*\s*)*$ the engine tried every split of a long capitalised
-# word before failing, in time exponential in its capitals; this form accepts the same strings.
-_TITLE_RE = re.compile(
-    r"\b(?:Director|CEO|Chief|Chairman|Chairwoman|Chair|President|Minister|Secretary|Officer|Founder|"
-    r"Mr|Mrs|Ms|Dr|Senator|Governor|Analyst|analysts?|Managing)\b\.?\s*(?:[A-Z][\w'-]*(?=\s|$)\s*)*$"
-)
 _EXCHANGE = re.compile(EXCHANGES)
 _SPACES = re.compile(r"\s+")
 _AROUND_SLASH = re.compile(r"\s*/\s*")
@@ -299,15 +256,15 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
         reg.add(name, "agency" if _DEVELOPMENT_BODY.search(name) else "company", (start, start + len(name)), "suffix")
     # 3b. names introduced by a role ("magnet maker Vulcan Elements") or speaking twice
     #     ("Vulcan Elements said"): companies without a suffix or ticker
-    roles = [*_role_matches(starts),
-             *(m for m in _BASED_RE.finditer(text) if capitalised_word_before(text, m.start()))]
-    for rx, need, cued in ((_ROLE_RE, 1, roles), (SAID_RE, 2, said_matches(scan))):
+    roles = [*role_matches(starts),
+             *(m for m in BASED_RE.finditer(text) if capitalised_word_before(text, m.start()))]
+    for rx, need, cued in ((ROLE_RE, 1, roles), (SAID_RE, 2, said_matches(scan))):
         for m in cued:
             name = clean_name(m.group(1))
             single = len(name.split()) < 2  # one word only after a role: "battery cell producer Freyr"
             if (not plausible_company(name) or single and (rx is SAID_RE or not one_word_name(scan, name))
                     or reg.find(name) is not None
-                    or _TITLE_RE.search(text[max(0, m.start(1) - 40):m.start(1)] + " " + name)):
+                    or TITLE_RE.search(text[max(0, m.start(1) - 40):m.start(1)] + " " + name)):
                 continue
             if scan.mentions.count(name) < need:
                 continue
@@ -315,7 +272,7 @@ def find_orgs(text: str, starts: Starts | None = None) -> list[Org]:
                 continue
             start = m.start(1) + m.group(1).find(name.split()[0])
             reg.add(name, "company", (start, start + len(name)), "role")
-    _add_cued(reg, scan)
+    add_cued(reg, scan)
     # 3c. well-known companies the news names bare ("Ford", "CATL", "Rio Tinto")
     add_gazetteer(reg, scan, tickers)
     # 4. lexicons: agencies, governments, countries (one pass over the text)
@@ -356,55 +313,6 @@ def _prefix_matches(starts: Starts, capitals: Capitals) -> Iterator[re.Match[str
         return starts.finditer(_PREFIX_RE, _PREFIX_WORDS)
     heads = [i for i in capitals.starts(_PREFIX_HEADS) if text.startswith(_PREFIX_WORDS, i)]
     return starts.matches_at(_PREFIX_RE, heads)
-
-
-def _role_matches(starts: Starts) -> Iterator[re.Match[str]]:
-    """``_ROLE_RE.finditer(text)``: the pattern tried where the roles that stand as whole words
-    of the case-blind text (``_ROLE_RUNS``) are written, found by ``str.find`` in the text (a
-    match starts with one, in its own case), or searched for word by word when the text has no
-    case-blind form. (An article writes a few roles: a search for each cost less than finding
-    them among the text's words, ``Starts.word_starts_many``.)"""
-    words = starts.words()
-    if words is None:
-        return starts.finditer(_ROLE_RE, _ROLE_WORDS)
-    text = starts.text
-    return matches_at(_ROLE_RE, text, sorted(set(occurrences(text, tuple(_ROLE_RUNS & words)))))
-
-
-def _add_cued(reg: Registry, scan: Scan) -> None:
-    """Companies an apposition, a country's possessive or a repeated statement gives away:
-    "Brunp, the recycling arm of CATL", "South Korea's LG", "CNGR said ... CNGR said"."""
-    text = scan.text
-    found: list[tuple[str, int]] = []
-    for i in _cue_starts(text, scan.non_ascii()):
-        if text[i] == ",":
-            m = _APPOSITION_RE.match(text, i)
-            before = name_before(text, i) if m is not None else None
-            if before is None:
-                continue
-            name, start = before
-            if " and " in name:  # "Stellantis and PowerCo, the battery company of ...": the last one
-                name = name[name.rindex(" and ") + 5:]
-                start = text.find(name, start)
-            if len(name.split()) > 1 or one_word_name(scan, name):
-                found.append((name, start))
-        else:
-            m = _COUNTRYS_RE.match(text, i)
-            if m is None:
-                continue
-            ahead = text[max(0, i - 40):i]
-            country = next((c for c in _COUNTRY_NAMES if ahead.endswith(c)), None)
-            if country is not None and not ahead[:-len(country)][-1:].isalpha():
-                found.append((m.group(1), m.start(1)))
-    for i in (v - 1 for at in scan.verbs().values() for v in at if v and text[v - 1] == " "):
-        acronym = _ACRONYM_END.search(text, max(0, i - 8), i)
-        if acronym is not None and scan.mentions.count(acronym.group(1)) >= 2:
-            found.append((acronym.group(1), acronym.start(1)))
-    for name, start in found:
-        if (reg.find(name) is not None or lexicon_entry(name) is not None or not plausible_company(name)
-                or _TITLE_RE.search(text[max(0, start - 40):start] + " " + name)):
-            continue
-        reg.add(name, "company", (start, start + len(name)), "role")
 
 
 _TAIL_WORDS = 40  # the most words of a name _best_tail reads (a name has a few)
