@@ -26,7 +26,6 @@ import logging
 import re
 import ssl
 import weakref
-from collections import deque
 from collections.abc import AsyncGenerator, Sequence
 from typing import Any, NoReturn
 
@@ -47,6 +46,7 @@ from ..redact import protect_logs, redact
 from ..retry import RETRY_AFTER_CAP, RETRY_STATUSES
 from ..telemetry import AttemptSpans
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
+from .replay import QUIET, Replay, Unsent
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
 
 RESPONSE_MODEL = instructor.response_schema(BriefContent)
@@ -368,18 +368,18 @@ class OpenAICompatBackend(BaseBackend):
         """
         if online:
             self.client  # noqa: B018 - builds the shared transport the dialogue goes on over
-        transport = _Replay(answers, self._transport if online else None)
+        transport = Replay(answers, self._transport if online else None)
         kwargs = self._client_kwargs()
         if not online:  # nothing leaves the process: say so in httpx's request log
             kwargs["base_url"] = "http://batch-replay.invalid/v1"
         raw = openai.OpenAI(**kwargs, http_client=httpx.Client(transport=transport))
         for name in ("instructor", "instructor.v2.retry"):  # each logs a failed call at ERROR
-            if _QUIET not in logging.getLogger(name).filters:
-                logging.getLogger(name).addFilter(_QUIET)
+            if QUIET not in logging.getLogger(name).filters:
+                logging.getLogger(name).addFilter(QUIET)
         try:
             talk = _Dialogue(self.settings, self._system, request)
             return _converse(instructor.from_openai(raw, mode=MODES[self.settings.mode]), talk, transport)
-        except _Unsent as kept:
+        except Unsent as kept:
             return kept.body
         finally:
             raw.close()
@@ -391,60 +391,15 @@ class OpenAICompatBackend(BaseBackend):
         return openai.OpenAI(**{**self._client_kwargs(), "max_retries": self.settings.max_attempts - 1})
 
 
-def _converse(client: instructor.Instructor, talk: _Dialogue, replay: _Replay | None = None) -> Generation:
+def _converse(client: instructor.Instructor, talk: _Dialogue, replay: Replay | None = None) -> Generation:
     """Run one dialogue to its end: the generation, or one of our errors."""
     while True:
         try:
             content = client.create(**talk.kwargs())
         except Exception as exc:
             if replay is not None and replay.unsent is not None:
-                raise _Unsent(replay.unsent) from None
+                raise Unsent(replay.unsent) from None
             talk.fail(exc)
         done = talk.answer(content)
         if done is not None:
             return done
-
-
-# -- the Batch API's side of a dialogue ---------------------------------------------------------
-# The Batch API answers the same requests later, from a file. Rather than rebuild instructor's
-# requests (tools, tool_choice, re-ask messages) by hand, a dialogue runs through instructor as
-# online, over a transport that answers from the answers already received: the request after
-# the last one is the next line of a batch (or, online, is sent on). So the bodies are the
-# online path's, and the answers are validated, grounded and re-asked by the online code.
-_UNSENT = "mineralbrief: request kept for the Batch API, not sent"
-
-
-class _Unsent(Exception):
-    def __init__(self, body: dict[str, Any]) -> None:
-        super().__init__(_UNSENT)
-        self.body = body
-
-
-class _Replay(httpx.BaseTransport):
-    """Answers from answers already received, in order; keeps (or, with ``inner``, sends) the next request."""
-
-    def __init__(self, answers: Sequence[dict[str, Any]], inner: httpx.BaseTransport | None) -> None:
-        self._answers = deque(answers)
-        self._inner = inner
-        self.unsent: dict[str, Any] | None = None
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._answers:
-            return httpx.Response(200, json=self._answers.popleft())
-        if self._inner is not None:
-            return self._inner.handle_request(request)
-        self.unsent = json.loads(request.content)
-        return httpx.Response(499, json={"error": {"message": _UNSENT}})
-
-    def close(self) -> None:  # the inner transport is the backend's, shared: not closed here
-        return None
-
-
-class _QuietUnsent(logging.Filter):
-    """A request kept for the Batch API is no failed call: not logged as one."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return _UNSENT not in record.getMessage()
-
-
-_QUIET = _QuietUnsent()
