@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import instructor
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
 from ..config import Settings

@@ -32,8 +32,7 @@ from typing import Any, NoReturn
 import httpx2 as httpx
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorError, InstructorRetryException
-from instructor.core.hooks import Hooks
+from instructor.core import Hooks, IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import ValidationError
 
 from ..config import Settings
