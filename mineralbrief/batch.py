@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
-from .errors import BackendError, ConfigError, MineralBriefError
+from .errors import BackendError, ConfigError, MineralBriefError, UngroundedBriefError
 from .models import Brief
 
 if TYPE_CHECKING:
@@ -131,6 +131,8 @@ async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tup
         if isinstance(exc, asyncio.CancelledError) and (cancelling is None or cancelling()):
             raise
         usage = exc.usage if isinstance(exc, BackendError) else None
+        if isinstance(exc, UngroundedBriefError) and exc.brief is not None:  # strict: paid for, then refused
+            usage = exc.brief.usage
         return (BatchResult(index, source, "failed", error=f"{type(exc).__name__}: {exc}"),
                 usage.total_tokens if usage is not None else 0)
     status: Status = "cached" if brief.provenance.cached else "done"
