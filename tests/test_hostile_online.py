@@ -4,10 +4,13 @@ FIXTURE: every answer here is scripted; none is a real model's output."""
 
 from __future__ import annotations
 
+import pytest
+
+import mineralbrief
 from mineralbrief.batch import summarize_many
 
 from conftest import FAST, SEEDS
-from helpers import invented
+from helpers import invented, reference
 from oai_server import FakeOpenAIServer, Reply, completion
 
 ARTICLE = SEEDS / "rarex_ussm_mou.txt"
@@ -30,3 +33,35 @@ def test_a_strict_batch_counts_the_tokens_of_briefs_it_refused():
         sent = len(srv.requests)
     statuses = [r.status for r in sorted(results, key=lambda r: r.index)]
     assert statuses == ["failed", "failed", "skipped_budget", "skipped_budget"] and sent == 2
+
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_chunked_article_that_fails_keeps_what_its_earlier_chunks_cost(call):
+    # the first chunk was answered (5,000 tokens), the second refused: the error's usage held
+    # only the second chunk's, so a batch's budget never saw the first
+    import asyncio
+
+    text = (ARTICLE.read_text() + "\n\n") * 3
+    replies = [Reply(body=lambda req: completion(req, reference(), tokens=(5000, 0))),
+               Reply(status=400, body={"error": {"message": "bad request"}})]
+
+    def script(req):
+        return replies.pop(0) if replies else Reply(status=400, body={"error": {"message": "bad request"}})
+
+    with FakeOpenAIServer(default=script) as srv, mineralbrief.Summarizer(
+            base_url=srv.base_url, cache=False, max_input_chars=len(text) // 2, **FAST) as s:
+        with pytest.raises(mineralbrief.BackendError) as info:
+            if call == "sync":
+                s.summarize(text)
+            else:
+                asyncio.run(_asummarize_and_close(s, text))
+        assert len(srv.requests) == 2
+    assert info.value.usage is not None and info.value.usage.total_tokens == 5000
+    assert info.value.usage.requests == 2
+
+
+async def _asummarize_and_close(s, text):
+    try:
+        return await s.asummarize(text)
+    finally:
+        await s.aclose()

@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 from ..article import Article
 from ..chunking import merge_contents, split_text
 from ..domain.facts import Facts, extract_facts
+from ..errors import BackendError
 from ..grounding import SourceIndex
 from ..models import BriefContent, GroundingReport, Usage
 
@@ -138,6 +139,16 @@ def chunk_requests(request: GenerationRequest, limit: int, *, rescan: bool = Fal
         return None
     return [replace(request, article=request.article.model_copy(update={"text": t}),
                     facts=extract_facts(t) if rescan else request.facts) for t in texts]
+
+
+def spent_before(exc: BaseException, gens: list[Generation]) -> None:
+    """Add what the chunks answered before ``exc`` cost to its usage (a ``BackendError``'s), so
+    a chunked article that fails still reports every paid token."""
+    if isinstance(exc, BackendError) and gens:
+        usage = exc.usage or Usage()
+        for g in gens:
+            usage = usage + g.usage
+        exc.usage = usage
 
 
 def merge_generations(gens: list[Generation], model: str | None) -> Generation:

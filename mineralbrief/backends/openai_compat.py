@@ -44,7 +44,7 @@ from ..ratelimit import RateLimiter
 from ..redact import protect_logs, redact
 from ..retry import RETRY_AFTER_CAP, RETRY_STATUSES
 from ..telemetry import AttemptSpans
-from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations
+from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations, spent_before
 from .replay import QUIET, Replay, Unsent
 from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
 
@@ -308,13 +308,27 @@ class OpenAICompatBackend(BaseBackend):
         chunks = chunk_requests(request, self.settings.max_input_chars)
         if chunks is None:
             return self._generate_one(request)
-        return merge_generations([self._generate_one(c) for c in chunks], self.settings.model)
+        gens: list[Generation] = []
+        try:
+            for c in chunks:
+                gens.append(self._generate_one(c))
+        except BackendError as exc:
+            spent_before(exc, gens)
+            raise
+        return merge_generations(gens, self.settings.model)
 
     async def agenerate(self, request: GenerationRequest) -> Generation:
         chunks = chunk_requests(request, self.settings.max_input_chars)
         if chunks is None:
             return await self._agenerate_one(request)
-        return merge_generations([await self._agenerate_one(c) for c in chunks], self.settings.model)
+        gens: list[Generation] = []
+        try:
+            for c in chunks:
+                gens.append(await self._agenerate_one(c))
+        except BackendError as exc:
+            spent_before(exc, gens)
+            raise
+        return merge_generations(gens, self.settings.model)
 
     def _generate_one(self, request: GenerationRequest) -> Generation:
         return _converse(self.client, _Dialogue(self.settings, self._system, request))
