@@ -65,3 +65,32 @@ async def _asummarize_and_close(s, text):
         return await s.asummarize(text)
     finally:
         await s.aclose()
+
+
+def _raw_completion(message, usage):
+    return {"id": "x", "object": "chat.completion", "created": 1, "model": "m",
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}], "usage": usage}
+
+
+def _tool_message(req, answer):
+    import json
+
+    name = req["tools"][0]["function"]["name"]
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(answer)}}]}
+
+
+@pytest.mark.parametrize("usage,tokens", [
+    ({"prompt_tokens": -100000, "completion_tokens": -5, "total_tokens": -100005}, 0),
+    ({"prompt_tokens": "abc", "completion_tokens": "5", "total_tokens": "x"}, 5),
+    ([1, 2], 0),
+    ({"prompt_tokens": 100, "completion_tokens": 50}, 150),
+], ids=["negative", "strings", "a-list", "no-total"])
+def test_usage_a_server_lies_about_never_lowers_the_count(server, usage, tokens, recwarn):
+    # a negative usage was summed as is (a batch's budget went down with every answer), and one
+    # that was not numbers broke the hook that counts it: a traceback warning, tokens lost
+    server.push(Reply(body=lambda req: _raw_completion(_tool_message(req, reference()), usage)))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, **FAST)
+    assert brief.grounding.ok
+    assert brief.usage.total_tokens == tokens and brief.usage.prompt_tokens >= 0 and brief.usage.completion_tokens >= 0
+    assert not [w for w in recwarn if "handler" in str(w.message)]

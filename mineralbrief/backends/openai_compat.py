@@ -103,11 +103,23 @@ class _Tally:
 
     def received(self, response: Any) -> None:
         u = getattr(response, "usage", None)
-        if u is not None:
-            self.usage = self.usage + Usage(prompt_tokens=u.prompt_tokens or 0,
-                                            completion_tokens=u.completion_tokens or 0,
-                                            total_tokens=u.total_tokens or 0)
+        if u is not None:  # as the server tells it: never below zero, nor below its own parts
+            prompt, done = _tokens(getattr(u, "prompt_tokens", None)), _tokens(getattr(u, "completion_tokens", None))
+            self.usage = self.usage + Usage(prompt_tokens=prompt, completion_tokens=done,
+                                            total_tokens=max(_tokens(getattr(u, "total_tokens", None)), prompt + done))
         self.last_raw = raw_answer(response)
+
+
+def _tokens(value: Any) -> int:
+    """A token count an answer's ``usage`` reports: a count, else 0 (a negative number, a string
+    that is not one, anything else a server may send)."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return max(0, n)
 
 
 class _Dialogue:
