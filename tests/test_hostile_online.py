@@ -94,3 +94,29 @@ def test_usage_a_server_lies_about_never_lowers_the_count(server, usage, tokens,
     assert brief.grounding.ok
     assert brief.usage.total_tokens == tokens and brief.usage.prompt_tokens >= 0 and brief.usage.completion_tokens >= 0
     assert not [w for w in recwarn if "handler" in str(w.message)]
+
+
+@pytest.mark.parametrize("tool_calls", ["oops", [1], [{"id": "c1", "type": "function", "function": "f"}], {"a": 1}],
+                         ids=["a-string", "a-number", "function-a-string", "a-dict"])
+def test_a_200_whose_tool_calls_are_not_tool_calls_is_a_transport_fault(server, tool_calls):
+    # message.tool_calls of the wrong shape reached instructor and our counting hook, and the
+    # call ended in a bare AttributeError (not one of ours); it is a malformed answer like a
+    # choice without a message: tried again, then one clear TransportError
+    bad = Reply(body=lambda req: _raw_completion({"role": "assistant", "content": None, "tool_calls": tool_calls},
+                                                  {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}))
+    server.push(bad, Reply(body=lambda req: completion(req, reference())))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=2, **FAST)
+    assert brief.grounding.ok and brief.usage.requests == 1 and len(server.requests) == 2
+    server.push(bad, bad)
+    with pytest.raises(mineralbrief.TransportError, match="not a chat completion"):
+        mineralbrief.summarize(ARTICLE, base_url=server.base_url,
+                               cache=False, max_attempts=2, **FAST)
+
+
+def test_an_answer_whose_content_is_not_text_is_one_clear_error(server, recwarn):
+    # a message content that is a list broke the hook that keeps the raw answer (a traceback
+    # warning per attempt); the call still ends in ValidationFailedError
+    server.push(*[Reply(body=_raw_completion({"role": "assistant", "content": [1, 2]}, None))] * 3)
+    with pytest.raises(mineralbrief.ValidationFailedError):
+        mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, **FAST)
+    assert not [w for w in recwarn if "handler" in str(w.message)]

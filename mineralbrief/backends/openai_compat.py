@@ -66,11 +66,12 @@ def raw_answer(completion: Any) -> str | None:
     except (AttributeError, IndexError, TypeError):
         return None
     calls = getattr(message, "tool_calls", None) or []
-    if calls:
-        return str(calls[0].function.arguments)
+    if calls:  # a list of calls, as the transport checked (a replayed Batch API answer was not)
+        first = calls[0] if isinstance(calls, list) else None
+        return str(getattr(getattr(first, "function", None), "arguments", None))
     content = getattr(message, "content", None)
-    if not content:
-        return None
+    if not content or not isinstance(content, str):
+        return None if not content else str(content)
     fenced = re.search(r"```(?:json)?\s*(.*?)```", content, re.S)
     return fenced.group(1) if fenced else str(content)
 

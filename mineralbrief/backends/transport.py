@@ -95,6 +95,10 @@ def not_a_completion(body: bytes) -> str | None:
     first = choices[0]
     if not isinstance(first, dict) or not isinstance(first.get("message"), dict):
         return "a choice without a message"
+    calls = first["message"].get("tool_calls")
+    if calls is not None and not (isinstance(calls, list) and all(
+            isinstance(c, dict) and isinstance(c.get("function"), dict) for c in calls)):
+        return "tool calls that are not a list of function calls"
     return None
 
 
