@@ -120,3 +120,22 @@ def test_an_answer_whose_content_is_not_text_is_one_clear_error(server, recwarn)
     with pytest.raises(mineralbrief.ValidationFailedError):
         mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, **FAST)
     assert not [w for w in recwarn if "handler" in str(w.message)]
+
+
+def test_an_answer_that_lies_about_its_gzip_is_retried(server):
+    # "content-encoding: gzip" over plain JSON raised httpx's DecodingError, which the transport
+    # did not take as transient: the call failed at once, "endpoint kept failing ... after 1 attempt"
+    def lying(req):
+        import json
+
+        return Reply(kind="raw", body=json.dumps(completion(req, reference())).encode(),
+                     headers={"content-encoding": "gzip"})
+
+    server.push(lying({"tools": [{"function": {"name": "BriefContent"}}]}),
+                Reply(body=lambda req: completion(req, reference())))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=2, **FAST)
+    assert brief.grounding.ok and brief.usage.requests == 1 and len(server.requests) == 2
+    server.push(*[lying({"tools": [{"function": {"name": "BriefContent"}}]})] * 2)
+    with pytest.raises(mineralbrief.TransportError, match="content-encoding") as info:
+        mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=2, **FAST)
+    assert info.value.attempts == 2

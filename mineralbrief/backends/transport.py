@@ -6,8 +6,9 @@ used exactly as published, and a re-ask by instructor is one call here however m
 attempts it took:
 
 * 408, 409, 429 and 5xx answers, dropped connections, timeouts, and 200 answers that are not a
-  chat completion (an empty body, ``{}``, ``choices: []``, JSON nested past reason) are tried
-  again with the policy of ``retry.py`` (backoff with jitter, ``Retry-After`` honoured);
+  chat completion (an empty body, ``{}``, ``choices: []``, JSON nested past reason, a body that
+  does not decode as its content-encoding says) are tried again with the policy of
+  ``retry.py`` (backoff with jitter, ``Retry-After`` honoured);
 * each call has a total deadline (``Settings.deadline``), however slowly a server trickles its
   bytes; a ``Retry-After`` longer than the time left fails at once instead of sleeping;
 * when the attempts run out, the last answer is handed to the openai client as it came (it
@@ -119,9 +120,13 @@ class _Body:
 
 def _rebuilt(response: httpx.Response, raw: bytes) -> httpx.Response:
     """The answer with its whole body read (and decoded by its content-encoding)."""
-    answer = httpx.Response(response.status_code, headers=response.headers, content=raw,
-                            extensions=response.extensions)
-    answer.read()
+    try:
+        answer = httpx.Response(response.status_code, headers=response.headers, content=raw,
+                                extensions=response.extensions)
+        answer.read()
+    except httpx.DecodingError as exc:  # "gzip" over plain bytes: a malformed answer, worth another try
+        raise _Retry(f"an answer that does not decode as its content-encoding says ({exc})",
+                     status=response.status_code) from exc
     return answer
 
 
