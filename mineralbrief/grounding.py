@@ -25,7 +25,8 @@ from .domain.anchored import outside_ascii
 from .domain.elements import elements_named
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
-from .models import BriefContent, Claim, Evidence, GroundingReport
+from .domain.numbers import find_amounts
+from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
 CONTEXT_KEY = "mineralbrief_source"
@@ -225,10 +226,25 @@ class _Checker:
         if not self.index.writes_ticker(ticker):
             self.fail(f'{where}: ticker not in article: "{ticker}"')
 
-    def amount(self, where: str, text: str) -> None:
+    def amount(self, where: str, amount: Amount) -> None:
         self.checked += 1
-        if not self.index.writes_amount(text):
-            self.fail(f'{where}: amount not in article: "{text}"')
+        if not self.index.writes_amount(amount.text):
+            self.fail(f'{where}: amount not in article: "{amount.text}"')
+        elif amount.value is not None and not _states_value(amount.text, amount.value):
+            self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
+
+
+def _states_value(text: str, value: float) -> bool:
+    """True when ``value`` is a value ``text`` writes: an amount it states ("$1.2 billion" is
+    1.2e9) or one of its numbers ("1,800-acre" is 1800). The text is checked against the
+    article; the value, a model's parse of it, against the text."""
+    found = [m.value for m in find_amounts(text) if m.value is not None]
+    for n in numbers_in(text):
+        try:
+            found.append(float(n))
+        except ValueError:
+            continue
+    return any(abs(v - value) <= 1e-6 * max(abs(v), 1.0) for v in found)
 
 
 def _clip(s: str, n: int = 80) -> str:
@@ -271,7 +287,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
             c.name(f"{where}.parties", p.name, known)
             c.ticker(f"{where}.parties", p.ticker)
         for a in deal.amounts:
-            c.amount(f"{where}.amounts", a.text)
+            c.amount(f"{where}.amounts", a)
 
     for el in brief.elements:
         c.checked += 1

@@ -4,6 +4,8 @@ FIXTURE: every answer here is scripted; none is a real model's output."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import mineralbrief
@@ -139,3 +141,20 @@ def test_an_answer_that_lies_about_its_gzip_is_retried(server):
     with pytest.raises(mineralbrief.TransportError, match="content-encoding") as info:
         mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=2, **FAST)
     assert info.value.attempts == 2
+
+
+def test_an_amount_whose_value_the_article_does_not_state_is_flagged(server):
+    # grounding checked an amount's text ("$400 million", written in the article) but not its
+    # parsed value: an answer saying value=4e9 came back grounded, and the daily merge and the
+    # JSON contract carried a sum the article never states
+    mp = SEEDS / "mp_materials_dod.txt"
+    data = reference("mp_materials_dod")
+    data["deals"][0]["amounts"][0]["value"] = 4e9
+    server.push(Reply(body=lambda req: completion(req, data)), Reply(body=lambda req: completion(req, data)))
+    brief = mineralbrief.summarize(mp, base_url=server.base_url, cache=False, max_reasks=1, **FAST)
+    assert len(server.requests) == 2  # re-asked with the reason
+    assert "$400 million" in json.dumps(server.requests[1]["messages"][2:])
+    assert not brief.grounding.ok
+    assert any("deals[0].amounts" in u and "$400 million" in u for u in brief.grounding.unverified)
+    server.push(Reply(body=lambda req: completion(req, reference("mp_materials_dod"))))
+    assert mineralbrief.summarize(mp, base_url=server.base_url, cache=False, max_reasks=1, **FAST).grounding.ok
