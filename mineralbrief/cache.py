@@ -19,6 +19,8 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -163,19 +165,54 @@ def _private_dir(directory: Path) -> None:
         directory.chmod(0o700)
 
 
+# SQLite's busy timeout: how long one read or write waits for another process's lock. diskcache's
+# default is 60 s, so a cache another process held locked (a long `cache clear`, a backup) cost
+# every article a minute or two; a write that takes the lock takes milliseconds.
+BUSY_TIMEOUT = 2.0
+# how long a cache that failed so (locked, full, its database damaged) is left alone
+REST = 30.0
+_DOWN = (sqlite3.Error, diskcache.Timeout)
+
+
 class BriefCache:
     """Briefs on disk, in a ``diskcache.Cache`` (SQLite + files, safe across processes), as
-    JSON text only (``TextDisk``), in an owner-only directory."""
+    JSON text only (``TextDisk``), in an owner-only directory.
+
+    A read or write that fails for the whole cache (locked past ``BUSY_TIMEOUT``, a full disk, a
+    damaged database) leaves the cache alone for ``REST`` seconds: reads are misses and writes
+    are skipped, so it costs one wait and one warning, not one per article."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         _private_dir(self.directory)
-        self._cache = diskcache.Cache(str(self.directory), disk=TextDisk)
+        db = self.directory / "cache.db"
+        if db.exists():  # diskcache's opening writes, and waits 60 s for a lock another process holds
+            probe = sqlite3.connect(str(db), timeout=BUSY_TIMEOUT)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+            finally:
+                probe.close()
+        self._cache = diskcache.Cache(str(self.directory), disk=TextDisk, timeout=BUSY_TIMEOUT)
+        self._down_until = 0.0
+
+    def _resting(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _down(self, exc: BaseException) -> None:
+        self._down_until = time.monotonic() + REST
+        log.warning("cache at %s failed (%s: %s); going on without it for %.0f s",
+                    self.directory, type(exc).__name__, exc, REST)
 
     def get(self, key: str) -> Brief | None:
         """The cached brief, or None on a miss or an unreadable entry (which is dropped)."""
+        if self._resting():
+            return None
         try:
             raw = self._cache.get(key)
+        except _DOWN as exc:  # the cache, not this entry: nothing to drop
+            self._down(exc)
+            return None
         except Exception as exc:  # a damaged entry must never break a run
             log.warning("cache entry %s unreadable (%s); treating as a miss", key[:18], exc)
             self._discard(key)
@@ -192,7 +229,12 @@ class BriefCache:
             return None
 
     def set(self, key: str, brief: Brief) -> None:
-        self._cache.set(key, brief.model_dump_json())
+        if self._resting():
+            return
+        try:
+            self._cache.set(key, brief.model_dump_json())
+        except _DOWN as exc:
+            self._down(exc)
 
     def _discard(self, key: str) -> None:
         try:

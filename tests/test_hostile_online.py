@@ -158,3 +158,41 @@ def test_an_amount_whose_value_the_article_does_not_state_is_flagged(server):
     assert any("deals[0].amounts" in u and "$400 million" in u for u in brief.grounding.unverified)
     server.push(Reply(body=lambda req: completion(req, reference("mp_materials_dod"))))
     assert mineralbrief.summarize(mp, base_url=server.base_url, cache=False, max_reasks=1, **FAST).grounding.ok
+
+
+def test_a_locked_cache_costs_one_short_wait_not_a_minute_per_article(tmp_path, caplog):
+    # another process holding cache.db's write lock (a long `cache clear`, a backup) made every
+    # open, read and write wait diskcache's 60 s busy timeout, and a read that timed out was
+    # taken for a corrupt entry and deleted (another 60 s): a 3 s-deadline call took over a
+    # minute. Now a short wait, one warning, and the cache left alone for a while
+    import logging
+    import sqlite3
+
+    from mineralbrief.cache import BriefCache
+
+    directory = tmp_path / "cache"
+    with FakeOpenAIServer(default=lambda req: Reply(body=completion(req, reference()))) as srv:
+        BriefCache(directory).close()
+        holder = sqlite3.connect(str(directory / "cache.db"), timeout=0)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            t0 = time.perf_counter()
+            brief = mineralbrief.summarize(ARTICLE, base_url=srv.base_url, cache_dir=directory, deadline=3, **FAST)
+            assert brief.grounding.ok and time.perf_counter() - t0 < 10  # opened: no, briefed: yes
+        finally:
+            holder.rollback()
+        with mineralbrief.Summarizer(base_url=srv.base_url, cache_dir=directory, **FAST) as s:
+            holder.execute("BEGIN EXCLUSIVE")  # locked after the cache was opened
+            try:
+                caplog.clear()
+                t0 = time.perf_counter()
+                with caplog.at_level(logging.WARNING):
+                    results = list(summarize_many(variants(6), concurrency=2, summarizer=s))
+                took = time.perf_counter() - t0
+            finally:
+                holder.rollback()
+                holder.close()
+    assert [r.status for r in results] == ["done"] * 6
+    assert took < 10, took
+    warnings = [r for r in caplog.records if "cache" in r.getMessage()]
+    assert len(warnings) <= 2, [r.getMessage() for r in warnings]
