@@ -271,12 +271,14 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     known: set[str] = set()
     for i, ent in enumerate(brief.entities):
-        written = [a for a in [ent.name, *ent.aliases] if index.has_name(a)]
-        c.checked += 1
-        if written:
-            known.update(name_key(a) for a in [ent.name, *ent.aliases])
-        else:
-            c.fail(f'entities[{i}]: name not in article: "{ent.name}"')
+        # the name and each alias are names the brief states: each must be written (one
+        # written alias vouches for no other name)
+        for where, name in [(f"entities[{i}]", ent.name), *((f"entities[{i}].aliases", a) for a in ent.aliases)]:
+            c.checked += 1
+            if index.has_name(name):
+                known.add(name_key(name))
+            else:
+                c.fail(f'{where}: name not in article: "{name}"')
         c.ticker(f"entities[{i}]", ent.ticker)
         c.evidence(f"entities[{i}]", ent.evidence, required=False)
 

@@ -196,3 +196,21 @@ def test_a_locked_cache_costs_one_short_wait_not_a_minute_per_article(tmp_path, 
     assert took < 10, took
     warnings = [r for r in caplog.records if "cache" in r.getMessage()]
     assert len(warnings) <= 2, [r.getMessage() for r in warnings]
+
+
+@pytest.mark.parametrize("entity", [
+    {"name": "Lynas Rare Earths", "kind": "company", "aliases": ["RareX"]},
+    {"name": "RareX Limited", "kind": "company", "aliases": ["RareX", "Lynas Rare Earths"]},
+], ids=["invented-name-written-alias", "invented-alias"])
+def test_a_name_the_article_does_not_write_is_flagged_whatever_its_aliases(server, entity):
+    # an entity counted as written when any one of its name and aliases was: an invented name
+    # beside a real alias (or an invented alias beside a real name) came back grounded, and a
+    # deal party of that name passed too
+    data = reference()
+    data["entities"].append(entity)
+    data["deals"][0]["parties"].append({"name": "Lynas Rare Earths", "role": "buyer"})
+    server.push(Reply(body=lambda req: completion(req, data)))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_reasks=0, **FAST)
+    assert not brief.grounding.ok
+    flagged = " ".join(brief.grounding.unverified)
+    assert "entities[4]" in flagged and "deals[0].parties" in flagged and "Lynas Rare Earths" in flagged
