@@ -202,6 +202,11 @@ class _Checker:
             else:
                 ev.start, ev.end, _score = found
                 ev.verified = True
+                # found near enough, not as written ("a binding" for "a non-binding"): what is
+                # shown as the article's words is the article's words
+                span = self.index.text[ev.start:ev.end]
+                if span.strip() and len(span) <= 800:  # (Evidence.quote's limit)
+                    ev.quote = span
 
     def claim(self, where: str, claim: Claim) -> None:
         self.evidence(where, claim.evidence, required=True)

@@ -214,3 +214,23 @@ def test_a_name_the_article_does_not_write_is_flagged_whatever_its_aliases(serve
     assert not brief.grounding.ok
     flagged = " ".join(brief.grounding.unverified)
     assert "entities[4]" in flagged and "deals[0].parties" in flagged and "Lynas Rare Earths" in flagged
+
+
+@pytest.mark.parametrize("quote", [
+    "RareX has not entered into a non-binding memorandum of understanding with U.S. Strategic Metals",
+    "has entered into a binding memorandum of understanding with U.S. Strategic Metals",
+], ids=["negated", "non-dropped"])
+def test_a_quote_found_only_near_enough_shows_the_article_words(server, quote):
+    # a quote 90% like an article sentence was verified by the fuzzy match and kept in the
+    # model's words: "has not entered", "a binding memorandum" shown as verified quotes of an
+    # article that says the opposite. A verified quote is now the article's own text there
+    data = reference()
+    data["key_points"][0]["evidence"] = [{"quote": quote}]
+    server.push(Reply(body=lambda req: completion(req, data)))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_reasks=0, **FAST)
+    text = ARTICLE.read_text()
+    for kp in brief.key_points:
+        for ev in kp.evidence:
+            assert not ev.verified or text[ev.start:ev.end] == ev.quote, ev
+    ev = brief.key_points[0].evidence[0]
+    assert "non-binding" in ev.quote and "not entered" not in ev.quote
