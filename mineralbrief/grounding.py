@@ -38,6 +38,7 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_CHARS = bytes(c if chr(c) in "0123456789.," else 32 for c in range(256))
 _THOUSANDS = re.compile(r",(?=\d{3}\b)")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
+_CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
 
@@ -115,6 +116,18 @@ class SourceIndex:
     @cached_property
     def elements(self) -> frozenset[str]:
         return frozenset(elements_named(self._facts_text))
+
+    @cached_property
+    def injected_words(self) -> frozenset[str]:
+        """The capitalised words (name keys) that only passages addressed to a model write:
+        a brief that writes one, in any words of its own, repeats the injection."""
+        found = set()
+        for start, end in self.blocked:
+            for word in _CAPITALISED.findall(self.text[start:end]):
+                key = name_key(word)
+                if key and f" {key} " not in self.name_space:
+                    found.add(key)
+        return frozenset(found)
 
     def in_blocked(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps a passage addressed to a model."""
@@ -213,11 +226,18 @@ class _Checker:
         self.numbers(where, claim.text)
 
     def numbers(self, where: str, text: str) -> None:
-        """A number in the brief's own words must be a number the article writes."""
+        """A number in the brief's own words must be a number the article writes, and a name
+        there no name that only a passage addressed to a model writes."""
         stray = [n for n in numbers_in(text) if n not in self.index.numbers]
         if stray:
             self.checked += 1
             self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')
+        if self.index.blocked:
+            echoed = [w for w in _CAPITALISED.findall(text) if name_key(w) in self.index.injected_words]
+            if echoed:
+                self.checked += 1
+                self.fail(f'{where}: repeats a passage addressed to a model, not a fact: '
+                          f'{", ".join(echoed[:3])} in "{_clip(text)}"')
 
     def name(self, where: str, name: str, known: set[str]) -> None:
         self.checked += 1

@@ -5,6 +5,7 @@ FIXTURE: every answer here is scripted; none is a real model's output."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -143,6 +144,36 @@ def test_an_answer_that_lies_about_its_gzip_is_retried(server):
     assert info.value.attempts == 2
 
 
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_server_that_trickles_its_headers_meets_the_call_deadline(server, call):
+    # the deadline was checked only as the body arrived: a server sending its headers a byte
+    # every 0.1 s never tripped the 1 s read timeout, and the call hung far past its 1.5 s deadline
+    import asyncio
+    import threading
+
+    server.push(*[Reply(kind="trickle_headers", trickle=0.1)] * 3)
+    kw = dict(base_url=server.base_url, cache=False, timeout=1.0, deadline=1.5, max_attempts=3, **FAST)
+    outcome: list[BaseException] = []
+
+    def brief() -> None:
+        try:
+            if call == "sync":
+                mineralbrief.summarize(ARTICLE, **kw)
+            else:
+                asyncio.run(mineralbrief.asummarize(ARTICLE, **kw))
+        except BaseException as exc:  # handed to the test
+            outcome.append(exc)
+
+    worker = threading.Thread(target=brief, daemon=True)  # a hang fails the test instead of the suite
+    t0 = time.perf_counter()
+    worker.start()
+    worker.join(timeout=8)
+    assert not worker.is_alive(), "the call hung past its deadline"
+    assert time.perf_counter() - t0 < 4
+    assert len(outcome) == 1 and isinstance(outcome[0], mineralbrief.TransportError), outcome
+    assert "deadline" in str(outcome[0]) and outcome[0].attempts == 1 and outcome[0].last_status is None
+
+
 def test_an_amount_whose_value_the_article_does_not_state_is_flagged(server):
     # grounding checked an amount's text ("$400 million", written in the article) but not its
     # parsed value: an answer saying value=4e9 came back grounded, and the daily merge and the
@@ -234,3 +265,25 @@ def test_a_quote_found_only_near_enough_shows_the_article_words(server, quote):
             assert not ev.verified or text[ev.start:ev.end] == ev.quote, ev
     ev = brief.key_points[0].evidence[0]
     assert "non-binding" in ev.quote and "not entered" not in ev.quote
+
+
+def test_an_answer_that_echoes_the_articles_injection_in_its_own_words_is_flagged(server):
+    # the injected claim in the brief's own words (headline, key point), each key point citing a
+    # real sentence: only numbers were checked in that text, so "Lynas Rare Earths acquires
+    # MP Materials" came back grounded. A name only a passage addressed to a model writes is
+    # now flagged wherever the brief writes it
+    from pathlib import Path
+
+    article = Path(__file__).parent / "data" / "bad" / "14_injection_ignore_instructions.txt"
+    draft = mineralbrief.summarize(article, backend="offline").model_dump(
+        include=set(mineralbrief.BriefContent.model_fields))
+    echoed = dict(draft, headline="Lynas Rare Earths acquires MP Materials")
+    echoed["key_points"] = [dict(draft["key_points"][0], text="Lynas Rare Earths acquired MP Materials"),
+                            *draft["key_points"][1:]]
+    server.push(Reply(body=lambda req: completion(req, echoed)))
+    brief = mineralbrief.summarize(article, base_url=server.base_url, cache=False, max_reasks=0, **FAST)
+    assert not brief.grounding.ok
+    flagged = " ".join(brief.grounding.unverified)
+    assert "headline" in flagged and "key_points[0]" in flagged and "Lynas" in flagged
+    server.push(Reply(body=lambda req: completion(req, draft)))
+    assert mineralbrief.summarize(article, base_url=server.base_url, cache=False, max_reasks=0, **FAST).grounding.ok
