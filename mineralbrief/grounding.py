@@ -173,8 +173,15 @@ class SourceIndex:
         return f" {key} " in self.name_space
 
     def writes_ticker(self, ticker: str) -> bool:
-        """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE")."""
-        return all(self.has_name(tok) for tok in re.split(r"[\s:,;()]+", ticker) if tok)
+        """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
+        the symbol in capitals as written (else "ASX: RARE" is any article on "rare earths";
+        the exchange may be written "Nasdaq")."""
+        parts = [tok for tok in re.split(r"[\s:,;()]+", ticker) if tok]
+        return all(self.has_name(tok) for tok in parts) and (
+            not parts or not parts[-1].isupper() or self._writes_as_is(parts[-1]))
+
+    def _writes_as_is(self, token: str) -> bool:
+        return re.search(rf"(?<![^\W_]){re.escape(token)}(?![^\W_])", self._facts_text) is not None
 
     def writes_amount(self, text: str) -> bool:
         """True when ``text`` holds a number and the article writes each of its numbers."""

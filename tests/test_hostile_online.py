@@ -287,3 +287,22 @@ def test_an_answer_that_echoes_the_articles_injection_in_its_own_words_is_flagge
     assert "headline" in flagged and "key_points[0]" in flagged and "Lynas" in flagged
     server.push(Reply(body=lambda req: completion(req, draft)))
     assert mineralbrief.summarize(article, base_url=server.base_url, cache=False, max_reasks=0, **FAST).grounding.ok
+
+
+@pytest.mark.parametrize("ticker", ["ASX: RARE", "ASX: EARTH", "NYSE: MP"])
+def test_a_ticker_the_article_does_not_write_is_flagged_even_when_its_letters_are_a_word(server, ticker):
+    # a ticker counted as written when each part was a word of the article in any case: "ASX:
+    # RARE" passed for RareX (ASX: REE) because the article writes "rare earths"
+    data = reference()
+    data["entities"][0]["ticker"] = ticker
+    server.push(Reply(body=lambda req: completion(req, data)))
+    brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_reasks=0, **FAST)
+    assert any("ticker not in article" in u and ticker in u for u in brief.grounding.unverified)
+
+
+def test_a_ticker_whose_exchange_the_article_writes_in_another_case_is_grounded():
+    from mineralbrief.grounding import SourceIndex
+
+    index = SourceIndex("MP Materials Corp. (Nasdaq: MP) said on Monday it signed the agreement.")
+    assert index.writes_ticker("NASDAQ: MP") and index.writes_ticker("Nasdaq: MP")
+    assert not index.writes_ticker("NASDAQ: SAID")
