@@ -262,11 +262,11 @@ class _Checker:
         self.checked += 1
         if not self.index.writes_amount(amount.text):
             self.fail(f'{where}: amount not in article: "{amount.text}"')
-        elif amount.value is not None and not _states_value(amount.text, amount.value):
+        elif amount.value is not None and not states_value(amount.text, amount.value):
             self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
 
 
-def _states_value(text: str, value: float) -> bool:
+def states_value(text: str, value: float) -> bool:
     """True when ``value`` is a value ``text`` writes: an amount it states ("$1.2 billion" is
     1.2e9) or one of its numbers ("1,800-acre" is 1800). The text is checked against the
     article; the value, a model's parse of it, against the text."""

@@ -69,3 +69,29 @@ def test_the_offline_brief_leaves_out_what_the_article_does_not_write(edit):
     brief = mineralbrief.summarize(text, backend="offline", cache=False)
     assert not [u for u in brief.grounding.unverified if "name not in" in u or "ticker not in" in u]
     assert any(e.name == "RareX Limited" for e in brief.entities)  # what is written stays
+
+
+def test_the_offline_filter_keeps_only_the_names_and_values_grounding_accepts():
+    # grounding checks each of an entity's names and an amount's parsed value; the offline
+    # backend leaves out what that check would flag, as it leaves out an unwritten name: an
+    # unwritten alias goes, an unwritten name gives way to a written alias, a value the amount's
+    # text does not state goes with its amount
+    from mineralbrief.backends.offline import written_only
+    from mineralbrief.grounding import SourceIndex, ground
+
+    text = (SEEDS / "mp_materials_dod.txt").read_text()
+    draft = mineralbrief.summarize(text, backend="offline", cache=False)
+    content = mineralbrief.BriefContent.model_validate(draft.model_dump(include=set(mineralbrief.BriefContent.model_fields)))
+    dod = next(e for e in content.entities if e.aliases == ["DoD"])
+    content.entities = [dod.model_copy(update={"aliases": ["DoD", "Invented Holdings"]}),
+                        dod.model_copy(update={"name": "Invented Office", "aliases": ["DoD"]})]
+    deal = next(d for d in content.deals if d.amounts)
+    wrong = deal.amounts[0].model_copy(update={"value": deal.amounts[0].value * 10})
+    content.deals = [deal.model_copy(update={"amounts": [wrong, *deal.amounts]})]
+    flagged = " ".join(ground(content.model_copy(deep=True), SourceIndex(text)).unverified)
+    assert "Invented Holdings" in flagged and "Invented Office" in flagged and "is not what" in flagged
+
+    kept = written_only(content, SourceIndex(text))
+    assert ground(kept, SourceIndex(text)).ok
+    assert [(e.name, e.aliases) for e in kept.entities] == [(dod.name, ["DoD"]), ("DoD", [])]
+    assert kept.deals[0].amounts == deal.amounts

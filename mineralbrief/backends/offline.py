@@ -17,7 +17,7 @@ from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..domain.matching import name_key
 from ..errors import ArticleError
-from ..grounding import SourceIndex
+from ..grounding import SourceIndex, states_value
 from ..models import (
     BriefContent,
     Claim,
@@ -97,19 +97,27 @@ def written_only(content: BriefContent, index: SourceIndex) -> BriefContent:
     as grounding reads the article: a name read short where markup or a dot stands inside a word
     ("Dan Te**han" gave "Dan Te"). A model is asked again for what grounding finds missing; this
     backend asks no one, so it leaves out what the check would flag. The same checks as
-    ``grounding.ground``, item by item (an entity stays when any of its names is written)."""
+    ``grounding.ground``, item by item (an entity keeps the names the article writes, the first
+    of them its name, and goes when it writes none)."""
     entities: list[EntityProfile] = []
     known: set[str] = set()
     for e in content.entities:
-        if not any(index.has_name(n) for n in [e.name, *e.aliases]):
+        names = [n for n in [e.name, *e.aliases] if index.has_name(n)]
+        if not names:
             continue
-        known.update(name_key(n) for n in [e.name, *e.aliases])
-        entities.append(e if not e.ticker or index.writes_ticker(e.ticker) else e.model_copy(update={"ticker": None}))
+        known.update(name_key(n) for n in names)
+        update: dict[str, object] = {}
+        if names != [e.name, *e.aliases]:
+            update.update(name=names[0], aliases=names[1:])
+        if e.ticker and not index.writes_ticker(e.ticker):
+            update["ticker"] = None
+        entities.append(e.model_copy(update=update) if update else e)
     deals = []
     for d in content.deals:
         parties = [p if not p.ticker or index.writes_ticker(p.ticker) else p.model_copy(update={"ticker": None})
                    for p in d.parties if index.has_name(p.name) or name_key(p.name) in known]
-        amounts = [a for a in d.amounts if index.writes_amount(a.text)]
+        amounts = [a for a in d.amounts
+                   if index.writes_amount(a.text) and (a.value is None or states_value(a.text, a.value))]
         deals.append(d if (parties, amounts) == (d.parties, d.amounts)
                      else d.model_copy(update={"parties": parties, "amounts": amounts}))
     return content.model_copy(update={
