@@ -42,7 +42,8 @@ class _Server(ThreadingHTTPServer):
 @dataclass
 class Reply:
     """One scripted answer. ``kind``: json | raw | drop | trickle (the body one byte at a time,
-    ``trickle`` seconds apart, as a server that never quite stalls)."""
+    ``trickle`` seconds apart, as a server that never quite stalls) | trickle_headers (the status
+    line, then a header's value one byte at a time, ``trickle`` seconds apart, never ending)."""
 
     kind: str = "json"
     status: int = 200
@@ -189,6 +190,8 @@ class FakeOpenAIServer:
                 if reply.kind == "raw":
                     body = reply.body if isinstance(reply.body, bytes) else str(reply.body).encode()
                     return self._send(reply.status, body, reply.headers)
+                if reply.kind == "trickle_headers":
+                    return self._trickle_headers(reply.trickle)
                 body_obj = reply.body(request) if callable(reply.body) else reply.body
                 body = json.dumps(body_obj).encode()
                 if reply.kind == "trickle":
@@ -203,6 +206,17 @@ class FakeOpenAIServer:
                     self.end_headers()
                     for i in range(len(body)):
                         self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(gap)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _trickle_headers(self, gap: float) -> None:
+                self.close_connection = True
+                try:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nx-slow: ")
+                    for _ in range(100_000):  # until the client gives up (a broken pipe)
+                        self.wfile.write(b"a")
                         self.wfile.flush()
                         time.sleep(gap)
                 except (BrokenPipeError, ConnectionResetError):

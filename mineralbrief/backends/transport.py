@@ -10,7 +10,9 @@ attempts it took:
   does not decode as its content-encoding says) are tried again with the policy of
   ``retry.py`` (backoff with jitter, ``Retry-After`` honoured);
 * each call has a total deadline (``Settings.deadline``), however slowly a server trickles its
-  bytes; a ``Retry-After`` longer than the time left fails at once instead of sleeping;
+  bytes (its headers too, in async calls; a synchronous call reads each byte of the headers
+  under the read timeout, and its body under the deadline); a ``Retry-After`` longer than the
+  time left fails at once instead of sleeping;
 * when the attempts run out, the last answer is handed to the openai client as it came (it
   raises its status error) with the attempt count in a header, or, when there was none, an
   ``ExchangeFailed`` says what happened;
@@ -26,6 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 import httpx2 as httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying
 
@@ -240,7 +243,13 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     if limiter is not None and ticket is None:
                         ticket = await limiter.aacquire(cost)
                     sent, ticket = ticket, None  # each attempt is a request the server counts
-                    response = await self._inner.handle_async_request(request)
+                    # the status line and headers are read inside httpx, each byte under the read
+                    # timeout: a server trickling them is held to the deadline here
+                    try:
+                        with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                            response = await self._inner.handle_async_request(request)
+                    except TimeoutError:
+                        raise httpx.ReadTimeout("the call's deadline passed while waiting for the answer") from None
                     body = _Body(deadline)
                     try:
                         async for chunk in response.stream:  # type: ignore[union-attr]
