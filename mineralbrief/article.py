@@ -346,8 +346,15 @@ def as_article(obj: ArticleLike) -> Article:
         ArticleError: the input is empty, binary or not an article, or a ``str`` naming a file.
     """
     if isinstance(obj, Article):
-        text = check_text(obj.text, obj.source)
-        return obj if text is obj.text else obj.model_copy(update={"text": text})
+        # the caller's own Article: its title and url reach the brief too, so no lone surrogate
+        # (which no UTF-8 file can hold) may stay in them either
+        update = {"text": check_text(obj.text, obj.source)}
+        for name in ("title", "url"):
+            value = getattr(obj, name)
+            if value is not None:
+                update[name] = _no_surrogates(value)
+        changed = {k: v for k, v in update.items() if v is not getattr(obj, k)}
+        return obj.model_copy(update=changed) if changed else obj
     if isinstance(obj, Path):
         return load_article(obj)
     if isinstance(obj, str):

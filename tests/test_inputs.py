@@ -125,6 +125,17 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_pat
     a.text.encode("utf-8")  # no surrogate left to break a write
 
 
+def test_lone_surrogates_in_an_article_built_in_python_are_replaced_not_a_raw_validation_error():
+    # an Article made by the caller (not read from a file) got only its text cleaned: a lone
+    # surrogate in its title or url raised pydantic's ValidationError out of summarize
+    a = mineralbrief.Article(text=TEXT, title="T\ud800", url="https://example.com/\udfff")
+    brief = mineralbrief.summarize(a, backend="offline", cache=False)
+    assert brief.source.title == "T\ufffd" and brief.source.url == "https://example.com/\ufffd"
+    brief.model_dump_json().encode("utf-8")
+    [result] = mineralbrief.summarize_many([a], backend="offline", cache=False)
+    assert result.status == "done", result.error
+
+
 # -- links: never out of the inbox unless asked; loops and FIFOs are failures, not hangs -----------
 def inbox_with_links(tmp_path: Path) -> tuple[Path, Path]:
     inbox, outside = tmp_path / "inbox", tmp_path / "outside"
