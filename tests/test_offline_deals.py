@@ -187,3 +187,17 @@ def test_a_company_in_every_deal_does_not_make_merging_quadratic(monkeypatch):
     assert find_deals(extract_facts(text))
     assert calls > 20 * n  # the deals stay apart, so each report meets many
     assert calls <= (n + 5) * offline_merge.NEAR  # every earlier deal would be n * n / 2 = 180,000
+
+
+def test_a_status_word_the_text_negates_is_not_the_deal_status():
+    # "it has not signed any agreement with Tesla" gave the deal "status: signed": the brief said
+    # the opposite of the article
+    denied = ("Lynas denies Tesla takeover report\n\nLynas Rare Earths Ltd said on Monday it has not signed any "
+              "agreement with Tesla Inc and is not in talks to be acquired. A media report had claimed Tesla "
+              "would pay A$12 billion for the rare earths miner. Lynas said the report was false.")
+    statuses = {d.status for d in find_deals(extract_facts(denied))}
+    assert statuses.isdisjoint({"signed", "proposed"}), statuses
+    for said, status in [("has not yet signed", None), ("hasn't completed", None), ("never entered into", None),
+                         ("has yet to be signed", None), ("signed", "signed")]:
+        text = LEAD + f"Northway Graphite Inc. {said} an offtake agreement with Borealis Motors Corp."
+        assert [d.status for d in find_deals(extract_facts(text))] == [status], said

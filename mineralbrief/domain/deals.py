@@ -322,9 +322,16 @@ def binding_in(text: str) -> bool | None:
     return None
 
 
+# "has not (yet) signed", "hasn't completed", "never entered into", "has yet to be signed", "is not
+# in talks": the words just before a status word that say the opposite of it
+_NEGATED = re.compile(r"(?:\bnot|n[’']t|\bnever|\byet to)\s+(?:(?:yet|been|be|be\s+formally|formally)\s+)?$", re.I)
+
+
 def status_in(text: str) -> str | None:
-    """The first status word the text uses (completed, signed, proposed, announced)."""
+    """The first status word the text uses (completed, signed, proposed, announced), unless the
+    text negates it ("has not signed")."""
     for status, rx in STATUS_WORDS:
-        if rx.search(text):
-            return status
+        for m in rx.finditer(text):
+            if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
+                return status
     return None
