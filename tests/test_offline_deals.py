@@ -197,7 +197,20 @@ def test_a_status_word_the_text_negates_is_not_the_deal_status():
               "would pay A$12 billion for the rare earths miner. Lynas said the report was false.")
     statuses = {d.status for d in find_deals(extract_facts(denied))}
     assert statuses.isdisjoint({"signed", "proposed"}), statuses
-    for said, status in [("has not yet signed", None), ("hasn't completed", None), ("never entered into", None),
-                         ("has yet to be signed", None), ("signed", "signed")]:
-        text = LEAD + f"Northway Graphite Inc. {said} an offtake agreement with Borealis Motors Corp."
+    for said, status in [("has not yet been signed", None), ("hasn't completed", None), ("was never signed", None),
+                         ("has yet to be signed", None), ("is not yet formally completed", None), ("was signed", "signed")]:
+        text = LEAD + f"The offtake agreement between Northway Graphite Inc. and Borealis Motors Corp. {said}."
         assert [d.status for d in find_deals(extract_facts(text))] == [status], said
+
+
+def test_a_deal_the_text_denies_or_rules_out_is_not_a_deal():
+    # "is not in talks to be acquired", "denies Tesla takeover report", "would never sign an offtake":
+    # each gave a deal (with the analyst's bank as a party and the price floor as its worth)
+    denied = ("Lynas denies Tesla takeover report\n\nLynas Rare Earths Ltd said on Monday it has not signed any "
+              "agreement with Tesla Inc and is not in talks to be acquired. Lynas said the report was false.")
+    ruled_out = ("Analyst says a deal is unlikely\n\nAn analyst at Macquarie said that MP Materials would probably "
+                 "never sign an offtake with Apple for 1,000 tonnes of NdPr oxide, because the price floor of "
+                 "$110 per kilogram was too high. MP Materials declined to comment.")
+    assert _deals(denied) == [] and _deals(ruled_out) == []
+    kept = LEAD + "Northway Graphite Inc. did not disclose the terms of the offtake agreement it signed with Borealis Motors Corp."
+    assert [k for k, _, _ in _deals(kept)] == ["offtake"]

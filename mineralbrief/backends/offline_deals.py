@@ -16,6 +16,7 @@ in ``offline_names``, the cues the domain's list lacks in ``offline_cues``, Mark
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
@@ -126,7 +127,8 @@ class _Finder(PartyFinder):
             prev = facts.sentences[i - 1] if i else None
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
             window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
-            cues = [c for c in cues if facts.text[c.end:c.end + 2] not in ("'s", "’s")]  # "the loan's reserve"
+            cues = [c for c in cues if facts.text[c.end:c.end + 2] not in ("'s", "’s")  # "the loan's reserve"
+                    and not RULED_OUT.search(facts.text, max(s.start, c.start - 48), c.start)]
             if not cues:
                 continue
             typed = [(instrument(c, window, prev.text if prev else ""), c) for c in cues]
@@ -266,6 +268,15 @@ class _Finder(PartyFinder):
                     continue
             mine.append(a)
         return mine
+
+# "is not in talks to be acquired", "would never sign an offtake", "denies Tesla takeover report": a
+# deal the text says does not exist (the words allowed between are the few of such a denial, so
+# "did not disclose the terms of the offtake" keeps its deal)
+RULED_OUT = re.compile(
+    r"(?:(?:\b(?:not|never)|n[’']t)\s+(?:(?:yet|be|been|in|talks|to|sign|signed|enter|entered|into|agree|agreed|"
+    r"any|an|a|formally|pursue|pursuing|seeking|seek)\s+){0,5}|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,2})$",
+    re.I)
+
 
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     start, end = s.start, s.end

@@ -324,7 +324,7 @@ def binding_in(text: str) -> bool | None:
 
 # "has not (yet) signed", "hasn't completed", "never entered into", "has yet to be signed", "is not
 # in talks": the words just before a status word that say the opposite of it
-_NEGATED = re.compile(r"(?:\bnot|n[’']t|\bnever|\byet to)\s+(?:(?:yet|been|be|be\s+formally|formally)\s+)?$", re.I)
+_NEGATED = re.compile(r"(?:\bnot|n[’']t|\bnever|\byet to)\s+(?:(?:yet|been|be|formally)\s+){0,3}$", re.I)
 
 
 def status_in(text: str) -> str | None:
