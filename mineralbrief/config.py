@@ -7,13 +7,14 @@ fallbacks); every field can also be given directly, and direct values win.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 BackendName = Literal["auto", "openai", "offline", "local"]
 ModeName = Literal["tools", "json", "md_json"]
@@ -192,6 +193,10 @@ def make_settings(settings: Settings | None = None, **overrides: Any) -> Setting
             f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+    except SettingsError as exc:  # an environment value that is not JSON, for a dict or list setting
+        field = re.search(r'field "(\w+)"', str(exc))
+        where = f"MINERALBRIEF_{field.group(1).upper()}" if field else "the environment"
+        raise ConfigError(f"invalid settings: {where} is not valid JSON ({exc})") from None
 
 
 def environment_key() -> tuple[tuple[str, str], ...]:

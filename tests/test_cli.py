@@ -388,3 +388,15 @@ def test_a_string_that_names_a_file_is_refused_with_a_pointer_to_path():
 def test_address_without_the_ray_engine_is_a_usage_error(tmp_path, capsys):
     assert main(["daily", str(tmp_path), "--address", "auto", "--backend", "offline"]) == 1
     one_error_line(capsys.readouterr().err, "--address needs --engine ray")
+
+
+def test_an_environment_setting_that_is_not_json_is_a_config_error(monkeypatch, capsys):
+    # MINERALBRIEF_PRICES='{not json': pydantic-settings' SettingsError escaped as an "internal error"
+    monkeypatch.setenv("MINERALBRIEF_PRICES", "{not json")
+    assert main(["summarize", ARTICLE, "--backend", "offline", "--no-cache"]) == 1
+    line = one_error_line(capsys.readouterr().err, "ConfigError", "MINERALBRIEF_PRICES")
+    assert "internal error" not in line
+    import mineralbrief
+
+    with pytest.raises(mineralbrief.ConfigError):
+        mineralbrief.Summarizer(backend="offline")
