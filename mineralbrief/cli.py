@@ -24,10 +24,10 @@ from typing import Any, Optional
 import typer
 
 from .api import Summarizer, make_settings
-from .article import Article, load_article, read_stdin
+from .article import Article, display_path, load_article, read_stdin
 from .batch import summarize_many
 from .cli_cache import cache_app
-from .errors import MineralBriefError
+from .errors import ArticleError, MineralBriefError
 from .redact import redact
 from .schema import write_schemas
 from .sources.fetch import is_url
@@ -262,11 +262,21 @@ def view(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Used only when PATH is an article."),
 ) -> None:
     """Write the HTML review page of a day, a brief or an article, and open it."""
+    from pydantic import ValidationError
+
     from .view import default_output, open_page, review_page, write_page
 
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
     with Summarizer(settings) as summarizer:
-        page = write_page(review_page(path, articles=articles, summarizer=summarizer), out or default_output(path))
+        try:
+            html = review_page(path, articles=articles, summarizer=summarizer)
+        except ValidationError as exc:  # a JSON with a day's or a brief's keys that is not one
+            first = exc.errors()[0]
+            what = "daily brief" if exc.title == "DailyBrief" else "brief"
+            raise ArticleError(
+                f"{display_path(path)}: not a {what} ({exc.error_count()} problem(s); first: "
+                f"{'.'.join(str(p) for p in first['loc']) or 'file'}: {first['msg']})", article_id=str(path)) from None
+        page = write_page(html, out or default_output(path))
     typer.echo(str(page))
     if open_it:
         open_page(page)

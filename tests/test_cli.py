@@ -400,3 +400,17 @@ def test_an_environment_setting_that_is_not_json_is_a_config_error(monkeypatch, 
 
     with pytest.raises(mineralbrief.ConfigError):
         mineralbrief.Summarizer(backend="offline")
+
+
+@pytest.mark.parametrize("kind", ["day", "brief"])
+def test_view_of_a_json_that_looks_like_a_day_or_brief_but_is_not_one_is_one_clear_line(kind, tmp_path, capsys):
+    # a hand-edited or foreign day/brief JSON: pydantic's ValidationError (dozens of lines of
+    # problems) came out as an "internal error"
+    data = ({"date": "yesterday", "deals": [{"deal": {"deal_type": "nonsense"}}]} if kind == "day"
+            else {"headline": "h", "key_points": "not a list"})
+    path = tmp_path / f"{kind}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["view", str(path), "--no-open"]) == 1
+    line = one_error_line(capsys.readouterr().err, str(path), f"not a {'daily brief' if kind == 'day' else 'brief'}")
+    assert "internal error" not in line and "problem(s)" in line and len(line) < 400
+    assert not path.with_suffix(".html").exists()
