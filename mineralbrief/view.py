@@ -46,7 +46,7 @@ def _json(path: Path) -> dict[str, object] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # nested too deeply: read (and refused) as an article
         return None
     return data if isinstance(data, dict) else None
 

@@ -414,3 +414,12 @@ def test_view_of_a_json_that_looks_like_a_day_or_brief_but_is_not_one_is_one_cle
     line = one_error_line(capsys.readouterr().err, str(path), f"not a {'daily brief' if kind == 'day' else 'brief'}")
     assert "internal error" not in line and "problem(s)" in line and len(line) < 400
     assert not path.with_suffix(".html").exists()
+
+
+def test_view_of_a_deeply_nested_json_is_one_clear_line(tmp_path, capsys):
+    # json.loads raised RecursionError (not a ValueError) in view's sniffing of the file
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["view", str(path), "--no-open"]) == 1
+    line = one_error_line(capsys.readouterr().err, "ArticleError", "nested too deeply")
+    assert "internal error" not in line
