@@ -318,7 +318,7 @@ def _match_settings(folder: Path, summarizer: Summarizer) -> None:
     current = _settings(summarizer)
     try:
         made_with: Any = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
         made_with = None
     if made_with == current:
         return

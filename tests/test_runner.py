@@ -110,6 +110,16 @@ def test_briefs_without_a_manifest_are_made_again(tmp_path: Path):
     assert again.counts == {"done": 1}
 
 
+def test_a_manifest_nested_too_deeply_is_no_manifest_not_a_crash(tmp_path: Path):
+    # json.loads raised RecursionError (not a ValueError) out of run_daily
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out = tmp_path / "out"
+    run_daily(inbox, DAY, out, summarizer=offline())
+    (out / DAY.isoformat() / ".manifest").write_text("[" * 100_000, encoding="utf-8")
+    _, again = run_daily(inbox, DAY, out, summarizer=offline())
+    assert again.counts == {"done": 1}
+
+
 def test_a_failed_rerun_with_new_settings_never_leaves_old_briefs_to_be_kept(tmp_path: Path):
     inbox = write_inbox(tmp_path, ["a.txt"])
     out = tmp_path / "out"
