@@ -26,6 +26,7 @@ from typing import Any
 from .article import load_article
 from .domain.facts import extract_facts
 from .domain.numbers import find_amounts
+from .errors import ConfigError
 from .grounding import name_key
 from .models import Brief
 from .sources.files import ARTICLE_SUFFIXES
@@ -220,12 +221,24 @@ def evaluate(
         gold_path = Path(gold_dir) / (path.stem + ".json")
         if not gold_path.exists() or gold_path == path:
             continue
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        try:
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            if not isinstance(gold, dict):
+                raise ValueError(f"a JSON {type(gold).__name__}, not an object")
+        except (OSError, ValueError, RecursionError) as exc:  # one bad gold label is one failure too
+            why = "nested too deeply" if isinstance(exc, RecursionError) else getattr(exc, "strerror", None) or exc
+            report.failures.append(f"{gold_path.name}: gold label not readable: {why}")
+            continue
         try:
             text = load_article(path).text
             brief = summarize(path)
         except Exception as exc:  # one bad article (or a failing backend) never stops the evaluation
             report.failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
+            continue
+        try:
+            score_article(brief, gold, text, Report())  # a trial: fields of the wrong type count nothing
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            report.failures.append(f"{gold_path.name}: gold label not usable: {type(exc).__name__}: {exc}")
             continue
         style = report.styles.setdefault(path.name.split("_", 1)[0], Report())
         for r in (report, style):
@@ -234,11 +247,14 @@ def evaluate(
         briefs[path.name], golds[path.name] = brief, gold
     events = Path(gold_dir) / "events.json"
     if events.exists():
-        spec = json.loads(events.read_text(encoding="utf-8"))
-        report.events = score_events(spec, briefs, golds)
-        # the merge alone: the same groups from the gold labels' own deals, as each outlet wrote them
-        oracle = {name: gold_brief(gold, name) for name, gold in golds.items()}
-        report.events += [{**e, "kind": "gold-" + e["kind"]} for e in score_events(spec, oracle, golds)]
+        try:
+            spec = json.loads(events.read_text(encoding="utf-8"))
+            report.events = score_events(spec, briefs, golds)
+            # the merge alone: the same groups from the gold labels' own deals, as each outlet wrote them
+            oracle = {name: gold_brief(gold, name) for name, gold in golds.items()}
+            report.events += [{**e, "kind": "gold-" + e["kind"]} for e in score_events(spec, oracle, golds)]
+        except (OSError, ValueError, RecursionError, TypeError, AttributeError, KeyError) as exc:
+            raise ConfigError(f"{events}: not a usable events file ({type(exc).__name__}: {exc})") from None
     return report
 
 

@@ -57,3 +57,20 @@ def test_eval_cli_prints_one_report_a_table_or_json(capsys):
     assert "elements" in table and '"fields"' not in table  # the table, once
     assert main(["eval", str(SEEDS), "--gold", str(SEEDS), "--backend", "offline", "--json"]) == 0
     assert "fields" in json.loads(capsys.readouterr().out)  # the JSON alone, parseable
+
+
+def test_a_gold_label_that_cannot_be_read_is_one_failure_and_the_rest_is_scored(tmp_path, capsys):
+    # a gold file with invalid JSON, nested too deeply, not an object, or with fields of the wrong
+    # type stopped `eval` with an "internal error" (JSONDecodeError, RecursionError, TypeError...)
+    good = (SEEDS / "mp_materials_dod.txt").read_text(encoding="utf-8")
+    bad_golds = {"a": "{bad", "b": "[" * 100_000, "c": "[]", "d": '{"deals": 5}', "e": '{"elements": 3}'}
+    for name, gold in {**bad_golds, "z": (SEEDS / "mp_materials_dod.json").read_text(encoding="utf-8")}.items():
+        (tmp_path / f"{name}.txt").write_text(good, encoding="utf-8")
+        (tmp_path / f"{name}.json").write_text(gold, encoding="utf-8")
+    report = evaluate(tmp_path, tmp_path, mineralbrief.Summarizer(backend="offline").summarize)
+    assert report.articles == 1 and len(report.failures) == len(bad_golds)
+    assert all(f.startswith(tuple(f"{n}.json: gold label" for n in bad_golds)) for f in report.failures), report.failures
+    (tmp_path / "events.json").write_text("{bad", encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--gold", str(tmp_path), "--backend", "offline"]) == 1
+    err = capsys.readouterr().err
+    assert "events.json" in err and "internal error" not in err and len(err.strip().splitlines()) <= 2, err
