@@ -114,6 +114,13 @@ def _write_out(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 @app.command()
 def summarize(
     path: str = typer.Argument(
@@ -134,6 +141,8 @@ def summarize(
     max_reasks: Optional[int] = typer.Option(None, "--max-reasks", help="Validation re-asks (default 2)."),
 ) -> None:
     """Brief one article and print it as Markdown, JSON or an HTML review page."""
+    if output is not None and path != "-" and not is_url(path) and _same_file(Path(path), output):
+        raise typer.BadParameter(f"--output {output} is the article itself; write the brief to another file")
     settings = make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url,
         mode=mode.value if mode else None, cache=False if not cache else None,

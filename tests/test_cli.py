@@ -423,3 +423,14 @@ def test_view_of_a_deeply_nested_json_is_one_clear_line(tmp_path, capsys):
     assert main(["view", str(path), "--no-open"]) == 1
     line = one_error_line(capsys.readouterr().err, "ArticleError", "nested too deeply")
     assert "internal error" not in line
+
+
+def test_summarize_never_writes_its_brief_over_the_article(tmp_path, capsys):
+    # `summarize a.txt -o a.txt` replaced the article with its brief, silently
+    article = tmp_path / "a.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(article)
+    for out in (article, tmp_path / "link.txt", tmp_path / "." / "a.txt"):
+        assert main(["summarize", str(article), "-o", str(out), "--backend", "offline", "--no-cache"]) == 1
+        one_error_line(capsys.readouterr().err, "--output", "the article")
+        assert article.read_text(encoding="utf-8") == TEXT
