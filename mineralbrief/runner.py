@@ -169,7 +169,7 @@ def run_daily(
     with _locked(out):
         for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
             stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
-        items = list(iter_source(inbox, follow_links=follow_links))
+        items = [item for item in iter_source(inbox, follow_links=follow_links) if not _written_by_a_run(item, out)]
         if not items:
             raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
         _match_settings(folder, summarizer)
@@ -309,6 +309,27 @@ def _settings(summarizer: Summarizer) -> dict[str, Any]:
 
 # our brief files: a re-run with other settings removes them, and nothing else
 _BRIEF_FILE = re.compile(r".+-[0-9a-f]{10,16}(-\d+)?\.(json|md)")
+
+
+# what a run writes under --out: a day's .md and .json, and its folder of briefs and failures
+_DAY_OUTPUT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_by_a_run(item: Article | ArticleError, out: Path) -> bool:
+    """Whether ``item`` was read from a run's output under ``out`` (an ``--out`` inside the inbox,
+    or the inbox itself): the briefs of earlier days are never read back as articles."""
+    source = item.source if isinstance(item, Article) else item.article_id
+    if not source or source == "stdin" or is_url(source):
+        return False
+    try:
+        rel = Path(re.sub(r"([:#]\d+)+$", "", source)).resolve().relative_to(out.resolve())
+    except (OSError, ValueError, RuntimeError):  # not under out (or not a path at all)
+        return False
+    if len(rel.parts) == 1:  # the day's brief
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}\.(?:md|json)", rel.parts[0]) is not None
+    # a brief or the failures in a day's folder (an article there, in an inbox kept under --out, is read)
+    return (len(rel.parts) == 2 and _DAY_OUTPUT.fullmatch(rel.parts[0]) is not None
+            and (rel.parts[1] == "failures.jsonl" or _BRIEF_FILE.fullmatch(rel.parts[1]) is not None))
 
 
 def _match_settings(folder: Path, summarizer: Summarizer) -> None:

@@ -250,3 +250,22 @@ def test_a_brief_that_cannot_be_rendered_is_one_failure(tmp_path: Path, monkeypa
     assert progress.counts == {"done": 1, "failed": 1} and len(result.articles) == 1
     [failure] = [json.loads(line) for line in (tmp_path / "out" / DAY.isoformat() / "failures.jsonl").read_text().splitlines()]
     assert failure["source"].endswith("b.txt") and "cannot render" in failure["error"]
+
+
+@pytest.mark.parametrize("where", ["briefs", "."])
+def test_an_out_folder_inside_the_inbox_is_never_read_as_articles(tmp_path: Path, where: str):
+    # `daily inbox --out inbox/briefs` (or --out inbox): the next day's run read the earlier days'
+    # briefs (.md, .json, failures.jsonl) as articles, and briefed its own output
+    inbox = write_inbox(tmp_path, ["a.txt", "b.txt"])
+    out = inbox / where
+    first, _ = run_daily(inbox, DAY, out, summarizer=offline())
+    second, progress = run_daily(inbox, date(2026, 11, 22), out, summarizer=offline())
+    assert len(second.articles) == len(first.articles) == 2 and progress.counts == {"done": 2}, progress.counts
+
+
+def test_an_inbox_kept_in_a_dated_folder_under_out_is_still_read(tmp_path: Path):
+    out = tmp_path / "briefs"
+    inbox = write_inbox(out, ["a.txt"])
+    dated = inbox.rename(out / "2026-11-20")
+    _, progress = run_daily(dated, DAY, out, summarizer=offline())
+    assert progress.counts == {"done": 1}
