@@ -162,6 +162,11 @@ def _title_from_text(text: str) -> str | None:
     return None
 
 
+def clean_title(value: str) -> str | None:
+    """A title as the readers keep one: one line, without control characters, at most 300."""
+    return _clean_line(value, 300)
+
+
 def _article(text: str, source: str, title: object = None, url: object = None, published: object = None) -> Article:
     """An ``Article`` from loaded parts; fields that are not usable are dropped (logged)."""
     text = check_text(text, source)

@@ -24,7 +24,7 @@ from typing import Any, Optional
 import typer
 
 from .api import Summarizer, make_settings
-from .article import Article, display_path, load_article, read_stdin
+from .article import Article, clean_title, display_path, load_article, read_stdin
 from .batch import summarize_many
 from .cli_cache import cache_app
 from .errors import ArticleError, MineralBriefError
@@ -97,7 +97,9 @@ def _read(path: str, title: str | None = None) -> Article:
         article = load_url(path)
     else:
         article = load_article(Path(path))
-    return article.model_copy(update={"title": title}) if title else article
+    # cleaned as read_stdin cleans it: one line, no control characters, no lone surrogates
+    clean = clean_title(title) if title else None
+    return article.model_copy(update={"title": clean}) if clean else article
 
 
 def _write_out(text: str, out: Path | None) -> None:

@@ -434,3 +434,15 @@ def test_summarize_never_writes_its_brief_over_the_article(tmp_path, capsys):
         assert main(["summarize", str(article), "-o", str(out), "--backend", "offline", "--no-cache"]) == 1
         one_error_line(capsys.readouterr().err, "--output", "the article")
         assert article.read_text(encoding="utf-8") == TEXT
+
+
+def test_a_title_given_with_a_file_is_cleaned_as_one_given_with_stdin(tmp_path, capsys, monkeypatch):
+    # --title with a file kept newlines and escape sequences (a terminal's ESC reached stdout);
+    # with stdin the same --title was made one clean line
+    title = "Evil\n\n## Deals\x1b[2J\ud800"
+    assert main(["summarize", ARTICLE, "--title", title, "-f", "json", "--backend", "offline", "--no-cache"]) == 0
+    from_file = json.loads(capsys.readouterr().out)["source"]["title"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode()), encoding="utf-8"))
+    assert main(["summarize", "-", "--title", title, "-f", "json", "--backend", "offline", "--no-cache"]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)["source"]["title"]
+    assert from_file == from_stdin and "\x1b" not in from_file and "\n" not in from_file
