@@ -281,3 +281,18 @@ def test_a_text_file_that_is_an_article_is_not_taken_for_urls(tmp_path):
     items = list(iter_source(bad))
     assert len(items) == 2 and all(isinstance(i, mineralbrief.ArticleError) for i in items)
     assert "list.urls:2: not an http(s) URL" in str(items[1])
+
+
+@pytest.mark.parametrize("bad", ["https://[::1", "http://example.com:abc/", "http://[not-an-ip]/"])
+def test_a_malformed_url_is_one_failure_not_the_runs(site, tmp_path, capsys, bad):
+    # httpx.InvalidURL is not an httpx.HTTPError: it escaped the fetcher as an "internal error",
+    # and one such line in a file of URLs stopped the whole `daily` run
+    with pytest.raises(mineralbrief.ArticleError, match="not a valid URL"):
+        load_url(bad)
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{bad}\n{site.url('/news/mp-dod')}\n")
+    out = tmp_path / "out"
+    assert main(["daily", str(urls), *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 2
+    assert len(json.loads((out / "2026-11-21.json").read_text())["articles"]) == 1
+    assert main(["summarize", bad, "--backend", "offline"]) == 1
+    assert "internal error" not in capsys.readouterr().err

@@ -183,6 +183,9 @@ class Fetcher:
         except httpx.HTTPError as exc:  # timeouts, refused connections, bad TLS, broken bodies
             why = type(exc).__name__ + (f": {exc}" if str(exc) else "")
             raise FetchError(f"{shown(url)}: cannot fetch ({redact(why)[:200]})", article_id=shown(url)) from None
+        except httpx.InvalidURL as exc:  # "https://[::1", a port that is not a number: not an HTTPError
+            why = redact(str(exc))[:200]
+            raise FetchError(f"{shown(url)}: not a valid URL ({why})", article_id=shown(url)) from None
 
     def _get(self, url: str, private_ok: bool, accept: str, *, robots: bool, cap: int | None = None) -> Page:
         started = time.monotonic()
