@@ -250,7 +250,9 @@ def daily(
     from .progress import progress_display
 
     with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
-        result, progress = run_daily(inbox if is_url(inbox) else Path(inbox), the_day, out, summarizer=summarizer,
+        # a URL, or an empty name (refused: Path("") would be the current folder), stays a str
+        source: str | Path = inbox if is_url(inbox) or not inbox.strip() else Path(inbox)
+        result, progress = run_daily(source, the_day, out, summarizer=summarizer,
                                      concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
                                      follow_links=follow_links, batch=batch)

@@ -160,6 +160,8 @@ def run_daily(
     """
     prev = _load_previous(previous)
     remote = isinstance(inbox, str) and is_url(inbox)
+    if isinstance(inbox, str) and not inbox.strip():  # Path("") would be ".", the current folder
+        raise NothingToBriefError(f"{inbox!r}: an empty name names no inbox", article_id=inbox)
     if str(inbox) != "-" and not remote and not Path(inbox).exists():
         raise NothingToBriefError(f"{display_path(inbox)}: no such file or folder", article_id=str(inbox))
     folder = out / day.isoformat()

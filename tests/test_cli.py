@@ -446,3 +446,18 @@ def test_a_title_given_with_a_file_is_cleaned_as_one_given_with_stdin(tmp_path, 
     assert main(["summarize", "-", "--title", title, "-f", "json", "--backend", "offline", "--no-cache"]) == 0
     from_stdin = json.loads(capsys.readouterr().out)["source"]["title"]
     assert from_file == from_stdin and "\x1b" not in from_file and "\n" not in from_file
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_inbox_name_is_an_error_not_the_current_folder(empty, tmp_path, monkeypatch, capsys):
+    # `daily "$INBOX"` with INBOX unset: Path("") is ".", and the run briefed every file under
+    # the current folder, recursively
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text(TEXT, encoding="utf-8")
+    assert main(["daily", empty, "--out", str(tmp_path / "out"), *DAY, "--backend", "offline"]) == 3
+    one_error_line(capsys.readouterr().err, "empty")
+    assert not (tmp_path / "out").exists()
+    import mineralbrief
+
+    [item] = list(mineralbrief.iter_source(empty))
+    assert isinstance(item, mineralbrief.ArticleError) and "empty" in str(item)

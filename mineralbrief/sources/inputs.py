@@ -42,6 +42,9 @@ def iter_source(
         fetch_teasers: fetch the link of a feed entry that holds only a teaser.
     """
     spec = str(source)
+    if isinstance(source, str) and not source.strip():  # Path("") would be ".", the current folder
+        yield ArticleError(f"{source!r}: an empty name names no file, folder or URL", article_id=source)
+        return
     if isinstance(source, str) and is_url(spec):
         with _using(fetcher) as f:
             yield from _from_url(spec, f, fetch_teasers)
