@@ -291,6 +291,8 @@ def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
             data = _read_capped(f, source)
     except OSError as exc:
         raise _cannot_read(source, exc) from exc
+    except ValueError as exc:  # a NUL in the name: no file can have it
+        raise ArticleError(f"{source}: cannot read: {exc}", article_id=source) from exc
     suffix = p.suffix.lower()
     if suffix == ".pdf":
         from .sources.pdf import pdf_article  # pypdf is an extra: imported only for a PDF

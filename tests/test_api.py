@@ -67,6 +67,8 @@ def test_bad_files_are_article_errors(tmp_path: Path):
     for name in ("bin.txt", "latin1.txt", "bad.json", "missing.txt"):
         with pytest.raises(mineralbrief.ArticleError):
             mineralbrief.summarize(tmp_path / name)
+    with pytest.raises(mineralbrief.ArticleError):  # was open()'s ValueError: embedded null byte
+        mineralbrief.summarize(tmp_path / "nul\x00in the name.txt")
 
 
 def test_markdown_has_the_brief_sections():
