@@ -354,12 +354,14 @@ def as_article(obj: ArticleLike) -> Article:
     """
     if isinstance(obj, Article):
         # the caller's own Article: its title and url reach the brief too, so no lone surrogate
-        # (which no UTF-8 file can hold) may stay in them either
-        update = {"text": check_text(obj.text, obj.source)}
-        for name in ("title", "url"):
-            value = getattr(obj, name)
-            if value is not None:
-                update[name] = _no_surrogates(value)
+        # (which no UTF-8 file can hold) may stay in them either, and a title is cleaned as the
+        # readers clean one (a blank one is none: it would make an empty headline)
+        update: dict[str, str | None] = {"text": check_text(obj.text, obj.source)}
+        if obj.url is not None:
+            update["url"] = _no_surrogates(obj.url)
+        if obj.title is not None:
+            title = _clean_line(obj.title, 300)
+            update["title"] = obj.title if title == obj.title else title
         changed = {k: v for k, v in update.items() if v is not getattr(obj, k)}
         return obj.model_copy(update=changed) if changed else obj
     if isinstance(obj, Path):

@@ -136,6 +136,14 @@ def test_lone_surrogates_in_an_article_built_in_python_are_replaced_not_a_raw_va
     assert result.status == "done", result.error
 
 
+
+@pytest.mark.parametrize("title", ["   ", "\x01\x02", "\n\t"])
+def test_a_blank_title_on_an_article_built_in_python_is_no_title(title: str):
+    # a whitespace- or control-only title became an empty headline: pydantic's ValidationError
+    brief = mineralbrief.summarize(mineralbrief.Article(text=TEXT, title=title), backend="offline", cache=False)
+    assert brief.headline.strip() and brief.source.title is None
+
+
 # -- links: never out of the inbox unless asked; loops and FIFOs are failures, not hangs -----------
 def inbox_with_links(tmp_path: Path) -> tuple[Path, Path]:
     inbox, outside = tmp_path / "inbox", tmp_path / "outside"
