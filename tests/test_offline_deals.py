@@ -214,3 +214,18 @@ def test_a_deal_the_text_denies_or_rules_out_is_not_a_deal():
     assert _deals(denied) == [] and _deals(ruled_out) == []
     kept = LEAD + "Northway Graphite Inc. did not disclose the terms of the offtake agreement it signed with Borealis Motors Corp."
     assert [k for k, _, _ in _deals(kept)] == ["offtake"]
+
+
+def test_a_number_of_absurd_length_is_no_amount_not_a_crash():
+    # "$999...9 billion" (over 308 digits) parsed to float infinity, and the merge's log of it
+    # raised OverflowError out of summarize; shorter, its text outgrew the claims quoting it
+    import mineralbrief
+
+    for digits in (60, 400):
+        text = (LEAD + "Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp. worth $"
+                + "9" * digits + " billion for " + "9" * digits + " tonnes.")
+        assert not [a for a in find_amounts(text) if "999" in a.text]
+        brief = mineralbrief.summarize(text + " " + text.replace("offtake agreement", "loan"), backend="offline",
+                                       cache=False)
+        brief.model_dump_json()
+    assert [a.text for a in find_amounts(LEAD + "It is worth $1,234,567,890,123 in all.")] == ["$1,234,567,890,123"]

@@ -225,6 +225,15 @@ def _piece_of_a_number(text: str, start: int, end: int) -> bool:
     return start - 1 - k <= 3
 
 
+def _absurd(m: re.Match[str]) -> bool:
+    """A number of more digits than any sum or quantity has ("$999...9 billion"): no amount. Its
+    value could overflow a float, and its text outgrow every claim that quotes it."""
+    return len(m.group("num")) > _MAX_NUMBER_CHARS
+
+
+_MAX_NUMBER_CHARS = 40
+
+
 def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]:
     """Money amounts and physical quantities in ``text``, in order (``starts``: the text's, when
     the caller has it)."""
@@ -233,7 +242,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
     starts = starts or Starts(text)
     for m in starts.finditer(_MONEY_RE, _money_starts(starts), reach=3):
         if _piece_of_a_number(text, m.start("num"), m.end("num")) or (
-                m.group("num2") and _piece_of_a_number(text, m.start("num2"), m.end("num2"))):
+                m.group("num2") and _piece_of_a_number(text, m.start("num2"), m.end("num2"))) or _absurd(m):
             continue
         cur_raw = m.group("cur").replace("\\", "").strip().lower()
         mult = (m.group("mult") or "").lower()
@@ -252,6 +261,8 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
     words = starts.words_if_known()
     if (words is None or not words.isdisjoint(_WORD_MULT_WORDS)) and any(t in starts.lowered for t in _WORD_TRIGGERS):
         for m in _WORD_MONEY_RE.finditer(text):
+            if _absurd(m):
+                continue
             start, up_to = _start_with_up_to(text, m.start())
             out.append(AmountMention(
                 text=text[start:m.end()], value=_european(m.group("num")) * _WORD_MULT[m.group("mult").lower()],
@@ -260,7 +271,7 @@ def find_amounts(text: str, starts: Starts | None = None) -> list[AmountMention]
             taken.append((start, m.end()))
     covered = _Covered(taken)
     for m in _quantities(text, starts):
-        if m.start("num") in covered or _piece_of_a_number(text, m.start("num"), m.end("num")):
+        if m.start("num") in covered or _piece_of_a_number(text, m.start("num"), m.end("num")) or _absurd(m):
             continue
         mult = (m.group("mult") or "").lower()
         start, up_to = _start_with_up_to(text, m.start("num"))
