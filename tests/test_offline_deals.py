@@ -229,3 +229,14 @@ def test_a_number_of_absurd_length_is_no_amount_not_a_crash():
                                        cache=False)
         brief.model_dump_json()
     assert [a.text for a in find_amounts(LEAD + "It is worth $1,234,567,890,123 in all.")] == ["$1,234,567,890,123"]
+
+
+def test_a_party_name_of_hostile_length_is_no_crash():
+    # a one-word name of 300+ characters made a deal title over the model's 300: ValidationError
+    import mineralbrief
+
+    for n in (300, 700, 3000):
+        name = "Bo" + "r" * n + "ealis Motors Corp."
+        text = (LEAD + f"Northway Graphite Inc. signed an offtake agreement with {name} worth $40 million for its "
+                f"anode material. {name} will buy 20,000 tonnes.")
+        mineralbrief.summarize(text, backend="offline", cache=False).model_dump_json()

@@ -41,6 +41,9 @@ def _clause(m: re.Match[str]) -> str:
     return text
 
 
+_CLAIM_MAX = 600  # models.Claim's max_length
+
+
 def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
                 labels: dict[str, str]) -> Claim:
     """What the article means for a reader, from its own facts: the main deal (parties, kind,
@@ -70,12 +73,13 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
     if d.commodities and not money:
         text += f", covering {', '.join(d.commodities[:3])}"
     text += "."
+    extra: list[str] = []
     evidence = list(d.evidence[:1])
     spans = [(e.start, e.end) for e in d.evidence if e.start is not None and e.end is not None]
     deal_text = " ".join(e.quote for e in d.evidence)
     purpose = _PURPOSE.search(deal_text)
     if purpose:
-        text += f" It is meant {_clause(purpose)}."
+        extra.append(f" It is meant {_clause(purpose)}.")
     step = None
     body = sorted((x.sentence for x in score_sentences(facts, None)), key=lambda x: x.start)
     for s in body:  # the deal's own sentences first, then the article's (boilerplate left out)
@@ -86,14 +90,19 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
                 break
     if step:
         clause = _clause(step[0])
-        text += f" Next: {clause[:1].lower() + clause[1:]}."
+        extra.append(f" Next: {clause[:1].lower() + clause[1:]}.")
         if all(e.start != step[1].start for e in evidence):
             evidence.append(quote(facts, step[1]))
     others = [labels[o.deal_type] + (f" ({o.amounts[0].text})" if o.amounts else "") for o in deals[1:4]]
     if others:
-        text += f" Also reported: {', '.join(others)}."
+        extra.append(f" Also reported: {', '.join(others)}.")
     if d.binding is False:
-        text += " Nothing is committed until a binding agreement follows."
+        extra.append(" Nothing is committed until a binding agreement follows.")
+    if len(text) > _CLAIM_MAX:  # names of hostile length: the kind of deal alone is still true
+        text = f"{'An' if kind[:1] in 'aeio' else 'A'} {kind}."
+    for sentence in extra:  # whole sentences while they fit a claim, never one cut short
+        if len(text) + len(sentence) <= _CLAIM_MAX:
+            text += sentence
     return Claim(text=text, evidence=evidence)
 
 

@@ -278,6 +278,11 @@ RULED_OUT = re.compile(
     re.I)
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters (a name of hostile length is cut, with an ellipsis)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     start, end = s.start, s.end
     if end - start > limit:
@@ -329,7 +334,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
         commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
             e.element for e in facts.elements if told(e.start) and not in_a_name(e.start)))
         deals.append(DealSummary(
-            title=f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}",
+            title=_clip(f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}", 300),
             deal_type=c.deal_type,  # type: ignore[arg-type]
             binding=binding,
             status=next((st for st in (status_in(s.text) for s in sentences) if st), None),
