@@ -240,3 +240,15 @@ def test_a_party_name_of_hostile_length_is_no_crash():
         text = (LEAD + f"Northway Graphite Inc. signed an offtake agreement with {name} worth $40 million for its "
                 f"anode material. {name} will buy 20,000 tonnes.")
         mineralbrief.summarize(text, backend="offline", cache=False).model_dump_json()
+
+
+def test_questions_that_would_quote_names_of_hostile_length_are_left_out():
+    # "Will the MOU between <two 200-character names> become binding?" was over the model's 400
+    # characters for a question: pydantic's ValidationError out of summarize
+    import mineralbrief
+
+    a, b = "Ax" + "x" * 200 + " Resources Ltd.", "Bo" + "r" * 200 + "ealis Motors Corp."
+    text = (LEAD + f"{a} signed a non-binding memorandum of understanding with {b} on graphite supply. "
+            f"{a} and {b} will negotiate a binding agreement by 2026. {b} makes batteries in Ontario.")
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert all(len(q.question) <= 400 for q in brief.questions) and len(brief.questions) >= 2

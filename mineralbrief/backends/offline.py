@@ -190,7 +190,8 @@ def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
     qs: list[RiskQuestion] = []
 
     def ask(question: str, category: str, why: str, s: Sentence | None) -> None:
-        if len(qs) < 5 and all(q.question != question for q in qs):
+        # a question quoting names or sums of hostile length is left out, never cut short
+        if len(qs) < 5 and len(question) <= 400 and all(q.question != question for q in qs):
             qs.append(RiskQuestion(question=question, category=category, why=why,  # type: ignore[arg-type]
                                    evidence=[_quote(facts, s, 300)] if s else []))
 
