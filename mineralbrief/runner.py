@@ -165,6 +165,8 @@ def run_daily(
     if str(inbox) != "-" and not remote and not Path(inbox).exists():
         raise NothingToBriefError(f"{display_path(inbox)}: no such file or folder", article_id=str(inbox))
     folder = out / day.isoformat()
+    if folder.is_symlink():  # the run would write (and remove briefs) wherever the link points
+        raise OutputError(f"{display_path(folder)} is a link; the day's briefs are written only in a real folder")
     for path in (out, folder):
         if path.exists() and not path.is_dir():
             raise OutputError(f"{display_path(path)} is a file; the briefs need a folder there")

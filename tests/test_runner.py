@@ -269,3 +269,16 @@ def test_an_inbox_kept_in_a_dated_folder_under_out_is_still_read(tmp_path: Path)
     dated = inbox.rename(out / "2026-11-20")
     _, progress = run_daily(dated, DAY, out, summarizer=offline())
     assert progress.counts == {"done": 1}
+
+
+def test_a_day_folder_that_is_a_link_is_refused_not_written_through(tmp_path: Path):
+    # out/2026-11-21 -> /etc (planted by anyone who can write to out): the run wrote its briefs,
+    # .manifest and failures.jsonl into the link's target, and would delete brief-named files there
+    inbox = write_inbox(tmp_path, ["a.txt"])
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / DAY.isoformat()).symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="link"):
+        run_daily(inbox, DAY, out, summarizer=offline())
+    assert list(elsewhere.iterdir()) == []
