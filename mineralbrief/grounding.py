@@ -181,7 +181,16 @@ class SourceIndex:
             not parts or not parts[-1].isupper() or self._writes_as_is(parts[-1]))
 
     def _writes_as_is(self, token: str) -> bool:
-        return re.search(rf"(?<![^\W_]){re.escape(token)}(?![^\W_])", self._facts_text) is not None
+        """True when the article writes ``token`` as it is, no letter or digit next to it.
+        (``str.find``, not a pattern: one opening with a lookbehind is tried at every character,
+        ~45 us on a 13 KB article, for each ticker of a brief.)"""
+        text, i = self._facts_text, self._facts_text.find(token)
+        while i >= 0:
+            end = i + len(token)
+            if not (i and text[i - 1].isalnum()) and not text[end:end + 1].isalnum():
+                return True
+            i = text.find(token, i + 1)
+        return False
 
     def writes_amount(self, text: str) -> bool:
         """True when ``text`` holds a number and the article writes each of its numbers."""
