@@ -128,7 +128,7 @@ def summarize(
     path: str = typer.Argument(
         ..., help="Article file (.txt, .md, .html, .json, .pdf), an http(s) URL, or - for stdin."),
     fmt: Format = typer.Option(Format.md, "--format", "-f", help="md, json, or html (the review page)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (- or none: stdout)."),
     title: Optional[str] = typer.Option(None, "--title", help="The article's title (default: its first line)."),
     backend: Optional[BackendChoice] = typer.Option(
         None, "--backend", help="auto (default), openai, offline or local."),
@@ -143,6 +143,10 @@ def summarize(
     max_reasks: Optional[int] = typer.Option(None, "--max-reasks", help="Validation re-asks (default 2)."),
 ) -> None:
     """Brief one article and print it as Markdown, JSON or an HTML review page."""
+    if output is not None and str(output) == "-":  # stdout, as "-" is stdin for the article
+        output = None
+    if output is not None and output.is_dir():  # ("-o ''" is "."): checked before any work
+        raise typer.BadParameter(f"--output {output} is a folder; name the file to write")
     if output is not None and path != "-" and not is_url(path) and _same_file(Path(path), output):
         raise typer.BadParameter(f"--output {output} is the article itself; write the brief to another file")
     settings = make_settings(

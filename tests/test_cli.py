@@ -461,3 +461,14 @@ def test_an_empty_inbox_name_is_an_error_not_the_current_folder(empty, tmp_path,
 
     [item] = list(mineralbrief.iter_source(empty))
     assert isinstance(item, mineralbrief.ArticleError) and "empty" in str(item)
+
+
+def test_summarize_output_dash_is_stdout_and_a_folder_is_refused(tmp_path, capsys, monkeypatch):
+    # `-o -` wrote a file named "-"; `-o ''` (".") and a folder failed after the work with
+    # "cannot write .: Device or resource busy"
+    monkeypatch.chdir(tmp_path)
+    assert main(["summarize", str(ARTICLE), "-o", "-", "--backend", "offline", "--no-cache"]) == 0
+    assert capsys.readouterr().out.startswith("# ") and not (tmp_path / "-").exists()
+    for out in ("", ".", str(tmp_path)):
+        assert main(["summarize", str(ARTICLE), "-o", out, "--backend", "offline", "--no-cache"]) == 1
+        one_error_line(capsys.readouterr().err, "--output", "is a folder")
