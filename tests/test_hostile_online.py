@@ -304,3 +304,41 @@ def test_a_server_that_trickles_its_headers_meets_an_async_calls_deadline(server
     assert time.perf_counter() - t0 < 4
     assert len(outcome) == 1 and isinstance(outcome[0], mineralbrief.TransportError), outcome
     assert "deadline" in str(outcome[0]) and outcome[0].last_status is None
+
+
+BILLED = {"prompt_tokens": 700, "completion_tokens": 300, "total_tokens": 1000}
+
+
+def _thrown_away():
+    """Two 200 answers the transport retries (no choices; tool calls that are not tool calls),
+    each billed by the server as its usage says."""
+    return [Reply(body={"id": "x", "object": "chat.completion", "choices": [], "usage": BILLED}),
+            Reply(body=_raw_completion({"role": "assistant", "content": None, "tool_calls": "oops"}, BILLED))]
+
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_200_thrown_away_still_counts_the_tokens_it_reports(server, call):
+    # their tokens were never counted: a batch's budget missed them (found by a reviewer); they
+    # are added to the usage of the answer finally handed on, as tokens, not as requests
+    import asyncio
+
+    server.push(*_thrown_away(), Reply(body=lambda req: completion(req, reference())))
+    kw = dict(base_url=server.base_url, cache=False, max_attempts=3, **FAST)
+    brief = (mineralbrief.summarize(ARTICLE, **kw) if call == "sync"
+             else asyncio.run(mineralbrief.asummarize(ARTICLE, **kw)))
+    assert brief.grounding.ok and len(server.requests) == 3
+    assert brief.usage.requests == 1 and brief.usage.total_tokens == 2150
+    assert brief.usage.prompt_tokens == 1500 and brief.usage.completion_tokens == 650
+
+
+@pytest.mark.parametrize("last", ["thrown away", "HTTP 503"])
+def test_a_call_that_fails_counts_the_tokens_of_the_200s_it_threw_away(server, last):
+    # when no usable answer comes, the error's usage holds them (a batch's budget counts it)
+    final = Reply(body={"id": "x", "object": "chat.completion", "choices": [], "usage": BILLED}) \
+        if last == "thrown away" else Reply(status=503, body={"error": {"message": "busy"}})
+    server.push(*_thrown_away(), final)
+    with pytest.raises(mineralbrief.TransportError) as info:
+        mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=3, **FAST)
+    billed = 3000 if last == "thrown away" else 2000
+    assert info.value.attempts == 3 and info.value.usage.total_tokens == billed
+    assert info.value.usage.prompt_tokens == billed * 7 // 10

@@ -46,7 +46,14 @@ from ..retry import RETRY_AFTER_CAP, RETRY_STATUSES
 from ..telemetry import AttemptSpans
 from .base import BaseBackend, Generation, GenerationRequest, chunk_requests, merge_generations, spent_before
 from .replay import QUIET, Replay, Unsent
-from .transport import ATTEMPTS_HEADER, AsyncRetryingTransport, ExchangeFailed, RetryingTransport
+from .transport import (
+    ATTEMPTS_HEADER,
+    BILLED_HEADER,
+    AsyncRetryingTransport,
+    ExchangeFailed,
+    RetryingTransport,
+    usage_of,
+)
 
 RESPONSE_MODEL = instructor.response_schema(BriefContent)
 MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
@@ -105,22 +112,9 @@ class _Tally:
     def received(self, response: Any) -> None:
         u = getattr(response, "usage", None)
         if u is not None:  # as the server tells it: never below zero, nor below its own parts
-            prompt, done = _tokens(getattr(u, "prompt_tokens", None)), _tokens(getattr(u, "completion_tokens", None))
-            self.usage = self.usage + Usage(prompt_tokens=prompt, completion_tokens=done,
-                                            total_tokens=max(_tokens(getattr(u, "total_tokens", None)), prompt + done))
+            self.usage = self.usage + usage_of(getattr(u, "prompt_tokens", None),
+                                               getattr(u, "completion_tokens", None), getattr(u, "total_tokens", None))
         self.last_raw = raw_answer(response)
-
-
-def _tokens(value: Any) -> int:
-    """A token count an answer's ``usage`` reports: a count, else 0 (a negative number, a string
-    that is not one, anything else a server may send)."""
-    if isinstance(value, bool):
-        return 0
-    try:
-        n = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return max(0, n)
 
 
 class _Dialogue:
@@ -206,6 +200,9 @@ class _Dialogue:
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             attempts = int(exc.response.headers.get(ATTEMPTS_HEADER, "1"))
+            billed = exc.response.headers.get(BILLED_HEADER, "").split(",")
+            if len(billed) == 3:  # the 200 answers the transport threw away before this one
+                self.tally.usage = self.tally.usage + usage_of(*billed)
             if status in RETRY_STATUSES or status >= 500:
                 return TransportError(
                     f"endpoint kept failing: HTTP {status} after {attempts} attempt(s): {scrub(str(exc), s)[:200]}",
@@ -217,6 +214,7 @@ class _Dialogue:
             root = root.__cause__
         if isinstance(root, ExchangeFailed):
             attempts, last, what = root.attempts, root.last_status, str(root)
+            self.tally.usage = self.tally.usage + root.billed
         else:
             attempts, last, what = 1, None, f"{type(root).__name__}: {root}"
         return TransportError(f"endpoint kept failing: {scrub(what, s)[:200]}", attempts=attempts,

@@ -33,10 +33,12 @@ import httpx2 as httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from ..config import Settings
+from ..models import Usage
 from ..ratelimit import CircuitOpen, RateLimiter, Ticket, estimate_tokens
 from ..retry import RETRY_STATUSES, parse_retry_after, transport_policy
 
 ATTEMPTS_HEADER = "x-mineralbrief-attempts"
+BILLED_HEADER = "x-mineralbrief-billed"  # "prompt,completion,total" of answers thrown away
 MAX_BODY = 32 * 1024 * 1024  # bytes: no chat completion is this large
 
 
@@ -46,12 +48,66 @@ class ExchangeFailed(Exception):
     Attributes:
         attempts: HTTP attempts made.
         last_status: the last HTTP status seen, or None.
+        billed: the tokens of the 200 answers thrown away on the way (``Billed``).
     """
 
-    def __init__(self, message: str, *, attempts: int, last_status: int | None) -> None:
+    def __init__(self, message: str, *, attempts: int, last_status: int | None,
+                 billed: Usage | None = None) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.last_status = last_status
+        self.billed = billed or Usage()
+
+
+def token_count(value: Any) -> int:
+    """A token count an answer's ``usage`` reports: a count, else 0 (a negative number, a string
+    that is not one, anything else a server may send)."""
+    if isinstance(value, bool):
+        return 0
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return max(0, n)
+
+
+def usage_of(prompt: Any, completion: Any, total: Any) -> Usage:
+    """Tokens as a server reports them: never below zero, the total never below its parts."""
+    p, c = token_count(prompt), token_count(completion)
+    return Usage(prompt_tokens=p, completion_tokens=c, total_tokens=max(token_count(total), p + c))
+
+
+class Billed:
+    """The tokens of one call's 200 answers that were thrown away (not a chat completion): the
+    server billed them, so they are counted, added to the ``usage`` of the answer finally
+    handed on, or carried by the error (``ExchangeFailed.billed``, or the ``BILLED_HEADER`` of
+    a last answer the openai client raises on)."""
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+
+    def add(self, body: bytes) -> None:
+        try:
+            u = json.loads(body).get("usage")
+        except (ValueError, RecursionError, AttributeError):
+            return
+        if isinstance(u, dict):
+            self.usage = self.usage + usage_of(u.get("prompt_tokens"), u.get("completion_tokens"),
+                                               u.get("total_tokens"))
+
+    def onto(self, answer: httpx.Response) -> httpx.Response:
+        """``answer`` (a chat completion) with the tokens thrown away added to its ``usage``."""
+        if not self.usage.total_tokens:
+            return answer
+        data = json.loads(answer.content)
+        u = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        own = usage_of(u.get("prompt_tokens"), u.get("completion_tokens"), u.get("total_tokens"))
+        both = own + self.usage
+        data["usage"] = {**u, "prompt_tokens": both.prompt_tokens, "completion_tokens": both.completion_tokens,
+                         "total_tokens": both.total_tokens}
+        headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(answer.status_code, headers=headers, content=json.dumps(data).encode(),
+                              extensions=answer.extensions)
 
 
 @dataclass
@@ -152,14 +208,20 @@ class _Attempts:
             return 0
 
     def answer(self, request: httpx.Request, response: httpx.Response, body: _Body,
-               ticket: Ticket | None) -> httpx.Response:
-        """The read answer, told to the rate limiter and judged (``_Retry`` when worth another try)."""
+               ticket: Ticket | None, billed: Billed) -> httpx.Response:
+        """The read answer, told to the rate limiter and judged (``_Retry`` when worth another
+        try; a 200 thrown away so has its tokens kept in ``billed``)."""
         answer = _rebuilt(response, bytes(body.data))
         if self.limiter is not None:
             self.limiter.observe(ticket, answer.status_code, answer.headers, _retry_after(answer.headers)
                                  if answer.status_code == 429 else None)
-        _judge(request, answer)
-        return answer
+        try:
+            _judge(request, answer)
+        except _Retry as exc:
+            if exc.status == 200:
+                billed.add(answer.content)
+            raise
+        return billed.onto(answer) if answer.status_code == 200 else answer
 
     @staticmethod
     def circuit_open(exc: CircuitOpen, state: RetryCallState | None) -> ExchangeFailed:
@@ -170,13 +232,16 @@ class _Attempts:
         return cls(**transport_policy(self.settings, deadline, _is_transient))
 
     @staticmethod
-    def give_up(exc: BaseException, attempts: int) -> httpx.Response:
+    def give_up(exc: BaseException, attempts: int, billed: Billed) -> httpx.Response:
         """The last answer, for the openai client to raise on, or ``ExchangeFailed``."""
         if isinstance(exc, _Retry) and exc.response is not None:
             exc.response.headers[ATTEMPTS_HEADER] = str(attempts)
+            u = billed.usage
+            exc.response.headers[BILLED_HEADER] = f"{u.prompt_tokens},{u.completion_tokens},{u.total_tokens}"
             return exc.response
         status = exc.status if isinstance(exc, _Retry) else None
-        raise ExchangeFailed(f"{exc} after {attempts} attempt(s)", attempts=attempts, last_status=status) from exc
+        raise ExchangeFailed(f"{exc} after {attempts} attempt(s)", attempts=attempts, last_status=status,
+                             billed=billed.usage) from exc
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -194,6 +259,7 @@ class RetryingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         limiter, cost = self._attempts.limiter, self._attempts.price(request)
         state: RetryCallState | None = None
+        billed = Billed()
         try:
             # the first turn is taken before the deadline starts: waiting for it is our pacing,
             # not the endpoint's slowness
@@ -212,9 +278,9 @@ class RetryingTransport(httpx.BaseTransport):
                             body.add(chunk)
                     finally:
                         response.close()
-                    return self._attempts.answer(request, response, body, sent)
+                    return self._attempts.answer(request, response, body, sent, billed)
         except (_Retry, httpx.TransportError) as exc:
-            return self._attempts.give_up(exc, state.attempt_number if state else 1)
+            return self._attempts.give_up(exc, state.attempt_number if state else 1, billed)
         except CircuitOpen as exc:
             raise self._attempts.circuit_open(exc, state) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
@@ -234,6 +300,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         limiter, cost = self._attempts.limiter, self._attempts.price(request)
         state: RetryCallState | None = None
+        billed = Billed()
         try:
             ticket = await limiter.aacquire(cost) if limiter is not None else None
             deadline = time.monotonic() + self._attempts.settings.deadline
@@ -256,9 +323,9 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                             body.add(chunk)
                     finally:
                         await response.aclose()
-                    return self._attempts.answer(request, response, body, sent)
+                    return self._attempts.answer(request, response, body, sent, billed)
         except (_Retry, httpx.TransportError) as exc:
-            return self._attempts.give_up(exc, state.attempt_number if state else 1)
+            return self._attempts.give_up(exc, state.attempt_number if state else 1, billed)
         except CircuitOpen as exc:
             raise self._attempts.circuit_open(exc, state) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
