@@ -96,6 +96,8 @@ async def asummarize_many(
     Raises:
         ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer;
             with ``via="batch"``: no ``state_dir``, a budget, or not the openai backend.
+        Exception: whatever ``articles`` itself raises (a generator that fails), once the
+            articles already in flight are finished and yielded: nothing paid for is lost.
     """
     _check(concurrency, budget_tokens, summarizer, settings, via)
     if via == "batch":
@@ -164,10 +166,15 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
     # asyncio.wait, which hooks and unhooks every pending task for each one (a context copy and a
     # callback each: at 32 in flight, the garbage collector worked about twice as long)
     finished: asyncio.Queue[asyncio.Task[tuple[BatchResult, int]]] = asyncio.Queue()
+    broken: Exception | None = None  # the input's own error: raised once what is in flight is delivered
     try:
         while True:
-            while len(pending) < concurrency:
-                nxt = next(items, None)
+            while len(pending) < concurrency and broken is None:
+                try:
+                    nxt = next(items, None)
+                except Exception as exc:
+                    broken = exc
+                    break
                 if nxt is None:
                     break
                 index, item = nxt
@@ -186,6 +193,8 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                         # and the answers then come back in one burst)
                         await asyncio.sleep(0)
             if not pending:
+                if broken is not None:
+                    raise broken
                 return
             task = await finished.get()
             while True:  # every article that has ended counts against the budget before another starts

@@ -89,6 +89,38 @@ def test_budget_skips_instead_of_losing(tmp_path):
     assert all("budget" in r.error for r in skipped)
 
 
+@pytest.mark.parametrize("run", ["sync", "async"])
+def test_an_input_that_breaks_still_delivers_what_was_in_flight(run):
+    # a generator that raised mid-way (a loader's bug) cancelled the articles in flight: their
+    # answers, paid for, were lost; they are finished and yielded first, then its error raised
+    import asyncio
+
+    from mineralbrief.batch import asummarize_many
+
+    def articles():
+        for i in range(3):
+            yield (SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n"
+        raise ValueError("fixture: the loader broke")
+
+    def slow(request: dict) -> Reply:
+        reply = fixture_reply(request)
+        reply.delay = 0.3
+        return reply
+
+    with FakeOpenAIServer(default=slow) as srv:
+        kw = dict(concurrency=8, base_url=srv.base_url, cache=False, **FAST)
+        got: list = []
+        with pytest.raises(ValueError, match="the loader broke"):
+            if run == "sync":
+                got.extend(summarize_many(articles(), **kw))
+            else:
+                async def collect() -> None:
+                    async for r in asummarize_many(articles(), **kw):
+                        got.append(r)
+                asyncio.run(collect())
+    assert sorted(r.index for r in got) == [0, 1, 2] and all(r.status == "done" for r in got)
+
+
 def test_cached_second_batch_makes_no_requests(tmp_path):
     texts = [(SEEDS / "rarex_ussm_mou.txt").read_text() + f"\n{i}\n" for i in range(5)]
     with FakeOpenAIServer(default=fixture_reply) as srv:
