@@ -161,7 +161,7 @@ def test_an_amount_whose_value_the_article_does_not_state_is_flagged(server):
     assert mineralbrief.summarize(mp, base_url=server.base_url, cache=False, max_reasks=1, **FAST).grounding.ok
 
 
-def test_a_locked_cache_costs_one_short_wait_not_a_minute_per_article(tmp_path, caplog):
+def test_a_locked_cache_costs_one_short_wait_not_a_minute_per_article(tmp_path, caplog, monkeypatch):
     # another process holding cache.db's write lock (a long `cache clear`, a backup) made every
     # open, read and write wait diskcache's 60 s busy timeout, and a read that timed out was
     # taken for a corrupt entry and deleted (another 60 s): a 3 s-deadline call took over a
@@ -171,6 +171,7 @@ def test_a_locked_cache_costs_one_short_wait_not_a_minute_per_article(tmp_path, 
 
     from mineralbrief.cache import BriefCache
 
+    monkeypatch.setattr("mineralbrief.cache.BUSY_TIMEOUT", 0.3)  # the wait itself (2 s) need not be waited here
     directory = tmp_path / "cache"
     with FakeOpenAIServer(default=lambda req: Reply(body=completion(req, reference()))) as srv:
         BriefCache(directory).close()
