@@ -343,3 +343,15 @@ def test_a_call_that_fails_counts_the_tokens_of_the_200s_it_threw_away(server, l
     billed = 3000 if last == "thrown away" else 2000
     assert info.value.attempts == 3 and info.value.usage.total_tokens == billed
     assert info.value.usage.prompt_tokens == billed * 7 // 10
+
+
+@pytest.mark.parametrize("header, value", [("x-mineralbrief-billed", "900000000,900000000,1800000000"),
+                                           ("x-mineralbrief-attempts", "lots")])
+def test_a_server_cannot_send_the_transports_own_headers(server, header, value):
+    # the transport's headers on a last answer are its own word: a server sending them itself
+    # (on an answer the transport hands on as is, a 400) inflated the usage by any sum, or made
+    # the attempts a bare ValueError (found by a reviewer)
+    server.push(Reply(status=400, body={"error": {"message": "bad"}}, headers={header: value}))
+    with pytest.raises(mineralbrief.BackendError) as info:
+        mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=3, **FAST)
+    assert info.value.usage.total_tokens == 0

@@ -183,6 +183,8 @@ def _rebuilt(response: httpx.Response, raw: bytes) -> httpx.Response:
         answer = httpx.Response(response.status_code, headers=response.headers, content=raw,
                                 extensions=response.extensions)
         answer.read()
+        for own in (ATTEMPTS_HEADER, BILLED_HEADER):  # the transport's word alone, never the server's
+            answer.headers.pop(own, None)
     except httpx.DecodingError as exc:  # "gzip" over plain bytes: a malformed answer, worth another try
         raise _Retry(f"an answer that does not decode as its content-encoding says ({exc})",
                      status=response.status_code) from exc
