@@ -275,16 +275,35 @@ class _Checker:
             self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
 
 
+# a scale written next to a number, so a value a model parses from it may be scaled: "1.5Mt" is
+# 1.5e6 tonnes, "15%" 0.15, "8.5 cents" 0.085, "$100-150 million" 1.5e8 at its upper end
+_SCALES = {"k": 1e3, "thousand": 1e3, "kt": 1e3, "ktpa": 1e3, "koz": 1e3, "klb": 1e3, "lakh": 1e5,
+           "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
+           "mt": 1e6, "mtpa": 1e6, "moz": 1e6, "mlb": 1e6, "mlbs": 1e6, "crore": 1e7,
+           "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9, "mrd": 1e9, "milliard": 1e9,
+           "milliarden": 1e9, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
+           "%": 1e-2, "percent": 1e-2, "pct": 1e-2, "cent": 1e-2, "cents": 1e-2, "c": 1e-2, "\u00a2": 1e-2}
+_SCALE = re.compile(r"(?<=\d)\s*(per\s*cent|%|\u00a2|[a-z]+)", re.IGNORECASE)
+
+
 def states_value(text: str, value: float) -> bool:
     """True when ``value`` is a value ``text`` writes: an amount it states ("$1.2 billion" is
-    1.2e9) or one of its numbers ("1,800-acre" is 1800). The text is checked against the
-    article; the value, a model's parse of it, against the text."""
+    1.2e9) or one of its numbers ("1,800-acre" is 1800), as written or times a scale the text
+    writes next to a number ("15%" is 15 or 0.15, "1.5Mt" 1.5 or 1.5e6, "$100-150 million" 1e8
+    or 1.5e8). The text is checked against the article; the value, a model's parse of it,
+    against the text."""
     found = [m.value for m in find_amounts(text) if m.value is not None]
+    scales = {1.0}
+    for m in _SCALE.finditer(text):
+        word = re.sub(r"\s", "", m.group(1)).lower()
+        if word in _SCALES:
+            scales.add(_SCALES[word])
     for n in numbers_in(text):
-        try:
-            found.append(float(n))
+        try:  # a comma left after the thousands separators is a decimal comma ("\u20ac1,2 Mrd.")
+            number = float(n.replace(",", ".") if n.count(",") == 1 and "." not in n else n)
         except ValueError:
             continue
+        found += [number * k for k in scales]
     return any(abs(v - value) <= 1e-6 * max(abs(v), 1.0) for v in found)
 
 
