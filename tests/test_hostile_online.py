@@ -355,3 +355,35 @@ def test_a_server_cannot_send_the_transports_own_headers(server, header, value):
     with pytest.raises(mineralbrief.BackendError) as info:
         mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, max_attempts=3, **FAST)
     assert info.value.usage.total_tokens == 0
+
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_call_stopped_by_the_breaker_keeps_the_tokens_of_the_200s_it_threw_away(call):
+    # another call's 429 opens the breaker while this one's 200 is thrown away: the next attempt
+    # is not sent, and the ExchangeFailed said nothing of the tokens billed (found by a reviewer)
+    import asyncio
+
+    import httpx2 as httpx
+
+    from mineralbrief.backends.transport import AsyncRetryingTransport, ExchangeFailed, RetryingTransport
+    from mineralbrief.config import make_settings
+    from mineralbrief.ratelimit import RateLimiter
+
+    limiter = RateLimiter(max_pause=60)
+
+    def handler(request):
+        limiter.observe(None, 429, {}, retry_after=3600)
+        return httpx.Response(200, json={"id": "x", "object": "chat.completion", "choices": [], "usage": BILLED})
+
+    settings = make_settings(base_url="http://x.invalid/v1", max_attempts=3)
+    url = "http://x.invalid/v1/chat/completions"
+    with pytest.raises(ExchangeFailed) as info:
+        if call == "sync":
+            httpx.Client(transport=RetryingTransport(settings, httpx.MockTransport(handler), limiter)).post(url, json={})
+        else:
+            async def go():
+                transport = AsyncRetryingTransport(settings, httpx.MockTransport(handler), limiter)
+                async with httpx.AsyncClient(transport=transport) as client:
+                    await client.post(url, json={})
+            asyncio.run(go())
+    assert info.value.last_status == 429 and info.value.billed.total_tokens == 1000

@@ -226,9 +226,9 @@ class _Attempts:
         return billed.onto(answer) if answer.status_code == 200 else answer
 
     @staticmethod
-    def circuit_open(exc: CircuitOpen, state: RetryCallState | None) -> ExchangeFailed:
+    def circuit_open(exc: CircuitOpen, state: RetryCallState | None, billed: Billed) -> ExchangeFailed:
         sent = state.attempt_number - 1 if state else 0  # the attempt the breaker stopped was not sent
-        return ExchangeFailed(f"{exc} (HTTP 429)", attempts=sent, last_status=429)
+        return ExchangeFailed(f"{exc} (HTTP 429)", attempts=sent, last_status=429, billed=billed.usage)
 
     def retrying(self, deadline: float, cls: type[Retrying] | type[AsyncRetrying]) -> Any:
         return cls(**transport_policy(self.settings, deadline, _is_transient))
@@ -284,7 +284,7 @@ class RetryingTransport(httpx.BaseTransport):
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1, billed)
         except CircuitOpen as exc:
-            raise self._attempts.circuit_open(exc, state) from exc
+            raise self._attempts.circuit_open(exc, state, billed) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     def close(self) -> None:
@@ -329,7 +329,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         except (_Retry, httpx.TransportError) as exc:
             return self._attempts.give_up(exc, state.attempt_number if state else 1, billed)
         except CircuitOpen as exc:
-            raise self._attempts.circuit_open(exc, state) from exc
+            raise self._attempts.circuit_open(exc, state, billed) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def aclose(self) -> None:
