@@ -174,11 +174,14 @@ class SourceIndex:
 
     def writes_ticker(self, ticker: str) -> bool:
         """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
-        the symbol in capitals as written (else "ASX: RARE" is any article on "rare earths";
-        the exchange may be written "Nasdaq")."""
+        the symbol as it is written, in capitals (else "ASX: RARE", or "ASX: rare", is any article
+        on "rare earths"; the exchange may be written "Nasdaq")."""
         parts = [tok for tok in re.split(r"[\s:,;()]+", ticker) if tok]
-        return all(self.has_name(tok) for tok in parts) and (
-            not parts or not parts[-1].isupper() or self._writes_as_is(parts[-1]))
+        if not parts:
+            return True
+        symbol = parts[-1]
+        capitals = symbol.isupper() or not any(c.isalpha() for c in symbol)  # (a symbol may be digits)
+        return capitals and self._writes_as_is(symbol) and all(self.has_name(tok) for tok in parts)
 
     def _writes_as_is(self, token: str) -> bool:
         """True when the article writes ``token`` as it is, no letter or digit next to it.

@@ -260,7 +260,7 @@ def test_an_answer_that_echoes_the_articles_injection_in_its_own_words_is_flagge
     assert mineralbrief.summarize(article, base_url=server.base_url, cache=False, max_reasks=0, **FAST).grounding.ok
 
 
-@pytest.mark.parametrize("ticker", ["ASX: RARE", "ASX: EARTH", "NYSE: MP"])
+@pytest.mark.parametrize("ticker", ["ASX: RARE", "ASX: EARTH", "NYSE: MP", "ASX: rare", "ASX: Rare"])
 def test_a_ticker_the_article_does_not_write_is_flagged_even_when_its_letters_are_a_word(server, ticker):
     # a ticker counted as written when each part was a word of the article in any case: "ASX:
     # RARE" passed for RareX (ASX: REE) because the article writes "rare earths"
