@@ -360,7 +360,7 @@ def as_article(obj: ArticleLike) -> Article:
         if obj.url is not None:
             update["url"] = _no_surrogates(obj.url)
         if obj.title is not None:
-            title = _clean_line(obj.title, 300)
+            title = clean_title(obj.title)
             update["title"] = obj.title if title == obj.title else title
         changed = {k: v for k, v in update.items() if v is not getattr(obj, k)}
         return obj.model_copy(update=changed) if changed else obj

@@ -58,11 +58,7 @@ def cache_info(cache_url: Optional[str] = _CACHE_URL) -> None:
         typer.echo(f"directory: {directory}\nentries: 0\nsize: 0 bytes")
         return
     try:
-        cache = BriefCache(directory)
-        try:
-            info = cache.info()
-        finally:
-            cache.close()
+        info = _on_disk(directory, lambda c: c.info())
     except (sqlite3.Error, OSError) as exc:
         raise _cache_error(directory, exc) from exc
     typer.echo(f"directory: {info['directory']}\nentries: {info['entries']}\nsize: {info['size_bytes']:,} bytes")
@@ -81,11 +77,7 @@ def cache_clear(cache_url: Optional[str] = _CACHE_URL) -> None:
         typer.echo(f"removed 0 cached brief(s) from {directory} (no cache there)")
         return
     try:
-        cache = BriefCache(directory)
-        try:
-            removed = cache.clear()
-        finally:
-            cache.close()
+        removed = _on_disk(directory, lambda c: c.clear())
     except sqlite3.OperationalError as exc:  # read-only, locked, cannot open: nothing to repair
         raise _cache_error(directory, exc) from exc
     except sqlite3.DatabaseError as exc:  # not a database, or a malformed one: start again
@@ -95,6 +87,15 @@ def cache_clear(cache_url: Optional[str] = _CACHE_URL) -> None:
     except OSError as exc:
         raise _cache_error(directory, exc) from exc
     typer.echo(f"removed {removed} cached brief(s) from {directory}")
+
+
+def _on_disk(directory: Path, what: Callable[[BriefCache], Any]) -> Any:
+    """``what`` done on the disk cache in ``directory``, opened for it and closed after."""
+    cache = BriefCache(directory)
+    try:
+        return what(cache)
+    finally:
+        cache.close()
 
 
 def _cache_error(directory: Path, exc: Exception) -> MineralBriefError:

@@ -82,6 +82,16 @@ class Report:
     styles: dict[str, Report] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
 
+    def merge(self, one: Report) -> None:
+        """Add one article's counts (``score_article`` into a report of its own)."""
+        for name, s in one.fields.items():
+            total = self.fields.setdefault(name, Score())
+            total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+        for name, a in one.accuracy.items():
+            acc = self.accuracy.setdefault(name, Accuracy())
+            acc.right, acc.total = acc.right + a.right, acc.total + a.total
+        self.articles += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
@@ -235,15 +245,14 @@ def evaluate(
         except Exception as exc:  # one bad article (or a failing backend) never stops the evaluation
             report.failures.append(f"{path.name}: {type(exc).__name__}: {exc}")
             continue
+        one = Report()  # scored apart: a gold label with fields of the wrong type counts nothing
         try:
-            score_article(brief, gold, text, Report())  # a trial: fields of the wrong type count nothing
+            score_article(brief, gold, text, one)
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
             report.failures.append(f"{gold_path.name}: gold label not usable: {type(exc).__name__}: {exc}")
             continue
-        style = report.styles.setdefault(path.name.split("_", 1)[0], Report())
-        for r in (report, style):
-            score_article(brief, gold, text, r)
-            r.articles += 1
+        report.merge(one)
+        report.styles.setdefault(path.name.split("_", 1)[0], Report()).merge(one)
         briefs[path.name], golds[path.name] = brief, gold
     events = Path(gold_dir) / "events.json"
     if events.exists():

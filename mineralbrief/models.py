@@ -23,6 +23,17 @@ DealType = Literal[
 EntityKind = Literal[
     "company", "government", "agency", "person", "project", "facility", "country", "other",
 ]
+# the longest text a field takes (what a backend writes is clipped or dropped to fit it)
+TITLE_MAX = 300  # a headline, a deal's title
+CLAIM_MAX = 600
+QUESTION_MAX = 400
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters (a longer one is cut, with an ellipsis)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 RiskCategory = Literal[
     "execution", "funding", "regulatory", "geopolitical", "market", "technology", "timeline",
     "supply",
@@ -54,7 +65,7 @@ class Evidence(_Model):
 class Claim(_Model):
     """A short statement and the article spans it rests on."""
 
-    text: str = Field(min_length=1, max_length=600)
+    text: str = Field(min_length=1, max_length=CLAIM_MAX)
     evidence: list[Evidence] = Field(
         default_factory=list, description="At least one verbatim quote from the article.",
     )
@@ -82,7 +93,7 @@ class Amount(_Model):
 class DealSummary(_Model):
     """One deal, agreement or funding instrument the article reports."""
 
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     deal_type: DealType
     binding: bool | None = Field(
         default=None,
@@ -115,7 +126,7 @@ class EntityProfile(_Model):
 class RiskQuestion(_Model):
     """An open question an analyst would ask after reading the article."""
 
-    question: str = Field(min_length=1, max_length=400)
+    question: str = Field(min_length=1, max_length=QUESTION_MAX)
     category: RiskCategory
     why: str | None = Field(default=None, description="What in the article raises the question.")
     evidence: list[Evidence] = Field(default_factory=list)
@@ -168,7 +179,7 @@ class GroundingReport(_Model):
 class BriefContent(_Model):
     """The part of a brief a backend writes."""
 
-    headline: str = Field(min_length=1, max_length=300)
+    headline: str = Field(min_length=1, max_length=TITLE_MAX)
     key_points: list[Claim] = Field(min_length=3, max_length=6)
     deals: list[DealSummary] = Field(default_factory=list)
     entities: list[EntityProfile] = Field(default_factory=list)

@@ -173,7 +173,8 @@ def run_daily(
     with _locked(out):
         for stale in [*folder.glob(".*.tmp"), *out.glob(".*.tmp")]:
             stale.unlink(missing_ok=True)  # a temp file a killed run never renamed
-        items = [item for item in iter_source(inbox, follow_links=follow_links) if not _written_by_a_run(item, out)]
+        root = out.resolve()  # (resolved once: each article's source is compared with it)
+        items = [item for item in iter_source(inbox, follow_links=follow_links) if not _written_by_a_run(item, root)]
         if not items:
             raise NothingToBriefError(f"{display_path(inbox)}: holds no articles", article_id=str(inbox))
         _match_settings(folder, summarizer)
@@ -320,13 +321,13 @@ _DAY_OUTPUT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _written_by_a_run(item: Article | ArticleError, out: Path) -> bool:
-    """Whether ``item`` was read from a run's output under ``out`` (an ``--out`` inside the inbox,
-    or the inbox itself): the briefs of earlier days are never read back as articles."""
+    """Whether ``item`` was read from a run's output under ``out`` (resolved; an ``--out`` inside
+    the inbox, or the inbox itself): the briefs of earlier days are never read back as articles."""
     source = item.source if isinstance(item, Article) else item.article_id
     if not source or source == "stdin" or is_url(source):
         return False
     try:
-        rel = Path(re.sub(r"([:#]\d+)+$", "", source)).resolve().relative_to(out.resolve())
+        rel = Path(re.sub(r"([:#]\d+)+$", "", source)).resolve().relative_to(out)
     except (OSError, ValueError, RuntimeError):  # not under out (or not a path at all)
         return False
     if len(rel.parts) == 1:  # the day's brief

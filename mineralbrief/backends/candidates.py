@@ -34,6 +34,9 @@ from ..domain.facts import Facts
 from ..domain.numbers import find_amounts
 from ..grounding import check_in_context, name_key
 from ..models import (
+    CLAIM_MAX,
+    QUESTION_MAX,
+    TITLE_MAX,
     Amount,
     BriefContent,
     Claim,
@@ -45,6 +48,7 @@ from ..models import (
     Party,
     RiskCategory,
     RiskQuestion,
+    clip,
 )
 from .grammar import draft_grammar
 from .offline import PRIORITY, _quote, candidate_questions, public_funding, score_sentences
@@ -134,13 +138,13 @@ class LocalDraft(_Draft):
         points = list(dict.fromkeys(q for q in self.key_points if q))
         if len(points) < 3:
             raise ValueError(f"key_points: give at least 3 different sentences (got {len(points)})")
-        key_points = [Claim(text=_clip(q, 300), evidence=[Evidence(quote=q)]) for q in points[:6]]
+        key_points = [Claim(text=clip(q, 300), evidence=[Evidence(quote=q)]) for q in points[:6]]
         deals = []
         for d in self.deals[:MAX_DEALS]:
             names = list(dict.fromkeys(p.name for p in d.parties if p.name))
             kind = d.deal_type.replace("_", " ")
             deals.append(DealSummary(
-                title=_clip(f"{' and '.join(names[:2]) or 'Unnamed parties'}: {kind}", 300),
+                title=clip(f"{' and '.join(names[:2]) or 'Unnamed parties'}: {kind}", TITLE_MAX),
                 deal_type=d.deal_type, binding=d.binding,
                 parties=[party(p) for p in {p.name: p for p in d.parties if p.name}.values()],
                 commodities=list(dict.fromkeys(d.commodities)),
@@ -161,20 +165,16 @@ class LocalDraft(_Draft):
         else:
             anchor = deals[0].evidence[:1] if deals and deals[0].evidence else key_points[0].evidence[:1]
         return BriefContent(
-            headline=_clip(self.headline or points[0], 300),
+            headline=clip(self.headline or points[0], TITLE_MAX),
             key_points=key_points,
             deals=deals,
             entities=entities,
             elements=self.elements,
-            bottom_line=Claim(text=_clip(bottom, 600),
+            bottom_line=Claim(text=clip(bottom, CLAIM_MAX),
                               evidence=[e.model_copy() for e in anchor]),
-            questions=[RiskQuestion(question=_clip(q.question, 400), category=q.category)
+            questions=[RiskQuestion(question=clip(q.question, QUESTION_MAX), category=q.category)
                        for q in {q.question: q for q in self.questions if q.question}.values()][:5],
         )
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _amount(text: str) -> Amount:

@@ -19,6 +19,7 @@ from ..domain.matching import name_key
 from ..errors import ArticleError
 from ..grounding import SourceIndex, states_value
 from ..models import (
+    QUESTION_MAX,
     BriefContent,
     Claim,
     DealSummary,
@@ -191,7 +192,7 @@ def _questions(facts: Facts, deals: list[DealSummary]) -> list[RiskQuestion]:
 
     def ask(question: str, category: str, why: str, s: Sentence | None) -> None:
         # a question quoting names or sums of hostile length is left out, never cut short
-        if len(qs) < 5 and len(question) <= 400 and all(q.question != question for q in qs):
+        if len(qs) < 5 and len(question) <= QUESTION_MAX and all(q.question != question for q in qs):
             qs.append(RiskQuestion(question=question, category=category, why=why,  # type: ignore[arg-type]
                                    evidence=[_quote(facts, s, 300)] if s else []))
 

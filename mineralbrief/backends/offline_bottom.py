@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..domain.facts import Facts
-from ..models import Claim, DealSummary
+from ..models import CLAIM_MAX, Claim, DealSummary
 from .offline_people import sites
 from .offline_text import plausible_name, quote, score_sentences
 
@@ -39,9 +39,6 @@ def _clause(m: re.Match[str]) -> str:
         cut = text.rfind(" ", 0, 130)
         text = text[: cut if cut > 0 else 130].rstrip(" ,") + "…"
     return text
-
-
-_CLAIM_MAX = 600  # models.Claim's max_length
 
 
 def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
@@ -98,10 +95,10 @@ def bottom_line(facts: Facts, deals: list[DealSummary], key_points: list[Claim],
         extra.append(f" Also reported: {', '.join(others)}.")
     if d.binding is False:
         extra.append(" Nothing is committed until a binding agreement follows.")
-    if len(text) > _CLAIM_MAX:  # names of hostile length: the kind of deal alone is still true
+    if len(text) > CLAIM_MAX:  # names of hostile length: the kind of deal alone is still true
         text = f"{'An' if kind[:1] in 'aeio' else 'A'} {kind}."
     for sentence in extra:  # whole sentences while they fit a claim, never one cut short
-        if len(text) + len(sentence) <= _CLAIM_MAX:
+        if len(text) + len(sentence) <= CLAIM_MAX:
             text += sentence
     return Claim(text=text, evidence=evidence)
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from ..domain.deals import DealCue, Sentence, status_in
 from ..domain.facts import Facts
 from ..domain.numbers import AmountMention
-from ..models import Amount, DealSummary, Evidence
+from ..models import TITLE_MAX, Amount, DealSummary, Evidence, clip
 from .offline_cues import more_cues
 from .offline_deal_words import (
     ADVISER,
@@ -278,11 +278,6 @@ RULED_OUT = re.compile(
     re.I)
 
 
-def _clip(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters (a name of hostile length is cut, with an ellipsis)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _evidence(facts: Facts, s: Sentence, limit: int = 400) -> Evidence:
     start, end = s.start, s.end
     if end - start > limit:
@@ -334,7 +329,7 @@ def find_deals(facts: Facts) -> list[DealSummary]:
         commodities = list(dict.fromkeys(  # "Andes Copper" names a company, not the deal's metal
             e.element for e in facts.elements if told(e.start) and not in_a_name(e.start)))
         deals.append(DealSummary(
-            title=_clip(f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}", 300),
+            title=clip(f"{' and '.join(p.name for p in c.parties[:2])}: {LABEL[c.deal_type]}", TITLE_MAX),
             deal_type=c.deal_type,  # type: ignore[arg-type]
             binding=binding,
             status=next((st for st in (status_in(s.text) for s in sentences) if st), None),

@@ -77,6 +77,11 @@ def usage_of(prompt: Any, completion: Any, total: Any) -> Usage:
     return Usage(prompt_tokens=p, completion_tokens=c, total_tokens=max(token_count(total), p + c))
 
 
+def _reported(usage: dict[str, Any]) -> Usage:
+    """The tokens an answer's ``usage`` object reports (``usage_of``)."""
+    return usage_of(usage.get("prompt_tokens"), usage.get("completion_tokens"), usage.get("total_tokens"))
+
+
 class Billed:
     """The tokens of one call's 200 answers that were thrown away (not a chat completion): the
     server billed them, so they are counted, added to the ``usage`` of the answer finally
@@ -92,8 +97,7 @@ class Billed:
         except (ValueError, RecursionError, AttributeError):
             return
         if isinstance(u, dict):
-            self.usage = self.usage + usage_of(u.get("prompt_tokens"), u.get("completion_tokens"),
-                                               u.get("total_tokens"))
+            self.usage = self.usage + _reported(u)
 
     def onto(self, answer: httpx.Response) -> httpx.Response:
         """``answer`` (a chat completion) with the tokens thrown away added to its ``usage``."""
@@ -101,8 +105,7 @@ class Billed:
             return answer
         data = json.loads(answer.content)
         u = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-        own = usage_of(u.get("prompt_tokens"), u.get("completion_tokens"), u.get("total_tokens"))
-        both = own + self.usage
+        both = _reported(u) + self.usage
         data["usage"] = {**u, "prompt_tokens": both.prompt_tokens, "completion_tokens": both.completion_tokens,
                          "total_tokens": both.total_tokens}
         headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")]
