@@ -333,4 +333,5 @@ def _usage(body: dict[str, Any]) -> Usage:
 
 
 def _minus(a: Usage, b: Usage) -> Usage:
-    return Usage(**{name: max(0, getattr(a, name) - getattr(b, name)) for name in Usage.model_fields})
+    counts = ("requests", "prompt_tokens", "completion_tokens", "total_tokens")
+    return Usage(**{name: max(0, getattr(a, name) - getattr(b, name)) for name in counts}, estimated=a.estimated)

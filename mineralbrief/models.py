@@ -158,6 +158,9 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    # True when a server reported no tokens for an answer and they were estimated (a token for
+    # every 4 bytes of the request and of the answer), so that a budget still counts them
+    estimated: bool = False
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -165,6 +168,7 @@ class Usage(_Model):
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            estimated=self.estimated or other.estimated,
         )
 
 

@@ -84,18 +84,21 @@ def _tool_message(req, answer):
 
 
 @pytest.mark.parametrize("usage,tokens", [
-    ({"prompt_tokens": -100000, "completion_tokens": -5, "total_tokens": -100005}, 0),
+    ({"prompt_tokens": -100000, "completion_tokens": -5, "total_tokens": -100005}, None),
     ({"prompt_tokens": "abc", "completion_tokens": "5", "total_tokens": "x"}, 5),
-    ([1, 2], 0),
+    ([1, 2], None),
     ({"prompt_tokens": 100, "completion_tokens": 50}, 150),
 ], ids=["negative", "strings", "a-list", "no-total"])
 def test_usage_a_server_lies_about_never_lowers_the_count(server, usage, tokens, recwarn):
     # a negative usage was summed as is (a batch's budget went down with every answer), and one
-    # that was not numbers broke the hook that counts it: a traceback warning, tokens lost
+    # that was not numbers broke the hook that counts it: a traceback warning, tokens lost.
+    # (None: a usage that reports no token is estimated, as a missing one is)
     server.push(Reply(body=lambda req: _raw_completion(_tool_message(req, reference()), usage)))
     brief = mineralbrief.summarize(ARTICLE, base_url=server.base_url, cache=False, **FAST)
     assert brief.grounding.ok
-    assert brief.usage.total_tokens == tokens and brief.usage.prompt_tokens >= 0 and brief.usage.completion_tokens >= 0
+    assert brief.usage.estimated == (tokens is None)
+    assert brief.usage.total_tokens == tokens if tokens is not None else brief.usage.total_tokens > 500
+    assert brief.usage.prompt_tokens >= 0 and brief.usage.completion_tokens >= 0
     assert not [w for w in recwarn if "handler" in str(w.message)]
 
 
@@ -387,3 +390,47 @@ def test_a_call_stopped_by_the_breaker_keeps_the_tokens_of_the_200s_it_threw_awa
                     await client.post(url, json={})
             asyncio.run(go())
     assert info.value.last_status == 429 and info.value.billed.total_tokens == 1000
+
+
+def _without_usage(body):
+    body = dict(body)
+    body.pop("usage")
+    return body
+
+
+def test_a_server_that_reports_no_usage_is_counted_an_estimate_so_a_budget_stops_it():
+    # a server that sends no `usage` (some OpenAI-compatible servers do not) was counted 0
+    # tokens: a batch's budget never stopped it (every article of a 1-token budget went out)
+    with FakeOpenAIServer(default=lambda req: Reply(body=_without_usage(completion(req, reference())))) as srv:
+        results = list(summarize_many(variants(4), concurrency=1, budget_tokens=1, base_url=srv.base_url,
+                                      cache=False, **FAST))
+        sent = len(srv.requests)
+    first = min(results, key=lambda r: r.index)
+    assert first.status == "done" and sent == 1
+    usage = first.brief.usage
+    # the request holds the article (~2 KB) and the schema: thousands of bytes, ~4 to a token
+    assert usage.estimated and usage.prompt_tokens > 500 and usage.completion_tokens > 100
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+    assert [r.status for r in results].count("skipped_budget") == 3
+
+
+def test_a_reported_usage_is_taken_as_the_server_gives_it_not_estimated():
+    with FakeOpenAIServer(default=lambda req: Reply(body=completion(req, reference(), tokens=(7, 3)))) as srv:
+        brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
+    assert (brief.usage.total_tokens, brief.usage.estimated) == (10, False)
+
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_discarded_answer_without_usage_is_counted_an_estimate_too(call):
+    # a 200 the transport throws away (no choices) and that reports no usage was billed by the
+    # server all the same
+    import asyncio
+
+    replies = [Reply(body={"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": []}),
+               Reply(body=lambda req: completion(req, reference(), tokens=(7, 3)))]
+
+    with FakeOpenAIServer(default=lambda req: replies.pop(0)) as srv, mineralbrief.Summarizer(
+            base_url=srv.base_url, cache=False, **FAST) as s:
+        brief = s.summarize(ARTICLE.read_text()) if call == "sync" else asyncio.run(
+            _asummarize_and_close(s, ARTICLE.read_text()))
+    assert brief.usage.estimated and brief.usage.total_tokens > 10 + 500

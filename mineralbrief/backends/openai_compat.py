@@ -49,9 +49,11 @@ from .replay import QUIET, Replay, Unsent
 from .transport import (
     ATTEMPTS_HEADER,
     BILLED_HEADER,
+    ESTIMATED,
     AsyncRetryingTransport,
     ExchangeFailed,
     RetryingTransport,
+    billed_header,
     usage_of,
 )
 
@@ -112,8 +114,11 @@ class _Tally:
     def received(self, response: Any) -> None:
         u = getattr(response, "usage", None)
         if u is not None:  # as the server tells it: never below zero, nor below its own parts
-            self.usage = self.usage + usage_of(getattr(u, "prompt_tokens", None),
-                                               getattr(u, "completion_tokens", None), getattr(u, "total_tokens", None))
+            told = usage_of(getattr(u, "prompt_tokens", None), getattr(u, "completion_tokens", None),
+                            getattr(u, "total_tokens", None))
+            if getattr(u, ESTIMATED, None) is True:  # the transport estimated what a server did not report
+                told = told.model_copy(update={"estimated": True})
+            self.usage = self.usage + told
         self.last_raw = raw_answer(response)
 
 
@@ -200,9 +205,8 @@ class _Dialogue:
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             attempts = int(exc.response.headers.get(ATTEMPTS_HEADER, "1"))
-            billed = exc.response.headers.get(BILLED_HEADER, "").split(",")
-            if len(billed) == 3:  # the 200 answers the transport threw away before this one
-                self.tally.usage = self.tally.usage + usage_of(*billed)
+            # the 200 answers the transport threw away before this one
+            self.tally.usage = self.tally.usage + billed_header(exc.response.headers.get(BILLED_HEADER, ""))
             if status in RETRY_STATUSES or status >= 500:
                 return TransportError(
                     f"endpoint kept failing: HTTP {status} after {attempts} attempt(s): {scrub(str(exc), s)[:200]}",

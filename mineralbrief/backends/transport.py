@@ -13,6 +13,8 @@ attempts it took:
   bytes (its headers too, in async calls; a synchronous call reads each byte of the headers
   under the read timeout, and its body under the deadline); a ``Retry-After`` longer than the
   time left fails at once instead of sleeping;
+* a chat completion that reports no ``usage`` (some servers send none) is given an estimate,
+  marked ``estimated``, so that a token budget still counts it;
 * when the attempts run out, the last answer is handed to the openai client as it came (it
   raises its status error) with the attempt count in a header, or, when there was none, an
   ``ExchangeFailed`` says what happened;
@@ -34,11 +36,12 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from ..config import Settings
 from ..models import Usage
-from ..ratelimit import CircuitOpen, RateLimiter, Ticket, estimate_tokens
+from ..ratelimit import BYTES_PER_TOKEN, CircuitOpen, RateLimiter, Ticket, estimate_tokens
 from ..retry import RETRY_STATUSES, parse_retry_after, transport_policy
 
 ATTEMPTS_HEADER = "x-mineralbrief-attempts"
-BILLED_HEADER = "x-mineralbrief-billed"  # "prompt,completion,total" of answers thrown away
+BILLED_HEADER = "x-mineralbrief-billed"  # "prompt,completion,total(,estimated)" of answers thrown away
+ESTIMATED = "mineralbrief_estimated"  # in a ``usage`` the transport estimated
 MAX_BODY = 32 * 1024 * 1024  # bytes: no chat completion is this large
 
 
@@ -82,6 +85,34 @@ def _reported(usage: dict[str, Any]) -> Usage:
     return usage_of(usage.get("prompt_tokens"), usage.get("completion_tokens"), usage.get("total_tokens"))
 
 
+def billed_header(value: str) -> Usage:
+    """The tokens a ``BILLED_HEADER`` says (``give_up``); none for any other text."""
+    parts = value.split(",")
+    if len(parts) not in (3, 4) or len(parts) == 4 and parts[3] != "estimated":
+        return Usage()
+    return usage_of(*parts[:3]).model_copy(update={"estimated": len(parts) == 4})
+
+
+def _sent(request: httpx.Request) -> int:
+    try:
+        return len(request.content)
+    except httpx.RequestNotRead:  # a streamed body
+        return 0
+
+
+def usage_in(data: Any, request: httpx.Request, body: bytes) -> Usage:
+    """The tokens a chat completion (``data``, parsed from ``body``) reports; when it reports none,
+    an estimate, as a rate limit prices a request: a token for every ``BYTES_PER_TOKEN`` bytes of
+    the request (article, prompt, schema) and of the answer."""
+    u = data.get("usage") if isinstance(data, dict) else None
+    reported = _reported(u) if isinstance(u, dict) else Usage()
+    if reported.total_tokens:
+        return reported
+    prompt, completion = _sent(request) // BYTES_PER_TOKEN, max(1, len(body) // BYTES_PER_TOKEN)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion,
+                 estimated=True)
+
+
 class Billed:
     """The tokens of one call's 200 answers that were thrown away (not a chat completion): the
     server billed them, so they are counted, added to the ``usage`` of the answer finally
@@ -91,23 +122,24 @@ class Billed:
     def __init__(self) -> None:
         self.usage = Usage()
 
-    def add(self, body: bytes) -> None:
+    def add(self, request: httpx.Request, body: bytes) -> None:
         try:
-            u = json.loads(body).get("usage")
-        except (ValueError, RecursionError, AttributeError):
-            return
-        if isinstance(u, dict):
-            self.usage = self.usage + _reported(u)
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            data = None
+        self.usage = self.usage + usage_in(data, request, body)
 
-    def onto(self, answer: httpx.Response) -> httpx.Response:
-        """``answer`` (a chat completion) with the tokens thrown away added to its ``usage``."""
-        if not self.usage.total_tokens:
+    def onto(self, request: httpx.Request, answer: httpx.Response, data: dict[str, Any]) -> httpx.Response:
+        """``answer`` (a chat completion, ``data`` parsed) with the tokens thrown away added to
+        its ``usage``, and an estimate in it when it reports none."""
+        told = data.get("usage")
+        u: dict[str, Any] = told if isinstance(told, dict) else {}
+        mine = usage_in(data, request, answer.content)
+        if not self.usage.total_tokens and not mine.estimated:
             return answer
-        data = json.loads(answer.content)
-        u = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-        both = _reported(u) + self.usage
+        both = mine + self.usage
         data["usage"] = {**u, "prompt_tokens": both.prompt_tokens, "completion_tokens": both.completion_tokens,
-                         "total_tokens": both.total_tokens}
+                         "total_tokens": both.total_tokens, ESTIMATED: both.estimated}
         headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")]
         return httpx.Response(answer.status_code, headers=headers, content=json.dumps(data).encode(),
                               extensions=answer.extensions)
@@ -133,36 +165,44 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return wait
 
 
-def _judge(request: httpx.Request, response: httpx.Response) -> None:
-    """Raise ``_Retry`` when a read answer is worth another attempt."""
+def _judge(request: httpx.Request, response: httpx.Response) -> dict[str, Any] | None:
+    """Raise ``_Retry`` when a read answer is worth another attempt; return the parsed body of
+    a chat completion."""
     status = response.status_code
     if status in RETRY_STATUSES or status >= 500:
         raise _Retry(f"HTTP {status}", status=status, retry_after=_retry_after(response.headers), response=response)
     if status == 200 and request.url.path.endswith("/chat/completions"):
-        problem = not_a_completion(response.content)
+        data, problem = _completion(response.content)
         if problem:
             raise _Retry(f"a 200 answer that is not a chat completion ({problem})", status=200)
+        return data
+    return None
 
 
 def not_a_completion(body: bytes) -> str | None:
     """What makes ``body`` unusable as a chat completion (``"no choices"``, ...), or None."""
+    return _completion(body)[1]
+
+
+def _completion(body: bytes) -> tuple[dict[str, Any], str | None]:
+    """``body`` parsed, and what makes it unusable as a chat completion, or None."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
-        return "not JSON" if body.strip() else "empty body"
+        return {}, "not JSON" if body.strip() else "empty body"
     if not isinstance(data, dict):
-        return f"a JSON {type(data).__name__}"
+        return {}, f"a JSON {type(data).__name__}"
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices:
-        return "no choices"
+        return data, "no choices"
     first = choices[0]
     if not isinstance(first, dict) or not isinstance(first.get("message"), dict):
-        return "a choice without a message"
+        return data, "a choice without a message"
     calls = first["message"].get("tool_calls")
     if calls is not None and not (isinstance(calls, list) and all(
             isinstance(c, dict) and isinstance(c.get("function"), dict) for c in calls)):
-        return "tool calls that are not a list of function calls"
-    return None
+        return data, "tool calls that are not a list of function calls"
+    return data, None
 
 
 class _Body:
@@ -221,12 +261,12 @@ class _Attempts:
             self.limiter.observe(ticket, answer.status_code, answer.headers, _retry_after(answer.headers)
                                  if answer.status_code == 429 else None)
         try:
-            _judge(request, answer)
+            data = _judge(request, answer)
         except _Retry as exc:
             if exc.status == 200:
-                billed.add(answer.content)
+                billed.add(request, answer.content)
             raise
-        return billed.onto(answer) if answer.status_code == 200 else answer
+        return answer if data is None else billed.onto(request, answer, data)
 
     @staticmethod
     def circuit_open(exc: CircuitOpen, state: RetryCallState | None, billed: Billed) -> ExchangeFailed:
@@ -242,7 +282,8 @@ class _Attempts:
         if isinstance(exc, _Retry) and exc.response is not None:
             exc.response.headers[ATTEMPTS_HEADER] = str(attempts)
             u = billed.usage
-            exc.response.headers[BILLED_HEADER] = f"{u.prompt_tokens},{u.completion_tokens},{u.total_tokens}"
+            exc.response.headers[BILLED_HEADER] = (f"{u.prompt_tokens},{u.completion_tokens},{u.total_tokens}"
+                                                   + (",estimated" if u.estimated else ""))
             return exc.response
         status = exc.status if isinstance(exc, _Retry) else None
         raise ExchangeFailed(f"{exc} after {attempts} attempt(s)", attempts=attempts, last_status=status,
