@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mineralbrief.backends.offline_deals import find_deals
 from mineralbrief.domain.deals import binding_in, split_sentences
 from mineralbrief.domain.facts import extract_facts
@@ -252,3 +254,21 @@ def test_questions_that_would_quote_names_of_hostile_length_are_left_out():
             f"{a} and {b} will negotiate a binding agreement by 2026. {b} makes batteries in Ontario.")
     brief = mineralbrief.summarize(text, backend="offline", cache=False)
     assert all(len(q.question) <= 400 for q in brief.questions) and len(brief.questions) >= 2
+
+
+@pytest.mark.parametrize("said,status", [
+    ("was terminated on Friday, two years after it was signed", "terminated"),
+    ("has been called off", "terminated"),
+    ("was cancelled by mutual consent", "terminated"),
+    ("signed in 2023 was abandoned", "terminated"),
+    ("was rejected by the board of Borealis Motors Corp.", "rejected"),
+    ("was turned down by shareholders", "rejected"),
+    ("was signed; either party may terminate it on 90 days' notice", "signed"),
+    ("was signed and can be cancelled if the plant is not built", "signed"),
+    ("was signed and has not been terminated", "signed"),
+])
+def test_a_deal_the_text_says_has_ended_has_that_status(said, status):
+    # a terminated, cancelled or rejected deal was briefed "status: signed" (or with no status):
+    # a brief said a deal stood that the article said had ended; a right to end it is no end
+    text = LEAD + f"The offtake agreement between Northway Graphite Inc. and Borealis Motors Corp. {said}."
+    assert [d.status for d in find_deals(extract_facts(text))] == [status], said

@@ -94,6 +94,12 @@ NON_BINDING = re.compile(
     r"\bdoes not (?:commit|oblige|bind)\b", re.I)
 BINDING = re.compile(r"(?<!non-)(?<!non)\b(?:legally binding|binding)\b", re.I)
 STATUS_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    # a deal that has ended: its end is its status, whatever else the text says of it (a present
+    # tense only where news writes one: "Lynas scraps plan", never "the offtake terminates in 2030")
+    ("terminated", re.compile(r"\b(?:terminated|called off|calls off|cancell?ed|cancels|abandoned|scrapped|scraps|"
+                              r"walked away from|walks away from|pulled out of|pulls out of|withdrew from|"
+                              r"withdraws from|collapsed)\b", re.I)),
+    ("rejected", re.compile(r"\b(?:rejected|rejects|turned down|turns down|spurned|blocked|vetoed)\b", re.I)),
     ("completed", re.compile(r"\b(?:completed|closed|finali[sz]ed)\b", re.I)),
     ("signed", re.compile(r"\b(?:signed|signs|inks?|inked|executed|entered into|entering into)\b", re.I)),
     ("proposed", re.compile(r"\b(?:proposed|plans? to|intends? to|in talks|negotiat\w+)\b", re.I)),
@@ -325,13 +331,19 @@ def binding_in(text: str) -> bool | None:
 # "has not (yet) signed", "hasn't completed", "never entered into", "has yet to be signed", "is not
 # in talks": the words just before a status word that say the opposite of it
 _NEGATED = re.compile(r"(?:\bnot|n[’']t|\bnever|\byet to)\s+(?:(?:yet|been|be|formally)\s+){0,3}$", re.I)
+# "may be terminated", "can be cancelled if ...", "is expected to be completed": what could
+# happen, not what did
+_UNREAL = re.compile(r"(?:\bmay|\bmight|\bcan|\bcould|\bwould|\bwill|\bshall|\bshould|\bmust|\bif|\bunless|"
+                     r"\bto)\s+(?:(?:not|yet|be|been|have|formally)\s+){0,3}$", re.I)
 
 
 def status_in(text: str) -> str | None:
-    """The first status word the text uses (completed, signed, proposed, announced), unless the
-    text negates it ("has not signed")."""
+    """The first status word the text uses (terminated, rejected, completed, signed, proposed,
+    announced), unless the text negates it ("has not signed") or only says it could happen
+    ("may be terminated")."""
     for status, rx in STATUS_WORDS:
         for m in rx.finditer(text):
-            if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
+            before = max(0, m.start() - 30)
+            if not (_NEGATED.search(text, before, m.start()) or _UNREAL.search(text, before, m.start())):
                 return status
     return None
