@@ -127,10 +127,10 @@ async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tup
         # looked up in the cache and missed: not looked up again
         brief = await s.asummarize(item if art is None else art, refresh=art is not None)
     except (Exception, asyncio.CancelledError) as exc:  # one article's failure, even a bug, must not lose the batch
-        # this article cancelled (the caller stopped) is not a failure to report; Python 3.10
-        # cannot tell that from a backend's own CancelledError, and takes it as a cancel
-        cancelling = getattr(asyncio.current_task(), "cancelling", None)
-        if isinstance(exc, asyncio.CancelledError) and (cancelling is None or cancelling()):
+        # this article cancelled (the caller stopped) is not a failure to report; a backend's
+        # own CancelledError is
+        task = asyncio.current_task()
+        if isinstance(exc, asyncio.CancelledError) and (task is None or task.cancelling()):
             raise
         usage = exc.usage if isinstance(exc, BackendError) else None
         if isinstance(exc, UngroundedBriefError) and exc.brief is not None:  # strict: paid for, then refused

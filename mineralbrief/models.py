@@ -9,7 +9,7 @@ mineralbrief itself knows: the source, the provenance, the usage and the groundi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -148,7 +148,7 @@ class Provenance(_Model):
     model: str | None = None
     prompt_version: str | None = None
     cached: bool = False
-    created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
 class Usage(_Model):

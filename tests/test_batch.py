@@ -397,7 +397,6 @@ def test_articles_that_end_together_all_count_against_the_budget_before_another_
     assert [r.status for r in results].count("skipped_budget") == 12 - concurrency
 
 
-@pytest.mark.skipif(__import__("sys").version_info < (3, 11), reason="Python 3.10 cannot tell it from a cancel")
 def test_a_backend_that_raises_cancelled_error_fails_its_article_not_the_batch():
     # a CancelledError a backend raised itself (not the batch being stopped) ended the whole
     # batch: it is now that article's failure, while stopping the batch still cancels

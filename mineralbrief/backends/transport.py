@@ -25,12 +25,12 @@ attempts it took:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 import httpx2 as httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying
 
@@ -359,7 +359,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     # the status line and headers are read inside httpx, each byte under the read
                     # timeout: a server trickling them is held to the deadline here
                     try:
-                        with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                        async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                             response = await self._inner.handle_async_request(request)
                     except TimeoutError:
                         raise httpx.ReadTimeout("the call's deadline passed while waiting for the answer") from None
