@@ -14,7 +14,9 @@ model.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -23,9 +25,12 @@ from rapidfuzz import fuzz
 
 from .domain.anchored import outside_ascii
 from .domain.elements import elements_named
+from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.numbers import find_amounts
+from .domain.orgnames import LEGAL_SUFFIX
+from .domain.wordindex import Capitals
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
@@ -265,6 +270,17 @@ class _Checker:
         if not (self.index.has_name(name) or name_key(name) in known):
             self.fail(f'{where}: name not in article: "{name}"')
 
+    def companies(self, named: list[tuple[str, str]], stated: set[str]) -> None:
+        """The companies the brief's own words (``named``: where, text) name must be ones the
+        article names, unless they are the brief's entities or parties (checked as such)."""
+        for (where, _), found in zip(named, companies_named([text for _, text in named]), strict=True):
+            for _, forms in found:
+                if stated.intersection(map(name_key, forms)):
+                    continue
+                self.checked += 1
+                if not any(map(self.index.has_name, forms)):
+                    self.fail(f'{where}: name not in article: "{forms[0]}"')
+
     def ticker(self, where: str, ticker: str | None) -> None:
         if not ticker:
             return
@@ -317,6 +333,41 @@ def states_value(text: str, value: float) -> bool:
     return near(found) or near(m.value for m in find_amounts(text) if m.value is not None)
 
 
+# A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
+# whatever it is called. (A capitalised word before it may open the sentence: "Will ... Ltd fund".)
+# (the class first, the lookbehind after it: the engine skips ahead to the capitals)
+_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*[ \t]+(?:&[ \t]+)?(?:[A-Z][\w'.-]*[ \t]+(?:&[ \t]+)?){0,3}"
+                         + LEGAL_SUFFIX + r"(?!\w)")
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+# the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
+# written in lower case: a text with none of them names no such company
+_LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))
+
+
+def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
+    """For each text (the brief's own words), the companies it names: the well-known ones (the
+    gazetteer's) and any name ending in a legal word, each as the forms of which one written in
+    the article vouches for it, the one to report first. (One scan of the texts joined.)"""
+    joined = "\n\n".join(texts)
+    ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
+    found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
+    capitals = Capitals(joined)
+    for canon, form, start, _ in find_gazetteer(joined, capitals):
+        found[bisect_right(ends, start)].append((start, [form, canon]))
+    legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
+    for m in legal:
+        # the words before the name proper: the sentence's first ("Will ... Ltd fund"), and
+        # descriptors ("Perth-based", "ASX-listed"); the whole is a form too
+        words, drop = m.group().split(), 0
+        if len(words) > 2 and _OPENS_SENTENCE.search(joined, max(0, m.start() - 3), m.start()):
+            drop = 1
+        while drop < len(words) - 2 and "-" in words[drop]:
+            drop += 1
+        forms = [m.group()] + ([" ".join(words[drop:])] if drop else [])
+        found[bisect_right(ends, m.start())].append((m.start(), forms))
+    return found
+
+
 def _clip(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
@@ -330,8 +381,8 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     Returns:
         A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
-        was found in the article, and every number written in the brief's own words (headline,
-        key points, bottom line, questions) is a number the article writes.
+        was found in the article, and every number and company named in the brief's own words
+        (headline, key points, bottom line, questions) is one the article writes.
     """
     c = _Checker(index)
     c.numbers("headline", brief.headline)
@@ -369,6 +420,13 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     for i, q in enumerate(brief.questions):
         c.evidence(f"questions[{i}]", q.evidence, required=False)
         c.numbers(f"questions[{i}]", q.question)
+
+    stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
+    stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
+    c.companies([("headline", brief.headline),
+                 *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
+                 ("bottom_line", brief.bottom_line.text),
+                 *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions))], stated)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

@@ -239,3 +239,44 @@ def test_a_value_a_model_parses_from_a_scaled_amount_is_stated(text, value):
 ])
 def test_a_value_its_amount_does_not_state_is_still_flagged(text, value):
     assert not states_value(text, value)
+
+
+# -- names in the brief's own words ----------------------------------------------------------------
+def _rarex_with(where: str, text: str):
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+    data = reference()
+    if where == "headline":
+        data["headline"] = text
+    elif where == "bottom_line":
+        data["bottom_line"]["text"] = text
+    elif where == "questions":
+        data["questions"][0]["question"] = text
+    else:
+        data["key_points"][1]["text"] = text
+    return ground(BriefContent.model_validate(data), SourceIndex(article))
+
+
+@pytest.mark.parametrize("where,text,name", [
+    ("key_points", "RareX will ship its concentrate to Toyota for magnets.", "Toyota"),
+    ("bottom_line", "A first step; Glencore is expected to take the output.", "Glencore"),
+    ("headline", "RareX and USSM sign MOU as Acme Magnet Holdings Inc. looks on", "Acme Magnet Holdings Inc."),
+    ("questions", "Will Northern Star Metals Ltd fund the plant?", "Will Northern Star Metals Ltd"),
+])
+def test_a_company_the_briefs_own_words_name_must_be_one_the_article_names(where, text, name):
+    # only numbers and injected names were checked in the brief's own words: a key point could
+    # name a buyer, a bottom line a backer, the article never mentions, and the brief was "ok"
+    report = _rarex_with(where, text)
+    assert not report.ok
+    assert any(u.startswith(f"{where}") and f'name not in article: "{name}"' in u for u in report.unverified), \
+        report.unverified
+
+
+@pytest.mark.parametrize("text", [
+    "RareX Limited and U.S. Strategic Metals will study Chinese-free processing of Cummins Range feed.",
+    "Under the MOU, RareX Limited and USSM set up a working group; the Company has no binding commitment.",
+    "Appian Capital backs USSM, and RareX keeps its Australian focus.",
+    "Backed by Appian Capital, USSM will test RareX Limited's Cummins Range material.",
+])
+def test_the_names_the_article_writes_and_words_that_are_no_company_pass(text):
+    report = _rarex_with("key_points", text)
+    assert report.ok, report.unverified
