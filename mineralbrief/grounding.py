@@ -29,7 +29,7 @@ from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.numbers import find_amounts
-from .domain.orgnames import LEGAL_SUFFIX
+from .domain.orgnames import LEGAL_SUFFIX, generic_word
 from .domain.wordindex import Capitals
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
@@ -121,6 +121,12 @@ class SourceIndex:
     @cached_property
     def elements(self) -> frozenset[str]:
         return frozenset(elements_named(self._facts_text))
+
+    @cached_property
+    def companies(self) -> frozenset[str]:
+        """The well-known companies (the gazetteer's canonical names) the article names, in any
+        of their forms ("Ford" names Ford Motor Company)."""
+        return frozenset(canon for canon, _, _, _ in find_gazetteer(self._facts_text))
 
     @cached_property
     def injected_words(self) -> frozenset[str]:
@@ -278,7 +284,7 @@ class _Checker:
                 if stated.intersection(map(name_key, forms)):
                     continue
                 self.checked += 1
-                if not any(map(self.index.has_name, forms)):
+                if not (any(map(self.index.has_name, forms)) or forms[-1] in self.index.companies):
                     self.fail(f'{where}: name not in article: "{forms[0]}"')
 
     def ticker(self, where: str, ticker: str | None) -> None:
@@ -334,7 +340,7 @@ def states_value(text: str, value: float) -> bool:
 
 
 # A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
-# whatever it is called. (A capitalised word before it may open the sentence: "Will ... Ltd fund".)
+# whatever it is called. (Capitalised words before it may be no part of it: "Will ... Ltd fund".)
 # (the class first, the lookbehind after it: the engine skips ahead to the capitals)
 _LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*[ \t]+(?:&[ \t]+)?(?:[A-Z][\w'.-]*[ \t]+(?:&[ \t]+)?){0,3}"
                          + LEGAL_SUFFIX + r"(?!\w)")
@@ -342,29 +348,66 @@ _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
 # written in lower case: a text with none of them names no such company
 _LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))
+_LEGAL_WORD = re.compile(LEGAL_SUFFIX + r",?")
+# what may follow a name that is a gazetteer form: its legal words ("Lynas Rare Earths Ltd")
+_LEGAL_TAIL = re.compile(r"(?:[\s,.&]|" + LEGAL_SUFFIX + r")*")
+# words a headline in Title Case capitalises that are never a company's ("... With USSM As The Company")
+_FUNCTION_WORDS = frozenset("""a an the as with for to by at from in on into onto after amid over under
+says said say will would may can could should does do did is are was were has have had its their while
+when where why how what which who if but or than vs""".split())
+
+
+def _no_name_word(word: str) -> bool:
+    """A word written before a company's name that is no part of it: a function word, a
+    descriptor ("Perth-based") or a generic one ("Australian")."""
+    return word.lower() in _FUNCTION_WORDS or "-" in word or generic_word(word)
+
+
+def _name_forms(words: list[str], opens_sentence: bool) -> list[str] | None:
+    """The forms of a name ending in a legal word, written as ``words``: the whole, and the
+    name proper after a word that is no part of it. After a function word ("With", "The") or a
+    descriptor ("Perth-based", "ASX-listed") the rest is the name; after the sentence's first
+    word or a generic one ("Australian") only when the rest holds a word of its own ("Acme Rare
+    Earths Ltd" opening a sentence is no "Rare Earths Ltd"). None when a function word leaves
+    only legal words ("As The Company"): no company named."""
+    forms = [" ".join(words)]
+    for i in range(1, len(words)):
+        before, rest = words[i - 1], words[i:]
+        own = [w for w in rest if not _LEGAL_WORD.fullmatch(w)]
+        if before.lower() in _FUNCTION_WORDS:
+            if not own:
+                return None
+        elif "-" not in before and not (
+                (generic_word(before) or (i == 1 and opens_sentence)) and not all(map(generic_word, own))):
+            continue
+        forms.append(" ".join(rest))
+    return forms
 
 
 def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the companies it names: the well-known ones (the
     gazetteer's) and any name ending in a legal word, each as the forms of which one written in
-    the article vouches for it, the one to report first. (One scan of the texts joined.)"""
+    the article vouches for it, the one to report first; a gazetteer name's last form is its
+    canonical name. (One scan of the texts joined.)"""
     joined = "\n\n".join(texts)
     ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
     found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
     capitals = Capitals(joined)
-    for canon, form, start, _ in find_gazetteer(joined, capitals):
+    known_ends = []
+    for canon, form, start, end in find_gazetteer(joined, capitals):
         found[bisect_right(ends, start)].append((start, [form, canon]))
+        known_ends.append((start, end))
     legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
     for m in legal:
-        # the words before the name proper: the sentence's first ("Will ... Ltd fund"), and
-        # descriptors ("Perth-based", "ASX-listed"); the whole is a form too
-        words, drop = m.group().split(), 0
-        if len(words) > 2 and _OPENS_SENTENCE.search(joined, max(0, m.start() - 3), m.start()):
-            drop = 1
-        while drop < len(words) - 2 and "-" in words[drop]:
-            drop += 1
-        forms = [m.group()] + ([" ".join(words[drop:])] if drop else [])
-        found[bisect_right(ends, m.start())].append((m.start(), forms))
+        # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as
+        # that (not "Acme Tesla Ltd")
+        if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end())
+               and all(_no_name_word(w) for w in joined[m.start():s].split()) for s, e in known_ends):
+            continue
+        opens = _OPENS_SENTENCE.search(joined, max(0, m.start() - 3), m.start()) is not None
+        forms = _name_forms(m.group().split(), opens)
+        if forms is not None:
+            found[bisect_right(ends, m.start())].append((m.start(), forms))
     return found
 
 

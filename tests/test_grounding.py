@@ -280,3 +280,47 @@ def test_a_company_the_briefs_own_words_name_must_be_one_the_article_names(where
 def test_the_names_the_article_writes_and_words_that_are_no_company_pass(text):
     report = _rarex_with("key_points", text)
     assert report.ok, report.unverified
+
+
+def _names_flagged(article: str, key_point: str) -> list[str]:
+    data = reference()
+    data["key_points"][1]["text"] = key_point
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    return [u for u in report.unverified if u.startswith("key_points[1]") and "name not in article" in u]
+
+
+@pytest.mark.parametrize("where,text", [
+    # a headline in Title Case capitalises the words before a name, or before "the Company"
+    ("headline", "RareX Signs Non-Binding MOU With USSM As The Company Eyes US Processing"),
+    ("headline", "Iluka Partner RareX Signs MOU With U.S. Strategic Metals LLC"),
+    # a demonym before the name, mid-sentence or opening it
+    ("key_points", "The MOU pairs Australian RareX Limited with a processor in Missouri."),
+    ("key_points", "Australian RareX Limited will study processing in Missouri with USSM."),
+])
+def test_words_a_brief_writes_before_a_named_company_are_read_off(where, text):
+    report = _rarex_with(where, text)
+    assert not [u for u in report.unverified if "name not in article" in u], report.unverified
+
+
+@pytest.mark.parametrize("article,text", [
+    # the article names the company by another of its well-known forms
+    ("Ford agreed to buy nickel from the Pomalaa plant.", "Ford Motor Company will buy Pomalaa nickel."),
+    ("Ford agreed to buy nickel from the Pomalaa plant.", "The deal gives Ford Motor Co. nickel from Pomalaa."),
+    ("Exxon Mobil is said to be weighing a lithium project.", "ExxonMobil is weighing a lithium project."),
+    ("Shares of Lynas rose as its Kalgoorlie plant restarted.", "Lynas Rare Earths Ltd restarted Kalgoorlie."),
+])
+def test_a_well_known_company_the_article_names_in_another_form_passes(article, text):
+    assert _names_flagged(article, text) == []
+
+
+@pytest.mark.parametrize("text,name", [
+    # a name opening a sentence is not its last words: "Acme Rare Earths Ltd" is no "Rare Earths Ltd"
+    ("Acme Rare Earths Ltd will take the output.", "Acme Rare Earths Ltd"),
+    ("Pacific Strategic Metals Inc. will take the output.", "Pacific Strategic Metals Inc."),
+    ("Later: Acme Heavy Rare Earths Corp will buy the concentrate.", "Acme Heavy Rare Earths Corp"),
+    # nor is a company of the gazetteer's ("Iluka Resources") one the article names inside another name
+    ("The output goes to Acme Iluka Resources Ltd.", "Acme Iluka Resources Ltd."),
+])
+def test_an_invented_company_opening_a_sentence_is_flagged(text, name):
+    report = _rarex_with("key_points", text)
+    assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
