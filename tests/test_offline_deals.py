@@ -272,3 +272,31 @@ def test_a_deal_the_text_says_has_ended_has_that_status(said, status):
     # a brief said a deal stood that the article said had ended; a right to end it is no end
     text = LEAD + f"The offtake agreement between Northway Graphite Inc. and Borealis Motors Corp. {said}."
     assert [d.status for d in find_deals(extract_facts(text))] == [status], said
+
+
+@pytest.mark.parametrize("said,status", [
+    # an ended word said of something else than the deal: claims, shares, a project
+    ("Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp. after it rejected claims "
+     "that its plant was unsafe.", "signed"),
+    ("Northway Graphite Inc. signed an offtake agreement with Borealis Motors Corp. and cancelled shares it "
+     "held in treasury.", "signed"),
+    ("Northway Graphite Inc. signed the offtake agreement with Borealis Motors Corp. to keep the project from "
+     "being abandoned.", "signed"),
+    # ... or of another deal, an earlier one
+    ("Northway Graphite Inc. terminated the previous agreement and signed a new offtake agreement with "
+     "Borealis Motors Corp.", "signed"),
+    ("Northway Graphite Inc. signed a binding offtake agreement with Borealis Motors Corp., replacing a deal "
+     "that collapsed in 2022.", "signed"),
+    ("Northway Graphite Inc. completed the acquisition of Borealis Motors Corp., which regulators had earlier "
+     "blocked.", "completed"),
+    # a perfect infinitive says what was done, not what could be
+    ("Northway Graphite Inc. is pleased to have signed an offtake agreement with Borealis Motors Corp.", "signed"),
+    # and a deal that ended still has that status
+    ("Northway Graphite Inc. terminated its offtake agreement with Borealis Motors Corp.", "terminated"),
+    ("Northway Graphite Inc. pulled out of the offtake deal it signed with Borealis Motors Corp.", "terminated"),
+    ("Borealis Motors Corp. rejected the offtake agreement proposed by Northway Graphite Inc.", "rejected"),
+])
+def test_an_ended_word_said_of_no_deal_or_of_another_deal_is_not_the_status(said, status):
+    # "rejected claims", "cancelled shares", "terminated the previous agreement and signed a new
+    # one": each made a signed or completed deal "terminated" or "rejected"
+    assert [d.status for d in find_deals(extract_facts(LEAD + said))] == [status], said

@@ -333,8 +333,40 @@ def binding_in(text: str) -> bool | None:
 _NEGATED = re.compile(r"(?:\bnot|n[’']t|\bnever|\byet to)\s+(?:(?:yet|been|be|formally)\s+){0,3}$", re.I)
 # "may be terminated", "can be cancelled if ...", "is expected to be completed": what could
 # happen, not what did
-_UNREAL = re.compile(r"(?:\bmay|\bmight|\bcan|\bcould|\bwould|\bwill|\bshall|\bshould|\bmust|\bif|\bunless|"
-                     r"\bto)\s+(?:(?:not|yet|be|been|have|formally)\s+){0,3}$", re.I)
+# ("to have signed", a perfect infinitive, says what was done: "pleased to have signed")
+_UNREAL = re.compile(r"(?:(?:\bmay|\bmight|\bcan|\bcould|\bwould|\bwill|\bshall|\bshould|\bmust|\bif|\bunless)"
+                     r"\s+(?:(?:not|yet|be|been|have|formally)\s+){0,3}|\bto\s+(?:(?:not|yet|be|been|formally)\s+){0,3})$",
+                     re.I)
+# An ended status is said of a deal: one it names as its object ("terminated its offtake
+# agreement", "pulled out of the Texas plant deal", "scraps plan"), or as its subject right before
+# it or before a passive ("the deal collapsed", "the agreement between A and B was terminated"),
+# not of claims, shares or a project ("rejected claims that ...", "cancelled shares"), nor of a
+# deal in a clause of its own ("a deal that collapsed in 2022"), nor of another, earlier deal
+# ("terminated the previous agreement and signed a new one", "the terminated 2019 pact").
+_DEAL_NOUN = (r"(?:agreements?|deals?|off-?takes?|contracts?|pacts?|MOUs?|memorand(?:um|a)|LOIs?|bids?|offers?|"
+              r"proposals?|takeovers?|mergers?|acquisitions?|transactions?|plans?|partnerships?|ventures?|JVs?|"
+              r"tie-ups?|loans?|financing|sales?|purchases?|talks)\b")
+_OTHER_DEAL = re.compile(r"\b(?:previous|earlier|prior|former|old|existing|original|another|rival|competing|"
+                         r"(?:19|20)\d\d)\b", re.I)
+_NOT_IN_A_NAME = (r"(?:the|a|an|its|their|this|that|these|those|which|who|to|of|and|or|with|for|in|on|by|as|at|"
+                  r"from|is|was|were|are|be|been|has|have|had)\b")
+_ENDED_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|his|her|our)\s+)?"
+                           rf"((?:(?!{_NOT_IN_A_NAME})[\w$.,%'’-]+\s+){{0,3}}?){_DEAL_NOUN}", re.I)
+_ENDED_SUBJECT = re.compile(rf"((?:[\w'’-]+\s+){{0,2}}){_DEAL_NOUN}(?:\s+(?:has|have|had)(?:\s+\w+ly)?|"
+                            r"[^;]{0,120}?\s(?:was|were|is|are|been|being)(?:\s+\w+ly)?|)\s+$", re.I)
+_NO_CLAUSE = re.compile(r"\b(?:that|which|who|to)\b", re.I)
+
+
+_ENDED = frozenset({"terminated", "rejected"})
+
+
+def _ends_the_deal(text: str, start: int, end: int) -> bool:
+    """True when the ended status word at ``text[start:end]`` is said of the deal (see above)."""
+    m = _ENDED_OBJECT.match(text, end)
+    if m is not None:
+        return not _OTHER_DEAL.search(m.group(1))
+    m = _ENDED_SUBJECT.search(text, max(0, start - 160), start)
+    return m is not None and not _OTHER_DEAL.search(m.group(1)) and not _NO_CLAUSE.search(text, m.end(1), start)
 
 
 def status_in(text: str) -> str | None:
@@ -344,6 +376,7 @@ def status_in(text: str) -> str | None:
     for status, rx in STATUS_WORDS:
         for m in rx.finditer(text):
             before = max(0, m.start() - 30)
-            if not (_NEGATED.search(text, before, m.start()) or _UNREAL.search(text, before, m.start())):
+            if not (_NEGATED.search(text, before, m.start()) or _UNREAL.search(text, before, m.start())) and (
+                    status not in _ENDED or _ends_the_deal(text, m.start(), m.end())):
                 return status
     return None
