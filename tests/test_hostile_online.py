@@ -434,3 +434,17 @@ def test_a_discarded_answer_without_usage_is_counted_an_estimate_too(call):
         brief = s.summarize(ARTICLE.read_text()) if call == "sync" else asyncio.run(
             _asummarize_and_close(s, ARTICLE.read_text()))
     assert brief.usage.estimated and brief.usage.total_tokens > 10 + 500
+
+
+def test_a_server_cannot_mark_the_usage_it_reports_an_estimate():
+    # "mineralbrief_estimated" is the transport's word: a server that wrote it in its own usage
+    # had the tokens it reported counted as an estimate
+    def spoofed(req):
+        body = completion(req, reference(), tokens=(7, 3))
+        body["usage"]["mineralbrief_estimated"] = True
+        return Reply(body=body)
+
+    with FakeOpenAIServer(default=spoofed) as srv:
+        brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
+    assert (brief.usage.total_tokens, brief.usage.estimated) == (10, False)
+

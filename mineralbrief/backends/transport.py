@@ -135,7 +135,7 @@ class Billed:
         told = data.get("usage")
         u: dict[str, Any] = told if isinstance(told, dict) else {}
         mine = usage_in(data, request, answer.content)
-        if not self.usage.total_tokens and not mine.estimated:
+        if not self.usage.total_tokens and not mine.estimated and ESTIMATED not in u:  # (the mark is ours alone)
             return answer
         both = mine + self.usage
         data["usage"] = {**u, "prompt_tokens": both.prompt_tokens, "completion_tokens": both.completion_tokens,
