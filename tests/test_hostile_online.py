@@ -448,3 +448,18 @@ def test_a_server_cannot_mark_the_usage_it_reports_an_estimate():
         brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
     assert (brief.usage.total_tokens, brief.usage.estimated) == (10, False)
 
+
+@pytest.mark.parametrize("call", ["sync", "async"])
+def test_a_discarded_answer_is_counted_when_the_call_then_fails_with_a_client_error(call):
+    # a 200 thrown away (no choices), then a 400 the transport does not retry: the tokens of the
+    # 200 were lost (the billed header was only set when the attempts ran out)
+    import asyncio
+
+    replies = [Reply(body={"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": [],
+                           "usage": {"prompt_tokens": 700, "completion_tokens": 300, "total_tokens": 1000}}),
+               Reply(status=400, body={"error": {"message": "bad request"}})]
+    with FakeOpenAIServer(default=lambda req: replies.pop(0)) as srv, mineralbrief.Summarizer(
+            base_url=srv.base_url, cache=False, **FAST) as s, pytest.raises(mineralbrief.BackendError) as info:
+        s.summarize(ARTICLE.read_text()) if call == "sync" else asyncio.run(
+            _asummarize_and_close(s, ARTICLE.read_text()))
+    assert info.value.usage is not None and info.value.usage.total_tokens == 1000

@@ -129,6 +129,14 @@ class Billed:
             data = None
         self.usage = self.usage + usage_in(data, request, body)
 
+    def told(self, answer: httpx.Response) -> httpx.Response:
+        """``answer`` (one the openai client raises on) with the tokens thrown away in its
+        ``BILLED_HEADER``."""
+        u = self.usage
+        answer.headers[BILLED_HEADER] = (f"{u.prompt_tokens},{u.completion_tokens},{u.total_tokens}"
+                                         + (",estimated" if u.estimated else ""))
+        return answer
+
     def onto(self, request: httpx.Request, answer: httpx.Response, data: dict[str, Any]) -> httpx.Response:
         """``answer`` (a chat completion, ``data`` parsed) with the tokens thrown away added to
         its ``usage``, and an estimate in it when it reports none."""
@@ -266,7 +274,9 @@ class _Attempts:
             if exc.status == 200:
                 billed.add(request, answer.content)
             raise
-        return answer if data is None else billed.onto(request, answer, data)
+        if data is None:  # an answer not retried (a 400): the 200s thrown away before it count
+            return billed.told(answer) if billed.usage.total_tokens else answer
+        return billed.onto(request, answer, data)
 
     @staticmethod
     def circuit_open(exc: CircuitOpen, state: RetryCallState | None, billed: Billed) -> ExchangeFailed:
@@ -281,10 +291,7 @@ class _Attempts:
         """The last answer, for the openai client to raise on, or ``ExchangeFailed``."""
         if isinstance(exc, _Retry) and exc.response is not None:
             exc.response.headers[ATTEMPTS_HEADER] = str(attempts)
-            u = billed.usage
-            exc.response.headers[BILLED_HEADER] = (f"{u.prompt_tokens},{u.completion_tokens},{u.total_tokens}"
-                                                   + (",estimated" if u.estimated else ""))
-            return exc.response
+            return billed.told(exc.response)
         status = exc.status if isinstance(exc, _Retry) else None
         raise ExchangeFailed(f"{exc} after {attempts} attempt(s)", attempts=attempts, last_status=status,
                              billed=billed.usage) from exc
