@@ -344,7 +344,6 @@ def states_value(text: str, value: float) -> bool:
 # (the class first, the lookbehind after it: the engine skips ahead to the capitals)
 _LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*[ \t]+(?:&[ \t]+)?(?:[A-Z][\w'.-]*[ \t]+(?:&[ \t]+)?){0,3}"
                          + LEGAL_SUFFIX + r"(?!\w)")
-_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
 # written in lower case: a text with none of them names no such company
 _LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))
@@ -357,19 +356,13 @@ says said say will would may can could should does do did is are was were has ha
 when where why how what which who if but or than vs""".split())
 
 
-def _no_name_word(word: str) -> bool:
-    """A word written before a company's name that is no part of it: a function word, a
-    descriptor ("Perth-based") or a generic one ("Australian")."""
-    return word.lower() in _FUNCTION_WORDS or "-" in word or generic_word(word)
-
-
-def _name_forms(words: list[str], opens_sentence: bool) -> list[str] | None:
+def _name_forms(words: list[str]) -> list[str] | None:
     """The forms of a name ending in a legal word, written as ``words``: the whole, and the
-    name proper after a word that is no part of it. After a function word ("With", "The") or a
-    descriptor ("Perth-based", "ASX-listed") the rest is the name; after the sentence's first
-    word or a generic one ("Australian") only when the rest holds a word of its own ("Acme Rare
-    Earths Ltd" opening a sentence is no "Rare Earths Ltd"). None when a function word leaves
-    only legal words ("As The Company"): no company named."""
+    name proper after words that are no part of it (the sentence's first, "Perth-based",
+    "Australian", a headline's "With" or "Boosts"). After a function word or a descriptor the
+    rest is a form; after any other word only when it holds a word of its own ("Acme Rare Earths
+    Ltd" is no "Rare Earths Ltd"). None when a function word leaves only legal words ("As The
+    Company"): no company named."""
     forms = [" ".join(words)]
     for i in range(1, len(words)):
         before, rest = words[i - 1], words[i:]
@@ -377,8 +370,7 @@ def _name_forms(words: list[str], opens_sentence: bool) -> list[str] | None:
         if before.lower() in _FUNCTION_WORDS:
             if not own:
                 return None
-        elif "-" not in before and not (
-                (generic_word(before) or (i == 1 and opens_sentence)) and not all(map(generic_word, own))):
+        elif "-" not in before and all(map(generic_word, own)):
             continue
         forms.append(" ".join(rest))
     return forms
@@ -399,13 +391,10 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
         known_ends.append((start, end))
     legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
     for m in legal:
-        # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as
-        # that (not "Acme Tesla Ltd")
-        if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end())
-               and all(_no_name_word(w) for w in joined[m.start():s].split()) for s, e in known_ends):
+        # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as that
+        if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end()) for s, e in known_ends):
             continue
-        opens = _OPENS_SENTENCE.search(joined, max(0, m.start() - 3), m.start()) is not None
-        forms = _name_forms(m.group().split(), opens)
+        forms = _name_forms(m.group().split())
         if forms is not None:
             found[bisect_right(ends, m.start())].append((m.start(), forms))
     return found
