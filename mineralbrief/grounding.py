@@ -29,7 +29,7 @@ from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.numbers import find_amounts
-from .domain.orgnames import LEGAL_SUFFIX, generic_word
+from .domain.orgnames import COMMA_LEGAL, LEGAL_SUFFIX, generic_word
 from .domain.wordindex import Capitals
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
@@ -342,7 +342,9 @@ def states_value(text: str, value: float) -> bool:
 # A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
 # whatever it is called. (Capitalised words before it may be no part of it: "Will ... Ltd fund".)
 # (the class first, the lookbehind after it: the engine skips ahead to the capitals)
-_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*[ \t]+(?:&[ \t]+)?(?:[A-Z][\w'.-]*[ \t]+(?:&[ \t]+)?){0,3}"
+# ("Tesla, Inc.": a comma before a legal word that news writes after one)
+_GAP = r"(?:,[ \t]+(?=" + COMMA_LEGAL + r"(?!\w))|[ \t]+(?:&[ \t]+)?)"
+_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*" + _GAP + r"(?:[A-Z][\w'.-]*" + _GAP + "){0,3}"
                          + LEGAL_SUFFIX + r"(?!\w)")
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
 # written in lower case: a text with none of them names no such company
@@ -362,7 +364,9 @@ def _name_forms(words: list[str]) -> list[str] | None:
     "Australian", a headline's "With" or "Boosts"). After a function word or a descriptor the
     rest is a form; after any other word only when it holds a word of its own ("Acme Rare Earths
     Ltd" is no "Rare Earths Ltd"). None when a function word leaves only legal words ("As The
-    Company"): no company named."""
+    Company"), or when there is nothing but legal words ("Co., Ltd."): no company named."""
+    if all(map(_LEGAL_WORD.fullmatch, words)):
+        return None
     forms = [" ".join(words)]
     for i in range(1, len(words)):
         before, rest = words[i - 1], words[i:]

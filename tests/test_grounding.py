@@ -319,7 +319,16 @@ def test_a_well_known_company_the_article_names_in_another_form_passes(article, 
     ("Acme Rare Earths Ltd will take the output.", "Acme Rare Earths Ltd"),
     ("Pacific Strategic Metals Inc. will take the output.", "Pacific Strategic Metals Inc."),
     ("Later: Acme Heavy Rare Earths Corp will buy the concentrate.", "Acme Heavy Rare Earths Corp"),
+    # nor is a name with a comma before its legal word no company
+    ("The output goes to Acme Magnet Holdings, Inc. in Ohio.", "Acme Magnet Holdings, Inc."),
 ])
 def test_an_invented_company_opening_a_sentence_is_flagged(text, name):
     report = _rarex_with("key_points", text)
     assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
+
+
+def test_legal_words_alone_name_no_company():
+    # after a name in another script, or a lower-case word, "Co., Ltd." was read as a name
+    from mineralbrief.grounding import companies_named
+
+    assert companies_named(["The plant is run by 华友钴业 Co., Ltd. in Sulawesi."]) == [[]]
