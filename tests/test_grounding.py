@@ -294,6 +294,9 @@ def _names_flagged(article: str, key_point: str) -> list[str]:
     ("headline", "RareX Signs Non-Binding MOU With USSM As The Company Eyes US Processing"),
     ("headline", "Iluka Partner RareX Signs MOU With U.S. Strategic Metals LLC"),
     ("headline", "USSM Pact Boosts RareX Limited"),
+    # "Co-" opens a word ("Co-Processing"), it ends no name
+    ("headline", "RareX, USSM To Study Heavy Rare Earth Co-Processing"),
+    ("headline", "Missouri Site Could Recover Scandium Co-Products"),
     # a demonym before the name, mid-sentence or opening it
     ("key_points", "The MOU pairs Australian RareX Limited with a processor in Missouri."),
     ("key_points", "Australian RareX Limited will study processing in Missouri with USSM."),
