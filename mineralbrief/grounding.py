@@ -345,7 +345,8 @@ def states_value(text: str, value: float) -> bool:
 # ("Tesla, Inc.": a comma before a legal word that news writes after one)
 _GAP = r"(?:,[ \t]+(?=" + COMMA_LEGAL + r"(?!\w))|[ \t]+(?:&[ \t]+)?)"
 _LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*" + _GAP + r"(?:[A-Z][\w'.-]*" + _GAP + "){0,3}"
-                         + LEGAL_SUFFIX + r"(?!\w)(?!(?<=Co)-)")  # ("Co-Processing": a prefix, no legal word)
+                         # ("Co-Processing": a prefix; "Offers Limited Detail": the adjective)
+                         + LEGAL_SUFFIX + r"(?!\w)(?!(?<=Co)-)(?!(?<=Limited)[ \t]+[A-Z])")
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
 # written in lower case: a text with none of them names no such company
 _LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))

@@ -297,6 +297,8 @@ def _names_flagged(article: str, key_point: str) -> list[str]:
     # "Co-" opens a word ("Co-Processing"), it ends no name
     ("headline", "RareX, USSM To Study Heavy Rare Earth Co-Processing"),
     ("headline", "Missouri Site Could Recover Scandium Co-Products"),
+    # "Limited" before a capitalised word in Title Case is the adjective
+    ("headline", "RareX MOU Offers Limited Detail On Funding"),
     # a demonym before the name, mid-sentence or opening it
     ("key_points", "The MOU pairs Australian RareX Limited with a processor in Missouri."),
     ("key_points", "Australian RareX Limited will study processing in Missouri with USSM."),
@@ -335,3 +337,4 @@ def test_legal_words_alone_name_no_company():
     from mineralbrief.grounding import companies_named
 
     assert companies_named(["The plant is run by 华友钴业 Co., Ltd. in Sulawesi."]) == [[]]
+
