@@ -350,6 +350,7 @@ _LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*" + _GAP + r"(?:[A-Z][
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
 # written in lower case: a text with none of them names no such company
 _LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))
+_POSSESSIVE = re.compile(r"['’]s?$")
 _LEGAL_WORD = re.compile(LEGAL_SUFFIX + r",?")
 # what may follow a name that is a gazetteer form: its legal words ("Lynas Rare Earths Ltd")
 _LEGAL_TAIL = re.compile(r"(?:[\s,.&]|" + LEGAL_SUFFIX + r")*")
@@ -365,7 +366,8 @@ def _name_forms(words: list[str]) -> list[str] | None:
     "Australian", a headline's "With" or "Boosts"). After a function word or a descriptor the
     rest is a form; after any other word only when it holds a word of its own ("Acme Rare Earths
     Ltd" is no "Rare Earths Ltd"). None when a function word leaves only legal words ("As The
-    Company"), or when there is nothing but legal words ("Co., Ltd."): no company named."""
+    Company"), or when there is nothing but legal words ("Co., Ltd."): no company named. A
+    possessive's mark is dropped in a form of its own ("Sibanye-Stillwater's SA")."""
     if all(map(_LEGAL_WORD.fullmatch, words)):
         return None
     forms = [" ".join(words)]
@@ -378,6 +380,9 @@ def _name_forms(words: list[str]) -> list[str] | None:
         elif "-" not in before and all(map(generic_word, own)):
             continue
         forms.append(" ".join(rest))
+    bare = [_POSSESSIVE.sub("", w) for w in words]  # "Sibanye-Stillwater's SA" (South Africa)
+    if bare != words:
+        forms.append(" ".join(bare))
     return forms
 
 

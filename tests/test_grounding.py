@@ -338,3 +338,12 @@ def test_legal_words_alone_name_no_company():
 
     assert companies_named(["The plant is run by 华友钴业 Co., Ltd. in Sulawesi."]) == [[]]
 
+
+@pytest.mark.parametrize("article,text", [
+    # a possessive before an abbreviation that is also a legal word ("SA", South Africa)
+    ("Sibanye-Stillwater owns the Keliber lithium project in Finland.",
+     "Sibanye-Stillwater's SA gold mines are not part of the Keliber plan."),
+    ("Lynas Rare Earths will build a plant in Texas.", "Lynas Rare Earths' SE Asian plant is not affected."),
+])
+def test_a_possessive_before_a_word_that_is_also_a_legal_word_names_the_company_before_it(article, text):
+    assert _names_flagged(article, text) == []
