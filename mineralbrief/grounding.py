@@ -386,6 +386,16 @@ def _name_forms(words: list[str]) -> list[str] | None:
     return forms
 
 
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _in_title_case(text: str) -> bool:
+    """True when every word of four letters or more is capitalised (a headline in Title Case):
+    there a name of descriptive words ("Global Lithium", "Critical Elements") may be no name."""
+    words = _LONG_WORD.findall(text)
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
 def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the companies it names: the well-known ones (the
     gazetteer's) and any name ending in a legal word, each as the forms of which one written in
@@ -396,8 +406,12 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
     found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
     capitals = Capitals(joined)
     known_ends = []
+    title_case = [_in_title_case(t) for t in texts]
     for canon, form, start, end in find_gazetteer(joined, capitals):
-        found[bisect_right(ends, start)].append((start, [form, canon]))
+        at = bisect_right(ends, start)
+        if title_case[at] and all(map(generic_word, form.split())):  # "Global Lithium Prices Slide"
+            continue
+        found[at].append((start, [form, canon]))
         known_ends.append((start, end))
     legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
     for m in legal:

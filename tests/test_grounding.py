@@ -347,3 +347,25 @@ def test_legal_words_alone_name_no_company():
 ])
 def test_a_possessive_before_a_word_that_is_also_a_legal_word_names_the_company_before_it(article, text):
     assert _names_flagged(article, text) == []
+
+
+@pytest.mark.parametrize("article,headline", [
+    # a headline in Title Case capitalises words that together are a company's name ("Global
+    # Lithium", "Critical Elements"): no company named, when its words are all descriptive
+    ("Lithium prices fell again in November as supply grew.",
+     "Global Lithium Prices Extend Slide In November"),
+    ("The act lists critical raw materials and sets targets for their supply.",
+     "EU Act Puts Critical Elements At Core Of Industrial Policy"),
+])
+def test_descriptive_words_of_a_title_case_headline_name_no_company(article, headline):
+    data = reference()
+    data["headline"] = headline
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert not [u for u in report.unverified if u.startswith("headline")], report.unverified
+
+
+def test_a_descriptive_company_name_in_a_sentence_is_still_checked():
+    data = reference()
+    data["key_points"][1]["text"] = "Global Lithium will take a share of the output."
+    report = ground(BriefContent.model_validate(data), SourceIndex("RareX signed an MOU on lithium supply."))
+    assert any('name not in article: "Global Lithium"' in u for u in report.unverified), report.unverified
