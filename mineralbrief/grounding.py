@@ -406,10 +406,9 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
     found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
     capitals = Capitals(joined)
     known_ends = []
-    title_case = [_in_title_case(t) for t in texts]
     for canon, form, start, end in find_gazetteer(joined, capitals):
         at = bisect_right(ends, start)
-        if title_case[at] and all(map(generic_word, form.split())):  # "Global Lithium Prices Slide"
+        if all(map(generic_word, form.split())) and _in_title_case(texts[at]):  # "Global Lithium Prices Slide"
             continue
         found[at].append((start, [form, canon]))
         known_ends.append((start, end))
