@@ -352,8 +352,13 @@ _NOT_IN_A_NAME = (r"(?:the|a|an|its|their|this|that|these|those|which|who|to|of|
                   r"from|is|was|were|are|be|been|has|have|had)\b")
 _ENDED_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|his|her|our)\s+)?"
                            rf"((?:(?!{_NOT_IN_A_NAME})[\w$.,%'’-]+\s+){{0,3}}?){_DEAL_NOUN}", re.I)
-_ENDED_SUBJECT = re.compile(rf"((?:[\w'’-]+\s+){{0,2}}){_DEAL_NOUN}(?:\s+(?:has|have|had)(?:\s+\w+ly)?|"
-                            r"[^;]{0,120}?\s(?:was|were|is|are|been|being)(?:\s+\w+ly)?|)\s+$", re.I)
+# what stands between a deal named as the subject and its ended word: nothing ("the deal
+# collapsed"), a perfect ("has collapsed"), or the rest of the subject and a passive ("the
+# agreement between A and B was terminated")
+_ENDED_SUBJECT_GAP = re.compile(r"(?:\s+(?:has|have|had)(?:\s+\w+ly)?|[^;]{0,120}?\s(?:was|were|is|are|been|being)"
+                                r"(?:\s+\w+ly)?|)\s+", re.I)
+_DEAL_WORD = re.compile(r"\b" + _DEAL_NOUN, re.I)
+_WORDS_BEFORE = re.compile(r"(?:[\w'’-]+\s+){0,2}$")
 _NO_CLAUSE = re.compile(r"\b(?:that|which|who|to)\b", re.I)
 
 
@@ -365,8 +370,14 @@ def _ends_the_deal(text: str, start: int, end: int) -> bool:
     m = _ENDED_OBJECT.match(text, end)
     if m is not None:
         return not _OTHER_DEAL.search(m.group(1))
-    m = _ENDED_SUBJECT.search(text, max(0, start - 160), start)
-    return m is not None and not _OTHER_DEAL.search(m.group(1)) and not _NO_CLAUSE.search(text, m.end(1), start)
+    window = max(0, start - 160)
+    nouns = list(_DEAL_WORD.finditer(text, window, start))
+    noun = nouns[-1] if nouns else None  # the deal named last before it
+    if noun is None or not _ENDED_SUBJECT_GAP.fullmatch(text, noun.end(), start):
+        return False
+    before = _WORDS_BEFORE.search(text, max(window, noun.start() - 40), noun.start())
+    return not (before is not None and _OTHER_DEAL.search(before.group())) and not _NO_CLAUSE.search(
+        text, noun.start(), start)
 
 
 def status_in(text: str) -> str | None:
