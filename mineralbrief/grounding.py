@@ -357,16 +357,17 @@ _LEGAL_TAIL = re.compile(r"(?:[\s,.&]|" + LEGAL_SUFFIX + r")*")
 # words a headline in Title Case capitalises that are never a company's ("... With USSM As The Company")
 _FUNCTION_WORDS = frozenset("""a an the as with for to by at from in on into onto after amid over under
 says said say will would may can could should does do did is are was were has have had its their while
-when where why how what which who if but or than vs""".split())
+when where why how what which who if but or and both either neither each all plus than vs""".split())
 
 
-def _name_forms(words: list[str]) -> list[str] | None:
+def _name_forms(words: list[str], title_case: bool = False) -> list[str] | None:
     """The forms of a name ending in a legal word, written as ``words``: the whole, and the
     name proper after words that are no part of it (the sentence's first, "Perth-based",
     "Australian", a headline's "With" or "Boosts"). After a function word or a descriptor the
     rest is a form; after any other word only when it holds a word of its own ("Acme Rare Earths
-    Ltd" is no "Rare Earths Ltd"). None when a function word leaves only legal words ("As The
-    Company"), or when there is nothing but legal words ("Co., Ltd."): no company named. A
+    Ltd" is no "Rare Earths Ltd"), unless the text is in Title Case, where verbs are capitalised
+    ("Backs U.S. Strategic Metals LLC"). None when a function word leaves only legal words ("As
+    The Company"), or when there is nothing but legal words ("Co., Ltd."): no company named. A
     possessive's mark is dropped in a form of its own ("Sibanye-Stillwater's SA")."""
     if all(map(_LEGAL_WORD.fullmatch, words)):
         return None
@@ -377,7 +378,7 @@ def _name_forms(words: list[str]) -> list[str] | None:
         if before.lower() in _FUNCTION_WORDS:
             if not own:
                 return None
-        elif "-" not in before and all(map(generic_word, own)):
+        elif "-" not in before and not title_case and all(map(generic_word, own)):
             continue
         forms.append(" ".join(rest))
     bare = [_POSSESSIVE.sub("", w) for w in words]  # "Sibanye-Stillwater's SA" (South Africa)
@@ -417,9 +418,10 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
         # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as that
         if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end()) for s, e in known_ends):
             continue
-        forms = _name_forms(m.group().split())
+        at = bisect_right(ends, m.start())
+        forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
         if forms is not None:
-            found[bisect_right(ends, m.start())].append((m.start(), forms))
+            found[at].append((m.start(), forms))
     return found
 
 

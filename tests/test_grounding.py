@@ -299,6 +299,10 @@ def _names_flagged(article: str, key_point: str) -> list[str]:
     ("headline", "Missouri Site Could Recover Scandium Co-Products"),
     # "Limited" before a capitalised word in Title Case is the adjective
     ("headline", "RareX MOU Offers Limited Detail On Funding"),
+    # a name of descriptive words after "Both", "And", or a Title Case verb
+    ("key_points", "Both U.S. Strategic Metals LLC and RareX Limited gain from the MOU."),
+    ("headline", "RareX And U.S. Strategic Metals LLC Sign Processing MOU"),
+    ("headline", "Appian Capital Backs U.S. Strategic Metals LLC In RareX Study"),
     # a demonym before the name, mid-sentence or opening it
     ("key_points", "The MOU pairs Australian RareX Limited with a processor in Missouri."),
     ("key_points", "Australian RareX Limited will study processing in Missouri with USSM."),
