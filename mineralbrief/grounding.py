@@ -439,7 +439,8 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     Returns:
         A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
         was found in the article, and every number and company named in the brief's own words
-        (headline, key points, bottom line, questions) is one the article writes.
+        (headline, key points, bottom line, questions; companies in deal titles and a
+        question's "why" too) is one the article writes.
     """
     c = _Checker(index)
     c.numbers("headline", brief.headline)
@@ -483,7 +484,9 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     c.companies([("headline", brief.headline),
                  *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
                  ("bottom_line", brief.bottom_line.text),
-                 *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions))], stated)
+                 *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
+                 *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
+                 *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)], stated)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

@@ -373,3 +373,21 @@ def test_a_descriptive_company_name_in_a_sentence_is_still_checked():
     data["key_points"][1]["text"] = "Global Lithium will take a share of the output."
     report = ground(BriefContent.model_validate(data), SourceIndex("RareX signed an MOU on lithium supply."))
     assert any('name not in article: "Global Lithium"' in u for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("where,text,name", [
+    ("deals[0].title", "RareX, USSM and Toyota processing MOU", "Toyota"),
+    ("questions[0].why", "Glencore is said to want the output, and the MOU does not bind.", "Glencore"),
+])
+def test_a_company_a_deal_title_or_a_questions_why_names_must_be_one_the_article_names(where, text, name):
+    # a deal's title and a question's "why" are the brief's own words too: an invented company
+    # there passed
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+    data = reference()
+    if where == "deals[0].title":
+        data["deals"][0]["title"] = text
+    else:
+        data["questions"][0]["why"] = text
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert any(u.startswith(where) and f'name not in article: "{name}"' in u for u in report.unverified), \
+        report.unverified
