@@ -14,9 +14,7 @@ model.
 
 from __future__ import annotations
 
-import itertools
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -28,9 +26,8 @@ from .domain.elements import elements_named
 from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
+from .domain.named import companies_named
 from .domain.numbers import find_amounts
-from .domain.orgnames import COMMA_LEGAL, LEGAL_SUFFIX, generic_word
-from .domain.wordindex import Capitals
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
@@ -337,92 +334,6 @@ def states_value(text: str, value: float) -> bool:
     # the amounts the text states last: the amount scanner costs ~30 us a text, and a number
     # times its scale is what most values are
     return near(found) or near(m.value for m in find_amounts(text) if m.value is not None)
-
-
-# A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
-# whatever it is called. (Capitalised words before it may be no part of it: "Will ... Ltd fund".)
-# (the class first, the lookbehind after it: the engine skips ahead to the capitals)
-# ("Tesla, Inc.": a comma before a legal word that news writes after one)
-_GAP = r"(?:,[ \t]+(?=" + COMMA_LEGAL + r"(?!\w))|[ \t]+(?:&[ \t]+)?)"
-_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*" + _GAP + r"(?:[A-Z][\w'.-]*" + _GAP + "){0,3}"
-                         # ("Co-Processing": a prefix; "Offers Limited Detail": the adjective)
-                         + LEGAL_SUFFIX + r"(?!\w)(?!(?<=Co)-)(?!(?<=Limited)[ \t]+[A-Z])")
-# the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
-# written in lower case: a text with none of them names no such company
-_LEGAL_WORDS = frozenset(re.findall(r"[A-Z]\w*", LEGAL_SUFFIX))
-_POSSESSIVE = re.compile(r"['’]s?$")
-_LEGAL_WORD = re.compile(LEGAL_SUFFIX + r",?")
-# what may follow a name that is a gazetteer form: its legal words ("Lynas Rare Earths Ltd")
-_LEGAL_TAIL = re.compile(r"(?:[\s,.&]|" + LEGAL_SUFFIX + r")*")
-# words a headline in Title Case capitalises that are never a company's ("... With USSM As The Company")
-_FUNCTION_WORDS = frozenset("""a an the as with for to by at from in on into onto after amid over under
-says said say will would may can could should does do did is are was were has have had its their while
-when where why how what which who if but or and both either neither each all plus than vs""".split())
-
-
-def _name_forms(words: list[str], title_case: bool = False) -> list[str] | None:
-    """The forms of a name ending in a legal word, written as ``words``: the whole, and the
-    name proper after words that are no part of it (the sentence's first, "Perth-based",
-    "Australian", a headline's "With" or "Boosts"). After a function word or a descriptor the
-    rest is a form; after any other word only when it holds a word of its own ("Acme Rare Earths
-    Ltd" is no "Rare Earths Ltd"), unless the text is in Title Case, where verbs are capitalised
-    ("Backs U.S. Strategic Metals LLC"). None when a function word leaves only legal words ("As
-    The Company"), or when there is nothing but legal words ("Co., Ltd."): no company named. A
-    possessive's mark is dropped in a form of its own ("Sibanye-Stillwater's SA")."""
-    if all(map(_LEGAL_WORD.fullmatch, words)):
-        return None
-    forms = [" ".join(words)]
-    for i in range(1, len(words)):
-        before, rest = words[i - 1], words[i:]
-        own = [w for w in rest if not _LEGAL_WORD.fullmatch(w)]
-        if before.lower() in _FUNCTION_WORDS:
-            if not own:
-                return None
-        elif "-" not in before and not title_case and all(map(generic_word, own)):
-            continue
-        forms.append(" ".join(rest))
-    bare = [_POSSESSIVE.sub("", w) for w in words]  # "Sibanye-Stillwater's SA" (South Africa)
-    if bare != words:
-        forms.append(" ".join(bare))
-    return forms
-
-
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _in_title_case(text: str) -> bool:
-    """True when every word of four letters or more is capitalised (a headline in Title Case):
-    there a name of descriptive words ("Global Lithium", "Critical Elements") may be no name."""
-    words = _LONG_WORD.findall(text)
-    return len(words) >= 3 and all(w[0].isupper() for w in words)
-
-
-def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
-    """For each text (the brief's own words), the companies it names: the well-known ones (the
-    gazetteer's) and any name ending in a legal word, each as the forms of which one written in
-    the article vouches for it, the one to report first; a gazetteer name's last form is its
-    canonical name. (One scan of the texts joined.)"""
-    joined = "\n\n".join(texts)
-    ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
-    found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
-    capitals = Capitals(joined)
-    known_ends = []
-    for canon, form, start, end in find_gazetteer(joined, capitals):
-        at = bisect_right(ends, start)
-        if all(map(generic_word, form.split())) and _in_title_case(texts[at]):  # "Global Lithium Prices Slide"
-            continue
-        found[at].append((start, [form, canon]))
-        known_ends.append((start, end))
-    legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
-    for m in legal:
-        # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as that
-        if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end()) for s, e in known_ends):
-            continue
-        at = bisect_right(ends, m.start())
-        forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
-        if forms is not None:
-            found[at].append((m.start(), forms))
-    return found
 
 
 def _clip(s: str, n: int = 80) -> str:

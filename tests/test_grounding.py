@@ -338,7 +338,7 @@ def test_an_invented_company_opening_a_sentence_is_flagged(text, name):
 
 def test_legal_words_alone_name_no_company():
     # after a name in another script, or a lower-case word, "Co., Ltd." was read as a name
-    from mineralbrief.grounding import companies_named
+    from mineralbrief.domain.named import companies_named
 
     assert companies_named(["The plant is run by 华友钴业 Co., Ltd. in Sulawesi."]) == [[]]
 
