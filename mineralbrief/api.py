@@ -163,10 +163,10 @@ class Summarizer:
     # -- the steps of a miss, in the order they run (the Batch API runs them apart) ------------
     def prepare(self, art: Article) -> GenerationRequest:
         """What the backend is asked: the article, its facts and its grounding index."""
-        facts = extract_facts(art.text)
+        facts, language = extract_facts(art.text), language_of(art.text)
         index = SourceIndex(art.text, extra_aliases=facts.aliases, elements=facts.element_names,
-                            blocked=facts.injections)
-        return GenerationRequest(article=art, facts=facts, index=index, language=language_of(art.text))
+                            blocked=facts.injections, language=language)
+        return GenerationRequest(article=art, facts=facts, index=index, language=language)
 
     def finish(self, request: GenerationRequest, gen: Generation, key: str | None) -> Brief:
         """The brief of a generation: grounded, stored under ``key``, checked."""

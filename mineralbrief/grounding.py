@@ -25,6 +25,7 @@ from .domain.anchored import outside_ascii
 from .domain.elements import elements_named
 from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
+from .domain.language import language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.named import companies_named
 from .domain.numbers import find_amounts
@@ -77,9 +78,10 @@ class SourceIndex:
 
     def __init__(
         self, text: str, extra_aliases: Iterable[str] = (), elements: Iterable[str] | None = None,
-        blocked: Iterable[tuple[int, int]] = (),
+        blocked: Iterable[tuple[int, int]] = (), language: str | None = None,
     ) -> None:
         self.text = text
+        self._language = language  # ``language_of(text)``, when the caller has it
         # passages addressed to a model: never evidence, their names and numbers never facts
         self.blocked = sorted(blocked)
         self._facts_text = blank(text, self.blocked) if self.blocked else text
@@ -118,6 +120,12 @@ class SourceIndex:
     @cached_property
     def elements(self) -> frozenset[str]:
         return frozenset(elements_named(self._facts_text))
+
+    @cached_property
+    def english(self) -> bool:
+        """Whether the article is in English: a brief's own words name its companies as it does
+        (a brief in English of an article in Chinese writes their names in another script)."""
+        return (self._language or language_of(self.text)) == "en"
 
     @cached_property
     def companies(self) -> frozenset[str]:
@@ -392,12 +400,13 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
-    c.companies([("headline", brief.headline),
-                 *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
-                 ("bottom_line", brief.bottom_line.text),
-                 *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
-                 *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
-                 *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)], stated)
+    if index.english:
+        c.companies([("headline", brief.headline),
+                     *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
+                     ("bottom_line", brief.bottom_line.text),
+                     *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
+                     *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
+                     *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)], stated)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

@@ -391,3 +391,22 @@ def test_a_company_a_deal_title_or_a_questions_why_names_must_be_one_the_article
     report = ground(BriefContent.model_validate(data), SourceIndex(article))
     assert any(u.startswith(where) and f'name not in article: "{name}"' in u for u in report.unverified), \
         report.unverified
+
+
+def test_the_companies_of_a_briefs_own_words_are_checked_only_against_an_article_in_english():
+    # a model briefs a Chinese article in English and names its companies in English: the
+    # article writes them in its own script, so the check could only flag them
+    article = ("特斯拉与华友钴业签署了镍产品供应协议。根据协议，华友钴业将在2025年至2030年向特斯拉供应镍中间品。\n\n"
+               "华友钴业表示，该协议不具有约束力。")
+    data = reference()
+    data["key_points"][0]["text"] = "Tesla signed a nickel supply agreement with Huayou Cobalt."
+    data["key_points"][0]["evidence"] = [{"quote": "特斯拉与华友钴业签署了镍产品供应协议"}]
+    data["entities"], data["deals"] = [], []
+    data["questions"] = [{"question": "When do the deliveries start?", "category": "execution", "evidence": []},
+                         {"question": "Which price applies?", "category": "execution", "evidence": []}]
+    data["headline"] = "Tesla and Huayou sign nickel supply pact"
+    data["bottom_line"] = {"text": "A supply pact for nickel.", "evidence": [{"quote": "该协议不具有约束力"}]}
+    report = ground(BriefContent.model_validate(data), SourceIndex(article, language="other:CJK"))
+    assert not any("name not in article" in u for u in report.unverified), report.unverified
+    english = ground(BriefContent.model_validate(data), SourceIndex(article, language="en"))
+    assert any('name not in article: "Tesla"' in u for u in english.unverified)
