@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from .gazetteer import find_gazetteer
 from .orgnames import COMMA_LEGAL, LEGAL_SUFFIX, generic_word
@@ -23,7 +23,8 @@ from .wordindex import Capitals
 # (the class first, the lookbehind after it: the engine skips ahead to the capitals)
 # ("Tesla, Inc.": a comma before a legal word that news writes after one)
 _GAP = r"(?:,[ \t]+(?=" + COMMA_LEGAL + r"(?!\w))|[ \t]+(?:&[ \t]+)?)"
-_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*" + _GAP + r"(?:[A-Z][\w'.-]*" + _GAP + "){0,3}"
+# (a word's characters are never given back, "*+": a gap follows a word, which no word holds)
+_LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*+" + _GAP + r"(?:[A-Z][\w'.-]*+" + _GAP + "){0,3}"
                          # ("Co-Processing": a prefix; "Offers Limited Detail": the adjective)
                          + LEGAL_SUFFIX + r"(?!\w)(?!(?<=Co)-)(?!(?<=Limited)[ \t]+[A-Z])")
 # the legal words as the index of capitalised words holds them ("Ltd" of "Ltd."), and the one
@@ -85,17 +86,19 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
     ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
     found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
     capitals = Capitals(joined)
-    known_ends = []
+    known: list[tuple[int, int]] = []  # the gazetteer names' spans, left to right
     for canon, form, start, end in find_gazetteer(joined, capitals):
         at = bisect_right(ends, start)
         if all(map(generic_word, form.split())) and _in_title_case(texts[at]):  # "Global Lithium Prices Slide"
             continue
         found[at].append((start, [form, canon]))
-        known_ends.append((start, end))
+        known.append((start, end))
+    known_starts = [s for s, _ in known]
     legal = _LEGAL_NAME.finditer(joined) if "plc" in joined or not _LEGAL_WORDS.isdisjoint(capitals.words) else ()
     for m in legal:
         # a gazetteer name with its legal words ("ASX-listed Lynas Rare Earths Ltd"): checked as that
-        if any(m.start() <= s and _LEGAL_TAIL.fullmatch(joined, e, m.end()) for s, e in known_ends):
+        inside = known[bisect_left(known_starts, m.start()):bisect_left(known_starts, m.end())]
+        if any(_LEGAL_TAIL.fullmatch(joined, e, m.end()) for _, e in inside):
             continue
         at = bisect_right(ends, m.start())
         forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
