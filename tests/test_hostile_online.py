@@ -463,3 +463,14 @@ def test_a_discarded_answer_is_counted_when_the_call_then_fails_with_a_client_er
         s.summarize(ARTICLE.read_text()) if call == "sync" else asyncio.run(
             _asummarize_and_close(s, ARTICLE.read_text()))
     assert info.value.usage is not None and info.value.usage.total_tokens == 1000
+
+
+def test_a_200_that_is_no_json_is_not_counted_as_tokens():
+    # a proxy's HTML page or an empty body with status 200 is no model's answer: nothing was
+    # billed for it, but it was counted a token for every 4 bytes (a 32 MB page ate a budget)
+    page = "<html><body>" + "Service temporarily unavailable. " * 3000 + "</body></html>"
+    replies = [Reply(kind="raw", body=page, headers={"content-type": "text/html"}),
+               Reply(body=lambda req: completion(req, reference(), tokens=(7, 3)))]
+    with FakeOpenAIServer(default=lambda req: replies.pop(0)) as srv:
+        brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
+    assert (brief.usage.total_tokens, brief.usage.estimated) == (10, False)

@@ -123,11 +123,15 @@ class Billed:
         self.usage = Usage()
 
     def add(self, request: httpx.Request, body: bytes) -> None:
+        """Count a 200 thrown away: what its ``usage`` reports, or an estimate when it is a JSON
+        object that reports none (a model's answer of the wrong shape). A body that is no JSON
+        object (a proxy's page, nothing) is no model's answer: it counts nothing."""
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
-            data = None
-        self.usage = self.usage + usage_in(data, request, body)
+            return
+        if isinstance(data, dict):
+            self.usage = self.usage + usage_in(data, request, body)
 
     def told(self, answer: httpx.Response) -> httpx.Response:
         """``answer`` (one the openai client raises on) with the tokens thrown away in its
