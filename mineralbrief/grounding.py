@@ -383,6 +383,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     for i, deal in enumerate(brief.deals):
         where = f"deals[{i}]"
         c.evidence(where, deal.evidence, required=True)
+        c.numbers(f"{where}.title", deal.title)
         for p in deal.parties:
             c.name(f"{where}.parties", p.name, known)
             c.ticker(f"{where}.parties", p.ticker)
@@ -397,6 +398,8 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     for i, q in enumerate(brief.questions):
         c.evidence(f"questions[{i}]", q.evidence, required=False)
         c.numbers(f"questions[{i}]", q.question)
+        if q.why:
+            c.numbers(f"questions[{i}].why", q.why)
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)

@@ -410,3 +410,15 @@ def test_the_companies_of_a_briefs_own_words_are_checked_only_against_an_article
     assert not any("name not in article" in u for u in report.unverified), report.unverified
     english = ground(BriefContent.model_validate(data), SourceIndex(article, language="en"))
     assert any('name not in article: "Tesla"' in u for u in english.unverified)
+
+
+def test_numbers_in_a_deals_title_and_a_questions_why_must_be_the_articles():
+    # only the headline, key points, bottom line and questions were read for numbers: a deal's
+    # title could say "$900 million" and a question's why "3 plants" the article never wrote
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+    data = reference()
+    data["deals"][0]["title"] = "RareX-USSM processing MOU worth $900 million"
+    data["questions"][0]["why"] = "The MOU covers 3 plants."
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert any(u.startswith("deals[0].title: number not in article: 900") for u in report.unverified), report.unverified
+    assert any(u.startswith("questions[0].why: number not in article: 3") for u in report.unverified)
