@@ -42,6 +42,7 @@ _NUMBER_CHARS = bytes(c if chr(c) in "0123456789.," else 32 for c in range(256))
 _THOUSANDS = re.compile(r",(?=\d{3}\b)")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
+_LANGUAGE_WINDOW = 4_000  # (``language_of``'s sample)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
 
@@ -124,8 +125,22 @@ class SourceIndex:
     @cached_property
     def english(self) -> bool:
         """Whether the article is in English: a brief's own words name its companies as it does
-        (a brief in English of an article in Chinese writes their names in another script)."""
-        return (self._language or language_of(self.text)) == "en"
+        (a brief in English of an article in Chinese writes their names in another script).
+
+        ``language_of`` reads the opening only, so an English article that opens with a long
+        passage in another language or script (an abstract, a quote, a table) would read as
+        not English and its brief's companies go unchecked: the rest of the article is read
+        too, in windows of the same size that overlap by half, and one that reads as English
+        makes the article English. (A window mostly of characters outside ASCII is not read:
+        English is written in ASCII, and each such character is looked up one by one.)"""
+        if (self._language or language_of(self.text)) == "en":
+            return True
+        text, size = self.text, _LANGUAGE_WINDOW
+        for i in range(size // 2, len(text) - size // 2, size // 2):
+            window = text[i:i + size]
+            if 2 * len(window.encode("ascii", "ignore")) > len(window) and language_of(window, size) == "en":
+                return True
+        return False
 
     @cached_property
     def companies(self) -> frozenset[str]:

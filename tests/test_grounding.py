@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from mineralbrief.domain.language import language_of
 from mineralbrief.domain.matching import _DROP, _PRE, _UNIFY, Normalised
 from mineralbrief.grounding import SourceIndex, ground, name_key, normalise, numbers_in, states_value
 from mineralbrief.models import BriefContent
@@ -422,3 +423,27 @@ def test_numbers_in_a_deals_title_and_a_questions_why_must_be_the_articles():
     report = ground(BriefContent.model_validate(data), SourceIndex(article))
     assert any(u.startswith("deals[0].title: number not in article: 900") for u in report.unverified), report.unverified
     assert any(u.startswith("questions[0].why: number not in article: 3") for u in report.unverified)
+
+
+@pytest.mark.parametrize("opening", [
+    "本文为英文新闻稿的中文摘要，内容仅供参考，以英文原文为准。\n" * 90,  # an abstract in Chinese
+    ("Resumen: la empresa firmó un memorando con otra empresa para procesar tierras raras en "
+     "Texas; el acuerdo no es vinculante.\n") * 40,  # a long abstract in Spanish
+])
+def test_an_english_article_that_opens_in_another_language_still_has_its_companies_checked(opening):
+    # the language is read from the article's first 4,000 characters: a long passage in another
+    # language put first turned the company check of the brief's own words off
+    article = opening + open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+    data = reference()
+    data["questions"][0]["why"] = "Glencore is said to want the output, and the MOU does not bind."
+    for index in (SourceIndex(article), SourceIndex(article, language=language_of(article))):
+        report = ground(BriefContent.model_validate(data), index)
+        assert any('questions[0].why: name not in article: "Glencore"' in u for u in report.unverified), \
+            report.unverified
+
+
+@pytest.mark.parametrize("path", ["corpus/news_es_litio_codelco_sqm.txt", "corpus/news_fr_lithium_eramet_tsingshan.txt",
+                                  "corpus/news_zh_nickel_pomalaa_huayou.txt", "holdout/news_es_litio_bolivia_ylb_cbc.txt"])
+def test_an_article_in_another_language_is_not_english_however_long(path):
+    text = open(path, encoding="utf-8").read()
+    assert not SourceIndex(text).english and not SourceIndex(text * 6).english
