@@ -474,3 +474,15 @@ def test_a_200_that_is_no_json_is_not_counted_as_tokens():
     with FakeOpenAIServer(default=lambda req: replies.pop(0)) as srv:
         brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
     assert (brief.usage.total_tokens, brief.usage.estimated) == (10, False)
+
+
+def test_a_200_that_is_a_json_answer_cut_short_is_still_counted_as_tokens():
+    # a chat completion whose body was cut off (a connection closed mid-answer) is no JSON, but
+    # it is a model's answer the server billed: counted nothing, it left a budget's spend short
+    def cut(req):
+        whole = json.dumps({**completion(req, reference()), "usage": None})
+        return Reply(kind="raw", body=whole[: len(whole) // 2].encode(), headers={"content-type": "application/json"})
+    replies = [cut, lambda req: Reply(body=completion(req, reference(), tokens=(7, 3)))]
+    with FakeOpenAIServer(default=lambda req: replies.pop(0)(req)) as srv:
+        brief = mineralbrief.summarize(ARTICLE.read_text(), base_url=srv.base_url, cache=False, **FAST)
+    assert brief.usage.total_tokens > 10 and brief.usage.estimated

@@ -124,11 +124,15 @@ class Billed:
 
     def add(self, request: httpx.Request, body: bytes) -> None:
         """Count a 200 thrown away: what its ``usage`` reports, or an estimate when it is a JSON
-        object that reports none (a model's answer of the wrong shape). A body that is no JSON
-        object (a proxy's page, nothing) is no model's answer: it counts nothing."""
+        object that reports none (a model's answer of the wrong shape) or one cut short (no JSON,
+        but opening as an object: the connection closed mid-answer, and the server billed it).
+        A body that is no JSON object (a proxy's page, nothing) is no model's answer: it counts
+        nothing."""
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
+            if body.lstrip()[:1] == b"{":
+                self.usage = self.usage + usage_in(None, request, body)
             return
         if isinstance(data, dict):
             self.usage = self.usage + usage_in(data, request, body)
