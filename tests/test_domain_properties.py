@@ -28,6 +28,7 @@ from mineralbrief.domain import (
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.facts import extract_facts
 from mineralbrief.domain.mentions import Mentions
+from mineralbrief.domain.named import _LEGAL_NAME
 from mineralbrief.domain.numbers import _Covered, find_amounts, find_dates
 from mineralbrief.domain.orgs import find_orgs
 from mineralbrief.evaluate import _ticker_key
@@ -744,3 +745,19 @@ def test_a_phrase_of_thousands_of_company_words_is_read_in_linear_time():
     t_big, big = cpu_seconds(lambda: extract_facts(long))
     assert [o.name for o in small.orgs] == [o.name for o in big.orgs] == ["Lithium Corp Lithium Corp"]
     assert t_big < 20 * t_small + 0.3  # eight times the text: quadratic would be 64 times
+
+
+_NAME_TOKENS = ["Acme", "Magnet", "Holdings", "Inc.", "Inc", "Ltd", "Ltd.", "Limited", "Co.", "Co", "Corp", "plc",
+                "LLC", "&", "Tesla", "S.A.", "Pty", "O'Brien", "Co-Processing", "Perth-based", "Rare", "Earths",
+                "Lynas", "Rio", "Tinto", "will", "the", "A.B.", "x-", "'s", "Detail", "Offers"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_NAME_TOKENS), st.sampled_from([" ", ", ", "\t", "  ", " & ", "-", "."])),
+                max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_a_legal_word_names_words_are_read_as_the_pattern_that_gives_them_back_reads_them(tokens):
+    # the possessive "*+" of a legal-word name's words (a speed-up) finds what "*" found
+    backtracking = re.compile(_LEGAL_NAME.pattern.replace("*+", "*"))
+    assert backtracking.pattern != _LEGAL_NAME.pattern
+    text = "".join(tok + sep for tok, sep in tokens)
+    assert [m.span() for m in _LEGAL_NAME.finditer(text)] == [m.span() for m in backtracking.finditer(text)]
