@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from .domain.anchored import letters_only, outside_ascii
 from .domain.elements import elements_named
-from .domain.gazetteer import find_gazetteer
+from .domain.gazetteer import FORMS, find_gazetteer
 from .domain.injection import blank
 from .domain.language import language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
@@ -54,6 +54,7 @@ _WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS, 1)}, **{w: i for i, w in e
 _TENS_UNIT = re.compile(r"(" + "|".join(_TENS) + r")[ -](" + "|".join(_UNITS[:9]) + r")\b")
 # a year written short, after an apostrophe: "'28", "\u201928" (2028, or 1928)
 _SHORT_YEAR = re.compile("(?<![\\w'\u2018\u2019])['\u2018\u2019]\\d{2}(?![\\w.,]?\\d)")
+_WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
 _LANGUAGE_WINDOW = 4_000  # (``language_of``'s sample)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
@@ -167,6 +168,13 @@ class SourceIndex:
             if 2 * len(window.encode("ascii", "ignore")) > len(window) and language_of(window, size) == "en":
                 return True
         return False
+
+    @cached_property
+    def latin(self) -> bool:
+        """Whether the article is written in the Latin script, in English or not: a brief in
+        English of a Spanish or French one names its well-known companies as the gazetteer
+        knows them, but may translate a name ending in a legal word."""
+        return self.english or (self._language or language_of(self.text)) == "other"
 
     @cached_property
     def companies(self) -> frozenset[str]:
@@ -341,12 +349,13 @@ class _Checker:
         if not (self.index.has_name(name) or name_key(name) in known):
             self.fail(f'{where}: name not in article: "{name}"')
 
-    def companies(self, named: list[tuple[str, str]], stated: set[str]) -> None:
+    def companies(self, named: list[tuple[str, str]], stated: set[str], well_known_only: bool = False) -> None:
         """The companies the brief's own words (``named``: where, text) name must be ones the
-        article names, unless they are the brief's entities or parties (checked as such)."""
+        article names, unless they are the brief's entities or parties (checked as such); with
+        ``well_known_only``, only the gazetteer's (the legal-word names left unchecked)."""
         for (where, _), found in zip(named, companies_named([text for _, text in named]), strict=True):
             for _, forms in found:
-                if stated.intersection(map(name_key, forms)):
+                if stated.intersection(map(name_key, forms)) or (well_known_only and forms[-1] not in _WELL_KNOWN):
                     continue
                 self.checked += 1
                 if not (any(map(self.index.has_name, forms)) or forms[-1] in self.index.companies):
@@ -472,13 +481,14 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
-    if index.english:
+    if index.latin:  # (an article in another script writes its companies in that script)
         c.companies([("headline", brief.headline),
                      *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
                      ("bottom_line", brief.bottom_line.text),
                      *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
                      *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
-                     *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)], stated)
+                     *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)],
+                    stated, well_known_only=not index.english)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked
