@@ -52,8 +52,11 @@ _WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS, 1)}, **{w: i for i, w in e
                 **{w: 10 * i for i, w in enumerate(_TENS, 2)}}
 # "twenty-five": a number of two words (each word alone is read too: 20 and 5)
 _TENS_UNIT = re.compile(r"(" + "|".join(_TENS) + r")[ -](" + "|".join(_UNITS[:9]) + r")\b")
-# a year written short, after an apostrophe: "'28", "\u201928" (2028, or 1928)
-_SHORT_YEAR = re.compile("(?<![\\w'\u2018\u2019])['\u2018\u2019]\\d{2}(?![\\w.,]?\\d)")
+# what is written before a year written short: an apostrophe ("'28", "\u201928") or a fiscal or
+# calendar year's mark ("FY28", "CY 28"): 2028, or 1928 (matched up to the two digits)
+_SHORT_YEAR = re.compile("(?:(?<![\\w'\u2018\u2019])['\u2018\u2019]|(?<![A-Za-z])[FC]Y[ -]?)\\Z")
+# a number the article writes as a Roman numeral ("Phase II"), as a brief writes it in digits
+_ROMAN = {n: r for n, r in enumerate("II III IV V VI VII VIII IX X XI XII".split(), 2)}
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
 _LANGUAGE_WINDOW = 4_000  # (``language_of``'s sample)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
@@ -331,15 +334,19 @@ class _Checker:
         """The numbers of ``stray`` (ones the article does not write in digits) that ``text``
         writes and the article writes in no form: a count the article writes in words ("7-year"
         for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
-        billion" is no "five years"), or a year written short ("'28" for "2028") is written."""
+        billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
+        "FY28" for "2028") is written."""
         numbers, out = self.index.numbers, []
         for m in _NUMBER.finditer(text):
             n = _plain(m.group())
             if n not in stray:
                 continue
-            if n in self.index.worded_numbers and not _is_amount(text, m.start(), m.end()):
+            start, end = m.span()
+            if not _is_amount(text, start, end) and (n in self.index.worded_numbers or (
+                    n.isdigit() and int(n) in _ROMAN and self.index._writes_as_is(_ROMAN[int(n)]))):
                 continue
-            if _SHORT_YEAR.match(text, m.start() - 1) and {"19" + n, "20" + n} & numbers:
+            if len(n) == 2 and _SHORT_YEAR.search(text, max(0, start - 4), start) and (
+                    {"19" + n, "20" + n} & numbers):
                 continue
             out.append(n)
         return out

@@ -450,11 +450,12 @@ def test_an_article_in_another_language_is_not_english_however_long(path):
 
 
 _WORDED = ("\n\nDeliveries are expected to begin in the third quarter of 2027 under a seven-year term, "
-           "with a second tranche in the first half of 2028.")
+           "with a second tranche in the first half of 2028, in Phase II of the project.")
 
 
 @pytest.mark.parametrize("title", ["7-year processing MOU", "Deliveries from Q3 2027", "H1 2028 second tranche",
-                                   "2nd tranche in '28", "Seven-year MOU, 2nd tranche H1 \u201928"])
+                                   "2nd tranche in '28", "Seven-year MOU, 2nd tranche H1 \u201928",
+                                   "Phase 2 MOU, FY28 deliveries", "Second tranche in H1 FY 2028"])
 def test_a_number_the_article_writes_in_words_or_a_year_written_short_is_the_articles(title):
     # a model writes "7-year" for the article's "seven-year", "Q3" for its "third quarter", "'28"
     # for its "2028": each was flagged as a number the article never wrote
@@ -468,7 +469,8 @@ def test_a_number_the_article_writes_in_words_or_a_year_written_short_is_the_art
 
 @pytest.mark.parametrize("title,number", [("9-year processing MOU", "9"), ("Deliveries from Q4 2027", "4"),
                                           ("Second tranche in '29", "29"), ("Second tranche in 28 days", "28"),
-                                          ("Second tranche worth $7 billion", "7"), ("A 3% royalty from 2027", "3")])
+                                          ("Second tranche worth $7 billion", "7"), ("A 3% royalty from 2027", "3"),
+                                          ("Phase 4 MOU", "4"), ("FY29 deliveries", "29")])
 def test_a_number_the_article_writes_in_no_form_is_still_flagged(title, number):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _WORDED
     data = reference()
