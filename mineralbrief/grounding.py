@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 
 from pydantic_core import PydanticCustomError
@@ -28,7 +29,7 @@ from .domain.injection import blank
 from .domain.language import language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.named import companies_named
-from .domain.numbers import find_amounts
+from .domain.numbers import DateMention, find_amounts, find_dates
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
@@ -135,6 +136,11 @@ class SourceIndex:
     @cached_property
     def numbers(self) -> frozenset[str]:
         return frozenset(numbers_in(self._facts_text))
+
+    @cached_property
+    def dates(self) -> frozenset[date]:
+        """The full dates the article writes (read when a brief writes a date)."""
+        return frozenset(d.value for d in find_dates(self._facts_text))
 
     @cached_property
     def worded_numbers(self) -> frozenset[str]:
@@ -335,8 +341,10 @@ class _Checker:
         writes and the article writes in no form: a count the article writes in words ("7-year"
         for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
         billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
-        "FY28" for "2028") is written."""
+        "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" for "January
+        15, 2026") is written."""
         numbers, out = self.index.numbers, []
+        dates: list[DateMention] | None = None  # the text's, read when a stray number needs them
         for m in _NUMBER.finditer(text):
             n = _plain(m.group())
             if n not in stray:
@@ -348,6 +356,10 @@ class _Checker:
             if len(n) == 2 and _SHORT_YEAR.search(text, max(0, start - 4), start) and (
                     {"19" + n, "20" + n} & numbers):
                 continue
+            if dates is None:
+                dates = find_dates(text)
+            if any(d.start <= start and end <= d.end and d.value in self.index.dates for d in dates):
+                continue  # "2026-01-15" for the article's "January 15, 2026"
             out.append(n)
         return out
 

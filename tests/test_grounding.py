@@ -514,3 +514,16 @@ def test_the_companies_a_brief_of_an_article_not_in_english_names_in_english_pas
     text = open(path, encoding="utf-8").read()
     report = ground(_latin_brief(headline), SourceIndex(text, language=language_of(text)))
     assert not any(u.startswith("headline: name not in article") for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("title,stray", [("MOU signed 2026-01-15", None), ("Deliveries from 2026-01-15 on", None),
+                                         ("MOU signed 2026-02-15", "02"), ("MOU signed 2026-01-16", "16")])
+def test_a_date_the_brief_writes_in_digits_is_the_articles_when_the_article_writes_that_date(title, stray):
+    # a model writes "2026-01-15" for the article's "January 15, 2026": its "01" was flagged
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nThe MOU was signed on January 15, 2026."
+    data = reference()
+    data["deals"][0]["title"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    assert (flagged == []) if stray is None else (
+        len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
