@@ -22,71 +22,33 @@ from functools import cached_property
 from pydantic_core import PydanticCustomError
 from rapidfuzz import fuzz
 
-from .domain.anchored import letters_only, outside_ascii
 from .domain.elements import elements_named
 from .domain.gazetteer import FORMS, find_gazetteer
 from .domain.injection import blank
 from .domain.language import language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.named import companies_named
-from .domain.numbers import DateMention, find_amounts, find_dates
+from .domain.numbers import DateMention, find_dates
+from .domain.written import (
+    NUMBER,
+    ROMAN,
+    SHORT_YEAR,
+    is_amount,
+    numbers_in,
+    plain_number,
+    states_value,
+    worded_numbers,
+)
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
 FUZZY_THRESHOLD = 90.0
 CONTEXT_KEY = "mineralbrief_source"
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_DIGIT = re.compile(r"\d")
-# The characters a number is written with kept, every other byte a space (non-ASCII ones are
-# "?" once encoded, so a space too).
-_NUMBER_CHARS = bytes(c if chr(c) in "0123456789.," else 32 for c in range(256))
-_THOUSANDS = re.compile(r",(?=\d{3}\b)")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
-# the numbers an article writes in words, as a brief writes them in digits: "seven-year" is a
-# 7-year term, "the third quarter" Q3, "the first half" H1, "a second tranche" a 2nd one
-_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
-_WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS, 1)}, **{w: i for i, w in enumerate(_ORDINALS, 1)},
-                **{w: 10 * i for i, w in enumerate(_TENS, 2)}}
-# "twenty-five": a number of two words (each word alone is read too: 20 and 5)
-_TENS_UNIT = re.compile(r"(" + "|".join(_TENS) + r")[ -](" + "|".join(_UNITS[:9]) + r")\b")
-# what is written before a year written short: an apostrophe ("'28", "\u201928") or a fiscal or
-# calendar year's mark ("FY28", "CY 28"): 2028, or 1928 (matched up to the two digits)
-_SHORT_YEAR = re.compile("(?:(?<![\\w'\u2018\u2019])['\u2018\u2019]|(?<![A-Za-z])[FC]Y[ -]?)\\Z")
-# a number the article writes as a Roman numeral ("Phase II"), as a brief writes it in digits
-_ROMAN = {n: r for n, r in enumerate("II III IV V VI VII VIII IX X XI XII".split(), 2)}
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
 _LANGUAGE_WINDOW = 4_000  # (``language_of``'s sample)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
-
-
-def _numbers_written(text: str) -> list[str]:
-    """``_NUMBER.findall(text)``. When every digit is ASCII, the runs of 0-9 . , are cut out by
-    ``bytes.translate`` and only those holding a digit searched: a pattern opening with ``\\d``
-    is tried at every character (~160 us on a 13 KB release, ~60 us this way; on a short text,
-    a claim of a brief, the pattern is quicker)."""
-    if len(text) < 256 or _DIGIT.search(outside_ascii(text)):  # or a digit of another script
-        return _NUMBER.findall(text)
-    found: list[str] = []
-    for run in text.encode("ascii", "replace").translate(_NUMBER_CHARS).decode("ascii").split():
-        if run.strip(".,"):  # a match cannot reach past its run: searched there, it is the same
-            found += _NUMBER.findall(run)
-    return found
-
-
-def numbers_in(text: str) -> list[str]:
-    """The numbers written in ``text``, thousands separators removed (``1,800`` -> ``1800``)."""
-    return [_plain(n) for n in _numbers_written(text)]
-
-
-def _plain(n: str) -> str:
-    """A number as ``numbers_in`` gives it: no thousands separators, no trailing decimal zeros."""
-    if "," in n:
-        n = _THOUSANDS.sub("", n)
-    return n.rstrip("0").rstrip(".") if "." in n else n
 
 
 class SourceIndex:
@@ -145,14 +107,7 @@ class SourceIndex:
     @cached_property
     def worded_numbers(self) -> frozenset[str]:
         """The numbers the article writes in words ("seven-year", "the third quarter"), in digits."""
-        text = self._facts_text.lower()
-        # the words, from C calls (a pattern of the number words tried at each character of
-        # a 9 KB release costs ~1.3 ms)
-        words = set(letters_only(text).split())
-        found = {str(_WORD_VALUES[w]) for w in words.intersection(_WORD_VALUES)}
-        if not words.isdisjoint(_TENS):
-            found.update(str(_WORD_VALUES[tens] + _WORD_VALUES[unit]) for tens, unit in _TENS_UNIT.findall(text))
-        return frozenset(found)
+        return worded_numbers(self._facts_text)
 
     @cached_property
     def elements(self) -> frozenset[str]:
@@ -345,15 +300,15 @@ class _Checker:
         15, 2026") is written."""
         numbers, out = self.index.numbers, []
         dates: list[DateMention] | None = None  # the text's, read when a stray number needs them
-        for m in _NUMBER.finditer(text):
-            n = _plain(m.group())
+        for m in NUMBER.finditer(text):
+            n = plain_number(m.group())
             if n not in stray:
                 continue
             start, end = m.span()
-            if not _is_amount(text, start, end) and (n in self.index.worded_numbers or (
-                    n.isdigit() and int(n) in _ROMAN and self.index._writes_as_is(_ROMAN[int(n)]))):
+            if not is_amount(text, start, end) and (n in self.index.worded_numbers or (
+                    n.isdigit() and int(n) in ROMAN and self.index._writes_as_is(ROMAN[int(n)]))):
                 continue
-            if len(n) == 2 and _SHORT_YEAR.search(text, max(0, start - 4), start) and (
+            if len(n) == 2 and SHORT_YEAR.search(text, max(0, start - 4), start) and (
                     {"19" + n, "20" + n} & numbers):
                 continue
             if dates is None:
@@ -393,52 +348,6 @@ class _Checker:
             self.fail(f'{where}: amount not in article: "{amount.text}"')
         elif amount.value is not None and not states_value(amount.text, amount.value):
             self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
-
-
-# a scale written next to a number, so a value a model parses from it may be scaled: "1.5Mt" is
-# 1.5e6 tonnes, "15%" 0.15, "8.5 cents" 0.085, "$100-150 million" 1.5e8 at its upper end
-_SCALES = {"k": 1e3, "thousand": 1e3, "kt": 1e3, "ktpa": 1e3, "koz": 1e3, "klb": 1e3, "lakh": 1e5,
-           "m": 1e6, "mm": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
-           "mt": 1e6, "mtpa": 1e6, "moz": 1e6, "mlb": 1e6, "mlbs": 1e6, "crore": 1e7,
-           "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9, "mrd": 1e9, "milliard": 1e9,
-           "milliarden": 1e9, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
-           "%": 1e-2, "percent": 1e-2, "pct": 1e-2, "cent": 1e-2, "cents": 1e-2, "c": 1e-2, "\u00a2": 1e-2}
-_SCALE = re.compile(r"(?<=\d)\s*(per\s*cent|%|\u00a2|[a-z]+)", re.IGNORECASE)
-
-
-def states_value(text: str, value: float) -> bool:
-    """True when ``value`` is a value ``text`` writes: an amount it states ("$1.2 billion" is
-    1.2e9) or one of its numbers ("1,800-acre" is 1800), as written or times a scale the text
-    writes next to a number ("15%" is 15 or 0.15, "1.5Mt" 1.5 or 1.5e6, "$100-150 million" 1e8
-    or 1.5e8). The text is checked against the article; the value, a model's parse of it,
-    against the text."""
-    def near(values: Iterable[float]) -> bool:
-        return any(abs(v - value) <= 1e-6 * max(abs(v), 1.0) for v in values)
-
-    scales = {1.0}
-    for m in _SCALE.finditer(text):
-        word = re.sub(r"\s", "", m.group(1)).lower()
-        if word in _SCALES:
-            scales.add(_SCALES[word])
-    found: list[float] = []
-    for n in numbers_in(text):
-        try:  # a comma left after the thousands separators is a decimal comma ("\u20ac1,2 Mrd.")
-            number = float(n.replace(",", ".") if n.count(",") == 1 and "." not in n else n)
-        except ValueError:
-            continue
-        found += [number * k for k in scales]
-    # the amounts the text states last: the amount scanner costs ~30 us a text, and a number
-    # times its scale is what most values are
-    return near(found) or near(m.value for m in find_amounts(text) if m.value is not None)
-
-
-def _is_amount(text: str, start: int, end: int) -> bool:
-    """True when the number at ``text[start:end]`` is a sum ("$5", "\u20ac5") or a quantity of a
-    scale ("5 billion", "5Mt", "5%")."""
-    if any(c in "$\u20ac\u00a3\u00a5\u20b9" for c in text[max(0, start - 2):start]):
-        return True
-    m = _SCALE.match(text, end)
-    return m is not None and re.sub(r"\s", "", m.group(1)).lower() in _SCALES
 
 
 def _clip(s: str, n: int = 80) -> str:

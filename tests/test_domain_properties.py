@@ -70,7 +70,7 @@ def test_money_round_trip(n, mult, currency):
 def test_every_amount_states_only_numbers_the_article_writes(text):
     """"1,5008 tonnes" gave "5008 tonnes" and "US$1,5008" gave "US$1,500": pieces of a number,
     which grounding then flagged (its numbers are those ``numbers_in`` reads)."""
-    from mineralbrief.grounding import numbers_in
+    from mineralbrief.domain.written import numbers_in
 
     written = set(numbers_in(text))
     for a in find_amounts(text):
@@ -716,7 +716,8 @@ NUMBER_TEXT = st.lists(st.sampled_from(["1", "800", "0", ".", ",", "..", ", ", "
 @settings(max_examples=200)
 @given(NUMBER_TEXT, TEXT, st.integers(0, 300))
 def test_numbers_written_as_the_pattern_finds_them(text, other, pad):
-    from mineralbrief.grounding import _NUMBER, _numbers_written
+    from mineralbrief.domain.written import NUMBER as _NUMBER
+    from mineralbrief.domain.written import _numbers_written
     for t in (text, " " * pad + text, text + other + text + "y" * pad, other * 3 + " " * pad):
         assert _numbers_written(t) == _NUMBER.findall(t)
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from mineralbrief.domain.language import language_of
 from mineralbrief.domain.matching import _DROP, _PRE, _UNIFY, Normalised
-from mineralbrief.grounding import SourceIndex, ground, name_key, normalise, numbers_in, states_value
+from mineralbrief.domain.written import numbers_in, states_value
+from mineralbrief.grounding import SourceIndex, ground, name_key, normalise
 from mineralbrief.models import BriefContent
 
 from helpers import reference

@@ -16,8 +16,9 @@ from ..domain.deals import Sentence
 from ..domain.elements import chemical_elements
 from ..domain.facts import Facts
 from ..domain.matching import name_key
+from ..domain.written import states_value
 from ..errors import ArticleError
-from ..grounding import SourceIndex, states_value
+from ..grounding import SourceIndex
 from ..models import (
     QUESTION_MAX,
     BriefContent,

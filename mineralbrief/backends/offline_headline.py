@@ -8,7 +8,8 @@ import re
 
 from ..domain.facts import Facts
 from ..domain.injection import find_injections
-from ..grounding import SourceIndex, numbers_in
+from ..domain.written import numbers_in
+from ..grounding import SourceIndex
 from .offline_text import RULE_LINE, is_boilerplate, is_masthead
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•#=]+)\s*|\s*[-=#*]+\s*$")
