@@ -37,7 +37,8 @@ demo: $(STAMP)
 	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend offline
 
 # lint, types, the fast suite (with a redis-server from Debian, which the Redis cache tests
-# start on 127.0.0.1 and fail without here), then the slow markers (soak; local: the real
+# start on 127.0.0.1 and fail without here), then the slow markers (slow: wall-clock pacing
+# and linear growth; soak; local: the real
 # model, which fails rather than skips here; ray: a local Ray cluster on 127.0.0.1 with a
 # redis-server; browser: the HTML review page in Debian's headless chromium)
 test: $(LOCAL) $(RAY)
@@ -45,6 +46,7 @@ test: $(LOCAL) $(RAY)
 	$(BIN)/mypy
 	command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 	MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m slow
 	MINERALBRIEF_REQUIRE_LOCAL=1 $(BIN)/python -m pytest -n 0 -m "soak or local"
 	MINERALBRIEF_REQUIRE_RAY=1 MINERALBRIEF_REQUIRE_REDIS=1 $(BIN)/python -m pytest -n 0 -m ray
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)

@@ -224,6 +224,7 @@ def test_daily_follow_links(tmp_path: Path, capsys):
     assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q", "--follow-links"]) == 0
 
 
+@pytest.mark.slow
 def test_two_daily_processes_on_one_folder(tmp_path: Path):
     """The second run stops at once with one line naming the folder; the first briefs every
     article exactly once."""

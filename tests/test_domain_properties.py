@@ -266,6 +266,7 @@ def test_scan_time_grows_linearly_on_the_benchmarks_worst_case(small_kb, big_kb,
     assert t_big < slack * t_small + 0.2, (t_small, t_big)
 
 
+@pytest.mark.slow
 def test_offline_brief_time_grows_linearly():
     """The whole offline brief (deals, key points, entities) of the same copy: a pass over every
     entity and sum per sentence made 400 KB take 9 s."""

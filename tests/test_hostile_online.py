@@ -282,6 +282,7 @@ def test_a_ticker_whose_exchange_the_article_writes_in_another_case_is_grounded(
     assert not index.writes_ticker("NASDAQ: SAID")
 
 
+@pytest.mark.slow
 def test_a_server_that_trickles_its_headers_meets_an_async_calls_deadline(server):
     # the deadline was checked only as the body arrived: a server sending its headers a byte
     # every 0.1 s never tripped the 1 s read timeout, and the call hung far past its deadline

@@ -144,6 +144,7 @@ def test_each_investor_keeps_its_own_sums_when_one_sum_is_for_each():
     assert "up to $150 million" in kestrel and "$125 million" not in kestrel
 
 
+@pytest.mark.slow
 def test_deal_merging_time_grows_linearly_with_the_number_of_deals():
     # a thousand deals, each between two companies of its own: each report was compared with
     # every deal found before it

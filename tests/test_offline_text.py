@@ -264,6 +264,7 @@ def test_a_line_of_no_break_spaces_is_no_sentence_and_no_empty_quote():
     assert brief.grounding.ok
 
 
+@pytest.mark.slow
 def test_a_long_run_of_wrapped_lines_is_joined_in_linear_time():
     # each line joined to a sentence copied the sentence and searched it whole for its last
     # mark: a 4,000-row table (every row "runs on") took seconds in the join alone

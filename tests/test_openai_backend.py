@@ -203,6 +203,7 @@ def test_summarizer_reuses_one_client(server):
     assert len({h.get("user-agent") for h in server.headers}) == 1
 
 
+@pytest.mark.slow
 def test_a_trickling_server_meets_the_call_deadline(server):
     """One byte every 50 ms never trips a 1 s read timeout; the call's deadline ends it."""
     server.push(*[Reply(kind="trickle", trickle=0.05, body={"choices": [{"message": {"content": "x" * 500}}]})] * 3)

@@ -139,6 +139,7 @@ def _texts(seed_text: str, n: int) -> list[str]:
     return [f"{seed_text}\nItem {i}.\n" for i in range(n)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_headers", [True, False], ids=["headers", "rpm-setting-only"])
 def test_a_batch_at_the_limit_gets_no_429s(seed_text, with_headers):
     limit = TokenBucketLimit(fixture_reply, rpm=1200, headers=with_headers)  # 20 a second, a burst of 20
@@ -154,6 +155,7 @@ def test_a_batch_at_the_limit_gets_no_429s(seed_text, with_headers):
     assert wall < 2 * limit.allowed_seconds(50) + 2.0
 
 
+@pytest.mark.slow
 def test_headers_alone_keep_a_batch_under_the_limit(seed_text):
     """No rpm setting: the limit and what is left come from the answers' headers."""
     limit = TokenBucketLimit(fixture_reply, rpm=1200, burst=0.5)  # a burst of 10
@@ -164,6 +166,7 @@ def test_headers_alone_keep_a_batch_under_the_limit(seed_text):
     assert limit.refused <= 8  # at most the first volley, sent before any answer taught the limit
 
 
+@pytest.mark.slow
 def test_one_429_pauses_the_whole_batch_once(seed_text):
     """The 6th request gets a 429 asking for 2 s; no call sends anything in those seconds but the
     ones already on their way (given 0.6 s to arrive, however loaded the machine)."""
