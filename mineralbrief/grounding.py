@@ -195,7 +195,7 @@ class SourceIndex:
             return False
         if key in self.extra_aliases:
             return True
-        if self._writes_as_is(name):  # written as given: no need of the normalised text
+        if self.writes_as_is(name):  # written as given: no need of the normalised text
             return True
         if _UNSPACED.search(key):  # Chinese and Japanese write no spaces around a name
             return key in self.name_space
@@ -212,9 +212,9 @@ class SourceIndex:
             return True
         symbol = parts[-1]
         capitals = symbol.isupper() or not any(c.isalpha() for c in symbol)  # (a symbol may be digits)
-        return capitals and self._writes_as_is(symbol) and all(self.has_name(tok) for tok in parts)
+        return capitals and self.writes_as_is(symbol) and all(self.has_name(tok) for tok in parts)
 
-    def _writes_as_is(self, token: str) -> bool:
+    def writes_as_is(self, token: str) -> bool:
         """True when the article writes ``token`` as it is, no letter or digit next to it.
         (``str.find``, not a pattern: one opening with a lookbehind is tried at every character,
         ~45 us on a 13 KB article, for each ticker of a brief.)"""
@@ -306,7 +306,7 @@ class _Checker:
                 continue
             start, end = m.span()
             if not is_amount(text, start, end) and (n in self.index.worded_numbers or (
-                    n.isdigit() and int(n) in ROMAN and self.index._writes_as_is(ROMAN[int(n)]))):
+                    n.isdigit() and int(n) in ROMAN and self.index.writes_as_is(ROMAN[int(n)]))):
                 continue
             if len(n) == 2 and SHORT_YEAR.search(text, max(0, start - 4), start) and (
                     {"19" + n, "20" + n} & numbers):
@@ -364,8 +364,8 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
     Returns:
         A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
         was found in the article, and every number and company named in the brief's own words
-        (headline, key points, bottom line, questions; companies in deal titles and a
-        question's "why" too) is one the article writes.
+        (headline, key points, bottom line, questions and their "why", deal titles) is one the
+        article writes (companies: see ``SourceIndex.english`` and ``latin``).
     """
     c = _Checker(index)
     c.numbers("headline", brief.headline)
