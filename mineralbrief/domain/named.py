@@ -19,11 +19,11 @@ from .orgnames import COMMA_LEGAL, LEGAL_SUFFIX, generic_word
 from .wordindex import Capitals
 
 # A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
-# whatever it is called. (Capitalised words before it may be no part of it: "Will ... Ltd fund".)
-# (the class first, the lookbehind after it: the engine skips ahead to the capitals)
-# ("Tesla, Inc.": a comma before a legal word that news writes after one)
+# whatever it is called (capitalised words before it may be no part of it: "Will ... Ltd fund").
+# Its words stand apart by blank space, an "&", or a comma before a legal word that news writes
+# after one ("Tesla, Inc."). The class comes first and the lookbehind after it, so the engine skips
+# ahead to the capitals; a word's characters are never given back ("*+": no word holds the gap).
 _GAP = r"(?:,[ \t]+(?=" + COMMA_LEGAL + r"(?!\w))|[ \t]+(?:&[ \t]+)?)"
-# (a word's characters are never given back, "*+": a gap follows a word, which no word holds)
 _LEGAL_NAME = re.compile(r"[A-Z](?<![\w&'.-][A-Z])[\w'.-]*+" + _GAP + r"(?:[A-Z][\w'.-]*+" + _GAP + "){0,3}"
                          # ("Co-Processing": a prefix; "Offers Limited Detail": the adjective)
                          + LEGAL_SUFFIX + r"(?!\w)(?!(?<=Co)-)(?!(?<=Limited)[ \t]+[A-Z])")
