@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from .domain.elements import elements_named
 from .domain.gazetteer import FORMS, find_gazetteer
 from .domain.injection import blank
-from .domain.language import language_of
+from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.named import companies_named
 from .domain.numbers import DateMention, find_dates
@@ -47,7 +47,6 @@ CONTEXT_KEY = "mineralbrief_source"
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
-_LANGUAGE_WINDOW = 4_000  # (``language_of``'s sample)
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
 
 
@@ -63,7 +62,8 @@ class SourceIndex:
         blocked: Iterable[tuple[int, int]] = (), language: str | None = None,
     ) -> None:
         self.text = text
-        self._language = language  # ``language_of(text)``, when the caller has it
+        if language is not None:  # already read by the caller
+            self.__dict__["language"] = language
         # passages addressed to a model: never evidence, their names and numbers never facts
         self.blocked = sorted(blocked)
         self._facts_text = blank(text, self.blocked) if self.blocked else text
@@ -114,31 +114,23 @@ class SourceIndex:
         return frozenset(elements_named(self._facts_text))
 
     @cached_property
+    def language(self) -> str:
+        """``language_of(text)``, read from the article's opening (given when the caller has it)."""
+        return language_of(self.text)
+
+    @cached_property
     def english(self) -> bool:
         """Whether the article is in English: a brief's own words name its companies as it does
-        (a brief in English of an article in Chinese writes their names in another script).
-
-        ``language_of`` reads the opening only, so an English article that opens with a long
-        passage in another language or script (an abstract, a quote, a table) would read as
-        not English and its brief's companies go unchecked: the rest of the article is read
-        too, in windows of the same size that overlap by half, and one that reads as English
-        makes the article English. (A window mostly of characters outside ASCII is not read:
-        English is written in ASCII, and each such character is looked up one by one.)"""
-        if (self._language or language_of(self.text)) == "en":
-            return True
-        text, size = self.text, _LANGUAGE_WINDOW
-        for i in range(size // 2, len(text) - size // 2, size // 2):
-            window = text[i:i + size]
-            if 2 * len(window.encode("ascii", "ignore")) > len(window) and language_of(window, size) == "en":
-                return True
-        return False
+        (a brief in English of an article in Chinese writes their names in another script). An
+        article that opens in another language is read further on (``english_further_on``)."""
+        return self.language == "en" or english_further_on(self.text)
 
     @cached_property
     def latin(self) -> bool:
         """Whether the article is written in the Latin script, in English or not: a brief in
         English of a Spanish or French one names its well-known companies as the gazetteer
         knows them, but may translate a name ending in a legal word."""
-        return self.english or (self._language or language_of(self.text)) == "other"
+        return self.english or self.language == "other"
 
     @cached_property
     def companies(self) -> frozenset[str]:

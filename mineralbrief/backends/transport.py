@@ -93,11 +93,12 @@ def billed_header(value: str) -> Usage:
     return usage_of(*parts[:3]).model_copy(update={"estimated": len(parts) == 4})
 
 
-def _sent(request: httpx.Request) -> int:
+def _sent(request: httpx.Request) -> bytes:
+    """The request's body; none for a streamed one (priced by the server's headers alone)."""
     try:
-        return len(request.content)
-    except httpx.RequestNotRead:  # a streamed body
-        return 0
+        return request.content
+    except httpx.RequestNotRead:
+        return b""
 
 
 def usage_in(data: Any, request: httpx.Request, body: bytes) -> Usage:
@@ -108,7 +109,7 @@ def usage_in(data: Any, request: httpx.Request, body: bytes) -> Usage:
     reported = _reported(u) if isinstance(u, dict) else Usage()
     if reported.total_tokens:
         return reported
-    prompt, completion = _sent(request) // BYTES_PER_TOKEN, max(1, len(body) // BYTES_PER_TOKEN)
+    prompt, completion = len(_sent(request)) // BYTES_PER_TOKEN, max(1, len(body) // BYTES_PER_TOKEN)
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion,
                  estimated=True)
 
@@ -263,10 +264,7 @@ class _Attempts:
         """The tokens a request counts against a token limit (none but a chat completion's)."""
         if not request.url.path.endswith("/chat/completions"):
             return 0
-        try:
-            return estimate_tokens(request.content)
-        except httpx.RequestNotRead:  # a streamed body: priced by the server's headers alone
-            return 0
+        return estimate_tokens(_sent(request))
 
     def answer(self, request: httpx.Request, response: httpx.Response, body: _Body,
                ticket: Ticket | None, billed: Billed) -> httpx.Response:

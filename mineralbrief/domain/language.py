@@ -41,6 +41,19 @@ def language_of(text: str, sample: int = 4_000) -> str:
     return "en" if words and common / len(words) >= 0.08 else "other"
 
 
+def english_further_on(text: str, size: int = 4_000) -> bool:
+    """Whether a window of ``text`` past its opening reads as English: ``language_of`` reads the
+    opening only, and an English article may open with a long passage in another language or
+    script (an abstract, a quote, a table). The windows are of the opening's size and overlap by
+    half; one mostly of characters outside ASCII is not read (English is written in ASCII, and
+    each such character is looked up one by one)."""
+    for i in range(size // 2, len(text) - size // 2, size // 2):
+        window = text[i:i + size]
+        if 2 * len(window.encode("ascii", "ignore")) > len(window) and language_of(window, size) == "en":
+            return True
+    return False
+
+
 def _script(ch: str) -> str:
     if ch.isascii():
         return "LATIN"
