@@ -51,7 +51,8 @@ from ..models import (
     clip,
 )
 from .grammar import draft_grammar
-from .offline import PRIORITY, _quote, candidate_questions, public_funding, score_sentences
+from .offline import PRIORITY, _quote, candidate_questions, score_sentences
+from .offline_deal_words import public_funding
 
 ROLES = ["buyer", "seller", "investor", "lender", "funder", "partner", "supplier", "offtaker",
          "developer", "acquirer", "target", "regulator", "other"]

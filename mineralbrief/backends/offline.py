@@ -30,7 +30,6 @@ from ..models import (
 )
 from .base import BaseBackend, Generation, GenerationRequest, unread_language_note
 from .offline_bottom import bottom_line, tidy
-from .offline_deal_words import public_funding as public_funding
 from .offline_deals import LABEL, find_deals
 from .offline_headline import headline_of, strip_dateline
 from .offline_merge import PRIORITY as PRIORITY  # the local backend ranks its choices by it
