@@ -35,7 +35,10 @@ from .domain.written import (
     SHORT_YEAR,
     is_amount,
     numbers_in,
+    numeric_dates,
     plain_number,
+    quantities,
+    quantity,
     states_value,
     worded_numbers,
 )
@@ -103,6 +106,12 @@ class SourceIndex:
     def dates(self) -> frozenset[date]:
         """The full dates the article writes (read when a brief writes a date)."""
         return frozenset(d.value for d in find_dates(self._facts_text))
+
+    @cached_property
+    def quantities(self) -> frozenset[float]:
+        """The quantities the article writes, in its scales and as one (``written.quantities``):
+        read when a brief writes a number the article does not write in digits."""
+        return quantities(self._facts_text)
 
     @cached_property
     def worded_numbers(self) -> frozenset[str]:
@@ -288,10 +297,12 @@ class _Checker:
         writes and the article writes in no form: a count the article writes in words ("7-year"
         for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
         billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
-        "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" for "January
-        15, 2026") is written."""
+        "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" or
+        "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
+        ("$1,500m" for "$1.5 billion", "10kt" for "10,000 tonnes") is written."""
         numbers, out = self.index.numbers, []
         dates: list[DateMention] | None = None  # the text's, read when a stray number needs them
+        in_digits = [(s, e) for s, e, days in numeric_dates(text) if not self.index.dates.isdisjoint(days)]
         for m in NUMBER.finditer(text):
             n = plain_number(m.group())
             if n not in stray:
@@ -307,6 +318,11 @@ class _Checker:
                 dates = find_dates(text)
             if any(d.start <= start and end <= d.end and d.value in self.index.dates for d in dates):
                 continue  # "2026-01-15" for the article's "January 15, 2026"
+            if any(s <= start and end <= e for s, e in in_digits):
+                continue  # "15/01/2026" (or "01/15/2026") for it
+            q = quantity(text, start, end)
+            if q is not None and q in self.index.quantities:
+                continue  # "$1,500m" for the article's "$1.5 billion"
             out.append(n)
         return out
 

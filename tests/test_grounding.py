@@ -528,3 +528,33 @@ def test_a_date_the_brief_writes_in_digits_is_the_articles_when_the_article_writ
     flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
+
+
+_SCALED = ("\n\nThe package is worth $1.5 billion, for 10,000 tonnes a year; USSM holds 1.2 million shares. "
+           "The MOU was signed on January 15, 2026, and talks began on February 1, 2026.")
+
+
+@pytest.mark.parametrize("title", ["A $1,500m package", "A $1,500 million package", "10kt a year", "10k tonnes a year",
+                                   "1,200,000 shares", "MOU signed 15/01/2026", "MOU signed 01/15/2026",
+                                   "MOU signed 15.01.2026", "MOU signed 15/01/26", "Talks from 01/02/2026"])
+def test_a_quantity_or_date_the_article_writes_in_another_form_is_the_articles(title):
+    # a model writes "$1,500m" for the article's "$1.5 billion", "10kt" for its "10,000 tonnes",
+    # "15/01/2026" for its "January 15, 2026": each was flagged as a number the article never wrote
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED
+    data = reference()
+    data["deals"][0]["title"] = data["headline"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("title,number", [("A $1,600m package", "1600"), ("A $1,500 thousand package", "1500"),
+                                          ("12kt a year", "12"), ("1,300,000 shares", "1300000"),
+                                          ("MOU signed 16/01/2026", "16"), ("Talks from 02/03/2026", "02"),
+                                          ("MOU signed 15/13/2026", "13"), ("A 0.15% fee", "0.15")])
+def test_a_quantity_or_date_in_another_form_the_article_does_not_write_is_still_flagged(title, number):
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED
+    data = reference()
+    data["deals"][0]["title"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified

@@ -7,7 +7,8 @@ Split from grounding.py, which checks a brief against them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 
 from .anchored import letters_only, outside_ascii
 from .numbers import find_amounts
@@ -84,6 +85,73 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "kt": 1e3, "ktpa": 1e3, "koz": 1e3, "klb":
 _SCALE = re.compile(r"(?<=\d)\s*(per\s*cent|%|\u00a2|[a-z]+)", re.IGNORECASE)
 
 
+def _as_float(n: str) -> float | None:
+    """A number as ``numbers_in`` gives it, as a float; a comma left after the thousands
+    separators is a decimal comma ("\u20ac1,2 Mrd.")."""
+    try:
+        return float(n.replace(",", ".") if n.count(",") == 1 and "." not in n else n)
+    except ValueError:
+        return None
+
+
+def _scale_at(text: str, end: int) -> float | None:
+    """The scale written right after a number ending at ``end`` ("billion", "m", "kt", "%"), or None."""
+    m = _SCALE.match(text, end)
+    return _SCALES.get(re.sub(r"\s", "", m.group(1)).lower()) if m is not None else None
+
+
+def _rounded(value: float) -> float:
+    return float(f"{value:.9g}")
+
+
+def quantity(text: str, start: int, end: int) -> float | None:
+    """The quantity of the number at ``text[start:end]``: times the scale of thousands or more
+    written after it ("$1,500m" is 1.5e9, "10kt" 1e4), as written when none is; None for a
+    fraction ("5%", "8 cents": 0.05 is no quantity the text writes as such)."""
+    number = _as_float(plain_number(text[start:end]))
+    scale = _scale_at(text, end)
+    if number is None or scale is not None and scale < 1:
+        return None
+    return _rounded(number * (scale or 1.0))
+
+
+def quantities(text: str) -> frozenset[float]:
+    """The quantities ``text`` writes in digits: each number as written and, with a scale of
+    thousands or more after it, times that scale ("$1.5 billion" is 1.5 and 1.5e9, "1.2 million
+    shares" 1.2e6). A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
+    "10kt" for "10,000 tonnes") writes the article's quantity."""
+    found = set()
+    for m in NUMBER.finditer(text):
+        number = _as_float(plain_number(m.group()))
+        if number is None:
+            continue
+        found.add(_rounded(number))
+        scale = _scale_at(text, m.end())
+        if scale is not None and scale >= 1e3:
+            found.add(_rounded(number * scale))
+    return frozenset(found)
+
+
+# a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026"
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|\.\d)")
+
+
+def numeric_dates(text: str) -> Iterator[tuple[int, int, list[date]]]:
+    """The dates ``text`` writes in digits with slashes or dots: (start, end, the dates it may
+    be), day first and month first (a two-digit year is 20yy)."""
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        year += 2000 if year < 100 else 0
+        readings = []
+        for month, day in ((b, a), (a, b)):
+            try:
+                readings.append(date(year, month, day))
+            except ValueError:
+                continue
+        if readings:
+            yield m.start(), m.end(), readings
+
+
 def states_value(text: str, value: float) -> bool:
     """True when ``value`` is a value ``text`` writes: an amount it states ("$1.2 billion" is
     1.2e9) or one of its numbers ("1,800-acre" is 1800), as written or times a scale the text
@@ -100,11 +168,9 @@ def states_value(text: str, value: float) -> bool:
             scales.add(_SCALES[word])
     found: list[float] = []
     for n in numbers_in(text):
-        try:  # a comma left after the thousands separators is a decimal comma ("\u20ac1,2 Mrd.")
-            number = float(n.replace(",", ".") if n.count(",") == 1 and "." not in n else n)
-        except ValueError:
-            continue
-        found += [number * k for k in scales]
+        number = _as_float(n)
+        if number is not None:
+            found += [number * k for k in scales]
     # the amounts the text states last: the amount scanner costs ~30 us a text, and a number
     # times its scale is what most values are
     return near(found) or near(m.value for m in find_amounts(text) if m.value is not None)
