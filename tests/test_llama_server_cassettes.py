@@ -73,9 +73,11 @@ def test_real_small_model_over_http_is_flagged_never_trusted(llama_server, vcr):
     up. The re-ask tells it what was not found; its second answer is no better, so the brief comes
     back flagged: every invented quote listed, none marked verified, the Markdown warns."""
     text = (SEEDS / f"{SEED}.txt").read_text(encoding="utf-8")
+    # sampled, with a seed (recorded in the request): decoding greedily, this 135M model repeats
+    # itself until max_tokens, and the test would see a cut-off answer instead of a flagged one
     brief = mineralbrief.summarize(
         SEEDS / f"{SEED}.txt", base_url=llama_server, model="smollm2-135m", cache=False,
-        max_reasks=1, max_tokens=1500, timeout=600,
+        max_reasks=1, max_tokens=1500, timeout=600, temperature=0.7, seed=1,
     )
     assert brief.provenance.backend == "openai"
     assert brief.usage.requests == 2 and brief.usage.completion_tokens > 500  # the model's own tokens
