@@ -33,6 +33,7 @@ from .domain.written import (
     NUMBER,
     ROMAN,
     SHORT_YEAR,
+    Quantity,
     is_amount,
     numbers_in,
     numeric_dates,
@@ -108,7 +109,7 @@ class SourceIndex:
         return frozenset(d.value for d in find_dates(self._facts_text))
 
     @cached_property
-    def quantities(self) -> frozenset[float]:
+    def quantities(self) -> frozenset[Quantity]:
         """The quantities the article writes, in its scales and as one (``written.quantities``):
         read when a brief writes a number the article does not write in digits."""
         return quantities(self._facts_text)

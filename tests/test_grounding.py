@@ -558,3 +558,19 @@ def test_a_quantity_or_date_in_another_form_the_article_does_not_write_is_still_
     report = ground(BriefContent.model_validate(data), SourceIndex(article))
     flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
+
+
+@pytest.mark.parametrize("extra,title,number", [
+    # nine significant digits made these the article's "$1.5 billion" and "10,000 tonnes"
+    ("", "A $1,500,000,001 package", "1500000001"),
+    ("", "A 10,000.00001 tonne stockpile", "10000.00001"),
+    # past 1e308 every quantity was the same float (inf)
+    (" Reserves of " + "9" * 300 + " trillion tonnes.", "8" * 297 + "tn", "8" * 297),
+])
+def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, title, number):
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
+    data = reference()
+    data["deals"][0]["title"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified

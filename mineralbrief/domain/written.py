@@ -6,7 +6,9 @@ Split from grounding.py, which checks a brief against them.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -100,35 +102,55 @@ def _scale_at(text: str, end: int) -> float | None:
     return _SCALES.get(re.sub(r"\s", "", m.group(1)).lower()) if m is not None else None
 
 
-def _rounded(value: float) -> float:
-    return float(f"{value:.9g}")
+# a quantity, exactly: its significant digits and the power of ten they are scaled by
+# ("1.5 billion" and "1,500m" are both ("15", 8)); floats rounded to nine digits made
+# "$1,500,000,001" the article's "$1.5 billion", and a number past 1e308 equal to any other
+Quantity = tuple[str, int]
 
 
-def quantity(text: str, start: int, end: int) -> float | None:
+def _exact(n: str, scale: float) -> Quantity | None:
+    """``n`` (as ``numbers_in`` gives it) times ``scale`` (a power of ten), exactly; None when
+    ``n`` is no single number ("15.01.2026")."""
+    if n.count(",") == 1 and "." not in n:
+        n = n.replace(",", ".")  # a decimal comma ("\u20ac1,2 Mrd."), as ``_as_float`` reads it
+    if not n.isascii():  # digits of another script ("\u0661\u0665"), as ``float`` reads them
+        n = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in n)
+    whole, _, fraction = n.partition(".")
+    if not whole.isdigit() or fraction and not fraction.isdigit():
+        return None
+    digits, power = (whole + fraction).lstrip("0"), round(math.log10(scale)) - len(fraction)
+    if not digits:
+        return "0", 0
+    kept = digits.rstrip("0")
+    return kept, power + len(digits) - len(kept)
+
+
+def quantity(text: str, start: int, end: int) -> Quantity | None:
     """The quantity of the number at ``text[start:end]``: times the scale of thousands or more
     written after it ("$1,500m" is 1.5e9, "10kt" 1e4), as written when none is; None for a
     fraction ("5%", "8 cents": 0.05 is no quantity the text writes as such)."""
-    number = _as_float(plain_number(text[start:end]))
     scale = _scale_at(text, end)
-    if number is None or scale is not None and scale < 1:
+    if scale is not None and scale < 1:
         return None
-    return _rounded(number * (scale or 1.0))
+    return _exact(plain_number(text[start:end]), scale or 1.0)
 
 
-def quantities(text: str) -> frozenset[float]:
+def quantities(text: str) -> frozenset[Quantity]:
     """The quantities ``text`` writes in digits: each number as written and, with a scale of
     thousands or more after it, times that scale ("$1.5 billion" is 1.5 and 1.5e9, "1.2 million
     shares" 1.2e6). A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
     "10kt" for "10,000 tonnes") writes the article's quantity."""
-    found = set()
+    found: set[Quantity] = set()
     for m in NUMBER.finditer(text):
-        number = _as_float(plain_number(m.group()))
-        if number is None:
+        n = plain_number(m.group())
+        written = _exact(n, 1.0)
+        if written is None:
             continue
-        found.add(_rounded(number))
+        found.add(written)
         scale = _scale_at(text, m.end())
-        if scale is not None and scale >= 1e3:
-            found.add(_rounded(number * scale))
+        scaled = _exact(n, scale) if scale is not None and scale >= 1e3 else None
+        if scaled is not None:
+            found.add(scaled)
     return frozenset(found)
 
 
