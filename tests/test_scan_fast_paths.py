@@ -4,6 +4,7 @@ search or pattern it replaced finds."""
 
 from __future__ import annotations
 
+import pickle
 import re
 import sys
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from mineralbrief.domain import elements, injection, lexicon, numbers
 from mineralbrief.domain.anchored import Starts
-from mineralbrief.domain.facts import _LOOKUPS
+from mineralbrief.domain.facts import _LOOKUPS, extract_facts
 
 
 def test_no_character_outside_the_word_class_lower_cases_to_one_in_it():
@@ -198,3 +199,18 @@ def test_up_to_read_before_an_amount_is_what_the_pattern_finds(text):
     for start in range(len(text) + 1):
         m = numbers._UP_TO.search(text, max(0, start - 8), start)
         assert numbers._start_with_up_to(text, start) == ((m.start(), True) if m else (start, False))
+
+
+def test_facts_hold_no_scan_state_a_models_prompt_never_reads():
+    # extract_facts kept the scanners' Starts on every Facts (the article's words, lower-cased,
+    # as bytes: ~20 bytes a character) for the scans an LLM backend never runs, and a Batch API
+    # job holds every request's Facts at once; the scans run on first use share one, dropped
+    # once all four have run
+    text = open("seeds/mp_materials_dod.txt", encoding="utf-8").read()
+    facts = extract_facts(text)
+    facts.hints()
+    assert facts.starts is None and len(pickle.dumps(facts)) < 2 * len(text.encode())
+    found = (facts.locations, facts.amounts, facts.dates, facts.cues)
+    assert facts.starts is None and len(pickle.dumps(facts)) < 3 * len(text.encode())
+    again = extract_facts(text)  # read in another order: the same
+    assert (again.cues, again.dates, again.amounts, again.locations)[::-1] == found
