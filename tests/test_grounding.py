@@ -536,7 +536,9 @@ _SCALED = ("\n\nThe package is worth $1.5 billion, for 10,000 tonnes a year; USS
 
 @pytest.mark.parametrize("title", ["A $1,500m package", "A $1,500 million package", "10kt a year", "10k tonnes a year",
                                    "1,200,000 shares", "MOU signed 15/01/2026", "MOU signed 01/15/2026",
-                                   "MOU signed 15.01.2026", "MOU signed 15/01/26", "Talks from 01/02/2026"])
+                                   "MOU signed 15.01.2026", "MOU signed 15/01/26", "Talks from 01/02/2026",
+                                   "A US$1,500m package", "A USD 1,500 million package",
+                                   "A 1,500 million dollar package"])
 def test_a_quantity_or_date_the_article_writes_in_another_form_is_the_articles(title):
     # a model writes "$1,500m" for the article's "$1.5 billion", "10kt" for its "10,000 tonnes",
     # "15/01/2026" for its "January 15, 2026": each was flagged as a number the article never wrote
@@ -568,6 +570,22 @@ def test_a_quantity_or_date_in_another_form_the_article_does_not_write_is_still_
     (" Reserves of " + "9" * 300 + " trillion tonnes.", "8" * 297 + "tn", "8" * 297),
 ])
 def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, title, number):
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
+    data = reference()
+    data["deals"][0]["title"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
+
+
+@pytest.mark.parametrize("extra,title,number", [
+    # a quantity of the article's size in another kind: a sum for a tonnage, a depth for a sum
+    (" Sales reached 50,000 mt of cathode.", "A $50bn cathode deal", "50"),
+    ("", "A 1,500m-deep shaft", "1500"),
+    ("", "1,500,000,000 tonnes of ore", "1500000000"),
+    ("", "A $10k fee", "10"),
+])
+def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(extra, title, number):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
     data = reference()
     data["deals"][0]["title"] = title

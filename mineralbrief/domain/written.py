@@ -102,13 +102,30 @@ def _scale_at(text: str, end: int) -> float | None:
     return _SCALES.get(re.sub(r"\s", "", m.group(1)).lower()) if m is not None else None
 
 
-# a quantity, exactly: its significant digits and the power of ten they are scaled by
-# ("1.5 billion" and "1,500m" are both ("15", 8)); floats rounded to nine digits made
-# "$1,500,000,001" the article's "$1.5 billion", and a number past 1e308 equal to any other
-Quantity = tuple[str, int]
+# a quantity, exactly: its significant digits, the power of ten they are scaled by, and whether
+# it is a sum ("$1.5 billion" and "US$1,500m" are both ("15", 8, True)); floats rounded to nine
+# digits made "$1,500,000,001" the article's "$1.5 billion", and a number past 1e308 equal to
+# any other; a sum is no tonnage ("$50bn" is not the article's "50,000 mt", nor "a 1,500m-deep
+# shaft" its "$1.5 billion")
+Quantity = tuple[str, int, bool]
+# a currency written before a number ("$", "US$", "A$ ", "€", "USD ") or after it and its
+# scale ("1.5 billion dollars", "1,500 million US dollars")
+_CURRENCY_CODE = re.compile(r"\b(?:USD|AUD|CAD|NZD|HKD|SGD|EUR|GBP|CHF|JPY|CNY|RMB|INR|KRW|ZAR|BRL|CLP)\s?\Z")
+_CURRENCY_WORD = re.compile(r"\s*(?:US\s)?(?:dollars?|euros?|pounds sterling|yuan|renminbi|yen|rupees?)\b",
+                            re.IGNORECASE)
 
 
-def _exact(n: str, scale: float) -> Quantity | None:
+def _is_sum(text: str, start: int, end: int) -> bool:
+    """True when the number at ``text[start:end]`` is a sum: a currency is written before it
+    or after it and its scale."""
+    before = text[max(0, start - 4):start]
+    if any(c in "$\u20ac\u00a3\u00a5\u20b9" for c in before[-3:]) or _CURRENCY_CODE.search(before):
+        return True
+    m = _SCALE.match(text, end)
+    return _CURRENCY_WORD.match(text, m.end() if m is not None else end) is not None
+
+
+def _exact(n: str, scale: float, is_sum: bool) -> Quantity | None:
     """``n`` (as ``numbers_in`` gives it) times ``scale`` (a power of ten), exactly; None when
     ``n`` is no single number ("15.01.2026")."""
     if n.count(",") == 1 and "." not in n:
@@ -120,9 +137,9 @@ def _exact(n: str, scale: float) -> Quantity | None:
         return None
     digits, power = (whole + fraction).lstrip("0"), round(math.log10(scale)) - len(fraction)
     if not digits:
-        return "0", 0
+        return "0", 0, is_sum
     kept = digits.rstrip("0")
-    return kept, power + len(digits) - len(kept)
+    return kept, power + len(digits) - len(kept), is_sum
 
 
 def quantity(text: str, start: int, end: int) -> Quantity | None:
@@ -132,23 +149,23 @@ def quantity(text: str, start: int, end: int) -> Quantity | None:
     scale = _scale_at(text, end)
     if scale is not None and scale < 1:
         return None
-    return _exact(plain_number(text[start:end]), scale or 1.0)
+    return _exact(plain_number(text[start:end]), scale or 1.0, _is_sum(text, start, end))
 
 
 def quantities(text: str) -> frozenset[Quantity]:
     """The quantities ``text`` writes in digits: each number as written and, with a scale of
     thousands or more after it, times that scale ("$1.5 billion" is 1.5 and 1.5e9, "1.2 million
-    shares" 1.2e6). A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
+    shares" 1.2e6), each a sum or not. A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
     "10kt" for "10,000 tonnes") writes the article's quantity."""
     found: set[Quantity] = set()
     for m in NUMBER.finditer(text):
-        n = plain_number(m.group())
-        written = _exact(n, 1.0)
+        n, is_sum = plain_number(m.group()), _is_sum(text, m.start(), m.end())
+        written = _exact(n, 1.0, is_sum)
         if written is None:
             continue
         found.add(written)
         scale = _scale_at(text, m.end())
-        scaled = _exact(n, scale) if scale is not None and scale >= 1e3 else None
+        scaled = _exact(n, scale, is_sum) if scale is not None and scale >= 1e3 else None
         if scaled is not None:
             found.add(scaled)
     return frozenset(found)
