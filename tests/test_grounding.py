@@ -15,7 +15,7 @@ from mineralbrief.domain.written import numbers_in, states_value
 from mineralbrief.grounding import SourceIndex, ground, name_key, normalise
 from mineralbrief.models import BriefContent
 
-from helpers import reference
+from helpers import cpu_seconds, reference
 
 TEXT = ("RareX Limited (ASX: REE) signed a non\u2011binding MOU with U.S. Strategic Metals (\u201cUSSM\u201d).\n"
         "The   deal covers   US\\$1.5 billion of work on a 1,800-acre site.")
@@ -592,3 +592,19 @@ def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(
     report = ground(BriefContent.model_validate(data), SourceIndex(article))
     flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
+
+
+def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
+    # each number of a date the article does not write in digits was looked for in every date
+    # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nSigned on December 31, 2025."
+
+    def grounded(n: int):
+        data = reference()
+        data["questions"][0]["why"] = "31/12/2025 and 2025-12-31, " * n
+        brief = BriefContent.model_validate(data)
+        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
+
+    (t_small, _), (t_big, report) = grounded(2000), grounded(8000)
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the dates: quadratic is sixteen times
