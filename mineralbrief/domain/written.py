@@ -102,6 +102,21 @@ def _scale_at(text: str, end: int) -> float | None:
     return _SCALES.get(re.sub(r"\s", "", m.group(1)).lower()) if m is not None else None
 
 
+# the rest of a range after its first number: "-2", " to 2", "\u2013US$2"
+_RANGE_REST = re.compile("\\s*(?:-|\u2013|\u2014|to)\\s*(?:US|A|C)?[$\u20ac\u00a3\u00a5\u20b9]?\\d+(?:[.,]\\d+)*")
+
+
+def _scale_of(text: str, end: int) -> float | None:
+    """The scale of a number ending at ``end``: written after it, or after the range it opens
+    ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1)."""
+    scale = _scale_at(text, end)
+    if scale is None:
+        m = _RANGE_REST.match(text, end)
+        if m is not None:
+            scale = _scale_at(text, m.end())
+    return scale
+
+
 # a quantity, exactly: its significant digits, the power of ten they are scaled by, and whether
 # it is a sum ("$1.5 billion" and "US$1,500m" are both ("15", 8, True)); floats rounded to nine
 # digits made "$1,500,000,001" the article's "$1.5 billion", and a number past 1e308 equal to
@@ -115,11 +130,22 @@ _CURRENCY_WORD = re.compile(r"\s*(?:US\s)?(?:dollars?|euros?|pounds sterling|yua
                             re.IGNORECASE)
 
 
+def _currency_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 4):start]
+    return any(c in "$\u20ac\u00a3\u00a5\u20b9" for c in before[-3:]) or _CURRENCY_CODE.search(before) is not None
+
+
+# a range's first number and what joins it to the number that follows: "$1.5-", "US$1.5 to "
+_RANGE_OPEN = re.compile("(\\d+(?:[.,]\\d+)*)\\s*(?:-|\u2013|\u2014|to)\\s*\\Z")
+
+
 def _is_sum(text: str, start: int, end: int) -> bool:
     """True when the number at ``text[start:end]`` is a sum: a currency is written before it
-    or after it and its scale."""
-    before = text[max(0, start - 4):start]
-    if any(c in "$\u20ac\u00a3\u00a5\u20b9" for c in before[-3:]) or _CURRENCY_CODE.search(before):
+    (or before the range it closes: the 2 of "$1.5-2 billion") or after it and its scale."""
+    if _currency_before(text, start):
+        return True
+    m = _RANGE_OPEN.search(text, max(0, start - 40), start)
+    if m is not None and _currency_before(text, m.start(1)):
         return True
     m = _SCALE.match(text, end)
     return _CURRENCY_WORD.match(text, m.end() if m is not None else end) is not None
@@ -146,7 +172,7 @@ def quantity(text: str, start: int, end: int) -> Quantity | None:
     """The quantity of the number at ``text[start:end]``: times the scale of thousands or more
     written after it ("$1,500m" is 1.5e9, "10kt" 1e4), as written when none is; None for a
     fraction ("5%", "8 cents": 0.05 is no quantity the text writes as such)."""
-    scale = _scale_at(text, end)
+    scale = _scale_of(text, end)
     if scale is not None and scale < 1:
         return None
     return _exact(plain_number(text[start:end]), scale or 1.0, _is_sum(text, start, end))
@@ -164,7 +190,7 @@ def quantities(text: str) -> frozenset[Quantity]:
         if written is None:
             continue
         found.add(written)
-        scale = _scale_at(text, m.end())
+        scale = _scale_of(text, m.end())
         scaled = _exact(n, scale, is_sum) if scale is not None and scale >= 1e3 else None
         if scaled is not None:
             found.add(scaled)
