@@ -584,6 +584,9 @@ def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, tit
     ("", "A 1,500m-deep shaft", "1500"),
     ("", "1,500,000,000 tonnes of ore", "1500000000"),
     ("", "A $10k fee", "10"),
+    # an "m" after a number that is no sum is metres as often as millions
+    (" Drilling intersected rare earths over 200m.", "200,000,000 tonnes of ore", "200000000"),
+    (" Reserves stand at 1.5 billion tonnes.", "A 1,500m-deep shaft", "1500"),
 ])
 def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(extra, title, number):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra

@@ -106,15 +106,19 @@ def _scale_at(text: str, end: int) -> float | None:
 _RANGE_REST = re.compile("\\s*(?:-|\u2013|\u2014|to)\\s*(?:US|A|C)?[$\u20ac\u00a3\u00a5\u20b9]?\\d+(?:[.,]\\d+)*")
 
 
-def _scale_of(text: str, end: int) -> float | None:
+def _scale_of(text: str, end: int, is_sum: bool) -> float | None:
     """The scale of a number ending at ``end``: written after it, or after the range it opens
-    ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1)."""
-    scale = _scale_at(text, end)
-    if scale is None:
-        m = _RANGE_REST.match(text, end)
-        if m is not None:
-            scale = _scale_at(text, m.end())
-    return scale
+    ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1). An "m" is a million after a sum
+    only: after another number it is metres as often ("drilled 200m", "a 1,500m-deep shaft")."""
+    at = end
+    m = _SCALE.match(text, end)
+    if m is None or m.group(1).lower() not in _SCALES:
+        r = _RANGE_REST.match(text, end)
+        if r is not None:
+            at, m = r.end(), _SCALE.match(text, r.end())
+    if m is None or not is_sum and m.group(1).lower() == "m":
+        return None
+    return _scale_at(text, at)
 
 
 # a quantity, exactly: its significant digits, the power of ten they are scaled by, and whether
@@ -172,10 +176,11 @@ def quantity(text: str, start: int, end: int) -> Quantity | None:
     """The quantity of the number at ``text[start:end]``: times the scale of thousands or more
     written after it ("$1,500m" is 1.5e9, "10kt" 1e4), as written when none is; None for a
     fraction ("5%", "8 cents": 0.05 is no quantity the text writes as such)."""
-    scale = _scale_of(text, end)
+    is_sum = _is_sum(text, start, end)
+    scale = _scale_of(text, end, is_sum)
     if scale is not None and scale < 1:
         return None
-    return _exact(plain_number(text[start:end]), scale or 1.0, _is_sum(text, start, end))
+    return _exact(plain_number(text[start:end]), scale or 1.0, is_sum)
 
 
 def quantities(text: str) -> frozenset[Quantity]:
@@ -190,7 +195,7 @@ def quantities(text: str) -> frozenset[Quantity]:
         if written is None:
             continue
         found.add(written)
-        scale = _scale_of(text, m.end())
+        scale = _scale_of(text, m.end(), is_sum)
         scaled = _exact(n, scale, is_sum) if scale is not None and scale >= 1e3 else None
         if scaled is not None:
             found.add(scaled)
