@@ -631,3 +631,20 @@ def test_a_range_the_article_writes_in_another_scale_is_the_articles(title, stra
     flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
+
+
+@pytest.mark.parametrize("title,stray", [
+    # a date written year first with slashes or dots, or day first with dashes, was flagged
+    ("Offtake from 2026/03/17", None), ("Offtake from 2026.03.17", None), ("Offtake from 17-03-2026", None),
+    ("Offtake from 03-17-2026", None),
+    ("Offtake from 2026/03/18", "18"), ("Offtake from 2026/17/03", "03"), ("Offtake from 18-03-2026", "18"),
+    ("Offtake from 17-03-26", "03"),  # (with dashes, a two-digit year may be a range)
+])
+def test_a_date_in_digits_year_first_or_with_dashes_is_the_articles(title, stray):
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nThe offtake starts on March 17, 2026."
+    data = reference()
+    data["deals"][0]["title"] = title
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    assert (flagged == []) if stray is None else (
+        len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged

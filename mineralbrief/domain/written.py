@@ -202,24 +202,35 @@ def quantities(text: str) -> frozenset[Quantity]:
     return frozenset(found)
 
 
-# a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026"
-_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|\.\d)")
+# a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026",
+# "15-01-2026" (with dashes, a four-digit year only: "10-12-26" may be a range); or year first:
+# "2026/01/15", "2026.01.15" (with dashes, ISO: read by ``find_dates``)
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)")
+_YEAR_FIRST_DATE = re.compile(r"(?<![\d/.])(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d)")
 
 
 def numeric_dates(text: str) -> Iterator[tuple[int, int, list[date]]]:
-    """The dates ``text`` writes in digits with slashes or dots: (start, end, the dates it may
-    be), day first and month first (a two-digit year is 20yy)."""
+    """The dates ``text`` writes in digits with slashes, dots or dashes: (start, end, the dates
+    it may be), day first and month first (a two-digit year is 20yy), or year first."""
     for m in _NUMERIC_DATE.finditer(text):
+        if m.group(2) == "-" and len(m.group(4)) == 2:
+            continue
         a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         year += 2000 if year < 100 else 0
-        readings = []
-        for month, day in ((b, a), (a, b)):
-            try:
-                readings.append(date(year, month, day))
-            except ValueError:
-                continue
+        readings = [d for d in (_date(year, b, a), _date(year, a, b)) if d is not None]
         if readings:
             yield m.start(), m.end(), readings
+    for m in _YEAR_FIRST_DATE.finditer(text):
+        day = _date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        if day is not None:
+            yield m.start(), m.end(), [day]
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def states_value(text: str, value: float) -> bool:
