@@ -106,17 +106,23 @@ def _scale_at(text: str, end: int) -> float | None:
 _RANGE_REST = re.compile("\\s*(?:-|\u2013|\u2014|to)\\s*(?:US|A|C)?[$\u20ac\u00a3\u00a5\u20b9]?\\d+(?:[.,]\\d+)*")
 
 
+# what follows an "m" that counts millions of something: a word, not one of a length ("deep")
+_MILLION_OF = re.compile(r"[ \u00a0](?!(?:deep|long|wide|high|tall|thick|at|of|below|above|from|to|and|or|in|x)\b)"
+                         r"[a-z]", re.IGNORECASE)
+
+
 def _scale_of(text: str, end: int, is_sum: bool) -> float | None:
     """The scale of a number ending at ``end``: written after it, or after the range it opens
-    ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1). An "m" is a million after a sum
-    only: after another number it is metres as often ("drilled 200m", "a 1,500m-deep shaft")."""
+    ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1). An "m" after a number that is no
+    sum is a million only before a word of what it counts ("3.4m shares"): else it is metres as
+    often ("drilled 200m.", "a 1,500m-deep shaft", "25m at 1.2% TREO")."""
     at = end
     m = _SCALE.match(text, end)
     if m is None or m.group(1).lower() not in _SCALES:
         r = _RANGE_REST.match(text, end)
         if r is not None:
             at, m = r.end(), _SCALE.match(text, r.end())
-    if m is None or not is_sum and m.group(1).lower() == "m":
+    if m is None or not is_sum and m.group(1).lower() == "m" and not _MILLION_OF.match(text, m.end()):
         return None
     return _scale_at(text, at)
 
