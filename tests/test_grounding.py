@@ -614,7 +614,8 @@ def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the dates: quadratic is sixteen times
 
 
-_RANGES = "\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a year; a 5-10% stake."
+_RANGES = ("\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a year; a 5-10% stake. "
+           "It won a US$12m-15m grant and a $30 million to 40 million bond.")
 
 
 @pytest.mark.parametrize("title,stray", [
@@ -623,6 +624,8 @@ _RANGES = "\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a year
     ("A $1,500-2,000m loan", None), ("A $1,500m-$2,000m loan", None), ("A US$1,500 to 2,000 million loan", None),
     ("10,000-12,000kt a year", None), ("A $1,500m loan", None),
     ("A $1,500-2,500m loan", "2500"), ("A 1,500-2,000m shaft", "1500"), ("A 5,000-10,000% stake", "5000"),
+    # the second number of a range whose first is a sum with its own scale ("US$12m-15m") is one too
+    ("A $15,000,000 grant", None), ("A $40,000,000 bond", None), ("A $16,000,000 grant", "16000000"),
 ])
 def test_a_range_the_article_writes_in_another_scale_is_the_articles(title, stray):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _RANGES

@@ -145,8 +145,9 @@ def _currency_before(text: str, start: int) -> bool:
     return any(c in "$\u20ac\u00a3\u00a5\u20b9" for c in before[-3:]) or _CURRENCY_CODE.search(before) is not None
 
 
-# a range's first number and what joins it to the number that follows: "$1.5-", "US$1.5 to "
-_RANGE_OPEN = re.compile("(\\d+(?:[.,]\\d+)*)\\s*(?:-|\u2013|\u2014|to)\\s*\\Z")
+# a range's first number, its scale and what joins it to the number that follows: "$1.5-",
+# "US$1.5 to ", "$12m-", "$12 million to "
+_RANGE_OPEN = re.compile("(\\d+(?:[.,]\\d+)*)\\s*(?:[A-Za-z]{1,8}\\s*)?(?:-|\u2013|\u2014|to)\\s*\\Z")
 
 
 def _is_sum(text: str, start: int, end: int) -> bool:
