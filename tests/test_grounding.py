@@ -588,6 +588,8 @@ def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, tit
     (" Drilling intersected rare earths over 200m.", "200,000,000 tonnes of ore", "200000000"),
     (" Reserves stand at 1.5 billion tonnes.", "A 1,500m-deep shaft", "1500"),
     (" Reserves stand at 25,000,000 tonnes.", "25m at 1.2% TREO", "25"),
+    (" Reserves stand at 1.5 billion tonnes.", "A 1,500m shaft", "1500"),
+    (" Reserves stand at 1.5 billion tonnes.", "1,500m drill holes", "1500"),
 ])
 def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(extra, title, number):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
