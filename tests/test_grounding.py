@@ -617,7 +617,8 @@ def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
 
 
 _RANGES = ("\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a year; a 5-10% stake. "
-           "It won a US$12m-15m grant and a $30 million to 40 million bond.")
+           "It won a US$12m-15m grant and a $30 million to 40 million bond, and sold a $0.75-billion "
+           "royalty. It files a Form 10-K.")
 
 
 @pytest.mark.parametrize("title,stray", [
@@ -628,6 +629,9 @@ _RANGES = ("\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a yea
     ("A $1,500-2,500m loan", "2500"), ("A 1,500-2,000m shaft", "1500"), ("A 5,000-10,000% stake", "5000"),
     # the second number of a range whose first is a sum with its own scale ("US$12m-15m") is one too
     ("A $15,000,000 grant", None), ("A $40,000,000 bond", None), ("A $16,000,000 grant", "16000000"),
+    # a scale joined by a hyphen, as an adjective, in the brief or the article
+    ("A $1,500-million loan", None), ("A $750m royalty", None), ("A $750,000 royalty", "750000"),
+    ("10,000 tonnes under Form 10-K", "10000"),
 ])
 def test_a_range_the_article_writes_in_another_scale_is_the_articles(title, stray):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _RANGES

@@ -114,20 +114,32 @@ _LENGTH_WORDS = ("deep long wide high tall thick at of below above from to and o
 _MILLION_OF = re.compile(r"[ \u00a0](?!(?:" + "|".join(_LENGTH_WORDS) + r")\b)[a-z]", re.IGNORECASE)
 
 
+# a scale joined to its number by a hyphen, as an adjective: "a $1.5-billion loan" (a word, not
+# a letter: "Form 10-K", "Phase 2-B")
+_HYPHENED = re.compile(r"-(thousand|million|billion|trillion|bn|mln|bln|mn)\b", re.IGNORECASE)
+
+
 def _scale_of(text: str, end: int, is_sum: bool) -> float | None:
     """The scale of a number ending at ``end``: written after it, or after the range it opens
     ("$1.5-2 billion" is 1.5e9 to 2e9, "5-10%" 0.05 to 0.1). An "m" after a number that is no
     sum is a million only before a word of what it counts ("3.4m shares"): else it is metres as
     often ("drilled 200m.", "a 1,500m-deep shaft", "25m at 1.2% TREO")."""
-    at = end
-    m = _SCALE.match(text, end)
-    if m is None or m.group(1).lower() not in _SCALES:
-        r = _RANGE_REST.match(text, end)
+    m: re.Match[str] | None = _SCALE.match(text, end)
+    if m is None or _scale_key(m.group(1)) not in _SCALES:
+        m = _HYPHENED.match(text, end)
+        r = _RANGE_REST.match(text, end) if m is None else None
         if r is not None:
-            at, m = r.end(), _SCALE.match(text, r.end())
-    if m is None or not is_sum and m.group(1).lower() == "m" and not _MILLION_OF.match(text, m.end()):
+            m = _SCALE.match(text, r.end())
+    if m is None:
         return None
-    return _scale_at(text, at)
+    word = _scale_key(m.group(1))
+    if not is_sum and word == "m" and not _MILLION_OF.match(text, m.end()):
+        return None
+    return _SCALES.get(word)
+
+
+def _scale_key(word: str) -> str:
+    return re.sub(r"\s", "", word).lower()
 
 
 # a quantity, exactly: its significant digits, the power of ten they are scaled by, and whether
