@@ -96,12 +96,6 @@ def _as_float(n: str) -> float | None:
         return None
 
 
-def _scale_at(text: str, end: int) -> float | None:
-    """The scale written right after a number ending at ``end`` ("billion", "m", "kt", "%"), or None."""
-    m = _SCALE.match(text, end)
-    return _SCALES.get(re.sub(r"\s", "", m.group(1)).lower()) if m is not None else None
-
-
 # the rest of a range after its first number: "-2", " to 2", "\u2013US$2"
 _RANGE_REST = re.compile("\\s*(?:-|\u2013|\u2014|to)\\s*(?:US|A|C)?[$\u20ac\u00a3\u00a5\u20b9]?\\d+(?:[.,]\\d+)*")
 
