@@ -42,6 +42,7 @@ from .domain.written import (
     plain_number,
     quantities,
     quantity,
+    spaced_quantities,
     states_value,
     worded_numbers,
 )
@@ -305,6 +306,7 @@ class _Checker:
         ("$1,500m" for "$1.5 billion", "10kt" for "10,000 tonnes") is written."""
         numbers, out = self.index.numbers, []
         dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
+        grouped: _Grouped | None = None  # its numbers with spaces between their thousands, the same
         for m in NUMBER.finditer(text):
             n = plain_number(m.group())
             if n not in stray:
@@ -325,6 +327,10 @@ class _Checker:
             q = quantity(text, start, end)
             if q is not None and q in self.index.quantities:
                 continue  # "$1,500m" for the article's "$1.5 billion"
+            if grouped is None:
+                grouped = _Grouped(list(spaced_quantities(text)))
+            if grouped.quantity_of(start, end) in self.index.quantities:
+                continue  # "10 000 tonnes" for the article's "10,000 tonnes"
             out.append(n)
         return out
 
@@ -373,6 +379,19 @@ class _Spans:
     def hold(self, start: int, end: int) -> bool:
         i = bisect_right(self.starts, start) - 1
         return i >= 0 and self.reach[i] >= end
+
+
+class _Grouped:
+    """The numbers of a text written with spaces between their thousands (``spaced_quantities``:
+    in order, none inside another), asked for the quantity of the one that holds a span."""
+
+    def __init__(self, found: list[tuple[int, int, Quantity | None]]) -> None:
+        self.starts = [s for s, _, _ in found]
+        self.found = found
+
+    def quantity_of(self, start: int, end: int) -> Quantity | None:
+        i = bisect_right(self.starts, start) - 1
+        return self.found[i][2] if i >= 0 and self.found[i][1] >= end else None
 
 
 def _clip(s: str, n: int = 80) -> str:

@@ -6,6 +6,7 @@ Split from grounding.py, which checks a brief against them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -196,22 +197,37 @@ def quantity(text: str, start: int, end: int) -> Quantity | None:
     scale = _scale_of(text, end, is_sum)
     if scale is not None and scale < 1:
         return None
-    return _exact(plain_number(text[start:end]), scale or 1.0, is_sum)
+    return _exact(plain_number(_SPACES.sub("", text[start:end])), scale or 1.0, is_sum)
+
+
+_SPACES = re.compile("[ \u00a0\u2009\u202f]")
+# thousands grouped by spaces, as SI style writes them: "10 000 tonnes", "1 250 000 shares"
+_SPACED = re.compile("(?<![\\d.,])\\d{1,3}(?:[ \u00a0\u2009\u202f]\\d{3})+(?!\\d|[.,]\\d)")
+
+
+def spaced_quantities(text: str) -> Iterator[tuple[int, int, Quantity | None]]:
+    """The numbers ``text`` writes with spaces between their thousands ("10 000 tonnes"), each
+    (start, end, its quantity, None for a fraction), in order."""
+    for m in _SPACED.finditer(text):
+        yield m.start(), m.end(), quantity(text, m.start(), m.end())
 
 
 def quantities(text: str) -> frozenset[Quantity]:
     """The quantities ``text`` writes in digits: each number as written and, with a scale of
     thousands or more after it, times that scale ("$1.5 billion" is 1.5 and 1.5e9, "1.2 million
-    shares" 1.2e6), each a sum or not. A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
+    shares" 1.2e6), each a sum or not; a number with spaces between its thousands ("10 000
+    tonnes") as one. A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
     "10kt" for "10,000 tonnes") writes the article's quantity."""
     found: set[Quantity] = set()
-    for m in NUMBER.finditer(text):
-        n, is_sum = plain_number(m.group()), _is_sum(text, m.start(), m.end())
+    numbers = ((m.start(), m.end(), plain_number(m.group())) for m in NUMBER.finditer(text))
+    spaced = ((m.start(), m.end(), _SPACES.sub("", m.group())) for m in _SPACED.finditer(text))
+    for start, end, n in itertools.chain(numbers, spaced):
+        is_sum = _is_sum(text, start, end)
         written = _exact(n, 1.0, is_sum)
         if written is None:
             continue
         found.add(written)
-        scale = _scale_of(text, m.end(), is_sum)
+        scale = _scale_of(text, end, is_sum)
         scaled = _exact(n, scale, is_sum) if scale is not None and scale >= 1e3 else None
         if scaled is not None:
             found.add(scaled)
