@@ -590,6 +590,7 @@ def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, tit
     (" Reserves stand at 25,000,000 tonnes.", "25m at 1.2% TREO", "25"),
     (" Reserves stand at 1.5 billion tonnes.", "A 1,500m shaft", "1500"),
     (" Reserves stand at 1.5 billion tonnes.", "1,500m drill holes", "1500"),
+    (" Reserves stand at 1.5 billion tonnes.", "A 1,500m-long decline", "1500"),
 ])
 def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(extra, title, number):
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
@@ -660,7 +661,8 @@ def test_a_date_in_digits_year_first_or_with_dashes_is_the_articles(title, stray
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
 
 
-@pytest.mark.parametrize("title", ["USSM holds 3.4m shares", "12m tonnes a year", "A 12m tonne plan"])
+@pytest.mark.parametrize("title", ["USSM holds 3.4m shares", "12m tonnes a year", "A 12m tonne plan",
+                                   "A 12m-tonne plan", "A 12m-tpa plan"])
 def test_an_m_before_what_it_counts_is_a_million(title):
     # an "m" after a number that is no sum is read as metres unless a word of what it counts follows
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + (

@@ -101,12 +101,12 @@ def _as_float(n: str) -> float | None:
 _RANGE_REST = re.compile("\\s*(?:-|\u2013|\u2014|to)\\s*(?:US|A|C)?[$\u20ac\u00a3\u00a5\u20b9]?\\d+(?:[.,]\\d+)*")
 
 
-# what follows an "m" that counts millions of something: a word, not one of a length ("deep",
-# "at" of a drill intercept, "shaft")
+# what follows an "m" that counts millions of something: a word, after a space or a hyphen ("12m-tonne"),
+# not one of a length ("deep", "at" of a drill intercept, "shaft")
 _LENGTH_WORDS = ("deep long wide high tall thick at of below above from to and or in x depth shaft shafts hole "
                  "holes drill drillhole drillholes decline tunnel interval intervals intercept intercepts section "
                  "downhole vertical radius elevation").split()
-_MILLION_OF = re.compile(r"[ \u00a0](?!(?:" + "|".join(_LENGTH_WORDS) + r")\b)[a-z]", re.IGNORECASE)
+_MILLION_OF = re.compile(r"[ \u00a0-](?!(?:" + "|".join(_LENGTH_WORDS) + r")\b)[a-z]", re.IGNORECASE)
 
 
 # a scale joined to its number by a hyphen, as an adjective: "a $1.5-billion loan" (a word, not
