@@ -303,7 +303,8 @@ class _Checker:
         billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
         "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" or
         "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
-        ("$1,500m" for "$1.5 billion", "10kt" for "10,000 tonnes") is written."""
+        or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
+        tonnes" for "10,000 tonnes"; a sum for a sum) is written."""
         numbers, out = self.index.numbers, []
         dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
         grouped: _Grouped | None = None  # its numbers with spaces between their thousands, the same
