@@ -23,6 +23,23 @@ def test_fake_backend_answers_in_order_and_is_grounded():
     assert fake.requests[0].hints  # the domain layer's candidates reach the backend
 
 
+def test_a_models_hints_are_the_entities_and_elements_and_the_rest_is_scanned_only_when_read():
+    from mineralbrief.domain.facts import extract_facts
+
+    fake = mineralbrief.FakeBackend([reference()])
+    mineralbrief.summarize(ARTICLE, backend=fake)
+    request = fake.requests[0]
+    # a model reads amounts, dates and places in the article itself: not listed, never scanned
+    assert "- entities: U.S. Strategic Metals (company; also USSM)" in request.hints and "- elements: " in request.hints
+    assert not any(f"- {kind}:" in request.hints for kind in ("amounts", "dates", "places", "deal cues"))
+    assert not {"locations", "amounts", "dates", "cues"} & set(vars(request.facts))
+    # the local backend's small model gets them all (its grammar holds it to them anyway)
+    facts = extract_facts((SEEDS / "mp_materials_dod.txt").read_text())
+    full = facts.hints(everything=True)
+    assert all(f"- {kind}:" in full for kind in ("amounts", "dates", "places", "deal cues"))
+    assert full.startswith(facts.hints().split("\n- warning")[0])
+
+
 def test_function_backend_and_strict():
     fn = mineralbrief.FunctionBackend(lambda request: invented())
     with pytest.raises(mineralbrief.UngroundedBriefError):

@@ -219,7 +219,7 @@ class LocalBackend(BaseBackend):
         context = {
             "mb_system": render("local_system.j2"),
             "mb_user": render("local_user.j2", article=article.text, title=article.title,
-                              hints=facts.hints() if candidates else ""),
+                              hints=facts.hints(everything=True) if candidates else ""),
             CONTEXT_KEY: request.index,
             FACTS_KEY: facts,
         }
