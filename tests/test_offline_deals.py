@@ -267,6 +267,9 @@ def test_questions_that_would_quote_names_of_hostile_length_are_left_out():
     ("was signed; either party may terminate it on 90 days' notice", "signed"),
     ("was signed and can be cancelled if the plant is not built", "signed"),
     ("was signed and has not been terminated", "signed"),
+    (", which the two signed in 2021, was cancelled", "terminated"),
+    (", which both boards had approved, was rejected by regulators", "rejected"),
+    (", which replaced a deal that was cancelled in 2022, was signed on Friday", "signed"),
 ])
 def test_a_deal_the_text_says_has_ended_has_that_status(said, status):
     # a terminated, cancelled or rejected deal was briefed "status: signed" (or with no status):

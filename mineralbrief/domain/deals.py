@@ -339,7 +339,8 @@ _UNREAL = re.compile(r"(?:(?:\bmay|\bmight|\bcan|\bcould|\bwould|\bwill|\bshall|
                      re.I)
 # An ended status is said of a deal: one it names as its object ("terminated its offtake
 # agreement", "pulled out of the Texas plant deal", "scraps plan"), or as its subject right before
-# it or before a passive ("the deal collapsed", "the agreement between A and B was terminated"),
+# it or before a passive ("the deal collapsed", "the agreement between A and B was terminated",
+# "the agreement, which A signed in 2021, was cancelled"),
 # not of claims, shares or a project ("rejected claims that ...", "cancelled shares"), nor of a
 # deal in a clause of its own ("a deal that collapsed in 2022"), nor of another, earlier deal
 # ("terminated the previous agreement and signed a new one", "the terminated 2019 pact").
@@ -360,6 +361,9 @@ _ENDED_SUBJECT_GAP = re.compile(r"(?:\s+(?:has|have|had)(?:\s+\w+ly)?|[^;]{0,120
 _DEAL_WORD = re.compile(r"\b" + _DEAL_NOUN, re.I)
 _WORDS_BEFORE = re.compile(r"(?:[\w'’-]+\s+){0,2}$")
 _NO_CLAUSE = re.compile(r"\b(?:that|which|who|to)\b", re.I)
+# a clause set off by commas between the deal and its ended word is an aside, not the clause the
+# word is said in: "the agreement, which A signed in 2021, was cancelled"
+_ASIDE = re.compile(r",\s*(?:which|who)\b[^,;]*,", re.I)
 
 
 _ENDED = frozenset({"terminated", "rejected"})
@@ -377,7 +381,7 @@ def _ends_the_deal(text: str, start: int, end: int) -> bool:
         return False
     before = _WORDS_BEFORE.search(text, max(window, noun.start() - 40), noun.start())
     return not (before is not None and _OTHER_DEAL.search(before.group())) and not _NO_CLAUSE.search(
-        text, noun.start(), start)
+        _ASIDE.sub(",", text[noun.start():start]))
 
 
 def status_in(text: str) -> str | None:
