@@ -14,9 +14,7 @@ model.
 
 from __future__ import annotations
 
-import itertools
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
@@ -32,18 +30,11 @@ from .domain.matching import Normalised, name_form, name_key, normalise, unify_q
 from .domain.named import companies_named
 from .domain.numbers import find_dates
 from .domain.written import (
-    NUMBER,
-    ROMAN,
-    SHORT_YEAR,
     Quantity,
-    is_amount,
     numbers_in,
-    numeric_dates,
-    plain_number,
     quantities,
-    quantity,
-    spaced_quantities,
     states_value,
+    unwritten,
     worded_numbers,
 )
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
@@ -285,7 +276,7 @@ class _Checker:
         there no name that only a passage addressed to a model writes."""
         stray = [n for n in numbers_in(text) if n not in self.index.numbers]
         if stray:
-            stray = self.unwritten(text, set(stray))
+            stray = unwritten(text, set(stray), self.index)
         if stray:
             self.checked += 1
             self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')
@@ -295,45 +286,6 @@ class _Checker:
                 self.checked += 1
                 self.fail(f'{where}: repeats a passage addressed to a model, not a fact: '
                           f'{", ".join(echoed[:3])} in "{_clip(text)}"')
-
-    def unwritten(self, text: str, stray: set[str]) -> list[str]:
-        """The numbers of ``stray`` (ones the article does not write in digits) that ``text``
-        writes and the article writes in no form: a count the article writes in words ("7-year"
-        for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
-        billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
-        "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" or
-        "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
-        or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
-        tonnes" for "10,000 tonnes"; a sum for a sum) is written."""
-        numbers, out = self.index.numbers, []
-        dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
-        grouped: _Grouped | None = None  # its numbers with spaces between their thousands, the same
-        for m in NUMBER.finditer(text):
-            n = plain_number(m.group())
-            if n not in stray:
-                continue
-            start, end = m.span()
-            if not is_amount(text, start, end) and (n in self.index.worded_numbers or (
-                    n.isdigit() and int(n) in ROMAN and self.index.writes_as_is(ROMAN[int(n)]))):
-                continue
-            if len(n) == 2 and SHORT_YEAR.search(text, max(0, start - 4), start) and (
-                    {"19" + n, "20" + n} & numbers):
-                continue
-            if dated is None:
-                written = self.index.dates
-                dated = _Spans([(d.start, d.end) for d in find_dates(text) if d.value in written] + [
-                    (s, e) for s, e, days in numeric_dates(text) if not written.isdisjoint(days)])
-            if dated.hold(start, end):
-                continue  # "2026-01-15", "15/01/2026" or "01/15/2026" for the article's "January 15, 2026"
-            q = quantity(text, start, end)
-            if q is not None and q in self.index.quantities:
-                continue  # "$1,500m" for the article's "$1.5 billion"
-            if grouped is None:
-                grouped = _Grouped(list(spaced_quantities(text)))
-            if grouped.quantity_of(start, end) in self.index.quantities:
-                continue  # "10 000 tonnes" for the article's "10,000 tonnes"
-            out.append(n)
-        return out
 
     def name(self, where: str, name: str, known: set[str]) -> None:
         self.checked += 1
@@ -365,34 +317,6 @@ class _Checker:
             self.fail(f'{where}: amount not in article: "{amount.text}"')
         elif amount.value is not None and not states_value(amount.text, amount.value):
             self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
-
-
-class _Spans:
-    """Spans of a text, asked whether one of them holds a given span: in log time, since a
-    brief's text may write tens of thousands of dates (``any`` over them for each number was
-    quadratic: 40,000 dates in a question's reason took ~40 s)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans.sort()
-        self.starts = [s for s, _ in spans]
-        self.reach = list(itertools.accumulate((e for _, e in spans), max))  # the furthest end so far
-
-    def hold(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, start) - 1
-        return i >= 0 and self.reach[i] >= end
-
-
-class _Grouped:
-    """The numbers of a text written with spaces between their thousands (``spaced_quantities``:
-    in order, none inside another), asked for the quantity of the one that holds a span."""
-
-    def __init__(self, found: list[tuple[int, int, Quantity | None]]) -> None:
-        self.starts = [s for s, _, _ in found]
-        self.found = found
-
-    def quantity_of(self, start: int, end: int) -> Quantity | None:
-        i = bisect_right(self.starts, start) - 1
-        return self.found[i][2] if i >= 0 and self.found[i][1] >= end else None
 
 
 def _clip(s: str, n: int = 80) -> str:

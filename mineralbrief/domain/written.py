@@ -1,5 +1,6 @@
 """How numbers are written: the numbers a text writes in digits, those it writes in words, and
-the values an amount's text states. Grounding holds a brief's numbers and amounts to these.
+the values an amount's text states. Grounding holds a brief's numbers and amounts to these
+(``unwritten``: the numbers of a brief's own words the article writes in no form).
 
 Split from grounding.py, which checks a brief against them.
 """
@@ -10,11 +11,13 @@ import itertools
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Protocol
 
 from .anchored import letters_only, outside_ascii
-from .numbers import find_amounts
+from .numbers import find_amounts, find_dates
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _DIGIT = re.compile(r"\d")
@@ -296,3 +299,78 @@ def is_amount(text: str, start: int, end: int) -> bool:
         return True
     m = _SCALE.match(text, end)
     return m is not None and re.sub(r"\s", "", m.group(1)).lower() in _SCALES
+
+
+class ArticleNumbers(Protocol):
+    """What ``unwritten`` reads of the article (grounding's ``SourceIndex``)."""
+
+    @property
+    def numbers(self) -> frozenset[str]: ...
+    @property
+    def worded_numbers(self) -> frozenset[str]: ...
+    @property
+    def dates(self) -> frozenset[date]: ...
+    @property
+    def quantities(self) -> frozenset[Quantity]: ...
+
+    def writes_as_is(self, token: str) -> bool: ...
+
+
+def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
+    """The numbers of ``stray`` (ones the article does not write in digits) that ``text``
+    writes and the article writes in no form: a count the article writes in words ("7-year"
+    for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
+    billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
+    "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" or
+    "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
+    or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
+    tonnes" for "10,000 tonnes"; a sum for a sum) is written."""
+    numbers, out = article.numbers, []
+    dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
+    grouped: _Spans | None = None  # its numbers with spaces between their thousands, the same
+    for m in NUMBER.finditer(text):
+        n = plain_number(m.group())
+        if n not in stray:
+            continue
+        start, end = m.span()
+        if not is_amount(text, start, end) and (n in article.worded_numbers or (
+                n.isdigit() and int(n) in ROMAN and article.writes_as_is(ROMAN[int(n)]))):
+            continue
+        if len(n) == 2 and SHORT_YEAR.search(text, max(0, start - 4), start) and (
+                {"19" + n, "20" + n} & numbers):
+            continue
+        if dated is None:
+            written = article.dates
+            dated = _Spans([(d.start, d.end, None) for d in find_dates(text) if d.value in written] + [
+                (s, e, None) for s, e, days in numeric_dates(text) if not written.isdisjoint(days)])
+        if dated.hold(start, end):
+            continue  # "2026-01-15", "15/01/2026" or "01/15/2026" for the article's "January 15, 2026"
+        q = quantity(text, start, end)
+        if q is not None and q in article.quantities:
+            continue  # "$1,500m" for the article's "$1.5 billion"
+        if grouped is None:
+            grouped = _Spans(spaced_quantities(text))
+        if grouped.value_of(start, end) in article.quantities:
+            continue  # "10 000 tonnes" for the article's "10,000 tonnes"
+        out.append(n)
+    return out
+
+
+class _Spans:
+    """Spans of a text, each with a value, asked in log time whether one holds a given span: a
+    brief's text may write tens of thousands of dates (``any`` over them for each number was
+    quadratic: 40,000 dates in a question's reason took ~40 s)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int, Quantity | None]]) -> None:
+        self.spans = sorted(spans, key=lambda span: span[:2])
+        self.starts = [s for s, _, _ in self.spans]
+        self.reach = list(itertools.accumulate((e for _, e, _ in self.spans), max))  # the furthest end so far
+
+    def hold(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+    def value_of(self, start: int, end: int) -> Quantity | None:
+        """The value of the span that holds ``[start, end)`` when the spans do not overlap, or None."""
+        i = bisect_right(self.starts, start) - 1
+        return self.spans[i][2] if i >= 0 and self.spans[i][1] >= end else None
