@@ -13,7 +13,7 @@ from mineralbrief.domain.language import language_of
 from mineralbrief.domain.matching import _DROP, _PRE, _UNIFY, Normalised
 from mineralbrief.domain.written import numbers_in, states_value
 from mineralbrief.grounding import SourceIndex, ground, name_key, normalise
-from mineralbrief.models import BriefContent
+from mineralbrief.models import BriefContent, GroundingReport
 
 from helpers import cpu_seconds, reference
 
@@ -450,6 +450,21 @@ def test_an_article_in_another_language_is_not_english_however_long(path):
     assert not SourceIndex(text).english and not SourceIndex(text * 6).english
 
 
+def _title_grounded(title: str, added: str, headline: bool = False) -> GroundingReport:
+    """The reference brief with ``title`` as its first deal's title (and, with ``headline``, as
+    its headline), grounded in the RareX seed with ``added`` after it."""
+    data = reference()
+    data["deals"][0]["title"] = title
+    if headline:
+        data["headline"] = title
+    return ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + added))
+
+
+def _title_flags(report: GroundingReport) -> list[str]:
+    """What the report says of numbers in the first deal's title the article does not write."""
+    return [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+
+
 _WORDED = ("\n\nDeliveries are expected to begin in the third quarter of 2027 under a seven-year term, "
            "with a second tranche in the first half of 2028, in Phase II of the project.")
 
@@ -473,10 +488,7 @@ def test_a_number_the_article_writes_in_words_or_a_year_written_short_is_the_art
                                           ("Second tranche worth $7 billion", "7"), ("A 3% royalty from 2027", "3"),
                                           ("Phase 4 MOU", "4"), ("FY29 deliveries", "29")])
 def test_a_number_the_article_writes_in_no_form_is_still_flagged(title, number):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _WORDED
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    report = _title_grounded(title, _WORDED)
     assert any(u.startswith(f"deals[0].title: number not in article: {number}") for u in report.unverified), \
         report.unverified
 
@@ -521,11 +533,8 @@ def test_the_companies_a_brief_of_an_article_not_in_english_names_in_english_pas
                                          ("MOU signed 2026-02-15", "02"), ("MOU signed 2026-01-16", "16")])
 def test_a_date_the_brief_writes_in_digits_is_the_articles_when_the_article_writes_that_date(title, stray):
     # a model writes "2026-01-15" for the article's "January 15, 2026": its "01" was flagged
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nThe MOU was signed on January 15, 2026."
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, "\n\nThe MOU was signed on January 15, 2026.")
+    flagged = _title_flags(report)
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
 
@@ -542,10 +551,7 @@ _SCALED = ("\n\nThe package is worth $1.5 billion, for 10,000 tonnes a year; USS
 def test_a_quantity_or_date_the_article_writes_in_another_form_is_the_articles(title):
     # a model writes "$1,500m" for the article's "$1.5 billion", "10kt" for its "10,000 tonnes",
     # "15/01/2026" for its "January 15, 2026": each was flagged as a number the article never wrote
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED
-    data = reference()
-    data["deals"][0]["title"] = data["headline"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    report = _title_grounded(title, _SCALED, headline=True)
     assert not any("number not in article" in u for u in report.unverified), report.unverified
 
 
@@ -554,11 +560,8 @@ def test_a_quantity_or_date_the_article_writes_in_another_form_is_the_articles(t
                                           ("MOU signed 16/01/2026", "16"), ("Talks from 02/03/2026", "02"),
                                           ("MOU signed 15/13/2026", "13"), ("A 0.15% fee", "0.15")])
 def test_a_quantity_or_date_in_another_form_the_article_does_not_write_is_still_flagged(title, number):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, _SCALED)
+    flagged = _title_flags(report)
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
 
 
@@ -570,11 +573,8 @@ def test_a_quantity_or_date_in_another_form_the_article_does_not_write_is_still_
     (" Reserves of " + "9" * 300 + " trillion tonnes.", "8" * 297 + "tn", "8" * 297),
 ])
 def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, title, number):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, _SCALED + extra)
+    flagged = _title_flags(report)
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
 
 
@@ -593,11 +593,8 @@ def test_a_quantity_that_only_rounds_to_the_articles_is_still_flagged(extra, tit
     (" Reserves stand at 1.5 billion tonnes.", "A 1,500m-long decline", "1500"),
 ])
 def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(extra, title, number):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SCALED + extra
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, _SCALED + extra)
+    flagged = _title_flags(report)
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
 
 
@@ -635,11 +632,8 @@ _RANGES = ("\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a yea
     ("10,000 tonnes under Form 10-K", "10000"),
 ])
 def test_a_range_the_article_writes_in_another_scale_is_the_articles(title, stray):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _RANGES
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, _RANGES)
+    flagged = _title_flags(report)
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
 
@@ -652,11 +646,8 @@ def test_a_range_the_article_writes_in_another_scale_is_the_articles(title, stra
     ("Offtake from 17-03-26", "03"),  # (with dashes, a two-digit year may be a range)
 ])
 def test_a_date_in_digits_year_first_or_with_dashes_is_the_articles(title, stray):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nThe offtake starts on March 17, 2026."
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, "\n\nThe offtake starts on March 17, 2026.")
+    flagged = _title_flags(report)
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
 
@@ -683,10 +674,7 @@ def test_an_m_before_what_it_counts_is_a_million(title):
     (" The plant makes 12 000 tonnes a year for US$1 250 000.", "US$12,000", "12000"),
 ])
 def test_a_number_with_spaces_between_its_thousands_is_one_number(extra, title, stray):
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\n" + extra
-    data = reference()
-    data["deals"][0]["title"] = title
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
-    flagged = [u for u in report.unverified if u.startswith("deals[0].title: number not in article")]
+    report = _title_grounded(title, "\n\n" + extra)
+    flagged = _title_flags(report)
     assert (flagged == []) if stray is None else (
         len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
