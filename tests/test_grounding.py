@@ -471,7 +471,8 @@ _WORDED = ("\n\nDeliveries are expected to begin in the third quarter of 2027 un
 
 @pytest.mark.parametrize("title", ["7-year processing MOU", "Deliveries from Q3 2027", "H1 2028 second tranche",
                                    "2nd tranche in '28", "Seven-year MOU, 2nd tranche H1 \u201928",
-                                   "Phase 2 MOU, FY28 deliveries", "Second tranche in H1 FY 2028"])
+                                   "Phase 2 MOU, FY28 deliveries", "Second tranche in H1 FY 2028",
+                                   "Deliveries from 3Q27", "Second tranche in 1H 28"])
 def test_a_number_the_article_writes_in_words_or_a_year_written_short_is_the_articles(title):
     # a model writes "7-year" for the article's "seven-year", "Q3" for its "third quarter", "'28"
     # for its "2028": each was flagged as a number the article never wrote
@@ -486,7 +487,9 @@ def test_a_number_the_article_writes_in_words_or_a_year_written_short_is_the_art
 @pytest.mark.parametrize("title,number", [("9-year processing MOU", "9"), ("Deliveries from Q4 2027", "4"),
                                           ("Second tranche in '29", "29"), ("Second tranche in 28 days", "28"),
                                           ("Second tranche worth $7 billion", "7"), ("A 3% royalty from 2027", "3"),
-                                          ("Phase 4 MOU", "4"), ("FY29 deliveries", "29")])
+                                          ("Phase 4 MOU", "4"), ("FY29 deliveries", "29"),
+                                          ("Deliveries from 4Q27", "4"), ("Deliveries from 3Q29", "29"),
+                                          ("Second tranche in 1H29", "29"), ("Second tranche in 5Q28", "28")])
 def test_a_number_the_article_writes_in_no_form_is_still_flagged(title, number):
     report = _title_grounded(title, _WORDED)
     assert any(u.startswith(f"deals[0].title: number not in article: {number}") for u in report.unverified), \

@@ -35,9 +35,11 @@ _WORD_VALUES = {**{w: i for i, w in enumerate(_UNITS, 1)}, **{w: i for i, w in e
                 **{w: 10 * i for i, w in enumerate(_TENS, 2)}}
 # "twenty-five": a number of two words (each word alone is read too: 20 and 5)
 _TENS_UNIT = re.compile(r"(" + "|".join(_TENS) + r")[ -](" + "|".join(_UNITS[:9]) + r")\b")
-# what is written before a year written short: an apostrophe ("'28", "\u201928") or a fiscal or
-# calendar year's mark ("FY28", "CY 28"): 2028, or 1928 (matched up to the two digits)
-SHORT_YEAR = re.compile("(?:(?<![\\w'\u2018\u2019])['\u2018\u2019]|(?<![A-Za-z])[FC]Y[ -]?)\\Z")
+# what is written before a year written short: an apostrophe ("'28", "\u201928"), a fiscal or
+# calendar year's mark ("FY28", "CY 28"), or an analyst's quarter or half ("4Q28", "1H 28"):
+# 2028, or 1928 (matched up to the two digits)
+SHORT_YEAR = re.compile("(?:(?<![\\w'\u2018\u2019])['\u2018\u2019]|(?<![A-Za-z])[FC]Y[ -]?"
+                        "|(?<!\\w)(?:[1-4]Q|[12]H) ?)\\Z")
 # a number the article writes as a Roman numeral ("Phase II"), as a brief writes it in digits
 ROMAN = {n: r for n, r in enumerate("II III IV V VI VII VIII IX X XI XII".split(), 2)}
 
@@ -321,7 +323,7 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
     writes and the article writes in no form: a count the article writes in words ("7-year"
     for "seven-year", "Q3" for "the third quarter"; never a sum or a scaled quantity, "$5
     billion" is no "five years"; "Phase 2" for "Phase II"), or a year written short ("'28",
-    "FY28" for "2028"), or a number of a date the article writes ("2026-01-15" or
+    "FY28", "4Q28" or "1H28" for "2028"), or a number of a date the article writes ("2026-01-15" or
     "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
     or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
     tonnes" for "10,000 tonnes"; a sum for a sum) is written."""
