@@ -27,7 +27,7 @@ from .domain.gazetteer import FORMS, find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
-from .domain.named import companies_named
+from .domain.named import companies_named, persons_named
 from .domain.numbers import find_dates
 from .domain.written import (
     Quantity,
@@ -304,6 +304,18 @@ class _Checker:
                 if not (any(map(self.index.has_name, forms)) or forms[-1] in self.index.companies):
                     self.fail(f'{where}: name not in article: "{forms[0]}"')
 
+    def persons(self, named: list[tuple[str, str]], stated: set[str]) -> None:
+        """The persons the brief's own words (``named``: where, text) name must be ones the
+        article names: by their name or their surname, in any case ("CEO Jane Doe" is no
+        article's that never writes "Doe")."""
+        for (where, _), found in zip(named, persons_named([text for _, text in named]), strict=True):
+            for _, (name, surname) in found:
+                if name_key(name) in stated:
+                    continue
+                self.checked += 1
+                if not (self.index.has_name(name) or self.index.has_name(surname)):
+                    self.fail(f'{where}: name not in article: "{name}"')
+
     def ticker(self, where: str, ticker: str | None) -> None:
         if not ticker:
             return
@@ -332,9 +344,9 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     Returns:
         A ``GroundingReport``: ``ok`` only when every quote, name, ticker, amount and element
-        was found in the article, and every number and company named in the brief's own words
-        (headline, key points, bottom line, questions and their "why", deal titles) is one the
-        article writes (companies: see ``SourceIndex.english`` and ``latin``).
+        was found in the article, and every number, company and person named in the brief's own
+        words (headline, key points, bottom line, questions and their "why", deal titles) is one
+        the article writes (companies and persons: see ``SourceIndex.english`` and ``latin``).
     """
     c = _Checker(index)
     c.numbers("headline", brief.headline)
@@ -378,14 +390,15 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
-    if index.latin:  # (an article in another script writes its companies in that script)
-        c.companies([("headline", brief.headline),
-                     *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
-                     ("bottom_line", brief.bottom_line.text),
-                     *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
-                     *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
-                     *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)],
-                    stated, well_known_only=not index.english)
+    if index.latin:  # (an article in another script writes its companies and persons in that script)
+        own = [("headline", brief.headline),
+               *((f"key_points[{i}]", kp.text) for i, kp in enumerate(brief.key_points)),
+               ("bottom_line", brief.bottom_line.text),
+               *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
+               *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
+               *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)]
+        c.companies(own, stated, well_known_only=not index.english)
+        c.persons(own, stated)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

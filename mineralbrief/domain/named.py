@@ -1,11 +1,13 @@
-"""The companies a short text names: a brief's own words (headline, key points, bottom line,
-questions, a deal's title), which grounding checks against the article.
+"""The companies and persons a short text names: a brief's own words (headline, key points,
+bottom line, questions, a deal's title), which grounding checks against the article.
 
 Two kinds are read, those a reader knows for companies whatever they are called: the well-known
 ones (the gazetteer's forms), and any name that ends in a legal word ("Acme Magnet Holdings Inc.",
 "Mitsui & Co."). Words written before such a name that are no part of it are read off: a
 sentence's first word, a descriptor ("Perth-based", "Australian"), a headline's verbs in Title
-Case. Split from grounding.py, which checks what this finds.
+Case. A person is read where a name follows an office ("CEO Jane Doe", "Minister Keith Pitt",
+"Mr. Doe") or opens with a common given name ("Jane Doe"). Split from grounding.py, which checks
+what this finds.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .gazetteer import find_gazetteer
-from .orgnames import COMMA_LEGAL, LEGAL_SUFFIX, generic_word
+from .orgnames import (
+    AGENCY_HEADS,
+    COMMA_LEGAL,
+    COMPANY_WORD_END,
+    GIVEN_NAMES,
+    LEGAL_SUFFIX,
+    NOT_A_NAME,
+    THING_HEADS,
+    generic_word,
+)
 from .wordindex import Capitals
 
 # A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
@@ -104,4 +115,64 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
         forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
         if forms is not None:
             found[at].append((m.start(), forms))
+    return found
+
+
+# An office written right before a person's name ("CEO Jane Doe", "chief executive Jane Doe",
+# "Minister Keith Pitt", "Mr. Doe"): the name need not open with a given name
+_OFFICE_BEFORE = re.compile(
+    r"(?<![\w-])(?:CEO|CFO|COO|chief executive(?: officer)?|managing director|executive chair(?:man|woman)?"
+    r"|chair(?:man|woman|person)?|president|prime minister|minister|secretary|premier|governor|senator"
+    r"|ambassador|commissioner|chancellor|founder|spokes(?:man|woman|person)|Mr|Ms|Mrs|Dr|Sir|Dame)\.?[ \t]+\Z",
+    re.IGNORECASE)
+# a word of a person's name ("Doe", "O'Brien", "Smith-Jones", "Pérez", "Doe's"), an initial
+# before the next ("J. "), and the blank between two words
+_NAME_WORD = re.compile(r"[A-Z][^\W\d_]+(?:['\u2019-][A-Z]?[^\W\d_]+)*(?![\w'\u2019-])")
+_INITIAL = re.compile(r"[ \t]+[A-Z]\.(?=[ \t])")
+_BLANK = re.compile(r"[ \t]+")
+# capitalised words that end a person's name where they follow it ("Jane Doe Chief Executive")
+_AFTER_PERSON = AGENCY_HEADS | THING_HEADS | NOT_A_NAME | {"Chief", "CEO", "CFO", "COO", "Chairman", "Chairwoman",
+                                                          "Mr", "Ms", "Mrs", "Dr", "Sir", "Dame"}
+
+
+def _name_word(word: str) -> bool:
+    """Whether ``word`` may be part of a person's name (no descriptive, function or legal word)."""
+    return not (word in _AFTER_PERSON or word.lower() in _FUNCTION_WORDS or generic_word(word))
+
+
+def persons_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
+    """For each text (the brief's own words), the persons it names, each as its name and its
+    surname (either written in the article vouches for it): a name of one to three words after
+    an office ("Minister Keith Pitt", "Mr. Doe"), or of two or three opening with a common given
+    name ("Jane Doe", "Jane M. Doe"). A text in Title Case (a headline) is not read: there every
+    word is capitalised. (One scan of the texts joined.)"""
+    joined = "\n\n".join(texts)
+    ends = list(itertools.accumulate(len(t) + 2 for t in texts))
+    found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
+    title_case = [_in_title_case(t) for t in texts]
+    taken = 0  # where the last name read ends: a word inside it opens no other
+    for i in Capitals(joined).between(0, len(joined)):
+        at = bisect_right(ends, i)
+        if i < taken or title_case[at]:
+            continue
+        first = _NAME_WORD.match(joined, i)
+        if first is None or not _name_word(first.group()):
+            continue
+        office = _OFFICE_BEFORE.search(joined, max(0, i - 40), i) is not None
+        if not office and first.group() not in GIVEN_NAMES:
+            continue
+        words, end = [first.group()], first.end()
+        while len(words) < 3:
+            initial = _INITIAL.match(joined, end)
+            blank = _BLANK.match(joined, initial.end() if initial else end)
+            word = _NAME_WORD.match(joined, blank.end()) if blank else None
+            if word is None or not _name_word(word.group()):
+                break
+            words.append(word.group())
+            end = word.end()
+        if len(words) < (1 if office else 2) or COMPANY_WORD_END.search(" ".join(words)):
+            continue  # a given name alone, or a company's name ("Grant Resources")
+        taken = end
+        surname = _POSSESSIVE.sub("", words[-1])
+        found[at].append((i, [" ".join([*words[:-1], surname]), surname]))
     return found
