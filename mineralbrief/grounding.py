@@ -27,7 +27,7 @@ from .domain.gazetteer import FORMS, find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
-from .domain.named import companies_named, persons_named
+from .domain.named import OwnWords, companies_named, persons_named
 from .domain.numbers import find_dates
 from .domain.written import (
     Quantity,
@@ -292,11 +292,13 @@ class _Checker:
         if not (self.index.has_name(name) or name_key(name) in known):
             self.fail(f'{where}: name not in article: "{name}"')
 
-    def companies(self, named: list[tuple[str, str]], stated: set[str], well_known_only: bool = False) -> None:
-        """The companies the brief's own words (``named``: where, text) name must be ones the
-        article names, unless they are the brief's entities or parties (checked as such); with
-        ``well_known_only``, only the gazetteer's (the legal-word names left unchecked)."""
-        for (where, _), found in zip(named, companies_named([text for _, text in named]), strict=True):
+    def companies(self, named: list[tuple[str, str]], words: OwnWords, stated: set[str],
+                  well_known_only: bool = False) -> None:
+        """The companies the brief's own words (``named``: where, text; ``words``: those texts)
+        name must be ones the article names, unless they are the brief's entities or parties
+        (checked as such); with ``well_known_only``, only the gazetteer's (the legal-word names
+        left unchecked)."""
+        for (where, _), found in zip(named, companies_named(words), strict=True):
             for _, forms in found:
                 if stated.intersection(map(name_key, forms)) or (well_known_only and forms[-1] not in _WELL_KNOWN):
                     continue
@@ -304,11 +306,11 @@ class _Checker:
                 if not (any(map(self.index.has_name, forms)) or forms[-1] in self.index.companies):
                     self.fail(f'{where}: name not in article: "{forms[0]}"')
 
-    def persons(self, named: list[tuple[str, str]], stated: set[str]) -> None:
-        """The persons the brief's own words (``named``: where, text) name must be ones the
-        article names: by their name or their surname, in any case ("CEO Jane Doe" is no
-        article's that never writes "Doe")."""
-        for (where, _), found in zip(named, persons_named([text for _, text in named]), strict=True):
+    def persons(self, named: list[tuple[str, str]], words: OwnWords, stated: set[str]) -> None:
+        """The persons the brief's own words (``named``: where, text; ``words``: those texts) name
+        must be ones the article names: by their name or their surname, in any case ("CEO Jane
+        Doe" is no article's that never writes "Doe")."""
+        for (where, _), found in zip(named, persons_named(words), strict=True):
             for _, (name, surname) in found:
                 if name_key(name) in stated:
                     continue
@@ -397,8 +399,9 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
                *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
                *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
                *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)]
-        c.companies(own, stated, well_known_only=not index.english)
-        c.persons(own, stated)
+        words = OwnWords([text for _, text in own])
+        c.companies(own, words, stated, well_known_only=not index.english)
+        c.persons(own, words, stated)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

@@ -16,6 +16,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 
+from .anchored import letters_only
 from .gazetteer import find_gazetteer
 from .orgnames import (
     AGENCY_HEADS,
@@ -88,18 +89,32 @@ def _in_title_case(text: str) -> bool:
     return len(words) >= 3 and all(w[0].isupper() for w in words)
 
 
-def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
+class OwnWords:
+    """A brief's own texts joined by blank lines, once, with their capitalised words: what the
+    company and the person finders read (``companies_named``, ``persons_named``)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.text = "\n\n".join(texts)
+        self.ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
+        self.capitals = Capitals(self.text)
+
+    def of(self, i: int) -> int:
+        """Which text ``text[i]`` belongs to."""
+        return bisect_right(self.ends, i)
+
+
+def companies_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the companies it names: the well-known ones (the
     gazetteer's) and any name ending in a legal word, each as the forms of which one written in
     the article vouches for it, the one to report first; a gazetteer name's last form is its
     canonical name. (One scan of the texts joined.)"""
-    joined = "\n\n".join(texts)
-    ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
+    own = own if isinstance(own, OwnWords) else OwnWords(own)
+    joined, texts, capitals = own.text, own.texts, own.capitals
     found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
-    capitals = Capitals(joined)
     known: list[tuple[int, int]] = []  # the gazetteer names' spans, left to right
     for canon, form, start, end in find_gazetteer(joined, capitals):
-        at = bisect_right(ends, start)
+        at = own.of(start)
         if all(map(generic_word, form.split())) and _in_title_case(texts[at]):  # "Global Lithium Prices Slide"
             continue
         found[at].append((start, [form, canon]))
@@ -111,20 +126,21 @@ def companies_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
         inside = known[bisect_left(known_starts, m.start()):bisect_left(known_starts, m.end())]
         if any(_LEGAL_TAIL.fullmatch(joined, e, m.end()) for _, e in inside):
             continue
-        at = bisect_right(ends, m.start())
+        at = own.of(m.start())
         forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
         if forms is not None:
             found[at].append((m.start(), forms))
     return found
 
 
-# An office written right before a person's name ("CEO Jane Doe", "chief executive Jane Doe",
-# "Minister Keith Pitt", "Mr. Doe"): the name need not open with a given name
-_OFFICE_BEFORE = re.compile(
-    r"(?<![\w-])(?:CEO|CFO|COO|chief executive(?: officer)?|managing director|executive chair(?:man|woman)?"
-    r"|chair(?:man|woman|person)?|president|prime minister|minister|secretary|premier|governor|senator"
-    r"|ambassador|commissioner|chancellor|founder|spokes(?:man|woman|person)|Mr|Ms|Mrs|Dr|Sir|Dame)\.?[ \t]+\Z",
-    re.IGNORECASE)
+# The last word of an office written right before a person's name ("CEO Jane Doe", "chief
+# executive Jane Doe", "Managing Director Jane Doe", "Minister Keith Pitt", "Mr. Doe"): the name
+# need not open with a given name
+_OFFICE_WORDS = frozenset({
+    "ceo", "cfo", "coo", "executive", "director", "officer", "chairman", "chairwoman", "chair", "chairperson",
+    "president", "minister", "secretary", "premier", "governor", "senator", "ambassador", "commissioner",
+    "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame"})
+_AFTER_OFFICE = re.compile(r"\.?[ \t]+(?=[A-Z])")  # ("Mr. Doe"): the blank, then a capital
 # a word of a person's name ("Doe", "O'Brien", "Smith-Jones", "Pérez", "Doe's"), an initial
 # before the next ("J. "), and the blank between two words
 _NAME_WORD = re.compile(r"[A-Z][^\W\d_]+(?:['\u2019-][A-Z]?[^\W\d_]+)*(?![\w'\u2019-])")
@@ -140,27 +156,46 @@ def _name_word(word: str) -> bool:
     return not (word in _AFTER_PERSON or word.lower() in _FUNCTION_WORDS or generic_word(word))
 
 
-def persons_named(texts: list[str]) -> list[list[tuple[int, list[str]]]]:
+def _after_offices(text: str) -> set[int]:
+    """Where a capitalised word follows an office ("Minister |Keith Pitt"). The offices the text
+    writes are read from its words first, and only those are found, by ``bytes.find`` in its
+    ASCII letters lower-cased (one byte a character: the text's offsets)."""
+    present = _OFFICE_WORDS.intersection(letters_only(text.lower()).split())
+    if not present:
+        return set()
+    lowered, starts = text.encode("ascii", "replace").lower(), set()
+    for office in present:
+        needle = office.encode("ascii")
+        i = lowered.find(needle)
+        while i >= 0:
+            end = i + len(needle)
+            if not (i and lowered[i - 1:i].isalpha()) and (m := _AFTER_OFFICE.match(text, end)):
+                starts.add(m.end())
+            i = lowered.find(needle, end)
+    return starts
+
+
+def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the persons it names, each as its name and its
     surname (either written in the article vouches for it): a name of one to three words after
     an office ("Minister Keith Pitt", "Mr. Doe"), or of two or three opening with a common given
     name ("Jane Doe", "Jane M. Doe"). A text in Title Case (a headline) is not read: there every
-    word is capitalised. (One scan of the texts joined.)"""
-    joined = "\n\n".join(texts)
-    ends = list(itertools.accumulate(len(t) + 2 for t in texts))
-    found: list[list[tuple[int, list[str]]]] = [[] for _ in texts]
-    title_case = [_in_title_case(t) for t in texts]
+    word is capitalised."""
+    own = own if isinstance(own, OwnWords) else OwnWords(own)
+    joined, words_at = own.text, own.capitals.words
+    found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
+    offices = _after_offices(joined)
+    given = [i for word in words_at.keys() & GIVEN_NAMES for i in words_at[word]]
+    title_case: dict[int, bool] = {}
     taken = 0  # where the last name read ends: a word inside it opens no other
-    for i in Capitals(joined).between(0, len(joined)):
-        at = bisect_right(ends, i)
-        if i < taken or title_case[at]:
+    for i in sorted(offices.union(given)):
+        at = own.of(i)
+        if i < taken or title_case.setdefault(at, _in_title_case(own.texts[at])):
             continue
         first = _NAME_WORD.match(joined, i)
         if first is None or not _name_word(first.group()):
             continue
-        office = _OFFICE_BEFORE.search(joined, max(0, i - 40), i) is not None
-        if not office and first.group() not in GIVEN_NAMES:
-            continue
+        office = i in offices
         words, end = [first.group()], first.end()
         while len(words) < 3:
             initial = _INITIAL.match(joined, end)
