@@ -409,6 +409,8 @@ def test_a_person_the_briefs_own_words_name_must_be_one_the_article_names(where,
     "USSM's Whitfield said the working group would move quickly.",  # no office, no given name: not read
     "Grant Resources is not part of the MOU; Mark the date of the first studies.",  # a company; a verb
     "Will Grant funding follow? Jan 2026 is the earliest date the studies could start.",  # no name after a given name
+    "The Chief Executive Officer of USSM and its Senior Vice President Operations will lead the group.",  # titles
+    "A Minister Counsellor and the CEO Designate attended; President Whitfield did not.",  # one word after an office
 ])
 def test_a_person_the_article_names_and_words_that_name_no_person_pass(text):
     report = _rarex_with("key_points", text, _SPOKEN)

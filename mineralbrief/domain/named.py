@@ -141,14 +141,20 @@ _OFFICE_WORDS = frozenset({
     "president", "minister", "secretary", "premier", "governor", "senator", "ambassador", "commissioner",
     "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame"})
 _AFTER_OFFICE = re.compile(r"\.?[ \t]+(?=[A-Z])")  # ("Mr. Doe"): the blank, then a capital
+# the offices after which a surname alone names a person ("Mr. Doe"); after any other, a name
+# has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none)
+_HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame"})
 # a word of a person's name ("Doe", "O'Brien", "Smith-Jones", "Pérez", "Doe's"), an initial
 # before the next ("J. "), and the blank between two words
 _NAME_WORD = re.compile(r"[A-Z][^\W\d_]+(?:['\u2019-][A-Z]?[^\W\d_]+)*(?![\w'\u2019-])")
 _INITIAL = re.compile(r"[ \t]+[A-Z]\.(?=[ \t])")
 _BLANK = re.compile(r"[ \t]+")
 # capitalised words that end a person's name where they follow it ("Jane Doe Chief Executive")
-_AFTER_PERSON = AGENCY_HEADS | THING_HEADS | NOT_A_NAME | {"Chief", "CEO", "CFO", "COO", "Chairman", "Chairwoman",
-                                                          "Mr", "Ms", "Mrs", "Dr", "Sir", "Dame"}
+# (and the words of a title: "Vice", "Officer", "Emeritus")
+_AFTER_PERSON = AGENCY_HEADS | THING_HEADS | NOT_A_NAME | {w.capitalize() for w in _OFFICE_WORDS} | frozenset("""
+CEO CFO COO Mr Ms Mrs Dr Vice Deputy Senior Acting Interim Emeritus Designate Elect Head Manager General
+Counsel Counsellor Counselor Adviser Advisor Analyst Economist Strategist Partner Associate Principal
+Treasurer Controller Operations Officer Lead Leader Member Members Board""".split())
 
 
 def _name_word(word: str) -> bool:
@@ -156,31 +162,31 @@ def _name_word(word: str) -> bool:
     return not (word in _AFTER_PERSON or word.lower() in _FUNCTION_WORDS or generic_word(word))
 
 
-def _after_offices(text: str) -> set[int]:
-    """Where a capitalised word follows an office ("Minister |Keith Pitt"). The offices the text
-    writes are read from its words first, and only those are found, by ``bytes.find`` in its
-    ASCII letters lower-cased (one byte a character: the text's offsets)."""
+def _after_offices(text: str) -> dict[int, str]:
+    """Where a capitalised word follows an office ("Minister |Keith Pitt"), and the office. The
+    offices the text writes are read from its words first, and only those are found, by
+    ``bytes.find`` in its ASCII letters lower-cased (one byte a character: the text's offsets)."""
     present = _OFFICE_WORDS.intersection(letters_only(text.lower()).split())
     if not present:
-        return set()
-    lowered, starts = text.encode("ascii", "replace").lower(), set()
+        return {}
+    lowered, starts = text.encode("ascii", "replace").lower(), {}
     for office in present:
         needle = office.encode("ascii")
         i = lowered.find(needle)
         while i >= 0:
             end = i + len(needle)
             if not (i and lowered[i - 1:i].isalpha()) and (m := _AFTER_OFFICE.match(text, end)):
-                starts.add(m.end())
+                starts[m.end()] = office
             i = lowered.find(needle, end)
     return starts
 
 
 def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the persons it names, each as its name and its
-    surname (either written in the article vouches for it): a name of one to three words after
-    an office ("Minister Keith Pitt", "Mr. Doe"), or of two or three opening with a common given
-    name ("Jane Doe", "Jane M. Doe"). A text in Title Case (a headline) is not read: there every
-    word is capitalised."""
+    surname (either written in the article vouches for it): a name of two or three words after
+    an office ("Minister Keith Pitt"), of one to three after an honorific ("Mr. Doe"), or of two
+    or three opening with a common given name ("Jane Doe", "Jane M. Doe"). A text in Title Case
+    (a headline) is not read: there every word is capitalised."""
     own = own if isinstance(own, OwnWords) else OwnWords(own)
     joined, words_at = own.text, own.capitals.words
     found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
@@ -188,14 +194,14 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     given = [i for word in words_at.keys() & GIVEN_NAMES for i in words_at[word]]
     title_case: dict[int, bool] = {}
     taken = 0  # where the last name read ends: a word inside it opens no other
-    for i in sorted(offices.union(given)):
+    for i in sorted({*offices, *given}):
         at = own.of(i)
         if i < taken or title_case.setdefault(at, _in_title_case(own.texts[at])):
             continue
         first = _NAME_WORD.match(joined, i)
         if first is None or not _name_word(first.group()):
             continue
-        office = i in offices
+        office = offices.get(i)
         words, end = [first.group()], first.end()
         while len(words) < 3:
             initial = _INITIAL.match(joined, end)
@@ -205,7 +211,7 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
                 break
             words.append(word.group())
             end = word.end()
-        if len(words) < (1 if office else 2) or COMPANY_WORD_END.search(" ".join(words)):
+        if len(words) < (1 if office in _HONORIFICS else 2) or COMPANY_WORD_END.search(" ".join(words)):
             continue  # a given name alone, or a company's name ("Grant Resources")
         taken = end
         surname = _POSSESSIVE.sub("", words[-1])
