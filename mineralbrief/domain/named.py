@@ -196,7 +196,9 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
         at = own.of(i)
-        if i < taken or title_case.setdefault(at, _in_title_case(own.texts[at])):
+        if at not in title_case:
+            title_case[at] = _in_title_case(own.texts[at])
+        if i < taken or title_case[at]:
             continue
         first = _NAME_WORD.match(joined, i)
         if first is None or not _name_word(first.group()):
