@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MINERALBRIEF_", populate_by_name=True, extra="forbid",
         validate_default=True, hide_input_in_errors=True,  # an error must never echo a key
+        # VAR= is unset, as a shell means it: an empty MINERALBRIEF_CACHE_DIR was the current folder
+        env_ignore_empty=True,
     )
 
     backend: BackendName = "auto"
@@ -118,6 +120,12 @@ class Settings(BaseSettings):
         if not key.isascii():  # it goes in an HTTP header: a bare UnicodeEncodeError otherwise
             raise ValueError("api_key holds a non-ASCII character (the key itself is not shown)")
         return SecretStr(key)
+
+    @field_validator("cache_dir", "gguf", mode="before")
+    @classmethod
+    def _blank_path_is_none(cls, value: Any) -> Any:
+        # Path("") is the current folder: a blank path given is no path, not "."
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("base_url")
     @classmethod

@@ -403,6 +403,24 @@ def test_an_environment_setting_that_is_not_json_is_a_config_error(monkeypatch, 
         mineralbrief.Summarizer(backend="offline")
 
 
+def test_an_empty_environment_setting_is_unset(tmp_path, monkeypatch, capsys):
+    # MINERALBRIEF_CACHE_DIR= made the current folder the cache: a cache.db written into it and
+    # the folder chmod 0700; MINERALBRIEF_MODEL= asked for a model named ''
+    work = tmp_path / "work"
+    work.mkdir(mode=0o755)
+    monkeypatch.chdir(work)
+    for name in ("MINERALBRIEF_CACHE_DIR", "MINERALBRIEF_MODEL", "MINERALBRIEF_MAX_REASKS", "MINERALBRIEF_GGUF"):
+        monkeypatch.setenv(name, "")
+    assert main(["cache", "info"]) == 0
+    assert main(["summarize", ARTICLE]) == 0
+    assert list(work.iterdir()) == [] and work.stat().st_mode & 0o777 == 0o755
+    assert "backend offline" in capsys.readouterr().err
+    import mineralbrief
+
+    settings = mineralbrief.Settings(cache_dir="", gguf=" ")
+    assert settings.cache_dir is None and settings.gguf is None and settings.model == "gpt-4o-mini"
+
+
 @pytest.mark.parametrize("kind", ["day", "brief"])
 def test_view_of_a_json_that_looks_like_a_day_or_brief_but_is_not_one_is_one_clear_line(kind, tmp_path, capsys):
     # a hand-edited or foreign day/brief JSON: pydantic's ValidationError (dozens of lines of
