@@ -312,7 +312,12 @@ def eval_cmd(
         True, "--candidates/--no-candidates", help="Local backend: hold the model to the domain layer's choices."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
 ) -> None:
-    """Score briefs against gold labels: precision, recall and F1 per field."""
+    """Score briefs against gold labels: precision, recall and F1 per field.
+
+    Exit code 0 when every article with a gold label was scored, 2 when some failed (each
+    named on stderr), 3 when none was scored.
+    """
+    from .errors import NothingToBriefError
     from .evaluate import evaluate
 
     for folder in (articles, gold):
@@ -325,7 +330,13 @@ def eval_cmd(
     typer.echo(f"mineralbrief: backend {summarizer.backend_name}", err=True)
     with summarizer:
         report = evaluate(articles, gold, summarizer.summarize)
+    if not report.articles and not report.failures:  # a --gold folder that is not this one's: no score is a 0
+        raise NothingToBriefError(f"no article in {articles} has a gold label (foo.txt -> foo.json) in {gold}")
     typer.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.table())
+    for failure in report.failures:  # the table only counts them
+        typer.echo(f"mineralbrief: failed: {failure}", err=True)
+    if report.failures:
+        raise typer.Exit(EXIT_SOME_FAILED if report.articles else EXIT_NOTHING_BRIEFED)
 
 
 def main(argv: list[str] | None = None) -> int:

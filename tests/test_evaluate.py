@@ -74,3 +74,22 @@ def test_a_gold_label_that_cannot_be_read_is_one_failure_and_the_rest_is_scored(
     assert main(["eval", str(tmp_path), "--gold", str(tmp_path), "--backend", "offline"]) == 1
     err = capsys.readouterr().err
     assert "events.json" in err and "internal error" not in err and len(err.strip().splitlines()) <= 2, err
+
+
+def test_eval_that_scores_nothing_or_loses_articles_says_so_and_exits_non_zero(tmp_path, capsys):
+    # a --gold folder that pairs with no article printed "articles: 0" and exited 0, and the
+    # table counted failures ("failed: 1") without saying which article failed or why
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["eval", str(SEEDS), "--gold", str(empty), "--backend", "offline"]) == 3
+    err = capsys.readouterr().err
+    assert "no article" in err and "gold label" in err and "Traceback" not in err, err
+    (tmp_path / "a.txt").write_text((SEEDS / "mp_materials_dod.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.json").write_text("{bad", encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--gold", str(tmp_path), "--backend", "offline"]) == 3
+    assert "a.json: gold label not readable" in capsys.readouterr().err
+    (tmp_path / "b.txt").write_text((SEEDS / "mp_materials_dod.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b.json").write_text((SEEDS / "mp_materials_dod.json").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--gold", str(tmp_path), "--backend", "offline"]) == 2
+    out, err = capsys.readouterr()
+    assert "articles: 1, failed: 1" in out and "a.json: gold label not readable" in err
