@@ -283,6 +283,13 @@ def view(
 
     from .view import default_output, open_page, review_page, write_page
 
+    # checked before any work, as summarize's --output: the page must not replace what it shows
+    if out is not None and out.is_dir():
+        raise typer.BadParameter(f"--out {out} is a folder; name the file to write")
+    if out is not None and _same_file(path, out):
+        raise typer.BadParameter(f"--out {out} is {path} itself; write the page to another file")
+    if articles is not None and not articles.exists():  # else every brief shows its quotes, unexplained
+        raise typer.BadParameter(f"--articles {articles}: no such file or folder")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
     with Summarizer(settings) as summarizer:
         try:
@@ -293,7 +300,11 @@ def view(
             raise ArticleError(
                 f"{display_path(path)}: not a {what} ({exc.error_count()} problem(s); first: "
                 f"{'.'.join(str(p) for p in first['loc']) or 'file'}: {first['msg']})", article_id=str(path)) from None
-        page = write_page(html, out or default_output(path))
+        target = out or default_output(path)
+        try:
+            page = write_page(html, target)
+        except OSError as exc:
+            raise MineralBriefError(f"cannot write {target}: {exc.strerror or exc}") from None
     typer.echo(str(page))
     if open_it:
         open_page(page)

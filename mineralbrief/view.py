@@ -74,6 +74,8 @@ def review_page(path: Path, *, articles: Path | None = None, summarizer: Summari
         ArticleError: ``path`` is missing, or neither a brief, a day nor an article.
         ValidationError: ``path`` looks like a brief or a day but does not validate.
     """
+    if path.is_dir():
+        raise ArticleError(f"{path}: a folder; give a day's JSON, a brief's JSON or an article", article_id=str(path))
     if not path.is_file():
         raise ArticleError(f"{path}: no such file", article_id=str(path))
     data = _json(path)

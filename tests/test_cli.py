@@ -491,3 +491,22 @@ def test_summarize_output_dash_is_stdout_and_a_folder_is_refused(tmp_path, capsy
     for out in ("", ".", str(tmp_path)):
         assert main(["summarize", str(ARTICLE), "-o", out, "--backend", "offline", "--no-cache"]) == 1
         one_error_line(capsys.readouterr().err, "--output", "is a folder")
+
+
+def test_view_never_writes_its_page_over_its_input_and_a_bad_out_or_articles_is_one_line(tmp_path, capsys):
+    # `view day.json -o day.json` replaced the day's JSON with the page; `-o FOLDER` failed as
+    # "IsADirectoryError: ... .FOLDER.x1y2.tmp"; --articles naming nothing was silently ignored
+    out = tmp_path / "briefs"
+    assert main(["daily", str(SEEDS / "rarex_ussm_mou.txt"), "--out", str(out), *DAY, "--backend", "offline", "-q"]) == 0
+    day = out / "2026-11-21.json"
+    before = day.read_bytes()
+    assert main(["view", str(day), "--no-open", "-o", str(day)]) == 1
+    one_error_line(capsys.readouterr().err, "--out", "itself")
+    assert day.read_bytes() == before
+    assert main(["view", str(day), "--no-open", "-o", str(out)]) == 1
+    one_error_line(capsys.readouterr().err, "--out", "folder")
+    assert main(["view", str(day), "--no-open", "--articles", str(tmp_path / "nowhere")]) == 1
+    one_error_line(capsys.readouterr().err, "--articles", "nowhere")
+    assert main(["view", str(out), "--no-open"]) == 1
+    assert "no such file" not in one_error_line(capsys.readouterr().err, "folder")
+    assert not list(out.glob("*.html")) and not list(out.glob(".*.tmp"))
