@@ -223,14 +223,22 @@ def _batch(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int
     return summarize_batch(articles, summarizer=summarizer, concurrency=concurrency, **options, **settings).results
 
 
+def _whole(name: str, value: Any, least: int) -> None:
+    """Refuse ``value`` unless it is a whole number of at least ``least``: a NaN compared as no
+    number (``concurrency=nan`` started no article and returned no result), a str raised a bare
+    TypeError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        more = "at least 1" if least == 1 else f"{least} or more"
+        raise ConfigError(f"{name} must be a whole number, {more}, got {value!r}")
+
+
 def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer | None,
            settings: dict[str, Any], via: str = "online") -> None:
     if via not in ("online", "batch"):
         raise ConfigError(f"via is 'online' or 'batch', got {via!r}")
-    if concurrency < 1:
-        raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
-    if budget_tokens is not None and budget_tokens < 0:
-        raise ConfigError(f"budget_tokens must be 0 or more, got {budget_tokens}")
+    _whole("concurrency", concurrency, 1)
+    if budget_tokens is not None:
+        _whole("budget_tokens", budget_tokens, 0)
     if summarizer is not None and settings:
         raise ConfigError(f"settings ({', '.join(sorted(settings))}) are ignored when a summarizer is given: "
                           "pass them to Summarizer(...) instead")

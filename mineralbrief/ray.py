@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
-from .batch import BatchResult, Status, _source_of, asummarize_many
+from .batch import BatchResult, Status, _source_of, _whole, asummarize_many
 from .config import Settings, make_settings
 from .errors import ArticleError, ConfigError, MineralBriefError
 from .models import Brief
@@ -211,8 +211,8 @@ def summarize_on_ray(
                           "use summarize_many for a budgeted run")
     if summarizer is not None and settings:
         raise ConfigError(f"settings ({', '.join(sorted(settings))}) are ignored when a summarizer is given")
-    if actors < 1 or concurrency < 1:
-        raise ConfigError("actors and concurrency must be at least 1")
+    _whole("actors", actors, 1)
+    _whole("concurrency", concurrency, 1)
     s = summarizer.settings if summarizer is not None else make_settings(**settings)
     if address is not None and s.cache and not s.cache_url:
         log.warning("briefing on a Ray cluster without cache_url: each machine keeps its own disk cache")

@@ -224,7 +224,11 @@ def test_budget_counts_the_tokens_of_failed_attempts():
     assert len(srv.requests) == 3  # 450 tokens, not 4,500
 
 
-@pytest.mark.parametrize("bad", [{"budget_tokens": -1}, {"concurrency": 0}])
+# concurrency=nan started no article and returned no result (nan < 1 and len(pending) < nan are
+# both False); "4" or None raised a bare TypeError
+@pytest.mark.parametrize("bad", [{"budget_tokens": -1}, {"concurrency": 0}, {"concurrency": float("nan")},
+                                 {"concurrency": 2.5}, {"concurrency": "4"}, {"concurrency": None},
+                                 {"budget_tokens": float("nan")}, {"budget_tokens": "100"}])
 def test_negative_budget_or_no_concurrency_is_a_clear_error(bad):
     with pytest.raises(mineralbrief.ConfigError, match="budget_tokens|concurrency"):
         list(summarize_many(["text"], backend="offline", **{"concurrency": 1, **bad}))
