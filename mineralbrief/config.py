@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 import platformdirs
@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 BackendName = Literal["auto", "openai", "offline", "local"]
 ModeName = Literal["tools", "json", "md_json"]
+# USD per million tokens: a negative or infinite one made such a cost in BatchRun.summary()
+Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 # USD per million (input, output) tokens, online; OpenAI's list prices (2025), a starting point:
 # pass prices= (or MINERALBRIEF_PRICES as JSON) for your model, contract or provider
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
@@ -91,20 +93,22 @@ class Settings(BaseSettings):
     cache: bool = True
     cache_dir: Path | None = None
     cache_url: str | None = Field(default=None, repr=False)
-    timeout: float = Field(default=60.0, gt=0)
-    connect_timeout: float = Field(default=10.0, gt=0)
-    deadline: float = Field(default=300.0, gt=0)
+    # every number the transport waits or sleeps by is finite: timeout=inf reached httpx and came
+    # back as "endpoint kept failing: OverflowError", after every retry
+    timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    connect_timeout: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    deadline: float = Field(default=300.0, gt=0, allow_inf_nan=False)
     max_input_chars: int = Field(default=60_000, ge=2_000)
     max_attempts: int = Field(default=4, ge=1, le=20)
-    backoff_initial: float = Field(default=0.5, ge=0)
-    backoff_max: float = Field(default=20.0, ge=0)
+    backoff_initial: float = Field(default=0.5, ge=0, allow_inf_nan=False)
+    backoff_max: float = Field(default=20.0, ge=0, allow_inf_nan=False)
     gguf: Path | None = None
     local_ctx: int = Field(default=8192, ge=1024, le=131072)
     local_threads: int | None = Field(default=None, ge=1)
     local_candidates: bool = True
     rpm: int | None = Field(default=None, gt=0)
     tpm: int | None = Field(default=None, gt=0)
-    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    prices: dict[str, tuple[Price, Price]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
     batch_price: float = Field(default=0.5, gt=0, le=1)
 
     @field_validator("api_key")

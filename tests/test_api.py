@@ -182,3 +182,16 @@ def test_module_level_summarize_sees_a_changed_environment(server, monkeypatch):
     monkeypatch.setenv("MINERALBRIEF_MODEL", "another-model")
     b = mineralbrief.api.shared_summarizer(cache=False)
     assert b is not a and b.settings.model == "another-model"
+
+
+@pytest.mark.parametrize("bad", [
+    # timeout=inf reached the transport and came back as "TransportError: endpoint kept failing:
+    # OverflowError: timestamp out of range", after every retry
+    {"timeout": float("inf")}, {"connect_timeout": float("inf")}, {"deadline": float("inf")},
+    {"backoff_max": float("inf")}, {"backoff_initial": float("inf")},
+    # a negative or infinite price made a negative or infinite cost in BatchRun.summary()
+    {"prices": {"m": (-1.0, 2.0)}}, {"prices": {"m": (1.0, float("inf"))}}, {"prices": {"m": (float("nan"), 1.0)}},
+])
+def test_an_infinite_or_negative_number_setting_is_a_config_error(bad):
+    with pytest.raises(mineralbrief.ConfigError, match=next(iter(bad))):
+        mineralbrief.Summarizer(backend="offline", **bad)
