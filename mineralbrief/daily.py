@@ -193,7 +193,15 @@ def daily_brief(
         previous: the previous day's brief, to mark deals new, updated or unchanged.
         failed: how many articles could not be briefed (reported in the Markdown).
     """
+    # a Brief is itself iterable (its fields): one given alone failed far below, on a tuple
+    if isinstance(briefs, Brief):
+        raise TypeError("daily_brief takes a list of briefs, not one Brief: daily_brief([brief], date=...)")
     briefs = list(briefs)
+    for b in briefs:
+        if not isinstance(b, Brief):
+            raise TypeError(f"daily_brief takes Briefs, got {type(b).__name__}")
+    if previous is not None and not isinstance(previous, DailyBrief):
+        raise TypeError(f"previous is the previous day's DailyBrief, got {type(previous).__name__}")
     resolve = _Resolver()
     for b in briefs:
         for e in b.entities:

@@ -153,3 +153,19 @@ def test_the_script_of_a_party_is_read_once_not_per_comparison(monkeypatch):
     briefs += [brief(f"zh{i}", (["Ganfeng Lithium", "买家" + chr(0x4E00 + i)], "offtake", [])) for i in range(60)]
     daily_brief(briefs, date=DAY)
     assert len(calls) <= 61  # the script of each name outside ASCII (60 buyers and "ørsted"), once
+
+
+def test_what_is_not_a_list_of_briefs_is_a_clear_type_error():
+    # daily_brief(brief, ...) iterated the model's fields and failed as "'tuple' object has no
+    # attribute 'entities'"; a path or None among the briefs, or as previous, failed likewise
+    import mineralbrief
+
+    from conftest import SEEDS
+
+    brief = mineralbrief.summarize(SEEDS / "rarex_ussm_mou.txt", backend="offline")
+    for briefs, previous, word in (
+        (brief, None, "a list of briefs"), ([brief, None], None, "NoneType"),
+        ([SEEDS / "rarex_ussm_mou.txt"], None, "PosixPath"), ([brief], "2026-11-20.json", "previous"),
+    ):
+        with pytest.raises(TypeError, match=word):
+            daily_brief(briefs, date=date(2026, 11, 21), previous=previous)
