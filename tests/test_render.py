@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -122,6 +123,16 @@ def test_hostile_title_renders_as_its_text(rarex: Brief) -> None:
     assert "javascript:alert(document.cookie)" in html  # shown as text, not as a link
 
 
+def test_a_bidi_override_an_article_leaves_open_is_not_shown(rarex: Brief) -> None:
+    # "Title \u202e gnp.exe" as a headline reversed the rest of its line on screen (the
+    # entity's kind and ticker too, after a name holding one)
+    entity = rarex.entities[0].model_copy(update={"name": "Rare\u2067X\u202d Corp"})
+    brief = rarex.model_copy(update={"headline": "Title \u202e gnp.exe", "entities": [entity, *rarex.entities[1:]]})
+    text = brief_to_markdown(brief)
+    assert text.startswith("# Title gnp.exe\n") and "- RareX Corp (" in text
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", text)
+
+
 def test_hostile_text_at_the_start_of_a_line(rarex: Brief) -> None:
     for opener in ("- not a list", "1. not a list", "> not a quote", "---", "+ x", "=== ", "# no heading", "    code"):
         claim = rarex.bottom_line.model_copy(update={"text": opener})
@@ -140,7 +151,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_fr
 @settings(max_examples=300, deadline=None)
 @given(_TEXT)
 def test_any_text_survives_escaping(text: str) -> None:
-    shown = " ".join(text.split())
+    shown = " ".join(re.sub("[\u202a-\u202e\u2066-\u2069]", "", text).split())  # bidi controls are dropped
     p = parser()
     tokens = p.parse(f"# {md(text)}\n\n{md_block(text)}\n\n- {md_block(text)}\n")
     inline = [text_of(t) for t in tokens if t.type == "inline"]

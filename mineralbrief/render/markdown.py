@@ -30,11 +30,14 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # what starts a block when it opens a line: a list item, a quote, a setext underline, a rule
 _BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 _SPACE = re.compile(r"\s+")
+# bidi embeddings, overrides and isolates: one an article leaves open ("Title \u202e gnp.exe")
+# reverses what follows it on the line, the brief's own words and markup included
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def md(text: str) -> str:
     """Escape ``text`` for use inside a Markdown line (one line: newlines become spaces)."""
-    text = _SPACE.sub(" ", text)
+    text = _SPACE.sub(" ", _BIDI.sub("", text))
     return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
 
 
