@@ -85,7 +85,10 @@ def review_page(path: Path, *, articles: Path | None = None, summarizer: Summari
         return brief_page(brief, text)
     if data is not None and "date" in data and "deals" in data:
         day = DailyBrief.model_validate(data)
-        briefs = _briefs_beside(path)
+        # the folder keeps the briefs of articles an earlier run of the day had (removed or
+        # edited since): the day's own are the ones it lists
+        listed = {a.content_hash for a in day.articles}
+        briefs = [b for b in _briefs_beside(path) if b.source.content_hash in listed]
         return daily_page(day, briefs, _texts(articles, {b.source.content_hash for b in briefs}))
     article = load_article(path)
     brief = (summarizer or Summarizer(backend="offline")).summarize(article)

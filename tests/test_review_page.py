@@ -261,6 +261,25 @@ def test_view_a_day_written_by_the_daily_run(tmp_path: Path) -> None:
         review_page(tmp_path / "missing.json")
 
 
+def test_view_of_a_day_shows_only_the_days_briefs(tmp_path: Path) -> None:
+    # an article removed or edited before a second run of the same day left its brief beside
+    # the day's JSON, and the day page showed it as one of the day's briefs
+    inbox, out = tmp_path / "inbox", tmp_path / "briefs"
+    inbox.mkdir()
+    for name in ("rarex_ussm_mou.txt", "mp_materials_dod.txt"):
+        (inbox / name).write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    summarizer = mineralbrief.Summarizer(backend="offline")
+    run_daily(inbox, date(2026, 11, 21), out, summarizer=summarizer)
+    (inbox / "rarex_ussm_mou.txt").unlink()
+    (inbox / "mp_materials_dod.txt").write_text((SEEDS / "ucore_dod_award.txt").read_text(encoding="utf-8"),
+                                                encoding="utf-8")
+    run_daily(inbox, date(2026, 11, 21), out, summarizer=summarizer)
+    page = Page(review_page(out / "2026-11-21.json", articles=inbox))
+    assert len([a for _, a in page.tags if "mb-brief" in (a.get("class") or "").split()]) == 1
+    shown = "".join(page.text)
+    assert "Ucore" in shown and "RareX" not in shown and "MP Materials" not in shown
+
+
 # --- in a real browser ------------------------------------------------------------------------
 
 SELECTED = "Array.from(document.querySelectorAll('.mb-hl')).map(function (e) { return e.textContent; }).join('')"
