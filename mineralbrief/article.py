@@ -303,7 +303,17 @@ def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
         return [_from_html(text, source)]
     if suffix == ".json":
         return _records(_parse_json(text, source), source)
+    _not_a_feed(text, source, suffix)
     return [_from_markdown(text, source)]
+
+
+def _not_a_feed(text: str, source: str, suffix: str = "") -> None:
+    """Refuse a feed read as one article: its XML was briefed as text, "<rss version=..." the headline."""
+    start = text.lstrip("\ufeff \t\r\n")[:1024].lower()
+    if suffix in (".rss", ".atom", ".xml") or start.startswith(("<rss", "<feed")) or (
+            start.startswith("<?xml") and re.search(r"<(rss|feed)\b", start)):
+        raise ArticleError(f"{source}: a feed, not one article; read its entries with iter_source "
+                           "or `mineralbrief daily`", article_id=source)
 
 
 def load_article(path: str | Path) -> Article:
@@ -311,8 +321,8 @@ def load_article(path: str | Path) -> Article:
     needs the ``[pdf]`` extra; one without a text layer, such as a scan, is an ``ArticleError``).
 
     Raises:
-        ArticleError: the file is missing, binary, empty, undecodable or malformed, or holds
-            several records (read those with ``iter_articles``).
+        ArticleError: the file is missing, binary, empty, undecodable or malformed, holds
+            several records (read those with ``iter_articles``) or is a feed (``iter_source``).
     """
     items = _load(Path(path))
     if len(items) > 1:
@@ -337,6 +347,7 @@ def read_stdin(title: str | None = None) -> Article:
         raise ArticleError("stdin: not available", article_id="stdin")
     buffer = getattr(stream, "buffer", None)  # absent on a text stream put in place of stdin
     text = _decode(_read_capped(buffer, "stdin"), "stdin") if buffer is not None else stream.read()
+    _not_a_feed(text, "stdin")
     article = _from_markdown(text, "stdin")
     chosen = _clean_line(title, 300) if title else article.title or _title_from_text(article.text)
     return article if chosen == article.title else article.model_copy(update={"title": chosen})

@@ -4,13 +4,15 @@ and nothing is lost."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
 import mineralbrief
-from mineralbrief.article import load_article
+from mineralbrief.article import Article, load_article
+from mineralbrief.errors import ArticleError
 from mineralbrief.sources.files import iter_articles
 
 from conftest import SEEDS
@@ -264,3 +266,27 @@ def test_a_file_swapped_after_the_folder_was_read_is_not_followed(tmp_path: Path
     rest = list(items)
     assert kinds(rest) == ["error", "error"]
     assert all(("became a link" if swap == "link_out" else "not a regular file") in str(e) for e in rest)
+
+
+@pytest.mark.parametrize("name", ["wire.rss", "wire.xml", "wire.txt"])
+def test_a_feed_is_not_read_as_one_article(tmp_path: Path, name: str, monkeypatch, capsys):
+    # `mineralbrief summarize wire.rss` (the README's feed) briefed the XML as text: the headline
+    # was "<rss version="2.0"><channel><title>Wire</title><item>"
+    from xml.sax.saxutils import escape
+
+    from mineralbrief.cli import main
+
+    text = (SEEDS / "mp_materials_dod.txt").read_text(encoding="utf-8")
+    feed = tmp_path / name
+    feed.write_text(f'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Wire</title><item><title>MP</title>'
+                    f"<link>https://example.com/mp</link><description>{escape(text)}</description></item></channel></rss>",
+                    encoding="utf-8")
+    with pytest.raises(ArticleError, match="a feed, not one article"):
+        load_article(feed)
+    assert main(["summarize", str(feed), "--backend", "offline"]) == 1
+    assert "a feed, not one article" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed.read_bytes())))
+    assert main(["summarize", "-", "--backend", "offline"]) == 1
+    assert "stdin: a feed, not one article" in capsys.readouterr().err
+    entries = list(mineralbrief.iter_source(feed))  # what reads a feed still does
+    assert len(entries) == 1 and isinstance(entries[0], Article) and entries[0].title == "MP"
