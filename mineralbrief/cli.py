@@ -86,6 +86,8 @@ def _root(
     logging.basicConfig(level=level, format="mineralbrief: %(levelname)s %(message)s", stream=sys.stderr)
     # instructor logs every failed HTTP attempt at ERROR; ours are retried and reported once
     logging.getLogger("instructor").setLevel(logging.DEBUG if debug else logging.CRITICAL)
+    # trafilatura warns of every page it finds no text in; the error line already says so
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 def _read(path: str, title: str | None = None) -> Article:

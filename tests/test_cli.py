@@ -126,6 +126,17 @@ def test_stdin_bytes_in_a_real_process():
     one_error_line(proc.stderr.decode(), "not valid UTF-8")
 
 
+def test_an_html_page_without_text_is_one_line_without_the_extractors_warning(tmp_path):
+    # trafilatura's "WARNING discarding data: None" came before the error line (and, in a daily
+    # run, once per such page over the progress display)
+    page = tmp_path / "s.html"
+    page.write_text("<html><body><script>alert(1)</script></body></html>", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mineralbrief", "summarize", str(page), "--backend", "offline"],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1
+    one_error_line(proc.stderr, "s.html")
+
+
 def test_stdin_as_utf16_is_read(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", StdinBytes(TEXT.encode("utf-16")))
     assert main(["summarize", "-"]) == 0
