@@ -307,6 +307,20 @@ def _load(p: Path, real: Path | None = None) -> list[Article | ArticleError]:
     return [_from_markdown(text, source)]
 
 
+def _json_records(text: str) -> bool:
+    """Whether ``text`` is JSON (a record or a list) or JSON Lines, not an article's text."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if not start.startswith(("{", "[")):
+        return False
+    for candidate in (start, start.split("\n", 1)[0]):  # all of it, or its first line (JSONL)
+        try:
+            if isinstance(json.loads(candidate), (dict, list)):
+                return True
+        except (ValueError, RecursionError):
+            continue
+    return False
+
+
 def _not_a_feed(text: str, source: str, suffix: str = "") -> None:
     """Refuse a feed read as one article: its XML was briefed as text, "<rss version=..." the headline."""
     start = text.lstrip("\ufeff \t\r\n")[:1024].lower()
@@ -348,6 +362,9 @@ def read_stdin(title: str | None = None) -> Article:
     buffer = getattr(stream, "buffer", None)  # absent on a text stream put in place of stdin
     text = _decode(_read_capped(buffer, "stdin"), "stdin") if buffer is not None else stream.read()
     _not_a_feed(text, "stdin")
+    if _json_records(text):  # `daily - < day.jsonl` briefed every record as one article's text, JSON and all
+        raise ArticleError("stdin: JSON records, not an article's text; save them as a .json or .jsonl "
+                           "file and give its name", article_id="stdin")
     article = _from_markdown(text, "stdin")
     chosen = _clean_line(title, 300) if title else article.title or _title_from_text(article.text)
     return article if chosen == article.title else article.model_copy(update={"title": chosen})

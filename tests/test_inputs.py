@@ -290,3 +290,23 @@ def test_a_feed_is_not_read_as_one_article(tmp_path: Path, name: str, monkeypatc
     assert "stdin: a feed, not one article" in capsys.readouterr().err
     entries = list(mineralbrief.iter_source(feed))  # what reads a feed still does
     assert len(entries) == 1 and isinstance(entries[0], Article) and entries[0].title == "MP"
+
+
+@pytest.mark.parametrize("body", ["jsonl", "json", "list"])
+def test_json_records_on_stdin_are_refused_not_briefed_as_text(tmp_path: Path, body: str, monkeypatch, capsys):
+    # `mineralbrief daily - < day.jsonl` briefed three articles as one, its headline '{"text": "Arafura...'
+    from mineralbrief.cli import main
+
+    records = [{"text": (SEEDS / name).read_text(encoding="utf-8"), "title": name}
+               for name in ("rarex_ussm_mou.txt", "mp_materials_dod.txt")]
+    data = {"jsonl": "\n".join(json.dumps(r) for r in records), "json": json.dumps(records[0], indent=2),
+            "list": json.dumps(records)}[body]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    assert main(["summarize", "-", "--backend", "offline"]) == 1
+    assert "stdin: JSON records" in capsys.readouterr().err
+    out = tmp_path / "out"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode())))
+    assert main(["daily", "-", "--out", str(out), "--date", "2026-11-21", "--backend", "offline", "-q"]) == 3
+    assert "stdin: JSON records" in (out / "2026-11-21" / "failures.jsonl").read_text(encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"[Reuters] " + TEXT.encode())))
+    assert main(["summarize", "-", "--backend", "offline"]) == 0  # an article that opens with a bracket is read
