@@ -238,6 +238,10 @@ def daily(
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None
     if address is not None and engine is not Engine.ray:
         raise typer.BadParameter("--address needs --engine ray")
+    if actors != 2 and engine is not Engine.ray:  # else silently a run in this process
+        raise typer.BadParameter("--actors needs --engine ray")
+    if reask_via is not ReaskVia.auto and via is not Via.batch:  # else silently re-asked online
+        raise typer.BadParameter("--reask-via needs --via batch")
     if via is Via.batch and (engine is Engine.ray or budget_tokens is not None):
         raise typer.BadParameter("--via batch goes with neither --engine ray nor --budget-tokens")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url,

@@ -400,6 +400,11 @@ def test_a_string_that_names_a_file_is_refused_with_a_pointer_to_path():
 def test_address_without_the_ray_engine_is_a_usage_error(tmp_path, capsys):
     assert main(["daily", str(tmp_path), "--address", "auto", "--backend", "offline"]) == 1
     one_error_line(capsys.readouterr().err, "--address needs --engine ray")
+    # --actors and --reask-via were silently ignored without the engine or the Batch API they tune
+    assert main(["daily", str(tmp_path), "--actors", "5", "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "--actors needs --engine ray")
+    assert main(["daily", str(tmp_path), "--reask-via", "batch", "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "--reask-via needs --via batch")
 
 
 def test_an_environment_setting_that_is_not_json_is_a_config_error(monkeypatch, capsys):
