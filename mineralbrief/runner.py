@@ -24,7 +24,8 @@ import json
 import logging
 import os
 import re
-import tempfile
+import secrets
+import stat
 import time
 import unicodedata
 from collections import Counter
@@ -57,11 +58,28 @@ LOCK = ".mineralbrief.lock"
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temp file and a rename (never half-written)."""
+    """Write ``text`` to ``path`` through a temp file and a rename (never half-written), with
+    the mode a plain write leaves: the file's own when it exists, else 0666 less the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        keep: int | None = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        keep = None
+    # not mkstemp: its 0600 made every brief and page owner-only (a page a web server could not
+    # serve), and one written over a 0644 file took it private
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if keep is not None and hasattr(os, "fchmod"):  # (not on Windows before 3.13)
+                os.fchmod(f.fileno(), keep)
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -7,6 +7,7 @@ import errno
 import json
 import logging
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -282,3 +283,28 @@ def test_a_day_folder_that_is_a_link_is_refused_not_written_through(tmp_path: Pa
     with pytest.raises(OutputError, match="link"):
         run_daily(inbox, DAY, out, summarizer=offline())
     assert list(elsewhere.iterdir()) == []
+
+
+def test_written_files_have_the_mode_a_plain_write_gives(tmp_path: Path) -> None:
+    # every brief, day and page was 0600 (mkstemp's), and one written over a 0644 file took it
+    # private: a page a web server could not serve
+    from mineralbrief.runner import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.md"
+        atomic_write(new, "x")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        shared = tmp_path / "shared.html"
+        shared.write_text("old")
+        shared.chmod(0o664)
+        atomic_write(shared, "new")
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o664 and shared.read_text() == "new"
+        private = tmp_path / "private.json"
+        private.write_text("old")
+        private.chmod(0o600)
+        atomic_write(private, "new")
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.md", "private.json", "shared.html"]
