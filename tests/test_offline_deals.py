@@ -219,6 +219,19 @@ def test_a_deal_the_text_denies_or_rules_out_is_not_a_deal():
     assert [k for k, _, _ in _deals(kept)] == ["offtake"]
 
 
+def test_a_deal_a_company_denies_having_signed_is_not_a_deal():
+    # "denied reports that it had signed a $500 million offtake agreement with Ford" gave a signed
+    # $500 million offtake: the brief said what the company had just denied
+    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
+    for denial in ("Albemarle denied reports that it had signed a $500 million offtake agreement with Ford Motor Company.",
+                   "Albemarle on Monday denied a Bloomberg report that it had signed an offtake agreement with Ford Motor Company.",
+                   "Albemarle denied that it had agreed a supply deal with Ford Motor Company."):
+        assert _deals(lead + denial) == [], denial
+    for kept in ("Albemarle denied wrongdoing and signed a $500 million offtake agreement with Ford Motor Company.",
+                 "Albemarle denied that prices would fall, and signed a $500 million offtake agreement with Ford Motor Company."):
+        assert [k for k, _, _ in _deals(lead + kept)] == ["offtake"], kept
+
+
 def test_a_number_of_absurd_length_is_no_amount_not_a_crash():
     # "$999...9 billion" (over 308 digits) parsed to float infinity, and the merge's log of it
     # raised OverflowError out of summarize; shorter, its text outgrew the claims quoting it

@@ -128,7 +128,7 @@ class _Finder(PartyFinder):
             nxt = facts.sentences[i + 1] if i + 1 < len(facts.sentences) else None
             window = " ".join(x.text for x in (prev, s, nxt) if x is not None)
             cues = [c for c in cues if facts.text[c.end:c.end + 2] not in ("'s", "’s")  # "the loan's reserve"
-                    and not RULED_OUT.search(facts.text, max(s.start, c.start - 48), c.start)]
+                    and not RULED_OUT.search(facts.text, max(s.start, c.start - 80), c.start)]
             if not cues:
                 continue
             typed = [(instrument(c, window, prev.text if prev else ""), c) for c in cues]
@@ -274,7 +274,11 @@ class _Finder(PartyFinder):
 # "did not disclose the terms of the offtake" keeps its deal)
 RULED_OUT = re.compile(
     r"(?:(?:\b(?:not|never)|n[’']t)\s+(?:(?:yet|be|been|in|talks|to|sign|signed|enter|entered|into|agree|agreed|"
-    r"any|an|a|formally|pursue|pursuing|seeking|seek)\s+){0,5}|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,2})$",
+    r"any|an|a|formally|pursue|pursuing|seeking|seek)\s+){0,5}|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,2}"
+    # "denied (a Bloomberg report) that it had signed a $500 million offtake": what it denies signing
+    r"|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,3}?that\s+(?:(?:it|they|the\s+company|had|has|have|was|"
+    r"signed|agreed|entered|into|reached|struck|an?|any)\s+){0,5}(?:(?:US|A|C)?[$€£]\s?[\d.,]+"
+    r"(?:\s+(?:million|billion|bn|m))?\s+)?)$",
     re.I)
 
 
