@@ -10,11 +10,15 @@ mineralbrief itself knows: the source, the provenance, the usage and the groundi
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .domain.elements import canonical_element
+
+if TYPE_CHECKING:
+    from .article import Article
 
 DealType = Literal[
     "mou", "loi", "offtake", "supply_agreement", "joint_venture", "acquisition",
@@ -233,16 +237,26 @@ class Brief(BriefContent):
 
         return brief_to_markdown(self)
 
-    def to_html(self, article_text: str | None = None) -> str:
+    def to_html(self, article_text: str | Article | None = None) -> str:
         """Render the brief as a self-contained HTML review page.
 
         Args:
-            article_text: the text the brief was made from. With it, the page shows the article
-                beside the brief and each claim highlights its evidence; without it, the quotes
-                are shown under each claim.
+            article_text: the text the brief was made from (or its ``Article``). With it, the
+                page shows the article beside the brief and each claim highlights its evidence;
+                without it, the quotes are shown under each claim.
+
+        Raises:
+            TypeError: ``article_text`` is neither text, an ``Article`` nor None (a ``Path``:
+                read it with ``load_article``).
         """
+        from .article import Article
         from .render.html import brief_page
 
+        if isinstance(article_text, Article):  # the Article at hand, as summarize takes it
+            article_text = article_text.text
+        elif article_text is not None and not isinstance(article_text, str):  # else "no attribute 'encode'"
+            raise TypeError(f"to_html takes the article's text or its Article, not {type(article_text).__name__}"
+                            + (": read it with load_article(path)" if isinstance(article_text, PurePath) else ""))
         return brief_page(self, article_text)
 
     def _repr_markdown_(self) -> str:

@@ -383,3 +383,13 @@ def test_day_page_in_the_browser(browser: Chromium, day_briefs: tuple[DailyBrief
     browser.click(f'#b{b} [data-item="bottom_line"]')
     assert browser.eval(SELECTED) == briefs[b].bottom_line.evidence[0].quote
     assert browser.eval("document.querySelector('.mb-hl').closest('.mb-brief').id") == f"b{b}"
+
+
+def test_to_html_takes_the_article_and_says_what_it_does_not_take(rarex: tuple[Brief, str]) -> None:
+    # brief.to_html(article) (the Article summarize took) and to_html(path) failed as
+    # "AttributeError: 'Article' object has no attribute 'encode'"
+    brief, text = rarex
+    article = mineralbrief.Article(text=text)
+    assert brief.to_html(article) == brief.to_html(text)
+    with pytest.raises(TypeError, match="load_article"):
+        brief.to_html(SEEDS / "rarex_ussm_mou.txt")  # type: ignore[arg-type]
