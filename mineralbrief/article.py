@@ -100,9 +100,11 @@ def check_text(text: str, source: str | None = None) -> str:
 
 def display_path(path: str | Path) -> str:
     """A path as one printable line: bytes that are not UTF-8 as ``\\xNN`` and control
-    characters (a newline in a file name) escaped, so messages stay one line and JSON-safe."""
+    characters (a newline in a file name) escaped, so messages stay one line and JSON-safe, and
+    bidi controls as ``\\uNNNN`` ("evil\\u202etxt.exe" reversed the rest of its error line)."""
     text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    return re.sub("[\x00-\x1f\x7f]|[\u202a-\u202e\u2066-\u2069]",
+                  lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\x80" else f"\\u{ord(m.group()):04x}", text)
 
 
 def _decode(data: bytes, source: str) -> str:

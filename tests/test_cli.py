@@ -526,3 +526,10 @@ def test_view_never_writes_its_page_over_its_input_and_a_bad_out_or_articles_is_
     assert main(["view", str(out), "--no-open"]) == 1
     assert "no such file" not in one_error_line(capsys.readouterr().err, "folder")
     assert not list(out.glob("*.html")) and not list(out.glob(".*.tmp"))
+
+
+def test_a_bidi_control_in_a_file_name_is_escaped_in_the_error_line(tmp_path, capsys):
+    # "evil\u202etxt.exe" printed as is: the terminal showed the rest of the error line reversed
+    assert main(["summarize", str(tmp_path / "evil\u202etxt.exe"), "--backend", "offline"]) == 1
+    line = one_error_line(capsys.readouterr().err, "evil\\u202etxt.exe", "cannot read")
+    assert "\u202e" not in line
