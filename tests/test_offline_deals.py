@@ -232,6 +232,19 @@ def test_a_deal_a_company_denies_having_signed_is_not_a_deal():
         assert [k for k, _, _ in _deals(lead + kept)] == ["offtake"], kept
 
 
+def test_a_deal_the_text_only_imagines_is_not_a_deal():
+    # "If Albemarle were to sign an offtake agreement with Ford ..." and "Ford could one day seek a
+    # supply agreement with Albemarle, though neither company has held talks" each gave a deal
+    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
+    for imagined in ("If Albemarle were to sign an offtake agreement with Ford Motor Company, it would be worth "
+                     "about $500 million, one analyst estimated.",
+                     "Analysts said Ford Motor Company could one day seek a supply agreement with Albemarle, though "
+                     "neither company has held talks."):
+        assert _deals(lead + imagined) == [], imagined
+    kept = lead + "If the permits arrive, Albemarle will start deliveries under the offtake agreement it signed with Ford Motor Company."
+    assert [k for k, _, _ in _deals(kept)] == ["offtake"]
+
+
 def test_a_number_of_absurd_length_is_no_amount_not_a_crash():
     # "$999...9 billion" (over 308 digits) parsed to float infinity, and the merge's log of it
     # raised OverflowError out of summarize; shorter, its text outgrew the claims quoting it

@@ -278,7 +278,13 @@ RULED_OUT = re.compile(
     # "denied (a Bloomberg report) that it had signed a $500 million offtake": what it denies signing
     r"|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,3}?that\s+(?:(?:it|they|the\s+company|had|has|have|was|"
     r"signed|agreed|entered|into|reached|struck|an?|any)\s+){0,5}(?:(?:US|A|C)?[$€£]\s?[\d.,]+"
-    r"(?:\s+(?:million|billion|bn|m))?\s+)?)$",
+    r"(?:\s+(?:million|billion|bn|m))?\s+)?"
+    # "If A were to sign an offtake with B", "B could one day seek a supply agreement": a deal
+    # imagined, not made
+    r"|\bif\s+(?:[\w’'.-]+\s+){0,4}?(?:were|was)\s+to\s+(?:sign|agree|enter|strike|seek|pursue)\s+"
+    r"(?:(?:an?|any|into|the|to)\s+){0,2}"
+    r"|\b(?:could|might|may)\s+(?:one\s+day|someday|eventually|in\s+future)\s+(?:sign|seek|pursue|strike|agree|enter)\s+"
+    r"(?:(?:an?|any|into|the|to)\s+){0,2})$",
     re.I)
 
 
