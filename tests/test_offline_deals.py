@@ -225,9 +225,15 @@ def test_a_deal_a_company_denies_having_signed_is_not_a_deal():
     lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
     for denial in ("Albemarle denied reports that it had signed a $500 million offtake agreement with Ford Motor Company.",
                    "Albemarle on Monday denied a Bloomberg report that it had signed an offtake agreement with Ford Motor Company.",
-                   "Albemarle denied that it had agreed a supply deal with Ford Motor Company."):
+                   "Albemarle denied that it had agreed a supply deal with Ford Motor Company.",
+                   # "declined to comment on whether it had signed", "has no plans to sign": both signed or proposed
+                   "Albemarle declined to comment on whether it had signed an offtake agreement with Ford Motor Company.",
+                   "A spokesperson would neither confirm nor deny that Albemarle had signed an offtake agreement with "
+                   "Ford Motor Company.",
+                   "Ford Motor Company has no plans to sign a supply agreement with Albemarle, a spokesperson said."):
         assert _deals(lead + denial) == [], denial
     for kept in ("Albemarle denied wrongdoing and signed a $500 million offtake agreement with Ford Motor Company.",
+                 "It is unclear whether the offtake agreement Albemarle signed with Ford Motor Company will be extended.",
                  "Albemarle denied that prices would fall, and signed a $500 million offtake agreement with Ford Motor Company."):
         assert [k for k, _, _ in _deals(lead + kept)] == ["offtake"], kept
 

@@ -276,11 +276,15 @@ RULED_OUT = re.compile(
     r"(?:(?:\b(?:not|never)|n[’']t)\s+(?:(?:yet|be|been|in|talks|to|sign|signed|enter|entered|into|agree|agreed|"
     r"any|an|a|formally|pursue|pursuing|seeking|seek)\s+){0,5}|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,2}"
     # "denied (a Bloomberg report) that it had signed a $500 million offtake": what it denies signing
-    r"|\bden(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,3}?that\s+(?:(?:it|they|the\s+company|had|has|have|was|"
-    r"signed|agreed|entered|into|reached|struck|an?|any)\s+){0,5}(?:(?:US|A|C)?[$€£]\s?[\d.,]+"
-    r"(?:\s+(?:million|billion|bn|m))?\s+)?"
-    # "If A were to sign an offtake with B", "B could one day seek a supply agreement": a deal
-    # imagined, not made
+    # ("declined to comment on whether it had signed", "would neither confirm nor deny that A had
+    # signed"; the signing word is needed: "denied that the offtake was delayed" keeps its deal)
+    r"|\b(?:den(?:ies|ied|y|ying)\s+(?:[\w’'-]+\s+){0,3}?that|whether)\s+(?:(?:it|they|the\s+company|"
+    r"(?-i:[A-Z][\w&.’'-]*)|had|has|have|was|would|will|been)\s+){0,4}"
+    r"(?:signed|agreed|entered|reached|struck|sign|agree|enter|strike)\s+(?:(?:into|an?|any|the|to)\s+){0,2}"
+    r"(?:(?:US|A|C)?[$€£]\s?[\d.,]+(?:\s+(?:million|billion|bn|m))?\s+)?"
+    # "If A were to sign an offtake with B", "B could one day seek a supply agreement", "has no
+    # plans to sign": a deal imagined, not made
+    r"|\bno\s+(?:plans?|intention)\s+to\s+(?:sign|agree|enter|strike|seek|pursue)\s+(?:(?:an?|any|into|the|to)\s+){0,2}"
     r"|\bif\s+(?:[\w’'.-]+\s+){0,4}?(?:were|was)\s+to\s+(?:sign|agree|enter|strike|seek|pursue)\s+"
     r"(?:(?:an?|any|into|the|to)\s+){0,2}"
     r"|\b(?:could|might|may)\s+(?:one\s+day|someday|eventually|in\s+future)\s+(?:sign|seek|pursue|strike|agree|enter)\s+"
