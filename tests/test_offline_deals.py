@@ -206,6 +206,13 @@ def test_a_status_word_the_text_negates_is_not_the_deal_status():
         assert [d.status for d in find_deals(extract_facts(text))] == [status], said
 
 
+def test_a_deal_rejected_with_a_longer_name_is_rejected():
+    # "rejected a proposed $500 million supply agreement" gave "status: proposed": four words
+    # between the article and the deal's noun were one too many
+    text = LEAD + "Borealis Motors Corp. rejected a proposed $500 million supply agreement with Northway Graphite Inc."
+    assert [d.status for d in find_deals(extract_facts(text))] == ["rejected"]
+
+
 def test_a_deal_the_text_denies_or_rules_out_is_not_a_deal():
     # "is not in talks to be acquired", "denies Tesla takeover report", "would never sign an offtake":
     # each gave a deal (with the analyst's bank as a party and the price floor as its worth)

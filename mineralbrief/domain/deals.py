@@ -352,7 +352,7 @@ _OTHER_DEAL = re.compile(r"\b(?:previous|earlier|prior|former|old|existing|origi
 _NOT_IN_A_NAME = (r"(?:the|a|an|its|their|this|that|these|those|which|who|to|of|and|or|with|for|in|on|by|as|at|"
                   r"from|is|was|were|are|be|been|has|have|had)\b")
 _ENDED_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|this|his|her|our)\s+)?"
-                           rf"((?:(?!{_NOT_IN_A_NAME})[\w$.,%'’-]+\s+){{0,3}}?){_DEAL_NOUN}", re.I)
+                           rf"((?:(?!{_NOT_IN_A_NAME})[\w$.,%'’-]+\s+){{0,4}}?){_DEAL_NOUN}", re.I)
 # what stands between a deal named as the subject and its ended word: nothing ("the deal
 # collapsed"), a perfect ("has collapsed"), or the rest of the subject and a passive ("the
 # agreement between A and B was terminated")
