@@ -158,11 +158,25 @@ class TextDisk(diskcache.Disk):
         return super().fetch(mode, filename, value, read)
 
 
+# what a cache folder holds: diskcache's database and the folders of its large values
+_CACHE_ENTRY = re.compile(r"cache\.db(?:-wal|-shm|-journal)?|[0-9a-f]{2}")
+
+
 def _private_dir(directory: Path) -> None:
-    """Create ``directory`` (and missing parents) for the owner only; tighten one we own."""
+    """Create ``directory`` (and missing parents) for the owner only; tighten one we own that
+    holds a cache or nothing. A folder of other things someone named as the cache folder (their
+    home, a shared folder; "/" as root) keeps its mode, with a warning: it was made owner-only."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if directory.stat().st_uid == os.getuid() and directory.stat().st_mode & 0o077:
-        directory.chmod(0o700)
+    mode = directory.stat()
+    if mode.st_uid != os.getuid() or not mode.st_mode & 0o077:
+        return
+    other = next((p.name for p in directory.iterdir() if not _CACHE_ENTRY.fullmatch(p.name)), None)
+    if other is not None:
+        logging.getLogger("mineralbrief").warning(
+            "cache folder %s holds other things (%r): its mode (%o) is left as it is, so others may read "
+            "the cache; name a folder of its own", directory, other, mode.st_mode & 0o777)
+        return
+    directory.chmod(0o700)
 
 
 # SQLite's busy timeout: how long one read or write waits for another process's lock. diskcache's

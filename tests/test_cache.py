@@ -140,6 +140,22 @@ def test_the_cache_directory_is_owner_only(tmp_path):
     loose.chmod(0o777)
     BriefCache(loose).close()
     assert loose.stat().st_mode & 0o777 == 0o700
+    loose.chmod(0o755)  # a cache already in it: still its own
+    BriefCache(loose).close()
+    assert loose.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_folder_of_other_things_named_as_the_cache_keeps_its_mode(tmp_path, caplog):
+    # the folder someone names as the cache folder (their home, a web root; "/" as root) was
+    # made owner-only whatever it held
+    shared = tmp_path / "www"
+    shared.mkdir()
+    (shared / "index.html").write_text("<p>hi</p>")
+    shared.chmod(0o755)
+    with caplog.at_level("WARNING", logger="mineralbrief"):
+        BriefCache(shared).close()
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert any("holds other things" in r.getMessage() and "index.html" in r.getMessage() for r in caplog.records)
 
 
 def test_a_failed_cache_write_keeps_the_paid_answer(server, caplog):
