@@ -34,8 +34,10 @@ from .domain.written import (
     numbers_in,
     quantities,
     states_value,
+    unworded,
     unwritten,
     worded_numbers,
+    worded_quantities,
 )
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 
@@ -107,6 +109,11 @@ class SourceIndex:
         """The quantities the article writes, in its scales and as one (``written.quantities``):
         read when a brief writes a number the article does not write in digits."""
         return quantities(self._facts_text)
+
+    @cached_property
+    def worded_quantities(self) -> frozenset[tuple[str, int]]:
+        """The quantities the article writes in words ("five million"), as digits and a power of ten."""
+        return frozenset(q[:2] for _, q in worded_quantities(self._facts_text))
 
     @cached_property
     def worded_numbers(self) -> frozenset[str]:
@@ -277,6 +284,7 @@ class _Checker:
         stray = [n for n in numbers_in(text) if n not in self.index.numbers]
         if stray:
             stray = unwritten(text, set(stray), self.index)
+        stray += unworded(text, self.index)  # "five million" for a sum the article never states
         if stray:
             self.checked += 1
             self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')

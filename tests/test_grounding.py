@@ -542,6 +542,35 @@ def test_a_number_the_article_writes_in_no_form_is_still_flagged(title, number):
         report.unverified
 
 
+# FIXTURE: a paragraph added to the RareX seed, with sums, a count and a share in digits and in words
+_SUMS = ("\n\nThe plant would cost $5 million and employ 300 people; USSM expects seventy-five per cent "
+         "of the output to go to U.S. buyers.")
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("The plant costs six million dollars.", "six million"),
+    ("It would employ four hundred people.", "four hundred"),
+    ("Sixty percent of the output goes to U.S. buyers.", "Sixty percent"),
+    ("The studies cost half a billion dollars.", "half a billion"),
+])
+def test_a_quantity_the_briefs_own_words_write_in_words_must_be_the_articles(text, phrase):
+    # a number written in words was never read: "six million dollars" passed where "$6 million" was flagged
+    report = _rarex_with("key_points", text, _SUMS)
+    assert any(u.startswith("key_points[1]: number not in article") and phrase in u for u in report.unverified), \
+        report.unverified
+
+
+@pytest.mark.parametrize("text", [
+    "The plant costs five million dollars.",  # the article's "$5 million"
+    "It would employ three hundred people.",  # its "300"
+    "Seventy-five percent of the output goes to U.S. buyers.",  # its "seventy-five per cent"
+    "A billion-dollar market may open; the first hundred days matter.",  # no quantity stated
+])
+def test_a_quantity_the_article_writes_in_any_form_passes_in_words(text):
+    report = _rarex_with("key_points", text, _SUMS)
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+
+
 def _latin_brief(headline: str) -> BriefContent:
     data = reference()
     data["headline"] = headline

@@ -82,6 +82,50 @@ def worded_numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# a quantity written in words with its scale: "five million", "seventy-five percent", "three
+# hundred jobs", "twenty-five hundred", "five hundred million", "half a billion" (not "a
+# billion-dollar market": a scale made an adjective states no quantity; nor the "two million"
+# of "one point two million", which is not read)
+_WORDED_QUANTITY = re.compile(
+    r"(?<!point[ \t])\b(?:(half[ \t]+a)|(" + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[:9]) + r"))?|("
+    + "|".join(_UNITS) + r"))[ \t-](hundred|thousand|million|billion|trillion|percent|per[ \t]+cent)"
+    r"(?:[ \t]+(thousand|million|billion))?\b(?!-)", re.IGNORECASE)
+_WORD_SCALES = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_SCALE_WORDS = (*_WORD_SCALES, "percent", "per cent")
+
+
+def worded_quantities(text: str) -> list[tuple[str, Quantity]]:
+    """The quantities ``text`` writes in words, each as written and as a quantity (its digits, its
+    power of ten, and False: whether it is a sum is not read): "five million" is ("5", 6),
+    "seventy-five percent" ("75", 0), a percent as its number, as "75%" is written.
+
+    The pattern is tried only before a scale word that follows a word ("five million", not "$10
+    million"), each found by ``str.find``: tried at every character of a brief, it cost more than
+    the rest of its number check."""
+    lowered, found = text.lower(), {}
+    for scale in _SCALE_WORDS:
+        i = lowered.find(scale)
+        while i >= 0:
+            if i >= 2 and lowered[i - 1] in " \t-" and lowered[i - 2].isalpha():
+                for m in _WORDED_QUANTITY.finditer(text, max(0, i - 40), i + len(scale) + 10):
+                    if m.start(5) == i:
+                        found[m.start()] = m
+            i = lowered.find(scale, i + len(scale))
+    out = []
+    for _, m in sorted(found.items()):
+        half, tens, unit_after_tens, unit, scale, second = (g.lower() if g else g for g in m.groups())
+        if half:
+            digits, power = "5", -1
+        else:
+            value = (_WORD_VALUES[tens] + (_WORD_VALUES[unit_after_tens] if unit_after_tens else 0) if tens
+                     else _WORD_VALUES[unit])
+            digits, power = str(value), 0
+        power += _WORD_SCALES.get(scale, 0) + _WORD_SCALES.get(second or "", 0)
+        kept = digits.rstrip("0")
+        out.append((m.group(), (kept, power + len(digits) - len(kept), False)))
+    return out
+
+
 # a scale written next to a number, so a value a model parses from it may be scaled: "1.5Mt" is
 # 1.5e6 tonnes, "15%" 0.15, "8.5 cents" 0.085, "$100-150 million" 1.5e8 at its upper end
 _SCALES = {"k": 1e3, "thousand": 1e3, "kt": 1e3, "ktpa": 1e3, "koz": 1e3, "klb": 1e3, "lakh": 1e5,
@@ -314,6 +358,8 @@ class ArticleNumbers(Protocol):
     def dates(self) -> frozenset[date]: ...
     @property
     def quantities(self) -> frozenset[Quantity]: ...
+    @property
+    def worded_quantities(self) -> frozenset[tuple[str, int]]: ...
 
     def writes_as_is(self, token: str) -> bool: ...
 
@@ -356,6 +402,15 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
             continue  # "10 000 tonnes" for the article's "10,000 tonnes"
         out.append(n)
     return out
+
+
+def unworded(text: str, article: ArticleNumbers) -> list[str]:
+    """The quantities ``text`` writes in words ("five million", "seventy-five percent", "three
+    hundred jobs") that the article writes in no form: in digits in any scale ("$5 million",
+    "5,000,000", "75%", "300"), or in words."""
+    return [phrase for phrase, (digits, power, _) in worded_quantities(text)
+            if (digits, power, True) not in article.quantities and (digits, power, False) not in article.quantities
+            and (digits, power) not in article.worded_quantities]
 
 
 class _Spans:
