@@ -571,6 +571,24 @@ def test_a_quantity_the_article_writes_in_any_form_passes_in_words(text):
     assert not any("number not in article" in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("where,text,ticker", [
+    ("key_points", "RareX (ASX: RXL) will study processing with USSM.", "ASX: RXL"),
+    ("headline", "RareX (NASDAQ: REE) signs MOU with USSM", "NASDAQ: REE"),
+    ("bottom_line", "A first step for RareX, listed as TSX: REE.", "TSX: REE"),
+])
+def test_a_listing_the_briefs_own_words_write_must_be_the_articles(where, text, ticker):
+    # a ticker was checked on entities and parties only: a key point could give a company a
+    # listing the article never writes
+    report = _rarex_with(where, text)
+    assert any(u.startswith(where) and f'ticker not in article: "{ticker}"' in u for u in report.unverified), \
+        report.unverified
+
+
+def test_the_articles_listing_passes_in_the_briefs_own_words():
+    report = _rarex_with("key_points", "RareX (ASX: REE) will study processing with USSM: a first step.")
+    assert not any("ticker not in article" in u for u in report.unverified), report.unverified
+
+
 def _latin_brief(headline: str) -> BriefContent:
     data = reference()
     data["headline"] = headline

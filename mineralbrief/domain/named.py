@@ -28,6 +28,7 @@ from .orgnames import (
     THING_HEADS,
     generic_word,
 )
+from .orgs import EXCHANGES
 from .wordindex import Capitals
 
 # A name that ends in a legal word ("Acme Magnet Holdings Inc.", "Mitsui & Co."): a company's,
@@ -219,3 +220,12 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
         surname = _POSSESSIVE.sub("", words[-1])
         found[at].append((i, [" ".join([*words[:-1], surname]), surname]))
     return found
+
+
+# a listing written in a brief's own words: "(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211"
+_LISTING = re.compile(r"\b(" + EXCHANGES + r")\s*:\s*([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+
+
+def tickers_written(text: str) -> list[str]:
+    """The listings ``text`` writes, each as "EXCHANGE: SYMBOL" ("ASX: REE")."""
+    return [f"{m.group(1)}: {m.group(2)}" for m in _LISTING.finditer(text)] if ":" in text else []
