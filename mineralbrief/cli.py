@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -188,6 +189,8 @@ def schema(
 
         typer.echo(json.dumps(Brief.model_json_schema(), indent=2))
         return
+    if write.exists() and not write.is_dir():
+        raise typer.BadParameter(f"--write {display_path(write)} is a file; name the folder to write the schemas into")
     for path in write_schemas(write):
         typer.echo(f"wrote {path}")
 
@@ -232,7 +235,9 @@ def daily(
 
     from .runner import run_daily
 
-    try:
+    try:  # (fromisoformat also reads "20261121" and "2026-W48-1": not what the help says)
+        if day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise ValueError(day)
         the_day = _date.fromisoformat(day) if day else _date.today()
     except ValueError:
         raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {day!r}") from None

@@ -159,13 +159,14 @@ def test_a_backend_without_the_contract_is_refused_with_a_pointer():
         mineralbrief.Summarizer(backend=Half())
 
 
-@pytest.mark.parametrize("how", ["argument", "environment"])
+@pytest.mark.parametrize("how", ["argument", "environment", "mode"])
 def test_asking_for_a_model_without_a_key_is_an_error_not_an_offline_brief(how, monkeypatch):
+    # (a mode is how a model is asked: mode="json" without a key was an offline brief, silently)
     if how == "environment":
         monkeypatch.setenv("MINERALBRIEF_MODEL", "gpt-4o-mini")
         kwargs = {}
     else:
-        kwargs = {"model": "gpt-4o-mini"}
+        kwargs = {"model": "gpt-4o-mini"} if how == "argument" else {"mode": "json"}
     with pytest.raises(mineralbrief.ConfigError, match="OPENAI_API_KEY.*offline"):
         mineralbrief.summarize(ARTICLE, **kwargs)
     # asking for offline explicitly is fine, with or without a model name around

@@ -407,6 +407,19 @@ def test_address_without_the_ray_engine_is_a_usage_error(tmp_path, capsys):
     one_error_line(capsys.readouterr().err, "--reask-via needs --via batch")
 
 
+@pytest.mark.parametrize("day", ["20261121", "2026-W48-1", "2026-11-21T00:00"])
+def test_a_date_not_written_yyyy_mm_dd_is_a_usage_error(tmp_path, day, capsys):
+    # fromisoformat reads these too: the help says YYYY-MM-DD
+    assert main(["daily", str(tmp_path), "--date", day, "--backend", "offline"]) == 1
+    one_error_line(capsys.readouterr().err, "--date must be YYYY-MM-DD")
+
+
+def test_schema_write_to_a_file_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "schemas").write_text("not a folder")
+    assert main(["schema", "--write", str(tmp_path / "schemas")]) == 1
+    one_error_line(capsys.readouterr().err, "is a file; name the folder")
+
+
 def test_an_environment_setting_that_is_not_json_is_a_config_error(monkeypatch, capsys):
     # MINERALBRIEF_PRICES='{not json': pydantic-settings' SettingsError escaped as an "internal error"
     monkeypatch.setenv("MINERALBRIEF_PRICES", "{not json")

@@ -11,14 +11,17 @@ def make_backend(settings: Settings) -> Backend:
     """The backend ``settings.backend`` names (``auto``: an endpoint or key means openai).
 
     Raises:
-        ConfigError: a model was asked for (``model=``, ``--model``, ``MINERALBRIEF_MODEL``)
-            but there is no key or endpoint to ask it: no silent offline brief instead.
+        ConfigError: a model or a mode was asked for (``model=``, ``--model``,
+            ``MINERALBRIEF_MODEL``; ``mode=``...) but there is no key or endpoint to ask it: no
+            silent offline brief instead.
     """
     name = settings.resolved_backend
-    if settings.backend == "auto" and name == "offline" and "model" in settings.model_fields_set:
+    # (a mode is how a model is asked: one asked for means a model is wanted, as a model's name does)
+    asked = [f for f in ("model", "mode") if f in settings.model_fields_set]
+    if settings.backend == "auto" and name == "offline" and asked:
         raise ConfigError(
-            f"model {settings.model!r} was asked for, but no API key or endpoint is set: set OPENAI_API_KEY "
-            "(or MINERALBRIEF_API_KEY), pass api_key= or base_url=, or choose backend='offline' "
+            f"{asked[0]} {getattr(settings, asked[0])!r} was asked for, but no API key or endpoint is set: set "
+            "OPENAI_API_KEY (or MINERALBRIEF_API_KEY), pass api_key= or base_url=, or choose backend='offline' "
             "(--backend offline) to brief without a model")
     if name == "openai":
         from .openai_compat import OpenAICompatBackend
