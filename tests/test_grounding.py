@@ -417,6 +417,19 @@ def test_a_person_the_article_names_and_words_that_name_no_person_pass(text):
     assert not any("name not in article" in u for u in report.unverified), report.unverified
 
 
+def test_a_long_hyphenated_word_after_an_office_is_read_in_linear_time():
+    # a word of a person's name could be split two ways at each hyphen ("-Ab": "A" then "b", or
+    # "Ab"), all tried before a digit after it ruled the word out: 2^k for k hyphens
+    def grounded(k: int):
+        data = reference()
+        data["questions"][0]["why"] = "CEO Xx" + "-Ab" * k + "1 said so."
+        brief = BriefContent.model_validate(data)
+        return cpu_seconds(lambda: ground(brief, SourceIndex("RareX signed an MOU with USSM.")))
+
+    (t_small, _), (t_big, _) = grounded(6), grounded(24)
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

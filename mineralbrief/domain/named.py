@@ -146,8 +146,10 @@ _AFTER_OFFICE = re.compile(r"\.?[ \t]+(?=[A-Z])")  # ("Mr. Doe"): the blank, the
 # has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none)
 _HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame"})
 # a word of a person's name ("Doe", "O'Brien", "Smith-Jones", "Pérez", "Doe's"), an initial
-# before the next ("J. "), and the blank between two words
-_NAME_WORD = re.compile(r"[A-Z][^\W\d_]+(?:['\u2019-][A-Z]?[^\W\d_]+)*(?![\w'\u2019-])")
+# before the next ("J. "), and the blank between two words. Possessive ("++", "*+"): each part
+# after a mark can be cut one way only, and a word a letter or a mark goes on from is no word
+# at any shorter length either (a word of k hyphens tried 2^k ways before a digit ruled it out)
+_NAME_WORD = re.compile(r"[A-Z][^\W\d_]++(?:['\u2019-][^\W\d_]++)*+(?![\w'\u2019-])")
 _INITIAL = re.compile(r"[ \t]+[A-Z]\.(?=[ \t])")
 _BLANK = re.compile(r"[ \t]+")
 # capitalised words that end a person's name where they follow it ("Jane Doe Chief Executive")
