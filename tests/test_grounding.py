@@ -417,6 +417,22 @@ def test_a_person_the_article_names_and_words_that_name_no_person_pass(text):
     assert not any("name not in article" in u for u in report.unverified), report.unverified
 
 
+def test_person_check_time_grows_linearly_with_the_names_a_long_reason_writes():
+    # whether a text was in Title Case was read again for each name it writes: a question's
+    # reason (which has no length limit) of 14,000 names, 300 KB, took ~150 s
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+
+    def grounded(n: int):
+        data = reference()
+        data["questions"][0]["why"] = "USSM Chief Executive Stacy Hastie and Mr. Durrant agree. " * n
+        brief = BriefContent.model_validate(data)
+        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
+
+    (t_small, _), (t_big, report) = grounded(500), grounded(2000)
+    assert not any("name not in article" in u for u in report.unverified), report.unverified
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the names: quadratic is sixteen times
+
+
 def test_a_long_hyphenated_word_after_an_office_is_read_in_linear_time():
     # a word of a person's name could be split two ways at each hyphen ("-Ab": "A" then "b", or
     # "Ab"), all tried before a digit after it ruled the word out: 2^k for k hyphens

@@ -195,7 +195,7 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
     offices = _after_offices(joined)
     given = [i for word in words_at.keys() & GIVEN_NAMES for i in words_at[word]]
-    title_case: dict[int, bool] = {}
+    title_case: dict[int, bool] = {}  # read once a text (not per name: a long text names many)
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
         at = own.of(i)
