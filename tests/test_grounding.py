@@ -446,6 +446,19 @@ def test_a_long_hyphenated_word_after_an_office_is_read_in_linear_time():
     assert t_big < 6 * t_small + 0.2, (t_small, t_big)
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Mr. Hargreaves's Cummins Range plan needs USSM.", "Hargreaves"),
+    ("CEO Elena Markova's Cummins Range plan needs USSM.", "Elena Markova"),
+    ("Chief executive Peter Hartley\u2019s Missouri plant would take the concentrate.", "Peter Hartley"),
+    ("Chief executive Peter Hollis' Missouri plant would take the concentrate.", "Peter Hollis"),  # (was not read at all)
+])
+def test_a_possessive_ends_a_persons_name(text, name):
+    # the name went on into the capitalised words after a possessive ("Hargreaves's Cummins
+    # Range"), and its last word, the article's project or place, vouched for an invented person
+    report = _rarex_with("key_points", text, _SPOKEN)
+    assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

@@ -149,7 +149,8 @@ _HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame"})
 # before the next ("J. "), and the blank between two words. Possessive ("++", "*+"): each part
 # after a mark can be cut one way only, and a word a letter or a mark goes on from is no word
 # at any shorter length either (a word of k hyphens tried 2^k ways before a digit ruled it out)
-_NAME_WORD = re.compile(r"[A-Z][^\W\d_]++(?:['\u2019-][^\W\d_]++)*+(?![\w'\u2019-])")
+# ("Evans'": a name ending in "s" takes the mark alone)
+_NAME_WORD = re.compile(r"[A-Z][^\W\d_]++(?:['\u2019-][^\W\d_]++)*+(?:(?<=s)['\u2019])?+(?![\w'\u2019-])")
 _INITIAL = re.compile(r"[ \t]+[A-Z]\.(?=[ \t])")
 _BLANK = re.compile(r"[ \t]+")
 # capitalised words that end a person's name where they follow it ("Jane Doe Chief Executive")
@@ -208,7 +209,9 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
             continue
         office = offices.get(i)
         words, end = [first.group()], first.end()
-        while len(words) < 3:
+        # a possessive ends a name: the words after it are the person's (a project, a place),
+        # and the last word is the surname checked ("Doe's Cummins Range" is no "Range")
+        while len(words) < 3 and not _POSSESSIVE.search(words[-1]):
             initial = _INITIAL.match(joined, end)
             blank = _BLANK.match(joined, initial.end() if initial else end)
             word = _NAME_WORD.match(joined, blank.end()) if blank else None
