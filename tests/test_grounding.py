@@ -459,6 +459,21 @@ def test_a_possessive_ends_a_persons_name(text, name):
     assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("text", [
+    "Most cobalt still comes from DR Congo, where EGC buys artisanal output.",
+    "DR Congo's export quotas lifted cobalt prices.",
+])
+def test_a_capitalised_abbreviation_is_no_honorific(text):
+    # "DR Congo" was read as "Dr. Congo", a surname after an honorific, and flagged against an
+    # article that writes "DRC": an honorific is written "Dr", "Mr", "Ms" ("DR", "MS" abbreviate)
+    data = reference()
+    data["key_points"][1]["text"] = text
+    article = "The DRC exports most of the world's cobalt. EGC buys artisanal output and quotas lifted prices."
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert not any(u.startswith("key_points[1]") and "name not in article" in u for u in report.unverified), \
+        report.unverified
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

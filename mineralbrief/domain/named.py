@@ -143,7 +143,8 @@ _OFFICE_WORDS = frozenset({
     "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame"})
 _AFTER_OFFICE = re.compile(r"\.?[ \t]+(?=[A-Z])")  # ("Mr. Doe"): the blank, then a capital
 # the offices after which a surname alone names a person ("Mr. Doe"); after any other, a name
-# has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none)
+# has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none).
+# They are read only as written so: "DR Congo", "MS Excel" abbreviate
 _HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame"})
 # a word of a person's name ("Doe", "O'Brien", "Smith-Jones", "Pérez", "Doe's"), an initial
 # before the next ("J. "), and the blank between two words. Possessive ("++", "*+"): each part
@@ -179,7 +180,8 @@ def _after_offices(text: str) -> dict[int, str]:
         i = lowered.find(needle)
         while i >= 0:
             end = i + len(needle)
-            if not (i and lowered[i - 1:i].isalpha()) and (m := _AFTER_OFFICE.match(text, end)):
+            if not (i and lowered[i - 1:i].isalpha()) and (m := _AFTER_OFFICE.match(text, end)) and (
+                    office not in _HONORIFICS or text[i:end] == office.capitalize()):
                 starts[m.end()] = office
             i = lowered.find(needle, end)
     return starts
