@@ -474,6 +474,21 @@ def test_a_capitalised_abbreviation_is_no_honorific(text):
         report.unverified
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Ucore's chief executive, Dana Whitfield, said the studies would be fast.", None),
+    ("RareX's managing director, James Durrant, welcomed the MOU.", None),
+    ("According to the managing director, Cummins Range feed suits the Missouri site.", None),
+    ("USSM's chairman, Rohan Kessler, backs the MOU.", "Rohan Kessler"),
+    ("The minister, Madeleine King, backs the MOU.", "Madeleine King"),
+])
+def test_a_person_named_after_an_office_and_a_comma_is_checked(text, name):
+    # news names a person after an office and a comma as often as without ("Ucore's Chief
+    # Executive Officer, Pat Ryan, said"): an invented one there, with a given name the list
+    # does not hold, passed
+    flagged = [u for u in _rarex_with("key_points", text, _SPOKEN).unverified if "name not in article" in u]
+    assert flagged == ([] if name is None else [f'key_points[1]: name not in article: "{name}"']), flagged
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

@@ -141,7 +141,8 @@ _OFFICE_WORDS = frozenset({
     "ceo", "cfo", "coo", "executive", "director", "officer", "chairman", "chairwoman", "chair", "chairperson",
     "president", "minister", "secretary", "premier", "governor", "senator", "ambassador", "commissioner",
     "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame"})
-_AFTER_OFFICE = re.compile(r"\.?[ \t]+(?=[A-Z])")  # ("Mr. Doe"): the blank, then a capital
+# ("Mr. Doe", "its chief executive, Jane Doe,"): the blank, then a capital
+_AFTER_OFFICE = re.compile(r"[.,]?[ \t]+(?=[A-Z])")
 # the offices after which a surname alone names a person ("Mr. Doe"); after any other, a name
 # has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none).
 # They are read only as written so: "DR Congo", "MS Excel" abbreviate
