@@ -140,7 +140,10 @@ def companies_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]
 _OFFICE_WORDS = frozenset({
     "ceo", "cfo", "coo", "executive", "director", "officer", "chairman", "chairwoman", "chair", "chairperson",
     "president", "minister", "secretary", "premier", "governor", "senator", "ambassador", "commissioner",
-    "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame"})
+    "chancellor", "founder", "spokesman", "spokeswoman", "spokesperson", "mr", "ms", "mrs", "dr", "sir", "dame",
+    # as newswires name a person ("Trafigura chief Jeremy Weir", "Tesla boss", "Benchmark analyst"),
+    # the one an invented quote is most often put in the mouth of
+    "chief", "boss", "manager", "mayor", "professor", "analyst", "economist", "strategist"})
 # ("Mr. Doe", "its chief executive, Jane Doe,"): the blank, then a capital
 _AFTER_OFFICE = re.compile(r"[.,]?[ \t]+(?=[A-Z])")
 # the offices after which a surname alone names a person ("Mr. Doe"); after any other, a name
