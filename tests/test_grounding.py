@@ -505,6 +505,23 @@ def test_a_person_named_after_a_newswire_role_is_checked(text, name):
     assert flagged == ([] if name is None else [f'key_points[1]: name not in article: "{name}"']), flagged
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Mr. Pe\u0301rez said the plant would open next year.", None),
+    ("Chief executive Jose\u0301 Pe\u0301rez said the plant would open.", None),
+    ("Minister Nicola\u0301s Grau said the plant would open.", "Nicolás Grau"),
+])
+def test_a_name_with_its_accents_written_apart_is_read_whole(text, name):
+    # a brief may write an accent as a letter and a combining mark ("e" + U+0301): a name was
+    # cut before the mark, so the article's "Pérez" was flagged as "Pe", and an invented
+    # "Nicolás Grau" was not read at all
+    data = reference()
+    data["key_points"][1]["text"] = text
+    article = "Chief executive José Pérez said the plant would open next year."
+    flagged = [u for u in ground(BriefContent.model_validate(data), SourceIndex(article)).unverified
+               if u.startswith("key_points[1]") and "name not in article" in u]
+    assert flagged == ([] if name is None else [f'key_points[1]: name not in article: "{name}"']), flagged
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 
 from .anchored import letters_only
@@ -95,9 +96,11 @@ class OwnWords:
     company and the person finders read (``companies_named``, ``persons_named``)."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.texts = texts
-        self.text = "\n\n".join(texts)
-        self.ends = list(itertools.accumulate(len(t) + 2 for t in texts))  # where each text's gap ends
+        # composed (NFC): an accent written as a letter and a combining mark ("e" + U+0301) is
+        # no word character, and cut a name before it ("Pe" of "Pérez")
+        self.texts = [unicodedata.normalize("NFC", t) for t in texts]
+        self.text = "\n\n".join(self.texts)
+        self.ends = list(itertools.accumulate(len(t) + 2 for t in self.texts))  # where each text's gap ends
         self.capitals = Capitals(self.text)
 
     def of(self, i: int) -> int:
