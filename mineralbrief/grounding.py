@@ -48,6 +48,10 @@ _HANGUL = re.compile("[\uac00-\ud7a3]")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what ``writes_as_is`` reads (str.isalnum) as one word
+# the names a brief's check looks for through the article before the sets of its words are made
+# (a few dozen: a brief's entities, parties and the names its words write; the sets cost more)
+_SEARCHED_NAMES = 64
 
 
 class SourceIndex:
@@ -70,6 +74,7 @@ class SourceIndex:
         if elements is not None:  # already scanned by the domain layer
             self.__dict__["elements"] = frozenset(elements)
         self.extra_aliases = {key for key in map(name_key, extra_aliases) if key}
+        self._lookups = 0  # names looked for (``has_name``)
 
     @cached_property
     def _normalised(self) -> Normalised:
@@ -191,6 +196,19 @@ class SourceIndex:
             return None
         return (*self._normalised.span(hit.dest_start, hit.dest_end), float(hit.score))
 
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """The words of ``name_space``: a name's words looked up one by one, where a search of
+        the article for each name a brief writes grew with both (a brief's reason, which has no
+        length limit, may name thousands)."""
+        return frozenset(self.name_space.split())
+
+    @cached_property
+    def _runs(self) -> frozenset[str]:
+        """The article's runs of letters and digits, as written (read when a name's words are
+        not all among ``name_words``: then only ``writes_as_is`` may still find it)."""
+        return frozenset(_RUN.findall(self._facts_text))
+
     def has_name(self, name: str) -> bool:
         """True when the article writes ``name`` (modulo dots, case, accents and legal suffix)."""
         key = name_key(name)
@@ -198,6 +216,17 @@ class SourceIndex:
             return False
         if key in self.extra_aliases:
             return True
+        self._lookups += 1
+        if self._lookups > _SEARCHED_NAMES and not (_UNSPACED.search(key) or _HANGUL.search(key)):
+            # answered from sets where they can be: the name key written is a run of whole words
+            # of ``name_space`` (one word: the set says so), and a name written as given stands
+            # apart from letters and digits, so each of its runs is one of the article's
+            words = self.name_words
+            if " " not in key and key in words:
+                return True
+            if not all(map(words.__contains__, key.split())) and not all(map(self._runs.__contains__,
+                                                                              _RUN.findall(name))):
+                return False
         if self.writes_as_is(name):  # written as given: no need of the normalised text
             return True
         if _UNSPACED.search(key):  # Chinese and Japanese write no spaces around a name
