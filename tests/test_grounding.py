@@ -544,6 +544,22 @@ def test_person_check_time_grows_linearly_with_the_article_and_the_names_togethe
     assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times both: quadratic is sixteen times
 
 
+def test_company_check_time_grows_linearly_with_the_companies_a_long_reason_writes():
+    # whether a text was in Title Case was read again, through the whole text, for each name
+    # with a legal word it writes: a question's reason naming 4,000 (176 KB) took ~20 s
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nAcme Magnet Holdings Inc. watched."
+
+    def grounded(n: int):
+        data = reference()
+        data["questions"][0]["why"] = "Acme Magnet Holdings Inc. may follow USSM. " * n
+        brief = BriefContent.model_validate(data)
+        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
+
+    (t_small, _), (t_big, report) = grounded(500), grounded(2000)
+    assert not any("name not in article" in u for u in report.unverified), report.unverified
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the names: quadratic is sixteen times
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)

@@ -102,10 +102,19 @@ class OwnWords:
         self.text = "\n\n".join(self.texts)
         self.ends = list(itertools.accumulate(len(t) + 2 for t in self.texts))  # where each text's gap ends
         self.capitals = Capitals(self.text)
+        self._title_case: dict[int, bool] = {}
 
     def of(self, i: int) -> int:
         """Which text ``text[i]`` belongs to."""
         return bisect_right(self.ends, i)
+
+    def title_case(self, at: int) -> bool:
+        """Whether text ``at`` is in Title Case (``_in_title_case``), read once a text: asked for
+        each name a text writes, it was read through again each time (a long text names many)."""
+        known = self._title_case.get(at)
+        if known is None:
+            known = self._title_case[at] = _in_title_case(self.texts[at])
+        return known
 
 
 def companies_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
@@ -119,7 +128,7 @@ def companies_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]
     known: list[tuple[int, int]] = []  # the gazetteer names' spans, left to right
     for canon, form, start, end in find_gazetteer(joined, capitals):
         at = own.of(start)
-        if all(map(generic_word, form.split())) and _in_title_case(texts[at]):  # "Global Lithium Prices Slide"
+        if all(map(generic_word, form.split())) and own.title_case(at):  # "Global Lithium Prices Slide"
             continue
         found[at].append((start, [form, canon]))
         known.append((start, end))
@@ -131,7 +140,7 @@ def companies_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]
         if any(_LEGAL_TAIL.fullmatch(joined, e, m.end()) for _, e in inside):
             continue
         at = own.of(m.start())
-        forms = _name_forms(m.group().split(), _in_title_case(texts[at]))
+        forms = _name_forms(m.group().split(), own.title_case(at))
         if forms is not None:
             found[at].append((m.start(), forms))
     return found
@@ -205,13 +214,10 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
     offices = _after_offices(joined)
     given = [i for word in words_at.keys() & GIVEN_NAMES for i in words_at[word]]
-    title_case: dict[int, bool] = {}  # read once a text (not per name: a long text names many)
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
         at = own.of(i)
-        if at not in title_case:
-            title_case[at] = _in_title_case(own.texts[at])
-        if i < taken or title_case[at]:
+        if i < taken or own.title_case(at):
             continue
         first = _NAME_WORD.match(joined, i)
         if first is None or not _name_word(first.group()):
