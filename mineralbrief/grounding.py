@@ -356,7 +356,9 @@ class _Checker:
                 if name_key(name) in stated:
                     continue
                 self.checked += 1
-                if not (self.index.has_name(name) or self.index.has_name(surname)):
+                # the surname first: one word, looked up in a set (``has_name``), where a name of
+                # the article's words not written together is searched for through the article
+                if not (self.index.has_name(surname) or self.index.has_name(name)):
                     self.fail(f'{where}: name not in article: "{name}"')
 
     def ticker(self, where: str, ticker: str | None) -> None:

@@ -560,6 +560,26 @@ def test_company_check_time_grows_linearly_with_the_companies_a_long_reason_writ
     assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the names: quadratic is sixteen times
 
 
+def test_a_persons_surname_is_looked_up_before_the_name_the_article_does_not_write_together():
+    # a name made of the article's words not written together ("Stacy Durrant") was searched
+    # for through the whole article before its surname, found at once in the set of its words
+    seed = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SPOKEN
+    pairs = itertools.cycle(itertools.permutations(["Stacy", "Hastie", "James", "Durrant", "Dana", "Whitfield"], 2))
+
+    def grounded(n: int):
+        article = (seed * (60 * n // len(seed) + 1))[:60 * n]
+        data = reference()
+        data["questions"][0]["why"] = " ".join("CEO {} {} said so.".format(*next(pairs)) for _ in range(n))
+        brief = BriefContent.model_validate(data)
+        index = SourceIndex(article)
+        index.name_space  # (built once an article, whatever the brief)
+        return cpu_seconds(lambda: ground(brief, index))
+
+    (t_small, _), (t_big, report) = grounded(1500), grounded(6000)
+    assert not any("name not in article" in u for u in report.unverified), report.unverified
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times both: quadratic is sixteen times
+
+
 def test_a_person_in_a_title_case_headline_is_not_read():
     # every word of a Title Case headline is capitalised: "Grant Signals Change" names no one
     report = _rarex_with("headline", "Grant Signals Change As RareX Signs MOU With USSM", _SPOKEN)
