@@ -536,7 +536,7 @@ def test_person_check_time_grows_linearly_with_the_article_and_the_names_togethe
             for i in range(n))
         brief = BriefContent.model_validate(data)
         index = SourceIndex(article)
-        index.name_space  # (built once an article, whatever the brief)
+        assert index.name_space  # (built once an article, whatever the brief)
         return cpu_seconds(lambda: ground(brief, index))
 
     (t_small, _), (t_big, report) = grounded(1500), grounded(6000)
@@ -572,7 +572,7 @@ def test_a_persons_surname_is_looked_up_before_the_name_the_article_does_not_wri
         data["questions"][0]["why"] = " ".join("CEO {} {} said so.".format(*next(pairs)) for _ in range(n))
         brief = BriefContent.model_validate(data)
         index = SourceIndex(article)
-        index.name_space  # (built once an article, whatever the brief)
+        assert index.name_space  # (built once an article, whatever the brief)
         return cpu_seconds(lambda: ground(brief, index))
 
     (t_small, _), (t_big, report) = grounded(1500), grounded(6000)
