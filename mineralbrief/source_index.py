@@ -1,0 +1,250 @@
+"""The article, prepared once for every check of a brief against it (``SourceIndex``).
+
+A quote is looked for verbatim, then with its quotes and dashes unified, then in the article's
+normalised form (whitespace, quotes, dashes, case, Markdown escapes; ``domain.matching``), whose
+map gives offsets in the original text; a name, a ticker, a number or a date is looked up in
+what the article writes. Split from grounding.py, which checks a brief against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from .domain.elements import elements_named
+from .domain.gazetteer import find_gazetteer
+from .domain.injection import blank
+from .domain.language import english_further_on, language_of
+from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
+from .domain.numbers import find_dates
+from .domain.written import Quantity, numbers_in, quantities, worded_numbers, worded_quantities
+
+FUZZY_THRESHOLD = 90.0
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_CAPITALISED = re.compile(r"\b[A-Z][\w&'-]{2,}")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and CJK ideographs
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what ``writes_as_is`` reads (str.isalnum) as one word
+# the names a brief's check looks for through the article before the sets of its words are made
+# (a few dozen: a brief's entities, parties and the names its words write; the sets cost more)
+_SEARCHED_NAMES = 64
+
+
+class SourceIndex:
+    """The article, prepared once for every check of a brief against it.
+
+    Each part is built on first use and kept: the normalised text with its offset map (only
+    when a quote is not found verbatim), the article's names, its numbers.
+    """
+
+    def __init__(
+        self, text: str, extra_aliases: Iterable[str] = (), elements: Iterable[str] | None = None,
+        blocked: Iterable[tuple[int, int]] = (), language: str | None = None,
+    ) -> None:
+        self.text = text
+        if language is not None:  # already read by the caller
+            self.__dict__["language"] = language
+        # passages addressed to a model: never evidence, their names and numbers never facts
+        self.blocked = sorted(blocked)
+        self._facts_text = blank(text, self.blocked) if self.blocked else text
+        if elements is not None:  # already scanned by the domain layer
+            self.__dict__["elements"] = frozenset(elements)
+        self.extra_aliases = {key for key in map(name_key, extra_aliases) if key}
+        self._lookups = 0  # names looked for (``has_name``)
+
+    @cached_property
+    def _normalised(self) -> Normalised:
+        return Normalised(self.text)
+
+    @property
+    def norm(self) -> str:
+        """The article in its matching form (``normalise(text)``)."""
+        return self._normalised.norm
+
+    @cached_property
+    def _unified(self) -> str:
+        """The article with its quotes, dashes and no-break spaces unified: same length, same
+        offsets, so a quote that differs only in those is found by ``str.find``."""
+        return unify_quotes(self.text)
+
+    def at(self, quote: str, start: int | None, end: int | None) -> bool:
+        """True when ``quote`` stands verbatim at ``text[start:end]`` (offsets verified, not trusted)."""
+        return start is not None and end is not None and 0 <= start < end <= len(self.text) and (
+            self.text[start:end] == quote)
+
+    @cached_property
+    def name_space(self) -> str:
+        return " " + name_form(self._facts_text) + " "
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(numbers_in(self._facts_text))
+
+    @cached_property
+    def dates(self) -> frozenset[date]:
+        """The full dates the article writes (read when a brief writes a date)."""
+        return frozenset(d.value for d in find_dates(self._facts_text))
+
+    @cached_property
+    def quantities(self) -> frozenset[Quantity]:
+        """The quantities the article writes, in its scales and as one (``written.quantities``):
+        read when a brief writes a number the article does not write in digits."""
+        return quantities(self._facts_text)
+
+    @cached_property
+    def worded_quantities(self) -> frozenset[tuple[str, int]]:
+        """The quantities the article writes in words ("five million"), as digits and a power of ten."""
+        return frozenset(q[:2] for _, q in worded_quantities(self._facts_text))
+
+    @cached_property
+    def worded_numbers(self) -> frozenset[str]:
+        """The numbers the article writes in words ("seven-year", "the third quarter"), in digits."""
+        return worded_numbers(self._facts_text)
+
+    @cached_property
+    def elements(self) -> frozenset[str]:
+        return frozenset(elements_named(self._facts_text))
+
+    @cached_property
+    def language(self) -> str:
+        """``language_of(text)``, read from the article's opening (given when the caller has it)."""
+        return language_of(self.text)
+
+    @cached_property
+    def english(self) -> bool:
+        """Whether the article is in English: a brief's own words name its companies as it does
+        (a brief in English of an article in Chinese writes their names in another script). An
+        article that opens in another language is read further on (``english_further_on``)."""
+        return self.language == "en" or english_further_on(self.text)
+
+    @cached_property
+    def latin(self) -> bool:
+        """Whether the article is written in the Latin script, in English or not: a brief in
+        English of a Spanish or French one names its well-known companies as the gazetteer
+        knows them, but may translate a name ending in a legal word."""
+        return self.english or self.language == "other"
+
+    @cached_property
+    def companies(self) -> frozenset[str]:
+        """The well-known companies (the gazetteer's canonical names) the article names, in any
+        of their forms ("Ford" names Ford Motor Company)."""
+        return frozenset(canon for canon, _, _, _ in find_gazetteer(self._facts_text))
+
+    @cached_property
+    def injected_words(self) -> frozenset[str]:
+        """The capitalised words (name keys) that only passages addressed to a model write:
+        a brief that writes one, in any words of its own, repeats the injection."""
+        found = set()
+        for start, end in self.blocked:
+            for word in _CAPITALISED.findall(self.text[start:end]):
+                key = name_key(word)
+                if key and f" {key} " not in self.name_space:
+                    found.add(key)
+        return frozenset(found)
+
+    def echoed(self, text: str) -> list[str]:
+        """The capitalised words of ``text`` that only passages addressed to a model write."""
+        return [w for w in _CAPITALISED.findall(text) if name_key(w) in self.injected_words]
+
+    def in_blocked(self, start: int, end: int) -> bool:
+        """True when [start, end) overlaps a passage addressed to a model."""
+        return any(s < end and start < e for s, e in self.blocked)
+
+    def find(self, quote: str) -> tuple[int, int, float] | None:
+        """Where ``quote`` stands in the article: (start, end, score) or None.
+
+        Tried in order, cheapest first: the quote verbatim; with its quotes, dashes and spaces
+        unified; its normalised form in the normalised article (all three score 100); the best
+        fuzzy alignment (rapidfuzz partial ratio), when it scores at least ``FUZZY_THRESHOLD``.
+        """
+        q = normalise(quote)
+        if not q:
+            return None
+        written = quote.strip()
+        for text, needle in ((self.text, written), (self._unified, unify_quotes(written))):
+            pos = text.find(needle)
+            if pos >= 0:
+                return pos, pos + len(needle), 100.0
+        norm = self.norm
+        pos = self._normalised.find(q)
+        if pos >= 0:
+            return (*self._normalised.span(pos, pos + len(q)), 100.0)
+        if len(q) < 12 or not norm:  # too short for a fuzzy match to mean anything
+            return None
+        hit = fuzz.partial_ratio_alignment(q, norm, score_cutoff=FUZZY_THRESHOLD)
+        if hit is None or hit.dest_end <= hit.dest_start:
+            return None
+        return (*self._normalised.span(hit.dest_start, hit.dest_end), float(hit.score))
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """The words of ``name_space``: a name's words looked up one by one, where a search of
+        the article for each name a brief writes grew with both (a brief's reason, which has no
+        length limit, may name thousands)."""
+        return frozenset(self.name_space.split())
+
+    @cached_property
+    def _runs(self) -> frozenset[str]:
+        """The article's runs of letters and digits, as written (read when a name's words are
+        not all among ``name_words``: then only ``writes_as_is`` may still find it)."""
+        return frozenset(_RUN.findall(self._facts_text))
+
+    def has_name(self, name: str) -> bool:
+        """True when the article writes ``name`` (modulo dots, case, accents and legal suffix)."""
+        key = name_key(name)
+        if not key:
+            return False
+        if key in self.extra_aliases:
+            return True
+        self._lookups += 1
+        if self._lookups > _SEARCHED_NAMES and not (_UNSPACED.search(key) or _HANGUL.search(key)):
+            # answered from sets where they can be: the name key written is a run of whole words
+            # of ``name_space`` (one word: the set says so), and a name written as given stands
+            # apart from letters and digits, so each of its runs is one of the article's
+            words = self.name_words
+            if " " not in key and key in words:
+                return True
+            if not all(map(words.__contains__, key.split())) and not all(map(self._runs.__contains__,
+                                                                              _RUN.findall(name))):
+                return False
+        if self.writes_as_is(name):  # written as given: no need of the normalised text
+            return True
+        if _UNSPACED.search(key):  # Chinese and Japanese write no spaces around a name
+            return key in self.name_space
+        if _HANGUL.search(key):  # Korean writes a particle right after a name: "포스코퓨처엠과"
+            return f" {key}" in self.name_space
+        return f" {key} " in self.name_space
+
+    def writes_ticker(self, ticker: str) -> bool:
+        """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
+        the symbol as it is written, in capitals (else "ASX: RARE", or "ASX: rare", is any article
+        on "rare earths"; the exchange may be written "Nasdaq")."""
+        parts = [tok for tok in re.split(r"[\s:,;()]+", ticker) if tok]
+        if not parts:
+            return True
+        symbol = parts[-1]
+        capitals = symbol.isupper() or not any(c.isalpha() for c in symbol)  # (a symbol may be digits)
+        return capitals and self.writes_as_is(symbol) and all(self.has_name(tok) for tok in parts)
+
+    def writes_as_is(self, token: str) -> bool:
+        """True when the article writes ``token`` as it is, no letter or digit next to it, or so
+        once its Markdown emphasis is read through ("ASX: RE**E" writes "REE", as a reader sees).
+        (``str.find``, not a pattern: one opening with a lookbehind is tried at every character,
+        ~45 us on a 13 KB article, for each ticker of a brief.)"""
+        for text in (self._facts_text, self._facts_text.replace("*", "") if "*" in self._facts_text else ""):
+            i = text.find(token)
+            while i >= 0:
+                end = i + len(token)
+                if not (i and text[i - 1].isalnum()) and not text[end:end + 1].isalnum():
+                    return True
+                i = text.find(token, i + 1)
+        return False
+
+    def writes_amount(self, text: str) -> bool:
+        """True when ``text`` holds a number and the article writes each of its numbers."""
+        digits = numbers_in(text)
+        return bool(digits) and all(d in self.numbers for d in digits)
