@@ -189,9 +189,11 @@ class SourceIndex:
 
     @cached_property
     def _runs(self) -> frozenset[str]:
-        """The article's runs of letters and digits, as written (read when a name's words are
-        not all among ``name_words``: then only ``writes_as_is`` may still find it)."""
-        return frozenset(_RUN.findall(self._facts_text))
+        """The article's runs of letters and digits, as written and through its Markdown emphasis
+        (read when a name's words are not all among ``name_words``: then only ``writes_as_is``
+        may still find it)."""
+        text = self._facts_text
+        return frozenset(_RUN.findall(text + (" " + text.replace("*", "") if "*" in text else "")))
 
     def has_name(self, name: str) -> bool:
         """True when the article writes ``name`` (modulo dots, case, accents and legal suffix)."""
