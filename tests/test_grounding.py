@@ -715,6 +715,7 @@ _SUMS = ("\n\nThe plant would cost $5 million and employ 300 people; USSM expect
     ("It would employ four hundred people.", "four hundred"),
     ("Sixty percent of the output goes to U.S. buyers.", "Sixty percent"),
     ("The studies cost half a billion dollars.", "half a billion"),
+    ("\u0130stanbul's İnvestor pays six million dollars.", "six million"),  # a letter lower-cased into two
 ])
 def test_a_quantity_the_briefs_own_words_write_in_words_must_be_the_articles(text, phrase):
     # a number written in words was never read: "six million dollars" passed where "$6 million" was flagged

@@ -102,7 +102,8 @@ def worded_quantities(text: str) -> list[tuple[str, Quantity]]:
     The pattern is tried only before a scale word that follows a word ("five million", not "$10
     million"), each found by ``str.find``: tried at every character of a brief, it cost more than
     the rest of its number check."""
-    lowered, found = text.lower(), {}
+    # (its ASCII letters lower-cased, one character for one: ``str.lower`` may lengthen a text)
+    lowered, found = text.encode("ascii", "replace").decode("ascii").lower(), {}
     for scale in _SCALE_WORDS:
         i = lowered.find(scale)
         while i >= 0:
