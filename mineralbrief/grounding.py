@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pydantic_core import PydanticCustomError
 
+from .domain.elements import find_elements
 from .domain.gazetteer import FORMS
 from .domain.matching import name_key, normalise
 from .domain.named import OwnWords, companies_named, persons_named, tickers_written
@@ -108,6 +109,19 @@ class _Checker:
                 self.checked += 1
                 if not (any(map(self.index.has_name, forms)) or forms[-1] in self.index.companies):
                     self.fail(f'{where}: name not in article: "{forms[0]}"')
+
+    def elements(self, named: list[tuple[str, str]], words: OwnWords) -> None:
+        """The elements the brief's own words name must be ones the article names ("dysprosium"
+        in a key point of an article on rare earths that names none)."""
+        seen = set()
+        for mention in find_elements(words.text):
+            where = named[words.of(mention.start)][0]
+            if (where, mention.element) in seen:
+                continue
+            seen.add((where, mention.element))
+            self.checked += 1
+            if mention.element not in self.index.elements:
+                self.fail(f'{where}: element not named in article: "{mention.text}"')
 
     def persons(self, named: list[tuple[str, str]], words: OwnWords, stated: set[str]) -> None:
         """The persons the brief's own words (``named``: where, text; ``words``: those texts) name
@@ -207,6 +221,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
         words = OwnWords([text for _, text in own])
         c.companies(own, words, stated, well_known_only=not index.english)
         c.persons(own, words, stated)
+        c.elements(own, words)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked

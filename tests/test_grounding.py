@@ -753,6 +753,29 @@ def test_the_articles_listing_passes_in_the_briefs_own_words():
     assert not any("ticker not in article" in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("where,text,element", [
+    ("key_points", "RareX will also ship uranium to USSM's Missouri site.", "uranium"),
+    ("bottom_line", "Tungsten and vanadium offtakes could follow the MOU.", "Tungsten"),
+    ("questions[0].why", "USSM's site has treated antimony before.", "antimony"),
+])
+def test_an_element_the_briefs_own_words_name_must_be_one_the_article_names(where, text, element):
+    # elements were checked in the brief's element list only: a key point could name a metal
+    # the article never mentions
+    if where == "questions[0].why":
+        data = reference()
+        data["questions"][0]["why"] = text
+        report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt").read()))
+    else:
+        report = _rarex_with(where, text)
+    assert any(u.startswith(where) and f'element not named in article: "{element}"' in u
+               for u in report.unverified), report.unverified
+
+
+def test_the_elements_the_article_names_pass_in_the_briefs_own_words():
+    report = _rarex_with("key_points", "Dysprosium and terbium from Cummins Range, with scandium and gallium.")
+    assert not any("element not named" in u for u in report.unverified), report.unverified
+
+
 def _latin_brief(headline: str) -> BriefContent:
     data = reference()
     data["headline"] = headline
