@@ -150,8 +150,10 @@ def test_a_batch_at_the_limit_gets_no_429s(seed_text, with_headers):
         wall = time.monotonic() - t0
     assert all(r.status == "done" for r in results)
     # the server shares this process (and its GIL) with 8 client threads, so requests sent 50 ms
-    # apart can arrive together; bench/ratelimit.py runs it in a process of its own for the figures
-    assert limit.refused <= 2
+    # apart can arrive together; bench/ratelimit.py runs it in a process of its own for the figures.
+    # (Under the parallel slow suite, another worker on the second core, 3 were refused once;
+    # without the limiter, the same batch has 72 refused)
+    assert limit.refused <= 4
     assert wall < 2 * limit.allowed_seconds(50) + 2.0
 
 
