@@ -258,6 +258,19 @@ def test_a_deal_the_text_only_imagines_is_not_a_deal():
     assert [k for k, _, _ in _deals(kept)] == ["offtake"]
 
 
+def test_a_deal_whose_talks_failed_is_not_a_deal():
+    # "walked away from talks on an offtake agreement with Ford" gave a terminated offtake: no
+    # agreement was ever made
+    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
+    for failed in ("Albemarle walked away from talks on an offtake agreement with Ford Motor Company.",
+                   "Albemarle broke off negotiations over a proposed $500 million supply agreement with Ford Motor Company.",
+                   "Albemarle ended talks with Ford Motor Company on a lithium offtake agreement."):
+        assert _deals(lead + failed) == [], failed
+    for made in ("Albemarle signed an offtake agreement with Ford Motor Company after talks on pricing ended.",
+                 "Albemarle held talks on an offtake agreement with Ford Motor Company and signed it in May."):
+        assert [k for k, _, _ in _deals(lead + made)] == ["offtake"], made
+
+
 def test_a_number_of_absurd_length_is_no_amount_not_a_crash():
     # "$999...9 billion" (over 308 digits) parsed to float infinity, and the merge's log of it
     # raised OverflowError out of summarize; shorter, its text outgrew the claims quoting it

@@ -288,7 +288,12 @@ RULED_OUT = re.compile(
     r"|\bif\s+(?:[\w’'.-]+\s+){0,4}?(?:were|was)\s+to\s+(?:sign|agree|enter|strike|seek|pursue)\s+"
     r"(?:(?:an?|any|into|the|to)\s+){0,2}"
     r"|\b(?:could|might|may)\s+(?:one\s+day|someday|eventually|in\s+future)\s+(?:sign|seek|pursue|strike|agree|enter)\s+"
-    r"(?:(?:an?|any|into|the|to)\s+){0,2})$",
+    r"(?:(?:an?|any|into|the|to)\s+){0,2}"
+    # "walked away from (broke off, ended) talks (with B) on an offtake": talks that failed, no deal
+    r"|\b(?:walk(?:ed|s|ing)?\s+away\s+from|br(?:oke|eaks?|eaking)\s+off|pull(?:ed|s|ing)?\s+out\s+of|end(?:ed|s|ing)"
+    r"|abandon(?:ed|s|ing)?|call(?:ed|s|ing)?\s+off)\s+(?:(?:the|its|their)\s+)?(?:talks|negotiations|discussions)\s+"
+    r"(?:(?:with|between)\s+(?:[\w&.’'-]+\s+){1,5}?)?(?:on|over|about|for|towards?)\s+(?:(?:an?|the|any)\s+)?"
+    r"(?:[\w$.,%’'-]+\s+){0,4})$",
     re.I)
 
 
