@@ -21,6 +21,7 @@ from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.numbers import find_dates
+from .domain.orgs import EXCHANGES
 from .domain.written import Quantity, numbers_in, quantities, worded_numbers, worded_quantities
 
 FUZZY_THRESHOLD = 90.0
@@ -32,6 +33,14 @@ _RUN = re.compile(r"[^\W_]+")  # letters and digits: what ``writes_as_is`` reads
 # the names a brief's check looks for through the article before the sets of its words are made
 # (a few dozen: a brief's entities, parties and the names its words write; the sets cost more)
 _SEARCHED_NAMES = 64
+_EXCHANGE_NAME = re.compile(r"\b(?:" + EXCHANGES + r")\b")
+_EXCHANGE_MARKS = re.compile(r"[\s.-]")
+
+
+def _venue(exchange: str) -> str:
+    """An exchange's name in one form: "TSX-V", "TSX.V", "TSX V" and "TSXV" are one venue,
+    as are "NYSE American" and "NYSEAMERICAN", "Nasdaq" and "NASDAQ"."""
+    return _EXCHANGE_MARKS.sub("", exchange).upper()
 
 
 class SourceIndex:
@@ -221,16 +230,25 @@ class SourceIndex:
             return f" {key}" in self.name_space
         return f" {key} " in self.name_space
 
+    @cached_property
+    def venues(self) -> frozenset[str]:
+        """The exchanges the article writes, each as ``_venue`` gives it (read when a brief
+        writes a listing)."""
+        return frozenset(map(_venue, _EXCHANGE_NAME.findall(self._facts_text)))
+
     def writes_ticker(self, ticker: str) -> bool:
         """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
         the symbol as it is written, in capitals (else "ASX: RARE", or "ASX: rare", is any article
-        on "rare earths"; the exchange may be written "Nasdaq")."""
+        on "rare earths"; the exchange may be written "Nasdaq", or "TSX-V" for "TSXV")."""
         parts = [tok for tok in re.split(r"[\s:,;()]+", ticker) if tok]
         if not parts:
             return True
         symbol = parts[-1]
         capitals = symbol.isupper() or not any(c.isalpha() for c in symbol)  # (a symbol may be digits)
-        return capitals and self.writes_as_is(symbol) and all(self.has_name(tok) for tok in parts)
+        if not (capitals and self.writes_as_is(symbol) and self.has_name(symbol)):
+            return False
+        # the exchange by its words, or written another way: "TSX-V" is no word "TSXV" of the article
+        return all(self.has_name(tok) for tok in parts[:-1]) or _venue(" ".join(parts[:-1])) in self.venues
 
     def writes_as_is(self, token: str) -> bool:
         """True when the article writes ``token`` as it is, no letter or digit next to it, or so

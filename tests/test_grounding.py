@@ -753,6 +753,25 @@ def test_the_articles_listing_passes_in_the_briefs_own_words():
     assert not any("ticker not in article" in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("written,text", [
+    ("(TSXV: REE)", "RareX (TSX-V: REE) will study processing with USSM."),
+    ("(TSX.V: REE)", "RareX (TSXV:REE) will study processing with USSM."),
+    ("(TSX-V: REE)", "RareX, TSX.V: REE, will study processing with USSM."),
+    ("(NYSE American: REE)", "RareX (NYSEAMERICAN: REE) will study processing with USSM."),
+])
+def test_the_articles_exchange_written_another_way_passes(written, text):
+    # "TSX-V" was looked for as the words "TSX" and "V": an article that writes "TSXV" (or
+    # "TSX.V") flagged an honest brief's listing
+    report = _rarex_with("key_points", text, f"\nRareX Limited {written} is listed in Canada too.")
+    assert not any("ticker not in article" in u for u in report.unverified), report.unverified
+
+
+def test_another_exchange_than_the_articles_is_flagged():
+    report = _rarex_with("key_points", "RareX (TSXV: REE) will study processing with USSM.",
+                         "\nRareX Limited (TSX: REE) is listed in Canada too.")
+    assert any('ticker not in article: "TSXV: REE"' in u for u in report.unverified), report.unverified
+
+
 @pytest.mark.parametrize("where,text,element", [
     ("key_points", "RareX will also ship uranium to USSM's Missouri site.", "uranium"),
     ("bottom_line", "Tungsten and vanadium offtakes could follow the MOU.", "Tungsten"),
