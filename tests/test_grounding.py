@@ -735,6 +735,30 @@ def test_a_quantity_the_article_writes_in_any_form_passes_in_words(text):
     assert not any("number not in article" in u for u in report.unverified), report.unverified
 
 
+_HUNDREDS = "\n\nUSSM has a $625 million loan for a plant of 150,000 tonnes a year."
+
+
+@pytest.mark.parametrize("text", [
+    "USSM borrowed six hundred twenty-five million dollars.",
+    "The plant makes one hundred and fifty thousand tonnes a year.",
+])
+def test_a_quantity_in_words_with_hundreds_before_its_scale_passes(text):
+    # "six hundred twenty-five million" was read as "six hundred" and "twenty-five million",
+    # neither the article's $625 million
+    report = _rarex_with("key_points", text, _HUNDREDS)
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("USSM borrowed six hundred twenty-six million dollars.", "six hundred twenty-six million"),
+    ("The plant makes one hundred and fifty-one thousand tonnes a year.", "one hundred and fifty-one thousand"),
+])
+def test_a_quantity_in_words_with_hundreds_the_article_does_not_write_is_flagged(text, phrase):
+    report = _rarex_with("key_points", text, _HUNDREDS)
+    assert any(u.startswith("key_points[1]: number not in article") and phrase in u for u in report.unverified), \
+        report.unverified
+
+
 @pytest.mark.parametrize("where,text,ticker", [
     ("key_points", "RareX (ASX: RXL) will study processing with USSM.", "ASX: RXL"),
     ("headline", "RareX (NASDAQ: REE) signs MOU with USSM", "NASDAQ: REE"),

@@ -83,13 +83,14 @@ def worded_numbers(text: str) -> frozenset[str]:
 
 
 # a quantity written in words with its scale: "five million", "seventy-five percent", "three
-# hundred jobs", "twenty-five hundred", "five hundred million", "half a billion" (not "a
-# billion-dollar market": a scale made an adjective states no quantity; nor the "two million"
-# of "one point two million", which is not read)
+# hundred jobs", "twenty-five hundred", "five hundred million", "six hundred (and) twenty-five
+# million", "half a billion" (not "a billion-dollar market": a scale made an adjective states no
+# quantity; nor the "two million" of "one point two million", which is not read)
 _WORDED_QUANTITY = re.compile(
-    r"(?<!point[ \t])\b(?:(half[ \t]+a)|(" + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[:9]) + r"))?|("
-    + "|".join(_UNITS) + r"))[ \t-](hundred|thousand|million|billion|trillion|percent|per[ \t]+cent)"
-    r"(?:[ \t]+(thousand|million|billion))?\b(?!-)", re.IGNORECASE)
+    r"(?<!point[ \t])\b(?:(half[ \t]+a)|(?:(" + "|".join(_UNITS[:9]) + r")[ \t-]hundred(?:[ \t]+and)?[ \t]+)?(?:("
+    + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[:9]) + r"))?|(" + "|".join(_UNITS) + r")))[ \t-]"
+    r"(hundred|thousand|million|billion|trillion|percent|per[ \t]+cent)(?:[ \t]+(thousand|million|billion))?\b(?!-)",
+    re.IGNORECASE)
 _WORD_SCALES = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _SCALE_WORDS = (*_WORD_SCALES, "percent", "per cent")
 
@@ -108,18 +109,20 @@ def worded_quantities(text: str) -> list[tuple[str, Quantity]]:
         i = lowered.find(scale)
         while i >= 0:
             if i >= 2 and lowered[i - 1] in " \t-" and lowered[i - 2].isalpha():
-                for m in _WORDED_QUANTITY.finditer(text, max(0, i - 40), i + len(scale) + 10):
-                    if m.start(5) == i:
+                # (from 60 back: "seven hundred and seventy-seven million"; a number of hundreds
+                # read with the scale after it replaces the hundreds alone, found at the same start)
+                for m in _WORDED_QUANTITY.finditer(text, max(0, i - 60), i + len(scale) + 10):
+                    if m.start(6) == i:
                         found[m.start()] = m
             i = lowered.find(scale, i + len(scale))
     out = []
     for _, m in sorted(found.items()):
-        half, tens, unit_after_tens, unit, scale, second = (g.lower() if g else g for g in m.groups())
+        half, hundreds, tens, unit_after_tens, unit, scale, second = (g.lower() if g else g for g in m.groups())
         if half:
             digits, power = "5", -1
         else:
             value = (_WORD_VALUES[tens] + (_WORD_VALUES[unit_after_tens] if unit_after_tens else 0) if tens
-                     else _WORD_VALUES[unit])
+                     else _WORD_VALUES[unit]) + (100 * _WORD_VALUES[hundreds] if hundreds else 0)
             digits, power = str(value), 0
         power += _WORD_SCALES.get(scale, 0) + _WORD_SCALES.get(second or "", 0)
         kept = digits.rstrip("0")
