@@ -120,7 +120,7 @@ class _Checker:
                 continue
             seen.add((where, mention.element))
             self.checked += 1
-            if mention.element not in self.index.elements:
+            if mention.element not in self.index.elements and mention.element not in self.index.spelled_elements:
                 self.fail(f'{where}: element not named in article: "{mention.text}"')
 
     def persons(self, named: list[tuple[str, str]], words: OwnWords, stated: set[str]) -> None:

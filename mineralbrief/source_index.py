@@ -15,7 +15,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .domain.elements import elements_named
+from .domain.elements import CHEMISTRIES, elements_named
 from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
@@ -117,6 +117,14 @@ class SourceIndex:
     @cached_property
     def elements(self) -> frozenset[str]:
         return frozenset(elements_named(self._facts_text))
+
+    @cached_property
+    def spelled_elements(self) -> frozenset[str]:
+        """The elements of the cathode chemistries the article writes as acronyms ("NMC": nickel,
+        manganese, cobalt), which a brief may spell out (read when a brief's own words name an
+        element ``elements`` does not hold)."""
+        return frozenset(element for acronym, elements in CHEMISTRIES.items() if self.writes_as_is(acronym)
+                         for element in elements)
 
     @cached_property
     def language(self) -> str:

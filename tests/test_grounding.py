@@ -819,6 +819,18 @@ def test_the_elements_the_article_names_pass_in_the_briefs_own_words():
     assert not any("element not named" in u for u in report.unverified), report.unverified
 
 
+def test_the_elements_of_a_chemistry_the_article_writes_as_an_acronym_pass_spelled_out():
+    # "NMC" names no element in the article: a brief that spelled it out was flagged for
+    # manganese (and "LFP" for iron)
+    text = "USSM may serve lithium-iron-phosphate and nickel-manganese-cobalt cathode makers."
+    report = _rarex_with("key_points", text, "\nUSSM's plant may serve LFP and NMC cathode makers.")
+    assert not any("element not named" in u for u in report.unverified), report.unverified
+    report = _rarex_with("key_points", text, "\nUSSM's plant may serve NCA cathode makers.")
+    assert [u for u in report.unverified if "element not named" in u] == [
+        'key_points[1]: element not named in article: "iron"',
+        'key_points[1]: element not named in article: "manganese"'], report.unverified
+
+
 def _latin_brief(headline: str) -> BriefContent:
     data = reference()
     data["headline"] = headline

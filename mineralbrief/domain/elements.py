@@ -136,6 +136,15 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
     "SmCo": ("samarium", "cobalt"),
 }
 
+# Cathode chemistries written as acronyms of their elements' words: an article's "NMC" names no
+# element, but a brief that spells it out ("nickel-manganese-cobalt cathodes") writes its words.
+CHEMISTRIES: dict[str, tuple[str, ...]] = {
+    "NMC": ("nickel", "manganese", "cobalt"), "NCM": ("nickel", "cobalt", "manganese"),
+    "NCA": ("nickel", "cobalt", "aluminium"), "NCMA": ("nickel", "cobalt", "manganese", "aluminium"),
+    "LFP": ("lithium", "iron"), "LMFP": ("lithium", "manganese", "iron"), "LCO": ("lithium", "cobalt"),
+    "LMO": ("lithium", "manganese"), "LNMO": ("lithium", "nickel", "manganese"),
+}
+
 # Chinese element characters. 金 and 银 alone are "money" and "bank": gold and silver are 黄金, 白银.
 CJK_ELEMENTS: dict[str, str] = {
     "锂": "lithium", "钴": "cobalt", "镍": "nickel", "锰": "manganese", "铜": "copper", "锑": "antimony",
