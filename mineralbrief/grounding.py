@@ -11,6 +11,8 @@ model.
 
 from __future__ import annotations
 
+import re
+
 from pydantic_core import PydanticCustomError
 
 from .domain.elements import find_elements
@@ -27,6 +29,11 @@ __all__ = ["CONTEXT_KEY", "FUZZY_THRESHOLD", "SourceIndex", "check_in_context", 
 CONTEXT_KEY = "mineralbrief_source"
 
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
+# carbon as emissions, not as the element: "lower carbon emissions", "low-carbon nickel", "a carbon
+# footprint" paraphrase an article's "lower emissions" or "CO2" and name no material
+_CARBON_AFTER = re.compile(r"[\s-]+(?:emissions?|footprint|intensity|neutral\w*|dioxide|credits?|free|tax|capture|"
+                           r"offsets?|pric\w*)\b", re.IGNORECASE)
+_CARBON_BEFORE = re.compile(r"\b(?:low|lower|zero|net[\s-]zero)[\s-]+\Z", re.IGNORECASE)
 
 
 class _Checker:
@@ -116,7 +123,9 @@ class _Checker:
         seen = set()
         for mention in find_elements(words.text):
             where = named[words.of(mention.start)][0]
-            if (where, mention.element) in seen:
+            if (where, mention.element) in seen or mention.element == "carbon" and (
+                    _CARBON_AFTER.match(words.text, mention.end)
+                    or _CARBON_BEFORE.search(words.text, max(0, mention.start - 16), mention.start)):
                 continue
             seen.add((where, mention.element))
             self.checked += 1

@@ -831,6 +831,22 @@ def test_the_elements_of_a_chemistry_the_article_writes_as_an_acronym_pass_spell
         'key_points[1]: element not named in article: "manganese"'], report.unverified
 
 
+@pytest.mark.parametrize("text", [
+    "RareX and USSM aim for lower carbon emissions than Chinese processing.",
+    "A low-carbon supply of dysprosium and terbium for U.S. buyers.",
+    "USSM's carbon footprint and carbon-neutral goals are not stated.",
+])
+def test_carbon_as_emissions_in_the_briefs_own_words_names_no_element(text):
+    # "carbon emissions" for an article's "emissions" was flagged as an element it does not name
+    report = _rarex_with("key_points", text)
+    assert not any("element not named" in u for u in report.unverified), report.unverified
+
+
+def test_carbon_as_a_material_the_article_does_not_name_is_flagged():
+    report = _rarex_with("key_points", "USSM will also process carbon fibre and carbon black.")
+    assert any('element not named in article: "carbon"' in u for u in report.unverified), report.unverified
+
+
 def _latin_brief(headline: str) -> BriefContent:
     data = reference()
     data["headline"] = headline
