@@ -759,6 +759,32 @@ def test_a_quantity_in_words_with_hundreds_the_article_does_not_write_is_flagged
         report.unverified
 
 
+@pytest.mark.parametrize("text", [
+    "USSM expects 75% of the output to go to U.S. buyers.",  # the article's "seventy-five per cent"
+    "Magnets for 1 million electric vehicles a year.",  # its "one million"
+    "Magnets for 1,000,000 electric vehicles a year.",
+    "Magnets for four hundred thousand vehicles, and 400,000 more later.",
+])
+def test_a_quantity_the_article_writes_in_words_passes_in_digits(text):
+    # the article's quantities in words were read for a brief's words only: its digits were
+    # held to the article's digits, and "75%" for "seventy-five per cent" was flagged
+    added = _SUMS + " Magnets for one million electric vehicles and four hundred thousand vehicles a year."
+    report = _rarex_with("key_points", text, added)
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("text,number", [
+    ("USSM expects 76% of the output to go to U.S. buyers.", "76"),
+    ("Magnets for 2 million electric vehicles a year.", "2"),
+    ("USSM expects 75 cents a share.", "75"),
+])
+def test_a_quantity_in_digits_the_article_writes_in_no_form_is_still_flagged(text, number):
+    added = _SUMS + " Magnets for one million electric vehicles a year."
+    report = _rarex_with("key_points", text, added)
+    assert any(u.startswith(f"key_points[1]: number not in article: {number}") for u in report.unverified), \
+        report.unverified
+
+
 @pytest.mark.parametrize("where,text,ticker", [
     ("key_points", "RareX (ASX: RXL) will study processing with USSM.", "ASX: RXL"),
     ("headline", "RareX (NASDAQ: REE) signs MOU with USSM", "NASDAQ: REE"),

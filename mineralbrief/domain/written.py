@@ -376,7 +376,8 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
     "FY28", "4Q28" or "1H28" for "2028"), or a number of a date the article writes ("2026-01-15" or
     "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
     or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
-    tonnes" for "10,000 tonnes"; a sum for a sum) is written."""
+    tonnes" for "10,000 tonnes"; a sum for a sum), or in words ("1 million" or "300" for "one
+    million" or "three hundred", "75%" for "seventy-five per cent") is written."""
     numbers, out = article.numbers, []
     dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
     grouped: _Spans | None = None  # its numbers with spaces between their thousands, the same
@@ -398,14 +399,21 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
         if dated.hold(start, end):
             continue  # "2026-01-15", "15/01/2026" or "01/15/2026" for the article's "January 15, 2026"
         q = quantity(text, start, end)
-        if q is not None and q in article.quantities:
-            continue  # "$1,500m" for the article's "$1.5 billion"
+        if q is not None and (q in article.quantities or q[:2] in article.worded_quantities):
+            continue  # "$1,500m" for the article's "$1.5 billion", "1 million" for its "one million"
+        if q is None and _is_percent(text, end) and (_exact(n, 1.0, False) or ("",))[:2] in article.worded_quantities:
+            continue  # "75%" for the article's "seventy-five per cent"
         if grouped is None:
             grouped = _Spans(spaced_quantities(text))
         if grouped.value_of(start, end) in article.quantities:
             continue  # "10 000 tonnes" for the article's "10,000 tonnes"
         out.append(n)
     return out
+
+
+def _is_percent(text: str, end: int) -> bool:
+    m = _SCALE.match(text, end)
+    return m is not None and _scale_key(m.group(1)) in ("%", "percent", "pct")
 
 
 def unworded(text: str, article: ArticleNumbers) -> list[str]:
