@@ -785,6 +785,37 @@ def test_a_quantity_in_digits_the_article_writes_in_no_form_is_still_flagged(tex
         report.unverified
 
 
+# FIXTURE: the article's sums and shares as Chinese, Spanish and French write them
+_FOREIGN = ("\n\n\u9879\u76ee\u603b\u6295\u8d4445\u4ebf\u7f8e\u5143\uff0c\u5e74\u4ea712\u4e07\u5428\u3002"
+            " Codelco tendr\u00e1 el 50,01% y recibir\u00e1 625 millones de d\u00f3lares."
+            " Le projet co\u00fbtera 2 milliards de dollars.")
+
+
+@pytest.mark.parametrize("text", [
+    "The project costs $4.5 billion and makes 120,000 tonnes a year.",  # "45\u4ebf\u7f8e\u5143", "12\u4e07\u5428"
+    "The project makes 120kt a year.",
+    "Codelco will hold 50.01% and receive six hundred twenty-five million dollars.",  # "50,01%", "625 millones"
+    "The project will cost two billion dollars.",  # "2 milliards"
+])
+def test_a_quantity_the_article_writes_in_another_languages_form_passes(text):
+    # the article's scales were read in English only and its decimal comma as no decimal point:
+    # an honest brief of a Chinese article writing "$4.5 billion" for "45\u4ebf\u7f8e\u5143" was flagged
+    report = _rarex_with("key_points", text, _FOREIGN)
+    assert not any("number not in article" in u for u in report.unverified), report.unverified
+
+
+@pytest.mark.parametrize("text,number", [
+    ("The project costs $4.6 billion.", "4.6"),
+    ("The project makes 130,000 tonnes a year.", "130000"),
+    ("Codelco will hold 50.02%.", "50.02"),
+    ("The project will cost three billion dollars.", "three billion"),
+])
+def test_a_quantity_no_form_of_the_foreign_article_writes_is_flagged(text, number):
+    report = _rarex_with("key_points", text, _FOREIGN)
+    assert any(u.startswith(f"key_points[1]: number not in article: {number}") for u in report.unverified), \
+        report.unverified
+
+
 @pytest.mark.parametrize("where,text,ticker", [
     ("key_points", "RareX (ASX: RXL) will study processing with USSM.", "ASX: RXL"),
     ("headline", "RareX (NASDAQ: REE) signs MOU with USSM", "NASDAQ: REE"),

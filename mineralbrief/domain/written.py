@@ -137,8 +137,10 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "kt": 1e3, "ktpa": 1e3, "koz": 1e3, "klb":
            "mt": 1e6, "mtpa": 1e6, "moz": 1e6, "mlb": 1e6, "mlbs": 1e6, "crore": 1e7,
            "b": 1e9, "bn": 1e9, "bln": 1e9, "billion": 1e9, "billions": 1e9, "mrd": 1e9, "milliard": 1e9,
            "milliarden": 1e9, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
+           "millones": 1e6, "milliards": 1e9,  # (Spanish, French)
+           "\u4e07": 1e4, "\u4ebf": 1e8, "\u4e07\u4ebf": 1e12,  # (Chinese: ten thousand, 1e8, 1e12)
            "%": 1e-2, "percent": 1e-2, "pct": 1e-2, "cent": 1e-2, "cents": 1e-2, "c": 1e-2, "\u00a2": 1e-2}
-_SCALE = re.compile(r"(?<=\d)\s*(per\s*cent|%|\u00a2|[a-z]+)", re.IGNORECASE)
+_SCALE = re.compile("(?<=\\d)\\s*(per\\s*cent|%|\u00a2|\u4e07\u4ebf|[\u4e07\u4ebf]|[a-z]+)", re.IGNORECASE)
 
 
 def _as_float(n: str) -> float | None:
@@ -199,8 +201,9 @@ Quantity = tuple[str, int, bool]
 # a currency written before a number ("$", "US$", "A$ ", "€", "USD ") or after it and its
 # scale ("1.5 billion dollars", "1,500 million US dollars")
 _CURRENCY_CODE = re.compile(r"\b(?:USD|AUD|CAD|NZD|HKD|SGD|EUR|GBP|CHF|JPY|CNY|RMB|INR|KRW|ZAR|BRL|CLP)\s?\Z")
-_CURRENCY_WORD = re.compile(r"\s*(?:US\s)?(?:dollars?|euros?|pounds sterling|yuan|renminbi|yen|rupees?)\b",
-                            re.IGNORECASE)
+# (Chinese writes no space or word boundary after one: "45\u4ebf\u7f8e\u5143\u7684")
+_CURRENCY_WORD = re.compile("\\s*(?:(?:US\\s)?(?:dollars?|euros?|pounds sterling|yuan|renminbi|yen|rupees?)\\b"
+                            "|\u7f8e\u5143|\u4eba\u6c11\u5e01|\u5143)", re.IGNORECASE)
 
 
 def _currency_before(text: str, start: int) -> bool:
@@ -376,7 +379,8 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
     "FY28", "4Q28" or "1H28" for "2028"), or a number of a date the article writes ("2026-01-15" or
     "15/01/2026" for "January 15, 2026"), or a quantity the article writes in another scale
     or with spaces between its thousands ("$1,500m" for "$1.5 billion", "10kt" or "10 000
-    tonnes" for "10,000 tonnes"; a sum for a sum), or in words ("1 million" or "300" for "one
+    tonnes" for "10,000 tonnes"; a sum for a sum; "12\u4e07\u5428" is 120,000 t, "45\u4ebf\u7f8e\u5143"
+    $4.5 billion), with a decimal comma ("50,01" for "50.01"), or in words ("1 million" or "300" for "one
     million" or "three hundred", "75%" for "seventy-five per cent") is written."""
     numbers, out = article.numbers, []
     dated: _Spans | None = None  # the text's dates the article writes, read when a stray number needs them
@@ -386,6 +390,8 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
         if n not in stray:
             continue
         start, end = m.span()
+        if "." in n and n.replace(".", ",") in numbers:
+            continue  # "50.01%" for the article's "50,01 %" (a decimal comma)
         if not is_amount(text, start, end) and (n in article.worded_numbers or (
                 n.isdigit() and int(n) in ROMAN and article.writes_as_is(ROMAN[int(n)]))):
             continue
