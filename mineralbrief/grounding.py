@@ -19,7 +19,8 @@ from .domain.elements import find_elements
 from .domain.gazetteer import FORMS
 from .domain.matching import name_key, normalise
 from .domain.named import OwnWords, companies_named, persons_named, tickers_written
-from .domain.written import numbers_in, states_value, unworded, unwritten
+from .domain.worded import unworded
+from .domain.written import numbers_in, states_value, unwritten
 from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
 from .source_index import FUZZY_THRESHOLD, SourceIndex
 

@@ -22,7 +22,8 @@ from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
-from .domain.written import Quantity, numbers_in, quantities, worded_numbers, worded_quantities
+from .domain.worded import worded_numbers, worded_quantities
+from .domain.written import Quantity, numbers_in, quantities
 
 FUZZY_THRESHOLD = 90.0
 
