@@ -11,11 +11,9 @@ model.
 
 from __future__ import annotations
 
-import re
-
 from pydantic_core import PydanticCustomError
 
-from .domain.elements import find_elements
+from .domain.elements import carbon_as_emissions, find_elements
 from .domain.gazetteer import FORMS
 from .domain.matching import name_key, normalise
 from .domain.named import OwnWords, companies_named, persons_named, tickers_written
@@ -30,11 +28,6 @@ __all__ = ["CONTEXT_KEY", "FUZZY_THRESHOLD", "SourceIndex", "check_in_context", 
 CONTEXT_KEY = "mineralbrief_source"
 
 _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
-# carbon as emissions, not as the element: "lower carbon emissions", "low-carbon nickel", "a carbon
-# footprint" paraphrase an article's "lower emissions" or "CO2" and name no material
-_CARBON_AFTER = re.compile(r"[\s-]+(?:emissions?|footprint|intensity|neutral\w*|dioxide|credits?|free|tax|capture|"
-                           r"offsets?|pric\w*)\b", re.IGNORECASE)
-_CARBON_BEFORE = re.compile(r"\b(?:low|lower|zero|net[\s-]zero)[\s-]+\Z", re.IGNORECASE)
 
 
 class _Checker:
@@ -124,9 +117,7 @@ class _Checker:
         seen = set()
         for mention in find_elements(words.text):
             where = named[words.of(mention.start)][0]
-            if (where, mention.element) in seen or mention.element == "carbon" and (
-                    _CARBON_AFTER.match(words.text, mention.end)
-                    or _CARBON_BEFORE.search(words.text, max(0, mention.start - 16), mention.start)):
+            if (where, mention.element) in seen or carbon_as_emissions(mention, words.text):
                 continue
             seen.add((where, mention.element))
             self.checked += 1

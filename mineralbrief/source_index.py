@@ -210,8 +210,7 @@ class SourceIndex:
         """The article's runs of letters and digits, as written and through its Markdown emphasis
         (read when a name's words are not all among ``name_words``: then only ``writes_as_is``
         may still find it)."""
-        text = self._facts_text
-        return frozenset(_RUN.findall(text + (" " + text.replace("*", "") if "*" in text else "")))
+        return frozenset(_RUN.findall(" ".join(self._as_read)))
 
     def has_name(self, name: str) -> bool:
         """True when the article writes ``name`` (modulo dots, case, accents and legal suffix)."""
@@ -259,12 +258,20 @@ class SourceIndex:
         # the exchange by its words, or written another way: "TSX-V" is no word "TSXV" of the article
         return all(self.has_name(tok) for tok in parts[:-1]) or _venue(" ".join(parts[:-1])) in self.venues
 
+    @cached_property
+    def _as_read(self) -> tuple[str, ...]:
+        """The article as ``writes_as_is`` reads it: as written, and without its Markdown emphasis
+        when it has any (made once: each name looked up searched the article for "*" and
+        copied it)."""
+        text = self._facts_text
+        return (text, text.replace("*", "")) if "*" in text else (text,)
+
     def writes_as_is(self, token: str) -> bool:
         """True when the article writes ``token`` as it is, no letter or digit next to it, or so
         once its Markdown emphasis is read through ("ASX: RE**E" writes "REE", as a reader sees).
         (``str.find``, not a pattern: one opening with a lookbehind is tried at every character,
         ~45 us on a 13 KB article, for each ticker of a brief.)"""
-        for text in (self._facts_text, self._facts_text.replace("*", "") if "*" in self._facts_text else ""):
+        for text in self._as_read:
             i = text.find(token)
             while i >= 0:
                 end = i + len(token)

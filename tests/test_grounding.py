@@ -253,6 +253,10 @@ def _rarex_with(where: str, text: str, added: str = ""):
         data["bottom_line"]["text"] = text
     elif where == "questions":
         data["questions"][0]["question"] = text
+    elif where == "questions[0].why":
+        data["questions"][0]["why"] = text
+    elif where == "deals[0].title":
+        data["deals"][0]["title"] = text
     else:
         data["key_points"][1]["text"] = text
     return ground(BriefContent.model_validate(data), SourceIndex(article))
@@ -391,12 +395,7 @@ _SPOKEN = "\n\nUSSM chief executive Dana Whitfield said the companies would move
 def test_a_person_the_briefs_own_words_name_must_be_one_the_article_names(where, text, name):
     # only companies were checked in the brief's own words: a key point could quote a chief
     # executive, a question a minister, the article never names, and the brief was "ok"
-    if where == "questions[0].why":
-        data = reference()
-        data["questions"][0]["why"] = text
-        report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt").read() + _SPOKEN))
-    else:
-        report = _rarex_with(where, text, _SPOKEN)
+    report = _rarex_with(where, text, _SPOKEN)
     assert any(u.startswith(where) and f'name not in article: "{name}"' in u for u in report.unverified), \
         report.unverified
 
@@ -417,33 +416,42 @@ def test_a_person_the_article_names_and_words_that_name_no_person_pass(text):
     assert not any("name not in article" in u for u in report.unverified), report.unverified
 
 
+def _why_grounded(article: str, why: str, prebuilt: bool = False):
+    """The CPU seconds grounding the reference answer with ``why`` as its first question's reason
+    takes, and its report; with ``prebuilt``, the article's index (and its names) is built
+    before the timing, as once an article whatever the brief."""
+    data = reference()
+    data["questions"][0]["why"] = why
+    brief = BriefContent.model_validate(data)
+    if not prebuilt:
+        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
+    index = SourceIndex(article)
+    assert index.name_space
+    return cpu_seconds(lambda: ground(brief, index))
+
+
+def _grows_linearly(small, big):
+    """The big run's report, once its time is under 6 times the small one's (plus 0.2 s): its
+    input is four times the small one's, which quadratic code takes sixteen times as long for."""
+    (t_small, _), (t_big, report) = small, big
+    assert t_big < 6 * t_small + 0.2, (t_small, t_big)
+    return report
+
+
 def test_person_check_time_grows_linearly_with_the_names_a_long_reason_writes():
     # whether a text was in Title Case was read again for each name it writes: a question's
     # reason (which has no length limit) of 14,000 names, 300 KB, took ~150 s
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
-
-    def grounded(n: int):
-        data = reference()
-        data["questions"][0]["why"] = "USSM Chief Executive Stacy Hastie and Mr. Durrant agree. " * n
-        brief = BriefContent.model_validate(data)
-        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
-
-    (t_small, _), (t_big, report) = grounded(500), grounded(2000)
+    why = "USSM Chief Executive Stacy Hastie and Mr. Durrant agree. "
+    report = _grows_linearly(_why_grounded(article, why * 500), _why_grounded(article, why * 2000))
     assert not any("name not in article" in u for u in report.unverified), report.unverified
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the names: quadratic is sixteen times
 
 
 def test_a_long_hyphenated_word_after_an_office_is_read_in_linear_time():
     # a word of a person's name could be split two ways at each hyphen ("-Ab": "A" then "b", or
     # "Ab"), all tried before a digit after it ruled the word out: 2^k for k hyphens
-    def grounded(k: int):
-        data = reference()
-        data["questions"][0]["why"] = "CEO Xx" + "-Ab" * k + "1 said so."
-        brief = BriefContent.model_validate(data)
-        return cpu_seconds(lambda: ground(brief, SourceIndex("RareX signed an MOU with USSM.")))
-
-    (t_small, _), (t_big, _) = grounded(6), grounded(24)
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)
+    article = "RareX signed an MOU with USSM."
+    _grows_linearly(*(_why_grounded(article, "CEO Xx" + "-Ab" * k + "1 said so.") for k in (6, 24)))
 
 
 @pytest.mark.parametrize("text,name", [
@@ -530,34 +538,21 @@ def test_person_check_time_grows_linearly_with_the_article_and_the_names_togethe
 
     def grounded(n: int):
         article = (seed * (60 * n // len(seed) + 1))[:60 * n]
-        data = reference()
-        data["questions"][0]["why"] = " ".join(
-            f"CEO {next(given)} Q{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}x said so."
-            for i in range(n))
-        brief = BriefContent.model_validate(data)
-        index = SourceIndex(article)
-        assert index.name_space  # (built once an article, whatever the brief)
-        return cpu_seconds(lambda: ground(brief, index))
+        why = " ".join(f"CEO {next(given)} Q{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)}x "
+                       "said so." for i in range(n))
+        return _why_grounded(article, why, prebuilt=True)
 
-    (t_small, _), (t_big, report) = grounded(1500), grounded(6000)
+    report = _grows_linearly(grounded(1500), grounded(6000))
     assert sum("name not in article" in u for u in report.unverified) == 6000
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times both: quadratic is sixteen times
 
 
 def test_company_check_time_grows_linearly_with_the_companies_a_long_reason_writes():
     # whether a text was in Title Case was read again, through the whole text, for each name
     # with a legal word it writes: a question's reason naming 4,000 (176 KB) took ~20 s
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nAcme Magnet Holdings Inc. watched."
-
-    def grounded(n: int):
-        data = reference()
-        data["questions"][0]["why"] = "Acme Magnet Holdings Inc. may follow USSM. " * n
-        brief = BriefContent.model_validate(data)
-        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
-
-    (t_small, _), (t_big, report) = grounded(500), grounded(2000)
+    why = "Acme Magnet Holdings Inc. may follow USSM. "
+    report = _grows_linearly(_why_grounded(article, why * 500), _why_grounded(article, why * 2000))
     assert not any("name not in article" in u for u in report.unverified), report.unverified
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the names: quadratic is sixteen times
 
 
 def test_a_persons_surname_is_looked_up_before_the_name_the_article_does_not_write_together():
@@ -568,16 +563,11 @@ def test_a_persons_surname_is_looked_up_before_the_name_the_article_does_not_wri
 
     def grounded(n: int):
         article = (seed * (60 * n // len(seed) + 1))[:60 * n]
-        data = reference()
-        data["questions"][0]["why"] = " ".join("CEO {} {} said so.".format(*next(pairs)) for _ in range(n))
-        brief = BriefContent.model_validate(data)
-        index = SourceIndex(article)
-        assert index.name_space  # (built once an article, whatever the brief)
-        return cpu_seconds(lambda: ground(brief, index))
+        why = " ".join("CEO {} {} said so.".format(*next(pairs)) for _ in range(n))
+        return _why_grounded(article, why, prebuilt=True)
 
-    (t_small, _), (t_big, report) = grounded(1500), grounded(6000)
+    report = _grows_linearly(grounded(1500), grounded(6000))
     assert not any("name not in article" in u for u in report.unverified), report.unverified
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times both: quadratic is sixteen times
 
 
 def test_a_person_in_a_title_case_headline_is_not_read():
@@ -593,13 +583,7 @@ def test_a_person_in_a_title_case_headline_is_not_read():
 def test_a_company_a_deal_title_or_a_questions_why_names_must_be_one_the_article_names(where, text, name):
     # a deal's title and a question's "why" are the brief's own words too: an invented company
     # there passed
-    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
-    data = reference()
-    if where == "deals[0].title":
-        data["deals"][0]["title"] = text
-    else:
-        data["questions"][0]["why"] = text
-    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    report = _rarex_with(where, text)
     assert any(u.startswith(where) and f'name not in article: "{name}"' in u for u in report.unverified), \
         report.unverified
 
@@ -861,12 +845,7 @@ def test_another_exchange_than_the_articles_is_flagged():
 def test_an_element_the_briefs_own_words_name_must_be_one_the_article_names(where, text, element):
     # elements were checked in the brief's element list only: a key point could name a metal
     # the article never mentions
-    if where == "questions[0].why":
-        data = reference()
-        data["questions"][0]["why"] = text
-        report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt").read()))
-    else:
-        report = _rarex_with(where, text)
+    report = _rarex_with(where, text)
     assert any(u.startswith(where) and f'element not named in article: "{element}"' in u
                for u in report.unverified), report.unverified
 
@@ -1014,15 +993,9 @@ def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s
     article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + "\n\nSigned on December 31, 2025."
 
-    def grounded(n: int):
-        data = reference()
-        data["questions"][0]["why"] = "31/12/2025 and 2025-12-31, " * n
-        brief = BriefContent.model_validate(data)
-        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
-
-    (t_small, _), (t_big, report) = grounded(2000), grounded(8000)
+    why = "31/12/2025 and 2025-12-31, "
+    report = _grows_linearly(_why_grounded(article, why * 2000), _why_grounded(article, why * 8000))
     assert not any("number not in article" in u for u in report.unverified), report.unverified
-    assert t_big < 6 * t_small + 0.2, (t_small, t_big)  # four times the dates: quadratic is sixteen times
 
 
 _RANGES = ("\n\nThe loan is worth $1.5-2 billion, for 10-12 million tonnes a year; a 5-10% stake. "

@@ -226,10 +226,13 @@ def test_a_deal_the_text_denies_or_rules_out_is_not_a_deal():
     assert [k for k, _, _ in _deals(kept)] == ["offtake"]
 
 
+# FIXTURE: the opening sentence of the denied, imagined and failed deals below (public facts)
+_ALBEMARLE = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
+
+
 def test_a_deal_a_company_denies_having_signed_is_not_a_deal():
     # "denied reports that it had signed a $500 million offtake agreement with Ford" gave a signed
     # $500 million offtake: the brief said what the company had just denied
-    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
     for denial in ("Albemarle denied reports that it had signed a $500 million offtake agreement with Ford Motor Company.",
                    "Albemarle on Monday denied a Bloomberg report that it had signed an offtake agreement with Ford Motor Company.",
                    "Albemarle denied that it had agreed a supply deal with Ford Motor Company.",
@@ -238,37 +241,35 @@ def test_a_deal_a_company_denies_having_signed_is_not_a_deal():
                    "A spokesperson would neither confirm nor deny that Albemarle had signed an offtake agreement with "
                    "Ford Motor Company.",
                    "Ford Motor Company has no plans to sign a supply agreement with Albemarle, a spokesperson said."):
-        assert _deals(lead + denial) == [], denial
+        assert _deals(_ALBEMARLE + denial) == [], denial
     for kept in ("Albemarle denied wrongdoing and signed a $500 million offtake agreement with Ford Motor Company.",
                  "It is unclear whether the offtake agreement Albemarle signed with Ford Motor Company will be extended.",
                  "Albemarle denied that prices would fall, and signed a $500 million offtake agreement with Ford Motor Company."):
-        assert [k for k, _, _ in _deals(lead + kept)] == ["offtake"], kept
+        assert [k for k, _, _ in _deals(_ALBEMARLE + kept)] == ["offtake"], kept
 
 
 def test_a_deal_the_text_only_imagines_is_not_a_deal():
     # "If Albemarle were to sign an offtake agreement with Ford ..." and "Ford could one day seek a
     # supply agreement with Albemarle, though neither company has held talks" each gave a deal
-    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
     for imagined in ("If Albemarle were to sign an offtake agreement with Ford Motor Company, it would be worth "
                      "about $500 million, one analyst estimated.",
                      "Analysts said Ford Motor Company could one day seek a supply agreement with Albemarle, though "
                      "neither company has held talks."):
-        assert _deals(lead + imagined) == [], imagined
-    kept = lead + "If the permits arrive, Albemarle will start deliveries under the offtake agreement it signed with Ford Motor Company."
+        assert _deals(_ALBEMARLE + imagined) == [], imagined
+    kept = _ALBEMARLE + "If the permits arrive, Albemarle will start deliveries under the offtake agreement it signed with Ford Motor Company."
     assert [k for k, _, _ in _deals(kept)] == ["offtake"]
 
 
 def test_a_deal_whose_talks_failed_is_not_a_deal():
     # "walked away from talks on an offtake agreement with Ford" gave a terminated offtake: no
     # agreement was ever made
-    lead = "Albemarle Corporation (NYSE: ALB) runs lithium plants in the United States. "
     for failed in ("Albemarle walked away from talks on an offtake agreement with Ford Motor Company.",
                    "Albemarle broke off negotiations over a proposed $500 million supply agreement with Ford Motor Company.",
                    "Albemarle ended talks with Ford Motor Company on a lithium offtake agreement."):
-        assert _deals(lead + failed) == [], failed
+        assert _deals(_ALBEMARLE + failed) == [], failed
     for made in ("Albemarle signed an offtake agreement with Ford Motor Company after talks on pricing ended.",
                  "Albemarle held talks on an offtake agreement with Ford Motor Company and signed it in May."):
-        assert [k for k, _, _ in _deals(lead + made)] == ["offtake"], made
+        assert [k for k, _, _ in _deals(_ALBEMARLE + made)] == ["offtake"], made
 
 
 def test_a_number_of_absurd_length_is_no_amount_not_a_crash():

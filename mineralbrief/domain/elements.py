@@ -413,6 +413,23 @@ def _reads_as_element(name: str, lowered: str, start: int, end: int, alloy: list
     return not (name == "oro" and lowered.startswith((" blanco", " negro"), end))
 
 
+# carbon as emissions, not as the material: "lower carbon emissions", "low-carbon nickel", "a
+# carbon footprint"
+_CARBON_AFTER = re.compile(r"[\s-]+(?:emissions?|footprint|intensity|neutral\w*|dioxide|credits?|free|tax|capture|"
+                           r"offsets?|pric\w*)\b", re.IGNORECASE)
+_CARBON_BEFORE = re.compile(r"\b(?:low|lower|zero|net[\s-]zero)[\s-]+\Z", re.IGNORECASE)
+
+
+def carbon_as_emissions(mention: ElementMention, text: str) -> bool:
+    """Whether ``mention`` (in ``text``) is carbon read as emissions. An article's "low-carbon"
+    still names carbon (the scan counts it, as the module says); a brief that writes "lower
+    carbon emissions" for an article's "lower emissions" paraphrases it and names no material, so
+    grounding does not hold the brief to carbon there."""
+    return mention.element == "carbon" and (
+        _CARBON_AFTER.match(text, mention.end) is not None
+        or _CARBON_BEFORE.search(text, max(0, mention.start - 16), mention.start) is not None)
+
+
 def elements_named(text: str) -> list[str]:
     """The distinct element names ``text`` mentions, in order of first mention."""
     seen: dict[str, None] = {}
