@@ -184,6 +184,10 @@ def _normalise_with_offsets(text: str) -> tuple[str, _OffsetMap, _OffsetMap | No
 _NAME_BREAKS = bytes(c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
 _NAME_DELETED = "".join(sorted(_DROP)).encode("ascii") + b"."  # dropped, not word breaks
 _ACCENTS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")  # the accents NFKD splits off Latin letters (only)
+# Latin letters whose stroke or ligature NFKD keeps (lower-case: read after case folding), as they
+# are written without it: "Løseth" is "Loseth", "Ørsted" "Orsted", "Łukasz" "Lukasz"
+_unstroke = _replacer({"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ƶ": "z",
+                       "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 # legal forms written into a Chinese or Japanese name, not a word of their own
 _CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社")
 
@@ -200,7 +204,7 @@ def name_form(text: str) -> str:
         words = t.encode("ascii").translate(_NAME_BREAKS, _NAME_DELETED).decode("ascii").split()
     else:
         # accents off Latin letters ("Minería" -> "mineria"); other scripts kept
-        t = _ACCENTS.sub("", unicodedata.normalize("NFKD", _drop(t).replace(".", "")))
+        t = _unstroke(_ACCENTS.sub("", unicodedata.normalize("NFKD", _drop(t).replace(".", ""))))
         if t.isascii():
             words = t.encode("ascii").translate(_NAME_BREAKS).decode("ascii").split()
         else:

@@ -156,8 +156,9 @@ _OFFICE_WORDS = frozenset({
     # as newswires name a person ("Trafigura chief Jeremy Weir", "Tesla boss", "Benchmark analyst"),
     # the one an invented quote is most often put in the mouth of
     "chief", "boss", "manager", "mayor", "professor", "analyst", "economist", "strategist"})
-# ("Mr. Doe", "its chief executive, Jane Doe,"): the blank, then a capital
-_AFTER_OFFICE = re.compile(r"[.,]?[ \t]+(?=[A-Z])")
+# ("Mr. Doe", "its chief executive, Jane Doe,"): the blank (a no-break space too), then a letter
+# (``_name_word_at`` holds it to a capital: "Élisabeth" too)
+_AFTER_OFFICE = re.compile(r"[.,]?[ \t\u00a0\u202f]+(?=[^\W\d_])")
 # the offices after which a surname alone names a person ("Mr. Doe"); after any other, a name
 # has two words at least ("Minister Keith Pitt": "Minister Counsellor", "CEO Designate" are none).
 # They are read only as written so: "DR Congo", "MS Excel" abbreviate
@@ -167,15 +168,22 @@ _HONORIFICS = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame"})
 # after a mark can be cut one way only, and a word a letter or a mark goes on from is no word
 # at any shorter length either (a word of k hyphens tried 2^k ways before a digit ruled it out)
 # ("Evans'": a name ending in "s" takes the mark alone)
-_NAME_WORD = re.compile(r"[A-Z][^\W\d_]++(?:['\u2019-][^\W\d_]++)*+(?:(?<=s)['\u2019])?+(?![\w'\u2019-])")
-_INITIAL = re.compile(r"[ \t]+[A-Z]\.(?=[ \t])")
-_BLANK = re.compile(r"[ \t]+")
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]++(?:['\u2019-][^\W\d_]++)*+(?:(?<=s)['\u2019])?+(?![\w'\u2019-])")
+_INITIAL = re.compile(r"[ \t\u00a0\u202f]+[A-Z]\.(?=[ \t\u00a0\u202f])")
+_BLANK = re.compile(r"[ \t\u00a0\u202f]+")
 # capitalised words that end a person's name where they follow it ("Jane Doe Chief Executive")
 # (and the words of a title: "Vice", "Officer", "Emeritus")
 _AFTER_PERSON = AGENCY_HEADS | THING_HEADS | NOT_A_NAME | {w.capitalize() for w in _OFFICE_WORDS} | frozenset("""
 CEO CFO COO Mr Ms Mrs Dr Vice Deputy Senior Acting Interim Emeritus Designate Elect Head Manager General
 Counsel Counsellor Counselor Adviser Advisor Analyst Economist Strategist Partner Associate Principal
 Treasurer Controller Operations Officer Lead Leader Member Members Board""".split())
+
+
+def _name_word_at(text: str, i: int) -> str | None:
+    """The word of a person's name that starts at ``i`` (``_NAME_WORD``, opening with a capital of
+    any Latin letter: "Élisabeth", "Łukasz"), or None."""
+    m = _NAME_WORD.match(text, i)
+    return m.group() if m is not None and m.group()[0].isupper() and _name_word(m.group()) else None
 
 
 def _name_word(word: str) -> bool:
@@ -203,6 +211,23 @@ def _after_offices(text: str) -> dict[int, str]:
     return starts
 
 
+# the word before a given name, when one blank only stands between them ("Lockheed |Martin")
+_WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([A-Z][^\W\d_]*+(?:['\u2019-][^\W\d_]++)*+(?:['\u2019]s?)?+)"
+                          r"[ \t\u00a0\u202f]\Z")
+
+
+def _goes_on_a_name(text: str, i: int) -> bool:
+    """True when the given name at ``i`` goes on a capitalised word before it, one blank between:
+    it is inside a longer name ("Lockheed Martin Space", "Port Elizabeth Harbour", "Aston Martin"),
+    not a person's first name. A possessive ("Tesla's Jane Doe"), a function word ("In Jane Doe's
+    view") or an office ("CEO Jane Doe", read as one) before it leaves it a person's."""
+    before = _WORD_BEFORE.search(text, max(0, i - 40), i)
+    if before is None:
+        return False
+    word = before.group(1)
+    return not (_POSSESSIVE.search(word) or word.lower() in _FUNCTION_WORDS or word.lower() in _OFFICE_WORDS)
+
+
 def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
     """For each text (the brief's own words), the persons it names, each as its name and its
     surname (either written in the article vouches for it): a name of two or three words after
@@ -217,23 +242,23 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
         at = own.of(i)
-        if i < taken or own.title_case(at):
+        if i < taken or own.title_case(at) or i not in offices and _goes_on_a_name(joined, i):
             continue
-        first = _NAME_WORD.match(joined, i)
-        if first is None or not _name_word(first.group()):
+        first = _name_word_at(joined, i)
+        if first is None:
             continue
         office = offices.get(i)
-        words, end = [first.group()], first.end()
+        words, end = [first], i + len(first)
         # a possessive ends a name: the words after it are the person's (a project, a place),
         # and the last word is the surname checked ("Doe's Cummins Range" is no "Range")
         while len(words) < 3 and not _POSSESSIVE.search(words[-1]):
             initial = _INITIAL.match(joined, end)
             blank = _BLANK.match(joined, initial.end() if initial else end)
-            word = _NAME_WORD.match(joined, blank.end()) if blank else None
-            if word is None or not _name_word(word.group()):
+            word = _name_word_at(joined, blank.end()) if blank else None
+            if blank is None or word is None:
                 break
-            words.append(word.group())
-            end = word.end()
+            words.append(word)
+            end = blank.end() + len(word)
         if len(words) < (1 if office in _HONORIFICS else 2) or COMPANY_WORD_END.search(" ".join(words)):
             continue  # a given name alone, or a company's name ("Grant Resources")
         taken = end
