@@ -805,7 +805,8 @@ def test_a_quantity_in_digits_the_article_writes_in_no_form_is_still_flagged(tex
 # FIXTURE: the article's sums and shares as Chinese, Spanish and French write them
 _FOREIGN = ("\n\n\u9879\u76ee\u603b\u6295\u8d4445\u4ebf\u7f8e\u5143\uff0c\u5e74\u4ea712\u4e07\u5428\u3002"
             " Codelco tendr\u00e1 el 50,01% y recibir\u00e1 625 millones de d\u00f3lares."
-            " Le projet co\u00fbtera 2 milliards de dollars.")
+            " Le projet co\u00fbtera 2 milliards de dollars."
+            " Northway obtuvo un pr\u00e9stamo de 2.260 millones de d\u00f3lares.")
 
 
 @pytest.mark.parametrize("text", [
@@ -813,6 +814,9 @@ _FOREIGN = ("\n\n\u9879\u76ee\u603b\u6295\u8d4445\u4ebf\u7f8e\u5143\uff0c\u5e74\
     "The project makes 120kt a year.",
     "Codelco will hold 50.01% and receive six hundred twenty-five million dollars.",  # "50,01%", "625 millones"
     "The project will cost two billion dollars.",  # "2 milliards"
+    "Northway got a US$2,260 million loan.",  # "2.260 millones de d\u00f3lares": a dot between thousands
+    "Northway got a $2.26 billion loan.",
+    "Codelco will receive $0.625 billion.",  # "625 millones de d\u00f3lares" is a sum
 ])
 def test_a_quantity_the_article_writes_in_another_languages_form_passes(text):
     # the article's scales were read in English only and its decimal comma as no decimal point:
@@ -826,6 +830,7 @@ def test_a_quantity_the_article_writes_in_another_languages_form_passes(text):
     ("The project makes 130,000 tonnes a year.", "130000"),
     ("Codelco will hold 50.02%.", "50.02"),
     ("The project will cost three billion dollars.", "three billion"),
+    ("Northway got a $2.27 billion loan.", "2.27"),
 ])
 def test_a_quantity_no_form_of_the_foreign_article_writes_is_flagged(text, number):
     report = _rarex_with("key_points", text, _FOREIGN)

@@ -134,6 +134,8 @@ Quantity = tuple[str, int, bool]
 _CURRENCY_CODE = re.compile(r"\b(?:USD|AUD|CAD|NZD|HKD|SGD|EUR|GBP|CHF|JPY|CNY|RMB|INR|KRW|ZAR|BRL|CLP)\s?\Z")
 # (Chinese writes no space or word boundary after one: "45\u4ebf\u7f8e\u5143\u7684")
 _CURRENCY_WORD = re.compile("\\s*(?:(?:US\\s)?(?:dollars?|euros?|pounds sterling|yuan|renminbi|yen|rupees?)\\b"
+                            # (Spanish, Portuguese, French: "millones de d\u00f3lares", "milliards d'euros")
+                            "|(?:de\\s+|d['\u2019])(?:d[\u00f3o]lares|dollars|euros|reais|pesos)\\b"
                             "|\u7f8e\u5143|\u4eba\u6c11\u5e01|\u5143)", re.IGNORECASE)
 
 
@@ -188,6 +190,9 @@ def quantity(text: str, start: int, end: int) -> Quantity | None:
 
 
 _SPACES = re.compile("[ \u00a0\u2009\u202f]")
+# a number (``NUMBER``) with dots between its thousands, and a decimal comma after them or none:
+# "2.260", "1.234,5"
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 # thousands grouped by spaces, as SI style writes them: "10 000 tonnes", "1 250 000 shares"
 _SPACED = re.compile("(?<![\\d.,])\\d{1,3}(?:[ \u00a0\u2009\u202f]\\d{3})+(?!\\d|[.,]\\d)")
 
@@ -206,9 +211,14 @@ def quantities(text: str) -> frozenset[Quantity]:
     tonnes") as one. A brief that writes one in another scale ("$1,500m", "1,200,000 shares",
     "10kt" for "10,000 tonnes") writes the article's quantity."""
     found: set[Quantity] = set()
-    numbers = ((m.start(), m.end(), plain_number(m.group())) for m in NUMBER.finditer(text))
+    written_so = [(m.start(), m.end(), m.group()) for m in NUMBER.finditer(text)]
+    numbers = ((start, end, plain_number(n)) for start, end, n in written_so)
     spaced = ((m.start(), m.end(), _SPACES.sub("", m.group())) for m in _SPACED.finditer(text))
-    for start, end, n in itertools.chain(numbers, spaced):
+    # dots between the thousands, as Spanish, Portuguese and German write them ("2.260 millones",
+    # "1.234,5"): read that way too (an English "2.260" is 2.26: both readings are the article's)
+    grouped = ((start, end, plain_number(n.replace(".", "").replace(",", ".")))
+               for start, end, n in written_so if "." in n and _DOT_GROUPED.fullmatch(n))
+    for start, end, n in itertools.chain(numbers, spaced, grouped):
         is_sum = _is_sum(text, start, end)
         written = _exact(n, 1.0, is_sum)
         if written is None:
