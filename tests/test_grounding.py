@@ -733,6 +733,8 @@ _SUMS = ("\n\nThe plant would cost $5 million and employ 300 people; USSM expect
     ("Sixty percent of the output goes to U.S. buyers.", "Sixty percent"),
     ("The studies cost half a billion dollars.", "half a billion"),
     ("\u0130stanbul's İnvestor pays six million dollars.", "six million"),  # a letter lower-cased into two
+    ("The plant costs a million dollars.", "a million"),  # "a" for one: not read before
+    ("USSM won a six-million-dollar grant.", "six-million"),  # a number made an adjective with its scale
 ])
 def test_a_quantity_the_briefs_own_words_write_in_words_must_be_the_articles(text, phrase):
     # a number written in words was never read: "six million dollars" passed where "$6 million" was flagged
@@ -746,6 +748,7 @@ def test_a_quantity_the_briefs_own_words_write_in_words_must_be_the_articles(tex
     "It would employ three hundred people.",  # its "300"
     "Seventy-five percent of the output goes to U.S. buyers.",  # its "seventy-five per cent"
     "A billion-dollar market may open; the first hundred days matter.",  # no quantity stated
+    "The plant would cost a five-million-dollar sum.",  # the article's "$5 million", made an adjective
 ])
 def test_a_quantity_the_article_writes_in_any_form_passes_in_words(text):
     report = _rarex_with("key_points", text, _SUMS)

@@ -37,12 +37,13 @@ def worded_numbers(text: str) -> frozenset[str]:
 
 # a quantity written in words with its scale: "five million", "seventy-five percent", "three
 # hundred jobs", "twenty-five hundred", "five hundred million", "six hundred (and) twenty-five
-# million", "half a billion" (not "a billion-dollar market": a scale made an adjective states no
-# quantity; nor the "two million" of "one point two million", which is not read)
+# million", "half a billion", "a million", and a number made an adjective with its scale: "a
+# six-million-dollar grant" (not "a billion-dollar market": a scale alone made an adjective
+# states no quantity; nor the "two million" of "one point two million", which is not read)
 _WORDED_QUANTITY = re.compile(
-    r"(?<!point[ \t])\b(?:(half[ \t]+a)|(?:(" + "|".join(_UNITS[:9]) + r")[ \t-]hundred(?:[ \t]+and)?[ \t]+)?(?:("
+    r"(?<!point[ \t])\b(?:(half[ \t]+a|a)|(?:(" + "|".join(_UNITS[:9]) + r")[ \t-]hundred(?:[ \t]+and)?[ \t]+)?(?:("
     + "|".join(_TENS) + r")(?:[ -](" + "|".join(_UNITS[:9]) + r"))?|(" + "|".join(_UNITS) + r")))[ \t-]"
-    r"(hundred|thousand|million|billion|trillion|percent|per[ \t]+cent)(?:[ \t]+(thousand|million|billion))?\b(?!-)",
+    r"(hundred|thousand|million|billion|trillion|percent|per[ \t]+cent)(?:[ \t]+(thousand|million|billion))?\b",
     re.IGNORECASE)
 _WORD_SCALES = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _SCALE_WORDS = (*_WORD_SCALES, "percent", "per cent")
@@ -65,14 +66,14 @@ def worded_quantities(text: str) -> list[tuple[str, Quantity]]:
                 # (from 60 back: "seven hundred and seventy-seven million"; a number of hundreds
                 # read with the scale after it replaces the hundreds alone, found at the same start)
                 for m in _WORDED_QUANTITY.finditer(text, max(0, i - 60), i + len(scale) + 10):
-                    if m.start(6) == i:
+                    if m.start(6) == i and not (m.group(1) and text[m.end():m.end() + 1] == "-"):
                         found[m.start()] = m
             i = lowered.find(scale, i + len(scale))
     out = []
     for _, m in sorted(found.items()):
         half, hundreds, tens, unit_after_tens, unit, scale, second = (g.lower() if g else g for g in m.groups())
-        if half:
-            digits, power = "5", -1
+        if half:  # "half a" (5e-1) or "a" (1)
+            digits, power = ("5", -1) if half != "a" else ("1", 0)
         else:
             value = (_WORD_VALUES[tens] + (_WORD_VALUES[unit_after_tens] if unit_after_tens else 0) if tens
                      else _WORD_VALUES[unit]) + (100 * _WORD_VALUES[hundreds] if hundreds else 0)
