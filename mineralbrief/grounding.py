@@ -127,10 +127,11 @@ class _Checker:
     def persons(self, named: list[tuple[str, str]], words: OwnWords, stated: set[str]) -> None:
         """The persons the brief's own words (``named``: where, text; ``words``: those texts) name
         must be ones the article names: by their name or their surname, in any case ("CEO Jane
-        Doe" is no article's that never writes "Doe")."""
+        Doe" is no article's that never writes "Doe"). A given name the article writes right
+        after the word before it ("Lockheed Martin") is inside a longer name, not a person's."""
         for (where, _), found in zip(named, persons_named(words), strict=True):
-            for _, (name, surname) in found:
-                if name_key(name) in stated:
+            for _, (name, surname, *longer) in found:
+                if name_key(name) in stated or longer and self.index.has_name(longer[0]):
                     continue
                 self.checked += 1
                 # the surname first: one word, looked up in a set (``has_name``), where a name of

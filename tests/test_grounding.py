@@ -449,6 +449,20 @@ def test_a_person_named_with_an_accented_capital_a_no_break_space_or_after_a_pos
     assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("text", [
+    "Meanwhile Jane Roe said the MOU binds.",  # a sentence's first word
+    "On Monday Jane Roe said the MOU binds.",
+    "Treasurer Jane Roe backs the MOU.",  # a title that is no office read
+    "Billionaire Jane Roe backs the MOU.",
+    "Secretary-General Jane Roe backs the MOU.",
+])
+def test_an_invented_person_after_a_capitalised_word_the_article_does_not_write_with_the_given_name_is_flagged(text):
+    # any capitalised word before a given name took it for part of a longer name ("Lockheed
+    # Martin Space"): an invented person after a sentence's first word or a title passed
+    report = _rarex_with("key_points", text, _LETTERED)
+    assert any('name not in article: "Jane Roe"' in u for u in report.unverified), report.unverified
+
+
 def _why_grounded(article: str, why: str, prebuilt: bool = False):
     """The CPU seconds grounding the reference answer with ``why`` as its first question's reason
     takes, and its report; with ``prebuilt``, the article's index (and its names) is built

@@ -216,16 +216,18 @@ _WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([A-Z][^\W\d_]*+(?:['\u2019-][^\W\d
                           r"[ \t\u00a0\u202f]\Z")
 
 
-def _goes_on_a_name(text: str, i: int) -> bool:
-    """True when the given name at ``i`` goes on a capitalised word before it, one blank between:
-    it is inside a longer name ("Lockheed Martin Space", "Port Elizabeth Harbour", "Aston Martin"),
-    not a person's first name. A possessive ("Tesla's Jane Doe"), a function word ("In Jane Doe's
-    view") or an office ("CEO Jane Doe", read as one) before it leaves it a person's."""
+def _name_before(text: str, i: int) -> str | None:
+    """The capitalised word the given name at ``i`` may go on, one blank between ("Lockheed" of
+    "Lockheed Martin Space", "Port" of "Port Elizabeth Harbour"), or None. Whether it does is the
+    article's to say (``persons_named``): "Meanwhile Jane Doe", "Treasurer Jane Doe", "On Monday
+    Jane Doe" name a person. A possessive ("Tesla's Jane Doe"), a function word ("In Jane Doe's
+    view") or an office ("CEO Jane Doe", read as one) before it is none."""
     before = _WORD_BEFORE.search(text, max(0, i - 40), i)
     if before is None:
-        return False
+        return None
     word = before.group(1)
-    return not (_POSSESSIVE.search(word) or word.lower() in _FUNCTION_WORDS or word.lower() in _OFFICE_WORDS)
+    return None if (_POSSESSIVE.search(word) or word.lower() in _FUNCTION_WORDS
+                    or word.lower() in _OFFICE_WORDS) else word
 
 
 def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
@@ -233,7 +235,10 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     surname (either written in the article vouches for it): a name of two or three words after
     an office ("Minister Keith Pitt"), of one to three after an honorific ("Mr. Doe"), or of two
     or three opening with a common given name ("Jane Doe", "Jane M. Doe"). A text in Title Case
-    (a headline) is not read: there every word is capitalised."""
+    (a headline) is not read: there every word is capitalised. A given name right after a
+    capitalised word (``_name_before``) may be inside a longer name ("Lockheed Martin Space"):
+    that word and the given name are a third form, and where the article writes them together
+    the name is no person's."""
     own = own if isinstance(own, OwnWords) else OwnWords(own)
     joined, words_at = own.text, own.capitals.words
     found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
@@ -242,7 +247,7 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
         at = own.of(i)
-        if i < taken or own.title_case(at) or i not in offices and _goes_on_a_name(joined, i):
+        if i < taken or own.title_case(at):
             continue
         first = _name_word_at(joined, i)
         if first is None:
@@ -263,7 +268,9 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
             continue  # a given name alone, or a company's name ("Grant Resources")
         taken = end
         surname = _POSSESSIVE.sub("", words[-1])
-        found[at].append((i, [" ".join([*words[:-1], surname]), surname]))
+        forms = [" ".join([*words[:-1], surname]), surname]
+        before = None if office else _name_before(joined, i)
+        found[at].append((i, [*forms, f"{before} {first}"] if before else forms))
     return found
 
 
