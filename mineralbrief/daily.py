@@ -97,14 +97,14 @@ def _same(a: frozenset[str], b: frozenset[str], da: DealSummary, db: DealSummary
     return min(len(a), len(b)) == 1 or (_FAMILY.get(da.deal_type) == "money" and has_sums and bool(shared & companies))
 
 
-# letters of one writing system under several Unicode names: "ø", "ł", "đ" stay in a name key
-# (they decompose to no ASCII letter) and are Latin; Japanese writes names in kana and in kanji
+# letters of one writing system under several Unicode names: "ŋ", "ƒ", "ȼ" stay in a name key
+# (no ASCII letter is read in them: "ø", "ł", "đ" are) and are Latin; Japanese writes names in kana and in kanji
 _WRITING = {"LATIN": "latin", "HIRAGANA": "CJK", "KATAKANA": "CJK"}
 
 
 @lru_cache(maxsize=1 << 16)  # every comparison of two reports asks for each of their parties
 def _script(key: str) -> str:
-    """The script a name key is written in: "latin" (name keys carry no accents; "ørsted" is
+    """The script a name key is written in: "latin" (name keys carry no accents; "ŋ" is
     Latin too), or the Unicode name's first word of its first letter outside ASCII ("CJK" for
     Chinese characters and Japanese kana alike, "CYRILLIC", "HANGUL", ...)."""
     c = next((c for c in key if not c.isascii() and c.isalpha()), None)

@@ -686,7 +686,7 @@ def _name_form_before(text: str) -> str:
     from mineralbrief.domain import matching as m
     t = m._drop(m._unify(unicodedata.normalize("NFKC", text))).casefold().replace(".", "")
     if not t.isascii():
-        t = m._unstroke(m._ACCENTS.sub("", unicodedata.normalize("NFKD", t)))
+        t = m._ACCENTS.sub("", m._unstroke(unicodedata.normalize("NFKD", t)))
     if t.isascii():
         words = t.encode("ascii").translate(m._NAME_BREAKS).decode("ascii").split()
     else:
@@ -705,7 +705,7 @@ def _name_form_before(text: str) -> str:
 NAME_FORM_TEXT = st.one_of(
     st.lists(st.sampled_from(["The", "the", " ", "U.S.", "Inc.", "Corp", "ltd", "_", "*", "\\", "[", "]", ".",
                               "\u2013", "\u2019", "\u00a0", "\u2033", "Miner\u00eda", "e\u0301", "\uff21",
-                              "\u212a", "\u0130", "\u00df", "L\u00f8seth", "\u0141", "\u00c6", "\u516c\u53f8", "\u6709\u9650\u516c\u53f8",
+                              "\u212a", "\u0130", "\u00df", "L\u00f8seth", "\u0141", "\u00c6", "\u01fe", "\u516c\u53f8", "\u6709\u9650\u516c\u53f8",
                               "Rio", "Tinto", "9", "-", "\n"]), max_size=25).map("".join),
     TEXT)
 

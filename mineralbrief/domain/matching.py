@@ -204,7 +204,9 @@ def name_form(text: str) -> str:
         words = t.encode("ascii").translate(_NAME_BREAKS, _NAME_DELETED).decode("ascii").split()
     else:
         # accents off Latin letters ("Minería" -> "mineria"); other scripts kept
-        t = _unstroke(_ACCENTS.sub("", unicodedata.normalize("NFKD", _drop(t).replace(".", ""))))
+        # (the strokes first: a letter with a stroke and an accent, "ǿ", "ǽ", is the bare letter's
+        # once both are off, "o", "ae")
+        t = _ACCENTS.sub("", _unstroke(unicodedata.normalize("NFKD", _drop(t).replace(".", ""))))
         if t.isascii():
             words = t.encode("ascii").translate(_NAME_BREAKS).decode("ascii").split()
         else:
