@@ -472,6 +472,18 @@ def test_an_invented_person_after_a_capitalised_word_the_article_does_not_write_
     assert any('name not in article: "Jane Roe"' in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Treasurer Jim Roe backs the MOU.", "Jim Roe"),  # a title
+    ("On Monday Jane Roe signed the MOU.", "Jane Roe"),  # a day
+])
+def test_an_invented_surname_after_a_title_and_a_given_name_the_article_writes_is_flagged(text, name):
+    # the article writes "Treasurer Jim" and "Monday Jane": read as a longer name, which the
+    # given name went on, the invented surname after them passed
+    added = _LETTERED + " Treasurer Jim Chalmers spoke. On Monday Jane Whitby signed."
+    report = _rarex_with("key_points", text, added)
+    assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
+
+
 def _why_grounded(article: str, why: str, prebuilt: bool = False):
     """The CPU seconds grounding the reference answer with ``why`` as its first question's reason
     takes, and its report; with ``prebuilt``, the article's index (and its names) is built

@@ -219,15 +219,16 @@ _WORD_BEFORE = re.compile(r"(?<![\w'\u2019-])([A-Z][^\W\d_]*+(?:['\u2019-][^\W\d
 def _name_before(text: str, i: int) -> str | None:
     """The capitalised word the given name at ``i`` may go on, one blank between ("Lockheed" of
     "Lockheed Martin Space", "Port" of "Port Elizabeth Harbour"), or None. Whether it does is the
-    article's to say (``persons_named``): "Meanwhile Jane Doe", "Treasurer Jane Doe", "On Monday
-    Jane Doe" name a person. A possessive ("Tesla's Jane Doe"), a function word ("In Jane Doe's
-    view") or an office ("CEO Jane Doe", read as one) before it is none."""
+    article's to say (``persons_named``): "Meanwhile Jane Doe" names a person. A word that is no
+    part of a name (``_name_word``: a title, "Treasurer Jane Doe", a day or month, "On Monday Jane
+    Doe"), a possessive ("Tesla's Jane Doe"), a function word ("In Jane Doe's view") or an office
+    ("CEO Jane Doe", read as one) before it is none: where the article names "Treasurer Jim
+    Chalmers", "Treasurer Jim Roe" is still a person to check."""
     before = _WORD_BEFORE.search(text, max(0, i - 40), i)
     if before is None:
         return None
     word = before.group(1)
-    return None if (_POSSESSIVE.search(word) or word.lower() in _FUNCTION_WORDS
-                    or word.lower() in _OFFICE_WORDS) else word
+    return None if (_POSSESSIVE.search(word) or word.lower() in _OFFICE_WORDS or not _name_word(word)) else word
 
 
 def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]]:
