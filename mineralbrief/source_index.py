@@ -238,6 +238,23 @@ class SourceIndex:
             return f" {key}" in self.name_space
         return f" {key} " in self.name_space
 
+    def writes_as_a_name(self, word: str) -> bool:
+        """True when the article writes ``word`` (a surname) as a name: as it is, in capitals, or
+        (``has_name``) in another form of its letters ("Løseth" for "Loseth", "Pérez" for
+        "Perez") and never in lower case: an article on an export "ban" names no Mr. Ban."""
+        self._lookups += 1
+        return (self._writes(word) or self._writes(word.upper())
+                or self.has_name(word) and not self._writes(word.lower()))
+
+    def _writes(self, token: str) -> bool:
+        """``writes_as_is(token)``, or, once many names were looked up (each a search through the
+        article: names x article), whether the article writes each of its runs of letters and
+        digits as a run of its own, from a set."""
+        if self._lookups > _SEARCHED_NAMES:
+            runs = _RUN.findall(token)
+            return bool(runs) and all(map(self._runs.__contains__, runs))
+        return self.writes_as_is(token)
+
     @cached_property
     def venues(self) -> frozenset[str]:
         """The exchanges the article writes, each as ``_venue`` gives it (read when a brief

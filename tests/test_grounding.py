@@ -484,6 +484,34 @@ def test_an_invented_surname_after_a_title_and_a_given_name_the_article_writes_i
     assert any(f'name not in article: "{name}"' in u for u in report.unverified), report.unverified
 
 
+@pytest.mark.parametrize("text,name,flagged", [
+    ("CEO John Ban expects approval.", "John Ban", True),  # the article's "ban" is a word, not a name
+    ("Mr. Ban expects approval.", "Ban", True),
+    ("CEO John Export expects approval.", "John Export", False),  # "Export" opens a sentence there
+    ("CEO Dana Whitfield expects approval.", "Dana Whitfield", False),
+    ("Ms. WHITFIELD expects approval.", "WHITFIELD", False),
+])
+def test_a_persons_surname_vouches_only_where_the_article_writes_it_as_a_name(text, name, flagged):
+    # a surname the article wrote in any case vouched for the name: "CEO John Ban" passed
+    # against an article on an export ban
+    added = _SPOKEN + " Export controls may follow; a ban on ore shipments is possible."
+    report = _rarex_with("key_points", text, added)
+    assert any(f'name not in article: "{name}"' in u for u in report.unverified) is flagged, report.unverified
+
+
+def test_a_surname_is_read_as_a_name_alike_from_searches_and_from_the_article_runs():
+    # past 64 names looked up, the article's runs answer instead of a search each (names x article)
+    article = (open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _SPOKEN
+               + " Export controls may follow; a ban on ore is possible. USSM adviser Øystein Løseth and *Jo*anne Hale.")
+    words = ["Ban", "BAN", "Whitfield", "WHITFIELD", "Loseth", "Løseth", "Export", "Joanne", "Hale",
+             "Durrant", "Smith", "Rarex", "RareX"]
+    searched = [SourceIndex(article).writes_as_a_name(w) for w in words]
+    index = SourceIndex(article)
+    index._lookups = 10 ** 6
+    assert [index.writes_as_a_name(w) for w in words] == searched
+    assert searched == [False, False, True, True, True, True, True, True, True, True, False, True, True]
+
+
 def _why_grounded(article: str, why: str, prebuilt: bool = False):
     """The CPU seconds grounding the reference answer with ``why`` as its first question's reason
     takes, and its report; with ``prebuilt``, the article's index (and its names) is built
