@@ -128,15 +128,15 @@ class _Checker:
         """The persons the brief's own words (``named``: where, text; ``words``: those texts) name
         must be ones the article names: by their name, or by their surname written as a name
         ("CEO Jane Doe" is no article's that never writes "Doe", nor "CEO John Ban" one's that
-        writes an export "ban" only). A given name the article writes right
-        after the word before it ("Lockheed Martin") is inside a longer name, not a person's."""
+        writes an export "ban" only). A given name the article writes right after the word
+        before it ("Lockheed Martin") is inside a longer name, not a person's."""
         for (where, _), found in zip(named, persons_named(words), strict=True):
             for _, (name, surname, *longer) in found:
                 if name_key(name) in stated or longer and self.index.has_name(longer[0]):
                     continue
                 self.checked += 1
-                # the surname first: one word, looked up in a set (``has_name``), where a name of
-                # the article's words not written together is searched for through the article
+                # the surname first: one word, found as written (``writes_as_a_name``), where a
+                # name of the article's words not written together is searched for through it
                 if not (self.index.writes_as_a_name(surname) or name != surname and self.index.has_name(name)):
                     self.fail(f'{where}: name not in article: "{name}"')
 
