@@ -38,6 +38,13 @@ _EXCHANGE_NAME = re.compile(r"\b(?:" + EXCHANGES + r")\b")
 _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 
 
+# a listing the article writes: its exchanges (one or several: "NYSE/TSX", "NYSE, TSX") and the
+# symbol after a colon ("(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211")
+_LISTED = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*:\s*"
+                     r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+_LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
+
+
 def _venue(exchange: str) -> str:
     """An exchange's name in one form: "TSX-V", "TSX.V", "TSX V" and "TSXV" are one venue,
     as are "NYSE American" and "NYSEAMERICAN", "Nasdaq" and "NASDAQ"."""
@@ -272,8 +279,27 @@ class SourceIndex:
         capitals = symbol.isupper() or not any(c.isalpha() for c in symbol)  # (a symbol may be digits)
         if not (capitals and self.writes_as_is(symbol) and self.has_name(symbol)):
             return False
+        if len(parts) == 1:
+            return True
+        venue = _venue(" ".join(parts[:-1]))
+        listed = self.listings.get(symbol)
+        if listed is not None:  # the article lists the symbol: on this exchange ("ASX: GM" is no "NYSE: GM")
+            return venue in listed
         # the exchange by its words, or written another way: "TSX-V" is no word "TSXV" of the article
-        return all(self.has_name(tok) for tok in parts[:-1]) or _venue(" ".join(parts[:-1])) in self.venues
+        return all(self.has_name(tok) for tok in parts[:-1]) or venue in self.venues
+
+    @cached_property
+    def listings(self) -> dict[str, frozenset[str]]:
+        """Each symbol the article lists after an exchange and a colon, with those exchanges (as
+        ``_venue`` gives them): "(NYSE/TSX: LAC)" lists LAC on both (read when a brief writes a
+        listing). An exchange of several words is also its first ("NYSE" of "NYSE American")."""
+        found: dict[str, set[str]] = {}
+        if ":" in self._facts_text:
+            for m in _LISTED.finditer(self._facts_text):
+                venues = found.setdefault(m.group(2), set())
+                for exchange in _LISTED_APART.split(m.group(1)):
+                    venues.update((_venue(exchange), _venue(exchange.split()[0])))
+        return {symbol: frozenset(venues) for symbol, venues in found.items()}
 
     @cached_property
     def _as_read(self) -> tuple[str, ...]:

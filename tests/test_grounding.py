@@ -941,6 +941,24 @@ def test_another_exchange_than_the_articles_is_flagged():
     assert any('ticker not in article: "TSXV: REE"' in u for u in report.unverified), report.unverified
 
 
+# FIXTURE: listings added to the RareX seed, one symbol on two exchanges and one on a third
+_LISTINGS = "\nUSSM's parent (NYSE, TSX: USM) and its partner (NASDAQ: LUN) are listed too."
+
+
+@pytest.mark.parametrize("text,ticker,flagged", [
+    ("RareX (ASX: REE) and its partner (NASDAQ: LUN) will work together.", "NASDAQ: LUN", False),
+    ("USSM's parent (TSX: USM) backs the MOU.", "TSX: USM", False),  # one of the two it is listed on
+    ("USSM's parent (NYSE: USM) backs the MOU.", "NYSE: USM", False),
+    ("RareX (NASDAQ: REE) will study processing with USSM.", "NASDAQ: REE", True),  # NASDAQ: another symbol's
+    ("USSM's parent (ASX: USM) backs the MOU.", "ASX: USM", True),  # ASX: RareX's exchange
+])
+def test_a_listing_is_held_to_the_exchange_the_article_lists_its_symbol_on(text, ticker, flagged):
+    # the exchange and the symbol were each looked for alone: "NASDAQ: REE" passed in an article
+    # that writes "ASX: REE" and "NASDAQ: LUN"
+    report = _rarex_with("key_points", text, _LISTINGS)
+    assert any(f'ticker not in article: "{ticker}"' in u for u in report.unverified) is flagged, report.unverified
+
+
 @pytest.mark.parametrize("where,text,element", [
     ("key_points", "RareX will also ship uranium to USSM's Missouri site.", "uranium"),
     ("bottom_line", "Tungsten and vanadium offtakes could follow the MOU.", "Tungsten"),
