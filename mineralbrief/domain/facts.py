@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
-from . import deals, elements, lexicon
+from . import deals, elements, lexicon, orgcues
 from .anchored import Starts
 from .deals import DealCue, Sentence, find_cues, split_sentences
 from .elements import ElementMention, find_elements
@@ -25,7 +25,7 @@ from .numbers import AmountMention, DateMention, find_amounts, find_dates
 from .orgs import Org, find_orgs
 
 # The words the scanners look up in an article's words: found together, in one pass.
-_LOOKUPS = elements.LOOKED_UP | deals.LOOKED_UP | lexicon.LOOKED_UP
+_LOOKUPS = elements.LOOKED_UP | deals.LOOKED_UP | lexicon.LOOKED_UP | orgcues.LOOKED_UP
 _ON_FIRST_USE = ("locations", "amounts", "dates", "cues")  # scanned when first read
 _T = TypeVar("_T")
 _MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\([^)\n]{0,300}\)")
