@@ -237,8 +237,10 @@ def _inner_starts() -> list[tuple[str, int]]:
 
 _STATE_WORDS = frozenset(_first_run(name) for name in STATES)
 _STATE_INNER = _inner_starts()
-# the words this scan asks ``Starts.word_starts_many`` for
-LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None) | _STATE_WORDS
+# the words this scan asks ``Starts.word_starts_many`` for: the entities' (``lexicon_matches``),
+# and with them the places' (``find_locations``)
+ENTITY_LOOKED_UP = frozenset(first for _, first, _ in _FOLDED_WORDS if first is not None)
+LOOKED_UP = ENTITY_LOOKED_UP | _STATE_WORDS
 
 
 def _state_matches(text: str, starts: Starts) -> Iterator[re.Match[str]]:
