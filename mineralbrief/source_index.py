@@ -281,12 +281,12 @@ class SourceIndex:
             return False
         if len(parts) == 1:
             return True
-        venue = _venue(" ".join(parts[:-1]))
+        exchanges = _LISTED_APART.split(" ".join(parts[:-1]))  # ("TSX/NYSE: LAC": each)
         listed = self.listings.get(symbol)
-        if listed is not None:  # the article lists the symbol: on this exchange ("ASX: GM" is no "NYSE: GM")
-            return venue in listed
-        # the exchange by its words, or written another way: "TSX-V" is no word "TSXV" of the article
-        return all(self.has_name(tok) for tok in parts[:-1]) or venue in self.venues
+        if listed is not None:  # the article lists the symbol: on these exchanges ("ASX: GM" is no "NYSE: GM")
+            return all(_venue(one) in listed for one in exchanges)
+        # each exchange by its words, or written another way: "TSX-V" is no word "TSXV" of the article
+        return all(all(map(self.has_name, one.split())) or _venue(one) in self.venues for one in exchanges)
 
     @cached_property
     def listings(self) -> dict[str, frozenset[str]]:

@@ -949,6 +949,8 @@ _LISTINGS = "\nUSSM's parent (NYSE, TSX: USM) and its partner (NASDAQ: LUN) are 
     ("RareX (ASX: REE) and its partner (NASDAQ: LUN) will work together.", "NASDAQ: LUN", False),
     ("USSM's parent (TSX: USM) backs the MOU.", "TSX: USM", False),  # one of the two it is listed on
     ("USSM's parent (NYSE: USM) backs the MOU.", "NYSE: USM", False),
+    ("USSM's parent (TSX/NYSE: USM) backs the MOU.", "TSX/NYSE: USM", False),  # both, as a model may join them
+    ("USSM's parent (ASX/TSX: USM) backs the MOU.", "ASX/TSX: USM", True),
     ("RareX (NASDAQ: REE) will study processing with USSM.", "NASDAQ: REE", True),  # NASDAQ: another symbol's
     ("USSM's parent (ASX: USM) backs the MOU.", "ASX: USM", True),  # ASX: RareX's exchange
 ])

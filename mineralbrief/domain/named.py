@@ -275,8 +275,10 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     return found
 
 
-# a listing written in a brief's own words: "(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211"
-_LISTING = re.compile(r"\b(" + EXCHANGES + r")\s*:\s*([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+# a listing written in a brief's own words: "(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211",
+# "TSX/NYSE: LAC"
+_LISTING = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\s*:\s*"
+                      r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
 
 
 def tickers_written(text: str) -> list[str]:
