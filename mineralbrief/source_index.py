@@ -38,10 +38,12 @@ _EXCHANGE_NAME = re.compile(r"\b(?:" + EXCHANGES + r")\b")
 _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 
 
-# a listing the article writes: its exchanges (one or several: "NYSE/TSX", "NYSE, TSX") and the
-# symbol after a colon ("(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211")
-_LISTED = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*:\s*"
-                     r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+# a listing the article writes: its exchanges (one or several: "NYSE/TSX", "NYSE, TSX") before a
+# colon, and the symbol after it ("(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211"); read from
+# each colon (a pass of the pattern over the article, tried at every character, cost ~0.7 ms on
+# a 13 KB release)
+_LISTED_EXCHANGES = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
+_LISTED_SYMBOL = re.compile(r"\s*([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
 _LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 
 
@@ -294,11 +296,16 @@ class SourceIndex:
         ``_venue`` gives them): "(NYSE/TSX: LAC)" lists LAC on both (read when a brief writes a
         listing). An exchange of several words is also its first ("NYSE" of "NYSE American")."""
         found: dict[str, set[str]] = {}
-        if ":" in self._facts_text:
-            for m in _LISTED.finditer(self._facts_text):
-                venues = found.setdefault(m.group(2), set())
-                for exchange in _LISTED_APART.split(m.group(1)):
+        text = self._facts_text
+        colon = text.find(":")
+        while colon >= 0:
+            symbol = _LISTED_SYMBOL.match(text, colon + 1)
+            exchanges = _LISTED_EXCHANGES.search(text, max(0, colon - 80), colon) if symbol else None
+            if symbol is not None and exchanges is not None:
+                venues = found.setdefault(symbol.group(1), set())
+                for exchange in _LISTED_APART.split(exchanges.group(1)):
                     venues.update((_venue(exchange), _venue(exchange.split()[0])))
+            colon = text.find(":", colon + 1)
         return {symbol: frozenset(venues) for symbol, venues in found.items()}
 
     @cached_property

@@ -961,6 +961,21 @@ def test_a_listing_is_held_to_the_exchange_the_article_lists_its_symbol_on(text,
     assert any(f'ticker not in article: "{ticker}"' in u for u in report.unverified) is flagged, report.unverified
 
 
+def test_listing_check_time_grows_linearly_with_the_articles_colons():
+    # each colon of the article is read once, its exchanges from the 80 characters before it
+    seed = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
+
+    def grounded(n: int):
+        article = seed + " ".join(f"Note: item {i} of NYSE, TSX / ASX: Q{i % 977}." for i in range(n))
+        data = reference()
+        data["key_points"][1]["text"] = "RareX (NASDAQ: REE) will study processing with USSM."
+        brief = BriefContent.model_validate(data)
+        return cpu_seconds(lambda: ground(brief, SourceIndex(article)))
+
+    report = _grows_linearly(grounded(2000), grounded(8000))
+    assert any('ticker not in article: "NASDAQ: REE"' in u for u in report.unverified), report.unverified
+
+
 @pytest.mark.parametrize("where,text,element", [
     ("key_points", "RareX will also ship uranium to USSM's Missouri site.", "uranium"),
     ("bottom_line", "Tungsten and vanadium offtakes could follow the MOU.", "Tungsten"),
