@@ -112,9 +112,9 @@ def find_gazetteer(text: str, capitals: Capitals | None = None) -> list[tuple[st
     words = capitals.words
     word_starts: set[int] | None = None  # _WORD's matches, read only when needed
     written: list[tuple[int, int, str]] = []  # (start, end, form): the form written at each place
-    # (the runs' set asked about the article's words: ``words.keys() & _FIRST_RUNS`` went through
-    # the thousand runs, this through the article's few hundred words)
-    for run in _FIRST_RUNS.intersection(words):
+    # (the fewer of the two gone through: an article's few hundred words asked of the thousand
+    # runs, or a long article's thousands of words left out of it)
+    for run in _FIRST_RUNS.intersection(words) if len(words) < len(_FIRST_RUNS) else words.keys() & _FIRST_RUNS:
         forms_of_run = _forms_of(run) if run in _BY_FIRST else None
         after = len(run)
         for i in words[run]:
