@@ -20,6 +20,7 @@ from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
+from .domain.named import SYMBOL
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
@@ -43,7 +44,7 @@ _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 # each colon (a pass of the pattern over the article, tried at every character, cost ~0.7 ms on
 # a 13 KB release)
 _LISTED_EXCHANGES = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
-_LISTED_SYMBOL = re.compile(r"\s*([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+_LISTED_SYMBOL = re.compile(r"\s*" + SYMBOL)
 _LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 
 

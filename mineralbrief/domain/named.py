@@ -275,10 +275,12 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     return found
 
 
+# a listing's symbol after its exchange and a colon ("REE", "LYC.AX", "1211"), as a brief and an
+# article write it (``SourceIndex.listings`` reads the article's)
+SYMBOL = r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)"
 # a listing written in a brief's own words: "(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211",
 # "TSX/NYSE: LAC"
-_LISTING = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\s*:\s*"
-                      r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)")
+_LISTING = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\s*:\s*" + SYMBOL)
 
 
 def tickers_written(text: str) -> list[str]:
