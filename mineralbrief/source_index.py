@@ -46,6 +46,7 @@ _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 _LISTED_EXCHANGES = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
 _LISTED_SYMBOL = re.compile(r"\s*" + SYMBOL)
 _LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
+_TICKER_PARTS = re.compile(r"[\s:,;()]+")  # a brief's ticker's parts ("ASX: REE": "ASX" and "REE")
 
 
 def _venue(exchange: str) -> str:
@@ -75,6 +76,9 @@ class SourceIndex:
             self.__dict__["elements"] = frozenset(elements)
         self.extra_aliases = {key for key in map(name_key, extra_aliases) if key}
         self._lookups = 0  # names looked for (``has_name``)
+        # ``writes_as_is``'s answers: a brief asks again for what it writes again (a deal's party
+        # and its ticker in each deal; ``has_name`` for a ticker's symbol ``writes_ticker`` just read)
+        self._as_is: dict[str, bool] = {}
 
     @cached_property
     def _normalised(self) -> Normalised:
@@ -275,7 +279,7 @@ class SourceIndex:
         """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
         the symbol as it is written, in capitals (else "ASX: RARE", or "ASX: rare", is any article
         on "rare earths"; the exchange may be written "Nasdaq", or "TSX-V" for "TSXV")."""
-        parts = [tok for tok in re.split(r"[\s:,;()]+", ticker) if tok]
+        parts = [tok for tok in _TICKER_PARTS.split(ticker) if tok]
         if not parts:
             return True
         symbol = parts[-1]
@@ -322,6 +326,12 @@ class SourceIndex:
         once its Markdown emphasis is read through ("ASX: RE**E" writes "REE", as a reader sees).
         (``str.find``, not a pattern: one opening with a lookbehind is tried at every character,
         ~45 us on a 13 KB article, for each ticker of a brief.)"""
+        known = self._as_is.get(token)
+        if known is None:
+            known = self._as_is[token] = self._searched_as_is(token)
+        return known
+
+    def _searched_as_is(self, token: str) -> bool:
         for text in self._as_read:
             i = text.find(token)
             while i >= 0:
