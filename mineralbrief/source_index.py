@@ -35,7 +35,11 @@ _RUN = re.compile(r"[^\W_]+")  # letters and digits: what ``writes_as_is`` reads
 # the names a brief's check looks for through the article before the sets of its words are made
 # (a few dozen: a brief's entities, parties and the names its words write; the sets cost more)
 _SEARCHED_NAMES = 64
-_EXCHANGE_NAME = re.compile(r"\b(?:" + EXCHANGES + r")\b")
+# an exchange's name ("\b" before it: ``_exchange_names``): a pattern that opens with its names
+# is tried only where one of their first letters stands, one that opens with "\b" at every
+# character (~420 us on a 13 KB release, ~65 us this way)
+_EXCHANGE_NAME = re.compile(r"(?:" + EXCHANGES + r")\b")
+_BOUNDARY = re.compile(r"\b")
 _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 
 
@@ -53,6 +57,20 @@ def _venue(exchange: str) -> str:
     """An exchange's name in one form: "TSX-V", "TSX.V", "TSX V" and "TSXV" are one venue,
     as are "NYSE American" and "NYSEAMERICAN", "Nasdaq" and "NASDAQ"."""
     return _EXCHANGE_MARKS.sub("", exchange).upper()
+
+
+def _exchange_names(text: str) -> list[str]:
+    """``re.findall(r"\b(?:" + EXCHANGES + r")\b", text)``: a name found where no word starts
+    (the "SE" of "USE") is passed over as that pattern would, which tries the next character."""
+    found = []
+    m = _EXCHANGE_NAME.search(text)
+    while m is not None:
+        if _BOUNDARY.match(text, m.start()):
+            found.append(m.group())
+            m = _EXCHANGE_NAME.search(text, m.end())
+        else:
+            m = _EXCHANGE_NAME.search(text, m.start() + 1)
+    return found
 
 
 class SourceIndex:
@@ -275,7 +293,7 @@ class SourceIndex:
     def venues(self) -> frozenset[str]:
         """The exchanges the article writes, each as ``_venue`` gives it (read when a brief
         writes a listing)."""
-        return frozenset(map(_venue, _EXCHANGE_NAME.findall(self._facts_text)))
+        return frozenset(map(_venue, _exchange_names(self._facts_text)))
 
     def writes_ticker(self, ticker: str) -> bool:
         """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
