@@ -20,7 +20,7 @@ from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
-from .domain.named import SYMBOL
+from .domain.named import SYMBOL, after_a_word
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
@@ -35,19 +35,15 @@ _RUN = re.compile(r"[^\W_]+")  # letters and digits: what ``writes_as_is`` reads
 # the names a brief's check looks for through the article before the sets of its words are made
 # (a few dozen: a brief's entities, parties and the names its words write; the sets cost more)
 _SEARCHED_NAMES = 64
-# an exchange's name ("\b" before it: ``_exchange_names``): a pattern that opens with its names
-# is tried only where one of their first letters stands, one that opens with "\b" at every
-# character (~420 us on a 13 KB release, ~65 us this way)
-_EXCHANGE_NAME = re.compile(r"(?:" + EXCHANGES + r")\b")
-_BOUNDARY = re.compile(r"\b")
+_EXCHANGE_NAME = re.compile(r"(?:" + EXCHANGES + r")\b")  # (a word starts at it: ``after_a_word``)
 _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 
 
 # a listing the article writes: its exchanges (one or several: "NYSE/TSX", "NYSE, TSX") before a
 # colon, and the symbol after it ("(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211"); read from
 # each colon (a pass of the pattern over the article, tried at every character, cost ~0.7 ms on
-# a 13 KB release)
-_LISTED_EXCHANGES = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
+# a 13 KB release), a word starting at the first exchange (``after_a_word``)
+_LISTED_EXCHANGES = re.compile(r"((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
 _LISTED_SYMBOL = re.compile(r"\s*" + SYMBOL)
 _LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 _TICKER_PARTS = re.compile(r"[\s:,;()]+")  # a brief's ticker's parts ("ASX: REE": "ASX" and "REE")
@@ -57,20 +53,6 @@ def _venue(exchange: str) -> str:
     """An exchange's name in one form: "TSX-V", "TSX.V", "TSX V" and "TSXV" are one venue,
     as are "NYSE American" and "NYSEAMERICAN", "Nasdaq" and "NASDAQ"."""
     return _EXCHANGE_MARKS.sub("", exchange).upper()
-
-
-def _exchange_names(text: str) -> list[str]:
-    """``re.findall(r"\b(?:" + EXCHANGES + r")\b", text)``: a name found where no word starts
-    (the "SE" of "USE") is passed over as that pattern would, which tries the next character."""
-    found = []
-    m = _EXCHANGE_NAME.search(text)
-    while m is not None:
-        if _BOUNDARY.match(text, m.start()):
-            found.append(m.group())
-            m = _EXCHANGE_NAME.search(text, m.end())
-        else:
-            m = _EXCHANGE_NAME.search(text, m.start() + 1)
-    return found
 
 
 class SourceIndex:
@@ -293,7 +275,7 @@ class SourceIndex:
     def venues(self) -> frozenset[str]:
         """The exchanges the article writes, each as ``_venue`` gives it (read when a brief
         writes a listing)."""
-        return frozenset(map(_venue, _exchange_names(self._facts_text)))
+        return frozenset(_venue(m.group()) for m in after_a_word(_EXCHANGE_NAME, self._facts_text))
 
     def writes_ticker(self, ticker: str) -> bool:
         """True when the article writes each part of ``ticker`` ("ASX: REE": "ASX" and "REE"),
@@ -325,7 +307,7 @@ class SourceIndex:
         colon = text.find(":")
         while colon >= 0:
             symbol = _LISTED_SYMBOL.match(text, colon + 1)
-            exchanges = _LISTED_EXCHANGES.search(text, max(0, colon - 80), colon) if symbol else None
+            exchanges = next(after_a_word(_LISTED_EXCHANGES, text, max(0, colon - 80), colon), None) if symbol else None
             if symbol is not None and exchanges is not None:
                 venues = found.setdefault(symbol.group(1), set())
                 for exchange in _LISTED_APART.split(exchanges.group(1)):

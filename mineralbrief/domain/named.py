@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from .anchored import letters_only
 from .gazetteer import find_gazetteer
@@ -279,8 +280,8 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
 # article write it (``SourceIndex.listings`` reads the article's)
 SYMBOL = r"([A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?|\d{4,6})(?!\w|\.\w)"
 # a listing written in a brief's own words: "(ASX: REE)", "NYSE American: UAMY", "HKEX: 1211",
-# "TSX/NYSE: LAC"
-_LISTING = re.compile(r"\b((?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\s*:\s*" + SYMBOL)
+# "TSX/NYSE: LAC" (a word starting at the first exchange: ``after_a_word``)
+_LISTING = re.compile(r"((?:" + EXCHANGES + r")(?:\s*/\s*(?:" + EXCHANGES + r"))*)\s*:\s*" + SYMBOL)
 _AFTER_COLON = re.compile(r"\s*" + SYMBOL)
 
 
@@ -291,6 +292,26 @@ def tickers_written(text: str) -> list[str]:
     colon = text.find(":")
     while colon >= 0:
         if _AFTER_COLON.match(text, colon + 1):
-            return [f"{m.group(1)}: {m.group(2)}" for m in _LISTING.finditer(text)]
+            return [f"{m.group(1)}: {m.group(2)}" for m in after_a_word(_LISTING, text)]
         colon = text.find(":", colon + 1)
     return []
+
+
+_BOUNDARY = re.compile(r"\b")
+
+
+def after_a_word(rx: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """The matches of ``"\\b" + rx.pattern`` in ``text[pos:endpos]`` (``finditer``), for a pattern
+    that opens with an exchange's name (a word character) and matches no empty string: the
+    engine skips ahead to the names' first letters, where a pattern that opens with "\\b" is
+    tried at every character (~90 ns a character: ~420 us on a 13 KB release, ~65 us this way).
+    A match where no word starts (the "SE" of "USE") is passed over as that pattern would, which
+    tries the next character."""
+    end = len(text) if endpos is None else endpos
+    m = rx.search(text, pos, end)
+    while m is not None:
+        if _BOUNDARY.match(text, m.start()):
+            yield m
+            m = rx.search(text, m.end(), end)
+        else:
+            m = rx.search(text, m.start() + 1, end)
