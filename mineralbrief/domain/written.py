@@ -195,8 +195,10 @@ _SPACES = re.compile("[ \u00a0\u2009\u202f]")
 # a number (``NUMBER``) with dots between its thousands, and a decimal comma after them or none:
 # "2.260", "1.234,5"
 _DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-# thousands grouped by spaces, as SI style writes them: "10 000 tonnes", "1 250 000 shares"
-_SPACED = re.compile("(?<![\\d.,])\\d{1,3}(?:[ \u00a0\u2009\u202f]\\d{3})+(?!\\d|[.,]\\d)")
+# thousands grouped by spaces, as SI style writes them: "10 000 tonnes", "1 250 000 shares" (a
+# digit first, then the lookbehind: the engine skips ahead to the digits, where a pattern that
+# opens with the lookbehind is tried at every character, ~340 us of a 13 KB release, ~110 us so)
+_SPACED = re.compile("\\d(?<![\\d.,]\\d)\\d{0,2}(?:[ \u00a0\u2009\u202f]\\d{3})+(?!\\d|[.,]\\d)")
 
 
 def spaced_quantities(text: str) -> Iterator[tuple[int, int, Quantity | None]]:
