@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .anchored import Starts, occurrences
+from .anchored import Starts
 from .lexicon import COUNTRIES, lexicon_entry
 from .orgnames import name_before, plausible_company
 from .orgregistry import Registry
@@ -45,13 +45,14 @@ _COUNTRYS_RE = re.compile(r"['’]s\s+([A-Z][A-Z0-9&]{1,6})(?=\s*[,.;]|\s+(?:and
                           r"would|said|says|signed|agreed|plans|to|which)\b)")
 _COUNTRY_NAMES = tuple(COUNTRIES)
 _CUE_WORDS = (", a ", ", an ", ", the ", ", its ", ", their ", "'s ", "’s ")
-# The starts of _CUE_WORDS: the five after a comma in one pass of a pattern that opens with ", "
-# (which the engine searches for as a literal), the two possessives by ``str.find`` (seven finds
-# before; one pattern of all seven was slower, the engine testing every character against a set).
-# No cue can start inside another (each opens with a comma or a quote and holds neither after
-# its first character), so the non-overlapping matches are every start.
+# The starts of _CUE_WORDS: the five after a comma in one pass of a pattern that opens with a
+# comma (which the engine searches for as a literal; the rest is a lookahead: a pattern opening
+# with ", " was slower), the two possessives from their quotes (seven finds before; one pattern of
+# all seven was slower, the engine testing every character against a set). No cue can start
+# inside another (each opens with a comma or a quote and holds neither after its first
+# character), so the non-overlapping matches are every start.
 _COMMA_CUES = tuple(c for c in _CUE_WORDS if c.startswith(", "))
-_COMMA_CUE_RE = re.compile(", (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_CUES) + ")")
+_COMMA_CUE_RE = re.compile(",(?= (?:" + "|".join(re.escape(c[2:]) for c in _COMMA_CUES) + "))")
 _OTHER_CUES = tuple(c for c in _CUE_WORDS if not c.startswith(", "))
 
 
@@ -59,7 +60,19 @@ def _cue_starts(text: str, non_ascii: frozenset[str] | None = None) -> list[int]
     """``sorted(occurrences(text, _CUE_WORDS))`` (``non_ascii``: the text's characters outside
     ASCII, when the caller has them: a cue that opens with another is not searched for)."""
     others = _OTHER_CUES if non_ascii is None else tuple(c for c in _OTHER_CUES if c[0].isascii() or c[0] in non_ascii)
-    return sorted([m.start() for m in _COMMA_CUE_RE.finditer(text)] + list(occurrences(text, others)))
+    found = [m.start() for m in _COMMA_CUE_RE.finditer(text)]
+    for cue in others:
+        # the quote, then "s " after it: one character is looked for by memchr, and an article
+        # has a few quotes, while a search for "'s " itself cost ~20 us on a 13 KB release
+        # (``str.find`` skips ahead by a needle's last character, here a space, of which
+        # there are thousands)
+        quote, rest = cue[0], cue[1:]
+        i = text.find(quote)
+        while i >= 0:
+            if text.startswith(rest, i + 1):
+                found.append(i)
+            i = text.find(quote, i + 1)
+    return sorted(found)
 
 
 _ACRONYM_END = re.compile(r"(?<![\w.&])([A-Z][A-Z0-9&]{2,7})$")
