@@ -33,7 +33,9 @@ _CUES = re.compile(
 
 _BREAK = re.compile(r"(?=\n\n)")
 
-# Words every cue contains; the (slow, case-blind) regex runs only when one of them is present.
+# Words every cue contains (but "<</SYS>>"): in a text with none of them, no cue counts. They are
+# searched for once a cue has matched (a search of the text each, ~80 us for an 8 KB release), not
+# before the pattern is tried where a cue can start: most articles that have such places hold no cue.
 # One word each: a cue of several words may be written with any blank space between them.
 _TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "system", "assistant", "user",
              "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "now", "instruction",
@@ -169,14 +171,14 @@ def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
         if not hits:
             return []
         matches = starts.matches_at(_CUES, hits)
-    lowered = starts.lowered
-    if not any(t in lowered for t in _TRIGGERS):
-        return []
     spans: list[tuple[int, int]] = []
     breaks: list[int] | None = None  # every "\n\n" (overlapping too), found once, on the first cue
     for m in matches:
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # skip the newline a cue may start with
         if breaks is None:
+            lowered = starts.lowered
+            if not any(t in lowered for t in _TRIGGERS):
+                return []
             breaks = [b.start() for b in _BREAK.finditer(text)]
         # the paragraph around the cue: after the last break that ends by ``at``, up to the
         # first break from the cue's end (searching the text for each cue was quadratic)
