@@ -31,8 +31,6 @@ _CUES = re.compile(
 )
 
 
-_BREAK = re.compile(r"(?=\n\n)")
-
 # Words every cue contains (but "<</SYS>>"): in a text with none of them, no cue counts. They are
 # searched for once a cue has matched (a search of the text each, ~80 us for an 8 KB release), not
 # before the pattern is tried where a cue can start: most articles that have such places hold no cue.
@@ -162,6 +160,17 @@ def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
     return hits
 
 
+def _breaks(text: str) -> list[int]:
+    """Where "\\n\\n" stands in ``text``, overlapping ones too: with ``str.find`` (a pattern with
+    no literal to skip to, ``(?=\\n\\n)``, was tried at every position: ~90 us for 13 KB, not 16)."""
+    found = []
+    i = text.find("\n\n")
+    while i >= 0:
+        found.append(i)
+        i = text.find("\n\n", i + 1)
+    return found
+
+
 def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
     words = starts.words()
     if words is None:  # a text that does not lower-case faithfully: every start word is searched
@@ -179,7 +188,7 @@ def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
             lowered = starts.lowered
             if not any(t in lowered for t in _TRIGGERS):
                 return []
-            breaks = [b.start() for b in _BREAK.finditer(text)]
+            breaks = _breaks(text)
         # the paragraph around the cue: after the last break that ends by ``at``, up to the
         # first break from the cue's end (searching the text for each cue was quadratic)
         k = bisect_left(breaks, at - 1) - 1
