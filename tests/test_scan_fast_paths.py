@@ -11,7 +11,7 @@ import sys
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mineralbrief.domain import elements, injection, lexicon, numbers
+from mineralbrief.domain import elements, injection, lexicon, numbers, skeleton
 from mineralbrief.domain.anchored import Starts
 from mineralbrief.domain.facts import _LOOKUPS, extract_facts
 
@@ -215,3 +215,28 @@ def test_facts_hold_no_scan_state_a_models_prompt_never_reads():
     assert facts.starts is None and len(pickle.dumps(facts)) < 3 * len(text.encode())
     again = extract_facts(text)  # read in another order: the same
     assert (again.cues, again.dates, again.amounts, again.locations)[::-1] == found
+
+
+LOOKALIKE_TEXT = st.lists(st.sampled_from(["ignor\u00e9", "Ign\u043ere", "previous", "instructi\u043ens", "s\u0443stem",
+                                           "prompt", "Syst\u00e9m", ":", "you", "are", "n\u043ew", "now", "Qu\u00e9bec",
+                                           "\u00e9", "\u00c9", "\u2013", "\u201c", " ", "\n", "\n\n", "-", "x" * 30, "as",
+                                           "an", "\u0410I", "\u00efgnore", "\u0130", "\ufb01", "\u200b"]),
+                          max_size=20).map("".join)
+
+
+@settings(max_examples=200)
+@given(LOOKALIKE_TEXT)
+def test_the_skeletons_words_are_the_texts_and_those_read_around_its_letters_read_as_others(text):
+    """What ``injection._on_skeleton`` relies on when a text has a few letters read as ASCII ones."""
+    text += " " * 256 * 30  # few such letters for its length: they are read one by one
+    starts = Starts(text)
+    shape, offsets = skeleton.skeleton(text, starts)
+    words = starts.words()
+    more = skeleton.words_read_as_letters(text, shape, starts) if words is not None and offsets is None else None
+    if words is None or more is None:
+        return
+    shaped_words = Starts(shape).words()
+    assert shaped_words is not None  # (longer words are read cut: no cue is looked for in one)
+    assert {w for w in shaped_words if len(w) <= skeleton._LONGEST_READ} <= words | more
+    assert injection._find(shape, Starts(shape), injection._CUE_WORDS & (words | more)) == injection._find(
+        shape, Starts(shape))

@@ -159,6 +159,11 @@ class Starts:
             self._non_ascii = frozenset(self._outside)
         return self._non_ascii
 
+    def outside(self) -> str:
+        """The characters of the text outside ASCII, in order (``outside_ascii``)."""
+        self.non_ascii()
+        return self._outside
+
     def digit_runs(self) -> list[tuple[int, int]] | None:
         """The spans of the runs of digits (what ``\\d+`` finds), in order; None when the text
         has a digit outside ASCII (``\\d`` is any Unicode digit), which this does not look for."""

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 
 from .anchored import Starts
-from .skeleton import same_words, skeleton, span_in_text
+from .skeleton import same_words, skeleton, span_in_text, words_read_as_letters
 
 _CUES = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
@@ -101,9 +101,19 @@ def _on_skeleton(text: str, starts: Starts) -> list[tuple[int, int]]:
         found = _find(shape, starts)
     else:
         shaped = Starts(shape)
-        if starts.words() is not None and same_words(starts.non_ascii()):
+        words = starts.words()
+        if words is not None and same_words(starts.non_ascii()):
             shaped.share_words(starts)  # only dashes and quotes were replaced: the words are the text's
-        found = _find(shape, shaped)
+            found = _find(shape, shaped)
+        else:
+            # letters read as others too ("Québec"): when they are few, the words a cue needs are
+            # looked up among the text's and those around them, and the skeleton's own are found
+            # only when a cue can start
+            more = words_read_as_letters(text, shape, starts) if words is not None and offsets is None else None
+            if words is not None and more is not None:
+                found = _find(shape, shaped, _CUE_WORDS.intersection(words) | _CUE_WORDS.intersection(more))
+            else:
+                found = _find(shape, shaped)
     if offsets is None:
         return found
     return [span_in_text(offsets, start, end, len(text)) for start, end in found]
@@ -133,6 +143,9 @@ _SIGN_CUES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
 ]
 # "system:" at the start of a line: tried from the line breaks in the blank space before the word.
 _SPEAKERS = ("system", "assistant", "user", "developer")
+# Every word ``_cue_starts`` asks the text's words about.
+_CUE_WORDS = frozenset([*(w for firsts, needs in _WORD_CUES for w in firsts + tuple(w for g in needs for w in g)),
+                        *(w for _, needs in _SIGN_CUES for g in needs for w in g), *_SPEAKERS])
 
 
 def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
@@ -171,8 +184,12 @@ def _breaks(text: str) -> list[int]:
     return found
 
 
-def _find(text: str, starts: Starts) -> list[tuple[int, int]]:
-    words = starts.words()
+def _find(text: str, starts: Starts, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """The paragraphs of ``text`` that hold a cue. ``words``: the text's words (``Starts.words``)
+    that ``_cue_starts`` asks about, or more, when the caller has them (a cue is tried at the
+    places where one can start that they give, and more: the same matches)."""
+    if words is None:
+        words = starts.words()
     if words is None:  # a text that does not lower-case faithfully: every start word is searched
         matches = starts.finditer(_CUES, _STARTS)
     else:
