@@ -158,7 +158,10 @@ def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
             hits += [i for w in present for i in starts.word_starts(w)]
     for sign, needs in _SIGN_CUES:
         if all(not words.isdisjoint(group) for group in needs):
-            hits += starts.occurrences((sign,), case_blind=True)  # "<|IM_start|>" too
+            # a sign with letters in the case-blind text ("<|IM_start|>" too); the others in the
+            # text, at the same offsets (no other character lower-cases to one of theirs): a
+            # skeleton's text is then lower-cased (~25 us for 13 KB) only when a cue can start
+            hits += starts.occurrences((sign,), case_blind=sign.upper() != sign)
     for word in _SPEAKERS:
         if word in words:
             for i in starts.word_starts(word):
