@@ -235,8 +235,13 @@ def test_the_skeletons_words_are_the_texts_and_those_read_around_its_letters_rea
     more = skeleton.words_read_as_letters(text, shape, starts) if words is not None and offsets is None else None
     if words is None or more is None:
         return
-    shaped_words = Starts(shape).words()
+    shaped = Starts(shape)
+    shaped_words = shaped.words()
     assert shaped_words is not None  # (longer words are read cut: no cue is looked for in one)
-    assert {w for w in shaped_words if len(w) <= skeleton._LONGEST_READ} <= words | more
-    assert injection._find(shape, Starts(shape), injection._CUE_WORDS & (words | more)) == injection._find(
-        shape, Starts(shape))
+    for word in shaped_words:
+        if len(word) <= skeleton._LONGEST_READ:
+            assert word in words or word in more
+            assert set(shaped.word_starts(word)) <= {*starts.word_starts(word), *more.get(word, ())}
+    cue_words = injection._CUE_WORDS & (words | more.keys())
+    assert injection._find(shape, Starts(shape), cue_words, lambda w: starts.word_starts(w) + sorted(
+        more.get(w, ()))) == injection._find(shape, Starts(shape))

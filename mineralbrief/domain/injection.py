@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 
 from .anchored import Starts
 from .skeleton import same_words, skeleton, span_in_text, words_read_as_letters
@@ -107,11 +108,13 @@ def _on_skeleton(text: str, starts: Starts) -> list[tuple[int, int]]:
             found = _find(shape, shaped)
         else:
             # letters read as others too ("Québec"): when they are few, the words a cue needs are
-            # looked up among the text's and those around them, and the skeleton's own are found
-            # only when a cue can start
+            # looked up among the text's and those around them, and where they stand too, rather
+            # than in the words of the whole skeleton, found again
             more = words_read_as_letters(text, shape, starts) if words is not None and offsets is None else None
             if words is not None and more is not None:
-                found = _find(shape, shaped, _CUE_WORDS.intersection(words) | _CUE_WORDS.intersection(more))
+                around = more  # (the words' places, for the function)
+                found = _find(shape, shaped, _CUE_WORDS.intersection(words) | _CUE_WORDS.intersection(more),
+                              lambda word: starts.word_starts(word) + sorted(around.get(word, ())))
             else:
                 found = _find(shape, shaped)
     if offsets is None:
@@ -148,14 +151,17 @@ _CUE_WORDS = frozenset([*(w for firsts, needs in _WORD_CUES for w in firsts + tu
                         *(w for _, needs in _SIGN_CUES for g in needs for w in g), *_SPEAKERS])
 
 
-def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
+def _cue_starts(text: str, starts: Starts, words: frozenset[str],
+                word_starts: Callable[[str], list[int]] | None = None) -> list[int]:
     """Every place where a match of ``_CUES`` can start (others too), found from the words of the
-    text; none when no cue can match."""
+    text (or more) and where they stand (``Starts.word_starts``, or ``word_starts``: those places
+    and more); none when no cue can match."""
+    word_starts = word_starts or starts.word_starts
     hits: list[int] = []
     for firsts, needs in _WORD_CUES:
         present = [w for w in firsts if w in words]
         if present and all(not words.isdisjoint(group) for group in needs):
-            hits += [i for w in present for i in starts.word_starts(w)]
+            hits += [i for w in present for i in word_starts(w)]
     for sign, needs in _SIGN_CUES:
         if all(not words.isdisjoint(group) for group in needs):
             # a sign with letters in the case-blind text ("<|IM_start|>" too); the others in the
@@ -164,7 +170,7 @@ def _cue_starts(text: str, starts: Starts, words: frozenset[str]) -> list[int]:
             hits += starts.occurrences((sign,), case_blind=sign.upper() != sign)
     for word in _SPEAKERS:
         if word in words:
-            for i in starts.word_starts(word):
+            for i in word_starts(word):
                 # ``(?:^|\n)\s*``: a line break in the blank space right before the word, or
                 # the start of the text
                 while i > 0 and text[i - 1].isspace():
@@ -187,16 +193,17 @@ def _breaks(text: str) -> list[int]:
     return found
 
 
-def _find(text: str, starts: Starts, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
-    """The paragraphs of ``text`` that hold a cue. ``words``: the text's words (``Starts.words``)
-    that ``_cue_starts`` asks about, or more, when the caller has them (a cue is tried at the
-    places where one can start that they give, and more: the same matches)."""
+def _find(text: str, starts: Starts, words: frozenset[str] | None = None,
+          word_starts: Callable[[str], list[int]] | None = None) -> list[tuple[int, int]]:
+    """The paragraphs of ``text`` that hold a cue. ``words`` and ``word_starts``: the text's words
+    (``Starts.words``) that ``_cue_starts`` asks about and where they stand, or more, when the
+    caller has them (a cue is then tried at more places where none starts: the same matches)."""
     if words is None:
         words = starts.words()
     if words is None:  # a text that does not lower-case faithfully: every start word is searched
         matches = starts.finditer(_CUES, _STARTS)
     else:
-        hits = _cue_starts(text, starts, words)
+        hits = _cue_starts(text, starts, words, word_starts)
         if not hits:
             return []
         matches = starts.matches_at(_CUES, hits)

@@ -98,12 +98,13 @@ _READ_EVERY = 256
 _LONGEST_READ = 24  # the words read there are cut to this many letters each side of the character
 
 
-def words_read_as_letters(text: str, shape: str, starts: Starts) -> set[str] | None:
+def words_read_as_letters(text: str, shape: str, starts: Starts) -> dict[str, set[int]] | None:
     """The words (``Starts.words``: runs of a to z, lower-cased) of ``shape``, the skeleton of
-    ``text`` at the same offsets, that hold a character of ``text`` read as an ASCII letter:
-    "quebec" of "Québec". Every other word of the skeleton is one of the text's (at the same
-    offsets), so these and the text's words are all of the skeleton's, and a few more: without
-    finding the words of the whole skeleton again (~180 us for 13 KB, for one "é").
+    ``text`` at the same offsets, that hold a character of ``text`` read as an ASCII letter
+    ("quebec" of "Québec"), with where each starts. Every other word of the skeleton is one of the
+    text's, at the same offset, so these and the text's words are all of the skeleton's, and a few
+    more (where a cue is then tried: it does not match): without finding the words of the whole
+    skeleton again (~180 us for 13 KB, for one "é").
 
     A word longer than ``_LONGEST_READ`` letters is read cut (a word that it is not, and is not
     looked for). None when the text has more than one such character in ``_READ_EVERY``, or one
@@ -119,15 +120,15 @@ def words_read_as_letters(text: str, shape: str, starts: Starts) -> set[str] | N
     outside = starts.outside()
     if sum(map(outside.count, lettered)) * _READ_EVERY > len(text):
         return None
-    found = set()
+    found: dict[str, set[int]] = {}
     for ch in lettered:
         i = text.find(ch)
         while i >= 0:
             start = max(0, i - _LONGEST_READ)
             letters = letters_only(shape[start:i + _LONGEST_READ + 1].lower())  # a to z at its offsets
-            at = i - start
-            end = letters.find(" ", at)
-            found.add(letters[letters.rfind(" ", 0, at) + 1:end if end >= 0 else len(letters)])
+            first = letters.rfind(" ", 0, i - start) + 1
+            end = letters.find(" ", i - start)
+            found.setdefault(letters[first:end if end >= 0 else len(letters)], set()).add(start + first)
             i = text.find(ch, i + 1)
     return found
 
