@@ -16,6 +16,9 @@ from mineralbrief.domain.elements import chemical_elements, elements_named
     ("钴、镍、锂电池材料", ["cobalt", "nickel", "lithium"]),
     ("sintered neodymium-iron-boron (NdFeB) magnets", ["neodymium"]),
     ("NdPr oxide", ["neodymium", "praseodymium"]),
+    # a headline in capitals, its only letters outside ASCII those of the names
+    ("NÍQUEL Y COBRE SUBEN", ["nickel", "copper"]),
+    ("L'ÉTAIN ET LE NICKEL", ["tin", "nickel"]),
 ])
 def test_elements_are_found_in_words_compounds_and_languages(text, expected):
     assert elements_named(text) == expected

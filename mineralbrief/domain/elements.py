@@ -321,23 +321,22 @@ def _name_spans(lowered: str, starts: Starts) -> list[tuple[int, str]]:
                       and lowered[i + n:i + n + 1] not in _DIGIT_OR_UNDER]
         else:
             found += [(i, name) for i in at if not (_word_char_at(lowered, i - 1) or _word_char_at(lowered, i + n))]
-    # the names outside ASCII are looked for where the text has one of their letters as they are
-    # written, in lower case (so a text whose only such letter is the "É" of "ÉTAIN" is not: as
-    # when these names were matched by the pattern over the whole text in that case only)
-    if not _NON_ASCII_NAME_LETTERS.isdisjoint(starts.non_ascii()):
-        found += _other_name_spans(lowered, words, starts.non_ascii())
+    # the names outside ASCII are looked for where the case-blind text has one of their letters
+    # (the "é" of "ÉTAIN" too: a headline in capitals)
+    letters = {c.lower() for c in starts.non_ascii()}
+    if not _NON_ASCII_NAME_LETTERS.isdisjoint(letters):
+        found += _other_name_spans(lowered, words, letters)
     found.sort()
     return found
 
 
-def _other_name_spans(lowered: str, words: frozenset[str], non_ascii: frozenset[str]) -> list[tuple[int, str]]:
+def _other_name_spans(lowered: str, words: frozenset[str], letters: set[str]) -> list[tuple[int, str]]:
     """The matches of the names outside ASCII (``_OTHER_NAMES``) in ``lowered``, the case-blind
-    text whose words are ``words`` (of a text whose characters outside ASCII are ``non_ascii``).
+    text whose words are ``words`` and whose characters outside ASCII are among ``letters``.
     Where such a name stands as a run of word characters, the case-blind text has its letters
     outside ASCII, and its runs of a to z are words of their own ("tain" of "étain": any character
     but a to z ends a word): only a name whose letters and runs the text has is searched for, one
     ``str.find`` pass each."""
-    letters = {c.lower() for c in non_ascii}
     found: list[tuple[int, str]] = []
     for name, others, runs in _OTHER_NAMES:
         if others <= letters and all(run in words for run in runs):
