@@ -168,7 +168,9 @@ class RedisCache:
         with self._lock:
             if unreachable:
                 self._down_until = time.monotonic() + self.retry_after
-            kind = (what, type(exc).__name__)
+            # an unreachable server is one outage, whether a read or a write found it (a write
+            # after a model call longer than ``retry_after`` finds it again: no second warning)
+            kind = ("reach" if unreachable else what, type(exc).__name__)
             first = kind not in self._warned
             self._warned.add(kind)
         # one warning per kind of failure, not one per article (an OOM server fails every write)
