@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,31 +168,54 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
     # callback each: at 32 in flight, the garbage collector worked about twice as long)
     finished: asyncio.Queue[asyncio.Task[tuple[BatchResult, int]]] = asyncio.Queue()
     broken: Exception | None = None  # the input's own error: raised once what is in flight is delivered
+    # the same article twice in a batch (one wire story from two feeds, a file copied) was paid for
+    # twice: both missed the cache while the first was in flight. A copy now waits for the article
+    # in flight under its cache key, then is that brief's cache hit (or, when the first failed or
+    # the cache kept nothing, briefed itself). Waiting copies count as in flight, so the input is
+    # still read no further ahead than ``concurrency``.
+    keys: dict[asyncio.Task[tuple[BatchResult, int]], str] = {}
+    waiting: dict[str, list[tuple[int, Any, Article]]] = {}
+    ready: deque[tuple[int, Any, Article]] = deque()  # copies released, taken before new input
+    held = 0  # copies waiting
     try:
         while True:
-            while len(pending) < concurrency and broken is None:
-                try:
-                    nxt = next(items, None)
-                except Exception as exc:
-                    broken = exc
-                    break
-                if nxt is None:
-                    break
-                index, item = nxt
-                if budget_tokens is not None and used >= budget_tokens:
-                    yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
+            while len(pending) + held < concurrency and (ready or broken is None):
+                if ready:
+                    index, item, copy = ready.popleft()
+                    hit, art = _hit(s, index, item, copy)
+                    if hit is None and budget_tokens is not None and used >= budget_tokens:
+                        yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
+                        continue
                 else:
+                    try:
+                        nxt = next(items, None)
+                    except Exception as exc:
+                        broken = exc
+                        break
+                    if nxt is None:
+                        break
+                    index, item = nxt
+                    if budget_tokens is not None and used >= budget_tokens:
+                        yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
+                        continue
                     hit, art = _cached(s, index, item)
-                    if hit is not None:
-                        yield hit  # at once: no task, nothing held while others complete
-                    else:
-                        task = asyncio.ensure_future(_one(s, index, item, art))
-                        task.add_done_callback(finished.put_nowait)
-                        pending.add(task)
-                        # let it start: its request goes out before the next article is read and
-                        # scanned (else a whole wave is scanned before the first request is sent,
-                        # and the answers then come back in one burst)
-                        await asyncio.sleep(0)
+                if hit is not None:
+                    yield hit  # at once: no task, nothing held while others complete
+                    continue
+                key = None if art is None else s.cache_key(art)
+                if key is not None and key in waiting and art is not None:  # a copy of an article in flight
+                    waiting[key].append((index, item, art))
+                    held += 1
+                    continue
+                task = asyncio.ensure_future(_one(s, index, item, art))
+                task.add_done_callback(finished.put_nowait)
+                pending.add(task)
+                if key is not None:
+                    keys[task], waiting[key] = key, []
+                # let it start: its request goes out before the next article is read and
+                # scanned (else a whole wave is scanned before the first request is sent,
+                # and the answers then come back in one burst)
+                await asyncio.sleep(0)
             if not pending:
                 if broken is not None:
                     raise broken
@@ -199,6 +223,11 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             task = await finished.get()
             while True:  # every article that has ended counts against the budget before another starts
                 pending.discard(task)
+                key = keys.pop(task, None)
+                if key is not None:
+                    copies = waiting.pop(key)
+                    held -= len(copies)
+                    ready.extend(copies)
                 result, tokens = task.result()
                 used += tokens
                 yield result
@@ -210,6 +239,16 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _hit(s: Summarizer, index: int, item: Any, art: Article) -> tuple[BatchResult | None, Article | None]:
+    """``_cached`` for a released copy, already read: its hit, or None and the article (a miss),
+    or None and None when the lookup failed (``_one`` looks it up again and reports why)."""
+    try:
+        brief = s.cached(art)
+    except Exception:
+        return None, None
+    return (None, art) if brief is None else (BatchResult(index, _source_of(item, index), "cached", brief=brief), art)
 
 
 def _batch(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int, budget_tokens: int | None,

@@ -422,3 +422,36 @@ def test_a_backend_that_raises_cancelled_error_fails_its_article_not_the_batch()
     assert sorted(r.index for r in results) == list(range(5))
     failed = [r for r in results if r.status == "failed"]
     assert [r.index for r in failed] == [2] and failed[0].error.startswith("CancelledError")
+
+
+def test_copies_of_an_article_in_flight_are_paid_for_once(tmp_path):
+    # the same story twice in one batch (two feeds, a copied file) missed the cache twice while
+    # the first was in flight, so every copy was a paid call; a copy now waits for it and is its hit
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    other = (SEEDS / "mp_materials_dod.txt").read_text()
+    items = [mineralbrief.Article(text=text, url=f"https://example.test/{i}") for i in range(5)] + [other, text]
+
+    def slow(request: dict) -> Reply:
+        reply = fixture_reply(request)
+        reply.delay = 0.2
+        return reply
+
+    with FakeOpenAIServer(default=slow) as srv:
+        results = list(summarize_many(items, concurrency=8, base_url=srv.base_url, cache_dir=tmp_path / "c",
+                                      max_reasks=0, **FAST))
+    assert len(srv.requests) == 2
+    assert sorted(r.index for r in results) == list(range(7))
+    statuses = sorted(r.status for r in results)
+    assert statuses == ["cached"] * 5 + ["done"] * 2
+    urls = {r.index: r.brief.source.url for r in results}
+    assert [urls[i] for i in range(5)] == [f"https://example.test/{i}" for i in range(5)]  # each its own source
+
+
+def test_a_copy_of_an_article_that_failed_is_briefed_itself(tmp_path):
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        srv.push(Reply(status=400, body={"error": {"message": "fixture: refused once"}}))
+        results = list(summarize_many([text, text, text], concurrency=3, base_url=srv.base_url,
+                                      cache_dir=tmp_path / "c", max_reasks=0, **FAST))
+    assert sorted(r.status for r in results) == ["cached", "done", "failed"]
+    assert len(srv.requests) == 2  # the failed call, then one for the copies
