@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
+from .cache import NullCache
 from .errors import BackendError, ConfigError, MineralBriefError, UngroundedBriefError
 from .models import Brief
 
@@ -172,7 +173,9 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
     # twice: both missed the cache while the first was in flight. A copy now waits for the article
     # in flight under its cache key, then is that brief's cache hit (or, when the first failed or
     # the cache kept nothing, briefed itself). Waiting copies count as in flight, so the input is
-    # still read no further ahead than ``concurrency``.
+    # still read no further ahead than ``concurrency``. Without a cache (``cache=False``) a copy
+    # could only be briefed after the first, so it is briefed beside it, as before.
+    shared = not isinstance(s.cache, NullCache)
     keys: dict[asyncio.Task[tuple[BatchResult, int]], str] = {}
     waiting: dict[str, list[tuple[int, Any, Article]]] = {}
     ready: deque[tuple[int, Any, Article]] = deque()  # copies released, taken before new input
@@ -202,7 +205,7 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                 if hit is not None:
                     yield hit  # at once: no task, nothing held while others complete
                     continue
-                key = None if art is None else s.cache_key(art)
+                key = None if art is None or not shared else s.cache_key(art)
                 if key is not None and key in waiting and art is not None:  # a copy of an article in flight
                     waiting[key].append((index, item, art))
                     held += 1

@@ -455,3 +455,11 @@ def test_a_copy_of_an_article_that_failed_is_briefed_itself(tmp_path):
                                       cache_dir=tmp_path / "c", max_reasks=0, **FAST))
     assert sorted(r.status for r in results) == ["cached", "done", "failed"]
     assert len(srv.requests) == 2  # the failed call, then one for the copies
+
+
+def test_without_a_cache_copies_of_an_article_are_briefed_side_by_side():
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        results = list(summarize_many([text] * 3, concurrency=3, base_url=srv.base_url, cache=False,
+                                      max_reasks=0, **FAST))
+    assert [r.status for r in results] == ["done"] * 3 and len(srv.requests) == 3
