@@ -17,7 +17,7 @@ import asyncio
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 Status = Literal["done", "cached", "failed", "skipped_budget"]
 Via = Literal["online", "batch"]
+Articles = Iterable[ArticleLike | MineralBriefError] | AsyncIterable[ArticleLike | MineralBriefError]
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _source_of(item: Any, index: int) -> str:
 
 
 async def asummarize_many(
-    articles: Iterable[ArticleLike | MineralBriefError], *, concurrency: int = 8,
+    articles: Articles, *, concurrency: int = 8,
     budget_tokens: int | None = None, summarizer: Summarizer | None = None, via: Via = "online",
     state_dir: str | Path | None = None, reask_via: ReaskVia = "auto",
     on_status: Callable[[str], None] | None = None, **settings: Any,
@@ -78,7 +79,7 @@ async def asummarize_many(
 
     Args:
         articles: texts, paths, ``Article`` objects, or errors a loader produced (reported as
-            failures, so nothing is silently dropped).
+            failures, so nothing is silently dropped); an iterable or an async iterable of them.
         concurrency: articles in flight at once (>= 1), hence LLM calls in flight at most.
         budget_tokens: start no new article once the batch has used this many tokens (every
             attempt counts, failed ones included); the articles not started are reported as
@@ -104,6 +105,8 @@ async def asummarize_many(
     _check(concurrency, budget_tokens, summarizer, settings, via)
     if via == "batch":
         options = {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}
+        if isinstance(articles, AsyncIterable):  # the Batch API sends them in one file anyway
+            articles = [item async for item in articles]
         run = await asyncio.to_thread(_batch, articles, concurrency, budget_tokens, summarizer, options, settings)
         for result in run:
             yield result
@@ -158,11 +161,13 @@ def _cached(s: Summarizer, index: int, item: Any) -> tuple[BatchResult | None, A
     return BatchResult(index, _source_of(item, index), "cached", brief=brief), art
 
 
-async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int,
+async def _run(articles: Articles, concurrency: int,
                budget_tokens: int | None, s: Summarizer) -> AsyncIterator[BatchResult]:
     used = 0
     note = f"token budget of {budget_tokens or 0:,} reached"
-    items = iter(enumerate(articles))
+    # an async generator is what async code has (pages of a feed, rows of a database): iter() of
+    # one raised a bare TypeError ("'async_generator' object is not iterable") at the first article
+    items = _async_items(articles) if isinstance(articles, AsyncIterable) else _sync_items(articles)
     pending: set[asyncio.Task[tuple[BatchResult, int]]] = set()
     # each task puts itself here when it ends: a completion is taken from the queue, not found by
     # asyncio.wait, which hooks and unhooks every pending task for each one (a context copy and a
@@ -191,7 +196,7 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
                         continue
                 else:
                     try:
-                        nxt = next(items, None)
+                        nxt = await anext(items, None)
                     except Exception as exc:
                         broken = exc
                         break
@@ -242,6 +247,19 @@ async def _run(articles: Iterable[ArticleLike | MineralBriefError], concurrency:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        await items.aclose()
+
+
+async def _sync_items(articles: Iterable[Any]) -> AsyncGenerator[tuple[int, Any], None]:
+    for pair in enumerate(articles):
+        yield pair
+
+
+async def _async_items(articles: AsyncIterable[Any]) -> AsyncGenerator[tuple[int, Any], None]:
+    index = 0
+    async for item in articles:
+        yield index, item
+        index += 1
 
 
 def _hit(s: Summarizer, index: int, item: Any, art: Article) -> tuple[BatchResult | None, Article | None]:

@@ -463,3 +463,28 @@ def test_without_a_cache_copies_of_an_article_are_briefed_side_by_side():
         results = list(summarize_many([text] * 3, concurrency=3, base_url=srv.base_url, cache=False,
                                       max_reasks=0, **FAST))
     assert [r.status for r in results] == ["done"] * 3 and len(srv.requests) == 3
+
+
+async def test_asummarize_many_takes_an_async_iterable():
+    # async code has async generators (a feed's pages, a database's rows): iter() of one raised a
+    # bare TypeError at the first article
+    async def articles():
+        for path in sorted(SEEDS.glob("*.txt"))[:3]:
+            yield path
+        yield ""  # a bad one is its own failure, as from a list
+
+    results = [r async for r in mineralbrief.asummarize_many(articles(), concurrency=2, backend="offline")]
+    assert sorted(r.index for r in results) == [0, 1, 2, 3]
+    assert [r.status for r in sorted(results, key=lambda r: r.index)] == ["done"] * 3 + ["failed"]
+
+
+async def test_an_async_input_that_breaks_raises_after_what_was_briefed():
+    async def articles():
+        yield SEEDS / "rarex_ussm_mou.txt"
+        raise ValueError("fixture: the feed broke")
+
+    got: list = []
+    with pytest.raises(ValueError, match="the feed broke"):
+        async for r in mineralbrief.asummarize_many(articles(), backend="offline"):
+            got.append(r)
+    assert [r.status for r in got] == ["done"]
