@@ -296,3 +296,21 @@ def test_a_malformed_url_is_one_failure_not_the_runs(site, tmp_path, capsys, bad
     assert len(json.loads((out / "2026-11-21.json").read_text())["articles"]) == 1
     assert main(["summarize", bad, "--backend", "offline"]) == 1
     assert "internal error" not in capsys.readouterr().err
+
+
+def test_a_site_that_cannot_be_reached_is_not_reported_as_one_that_forbids_us(site):
+    # RFC 9309 reads an unreadable robots.txt as "disallow all", and the error said the site's
+    # robots.txt disallowed mineralbrief: a server that was down, or a typo's port, sent users
+    # to read a robots.txt that does not exist. The error now says what could not be read.
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    with pytest.raises(mineralbrief.ArticleError) as err:
+        load_url(f"http://127.0.0.1:{port}/news")
+    assert "cannot read the site's robots.txt" in str(err.value) and "ConnectError" in str(err.value)
+    assert "disallows it" not in str(err.value)
+    site.routes["/robots.txt"] = Route(b"oops", "text/plain", 503)
+    with pytest.raises(mineralbrief.ArticleError, match=r"robots\.txt \(HTTP 503"):
+        load_url(site.url("/news/mp-dod"))

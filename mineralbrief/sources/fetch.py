@@ -146,6 +146,7 @@ class Fetcher:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False,
             headers={"User-Agent": user_agent}, transport=transport)
         self._robots: dict[str, RobotFileParser] = {}
+        self._unread: dict[str, str] = {}  # a site whose robots.txt could not be read, and why
 
     def private_ok(self, url: str) -> bool:
         """Whether a fetch that starts from ``url`` (as the user gave it) may reach private
@@ -194,6 +195,12 @@ class Fetcher:
                 raise _Refused(f"took longer than {self.deadline:g} s", url)
             self._check(url, private_ok)
             if robots and not self._robots_allow(url, private_ok):
+                # a site that is down, or a typo's port, read as a site that forbids mineralbrief
+                # sent users to its robots.txt: what could not be read is said as such
+                why = self._unread.get(_site(url))
+                if why is not None:
+                    raise _Refused(f"cannot read the site's robots.txt ({why}); RFC 9309 reads that as "
+                                   "disallowing the site: not fetched", url)
                 raise _Refused(f"robots.txt of the site disallows it for {ROBOTS_TOKEN}; not fetched", url)
             with self._client.stream("GET", url, headers={"Accept": accept}) as r:
                 if r.status_code in _REDIRECTS and "location" in r.headers:
@@ -230,8 +237,7 @@ class Fetcher:
         return b"".join(parts)
 
     def _robots_allow(self, url: str, private_ok: bool) -> bool:
-        u = httpx.URL(url)
-        site = f"{u.scheme}://{u.netloc.decode('ascii')}"
+        site = _site(url)
         parser = self._robots.get(site)
         if parser is None:
             parser = self._robots[site] = self._read_robots(site, private_ok)
@@ -247,8 +253,12 @@ class Fetcher:
             # network) means assume complete disallow
             missing = exc.status is not None and 400 <= exc.status < 500
             lines = [] if missing else ["User-agent: *", "Disallow: /"]
-        except (httpx.HTTPError, ArticleError):  # unreachable, or the host does not resolve
+            if not missing:
+                self._unread[site] = str(exc)
+        except (httpx.HTTPError, ArticleError) as exc:  # unreachable, or the host does not resolve
             lines = ["User-agent: *", "Disallow: /"]
+            why = str(exc) if isinstance(exc, ArticleError) else type(exc).__name__ + (f": {exc}" if str(exc) else "")
+            self._unread[site] = redact(why)[:200]
         parser.parse(lines)  # also marks the parser as read: can_fetch answers False before
         return parser
 
@@ -261,6 +271,11 @@ class Fetcher:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def _site(url: str) -> str:
+    u = httpx.URL(url)
+    return f"{u.scheme}://{u.netloc.decode('ascii')}"
 
 
 def _charset(params: str) -> str | None:
