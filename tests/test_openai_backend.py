@@ -302,3 +302,19 @@ async def _agenerate_and_close(s, request):
         return await s.backend.agenerate(request)
     finally:
         await s.aclose()
+
+
+@pytest.mark.parametrize("mode", ["tools", "json"])
+def test_a_model_that_refuses_is_a_backend_error_saying_so(server, mode):
+    # OpenAI's message.refusal made instructor raise a bare AssertionError: "internal error" on
+    # the command line, and not a MineralBriefError a service could catch
+    def refused(request: dict) -> dict:
+        return {"id": "chatcmpl-fixture", "object": "chat.completion", "created": 1, "model": "fixture-model",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": None, "refusal": "I can't help with that."}}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 7, "total_tokens": 107}}
+
+    server.push(Reply(body=refused))
+    with pytest.raises(mineralbrief.BackendError, match="the model refused to brief the article: I can't help") as err:
+        run(server, mode=mode, max_reasks=0)
+    assert err.value.usage.total_tokens == 107  # paid for, and counted

@@ -106,6 +106,7 @@ class _Tally:
         self.usage = Usage()
         self.attempts = 0
         self.last_raw: str | None = None
+        self.refusal: str | None = None  # the last answer's refusal, when the model declined
 
     def sent(self, *args: Any, **kwargs: Any) -> None:
         self.attempts += 1
@@ -120,6 +121,9 @@ class _Tally:
                 told = told.model_copy(update={"estimated": True})
             self.usage = self.usage + told
         self.last_raw = raw_answer(response)
+        refusal = getattr(next(iter(getattr(response, "choices", None) or []), None), "message", None)
+        refusal = getattr(refusal, "refusal", None)
+        self.refusal = refusal if isinstance(refusal, str) and refusal.strip() else None
 
 
 class _Dialogue:
@@ -188,6 +192,12 @@ class _Dialogue:
         cause = exc.__cause__ if isinstance(exc, InstructorRetryException) and exc.__cause__ else exc
         if isinstance(cause, openai.APIError):
             return self._transport_failure(cause)
+        if self.tally.refusal is not None:
+            # a model that declines (OpenAI's ``message.refusal``) made instructor raise a bare
+            # AssertionError, shown as an internal error: it is the endpoint's answer, and paid for
+            why = scrub(self.tally.refusal, self.settings)[:300]
+            return BackendError(f"the model refused to brief the article: {why}", article_id=article_id,
+                                usage=self.tally.usage)
         if isinstance(cause, (ValidationError, json.JSONDecodeError, InstructorError)):
             errors: list[Any] = cause.errors() if isinstance(cause, ValidationError) else [str(cause)]
             summary = "; ".join(
