@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import partial
@@ -114,9 +115,23 @@ def _write_out(text: str, out: Path | None) -> None:
 
     try:
         atomic_write(out, text if text.endswith("\n") else text + "\n")
-    except OSError as exc:
-        raise MineralBriefError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except OSError as exc:  # (a full disk, since _writable passed) the brief is paid for: not lost
+        typer.echo(text)
+        raise MineralBriefError(f"cannot write {out}: {exc.strerror or exc}; the brief is on stdout instead") from None
     typer.echo(f"wrote {out}", err=True)
+
+
+def _writable(out: Path) -> None:
+    """Refuse an ``--output`` that cannot be written before the article is briefed: found only
+    after the model's answer, it cost the call (and, with ``--no-cache``, the brief)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as exc:
+        why = "a file stands where a folder of its path should be" if isinstance(
+            exc, (FileExistsError, NotADirectoryError)) else exc.strerror or exc
+        raise typer.BadParameter(f"--output {out} cannot be written: {why}") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -159,6 +174,8 @@ def summarize(
         local_candidates=False if not candidates else None,
     )
     article = _read(path, title)
+    if output is not None:
+        _writable(output)
     summarizer = Summarizer(settings)
     why = "" if settings.backend != "auto" else (
         " (endpoint or key configured)" if settings.resolved_backend == "openai"

@@ -546,3 +546,29 @@ def test_a_bidi_control_in_a_file_name_is_escaped_in_the_error_line(tmp_path, ca
     assert main(["summarize", str(tmp_path / "evil\u202etxt.exe"), "--backend", "offline"]) == 1
     line = one_error_line(capsys.readouterr().err, "evil\\u202etxt.exe", "cannot read")
     assert "\u202e" not in line
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_the_model_is_paid(tmp_path, capsys, monkeypatch):
+    # `-o` was first tried after the model's answer: a path through a file (or a read-only
+    # place) cost the call, and with --no-cache the brief itself
+    (tmp_path / "notes").write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-fixture")
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        assert main(["summarize", ARTICLE, "--base-url", srv.base_url, "--no-cache",
+                     "-o", str(tmp_path / "notes" / "brief.md")]) == 1
+        one_error_line(capsys.readouterr().err, "--output", "cannot be written")
+        assert not srv.requests
+
+
+def test_a_brief_that_cannot_be_written_after_it_was_made_goes_to_stdout(tmp_path, capsys, monkeypatch):
+    # a full disk between the check and the write: the brief, paid for, is printed, not lost
+    import mineralbrief.runner
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(mineralbrief.runner, "atomic_write", full)
+    assert main(["summarize", ARTICLE, "--backend", "offline", "--no-cache", "-o", str(tmp_path / "b.md")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# ")
+    one_error_line(captured.err, "No space left on device", "on stdout")
