@@ -14,10 +14,11 @@ when the batch is done, in input order.
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -97,12 +98,13 @@ async def asummarize_many(
             with the run's summary (its cost at both prices) at the end; default the log.
 
     Raises:
-        ConfigError: ``concurrency`` below 1, a negative budget, or settings beside a summarizer;
+        ConfigError: one article (a text, a ``Path``) where an iterable of them belongs,
+            ``concurrency`` below 1, a negative budget, or settings beside a summarizer;
             with ``via="batch"``: no ``state_dir``, a budget, or not the openai backend.
         Exception: whatever ``articles`` itself raises (a generator that fails), once the
             articles already in flight are finished and yielded: nothing paid for is lost.
     """
-    _check(concurrency, budget_tokens, summarizer, settings, via)
+    _check(concurrency, budget_tokens, summarizer, settings, via, articles)
     if via == "batch":
         options = {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}
         if isinstance(articles, AsyncIterable):  # the Batch API sends them in one file anyway
@@ -292,8 +294,20 @@ def _whole(name: str, value: Any, least: int) -> None:
         raise ConfigError(f"{name} must be a whole number, {more}, got {value!r}")
 
 
+def check_articles(articles: Any, name: str = "summarize_many") -> None:
+    """Refuse one article given where many are: a text was iterated character by character,
+    each character an article (with a model, a paid call each), and a ``Path`` raised a bare
+    TypeError."""
+    one = isinstance(articles, (str, bytes, bytearray, os.PathLike, Article, Mapping))
+    if one or not isinstance(articles, (Iterable, AsyncIterable)):
+        raise ConfigError(f"{name} takes an iterable of articles (texts, paths or Articles), not "
+                          f"{'one ' if one else ''}{type(articles).__name__}: summarize() briefs one article, "
+                          "and iter_source(folder) reads a folder's")
+
+
 def _check(concurrency: int, budget_tokens: int | None, summarizer: Summarizer | None,
-           settings: dict[str, Any], via: str = "online") -> None:
+           settings: dict[str, Any], via: str = "online", articles: Any = ()) -> None:
+    check_articles(articles)
     if via not in ("online", "batch"):
         raise ConfigError(f"via is 'online' or 'batch', got {via!r}")
     _whole("concurrency", concurrency, 1)
@@ -316,7 +330,7 @@ def summarize_many(
     caller can stop early (results not yet consumed are then discarded). With ``via="batch"``
     the Batch API runs in the caller's thread and the results follow, in input order.
     """
-    _check(concurrency, budget_tokens, summarizer, settings, via)
+    _check(concurrency, budget_tokens, summarizer, settings, via, articles)
     if via == "batch":
         yield from _batch(articles, concurrency, budget_tokens, summarizer,
                           {"state_dir": state_dir, "reask_via": reask_via, "on_status": on_status}, settings)

@@ -39,7 +39,7 @@ from .api import Summarizer
 from .article import Article, ArticleLike, as_article
 from .backends.base import Generation, GenerationRequest, chunk_requests, merge_generations
 from .backends.openai_compat import OpenAICompatBackend
-from .batch import BatchResult, _source_of, _whole
+from .batch import BatchResult, _source_of, _whole, check_articles
 from .batchjob import BatchState, locked, read_round, run_round
 from .config import Settings
 from .errors import BackendError, ConfigError, MineralBriefError
@@ -153,6 +153,7 @@ def summarize_batch(
             ``state_dir``, or another run using it.
         BackendError: the Files or Batches endpoint kept failing (the state is kept: run again).
     """
+    check_articles(articles, "summarize_batch")
     if reask_via not in ("auto", "batch", "online"):
         raise ConfigError(f"reask_via is auto, batch or online, got {reask_via!r}")
     for name, value, least in (("retries", retries, 0), ("online_max", online_max, 0), ("concurrency", concurrency, 1)):

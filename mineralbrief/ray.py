@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
-from .batch import BatchResult, Status, _source_of, _whole, asummarize_many
+from .batch import BatchResult, Status, _source_of, _whole, asummarize_many, check_articles
 from .config import Settings, make_settings
 from .errors import ArticleError, ConfigError, MineralBriefError
 from .models import Brief
@@ -205,6 +205,7 @@ def summarize_on_ray(
     Raises:
         ConfigError: Ray is not installed, ``budget_tokens`` given, or settings beside a summarizer.
     """
+    check_articles(articles, "summarize_on_ray")
     ray = _ray(local=address is None)
     if budget_tokens is not None:
         raise ConfigError("budget_tokens is not supported on Ray (no actor sees what the others spend); "

@@ -488,3 +488,14 @@ async def test_an_async_input_that_breaks_raises_after_what_was_briefed():
         async for r in mineralbrief.asummarize_many(articles(), backend="offline"):
             got.append(r)
     assert [r.status for r in got] == ["done"]
+
+
+@pytest.mark.parametrize("one", ["RareX signs an MOU with USSM.", SEEDS / "rarex_ussm_mou.txt", SEEDS,
+                                 mineralbrief.Article(text="RareX signs an MOU with USSM."), {"a": "text"}, 5])
+def test_one_article_where_many_belong_is_a_clear_error_not_a_call_per_character(one):
+    # summarize_many(text) iterated the text: every character an article, and with a model a
+    # paid call each; a Path (a folder, say) raised a bare TypeError
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        with pytest.raises(mineralbrief.ConfigError, match="iterable of articles"):
+            list(summarize_many(one, base_url=srv.base_url, cache=False, **FAST))
+    assert not srv.requests
