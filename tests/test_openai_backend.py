@@ -318,3 +318,17 @@ def test_a_model_that_refuses_is_a_backend_error_saying_so(server, mode):
     with pytest.raises(mineralbrief.BackendError, match="the model refused to brief the article: I can't help") as err:
         run(server, mode=mode, max_reasks=0)
     assert err.value.usage.total_tokens == 107  # paid for, and counted
+
+
+def test_an_answer_the_content_filter_cut_off_is_a_backend_error_saying_so(server):
+    # it was "did not fit the schema: Invalid JSON: EOF while parsing", which sends users to the
+    # schema, not to the endpoint's filter
+    def filtered(request: dict) -> dict:
+        return {"id": "chatcmpl-fixture", "object": "chat.completion", "created": 1, "model": "fixture-model",
+                "choices": [{"index": 0, "finish_reason": "content_filter",
+                             "message": {"role": "assistant", "content": '{"headline": "RareX'}}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 7, "total_tokens": 107}}
+
+    server.push(Reply(body=filtered))
+    with pytest.raises(mineralbrief.BackendError, match="content filter"):
+        run(server, mode="json", max_reasks=0)

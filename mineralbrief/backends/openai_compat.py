@@ -107,6 +107,7 @@ class _Tally:
         self.attempts = 0
         self.last_raw: str | None = None
         self.refusal: str | None = None  # the last answer's refusal, when the model declined
+        self.filtered = False  # whether the endpoint's content filter cut the last answer off
 
     def sent(self, *args: Any, **kwargs: Any) -> None:
         self.attempts += 1
@@ -121,9 +122,10 @@ class _Tally:
                 told = told.model_copy(update={"estimated": True})
             self.usage = self.usage + told
         self.last_raw = raw_answer(response)
-        refusal = getattr(next(iter(getattr(response, "choices", None) or []), None), "message", None)
-        refusal = getattr(refusal, "refusal", None)
+        choice = next(iter(getattr(response, "choices", None) or []), None)
+        refusal = getattr(getattr(choice, "message", None), "refusal", None)
         self.refusal = refusal if isinstance(refusal, str) and refusal.strip() else None
+        self.filtered = getattr(choice, "finish_reason", None) == "content_filter"
 
 
 class _Dialogue:
@@ -198,6 +200,9 @@ class _Dialogue:
             why = scrub(self.tally.refusal, self.settings)[:300]
             return BackendError(f"the model refused to brief the article: {why}", article_id=article_id,
                                 usage=self.tally.usage)
+        if self.tally.filtered:  # (Azure's filters stop answers on defence news) not a schema the model missed
+            return BackendError("the endpoint's content filter cut the model's answer off (finish_reason "
+                                "content_filter)", article_id=article_id, usage=self.tally.usage)
         if isinstance(cause, (ValidationError, json.JSONDecodeError, InstructorError)):
             errors: list[Any] = cause.errors() if isinstance(cause, ValidationError) else [str(cause)]
             summary = "; ".join(
