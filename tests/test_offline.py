@@ -95,3 +95,10 @@ def test_the_offline_filter_keeps_only_the_names_and_values_grounding_accepts():
     assert ground(kept, SourceIndex(text)).ok
     assert [(e.name, e.aliases) for e in kept.entities] == [(dod.name, ["DoD"]), ("DoD", [])]
     assert kept.deals[0].amounts == deal.amounts
+
+
+def test_a_short_text_is_told_it_is_too_short_not_only_that_it_is_not_english():
+    # "short text." was refused as "This article is not in English": too few words to read as
+    # any language, and the reason it cannot be briefed (its length) was not said
+    with pytest.raises(mineralbrief.ArticleError, match="too short to brief.*does not read as English"):
+        mineralbrief.summarize("short text.", backend="offline")

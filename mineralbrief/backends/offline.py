@@ -78,7 +78,12 @@ class OfflineBackend(BaseBackend):
         try:
             content = written_only(build_brief(request.facts, request.article.title), request.index)
         except ArticleError as exc:
-            why = str(exc) if request.language == "en" else unread_language_note("offline", request.language)
+            # both, for an article not read as English: the language alone ("This article is not
+            # in English") told a user whose one English line was too short to read as any language
+            # that it was not English
+            why = str(exc) if request.language == "en" else (
+                f"{exc}; it does not read as English either, which this backend reads best "
+                "(backend='openai' reads other languages)")
             raise ArticleError(f"{request.article.id}: {why}", article_id=request.article.id) from None
         if request.language == "en":
             return Generation(content=content, usage=Usage(), model=VERSION)
