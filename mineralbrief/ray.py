@@ -286,7 +286,13 @@ def _connected(ray: Any, address: str | None) -> Iterator[None]:
         yield
         return
     # Ray's start-up lines are noise beside the daily job's own progress; its warnings are not
-    ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
+    try:
+        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
+    except (ValueError, ConnectionError, RuntimeError, TimeoutError) as exc:
+        # (ray:// without ray[client], a head that does not answer) Ray's error, said as a setting's
+        # in one line: it was "internal error: ValueError" on the command line
+        where = "start a local Ray cluster" if address is None else f"join the Ray cluster at {address}"
+        raise ConfigError(f"cannot {where}: {type(exc).__name__}: {str(exc)[:300]}") from exc
     try:
         yield
     finally:

@@ -48,6 +48,23 @@ def test_without_ray_installed_the_error_says_what_to_install(monkeypatch):
         summarize_on_ray(["text"], backend="offline")
 
 
+def test_a_cluster_that_cannot_be_joined_is_a_config_error(monkeypatch):
+    # `--address ray://head:10001` without ray[client] was "internal error: ValueError"
+    import mineralbrief.ray as on_ray
+
+    class NoClient:
+        def is_initialized(self) -> bool:
+            return False
+
+        def init(self, **kwargs: object) -> None:
+            raise ValueError("Ray Client requires pip package `ray[client]`.")
+
+    monkeypatch.setattr(on_ray, "_ray", lambda local=False: NoClient())
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    with pytest.raises(ConfigError, match=r"cannot join the Ray cluster at ray://head:10001: ValueError: .*ray\[client\]"):
+        list(on_ray.summarize_on_ray([text], address="ray://head:10001", backend="offline", cache=False))
+
+
 @pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[object]:
     if importlib.util.find_spec("ray") is None:
