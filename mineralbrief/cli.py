@@ -121,7 +121,7 @@ def _write_out(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
-def _writable(out: Path) -> None:
+def _writable(out: Path, option: str = "--output") -> None:
     """Refuse an ``--output`` that cannot be written before the article is briefed: found only
     after the model's answer, it cost the call (and, with ``--no-cache``, the brief)."""
     try:
@@ -131,7 +131,7 @@ def _writable(out: Path) -> None:
     except OSError as exc:
         why = "a file stands where a folder of its path should be" if isinstance(
             exc, (FileExistsError, NotADirectoryError)) else exc.strerror or exc
-        raise typer.BadParameter(f"--output {out} cannot be written: {why}") from None
+        raise typer.BadParameter(f"{option} {out} cannot be written: {why}") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -318,6 +318,8 @@ def view(
         raise typer.BadParameter(f"--out {out} is {path} itself; write the page to another file")
     if articles is not None and not articles.exists():  # else every brief shows its quotes, unexplained
         raise typer.BadParameter(f"--articles {articles}: no such file or folder")
+    if out is not None:  # (an article is briefed first, with a model a paid call)
+        _writable(out, "--out")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
     with Summarizer(settings) as summarizer:
         try:

@@ -572,3 +572,13 @@ def test_a_brief_that_cannot_be_written_after_it_was_made_goes_to_stdout(tmp_pat
     captured = capsys.readouterr()
     assert captured.out.startswith("# ")
     one_error_line(captured.err, "No space left on device", "on stdout")
+
+
+def test_view_refuses_an_out_that_cannot_be_written_before_briefing_the_article(tmp_path, capsys, monkeypatch):
+    (tmp_path / "notes").write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-fixture")
+    with FakeOpenAIServer(default=fixture_reply) as srv:
+        assert main(["view", ARTICLE, "--no-open", "--base-url", srv.base_url,
+                     "-o", str(tmp_path / "notes" / "page.html")]) == 1
+        one_error_line(capsys.readouterr().err, "--out", "cannot be written")
+        assert not srv.requests
