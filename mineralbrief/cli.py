@@ -92,8 +92,15 @@ def _root(
     logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
+def _say_if_terminal() -> None:
+    """Say that stdin is read: `summarize -` typed at a prompt waited in silence, as if hung."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        typer.echo("mineralbrief: reading the article from the terminal; end it with Ctrl-D", err=True)
+
+
 def _read(path: str, title: str | None = None) -> Article:
     if path == "-":
+        _say_if_terminal()
         return read_stdin(title)
     if is_url(path):  # typer's Path would fold the // of a URL; it stays a str until here
         from .sources import load_url
@@ -284,6 +291,8 @@ def daily(
     with summarizer, progress_display(quiet=quiet) as show:  # clients, cache and display close with the run
         # a URL, or an empty name (refused: Path("") would be the current folder), stays a str
         source: str | Path = inbox if is_url(inbox) or not inbox.strip() else Path(inbox)
+        if inbox == "-":
+            _say_if_terminal()
         result, progress = run_daily(source, the_day, out, summarizer=summarizer,
                                      concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,

@@ -582,3 +582,14 @@ def test_view_refuses_an_out_that_cannot_be_written_before_briefing_the_article(
                      "-o", str(tmp_path / "notes" / "page.html")]) == 1
         one_error_line(capsys.readouterr().err, "--out", "cannot be written")
         assert not srv.requests
+
+
+def test_summarize_stdin_at_a_terminal_says_it_is_waiting_for_the_article(capsys, monkeypatch):
+    # `summarize -` typed at a prompt waited in silence, as if hung
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(TEXT.encode()), encoding="utf-8"))
+    assert main(["summarize", "-", "--backend", "offline", "--no-cache"]) == 0
+    assert "end it with Ctrl-D" in capsys.readouterr().err
