@@ -297,9 +297,14 @@ def daily(
                                      concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
                                      follow_links=follow_links, batch=batch)
-    typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
-               f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
-               f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+    if progress.briefed == 0 and result.articles:  # nothing briefed: the day an earlier run wrote was kept
+        typer.echo(f"kept {out / (the_day.isoformat() + '.md')} and .json from an earlier run "
+                   f"({len(result.articles)} brief(s)); none briefed now, {progress.finished} failed or skipped "
+                   f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+    else:
+        typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
+                   f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
+                   f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
     if progress.briefed < progress.total:
         raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
 

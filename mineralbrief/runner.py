@@ -249,6 +249,14 @@ def _run(
 
     failures.sort(key=lambda f: f["source"])
     _write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+    if not briefs:
+        # a run that briefed nothing (a feed that was down, an empty stdin, an endpoint failing
+        # every call) replaced the day an earlier run had made with an empty one: it is kept
+        earlier = _read_day(out / f"{day.isoformat()}.json")
+        if earlier is not None and earlier.articles:
+            log.warning("%s: nothing was briefed; the day's brief an earlier run wrote (%d article(s)) is kept",
+                        display_path(out / f"{day.isoformat()}.md"), len(earlier.articles))
+            return earlier, progress
     ordered = [briefs[k] for k in sorted(briefs)]
     result = daily_brief(ordered, date=day, previous=prev, failed=len(failures))
     _write(out / f"{day.isoformat()}.json", result.model_dump_json(indent=2))
@@ -394,6 +402,13 @@ def _changes(made_with: Any, current: dict[str, Any]) -> str:
     if others:
         parts.append(f"{', '.join(others)} changed")
     return "; ".join(parts) or "settings changed"
+
+
+def _read_day(path: Path) -> DailyBrief | None:
+    try:
+        return load_daily(path)
+    except (OSError, ValidationError, ValueError):
+        return None
 
 
 def _read_brief(path: Path) -> Brief | None:

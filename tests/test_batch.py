@@ -499,3 +499,21 @@ def test_one_article_where_many_belong_is_a_clear_error_not_a_call_per_character
         with pytest.raises(mineralbrief.ConfigError, match="iterable of articles"):
             list(summarize_many(one, base_url=srv.base_url, cache=False, **FAST))
     assert not srv.requests
+
+
+def test_a_run_that_briefs_nothing_keeps_the_day_an_earlier_run_wrote(tmp_path, capsys):
+    # the evening's `daily FEED` with the feed down (or an empty stdin, or the endpoint failing
+    # every call) replaced the morning's day with an empty one
+    from mineralbrief.cli import main
+
+    out = tmp_path / "briefs"
+    run_daily(SEEDS / "rarex_ussm_mou.txt", DAY, out, summarizer=mineralbrief.Summarizer(backend="offline"))
+    before = {p.name: p.read_text() for p in (out / "2026-11-21.md", out / "2026-11-21.json")}
+    bad = tmp_path / "down.txt"
+    bad.write_text("   \n")
+    day, progress = run_daily(bad, DAY, out, summarizer=mineralbrief.Summarizer(backend="offline"))
+    assert progress.briefed == 0 and len(day.articles) == 1
+    assert {p.name: p.read_text() for p in (out / "2026-11-21.md", out / "2026-11-21.json")} == before
+    assert "the article is empty" in (out / "2026-11-21" / "failures.jsonl").read_text()
+    assert main(["daily", str(bad), "--out", str(out), "--date", "2026-11-21", "--backend", "offline", "-q"]) == 3
+    assert capsys.readouterr().out.startswith("kept ")
