@@ -43,6 +43,8 @@ class _Checker:
         joined = "\n\n".join(own)
         self.stray_digits = not index.numbers.issuperset(numbers_in(joined))
         self.stray_words = bool(unworded(joined, index))
+        # a number the article writes, in another scale ("$400 billion" for its "$400 million")
+        self.stray_scales = bool(index.misscaled(joined))
 
     def fail(self, item: str) -> None:
         self.report.unverified.append(item)
@@ -88,6 +90,8 @@ class _Checker:
             stray = unwritten(text, set(stray), self.index)
         if self.stray_words:
             stray += unworded(text, self.index)  # "five million" for a sum the article never states
+        if self.stray_scales:
+            stray += self.index.misscaled(text)
         if stray:
             self.checked += 1
             self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')

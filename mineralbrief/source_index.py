@@ -24,7 +24,7 @@ from .domain.named import SYMBOL, after_a_word
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
-from .domain.written import Quantity, numbers_in, quantities
+from .domain.written import Quantity, numbers_in, plain_number, quantities, scaled_numbers
 
 FUZZY_THRESHOLD = 90.0
 
@@ -46,7 +46,17 @@ _EXCHANGE_MARKS = re.compile(r"[\s.-]")
 _LISTED_EXCHANGES = re.compile(r"((?:" + EXCHANGES + r")(?:\s*(?:/|,|&|\band\b)\s*(?:" + EXCHANGES + r"))*)\s*\Z")
 _LISTED_SYMBOL = re.compile(r"\s*" + SYMBOL)
 _LISTED_APART = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
+_SCALE_AFTER = re.compile(r"\s?[A-Za-z]+")  # (to show a misscaled number: "400 billion")
 _TICKER_PARTS = re.compile(r"[\s:,;()]+")  # a brief's ticker's parts ("ASX: REE": "ASX" and "REE")
+
+
+def _as_written(q: Quantity) -> str:
+    """A quantity written out in digits, as ``numbers_in`` gives it: ("4", 8) is "400000000"."""
+    digits, power = q[0], q[1]
+    if power >= 0:
+        return digits + "0" * power
+    digits = digits.rjust(1 - power, "0")
+    return plain_number(digits[:power] + "." + digits[power:])
 
 
 def _venue(exchange: str) -> str:
@@ -344,6 +354,31 @@ class SourceIndex:
         return False
 
     def writes_amount(self, text: str) -> bool:
-        """True when ``text`` holds a number and the article writes each of its numbers."""
+        """True when ``text`` holds a number and the article writes each of its numbers, each
+        in its scale ("US$400 billion" is no article's "US$400 million")."""
         digits = numbers_in(text)
-        return bool(digits) and all(d in self.numbers for d in digits)
+        return bool(digits) and all(d in self.numbers for d in digits) and not self.misscaled(text)
+
+    def misscaled(self, text: str) -> list[str]:
+        """The numbers ``text`` writes with a scale of thousands or more after them ("$400
+        billion") whose digits the article writes, but with that quantity in no scale ("$400
+        million" only): the article's numbers with such a scale after them and its numbers as
+        written are read first, its quantities in every scale (``quantities``) only when those fail."""
+        out = []
+        for start, end, q in scaled_numbers(text):
+            written = text[start:end]
+            if plain_number(written) not in self.numbers:
+                continue  # a number the article does not write in digits: ``written.unwritten`` reads it
+            if q[:2] in self._scaled or _as_written(q) in self.numbers or q[:2] in self.worded_quantities:
+                continue
+            if (q[0], q[1], True) in self.quantities or (q[0], q[1], False) in self.quantities:
+                continue  # ("$1,500m" for the article's "$1.5 billion"; a sum or not, as before)
+            scale = _SCALE_AFTER.match(text, end)
+            out.append(written + (scale.group() if scale else ""))
+        return out
+
+    @cached_property
+    def _scaled(self) -> frozenset[tuple[str, int]]:
+        """The quantities of the article's numbers with a scale of thousands or more after them,
+        as digits and a power of ten ("$400 million": ("4", 8))."""
+        return frozenset(q[:2] for _, _, q in scaled_numbers(self._facts_text))

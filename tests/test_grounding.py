@@ -1132,6 +1132,37 @@ def test_a_sum_for_a_quantity_of_another_kind_of_the_same_size_is_still_flagged(
     assert flagged and number in flagged[0].split("article: ")[1].split(" in ")[0].split(", "), report.unverified
 
 
+_MISSCALED = ("\n\nThe package is worth US$400 million, for 25,000 tonnes a year; USSM holds a 51% stake "
+              "and 10 million shares, and raised $2.5bn in a $1.5-2 billion round.")
+
+
+@pytest.mark.parametrize("title,stray", [
+    # the article's digits in another scale passed: "US$400 billion" for its "US$400 million"
+    ("A US$400 billion package", "400 billion"), ("A $400bn package", "400bn"), ("A $400k package", "400k"),
+    ("A $51 million stake", "51 million"), ("A US$400 thousand package", "400 thousand"), ("10 billion shares", "10 billion"),
+    ("A $2.5 million raise", "2.5 million"), ("A $1.5-2 million round", "1.5"),
+    # the same quantity, in any scale or form, is the article's
+    ("A US$400m package", None), ("A $0.4 billion package", None), ("A $400,000,000 package", None),
+    ("A 400 million dollar package", None), ("25kt a year", None), ("10m shares", None), ("A 51% stake", None),
+    ("A $2,500m raise", None), ("A $1.5-2bn round", None), ("A $1,500-2,000m round", None),
+])
+def test_the_articles_digits_in_another_scale_are_flagged(title, stray):
+    report = _title_grounded(title, _MISSCALED)
+    flagged = _title_flags(report)
+    assert (flagged == []) if stray is None else (
+        len(flagged) == 1 and stray in flagged[0].split("article: ")[1].split(" in ")[0].split(", ")), flagged
+
+
+def test_a_deals_amount_in_another_scale_is_flagged():
+    # an amount's digits were looked for one by one: "US$400 billion" (4e11) passed for the
+    # article's "US$400 million"
+    data = reference()
+    data["deals"][0]["amounts"] = [{"text": "US$400 billion", "value": 4e11}, {"text": "US$400m", "value": 4e8}]
+    article = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read() + _MISSCALED
+    report = ground(BriefContent.model_validate(data), SourceIndex(article))
+    assert report.unverified == ['deals[0].amounts: amount not in article: "US$400 billion"'], report.unverified
+
+
 def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # each number of a date the article does not write in digits was looked for in every date
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s

@@ -122,7 +122,7 @@ def _scale_of(text: str, end: int, is_sum: bool) -> float | None:
 
 
 def _scale_key(word: str) -> str:
-    return re.sub(r"\s", "", word).lower()
+    return ("".join(word.split()) if " " in word or not word.isalpha() else word).lower()
 
 
 # a quantity, exactly: its significant digits, the power of ten they are scaled by, and whether
@@ -151,12 +151,20 @@ def _currency_before(text: str, start: int) -> bool:
 _RANGE_OPEN = re.compile("(\\d+(?:[.,]\\d+)*)\\s*(?:[A-Za-z]{1,8}\\s*)?(?:-|\u2013|\u2014|to)\\s*\\Z")
 
 
+def _closes_a_range(text: str, start: int) -> bool:
+    """Whether what ``_RANGE_OPEN`` ends with stands right before ``start``: a dash or "to" (read
+    before the pattern is searched for, tried at each of 40 characters)."""
+    while start and text[start - 1].isspace():
+        start -= 1
+    return start > 0 and (text[start - 1] in "-\u2013\u2014" or text.endswith("to", 0, start))
+
+
 def _is_sum(text: str, start: int, end: int) -> bool:
     """True when the number at ``text[start:end]`` is a sum: a currency is written before it
     (or before the range it closes: the 2 of "$1.5-2 billion") or after it and its scale."""
     if _currency_before(text, start):
         return True
-    m = _RANGE_OPEN.search(text, max(0, start - 40), start)
+    m = _RANGE_OPEN.search(text, max(0, start - 40), start) if _closes_a_range(text, start) else None
     if m is not None and _currency_before(text, m.start(1)):
         return True
     m = _SCALE.match(text, end)
@@ -233,6 +241,55 @@ def quantities(text: str) -> frozenset[Quantity]:
         if scaled is not None:
             found.add(scaled)
     return frozenset(found)
+
+
+# What a number with a scale after it looks like once ``_SCALE_SHAPE`` has cut a text down to it:
+# a digit ("0"), blank space (" ", each byte of a character outside ASCII too: a no-break or a thin
+# space), a hyphen, and the letter a scale of thousands or more starts with ("k": k, kt, thousand,
+# lakh, m, million, crore, b, bn, tn, trillion, ...): "0k" of "$400m", "0 k" of "$400 million"
+_SCALE_SHAPE = bytes(ord("0") if chr(c).isdigit() else ord("k") if chr(c) in "kmbtlcKMBTLC"
+                     else ord(" ") if chr(c) in " \t\n" or c >= 128 else ord("-") if c == ord("-") else ord(".")
+                     for c in range(256))
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_SCALED_SHAPE = re.compile(rb"0 {0,3}-?k")
+
+
+def scaled_numbers(text: str) -> Iterator[tuple[int, int, Quantity]]:
+    """The numbers ``text`` writes with a scale of thousands or more after them ("$400 million",
+    "25kt", the 1.5 and the 2 of "$1.5-2 billion"), each (start, end, its quantity times that
+    scale), in order. (Found where the text's shape, cut out of its UTF-8 bytes by
+    ``bytes.translate``, has a digit before such a scale's first letter: a pattern opening with
+    ``\\d``, tried at every character, cost ~30 us of a brief's 2.4 KB.)"""
+    if "\u4e07" in text or "\u4ebf" in text:  # (Chinese scales: every number read)
+        ends = [m.end() for m in NUMBER.finditer(text)]
+    else:
+        # (a character's UTF-8 bytes after its first deleted: one byte for each character)
+        shape = text.encode("utf-8", "surrogatepass").translate(_SCALE_SHAPE, _CONTINUATION)
+        ends = [m.start() + 1 for m in _SCALED_SHAPE.finditer(shape)]
+    seen = set()
+    for end in ends:
+        after = _SCALE.match(text, end)
+        if (after is None or _SCALES.get(_scale_key(after.group(1)), 0) < 1e3) and not _HYPHENED.match(text, end):
+            continue  # "25,000 tonnes", "2027 to"
+        start = end
+        while start and text[start - 1] in "0123456789.,":
+            start -= 1
+        while text[start] in ".,":  # (", 2027": the comma is no number's)
+            start += 1
+        spans = [(start, end)]
+        opened = _RANGE_OPEN.search(text, max(0, start - 40), start) if _closes_a_range(text, start) else None
+        if opened is not None:  # "$1.5-2 billion": the 1.5 is 1.5e9 too
+            spans.insert(0, opened.span(1))
+        for start, stop in spans:
+            if start in seen:
+                continue
+            seen.add(start)
+            is_sum = _is_sum(text, start, stop)
+            scale = _scale_of(text, stop, is_sum)
+            if scale is not None and scale >= 1e3:
+                q = _exact(plain_number(text[start:stop]), scale, is_sum)
+                if q is not None:
+                    yield start, stop, q
 
 
 # a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026",
