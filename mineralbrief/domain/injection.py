@@ -19,8 +19,31 @@ from collections.abc import Callable
 from .anchored import Starts
 from .skeleton import same_words, skeleton, span_in_text, words_read_as_letters
 
+# Who a passage addressed to a model names as its reader ("AI", "language models", "AI summarisers",
+# "automated systems"), and what such a model does to "this" article.
+_MODEL = (r"(?:ai|llms?|gpts?|chatgpt|(?:large\s+)?language\s+models?|chatbots?|summari[sz]ers?"
+          r"|summari[sz]ation\s+(?:tools?|systems?|models?|engines?)"
+          r"|(?:ai|automated|automatic|machine)\s+(?:systems?|tools?|agents?|models?|readers?|bots?|summari[sz]ers?"
+          r"|assistants?|crawlers?|scrapers?))\b")
+_READING = (r"(?:reading|summari[sz]ing|processing|parsing|ingesting|analy[sz]ing)\s+this\s+"
+            r"(?:article|text|document|page|release|story|content|report|message|email|post|passage)\b")
+
 _CUES = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
+    # a passage that names a model as its reader: "Note to AI summarisers:", "If you are an AI",
+    # "Hey ChatGPT", "To any AI reading", "language models reading this article", "When
+    # summarising this", "in your summary", "[AI:", an HTML comment to one ("<!-- assistant: ...")
+    r"\b(?:note|message|instructions?|guidance|notice|reminder|memo|request)\s+(?:to|for)\s+(?:(?:any|all|the|an?)\s+)?"
+    + _MODEL
+    + r"|\bif\s+you(?:\s+are|['\u2019]re)\s+(?:an?\s+)?" + _MODEL
+    + r"|\b(?:hey|hi|hello|dear)\s*,?\s+(?:(?:any|all|the|an?)\s+)?" + _MODEL
+    + r"|\b(?:any|all|every)\s+" + _MODEL + r"\s+(?:reading|summari[sz]ing|processing|parsing)\b"
+    r"|\[\s*(?:(?:assistant|system|instructions?)\s*:|(?:ai|llm)\s*:\s*(?:report|say|state|write|note|summari[sz]e"
+    r"|include|mention|describe|tell)\b)"
+    r"|\b" + _MODEL + r"\s+" + _READING
+    + r"|\bwhen\s+(?:you\s+)?summari[sz](?:e|ing)\s+(?:this|the\s+(?:above|following))\b"
+    r"|\byour\s+(?:summary|summaries)\b"
+    r"|<!--\s*(?:system|assistant|user|developer|ai|llm|instructions?|note\s+(?:to|for))\b"
+    r"|\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|previous\s+|prior\s+|above\s+|earlier\s+)*"
     r"(?:instructions?|rules|prompts?|directions|guidelines|context)\b"
     r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
     r"|(?:^|\n)\s*(?:system|assistant|user|developer)\s*:"
@@ -39,11 +62,17 @@ _CUES = re.compile(
 _TRIGGERS = ("ignore", "disregard", "forget", "override", "prompt", "system", "assistant", "user",
              "developer", "<|im_", "[inst", "[/inst", "<<sys", "###", "now", "instruction",
              "ai", "language", "only", "output", '"headline"',
-             '"key_points"', '"deals"', '"entities"', '"bottom_line"', '"questions"')
+             '"key_points"', '"deals"', '"entities"', '"bottom_line"', '"questions"',
+             # (the cues that name a model as their reader)
+             "note", "message", "guidance", "notice", "reminder", "memo", "request", "if", "this", "summari",
+             "your", "<!--", "hey", "hi", "hello", "dear", "any", "all", "every", "[")
 
 
 # The words a cue starts with, lower-case (a cue at the very start of the text is tried too).
-_STARTS = ("ignore", "disregard", "forget", "override", "system", "developer", "assistant", "user",
+_STARTS = ("note", "message", "instruction", "guidance", "notice", "reminder", "memo", "request", "if", "ai", "llm",
+           "gpt", "chatgpt", "large", "language", "chatbot", "summari", "automated", "automatic", "machine", "when",
+           "your", "<!--", "hey", "hi", "hello", "dear", "any", "all", "every", "ignore", "disregard", "forget",
+           "override", "system", "developer", "assistant", "user",
            "\n", "<|im_", "[", "<<", "###", "you", "new", "as", "respond", "reply", "answer", "output", "{")
 
 
@@ -125,7 +154,19 @@ def _on_skeleton(text: str, starts: Starts) -> list[tuple[int, int]]:
 # Where a cue can start, from the article's words (``Starts.words``): the words each cue starts
 # with, and groups of words of which the cue needs one each. A cue none of whose words the article
 # has cannot match, and is not looked for; the others are tried where their first word stands.
+_MODEL_WORDS = ("ai", "llm", "llms", "gpt", "gpts", "chatgpt", "language", "chatbot", "chatbots", "summariser",
+                "summarisers", "summarizer", "summarizers", "summarisation", "summarization", "automated", "automatic",
+                "machine")
 _WORD_CUES: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = [
+    (("note", "message", "instruction", "instructions", "guidance", "notice", "reminder", "memo", "request"),
+     (("to", "for"), _MODEL_WORDS)),
+    (("if",), (("you",), _MODEL_WORDS)),
+    (_MODEL_WORDS, (("reading", "summarising", "summarizing", "processing", "parsing", "ingesting", "analysing",
+                     "analyzing"), ("this",))),
+    (("hey", "hi", "hello", "dear"), (_MODEL_WORDS,)),
+    (("any", "all", "every"), (_MODEL_WORDS, ("reading", "summarising", "summarizing", "processing", "parsing"))),
+    (("when",), (("summarise", "summarize", "summarising", "summarizing"),)),
+    (("your",), (("summary", "summaries"),)),
     (("ignore", "disregard", "forget", "override"),
      (("instruction", "instructions", "rules", "prompt", "prompts", "directions", "guidelines", "context"),)),
     (("system", "developer"), (("prompt", "message", "instruction", "instructions"),)),
@@ -138,7 +179,9 @@ _WORD_CUES: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = [
 # Cues that start with a sign, searched for where the article has their words ("###" is followed
 # by the start of a word, which may go on: it needs none).
 _SIGN_CUES: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
+    ("<!--", (("system", "assistant", "user", "developer", "ai", "llm", "instruction", "instructions", "note"),)),
     ("<|im_", (("im",), ("start", "end"))),
+    ("[", (("ai", "llm", "assistant", "system", "instruction", "instructions"),)),
     ("[", (("inst",),)),
     ("<<", (("sys",),)),
     ("###", ()),
