@@ -31,7 +31,7 @@ _WELL_KNOWN = frozenset(FORMS.values())  # the gazetteer's canonical names
 
 
 class _Checker:
-    def __init__(self, index: SourceIndex, own: list[str]) -> None:
+    def __init__(self, index: SourceIndex, own: list[str], amounts: list[str]) -> None:
         self.index = index
         self.report = GroundingReport()
         # counted here, set on the report once: each assignment to a pydantic model costs ~1 us
@@ -43,8 +43,11 @@ class _Checker:
         joined = "\n\n".join(own)
         self.stray_digits = not index.numbers.issuperset(numbers_in(joined))
         self.stray_words = bool(unworded(joined, index))
-        # a number the article writes, in another scale ("$400 billion" for its "$400 million")
-        self.stray_scales = bool(index.misscaled(joined))
+        # a number the article writes, in another scale ("$400 billion" for its "$400 million"),
+        # in those texts or the deals' amounts (read with them: one pass)
+        self.stray_scales = bool(index.misscaled("\n\n".join([joined, *amounts]) if amounts else joined))
+        # a full date the article does not write ("March 1, 2027" for its "July 1, 2027")
+        self.stray_dates = bool(index.unwritten_dates(joined))
 
     def fail(self, item: str) -> None:
         self.report.unverified.append(item)
@@ -95,6 +98,11 @@ class _Checker:
         if stray:
             self.checked += 1
             self.fail(f'{where}: number not in article: {", ".join(stray[:3])} in "{_clip(text)}"')
+        if self.stray_dates:
+            dates = self.index.unwritten_dates(text)
+            if dates:
+                self.checked += 1
+                self.fail(f'{where}: date not in article: {", ".join(dates[:3])} in "{_clip(text)}"')
         for ticker in tickers_written(text):  # "RareX (ASX: RXL)" of an article that lists it as "ASX: REE"
             self.ticker(where, ticker)
         if self.index.blocked:
@@ -161,7 +169,7 @@ class _Checker:
 
     def amount(self, where: str, amount: Amount) -> None:
         self.checked += 1
-        if not self.index.writes_amount(amount.text):
+        if not self.index.writes_amount(amount.text, scales=self.stray_scales):
             self.fail(f'{where}: amount not in article: "{amount.text}"')
         elif amount.value is not None and not states_value(amount.text, amount.value):
             self.fail(f'{where}: value {amount.value:,.10g} is not what "{_clip(amount.text)}" says')
@@ -191,7 +199,7 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
            *((f"questions[{i}]", q.question) for i, q in enumerate(brief.questions)),
            *((f"deals[{i}].title", deal.title) for i, deal in enumerate(brief.deals)),
            *((f"questions[{i}].why", q.why) for i, q in enumerate(brief.questions) if q.why)]
-    c = _Checker(index, [text for _, text in own])
+    c = _Checker(index, [text for _, text in own], [a.text for deal in brief.deals for a in deal.amounts])
     c.numbers("headline", brief.headline)
     for i, kp in enumerate(brief.key_points):
         c.claim(f"key_points[{i}]", kp)
@@ -219,6 +227,10 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
             c.ticker(f"{where}.parties", p.ticker)
         for a in deal.amounts:
             c.amount(f"{where}.amounts", a)
+        if deal.announced_on is not None:
+            c.checked += 1
+            if not index.writes_date([deal.announced_on]):
+                c.fail(f'{where}.announced_on: date not in article: {deal.announced_on.isoformat()}')
 
     for el in brief.elements:
         c.checked += 1

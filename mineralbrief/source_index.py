@@ -24,7 +24,7 @@ from .domain.named import SYMBOL, after_a_word
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
-from .domain.written import Quantity, numbers_in, plain_number, quantities, scaled_numbers
+from .domain.written import Quantity, dates_written, month_days, numbers_in, plain_number, quantities, scaled_numbers
 
 FUZZY_THRESHOLD = 90.0
 
@@ -122,6 +122,24 @@ class SourceIndex:
     def dates(self) -> frozenset[date]:
         """The full dates the article writes (read when a brief writes a date)."""
         return frozenset(d.value for d in find_dates(self._facts_text))
+
+    @cached_property
+    def month_days(self) -> frozenset[tuple[int, int]]:
+        """The months and days the article writes, with a year or without ("March 3"): read when
+        a brief writes a full date ``dates`` does not hold."""
+        return month_days(self._facts_text)
+
+    def writes_date(self, days: Iterable[date]) -> bool:
+        """True when the article writes one of ``days``: as a full date, or its month and day
+        ("March 3") with its year written too (a brief's "March 3, 2026" of an article that
+        writes "on March 3" under a 2026 dateline)."""
+        return any(day in self.dates or (day.month, day.day) in self.month_days and str(day.year) in self.numbers
+                   for day in days)
+
+    def unwritten_dates(self, text: str) -> list[str]:
+        """The full dates ``text`` writes that the article does not ("March 1, 2027" or
+        "2027-03-01" for its "July 1, 2027"; ``writes_date``)."""
+        return [text[start:end] for start, end, days in dates_written(text) if not self.writes_date(days)]
 
     @cached_property
     def quantities(self) -> frozenset[Quantity]:
@@ -353,11 +371,12 @@ class SourceIndex:
                 i = text.find(token, i + 1)
         return False
 
-    def writes_amount(self, text: str) -> bool:
+    def writes_amount(self, text: str, scales: bool = True) -> bool:
         """True when ``text`` holds a number and the article writes each of its numbers, each
-        in its scale ("US$400 billion" is no article's "US$400 million")."""
+        in its scale ("US$400 billion" is no article's "US$400 million"; with ``scales`` False,
+        the caller knows ``misscaled`` finds none)."""
         digits = numbers_in(text)
-        return bool(digits) and all(d in self.numbers for d in digits) and not self.misscaled(text)
+        return bool(digits) and all(d in self.numbers for d in digits) and not (scales and self.misscaled(text))
 
     def misscaled(self, text: str) -> list[str]:
         """The numbers ``text`` writes with a scale of thousands or more after them ("$400
@@ -365,7 +384,7 @@ class SourceIndex:
         million" only): the article's numbers with such a scale after them and its numbers as
         written are read first, its quantities in every scale (``quantities``) only when those fail."""
         out = []
-        for start, end, q in scaled_numbers(text):
+        for start, end, q in scaled_numbers(text, self._writes_scaled):
             written = text[start:end]
             if plain_number(written) not in self.numbers:
                 continue  # a number the article does not write in digits: ``written.unwritten`` reads it
@@ -376,6 +395,19 @@ class SourceIndex:
             scale = _SCALE_AFTER.match(text, end)
             out.append(written + (scale.group() if scale else ""))
         return out
+
+    def _writes_scaled(self, written: str) -> bool:
+        """True when the article writes ``written`` (a number and its scale: "400 million") as it
+        is, a whole number ("1,400 million" writes no "400 million")."""
+        text = self._facts_text
+        i = text.find(written)
+        while i >= 0:
+            end = i + len(written)
+            if not (text[end:end + 1].isalnum() or i and (text[i - 1].isdigit() or text[i - 1] in ".,"
+                                                          and text[i - 2:i - 1].isdigit())):
+                return True
+            i = text.find(written, i + 1)
+        return False
 
     @cached_property
     def _scaled(self) -> frozenset[tuple[str, int]]:

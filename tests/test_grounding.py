@@ -1163,6 +1163,35 @@ def test_a_deals_amount_in_another_scale_is_flagged():
     assert report.unverified == ['deals[0].amounts: amount not in article: "US$400 billion"'], report.unverified
 
 
+_DATED = "\n\nThe first shipment is due on July 1, 2027; talks began on 3 March, and the deal closed in 2026."
+
+
+@pytest.mark.parametrize("title,stray", [
+    # a date whose day and year the article writes, in another month (or whose month and year it
+    # writes, on another day) passed: only its numbers were looked for
+    ("First shipment March 1, 2027", "March 1, 2027"), ("First shipment July 3, 2027", "July 3, 2027"),
+    ("First shipment 1 March 2027", "1 March 2027"), ("First shipment 2027-03-01", "2027-03-01"),
+    ("Talks began March 5, 2026", "March 5, 2026"),
+    # the article's dates, in any form, and a month and day it writes with a year it writes
+    ("First shipment July 1, 2027", None), ("First shipment 1 July 2027", None), ("First shipment Jul. 1, 2027", None),
+    ("First shipment 2027-07-01", None), ("First shipment 01/07/2027", None), ("Talks began March 3, 2026", None),
+    ("First shipment in July 2027", None),
+])
+def test_a_date_the_article_does_not_write_is_flagged(title, stray):
+    report = _title_grounded(title, _DATED)
+    flagged = [u for u in report.unverified if u.startswith("deals[0].title: date not in article")]
+    assert (flagged == []) if stray is None else (len(flagged) == 1 and stray in flagged[0]), report.unverified
+
+
+@pytest.mark.parametrize("day,flagged", [("2025-11-05", False), ("2025-11-06", True), ("2025-05-11", True)])
+def test_a_deals_date_must_be_one_the_article_writes(day, flagged):
+    # ``announced_on`` (shown as the deal's "dated") was never checked
+    data = reference()
+    data["deals"][0]["announced_on"] = day
+    report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()))
+    assert _says(report, f"date not in article: {day}", "deals[0].announced_on") == flagged, report.unverified
+
+
 def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # each number of a date the article does not write in digits was looked for in every date
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s
