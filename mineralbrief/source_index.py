@@ -89,6 +89,7 @@ class SourceIndex:
         # ``writes_as_is``'s answers: a brief asks again for what it writes again (a deal's party
         # and its ticker in each deal; ``has_name`` for a ticker's symbol ``writes_ticker`` just read)
         self._as_is: dict[str, bool] = {}
+        self._scaled_as_is: dict[str, bool] = {}  # (``_writes_scaled``'s, the same)
 
     @cached_property
     def _normalised(self) -> Normalised:
@@ -398,7 +399,14 @@ class SourceIndex:
 
     def _writes_scaled(self, written: str) -> bool:
         """True when the article writes ``written`` (a number and its scale: "400 million") as it
-        is, a whole number ("1,400 million" writes no "400 million")."""
+        is, a whole number ("1,400 million" writes no "400 million"). (Kept: a brief writes its
+        sums again, in a key point, a deal's title and its amounts.)"""
+        known = self._scaled_as_is.get(written)
+        if known is None:
+            known = self._scaled_as_is[written] = self._searched_scaled(written)
+        return known
+
+    def _searched_scaled(self, written: str) -> bool:
         text = self._facts_text
         i = text.find(written)
         while i >= 0:

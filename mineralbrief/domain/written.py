@@ -245,13 +245,15 @@ def quantities(text: str) -> frozenset[Quantity]:
 
 # What a number with a scale after it looks like once ``_SCALE_SHAPE`` has cut a text down to it:
 # a digit ("0"), blank space (" ", each byte of a character outside ASCII too: a no-break or a thin
-# space), a hyphen, and the letter a scale of thousands or more starts with ("k": k, kt, thousand,
-# lakh, m, million, crore, b, bn, tn, trillion, ...): "0k" of "$400m", "0 k" of "$400 million"
-_SCALE_SHAPE = bytes(ord("0") if chr(c).isdigit() else ord("k") if chr(c) in "kmbtlcKMBTLC"
+# space), a hyphen, and the letters a scale of thousands or more starts with ("k" for k, m, b and l:
+# k, kt, lakh, m, million, b, bn, ...; "t" and a letter but "o": thousand, tn, trillion, not
+# tonnes; "c" and "r": crore): "0k" of "$400m", "0 k" of "$400 million"
+_SCALE_SHAPE = bytes(ord("0") if chr(c).isdigit() else ord("k") if chr(c) in "kmblKMBL"
+                     else c | 0x20 if chr(c) in "tcorTCOR"
                      else ord(" ") if chr(c) in " \t\n" or c >= 128 else ord("-") if c == ord("-") else ord(".")
                      for c in range(256))
 _CONTINUATION = bytes(range(0x80, 0xC0))
-_SCALED_SHAPE = re.compile(rb"0 {0,3}-?k")
+_SCALED_SHAPE = re.compile(rb"0 {0,3}-?(?:k|t[^o]|cr)")
 
 
 def scaled_numbers(text: str, known: Callable[[str], bool] | None = None) -> Iterator[tuple[int, int, Quantity]]:
