@@ -126,9 +126,11 @@ class SourceIndex:
 
     @cached_property
     def month_days(self) -> frozenset[tuple[int, int]]:
-        """The months and days the article writes, with a year or without ("March 3"): read when
-        a brief writes a full date ``dates`` does not hold."""
-        return month_days(self._facts_text)
+        """The months and days the article writes, with a year or without ("March 3"), or in
+        digits ("01/07/2027": the first of July or the seventh of January): read when a brief
+        writes a full date ``dates`` does not hold."""
+        return month_days(self._facts_text) | {(day.month, day.day) for _, _, days in dates_written(self._facts_text)
+                                               for day in days}
 
     def writes_date(self, days: Iterable[date]) -> bool:
         """True when the article writes one of ``days``: as a full date, or its month and day

@@ -1183,6 +1183,15 @@ def test_a_date_the_article_does_not_write_is_flagged(title, stray):
     assert (flagged == []) if stray is None else (len(flagged) == 1 and stray in flagged[0]), report.unverified
 
 
+@pytest.mark.parametrize("written,title,flagged", [
+    ("01/07/2027", "First shipment July 1, 2027", False), ("2027-07-01", "First shipment 1 July 2027", False),
+    ("July 1st", "First shipment July 1, 2027", False), ("1st July", "First shipment on 2027-07-01", False),
+    ("01/07/2027", "First shipment July 2, 2027", True), ("July 1st", "First shipment July 2, 2027", True)])
+def test_a_date_the_article_writes_in_digits_or_without_its_year_is_the_articles(written, title, flagged):
+    report = _title_grounded(title, f"\n\nThe first shipment is due on {written}, in 2027.")
+    assert _says(report, "date not in article", "deals[0].title") == flagged, report.unverified
+
+
 @pytest.mark.parametrize("day,flagged", [("2025-11-05", False), ("2025-11-06", True), ("2025-05-11", True)])
 def test_a_deals_date_must_be_one_the_article_writes(day, flagged):
     # ``announced_on`` (shown as the deal's "dated") was never checked
