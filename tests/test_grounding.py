@@ -1201,6 +1201,25 @@ def test_a_deals_date_must_be_one_the_article_writes(day, flagged):
     assert _says(report, f"date not in article: {day}", "deals[0].announced_on") == flagged, report.unverified
 
 
+@pytest.mark.parametrize("text,flagged", [
+    # a letter of another script that looks like a Latin one, or an invisible character, hid a
+    # company, an element or a person from the check: a reader sees "Tesla Inc." and "tungsten"
+    ("USSM is backed by Appian Capital and \u0422\u0435sla Inc.", "Tesla"),
+    ("USSM is backed by Appian Capital and T\u200besla.", "Tesla"),
+    ("USSM is backed by Appian Capital and \uff34\uff45\uff53\uff4c\uff41.", "Tesla"),
+    ("Cummins Range also hosts tung\u200bsten.", "tungsten"), ("Cummins Range also hosts tungst\u0435n.", "tungsten"),
+    ("USSM chief executive J\u0430ne Doe said so.", "Jane Doe"),
+    # as written: accents, curly quotes, a word of another script
+    ("USSM\u2019s backer is Appian Capital \u2014 \u201cprivate equity\u201d, per RareX (\u0420\u0435\u0434\u043a\u0438\u0435).", None),
+])
+def test_look_alike_letters_and_invisible_characters_do_not_hide_a_name(text, flagged):
+    data = reference()
+    data["key_points"][3]["text"] = text
+    report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()))
+    got = [u for u in report.unverified if u.startswith("key_points[3]")]
+    assert (got == []) if flagged is None else (len(got) == 1 and flagged in got[0]), report.unverified
+
+
 def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # each number of a date the article does not write in digits was looked for in every date
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s
