@@ -11,6 +11,7 @@ model.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pydantic_core import PydanticCustomError
@@ -219,6 +220,11 @@ def _read_as(ch: str, latin: bool) -> str:
     return ch
 
 
+# what a project's name may end with that the article need not write there ("Cummins Range project")
+_GENERIC_TAIL = re.compile(r"\s+(?:project|mine|deposit|operation|plant|refinery|facility|complex|site)s?\Z",
+                           re.IGNORECASE)
+
+
 def _clip(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
@@ -271,6 +277,10 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
             c.ticker(f"{where}.parties", p.ticker)
         for a in deal.amounts:
             c.amount(f"{where}.amounts", a)
+        for project in deal.projects:  # ("Cummins Range", "the Cummins Range project")
+            c.checked += 1
+            if not (index.has_name(project) or index.has_name(_GENERIC_TAIL.sub("", project))):
+                c.fail(f'{where}.projects: name not in article: "{project}"')
         if deal.announced_on is not None:
             c.checked += 1
             if not index.writes_date([deal.announced_on]):
@@ -289,6 +299,10 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
+    # a deal's commodities, read with the brief's words for the elements they name ("cobalt" in
+    # a deal of an article that names none)
+    own += [(f"deals[{i}].commodities", "; ".join(deal.commodities)) for i, deal in enumerate(brief.deals)
+            if deal.commodities]
     if index.latin:  # (an article in another script writes its companies and persons in that script)
         own = [(where, _as_read(text)) for where, text in own]  # ("Теsla Inc." is a name to check)
         words = OwnWords([text for _, text in own])

@@ -1220,6 +1220,20 @@ def test_look_alike_letters_and_invisible_characters_do_not_hide_a_name(text, fl
     assert (got == []) if flagged is None else (len(got) == 1 and flagged in got[0]), report.unverified
 
 
+@pytest.mark.parametrize("field,values,flagged", [
+    # a deal's projects and commodities (shown in its line of the brief) were never checked
+    ("projects", ["Blue Ridge"], 'deals[0].projects: name not in article: "Blue Ridge"'),
+    ("commodities", ["tungsten concentrate"], 'deals[0].commodities: element not named in article: "tungsten"'),
+    ("projects", ["Cummins Range project", "the Cummins Range", "Mrima Hill"], None),
+    ("commodities", ["rare earth concentrate", "dysprosium", "terbium oxide", "phosphate"], None),
+])
+def test_a_deals_projects_and_commodities_are_the_articles(field, values, flagged):
+    data = reference()
+    data["deals"][0][field] = values
+    report = ground(BriefContent.model_validate(data), SourceIndex(open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()))
+    assert report.unverified == ([] if flagged is None else [flagged]), report.unverified
+
+
 def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # each number of a date the article does not write in digits was looked for in every date
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s
