@@ -11,8 +11,10 @@ model.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from bisect import bisect_right
 
 from pydantic_core import PydanticCustomError
 
@@ -23,7 +25,7 @@ from .domain.named import OwnWords, companies_named, persons_named, tickers_writ
 from .domain.skeleton import _ascii_twins
 from .domain.worded import unworded
 from .domain.written import numbers_in, states_value, unwritten
-from .models import Amount, BriefContent, Claim, Evidence, GroundingReport
+from .models import Amount, BriefContent, Claim, DealSummary, Evidence, GroundingReport
 from .source_index import FUZZY_THRESHOLD, SourceIndex
 
 __all__ = ["CONTEXT_KEY", "FUZZY_THRESHOLD", "SourceIndex", "check_in_context", "ground", "name_key", "normalise",
@@ -142,6 +144,26 @@ class _Checker:
         for mention in find_elements(words.text):
             where = named[words.of(mention.start)][0]
             if (where, mention.element) in seen or carbon_as_emissions(mention, words.text):
+                continue
+            seen.add((where, mention.element))
+            self.checked += 1
+            if mention.element not in self.index.elements and mention.element not in self.index.spelled_elements:
+                self.fail(f'{where}: element not named in article: "{mention.text}"')
+
+    def commodities(self, deals: list[DealSummary]) -> None:
+        """The elements a deal's commodities name must be ones the article names ("cobalt" in a
+        deal of an article that names none), read in one pass over them all."""
+        elements = self.index.elements  # (a commodity that is an element the article names is read no further)
+        texts = [(f"deals[{i}].commodities", "; ".join(map(_as_read, named))) for i, deal in enumerate(deals)
+                 if (named := [c for c in deal.commodities if c.lower() not in elements])]
+        if not texts:
+            return
+        starts = list(itertools.accumulate((len(text) + 2 for _, text in texts), initial=0))
+        joined = "\n\n".join(text for _, text in texts)
+        seen = set()
+        for mention in find_elements(joined):
+            where = texts[bisect_right(starts, mention.start) - 1][0]
+            if (where, mention.element) in seen or carbon_as_emissions(mention, joined):
                 continue
             seen.add((where, mention.element))
             self.checked += 1
@@ -299,16 +321,13 @@ def ground(brief: BriefContent, index: SourceIndex) -> GroundingReport:
 
     stated = {name_key(n) for ent in brief.entities for n in (ent.name, *ent.aliases)}
     stated.update(name_key(p.name) for deal in brief.deals for p in deal.parties)
-    # a deal's commodities, read with the brief's words for the elements they name ("cobalt" in
-    # a deal of an article that names none)
-    own += [(f"deals[{i}].commodities", "; ".join(deal.commodities)) for i, deal in enumerate(brief.deals)
-            if deal.commodities]
     if index.latin:  # (an article in another script writes its companies and persons in that script)
         own = [(where, _as_read(text)) for where, text in own]  # ("Теsla Inc." is a name to check)
         words = OwnWords([text for _, text in own])
         c.companies(own, words, stated, well_known_only=not index.english)
         c.persons(own, words, stated)
         c.elements(own, words)
+        c.commodities(brief.deals)
 
     if c.checked:  # (never set when nothing was checked, as before)
         c.report.checked = c.checked
