@@ -214,7 +214,13 @@ def test_a_passage_that_names_a_model_as_its_reader_is_refused_as_evidence(lead)
     "Note to editors: Kestrel is listed on the ASX.", "Dear shareholders, it was a strong year.",
     "Please include in your response any data on supply.", "When summarising its results, the CEO cited grades.",
     "The AI boom lifted demand for gallium [AI: artificial intelligence].", "Machine tools makers use tungsten.",
-    "Analysts reading this report should note the risks.", "A request for proposals to AI chipmakers was issued."])
+    "Analysts reading this report should note the risks.", "A request for proposals to AI chipmakers was issued.",
+    # news of the metals that names AI as a market, not as a reader
+    "Freeport raised its guidance for AI data-centre copper demand.", "The notice to AI chipmakers restricts germanium.",
+    "In a message to AI developers, the minister said gallium supply was secure.",
+    "Regulators issued guidance for AI models on data security.", "Demand from all AI processing centres will double.",
+    "The memo to AI firms said nothing about lithium.", "The company raised guidance for AI-related copper demand.",
+    "If you are an AI company, copper matters.", "Dear AI investors, the cycle has turned."])
 def test_a_passage_about_ai_that_addresses_no_model_is_kept(text):
     from mineralbrief.domain.injection import find_injections
 

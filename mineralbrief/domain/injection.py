@@ -19,12 +19,23 @@ from collections.abc import Callable
 from .anchored import Starts
 from .skeleton import same_words, skeleton, span_in_text, words_read_as_letters
 
-# Who a passage addressed to a model names as its reader ("AI", "language models", "AI summarisers",
-# "automated systems"), and what such a model does to "this" article.
-_MODEL = (r"(?:ai|llms?|gpts?|chatgpt|(?:large\s+)?language\s+models?|chatbots?|summari[sz]ers?"
+# Who a passage addressed to a model names as its reader ("language models", "AI summarisers",
+# "automated systems", "AI:"), and what such a model does to "this" article. "AI", "LLM" or "GPT"
+# alone names a reader only before a stop ("If you are an AI, ...") or a verb of reading ("any AI
+# reading"): news of the metals writes "a message to AI developers", "a notice to AI chipmakers",
+# "demand from all AI processing centres", which address no model. A note, a message or guidance
+# "to" or "for" a model is one only as a heading, a stop after it ("Note for AI summarisers:"):
+# "guidance for AI models on data security" is news.
+_BARE = r"(?:ai|llms?|gpts?)"
+_NAMED = (r"(?:chatgpt|(?:large\s+)?language\s+models?|chatbots?|summari[sz]ers?"
           r"|summari[sz]ation\s+(?:tools?|systems?|models?|engines?)"
-          r"|(?:ai|automated|automatic|machine)\s+(?:systems?|tools?|agents?|models?|readers?|bots?|summari[sz]ers?"
-          r"|assistants?|crawlers?|scrapers?))\b")
+          r"|(?:ai|llms?|automated|automatic|machine)\s+(?:systems?|tools?|agents?|models?|readers?|bots?"
+          r"|summari[sz]ers?|assistants?|crawlers?|scrapers?))\b")
+_STOP = r"(?:\s*[:,;!?)\]\u2013\u2014]|\s+-\s|\.(?=\s|$))"  # (a hyphen or a dot inside a word is none: "AI-related")
+_READS = r"\s+(?:reading|summari[sz]ing|processing|parsing)\b"
+_MODEL = r"(?:" + _NAMED + r"|" + _BARE + r"(?=" + _STOP + r"|" + _READS + r"))"
+_ANY_MODEL = r"(?:" + _NAMED + r"|" + _BARE + r"\b)"
+_ADDRESSED = r"(?:" + _ANY_MODEL + r"(?:" + _READS + r"(?:\s+this\b(?:\s+[a-z]+)?)?)?" + _STOP + r")"
 _READING = (r"(?:reading|summari[sz]ing|processing|parsing|ingesting|analy[sz]ing)\s+this\s+"
             r"(?:article|text|document|page|release|story|content|report|message|email|post|passage)\b")
 
@@ -33,13 +44,13 @@ _CUES = re.compile(
     # "Hey ChatGPT", "To any AI reading", "language models reading this article", "When
     # summarising this", "in your summary", "[AI:", an HTML comment to one ("<!-- assistant: ...")
     r"\b(?:note|message|instructions?|guidance|notice|reminder|memo|request)\s+(?:to|for)\s+(?:(?:any|all|the|an?)\s+)?"
-    + _MODEL
+    + _ADDRESSED
     + r"|\bif\s+you(?:\s+are|['\u2019]re)\s+(?:an?\s+)?" + _MODEL
     + r"|\b(?:hey|hi|hello|dear)\s*,?\s+(?:(?:any|all|the|an?)\s+)?" + _MODEL
-    + r"|\b(?:any|all|every)\s+" + _MODEL + r"\s+(?:reading|summari[sz]ing|processing|parsing)\b"
+    + r"|\b(?:any|all|every)\s+" + _ANY_MODEL + r"\s+(?:reading|summari[sz]ing|parsing)\b"
     r"|\[\s*(?:(?:assistant|system|instructions?)\s*:|(?:ai|llm)\s*:\s*(?:report|say|state|write|note|summari[sz]e"
     r"|include|mention|describe|tell)\b)"
-    r"|\b" + _MODEL + r"\s+" + _READING
+    r"|\b" + _ANY_MODEL + r"\s+" + _READING
     + r"|\bwhen\s+(?:you\s+)?summari[sz](?:e|ing)\s+(?:this|the\s+(?:above|following))\b"
     r"|\byour\s+(?:summary|summaries)\b"
     r"|<!--\s*(?:system|assistant|user|developer|ai|llm|instructions?|note\s+(?:to|for))\b"
