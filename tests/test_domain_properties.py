@@ -247,6 +247,7 @@ def _scanned(text: str) -> Facts:
     return facts
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_scan_time_grows_linearly_with_the_article():
     small, big = _wire(300), _wire(1200)  # about 50 KB and 200 KB, no line breaks
     t_small, _ = cpu_seconds(lambda: _scanned(small))
@@ -268,6 +269,7 @@ def _generated(kb: int) -> str:
     (100, 400, 6),  # four times the text: quadratic would be sixteen times
     pytest.param(250, 2000, 14, marks=pytest.mark.soak),  # eight times: a mild quadratic shows only here
 ])
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_scan_time_grows_linearly_on_the_benchmarks_worst_case(small_kb, big_kb, slack):
     """bench/offline.py's generated wire copy (names, tickers, defined short names, roles,
     speakers, amounts): a list searched per name once made the 2 MB scan take 3.9 s, not 2."""
@@ -391,6 +393,7 @@ def test_skeleton_of_texts_with_few_and_many_kinds_of_character(text):
     assert shape == general and offsets is None and general_offsets == list(range(len(text)))
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_many_datelines_and_long_runs_of_digit_groups_are_read_in_linear_time():
     # each region was checked against every dateline of the article; a run of "000 000 ..." in an
     # article with a Spanish or French sum was read again from each of its groups
@@ -405,6 +408,7 @@ def test_many_datelines_and_long_runs_of_digit_groups_are_read_in_linear_time():
 
 
 @pytest.mark.parametrize("unit", ["Alpha-Beta-Gamma-", "A", "Ab.Cd'Ef&"])
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_company_scan_is_linear_in_one_long_capitalised_run(unit):
     """A name pattern tried at every capital inside one hyphenated run re-read the rest of the
     run each time: 20 KB of "Alpha-Beta-..." took 2 s."""
@@ -617,6 +621,7 @@ def test_language_read_from_c_calls_as_before(text):
     assert language_of(text) == _language_as_before(text)
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_a_long_chain_of_element_symbols_is_read_in_linear_time():
     """One "Dy/Tb-Dy/..." match of 20,000 symbols gave each symbol its own copy of the match."""
     small, big = "Dy/ Tb- " * 2_500, "Dy/ Tb- " * 20_000
@@ -735,6 +740,7 @@ def test_numbers_written_as_the_pattern_finds_them(text, other, pad):
         assert _numbers_written(t) == _NUMBER.findall(t)
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_clean_name_is_linear_in_a_phrase_of_legal_words():
     # a phrase of thousands of legal words ("Corp. Inc. Ltd. S.A. ..." repeated) had them sliced
     # off its front one by one: 1 MB of them took 33 s in extract_facts
@@ -750,6 +756,7 @@ def test_clean_name_is_linear_in_a_phrase_of_legal_words():
     assert t_big < 32 * t_small + 0.05  # sixteen times the words: quadratic would be 256 times
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_a_phrase_of_thousands_of_company_words_is_read_in_linear_time():
     # "Lithium Corp Lithium Corp ...": the company pattern's chain of company words runs through
     # it all, and every tail of the phrase was made and looked up: 52 KB took 3 s and 450 MB,

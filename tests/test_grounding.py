@@ -539,6 +539,7 @@ def _grows_linearly(small, big):
     return report
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_person_check_time_grows_linearly_with_the_names_a_long_reason_writes():
     # whether a text was in Title Case was read again for each name it writes: a question's
     # reason (which has no length limit) of 14,000 names, 300 KB, took ~150 s
@@ -548,6 +549,7 @@ def test_person_check_time_grows_linearly_with_the_names_a_long_reason_writes():
     assert not _says(report, "name not in article"), report.unverified
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_a_long_hyphenated_word_after_an_office_is_read_in_linear_time():
     # a word of a person's name could be split two ways at each hyphen ("-Ab": "A" then "b", or
     # "Ab"), all tried before a digit after it ruled the word out: 2^k for k hyphens
@@ -631,6 +633,7 @@ def test_a_name_with_its_accents_written_apart_is_read_whole(text, name):
     assert flagged == ([] if name is None else [f'key_points[1]: name not in article: "{name}"']), flagged
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_person_check_time_grows_linearly_with_the_article_and_the_names_together():
     # each name a brief writes was looked for through the whole article, twice (the name, the
     # surname): a question's reason of 12,000 invented names against a 400 KB article took ~3 s
@@ -647,6 +650,7 @@ def test_person_check_time_grows_linearly_with_the_article_and_the_names_togethe
     assert sum("name not in article" in u for u in report.unverified) == 6000
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_company_check_time_grows_linearly_with_the_companies_a_long_reason_writes():
     # whether a text was in Title Case was read again, through the whole text, for each name
     # with a legal word it writes: a question's reason naming 4,000 (176 KB) took ~20 s
@@ -966,6 +970,7 @@ def test_a_listing_is_held_to_the_exchange_the_article_lists_its_symbol_on(text,
     assert _says(report, f'ticker not in article: "{ticker}"') is flagged, report.unverified
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_listing_check_time_grows_linearly_with_the_articles_colons():
     # each colon of the article is read once, its exchanges from the 80 characters before it
     seed = open("seeds/rarex_ussm_mou.txt", encoding="utf-8").read()
@@ -1234,6 +1239,7 @@ def test_a_deals_projects_and_commodities_are_the_articles(field, values, flagge
     assert report.unverified == ([] if flagged is None else [flagged]), report.unverified
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_grounding_time_grows_linearly_with_the_dates_a_brief_writes():
     # each number of a date the article does not write in digits was looked for in every date
     # of the text: 40,000 dates in a question's reason (which has no length limit) took ~40 s

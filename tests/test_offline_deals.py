@@ -117,6 +117,7 @@ def test_a_metal_inside_a_company_name_is_not_the_deals_commodity():
     assert deals and deals[0].commodities == ["lithium"]
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_deal_finding_time_grows_linearly_with_an_article_naming_many_companies():
     # every sentence names a new company and an offtake: the deal finder once scanned every name
     # (and every sum) for each sentence, and counted each name over the whole text

@@ -186,6 +186,7 @@ def test_a_release_s_defined_terms_are_trimmed_from_a_point_but_not_from_its_quo
     assert '("Lithium Americas"' not in point.text and '("Lithium Americas"' in point.evidence[0].quote
 
 
+@pytest.mark.slow  # linear growth, timed: make test runs it
 def test_an_article_of_one_long_line_is_read_in_linear_time():
     # no line breaks at all (a page's text flattened): each sentence and each name once looked
     # back to its line's start and copied the whole line
