@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -182,6 +182,19 @@ def _richer(a: DealSummary, b: DealSummary) -> DealSummary:
     return a if rank(a) >= rank(b) else b
 
 
+def _day(value: object) -> date:
+    """``value`` as a day: a ``date`` (a ``datetime``'s day), or its ISO text ("2026-11-21"); else
+    a one-line error (pydantic's, raised from the model far below, ran to four lines)."""
+    if isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"date is a day, e.g. date(2026, 11, 21) or \"2026-11-21\", got {value!r}") from None
+    raise TypeError(f"date is a datetime.date, e.g. date(2026, 11, 21), got {type(value).__name__}")
+
+
 def daily_brief(
     briefs: Iterable[Brief], *, date: date, previous: DailyBrief | None = None, failed: int = 0,
 ) -> DailyBrief:
@@ -202,6 +215,7 @@ def daily_brief(
             raise TypeError(f"daily_brief takes Briefs, got {type(b).__name__}")
     if previous is not None and not isinstance(previous, DailyBrief):
         raise TypeError(f"previous is the previous day's DailyBrief, got {type(previous).__name__}")
+    date = _day(date)
     resolve = _Resolver()
     for b in briefs:
         for e in b.entities:

@@ -169,3 +169,19 @@ def test_what_is_not_a_list_of_briefs_is_a_clear_type_error():
     ):
         with pytest.raises(TypeError, match=word):
             daily_brief(briefs, date=date(2026, 11, 21), previous=previous)
+
+
+@pytest.mark.parametrize("day,error,word", [("garbage", ValueError, "2026-11-21"), ("2026-13-40", ValueError, "a day"),
+                                           (20261121, TypeError, "int"), (None, TypeError, "NoneType")])
+def test_a_day_that_is_not_one_is_a_one_line_error(day, error, word):
+    # pydantic's ValidationError, raised from the model far below, ran to four lines
+    with pytest.raises(error, match=word) as raised:
+        daily_brief([], date=day)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_day_may_be_given_as_its_iso_text_or_a_datetime():
+    from datetime import datetime
+
+    assert daily_brief([], date="2026-11-21").date == date(2026, 11, 21)
+    assert daily_brief([], date=datetime(2026, 11, 21, 9, 30)).date == date(2026, 11, 21)
