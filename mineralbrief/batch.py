@@ -148,13 +148,15 @@ async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tup
     return BatchResult(index, source, status, brief=brief), brief.usage.total_tokens
 
 
-def _cached(s: Summarizer, index: int, item: Any) -> tuple[BatchResult | None, Article | None]:
+def _cached(s: Summarizer, index: int, item: Any,
+            art: Article | None = None) -> tuple[BatchResult | None, Article | None]:
     """A cache hit's result, or None and the article as read (so a miss is not read, hashed
-    and looked up again), or None and None when reading or looking up failed (``_one`` reports it)."""
+    and looked up again), or None and None when reading or looking up failed (``_one`` reports it).
+    ``art``: the item already read (a copy released by the one in flight)."""
     if isinstance(item, MineralBriefError):
         return None, None
     try:
-        art = as_article(item)
+        art = as_article(item) if art is None else art
         brief = s.cached(art)
     except Exception:
         return None, None
@@ -192,7 +194,7 @@ async def _run(articles: Articles, concurrency: int,
             while len(pending) + held < concurrency and (ready or broken is None):
                 if ready:
                     index, item, copy = ready.popleft()
-                    hit, art = _hit(s, index, item, copy)
+                    hit, art = _cached(s, index, item, copy)
                     if hit is None and budget_tokens is not None and used >= budget_tokens:
                         yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
                         continue
@@ -262,16 +264,6 @@ async def _async_items(articles: AsyncIterable[Any]) -> AsyncGenerator[tuple[int
     async for item in articles:
         yield index, item
         index += 1
-
-
-def _hit(s: Summarizer, index: int, item: Any, art: Article) -> tuple[BatchResult | None, Article | None]:
-    """``_cached`` for a released copy, already read: its hit, or None and the article (a miss),
-    or None and None when the lookup failed (``_one`` looks it up again and reports why)."""
-    try:
-        brief = s.cached(art)
-    except Exception:
-        return None, None
-    return (None, art) if brief is None else (BatchResult(index, _source_of(item, index), "cached", brief=brief), art)
 
 
 def _batch(articles: Iterable[ArticleLike | MineralBriefError], concurrency: int, budget_tokens: int | None,

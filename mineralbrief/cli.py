@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import partial
@@ -26,9 +25,10 @@ from typing import Any, Optional
 import typer
 
 from .api import Summarizer, make_settings
-from .article import Article, clean_title, display_path, load_article, read_stdin
+from .article import display_path
 from .batch import summarize_many
 from .cli_cache import cache_app
+from .cli_files import check_writable, read_input, same_file, say_if_terminal, write_out
 from .errors import ArticleError, MineralBriefError
 from .redact import redact
 from .schema import write_schemas
@@ -92,62 +92,6 @@ def _root(
     logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
-def _say_if_terminal() -> None:
-    """Say that stdin is read: `summarize -` typed at a prompt waited in silence, as if hung."""
-    if sys.stdin is not None and sys.stdin.isatty():
-        typer.echo("mineralbrief: reading the article from the terminal; end it with Ctrl-D", err=True)
-
-
-def _read(path: str, title: str | None = None) -> Article:
-    if path == "-":
-        _say_if_terminal()
-        return read_stdin(title)
-    if is_url(path):  # typer's Path would fold the // of a URL; it stays a str until here
-        from .sources import load_url
-
-        article = load_url(path)
-    else:
-        article = load_article(Path(path))
-    # cleaned as read_stdin cleans it: one line, no control characters, no lone surrogates
-    clean = clean_title(title) if title else None
-    return article.model_copy(update={"title": clean}) if clean else article
-
-
-def _write_out(text: str, out: Path | None) -> None:
-    """Print ``text``, or write it to ``out`` (atomically: never a half-written file)."""
-    if out is None:
-        typer.echo(text)
-        return
-    from .runner import atomic_write
-
-    try:
-        atomic_write(out, text if text.endswith("\n") else text + "\n")
-    except OSError as exc:  # (a full disk, since _writable passed) the brief is paid for: not lost
-        typer.echo(text)
-        raise MineralBriefError(f"cannot write {out}: {exc.strerror or exc}; the brief is on stdout instead") from None
-    typer.echo(f"wrote {out}", err=True)
-
-
-def _writable(out: Path, option: str = "--output") -> None:
-    """Refuse an ``--output`` that cannot be written before the article is briefed: found only
-    after the model's answer, it cost the call (and, with ``--no-cache``, the brief)."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out.parent):
-            pass
-    except OSError as exc:
-        why = "a file stands where a folder of its path should be" if isinstance(
-            exc, (FileExistsError, NotADirectoryError)) else exc.strerror or exc
-        raise typer.BadParameter(f"{option} {out} cannot be written: {why}") from None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return False
-
-
 @app.command()
 def summarize(
     path: str = typer.Argument(
@@ -172,7 +116,7 @@ def summarize(
         output = None
     if output is not None and output.is_dir():  # ("-o ''" is "."): checked before any work
         raise typer.BadParameter(f"--output {output} is a folder; name the file to write")
-    if output is not None and path != "-" and not is_url(path) and _same_file(Path(path), output):
+    if output is not None and path != "-" and not is_url(path) and same_file(Path(path), output):
         raise typer.BadParameter(f"--output {output} is the article itself; write the brief to another file")
     settings = make_settings(
         backend=backend.value if backend else None, model=model, base_url=base_url,
@@ -180,9 +124,9 @@ def summarize(
         strict=True if strict else None, max_reasks=max_reasks, gguf=gguf,
         local_candidates=False if not candidates else None,
     )
-    article = _read(path, title)
+    article = read_input(path, title)
     if output is not None:
-        _writable(output)
+        check_writable(output)
     summarizer = Summarizer(settings)
     why = "" if settings.backend != "auto" else (
         " (endpoint or key configured)" if settings.resolved_backend == "openai"
@@ -191,11 +135,11 @@ def summarize(
     with summarizer:
         brief = summarizer.summarize(article)
     if fmt is Format.json:
-        _write_out(brief.model_dump_json(indent=2), output)
+        write_out(brief.model_dump_json(indent=2), output)
     elif fmt is Format.html:
-        _write_out(brief.to_html(article.text), output)
+        write_out(brief.to_html(article.text), output)
     else:
-        _write_out(brief.to_markdown(), output)
+        write_out(brief.to_markdown(), output)
     if not brief.grounding.ok:
         typer.echo(
             f"mineralbrief: warning: {len(brief.grounding.unverified)} statement(s) not found in the article",
@@ -292,19 +236,18 @@ def daily(
         # a URL, or an empty name (refused: Path("") would be the current folder), stays a str
         source: str | Path = inbox if is_url(inbox) or not inbox.strip() else Path(inbox)
         if inbox == "-":
-            _say_if_terminal()
+            say_if_terminal()
         result, progress = run_daily(source, the_day, out, summarizer=summarizer,
                                      concurrency=concurrency,
                                      budget_tokens=budget_tokens, previous=previous, on_progress=show,
                                      follow_links=follow_links, batch=batch)
+    written, failures = out / (the_day.isoformat() + ".md"), out / the_day.isoformat() / "failures.jsonl"
     if progress.briefed == 0 and result.articles:  # nothing briefed: the day an earlier run wrote was kept
-        typer.echo(f"kept {out / (the_day.isoformat() + '.md')} and .json from an earlier run "
-                   f"({len(result.articles)} brief(s)); none briefed now, {progress.finished} failed or skipped "
-                   f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+        typer.echo(f"kept {written} and .json from an earlier run ({len(result.articles)} brief(s)); none briefed "
+                   f"now, {progress.finished} failed or skipped (see {failures})")
     else:
-        typer.echo(f"wrote {out / (the_day.isoformat() + '.md')} and .json; "
-                   f"{len(result.articles)} brief(s), {len(result.deals)} deal(s), {result.failed} failure(s) "
-                   f"(see {out / the_day.isoformat() / 'failures.jsonl'})")
+        typer.echo(f"wrote {written} and .json; {len(result.articles)} brief(s), {len(result.deals)} deal(s), "
+                   f"{result.failed} failure(s) (see {failures})")
     if progress.briefed < progress.total:
         raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
 
@@ -328,12 +271,12 @@ def view(
     # checked before any work, as summarize's --output: the page must not replace what it shows
     if out is not None and out.is_dir():
         raise typer.BadParameter(f"--out {out} is a folder; name the file to write")
-    if out is not None and _same_file(path, out):
+    if out is not None and same_file(path, out):
         raise typer.BadParameter(f"--out {out} is {path} itself; write the page to another file")
     if articles is not None and not articles.exists():  # else every brief shows its quotes, unexplained
         raise typer.BadParameter(f"--articles {articles}: no such file or folder")
     if out is not None:  # (an article is briefed first, with a model a paid call)
-        _writable(out, "--out")
+        check_writable(out, "--out")
     settings = make_settings(backend=backend.value if backend else None, model=model, base_url=base_url)
     with Summarizer(settings) as summarizer:
         try:

@@ -18,11 +18,12 @@ from bisect import bisect_right
 
 from pydantic_core import PydanticCustomError
 
+from .domain.anchored import outside_ascii
 from .domain.elements import carbon_as_emissions, find_elements
 from .domain.gazetteer import FORMS
 from .domain.matching import name_key, normalise
 from .domain.named import OwnWords, companies_named, persons_named, tickers_written
-from .domain.skeleton import _ascii_twins
+from .domain.skeleton import ascii_twins
 from .domain.worded import unworded
 from .domain.written import numbers_in, states_value, unwritten
 from .models import Amount, BriefContent, Claim, DealSummary, Evidence, GroundingReport
@@ -204,7 +205,6 @@ class _Checker:
 # what a text outside ASCII mostly writes outside it (a text with nothing else is read as it is)
 _PUNCTUATION = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b7\u2022\u00d7\u00b0\u20ac\u00a3\u00a5"
                          "\u2009\u202f")
-_ASCII = bytes(range(128))
 _OTHER_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU", "MATHEMATICAL")
 
 
@@ -214,8 +214,7 @@ def _as_read(text: str) -> str:
     "Tesla") and an invisible character dropped ("co\u200bbalt"); a full-width letter read as
     its ASCII one. (Accented letters and words of another script are left as written. Read word
     by word: a pattern for such characters, tried at every character, cost ~17 us for 360.)"""
-    if text.isascii() or _PUNCTUATION.issuperset(  # (its characters outside ASCII, from its UTF-8 bytes)
-            text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+    if text.isascii() or _PUNCTUATION.issuperset(outside_ascii(text)):
         return text
     words = text.split(" ")
     changed = False
@@ -238,7 +237,7 @@ def _read_as(ch: str, latin: bool) -> str:
     if unicodedata.category(ch) == "Cf":  # zero-width space, joiners, soft hyphen
         return ""
     if unicodedata.name(ch, "").startswith(_OTHER_SCRIPTS):
-        return _ascii_twins().get(ch, ch)
+        return ascii_twins().get(ch, ch)
     return ch
 
 

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from .domain.dated import dates_written, month_days
 from .domain.elements import CHEMISTRIES, elements_named
 from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
@@ -24,7 +25,7 @@ from .domain.named import SYMBOL, after_a_word
 from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
-from .domain.written import Quantity, dates_written, month_days, numbers_in, plain_number, quantities, scaled_numbers
+from .domain.written import Quantity, numbers_in, plain_number, quantities, scaled_numbers
 
 FUZZY_THRESHOLD = 90.0
 

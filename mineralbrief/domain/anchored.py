@@ -84,6 +84,17 @@ def outside_ascii(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of a UTF-8 character after its first
+
+
+def shape_of(text: str, table: bytes) -> bytes:
+    """``text`` cut down to its shape, one byte a character: its UTF-8 bytes translated by
+    ``table`` (a character outside ASCII by its first byte's entry), the others deleted. A pattern
+    over the shape that opens with a literal is skipped ahead to it, where one opening with a class
+    or a lookbehind over the text is tried at every character."""
+    return text.encode("utf-8", "surrogatepass").translate(table, _CONTINUATION)
+
+
 # A text with at most one character outside ASCII in this many, of up to this many kinds (a pass
 # over the text each), is lower-cased piece by piece (``lower``): a piece costs about what
 # ``str.lower`` spends on 200 such characters.

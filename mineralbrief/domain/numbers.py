@@ -70,9 +70,9 @@ def _european(num: str) -> float:
     return float(re.sub(r"[. \u00a0\u202f]", "", num).replace(",", "."))
 
 
-_MONTHS = {m: i for i, m in enumerate(
+MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # Each with the words its dates start with (for a date that starts with its month). They are tried
 # where ``_date_starts`` reads that a date can start, from the runs of digits (``Starts.digit_runs``).
@@ -80,9 +80,9 @@ _MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?
 # its words), and begin with a digit class (``\b\d{1,2}`` written ``\d(?<!\w\d)\d?``, the same
 # matches) so that the engine skips to the next digit.
 _DATE_RES: list[tuple[re.Pattern[str], tuple[str, ...] | None]] = [
-    (re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
+    (re.compile(MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b"),
      ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")),
-    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
+    (re.compile(r"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+" + MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b"), None),
     (re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"), None),
     (re.compile(r"(?P<day>\d(?<!\w\d)\d?)\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"), None),
 ]
@@ -292,7 +292,7 @@ def _first_digits(text: str, starts: Starts) -> list[tuple[int, int]] | None:
         (i, j) for i, j in runs if not i or not (text[i - 1].isalnum() or text[i - 1] == "_")]
 
 
-# Every way ``_MONTH`` writes a month: a date that starts with one ends it right before the day.
+# Every way ``MONTH`` writes a month: a date that starts with one ends it right before the day.
 _MONTH_FORMS = ("January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun",
                 "July", "Jul", "August", "Aug", "September", "Sept", "Sep", "October", "Oct", "November",
                 "Nov", "December", "Dec")
@@ -361,7 +361,7 @@ def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
             matches = rx.finditer(text)
         for m in matches:
             g = m.groupdict()
-            month = _MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
+            month = MONTHS.get(g["month"][:3].lower()) if g.get("month") else int(g["mnum"])
             try:
                 value = date(int(g["year"]), int(month or 0), int(g["day"]))
             except (TypeError, ValueError):

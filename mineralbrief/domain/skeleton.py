@@ -29,7 +29,7 @@ _FEW = 12
 
 
 @lru_cache(maxsize=1)
-def _ascii_twins() -> dict[str, str]:
+def ascii_twins() -> dict[str, str]:
     """Each non-ASCII character that is confusable with an ASCII letter or digit, and that one.
     The table is loaded on the first article with non-ASCII letters, not when mineralbrief is
     imported."""
@@ -58,7 +58,7 @@ def _map_char(ch: str) -> str:
     for c in unicodedata.normalize("NFKD", ch):  # NFKD: "ö" sheds its mark, as "o" + U+0308 does
         if unicodedata.category(c) in ("Cf", "Mn", "Me"):
             continue
-        out.append(c if c.isascii() else _ascii_twins().get(c, c))
+        out.append(c if c.isascii() else ascii_twins().get(c, c))
     return "".join(out)
 
 
