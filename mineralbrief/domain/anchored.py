@@ -65,6 +65,11 @@ def occurrences(text: str, words: tuple[str, ...]) -> Iterator[int]:
 # Every byte that is not an ASCII lower-case letter, mapped to a space: the words of a lower-cased
 # text are then what ``bytes.split`` returns (see ``Starts.words``).
 _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+# The same for the text before lower-casing: A to Z made a to z too (see ``Starts.words``).
+_LOWER_LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+# The one character outside ASCII that lower-cases to one in ASCII (KELVIN SIGN to "k"; U+0130 to
+# two characters, which moves offsets: the text then has no case-blind form)
+_LOWERS_TO_ASCII = "\u212a"
 _ASCII = bytes(range(128))
 # Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
 # ``bytes.find`` each (see ``Starts.digit_runs``).
@@ -147,7 +152,15 @@ class Starts:
         self._non_ascii: frozenset[str] | None = None
         self._outside = ""  # the text's characters outside ASCII, in order (``outside_ascii``)
         self._digit_runs: list[tuple[int, int]] | None = None
-        self._bytes = b""  # the case-blind text encoded in ASCII, once its words are read
+        self._ascii: bytes | None = None  # the text encoded in ASCII (``ascii``)
+
+    def ascii(self) -> bytes:
+        """The text encoded in ASCII, one byte a character ("?" for one outside ASCII), once: the
+        words, the runs of digits and the company scan's capitalised words are read in it (each
+        encoded the text apart: ~20 us for 13 KB with one character outside ASCII)."""
+        if self._ascii is None:
+            self._ascii = self.text.encode("ascii", "replace")
+        return self._ascii
 
     @property
     def lowered(self) -> str:
@@ -181,8 +194,7 @@ class Starts:
         if any(c.isdecimal() for c in self.non_ascii()):  # ``\d`` is ``str.isdecimal``
             return None
         if self._digit_runs is None:
-            # the case-blind text's bytes, once its words are read, have the text's digits
-            digits = (self._bytes or self.text.encode("ascii", "replace")).translate(_DIGITS_ONLY)
+            digits = self.ascii().translate(_DIGITS_ONLY)
             runs = []
             start = digits.find(b"0")
             while start >= 0:
@@ -205,8 +217,13 @@ class Starts:
             lowered = self.case_blind()
             if lowered is None:
                 return None
-            self._bytes = lowered.encode("ascii", "replace")
-            letters = self._bytes.translate(_LETTERS_ONLY).decode("ascii")  # ``letters_only``
+            # read in the text's bytes, its capitals made small: where the case-blind text has
+            # a to z, the text has A to Z or a to z, but for the one character that lower-cases
+            # to a letter in ASCII (the case-blind text is then encoded itself)
+            if _LOWERS_TO_ASCII in self.non_ascii():
+                letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+            else:
+                letters = self.ascii().translate(_LOWER_LETTERS_ONLY).decode("ascii")
             self._spaced = " " + letters + " "
             self._parts = letters.split()
             self._words = frozenset(self._parts)

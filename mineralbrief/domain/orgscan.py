@@ -133,7 +133,7 @@ class Scan:
         self.text = text
         self._shared = starts if starts is not None and starts.text == text else None  # the text's, if made
         # built once: the name lookups, gazetteer and ticker scan read it
-        self.capitals = Capitals(text, self.non_ascii())
+        self.capitals = Capitals(text, self.non_ascii(), self._shared.ascii() if self._shared is not None else None)
         self.mentions = Mentions(text, self.capitals)
         self._newlines: list[int] | None = None
         self._title_lines: dict[int, bool] = {}

@@ -37,9 +37,10 @@ _CLASS_WORD = re.compile(rb"A(?<![Aa]A)[Aa]*")
 class Capitals:
     """One text's whole capitalised words (and words starting with a digit): word -> starts.
 
-    ``non_ascii``: the text's characters outside ASCII, when the caller has them."""
+    ``non_ascii``: the text's characters outside ASCII, and ``encoded``, the text encoded in ASCII
+    with "?" for each of them (``Starts.ascii``), when the caller has them."""
 
-    def __init__(self, text: str, non_ascii: Iterable[str] | None = None) -> None:
+    def __init__(self, text: str, non_ascii: Iterable[str] | None = None, encoded: bytes | None = None) -> None:
         self.text = text
         words: dict[str, list[int]] = {}
         order: list[int] = []  # every start, in order (the matches come left to right)
@@ -50,7 +51,8 @@ class Capitals:
                 words.setdefault(m[0], []).append(i)
                 order.append(i)
         else:
-            for found in _CLASS_WORD.finditer(text.encode("ascii", "replace").translate(_CLASSES)):
+            encoded = text.encode("ascii", "replace") if encoded is None else encoded
+            for found in _CLASS_WORD.finditer(encoded.translate(_CLASSES)):
                 i, end = found.span()
                 word = text[i:end]
                 at = words.get(word)
