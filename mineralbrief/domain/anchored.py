@@ -83,6 +83,16 @@ def letters_only(text: str) -> str:
     return text.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
 
 
+def lower_letters(text: str, others: str) -> str:
+    """``letters_only(text.lower())``, where ``others`` are the text's characters outside ASCII
+    (``outside_ascii``): the capitals made small by the same translate, with no ``str.lower`` (a pass
+    through Unicode's tables on a text that holds a character outside ASCII), but when one of
+    ``others`` lower-cases into ASCII ("\u0130", KELVIN SIGN)."""
+    if "\u0130" in others or _LOWERS_TO_ASCII in others:
+        return letters_only(text.lower())
+    return text.encode("ascii", "replace").translate(_LOWER_LETTERS_ONLY).decode("ascii")
+
+
 def outside_ascii(text: str) -> str:
     """The characters of ``text`` outside ASCII, in order: its UTF-8 bytes without the ASCII ones
     (no ASCII byte is part of a longer character), rather than a pattern tried at every position."""

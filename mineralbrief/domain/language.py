@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from .anchored import letters_only, outside_ascii
+from .anchored import lower_letters, outside_ascii
 
 # the commonest English words; real English prose runs at 15-25% of its words
 _ENGLISH = frozenset(
@@ -23,12 +23,14 @@ def language_of(text: str, sample: int = 4_000) -> str:
     (``"other:CJK"``, ``"other:ARABIC"``, ``"other:CYRILLIC"``...). Reads the first
     ``sample`` characters: cost does not grow with the article."""
     head = text[:sample]
+    others = outside_ascii(head)
     # English words are ASCII: one pass serves both counts (the runs of a to z, as
     # ``re.findall("[a-z]+")`` finds them, from C calls)
-    words = letters_only(head.lower()).split()
+    latin = lower_letters(head, others)
+    words = latin.split()
     scripts: Counter[str] = Counter()
-    scripts["LATIN"] = sum(map(len, words))
-    for ch in outside_ascii(head):  # only the characters outside ASCII are looked up one by one
+    scripts["LATIN"] = len(latin) - latin.count(" ")  # every other character is a space
+    for ch in others:  # only the characters outside ASCII are looked up one by one
         if ch.isalpha():
             scripts[_script(ch)] += 1
     letters = sum(scripts.values())
