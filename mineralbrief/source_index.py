@@ -15,14 +15,13 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .domain.dated import dates_written, month_days
+from .domain.dated import dates_written, full_dates, month_days
 from .domain.elements import CHEMISTRIES, elements_named
 from .domain.gazetteer import find_gazetteer
 from .domain.injection import blank
 from .domain.language import english_further_on, language_of
 from .domain.matching import Normalised, name_form, name_key, normalise, unify_quotes
 from .domain.named import SYMBOL, after_a_word
-from .domain.numbers import find_dates
 from .domain.orgs import EXCHANGES
 from .domain.worded import worded_numbers, worded_quantities
 from .domain.written import Quantity, numbers_in, plain_number, quantities, scaled_numbers
@@ -123,7 +122,7 @@ class SourceIndex:
     @cached_property
     def dates(self) -> frozenset[date]:
         """The full dates the article writes (read when a brief writes a date)."""
-        return frozenset(d.value for d in find_dates(self._facts_text))
+        return frozenset(d.value for d in full_dates(self._facts_text))
 
     @cached_property
     def month_days(self) -> frozenset[tuple[int, int]]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from .anchored import shape_of
-from .numbers import MONTH, MONTHS, find_dates
+from .numbers import MONTH, MONTHS, DateMention, dates_at, find_dates
 
 # a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026",
 # "15-01-2026" (with dashes, a four-digit year only: "10-12-26" may be a range); or year first:
@@ -50,6 +50,54 @@ _MONTH_BEFORE = re.compile(rb"Maa+\.? +0")
 _MONTH_AFTER = re.compile(rb"0(?:aa)? +Maa")  # ("1 March", "1st March")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")  # (as ``find_dates`` reads one)
 _MONTH_STEMS = frozenset(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+
+
+# What a date of ``numbers.find_dates`` looks like in a text's shape (``_DATE_SHAPE``: its blank
+# space is blank there, a word's letter no digit), read backwards from its year's last digit (the
+# shape reversed): "March 1st, 2027" (a month, a day, an ordinal's letters, a comma "#"), "1
+# March 2027", "1.3.2027". Each reads another character before the year, or before its comma
+# and blank space ("0" or "a" then "0", "a" then "a" or "M", "."): at most one matches there,
+# and where it ends, its month's capital or its day's first digit, is where the date starts
+# (a day's other digit is no start: ``find_dates`` reads a day after no word character). The
+# year is rarer in a release than a capital or a digit, which the patterns over the text open
+# with (a pass of one that opens with a digit cost ~25 us of a 13 KB release, tried at each).
+_DATE_BACKWARDS = re.compile(rb"0000(?: +#?(?:(?:aa)?00? +\.?a{2,8}M|\.?a{2,8}M +(?:aa)?00?)|(?P<dotted>\.00?\.00?))")
+_ISO_SHAPE = re.compile(rb"0000-00-00")
+_ASCII = bytes(range(128))
+_CONTINUATION = bytes(range(0x80, 0xC0))  # (as ``shape_of`` cuts a text's UTF-8 bytes, encoded once here)
+
+
+def full_dates(text: str) -> list[DateMention]:
+    """``find_dates(text)``, its patterns tried only where the text's shape has a date's
+    (``_DATE_BACKWARDS``, ``_ISO_SHAPE``): ``find_dates`` reads where they may start from the
+    runs of digits, a list made from the text encoded in ASCII (~20 us of a 13 KB release that
+    writes a character outside it) and read in Python, ~90 us in all. A digit outside ASCII
+    (which ``\\d`` matches) is no digit in the shape: a text that writes one is read by
+    ``find_dates``."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) != len(text) and any(c.isdecimal() for c in data.translate(None, _ASCII).decode("utf-8",
+                                                                                                  "surrogatepass")):
+        return find_dates(text)
+    shape = data.translate(_DATE_SHAPE, _CONTINUATION)
+    hits: list[list[int]] = [[], [], [], []]  # (as ``find_dates`` tries them: month first, day first, ISO, dotted)
+    backwards, n = shape[::-1], len(shape)
+    for m in _starts(_DATE_BACKWARDS, backwards):
+        # (read backwards, a date ends where it starts: its day's digit, or its month's capital)
+        start = n - m.end()
+        hits[3 if m.group("dotted") else 1 if backwards[m.end() - 1] == _DIGIT else 0].append(start)
+    hits[2] = [m.start() for m in _starts(_ISO_SHAPE, shape)]
+    return dates_at(text, hits)
+
+
+_DIGIT = ord("0")
+
+
+def _starts(rx: re.Pattern[bytes], shape: bytes) -> Iterator[re.Match[bytes]]:
+    """Every match of ``rx`` in ``shape`` at each position where one starts (overlapping too)."""
+    m = rx.search(shape)
+    while m is not None:
+        yield m
+        m = rx.search(shape, m.start() + 1)
 
 
 def dates_written(text: str) -> list[tuple[int, int, list[date]]]:

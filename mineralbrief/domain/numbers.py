@@ -346,11 +346,19 @@ def _date_starts(text: str, first_digits: list[tuple[int, int]]) -> list[list[in
 def find_dates(text: str, starts: Starts | None = None) -> list[DateMention]:
     """Full dates (day, month and year) written in ``text``, in order; invalid ones skipped
     (``starts``: the text's, when the caller has it)."""
-    out: list[DateMention] = []
     starts = starts or Starts(text)
     first_digits = _first_digits(text, starts)
-    hits = _date_starts(text, first_digits) if first_digits is not None else None
+    return dates_at(text, _date_starts(text, first_digits) if first_digits is not None else None, starts)
+
+
+def dates_at(text: str, hits: list[list[int]] | None, starts: Starts | None = None) -> list[DateMention]:
+    """``find_dates(text)``, each pattern of ``_DATE_RES`` tried at its ``hits``: every position
+    where it can match (None: tried over the text)."""
+    out: list[DateMention] = []
+    starts = starts or Starts(text)
     for k, (rx, words) in enumerate(_DATE_RES):
+        if hits is not None and not hits[k]:
+            continue  # (most patterns have no place to start in an article: no spans to read)
         # a pattern's own matches never overlap: only the earlier patterns' dates can hold it
         covered = _Covered([(d.start, d.end) for d in out])
         if hits is not None:
