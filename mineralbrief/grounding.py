@@ -142,7 +142,7 @@ class _Checker:
         """The elements the brief's own words name must be ones the article names ("dysprosium"
         in a key point of an article on rare earths that names none)."""
         seen = set()
-        for mention in find_elements(words.text):
+        for mention in find_elements(words.text, words.starts):
             where = named[words.of(mention.start)][0]
             if (where, mention.element) in seen or carbon_as_emissions(mention, words.text):
                 continue

@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from .anchored import letters_only
+from .anchored import Starts, letters_only
 from .gazetteer import find_gazetteer
 from .orgnames import (
     AGENCY_HEADS,
@@ -94,7 +94,9 @@ def _in_title_case(text: str) -> bool:
 
 class OwnWords:
     """A brief's own texts joined by blank lines, once, with their capitalised words: what the
-    company and the person finders read (``companies_named``, ``persons_named``)."""
+    company and the person finders read (``companies_named``, ``persons_named``), and what the
+    scanners share about it (``starts``: its words, lower-cased, read by the person finder and
+    by grounding's element scan, ``find_elements``)."""
 
     def __init__(self, texts: list[str]) -> None:
         # composed (NFC): an accent written as a letter and a combining mark ("e" + U+0301) is
@@ -103,6 +105,7 @@ class OwnWords:
         self.text = "\n\n".join(self.texts)
         self.ends = list(itertools.accumulate(len(t) + 2 for t in self.texts))  # where each text's gap ends
         self.capitals = Capitals(self.text)
+        self.starts = Starts(self.text)
         self._title_case: dict[int, bool] = {}
 
     def of(self, i: int) -> int:
@@ -192,14 +195,17 @@ def _name_word(word: str) -> bool:
     return not (word in _AFTER_PERSON or word.lower() in _FUNCTION_WORDS or generic_word(word))
 
 
-def _after_offices(text: str) -> dict[int, str]:
+def _after_offices(text: str, starts: Starts | None = None) -> dict[int, str]:
     """Where a capitalised word follows an office ("Minister |Keith Pitt"), and the office. The
-    offices the text writes are read from its words first, and only those are found, by
+    offices the text writes are read from its words first (``starts``: the text's, when the
+    caller has it: its words are those runs of letters), and only those are found, by
     ``bytes.find`` in its ASCII letters lower-cased (one byte a character: the text's offsets)."""
-    present = _OFFICE_WORDS.intersection(letters_only(text.lower()).split())
+    words = starts.words() if starts is not None else None
+    present = _OFFICE_WORDS.intersection(letters_only(text.lower()).split() if words is None else words)
     if not present:
         return {}
-    lowered, starts = text.encode("ascii", "replace").lower(), {}
+    lowered = text.encode("ascii", "replace").lower()
+    after: dict[int, str] = {}
     for office in present:
         needle = office.encode("ascii")
         i = lowered.find(needle)
@@ -207,9 +213,9 @@ def _after_offices(text: str) -> dict[int, str]:
             end = i + len(needle)
             if not (i and lowered[i - 1:i].isalpha()) and (m := _AFTER_OFFICE.match(text, end)) and (
                     office not in _HONORIFICS or text[i:end] == office.capitalize()):
-                starts[m.end()] = office
+                after[m.end()] = office
             i = lowered.find(needle, end)
-    return starts
+    return after
 
 
 # the word before a given name, when one blank only stands between them ("Lockheed |Martin")
@@ -244,7 +250,7 @@ def persons_named(own: OwnWords | list[str]) -> list[list[tuple[int, list[str]]]
     own = own if isinstance(own, OwnWords) else OwnWords(own)
     joined, words_at = own.text, own.capitals.words
     found: list[list[tuple[int, list[str]]]] = [[] for _ in own.texts]
-    offices = _after_offices(joined)
+    offices = _after_offices(joined, own.starts)
     given = [i for word in words_at.keys() & GIVEN_NAMES for i in words_at[word]]
     taken = 0  # where the last name read ends: a word inside it opens no other
     for i in sorted({*offices, *given}):
