@@ -215,7 +215,7 @@ class SourceIndex:
 
     def in_blocked(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps a passage addressed to a model."""
-        return any(s < end and start < e for s, e in self.blocked)
+        return bool(self.blocked) and any(s < end and start < e for s, e in self.blocked)
 
     def find(self, quote: str) -> tuple[int, int, float] | None:
         """Where ``quote`` stands in the article: (start, end, score) or None.
@@ -227,7 +227,7 @@ class SourceIndex:
         written = quote.strip()
         # a quote that writes a letter or a digit has a matching form (``normalise``, ~3 us a
         # quote: made only when the quote is not found as written); one that writes none may not
-        if not _RUN.search(written) and not normalise(quote):
+        if not (written[:1].isalnum() or _RUN.search(written)) and not normalise(quote):
             return None
         pos = self.text.find(written)
         if pos >= 0:
