@@ -18,8 +18,8 @@ from datetime import date
 from typing import Protocol
 
 from .anchored import outside_ascii, shape_of
-from .dated import numeric_dates
-from .numbers import find_amounts, find_dates
+from .dated import full_dates, numeric_dates
+from .numbers import find_amounts
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _DIGIT = re.compile(r"\d")
@@ -376,7 +376,7 @@ def unwritten(text: str, stray: set[str], article: ArticleNumbers) -> list[str]:
             continue
         if dated is None:
             written = article.dates
-            dated = _Spans([(d.start, d.end, None) for d in find_dates(text) if d.value in written] + [
+            dated = _Spans([(d.start, d.end, None) for d in full_dates(text) if d.value in written] + [
                 (s, e, None) for s, e, days in numeric_dates(text) if not written.isdisjoint(days)])
         if dated.hold(start, end):
             continue  # "2026-01-15", "15/01/2026" or "01/15/2026" for the article's "January 15, 2026"
