@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from .anchored import shape_of
+from .anchored import ASCII_BYTES, CONTINUATION_BYTES, shape_of
 from .numbers import MONTH, MONTHS, DateMention, dates_at, find_dates
 
 # a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026",
@@ -63,8 +63,6 @@ _MONTH_STEMS = frozenset(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"
 # with (a pass of one that opens with a digit cost ~25 us of a 13 KB release, tried at each).
 _DATE_BACKWARDS = re.compile(rb"0000(?: +#?(?:(?:aa)?00? +\.?a{2,8}M|\.?a{2,8}M +(?:aa)?00?)|(?P<dotted>\.00?\.00?))")
 _ISO_SHAPE = re.compile(rb"0000-00-00")
-_ASCII = bytes(range(128))
-_CONTINUATION = bytes(range(0x80, 0xC0))  # (as ``shape_of`` cuts a text's UTF-8 bytes, encoded once here)
 
 
 def full_dates(text: str) -> list[DateMention]:
@@ -75,10 +73,11 @@ def full_dates(text: str) -> list[DateMention]:
     (which ``\\d`` matches) is no digit in the shape: a text that writes one is read by
     ``find_dates``."""
     data = text.encode("utf-8", "surrogatepass")
-    if len(data) != len(text) and any(c.isdecimal() for c in data.translate(None, _ASCII).decode("utf-8",
-                                                                                                  "surrogatepass")):
-        return find_dates(text)
-    shape = data.translate(_DATE_SHAPE, _CONTINUATION)
+    if len(data) != len(text):  # (``outside_ascii``, the text encoded once here)
+        outside = data.translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if any(c.isdecimal() for c in outside):
+            return find_dates(text)
+    shape = data.translate(_DATE_SHAPE, CONTINUATION_BYTES)  # (``shape_of``, the text encoded once here)
     hits: list[list[int]] = [[], [], [], []]  # (as ``find_dates`` tries them: month first, day first, ISO, dotted)
     backwards, n = shape[::-1], len(shape)
     for m in _starts(_DATE_BACKWARDS, backwards):
