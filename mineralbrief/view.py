@@ -15,6 +15,7 @@ its quotes. An article given as ``PATH`` is its own text.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import webbrowser
 from pathlib import Path
@@ -61,7 +62,8 @@ def _briefs_beside(day_json: Path) -> list[Brief]:
     return briefs
 
 
-def review_page(path: Path, *, articles: Path | None = None, summarizer: Summarizer | None = None) -> str:
+def review_page(path: str | os.PathLike[str], *, articles: str | os.PathLike[str] | None = None,
+                summarizer: Summarizer | None = None) -> str:
     """The HTML review page for ``path`` (a day's JSON, a brief's JSON or an article).
 
     Args:
@@ -74,6 +76,11 @@ def review_page(path: Path, *, articles: Path | None = None, summarizer: Summari
         ArticleError: ``path`` is missing, or neither a brief, a day nor an article.
         ValidationError: ``path`` looks like a brief or a day but does not validate.
     """
+    # a str is read as a path (``review_page("briefs/2026-11-21.json")`` raised AttributeError)
+    return _page(Path(path), None if articles is None else Path(articles), summarizer)
+
+
+def _page(path: Path, articles: Path | None, summarizer: Summarizer | None) -> str:
     if path.is_dir():
         raise ArticleError(f"{path}: a folder; give a day's JSON, a brief's JSON or an article", article_id=str(path))
     if not path.is_file():

@@ -259,6 +259,10 @@ def test_view_a_day_written_by_the_daily_run(tmp_path: Path) -> None:
     assert written.read_text(encoding="utf-8").startswith("<!doctype html>")
     with pytest.raises(ArticleError):
         review_page(tmp_path / "missing.json")
+    # paths as a user types them, as text (a str raised AttributeError: no is_dir)
+    assert review_page(str(day_json), articles=str(inbox)) == review_page(day_json, articles=inbox)
+    with pytest.raises(ArticleError, match="missing.json: no such file"):
+        review_page(str(tmp_path / "missing.json"))
 
 
 def test_view_of_a_day_shows_only_the_days_briefs(tmp_path: Path) -> None:
