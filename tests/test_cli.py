@@ -232,7 +232,19 @@ def test_daily_follow_links(tmp_path: Path, capsys):
     assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q"]) == 2
     failure = json.loads((out / "2026-11-21" / "failures.jsonl").read_text())
     assert "outside the inbox" in failure["error"] and "--follow-links" in failure["error"]
+    # the reason is on stderr too, not only in the file
+    assert "failed: " in (err := capsys.readouterr().err) and "outside the inbox" in err
     assert main(["daily", str(inbox), *DAY, "--out", str(out), "--backend", "offline", "-q", "--follow-links"]) == 0
+    assert "failed: " not in capsys.readouterr().err
+
+
+def test_a_daily_run_that_briefs_nothing_says_why_on_stderr(tmp_path: Path, capsys):
+    inbox = inbox_of(tmp_path, **{f"{i}.txt": f"Short note {i}." for i in range(5)})
+    assert main(["daily", str(inbox), *DAY, "--out", str(tmp_path / "out"), "--backend", "offline", "-q"]) == 3
+    err = capsys.readouterr().err.splitlines()
+    failed = [line for line in err if line.startswith("failed: ")]
+    assert len(failed) == 3 and all("too short" in line for line in failed)
+    assert err[-1].startswith("... and 2 more in ") and "failures.jsonl" in err[-1]
 
 
 @pytest.mark.slow
