@@ -100,6 +100,22 @@ def test_markdown_emphasis_does_not_hide_a_listed_name() -> None:
     assert org.name == "Quillon Graphite" and org.ticker == "TSXV: QGL"
 
 
+def test_a_link_whose_target_holds_brackets_is_read_as_its_text_whole() -> None:
+    # the first ")" ended the link, and the rest of its target ("1)") stood in the text: in the
+    # offline headline too ("Acme x) signs ...")
+    import mineralbrief
+    from mineralbrief.domain.facts import extract_facts
+
+    title = "Acme [x](javascript:alert(1)) signs MOU with Lynas on rare earths"
+    text = (f"{title}\n\nAcme Corp said on Monday it signed a memorandum of understanding with Lynas Rare "
+            "Earths to supply 500 tonnes of NdPr oxide a year. The MOU runs for five years. See [the "
+            "filing](https://en.wikipedia.org/wiki/Tin_(element)) for details. Lynas said the deal fits its plans.")
+    plain = extract_facts(text).plain
+    assert len(plain) == len(text) and "1)" not in plain and "element)" not in plain and "the filing" in plain
+    brief = mineralbrief.summarize(text, backend="offline", cache=False)
+    assert brief.headline == "Acme x signs MOU with Lynas on rare earths" and brief.grounding.ok
+
+
 def test_role_cues_apposition_and_possessive_give_companies() -> None:
     text = ("Japanese trading house Qoruna and battery startup Velbrit joined. Zelpro, the recycling arm "
             "of Kavex, will hold 25%. South Korea's KDX are building a plant. Dorvia-based Trelmont "

@@ -14,7 +14,7 @@ import re
 
 from ..domain.deals import Sentence
 from ..domain.elements import chemical_elements
-from ..domain.facts import Facts
+from ..domain.facts import MARKDOWN_LINK, Facts
 from ..domain.matching import name_key
 from ..domain.written import states_value
 from ..errors import ArticleError
@@ -57,7 +57,7 @@ _DATELINE = re.compile(
 
 def _clean(s: str, limit: int = 300) -> str:
     s = tidy(strip_dateline(_DATELINE.sub("", s)))
-    s = re.sub(r"\s+", " ", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)).replace("\\$", "$").strip()
+    s = re.sub(r"\s+", " ", MARKDOWN_LINK.sub(r"\1", s)).replace("\\$", "$").strip()
     if len(s) > limit:
         cut = s.rfind(" ", 0, limit - 1)  # a text with no space in reach (one long word) is cut inside it
         s = s[: cut if cut > 0 else limit - 1].rstrip(",;:") + "…"

@@ -33,7 +33,10 @@ _FIRST_USE_LOOKUPS = deals.LOOKED_UP | lexicon.LOOKED_UP
 _LOOKUPS = _SCAN_LOOKUPS | _FIRST_USE_LOOKUPS
 _ON_FIRST_USE = ("locations", "amounts", "dates", "cues")  # scanned when first read
 _T = TypeVar("_T")
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\([^)\n]{0,300}\)")
+# a Markdown link: its text, then its target, which may hold a pair of brackets
+# ("[x](https://en.wikipedia.org/wiki/Tin_(element))", "[x](javascript:alert(1))": the first ")"
+# ended it, and left the rest of the target in the text)
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:[^()\n]|\([^()\n]{0,100}\)){0,300}\)")
 
 
 def _plain_markdown(text: str) -> str:
@@ -41,7 +44,7 @@ def _plain_markdown(text: str) -> str:
     def keep(m: re.Match[str]) -> str:
         inner = m.group(1)
         return " " + inner + " " * (len(m.group(0)) - len(inner) - 1)
-    return _MARKDOWN_LINK.sub(keep, text)
+    return MARKDOWN_LINK.sub(keep, text)
 
 
 @dataclass
