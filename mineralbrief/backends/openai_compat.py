@@ -271,7 +271,7 @@ class OpenAICompatBackend(BaseBackend):
         if settings.api_key is None and not settings.base_url:
             raise ConfigError(
                 "no API key: set OPENAI_API_KEY (or MINERALBRIEF_API_KEY), pass api_key=..., "
-                "or point base_url at a local OpenAI-compatible server")
+                "or point base_url (--base-url) at a local OpenAI-compatible server")
         self.settings = settings
         protect_logs(settings.api_key.get_secret_value() if settings.api_key else "")
         self._system = render("system.j2")
