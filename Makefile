@@ -34,7 +34,7 @@ $(RAY): $(STAMP)
 	touch $(RAY)
 
 demo: $(STAMP)
-	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend offline
+	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize "$(SAMPLE)" --backend offline
 
 # lint, types, the fast suite (with a redis-server from Debian, which the Redis cache tests
 # start on 127.0.0.1 and fail without here), then the slow markers (slow: wall-clock pacing
@@ -53,7 +53,7 @@ test: $(LOCAL) $(RAY)
 	$(BIN)/python -m pytest -n 0 -m browser
 
 demo-local: $(LOCAL)
-	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize $(SAMPLE) --backend local
+	MINERALBRIEF_CACHE_DIR=$(VENV)/demo-cache $(BIN)/mineralbrief summarize "$(SAMPLE)" --backend local
 
 bench-local: $(LOCAL)
 	$(BIN)/python bench/local.py --both
