@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ log = logging.getLogger("mineralbrief")
 
 ARTICLE_FIELDS = ("text", "title", "url", "published", "source")
 RESULT_COLUMNS = ("index", "source", "content_hash", "status", "brief", "error")
+PROBE_TIMEOUT = 5.0  # seconds for a cluster's address to take a connection before ray.init tries it
 
 
 # What Ray reads when it is imported, for a local cluster of our own: a node address of
@@ -285,6 +287,9 @@ def _connected(ray: Any, address: str | None) -> Iterator[None]:
     if ray.is_initialized():
         yield
         return
+    why = None if address is None else _silent(address)
+    if why is not None:  # (else ray.init waits in its own connection retries, over ten minutes)
+        raise ConfigError(f"cannot join the Ray cluster at {address}: {why}")
     # Ray's start-up lines are noise beside the daily job's own progress; its warnings are not
     try:
         ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
@@ -297,3 +302,17 @@ def _connected(ray: Any, address: str | None) -> Iterator[None]:
         yield
     finally:
         ray.shutdown()
+
+
+def _silent(address: str, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """Why nothing answers at ``address`` ("host:port" or "ray://host:port"), or None when a
+    connection is taken there (or the address names no host and port to try: "auto")."""
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not host or not port.isdigit() or "/" in hostport:
+        return None
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        return f"nothing answers at {hostport} ({type(exc).__name__}: {exc.strerror or exc})"
+    return None

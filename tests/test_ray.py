@@ -52,6 +52,8 @@ def test_a_cluster_that_cannot_be_joined_is_a_config_error(monkeypatch):
     # `--address ray://head:10001` without ray[client] was "internal error: ValueError"
     import mineralbrief.ray as on_ray
 
+    monkeypatch.setattr(on_ray, "_silent", lambda address: None)  # the head takes a connection
+
     class NoClient:
         def is_initialized(self) -> bool:
             return False
@@ -63,6 +65,39 @@ def test_a_cluster_that_cannot_be_joined_is_a_config_error(monkeypatch):
     text = (SEEDS / "rarex_ussm_mou.txt").read_text()
     with pytest.raises(ConfigError, match=r"cannot join the Ray cluster at ray://head:10001: ValueError: .*ray\[client\]"):
         list(on_ray.summarize_on_ray([text], address="ray://head:10001", backend="offline", cache=False))
+
+
+def test_an_address_where_nothing_answers_fails_at_once_in_one_line(monkeypatch):
+    # ray.init waited in its own connection retries (over ten minutes) for a cluster that is not there
+    import socket
+
+    import mineralbrief.ray as on_ray
+
+    class Unused:
+        def is_initialized(self) -> bool:
+            return False
+
+        def init(self, **kwargs: object) -> None:
+            raise AssertionError("ray.init was tried")
+
+    monkeypatch.setattr(on_ray, "_ray", lambda local=False: Unused())
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # (bound and let go: nothing listens there)
+    text = (SEEDS / "rarex_ussm_mou.txt").read_text()
+    t0 = time.monotonic()
+    for address in (f"127.0.0.1:{port}", f"ray://127.0.0.1:{port}"):
+        with pytest.raises(ConfigError, match=rf"cannot join the Ray cluster at {address}: nothing answers at "
+                                              rf"127.0.0.1:{port} \(ConnectionRefusedError"):
+            list(on_ray.summarize_on_ray([text], address=address, backend="offline", cache=False))
+    assert time.monotonic() - t0 < 5
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    with listening:
+        assert on_ray._silent(f"127.0.0.1:{listening.getsockname()[1]}") is None
+    assert on_ray._silent("auto") is None
 
 
 @pytest.fixture(scope="module")
