@@ -249,25 +249,17 @@ def daily(
         typer.echo(f"wrote {written} and .json; {len(result.articles)} brief(s), {len(result.deals)} deal(s), "
                    f"{result.failed} failure(s) (see {failures})")
     if progress.briefed < progress.total:
-        _say_failures(failures)
+        _say_failures(progress.failures, failures)
         raise typer.Exit(EXIT_NOTHING_BRIEFED if progress.briefed == 0 else EXIT_SOME_FAILED)
 
 
-def _say_failures(failures: Path, shown: int = 3) -> None:
+def _say_failures(found: list[dict[str, Any]], where: Path, shown: int = 3) -> None:
     """The first failures of a run on stderr, a line each (the reason was only in the file: a
     feed that could not be reached exited 3 with nothing on stderr)."""
-    try:
-        lines = failures.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return
-    for line in lines[:shown]:
-        try:
-            f = json.loads(line)
-            typer.echo(f"{f['status']}: {f['source']}: {f['error']}"[:400], err=True)
-        except (ValueError, KeyError, TypeError):
-            continue
-    if len(lines) > shown:
-        typer.echo(f"... and {len(lines) - shown} more in {failures}", err=True)
+    for f in found[:shown]:
+        typer.echo(f"{f['status']}: {f['source']}: {f['error']}"[:400], err=True)
+    if len(found) > shown:
+        typer.echo(f"... and {len(found) - shown} more in {where}", err=True)
 
 
 @app.command()

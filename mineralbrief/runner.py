@@ -127,6 +127,8 @@ class Progress:
     total: int
     counts: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    # each article not briefed: {"source", "status", "error"}, as failures.jsonl holds them
+    failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def finished(self) -> int:
@@ -249,6 +251,7 @@ def _run(
 
     failures.sort(key=lambda f: f["source"])
     _write(folder / "failures.jsonl", "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures))
+    progress.failures = failures
     if not briefs:
         # a run that briefed nothing (a feed that was down, an empty stdin, an endpoint failing
         # every call) replaced the day an earlier run had made with an empty one: it is kept

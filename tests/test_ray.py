@@ -48,20 +48,26 @@ def test_without_ray_installed_the_error_says_what_to_install(monkeypatch):
         summarize_on_ray(["text"], backend="offline")
 
 
+class Unjoined:
+    """A Ray not yet connected, whose ``init`` raises ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def is_initialized(self) -> bool:
+        return False
+
+    def init(self, **kwargs: object) -> None:
+        raise self.error
+
+
 def test_a_cluster_that_cannot_be_joined_is_a_config_error(monkeypatch):
     # `--address ray://head:10001` without ray[client] was "internal error: ValueError"
     import mineralbrief.ray as on_ray
 
     monkeypatch.setattr(on_ray, "_silent", lambda address: None)  # the head takes a connection
-
-    class NoClient:
-        def is_initialized(self) -> bool:
-            return False
-
-        def init(self, **kwargs: object) -> None:
-            raise ValueError("Ray Client requires pip package `ray[client]`.")
-
-    monkeypatch.setattr(on_ray, "_ray", lambda local=False: NoClient())
+    no_client = Unjoined(ValueError("Ray Client requires pip package `ray[client]`."))
+    monkeypatch.setattr(on_ray, "_ray", lambda local=False: no_client)
     text = (SEEDS / "rarex_ussm_mou.txt").read_text()
     with pytest.raises(ConfigError, match=r"cannot join the Ray cluster at ray://head:10001: ValueError: .*ray\[client\]"):
         list(on_ray.summarize_on_ray([text], address="ray://head:10001", backend="offline", cache=False))
@@ -73,14 +79,8 @@ def test_an_address_where_nothing_answers_fails_at_once_in_one_line(monkeypatch)
 
     import mineralbrief.ray as on_ray
 
-    class Unused:
-        def is_initialized(self) -> bool:
-            return False
-
-        def init(self, **kwargs: object) -> None:
-            raise AssertionError("ray.init was tried")
-
-    monkeypatch.setattr(on_ray, "_ray", lambda local=False: Unused())
+    unused = Unjoined(AssertionError("ray.init was tried"))
+    monkeypatch.setattr(on_ray, "_ray", lambda local=False: unused)
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]

@@ -70,7 +70,7 @@ _LOWER_LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 els
 # The one character outside ASCII that lower-cases to one in ASCII (KELVIN SIGN to "k"; U+0130 to
 # two characters, which moves offsets: the text then has no case-blind form)
 _LOWERS_TO_ASCII = "\u212a"
-ASCII_BYTES = bytes(range(128))  # (a bytes.translate deletes them: what is left is outside ASCII)
+_ASCII = bytes(range(128))
 # Every ASCII digit to "0", every other byte to a space: runs of digits are found with two
 # ``bytes.find`` each (see ``Starts.digit_runs``).
 _DIGITS_ONLY = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
@@ -96,10 +96,10 @@ def lower_letters(text: str, others: str) -> str:
 def outside_ascii(text: str) -> str:
     """The characters of ``text`` outside ASCII, in order: its UTF-8 bytes without the ASCII ones
     (no ASCII byte is part of a longer character), rather than a pattern tried at every position."""
-    return text.encode("utf-8", "surrogatepass").translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
 
 
-CONTINUATION_BYTES = bytes(range(0x80, 0xC0))  # the bytes of a UTF-8 character after its first
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of a UTF-8 character after its first
 
 
 def shape_of(text: str, table: bytes) -> bytes:
@@ -107,7 +107,7 @@ def shape_of(text: str, table: bytes) -> bytes:
     ``table`` (a character outside ASCII by its first byte's entry), the others deleted. A pattern
     over the shape that opens with a literal is skipped ahead to it, where one opening with a class
     or a lookbehind over the text is tried at every character."""
-    return text.encode("utf-8", "surrogatepass").translate(table, CONTINUATION_BYTES)
+    return text.encode("utf-8", "surrogatepass").translate(table, _CONTINUATION)
 
 
 # A text with at most one character outside ASCII in this many, of up to this many kinds (a pass
@@ -231,7 +231,7 @@ class Starts:
             # a to z, the text has A to Z or a to z, but for the one character that lower-cases
             # to a letter in ASCII (the case-blind text is then encoded itself)
             if _LOWERS_TO_ASCII in self.non_ascii():
-                letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
+                letters = letters_only(lowered)
             else:
                 letters = self.ascii().translate(_LOWER_LETTERS_ONLY).decode("ascii")
             self._spaced = " " + letters + " "

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from .anchored import ASCII_BYTES, CONTINUATION_BYTES, shape_of
+from .anchored import outside_ascii, shape_of
 from .numbers import MONTH, MONTHS, DateMention, dates_at, find_dates
 
 # a date in digits, day and month either way round: "15/01/2026", "01/15/26", "15.01.2026",
@@ -63,6 +63,7 @@ _MONTH_STEMS = frozenset(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"
 # with (a pass of one that opens with a digit cost ~25 us of a 13 KB release, tried at each).
 _DATE_BACKWARDS = re.compile(rb"0000(?: +#?(?:(?:aa)?00? +\.?a{2,8}M|\.?a{2,8}M +(?:aa)?00?)|(?P<dotted>\.00?\.00?))")
 _ISO_SHAPE = re.compile(rb"0000-00-00")
+_DIGIT = ord("0")
 
 
 def full_dates(text: str) -> list[DateMention]:
@@ -72,12 +73,9 @@ def full_dates(text: str) -> list[DateMention]:
     writes a character outside it) and read in Python, ~90 us in all. A digit outside ASCII
     (which ``\\d`` matches) is no digit in the shape: a text that writes one is read by
     ``find_dates``."""
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data) != len(text):  # (``outside_ascii``, the text encoded once here)
-        outside = data.translate(None, ASCII_BYTES).decode("utf-8", "surrogatepass")
-        if any(c.isdecimal() for c in outside):
-            return find_dates(text)
-    shape = data.translate(_DATE_SHAPE, CONTINUATION_BYTES)  # (``shape_of``, the text encoded once here)
+    if not text.isascii() and any(c.isdecimal() for c in outside_ascii(text)):
+        return find_dates(text)
+    shape = shape_of(text, _DATE_SHAPE)
     hits: list[list[int]] = [[], [], [], []]  # (as ``find_dates`` tries them: month first, day first, ISO, dotted)
     backwards, n = shape[::-1], len(shape)
     for m in _starts(_DATE_BACKWARDS, backwards):
@@ -87,8 +85,6 @@ def full_dates(text: str) -> list[DateMention]:
     hits[2] = [m.start() for m in _starts(_ISO_SHAPE, shape)]
     return dates_at(text, hits)
 
-
-_DIGIT = ord("0")
 
 
 def _starts(rx: re.Pattern[bytes], shape: bytes) -> Iterator[re.Match[bytes]]:
