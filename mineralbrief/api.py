@@ -131,6 +131,14 @@ class Summarizer:
             request = self.prepare(art)
             return span.brief(self.finish(request, await self.backend.agenerate(request), key))
 
+    async def asummarize_prepared(self, request: GenerationRequest) -> Brief:
+        """``asummarize`` of an article already looked up in the cache (a miss) and prepared
+        (``prepare``): a batch prepares its articles in groups, then sends each so."""
+        with telemetry.article_span(self.backend) as span:
+            span.article(request.article)
+            generation = await self.backend.agenerate(request)
+            return span.brief(self.finish(request, generation, self.store.key(request.article)))
+
     def cached(self, article: ArticleLike) -> Brief | None:
         """The brief the cache already holds for ``article``, or None; never calls the backend.
 

@@ -17,6 +17,7 @@ import asyncio
 import os
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
+from .backends.base import GenerationRequest
 from .cache import NullCache
 from .errors import BackendError, ConfigError, MineralBriefError, UngroundedBriefError
 from .models import Brief
@@ -123,16 +125,46 @@ async def asummarize_many(
             s.close()
 
 
-async def _one(s: Summarizer, index: int, item: Any, art: Article | None) -> tuple[BatchResult, int]:
-    """One article's result and the tokens it cost, whatever happened (``art``: the item as
-    read, when it was, and then already missed in the cache)."""
+# The articles that can start together (as many as there is room for in flight) are read and
+# prepared (scanned and indexed) one after another, and only then sent, as long as that takes
+# under GROUP_WAIT. When the client's CPU is what limits a batch (a fast or local endpoint, many
+# articles in flight), the scan's tables are then still in the processor's caches for the next
+# article (a scan between other articles' answers took 2.6 ms instead of 1.9), and the answers
+# come back, and are checked, in groups too. Measured on 300 press releases of 13 KB with 32 in
+# flight (bench/batch.py's setting), ten alternated pairs of runs: 6.5% less time than one
+# article at a time; beside plain instructor's batch, 0.93x instead of about 1.03x. A slow input
+# or a long article is not held back: a group is sent once it has taken GROUP_WAIT; an article
+# read slowly (a generator that fetches each one) is sent at once, not held while the next is
+# read; and an async input (a feed, a database, whose every read may wait on the network) is
+# sent one article at a time.
+GROUP_WAIT = 0.05
+SLOW_READ = 0.01  # reading and scanning a 13 KB article from disk takes about 2-3 ms
+
+
+def _prepared(s: Summarizer, art: Article | None) -> GenerationRequest | Exception | None:
+    """``art`` prepared, or what preparing it raised (that article's failure); None unread."""
+    if art is None:
+        return None
+    try:
+        return s.prepare(art)
+    except Exception as exc:
+        return exc
+
+
+async def _one(s: Summarizer, index: int, item: Any,
+               request: GenerationRequest | Exception | None) -> tuple[BatchResult, int]:
+    """One article's result and the tokens it cost, whatever happened (``request``: the item
+    read, missed in the cache and prepared, or what preparing it raised; None when the item is
+    still to be read)."""
     source = _source_of(item, index)
     if isinstance(item, MineralBriefError):
         return BatchResult(index, source, "failed", error=f"{type(item).__name__}: {item}"), 0
     try:
+        if isinstance(request, Exception):
+            raise request
         # an unread item is read here (its error is this item's failure); a read one was just
         # looked up in the cache and missed: not looked up again
-        brief = await s.asummarize(item if art is None else art, refresh=art is not None)
+        brief = await (s.asummarize(item) if request is None else s.asummarize_prepared(request))
     except (Exception, asyncio.CancelledError) as exc:  # one article's failure, even a bug, must not lose the batch
         # this article cancelled (the caller stopped) is not a failure to report; a backend's
         # own CancelledError is
@@ -189,13 +221,32 @@ async def _run(articles: Articles, concurrency: int,
     waiting: dict[str, list[tuple[int, Any, Article]]] = {}
     ready: deque[tuple[int, Any, Article]] = deque()  # copies released, taken before new input
     held = 0  # copies waiting
+    # read and prepared, not yet started (GROUP_WAIT)
+    group: list[tuple[int, Any, str | None, GenerationRequest | Exception | None]] = []
+    one_by_one = isinstance(articles, AsyncIterable)
+    began = 0.0  # when the group's first article was read
+
+    async def start() -> None:
+        """Start each article of the group (none: nothing to do)."""
+        started = list(group)
+        group.clear()
+        for index, item, key, request in started:
+            task = asyncio.ensure_future(_one(s, index, item, request))
+            task.add_done_callback(finished.put_nowait)
+            pending.add(task)
+            if key is not None:
+                keys[task] = key
+            await asyncio.sleep(0)  # let it start: its request goes out before the next one's
+
     try:
         while True:
-            while len(pending) + held < concurrency and (ready or broken is None):
+            while len(pending) + held + len(group) < concurrency and (ready or broken is None):
+                reading = time.monotonic()
                 if ready:
                     index, item, copy = ready.popleft()
                     hit, art = _cached(s, index, item, copy)
                     if hit is None and budget_tokens is not None and used >= budget_tokens:
+                        await start()  # the group is not held while the caller takes a result
                         yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
                         continue
                 else:
@@ -208,10 +259,12 @@ async def _run(articles: Articles, concurrency: int,
                         break
                     index, item = nxt
                     if budget_tokens is not None and used >= budget_tokens:
+                        await start()
                         yield BatchResult(index, _source_of(item, index), "skipped_budget", error=note)
                         continue
                     hit, art = _cached(s, index, item)
                 if hit is not None:
+                    await start()
                     yield hit  # at once: no task, nothing held while others complete
                     continue
                 key = None if art is None or not shared else s.cache_key(art)
@@ -219,15 +272,16 @@ async def _run(articles: Articles, concurrency: int,
                     waiting[key].append((index, item, art))
                     held += 1
                     continue
-                task = asyncio.ensure_future(_one(s, index, item, art))
-                task.add_done_callback(finished.put_nowait)
-                pending.add(task)
                 if key is not None:
-                    keys[task], waiting[key] = key, []
-                # let it start: its request goes out before the next article is read and
-                # scanned (else a whole wave is scanned before the first request is sent,
-                # and the answers then come back in one burst)
-                await asyncio.sleep(0)
+                    waiting[key] = []
+                if not group:
+                    began = time.monotonic()
+                group.append((index, item, key, _prepared(s, art)))
+                now = time.monotonic()
+                if one_by_one or now - began >= GROUP_WAIT or now - reading >= SLOW_READ:
+                    await start()
+            if group:  # no room for more, or no more input
+                await start()
             if not pending:
                 if broken is not None:
                     raise broken
