@@ -19,7 +19,8 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import (AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping,
+                             Sequence)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -134,9 +135,11 @@ async def asummarize_many(
 # flight (bench/batch.py's setting), ten alternated pairs of runs: 6.5% less time than one
 # article at a time; beside plain instructor's batch, 0.93x instead of about 1.03x. A slow input
 # or a long article is not held back: a group is sent once it has taken GROUP_WAIT; an article
-# read slowly (a generator that fetches each one) is sent at once, not held while the next is
-# read; and an async input (a feed, a database, whose every read may wait on the network) is
-# sent one article at a time.
+# read slowly is sent at once; and only a list or tuple is read in groups: any other input (a
+# generator, an async feed) is sent one article at a time, since its next read may wait for as
+# long as the next article takes to come (a queue, a watched folder, a feed's next page), and the
+# article read before it was then held, unsent, all that time (the time of each read is only
+# known once it has ended).
 GROUP_WAIT = 0.05
 SLOW_READ = 0.01  # reading and scanning a 13 KB article from disk takes about 2-3 ms
 
@@ -223,7 +226,7 @@ async def _run(articles: Articles, concurrency: int,
     held = 0  # copies waiting
     # read and prepared, not yet started (GROUP_WAIT)
     group: list[tuple[int, Any, str | None, GenerationRequest | Exception | None]] = []
-    one_by_one = isinstance(articles, AsyncIterable)
+    one_by_one = not isinstance(articles, Sequence)  # an input whose reads cannot wait (GROUP_WAIT)
     began = 0.0  # when the group's first article was read
 
     async def start() -> None:

@@ -574,3 +574,21 @@ def test_an_article_whose_scan_fails_is_that_articles_failure():
     results = sorted(summarize_many(_texts(5), concurrency=5, summarizer=seen.summarizer), key=lambda r: r.index)
     assert [r.status for r in results] == ["done", "done", "failed", "done", "done"]
     assert results[2].error == "RuntimeError: scan broke"
+
+
+def test_an_article_read_from_a_generator_is_not_held_while_the_next_one_is_awaited():
+    # a generator's next article may not be there yet (a queue, a watched folder, a feed's next
+    # page): the article read before it was held in its group, unsent, for as long as that took
+    import time
+
+    seen = _Recorded()
+
+    def feed():
+        texts = _texts(2)
+        yield texts[0]  # read at once
+        seen.events.append("waiting for the next")
+        time.sleep(0.1)
+        yield texts[1]
+
+    assert all(r.ok for r in summarize_many(feed(), concurrency=4, summarizer=seen.summarizer))
+    assert seen.events[:3] == ["scanned", "sent", "waiting for the next"]
