@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import telemetry
 from .api import Summarizer
 from .article import Article, ArticleLike, as_article
 from .backends.base import GenerationRequest
@@ -154,6 +155,10 @@ def _prepared(s: Summarizer, art: Article | None) -> GenerationRequest | Excepti
     try:
         return s.prepare(art)
     except Exception as exc:
+        # its span, as asummarize would have made it: an article that failed is traced too
+        with telemetry.article_span(s.backend) as span:
+            span.article(art)
+            span.failed(exc)
         return exc
 
 

@@ -161,3 +161,22 @@ def test_nothing_is_traced_until_an_sdk_sets_a_tracer_provider():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "True"], out.stderr
+
+
+def test_a_batch_article_whose_scan_fails_still_has_its_failed_span(spans):
+    # a batch scans its articles before sending them: an article whose scan raised was a failed
+    # result with no span at all, where summarize and asummarize give it one marked ERROR
+    class Breaks(mineralbrief.Summarizer):
+        def prepare(self, art):
+            if "Item 1." in art.text:
+                raise RuntimeError("scan broke")
+            return super().prepare(art)
+
+    texts = [ARTICLE.read_text() + f"\nItem {i}.\n" for i in range(3)]
+    results = list(mineralbrief.summarize_many(texts, concurrency=3, summarizer=Breaks(backend="offline", cache=False)))
+    assert sorted(r.status for r in results) == ["done", "done", "failed"]
+    articles = by_name(spans, "mineralbrief.summarize")
+    assert len(articles) == 3
+    [failed] = [s for s in articles if s.status.status_code is StatusCode.ERROR]
+    assert failed.attributes["error.type"] == "RuntimeError"
+    assert failed.attributes["mineralbrief.article.chars"] == len(texts[1])
