@@ -14,6 +14,7 @@ when the batch is done, in input order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import threading
@@ -119,8 +120,11 @@ async def asummarize_many(
         return
     s = summarizer or Summarizer(**settings)
     try:
-        async for result in _run(articles, concurrency, budget_tokens, s):
-            yield result
+        # closed here when the caller stops (aclose): else the runner, and what it has in flight,
+        # ran on until the loop finalized it, after the backend below was closed
+        async with contextlib.aclosing(_run(articles, concurrency, budget_tokens, s)) as run:
+            async for result in run:
+                yield result
     finally:
         await s.aclose()  # this loop's connections, closed while it still runs
         if summarizer is None:

@@ -602,3 +602,32 @@ def test_the_articles_read_before_a_long_one_are_sent_before_it_is_scanned():
     long = "\n\n".join(_texts(30)) + "\nThe long one.\n"  # about 50 KB
     assert all(r.ok for r in summarize_many([short, long], concurrency=4, summarizer=seen.summarizer))
     assert seen.events[:3] == ["scanned", "sent", "scanned"]
+
+
+async def test_closing_asummarize_many_cancels_what_is_in_flight_before_closing_the_backend():
+    # aclose() closed the outer generator only: the runner inside it, and the calls it had in
+    # flight, ran on after aclose returned, and the backend was closed under them
+    import asyncio
+
+    offline = mineralbrief.backends.offline.OfflineBackend()
+    live: list[int] = []
+    seen: dict[str, int] = {}
+
+    class Remote(mineralbrief.BaseBackend):
+        name = "remote"
+
+        async def agenerate(self, request):
+            live.append(1)
+            try:
+                await asyncio.sleep(0 if "Item 0." in request.article.text else 30)
+                return offline.generate(request)
+            finally:
+                live.pop()
+
+        async def aclose(self):
+            seen["in flight at close"] = len(live)
+
+    batch = asummarize_many(_texts(4), concurrency=4, summarizer=mineralbrief.Summarizer(backend=Remote()))
+    first = await batch.__anext__()
+    await batch.aclose()
+    assert first.index == 0 and not live and seen == {"in flight at close": 0}
