@@ -20,8 +20,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import (AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping,
-                             Sequence)
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -122,8 +121,8 @@ async def asummarize_many(
     try:
         # closed here when the caller stops (aclose): else the runner, and what it has in flight,
         # ran on until the loop finalized it, after the backend below was closed
-        async with contextlib.aclosing(_run(articles, concurrency, budget_tokens, s)) as run:
-            async for result in run:
+        async with contextlib.aclosing(_run(articles, concurrency, budget_tokens, s)) as running:
+            async for result in running:
                 yield result
     finally:
         await s.aclose()  # this loop's connections, closed while it still runs
@@ -213,7 +212,7 @@ def _cached(s: Summarizer, index: int, item: Any,
 
 
 async def _run(articles: Articles, concurrency: int,
-               budget_tokens: int | None, s: Summarizer) -> AsyncIterator[BatchResult]:
+               budget_tokens: int | None, s: Summarizer) -> AsyncGenerator[BatchResult, None]:
     used = 0
     note = f"token budget of {budget_tokens or 0:,} reached"
     # an async generator is what async code has (pages of a feed, rows of a database): iter() of
@@ -238,7 +237,7 @@ async def _run(articles: Articles, concurrency: int,
     held = 0  # copies waiting
     # read and prepared, not yet started (GROUP_WAIT)
     group: list[tuple[int, Any, str | None, GenerationRequest | Exception | None]] = []
-    one_by_one = not isinstance(articles, Sequence)  # an input whose reads cannot wait (GROUP_WAIT)
+    one_by_one = not isinstance(articles, (list, tuple))  # in memory: its reads cannot wait (GROUP_WAIT)
     began = 0.0  # when the group's first article was read
 
     async def start() -> None:
