@@ -130,25 +130,19 @@ async def asummarize_many(
             s.close()
 
 
-# The articles that can start together (as many as there is room for in flight) are read and
-# prepared (scanned and indexed) one after another, and only then sent, as long as that takes
-# under GROUP_WAIT. When the client's CPU is what limits a batch (a fast or local endpoint, many
-# articles in flight), the scan's tables are then still in the processor's caches for the next
-# article (a scan between other articles' answers took 2.6 ms instead of 1.9), and the answers
-# come back, and are checked, in groups too. Measured on 300 press releases of 13 KB with 32 in
-# flight (bench/batch.py's setting), ten alternated pairs of runs: 6.5% less time than one
-# article at a time; beside plain instructor's batch, 0.93x instead of about 1.03x. A slow input
-# or a long article is not held back: a group is sent once it has taken GROUP_WAIT; an article
-# read slowly is sent at once; and only a list or tuple is read in groups: any other input (a
-# generator, an async feed) is sent one article at a time, since its next read may wait for as
-# long as the next article takes to come (a queue, a watched folder, a feed's next page), and the
-# article read before it was then held, unsent, all that time (the time of each read is only
-# known once it has ended).
+# From a list or tuple, the articles that can start together (as many as there is room for in
+# flight) are read and prepared (scanned and indexed) one after another, then sent. When the
+# client's CPU limits a batch (a fast endpoint, many in flight), the scan's tables are then still
+# in the processor's caches (a scan between other articles' answers took 2.6 ms, not 1.9), and the
+# answers come back, and are checked, in groups too: 6.5% less time than one article at a time
+# (300 releases of 13 KB, 32 in flight, ten alternated pairs of runs). Nothing waits long in a
+# group: it is sent once it has taken GROUP_WAIT; an article read slowly is sent at once; the
+# group is sent before a long article is scanned (LONG_ARTICLE: 8 s for a hostile 1.9 MB text);
+# any other input (a generator, an async feed) is sent one article at a time, since its next read
+# may wait as long as the next article takes to come (a queue, a feed's next page).
 GROUP_WAIT = 0.05
 SLOW_READ = 0.01  # reading and scanning a 13 KB article from disk takes about 2-3 ms
-# an article this long takes about SLOW_READ to scan (10 ms for 32 KB here, 8 s for a hostile
-# 1.9 MB text): the group read before it is sent first, not held while it is scanned
-LONG_ARTICLE = 32_000
+LONG_ARTICLE = 32_000  # characters: about SLOW_READ of scanning
 
 
 def _prepared(s: Summarizer, art: Article | None) -> GenerationRequest | Exception | None:

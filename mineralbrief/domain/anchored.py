@@ -21,7 +21,7 @@ its characters outside ASCII and its runs of digits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 
 # Letters that a case-blind pattern matches to an ASCII letter but str.lower() keeps apart
@@ -83,14 +83,16 @@ def letters_only(text: str) -> str:
     return text.encode("ascii", "replace").translate(_LETTERS_ONLY).decode("ascii")
 
 
-def lower_letters(text: str, others: str) -> str:
+def lower_letters(text: str, others: Container[str], encoded: bytes | None = None) -> str:
     """``letters_only(text.lower())``, where ``others`` are the text's characters outside ASCII
-    (``outside_ascii``): the capitals made small by the same translate, with no ``str.lower`` (a pass
-    through Unicode's tables on a text that holds a character outside ASCII), but when one of
-    ``others`` lower-cases into ASCII ("\u0130", KELVIN SIGN)."""
+    (``outside_ascii``) and ``encoded`` the text encoded in ASCII, when the caller has it: the
+    capitals made small by the same translate, with no ``str.lower`` (a pass through Unicode's
+    tables on a text that holds a character outside ASCII), but when one of ``others``
+    lower-cases into ASCII ("\u0130", KELVIN SIGN)."""
     if "\u0130" in others or _LOWERS_TO_ASCII in others:
         return letters_only(text.lower())
-    return text.encode("ascii", "replace").translate(_LOWER_LETTERS_ONLY).decode("ascii")
+    encoded = text.encode("ascii", "replace") if encoded is None else encoded
+    return encoded.translate(_LOWER_LETTERS_ONLY).decode("ascii")
 
 
 def outside_ascii(text: str) -> str:
@@ -224,16 +226,11 @@ class Starts:
         accented letters and digits too, separate words here: a set with more words than the
         text's is still a safe answer.)"""
         if self._words is None:
-            lowered = self.case_blind()
-            if lowered is None:
+            if self.case_blind() is None:
                 return None
-            # read in the text's bytes, its capitals made small: where the case-blind text has
-            # a to z, the text has A to Z or a to z, but for the one character that lower-cases
-            # to a letter in ASCII (the case-blind text is then encoded itself)
-            if _LOWERS_TO_ASCII in self.non_ascii():
-                letters = letters_only(lowered)
-            else:
-                letters = self.ascii().translate(_LOWER_LETTERS_ONLY).decode("ascii")
+            # read in the text's bytes, its capitals made small (where the case-blind text has a
+            # to z, the text has A to Z or a to z), once encoded for every reader
+            letters = lower_letters(self.text, self.non_ascii(), self.ascii())
             self._spaced = " " + letters + " "
             self._parts = letters.split()
             self._words = frozenset(self._parts)

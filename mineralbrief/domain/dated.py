@@ -86,7 +86,6 @@ def full_dates(text: str) -> list[DateMention]:
     return dates_at(text, hits)
 
 
-
 def _starts(rx: re.Pattern[bytes], shape: bytes) -> Iterator[re.Match[bytes]]:
     """Every match of ``rx`` in ``shape`` at each position where one starts (overlapping too)."""
     m = rx.search(shape)

@@ -195,16 +195,16 @@ def _name_word(word: str) -> bool:
     return not (word in _AFTER_PERSON or word.lower() in _FUNCTION_WORDS or generic_word(word))
 
 
-def _after_offices(text: str, starts: Starts | None = None) -> dict[int, str]:
+def _after_offices(text: str, starts: Starts) -> dict[int, str]:
     """Where a capitalised word follows an office ("Minister |Keith Pitt"), and the office. The
-    offices the text writes are read from its words first (``starts``: the text's, when the
-    caller has it: its words are those runs of letters), and only those are found, by
-    ``bytes.find`` in its ASCII letters lower-cased (one byte a character: the text's offsets)."""
-    words = starts.words() if starts is not None else None
+    offices the text writes are read from its words first (``starts``, the text's: its runs of
+    letters, lower-cased), and only those are found, by ``bytes.find`` in its ASCII letters
+    lower-cased (one byte a character: the text's offsets)."""
+    words = starts.words()  # (None when lower-casing moves the text's offsets: read apart then)
     present = _OFFICE_WORDS.intersection(letters_only(text.lower()).split() if words is None else words)
     if not present:
         return {}
-    lowered = text.encode("ascii", "replace").lower()
+    lowered = starts.ascii().lower()
     after: dict[int, str] = {}
     for office in present:
         needle = office.encode("ascii")
